@@ -140,6 +140,7 @@ class CameraHealth:
     dropped: int = 0
     reconnects: int = 0
     last_error: str | None = None
+    corrupt: int = 0  # undecodable or zero-size frames skipped (also counted in ``dropped``)
 
 
 @dataclass(frozen=True, slots=True)
