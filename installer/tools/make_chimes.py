@@ -73,7 +73,12 @@ CHIMES: tuple[Chime, ...] = (
         harmonics=(1.0, 0.35, 0.15),
         peak_dbfs=-3.0,
     ),
-    Chime("normal", (Tone(G5, 0.30, 0.02, 6.0), Tone(D5, 0.50, 0.0, 5.0)), harmonics=(1.0, 0.2, 0.05), peak_dbfs=-5.0),
+    Chime(
+        "normal",
+        (Tone(G5, 0.30, 0.02, 6.0), Tone(D5, 0.50, 0.0, 5.0)),
+        harmonics=(1.0, 0.2, 0.05),
+        peak_dbfs=-5.0,
+    ),
     Chime("low", (Tone(C5, 0.45, 0.0, 6.0),), harmonics=(1.0, 0.15), peak_dbfs=-8.0),
 )
 
