@@ -33,7 +33,8 @@ class UserRow(Base):
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRoleRow.role"
     )
     training: Mapped[list[TrainingRecordRow]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="TrainingRecordRow.completed_on"
+        cascade="all, delete-orphan", lazy="selectin", order_by="TrainingRecordRow.completed_on",
+        foreign_keys="TrainingRecordRow.user_id"
     )
 
 

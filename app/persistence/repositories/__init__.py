@@ -1,0 +1,1 @@
+"""Repositories: the only code that reads/writes ORM rows; they hand out domain objects."""

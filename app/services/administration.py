@@ -1,0 +1,135 @@
+"""User administration and the agency profile (supervisor / ALPR administrator only)."""
+
+from __future__ import annotations
+
+from app.domain.agency import AgencyProfile
+from app.domain.errors import Conflict, ValidationFailed
+from app.domain.roles import Permission, Role
+from app.domain.users import Actor, TrainingRecord, User, password_problems
+from app.persistence.repositories.agency import AgencyRepository
+from app.persistence.repositories.users import UserRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.passwords import PasswordHashing
+
+P = Permission
+
+
+class AdministrationService:
+    """Users are created, changed, disabled and unlocked here; never deleted."""
+
+    def __init__(self, ctx: ServiceContext, hashing: PasswordHashing) -> None:
+        self.ctx = ctx
+        self.hashing = hashing
+
+    def list_users(self, actor: Actor) -> list[User]:
+        """All accounts, active or not."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.list")
+        with self.ctx.uow() as uow:
+            return UserRepository(uow.s).list()
+
+    def create_user(
+        self, actor: Actor, username: str, full_name: str, password: str, roles: frozenset[Role],
+        badge: str | None = None, training: TrainingRecord | None = None,
+    ) -> User:
+        """Create a personal account; the user must change the initial password at first login."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.create", terms=username)
+        if not username.strip() or not full_name.strip():
+            raise ValidationFailed("Username and full name are required.")
+        if not roles:
+            raise ValidationFailed("Give the user at least one role.")
+        problems = password_problems(username, password, self.ctx.security.min_password_length)
+        if problems:
+            raise ValidationFailed(problems)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            users = UserRepository(uow.s)
+            if users.by_username(username):
+                raise Conflict(f"The username '{username}' is taken (accounts are never deleted).")
+            user = users.add(username, full_name, self.hashing.hash(password), roles, badge, now,
+                             must_change_password=True)
+            if training:
+                users.add_training(user.id, training, actor.user_id, now)
+            audit_trail.record(uow, self.ctx, actor, "users.create", object_type="user", object_id=user.id,
+                               detail={"username": user.username, "roles": sorted(roles)})
+            return users.get(user.id)
+
+    def update_user(self, actor: Actor, user_id: int, full_name: str, badge: str | None,
+                    roles: frozenset[Role]) -> User:
+        """Change name, badge and roles."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.update", object_type="user", object_id=user_id)
+        if not roles:
+            raise ValidationFailed("Give the user at least one role.")
+        with self.ctx.uow() as uow:
+            users = UserRepository(uow.s)
+            before = users.get(user_id)
+            if user_id == actor.user_id and Role.SUPERVISOR in before.roles and Role.SUPERVISOR not in roles:
+                raise Conflict("You cannot remove your own administrator role.")
+            users.update_profile(user_id, full_name, badge)
+            users.set_roles(user_id, roles)
+            audit_trail.record(uow, self.ctx, actor, "users.update", object_type="user", object_id=user_id,
+                               detail={"roles_before": sorted(before.roles), "roles_after": sorted(roles)})
+            uow.s.flush()
+            uow.s.expire_all()
+            return users.get(user_id)
+
+    def record_training(self, actor: Actor, user_id: int, record: TrainingRecord) -> User:
+        """Add a training completion with its expiry date."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.training", object_type="user", object_id=user_id)
+        if record.expires_on <= record.completed_on:
+            raise ValidationFailed("The training expiry must be after its completion date.")
+        with self.ctx.uow() as uow:
+            users = UserRepository(uow.s)
+            users.add_training(user_id, record, actor.user_id, self.ctx.clock.now())
+            audit_trail.record(uow, self.ctx, actor, "users.training", object_type="user", object_id=user_id,
+                               detail={"course": record.course, "completed_on": str(record.completed_on),
+                                       "expires_on": str(record.expires_on)})
+            return users.get(user_id)
+
+    def set_active(self, actor: Actor, user_id: int, active: bool) -> None:
+        """Disable or re-enable an account (accounts are never deleted)."""
+        action = "users.enable" if active else "users.disable"
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, action, object_type="user", object_id=user_id)
+        if user_id == actor.user_id and not active:
+            raise Conflict("You cannot disable your own account.")
+        with self.ctx.uow() as uow:
+            UserRepository(uow.s).set_active(user_id, active, self.ctx.clock.now())
+            audit_trail.record(uow, self.ctx, actor, action, object_type="user", object_id=user_id)
+
+    def unlock(self, actor: Actor, user_id: int) -> None:
+        """Clear a lockout after failed attempts."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.unlock", object_type="user", object_id=user_id)
+        with self.ctx.uow() as uow:
+            UserRepository(uow.s).unlock(user_id)
+            audit_trail.record(uow, self.ctx, actor, "users.unlock", object_type="user", object_id=user_id)
+
+    def reset_password(self, actor: Actor, user_id: int, new_password: str) -> None:
+        """Set a temporary password the user must change at next login."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.reset_password", object_type="user",
+                            object_id=user_id)
+        with self.ctx.uow() as uow:
+            users = UserRepository(uow.s)
+            target = users.get(user_id)
+            problems = password_problems(target.username, new_password, self.ctx.security.min_password_length)
+            if problems:
+                raise ValidationFailed(problems)
+            users.set_password(user_id, self.hashing.hash(new_password), self.ctx.clock.now(), must_change=True)
+            users.unlock(user_id)
+            audit_trail.record(uow, self.ctx, actor, "users.reset_password", object_type="user", object_id=user_id)
+
+    def agency_profile(self, actor: Actor) -> AgencyProfile:
+        """The agency profile (readable by every logged-in user: it heads every document)."""
+        with self.ctx.uow() as uow:
+            return AgencyRepository(uow.s).get()
+
+    def save_agency_profile(self, actor: Actor, profile: AgencyProfile) -> None:
+        """Change the agency profile; a changed policy text needs a new policy version."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "agency.update")
+        if profile.ori and len(profile.ori) != 9:
+            raise ValidationFailed("The ORI has 9 characters.")
+        with self.ctx.uow() as uow:
+            repo = AgencyRepository(uow.s)
+            before = repo.get()
+            repo.save(profile, self.ctx.clock.now())
+            changed = sorted(k for k in profile.__slots__ if getattr(before, k) != getattr(profile, k))
+            audit_trail.record(uow, self.ctx, actor, "agency.update", detail={"changed": changed})

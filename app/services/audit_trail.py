@@ -1,0 +1,77 @@
+"""Writing the access record: who, when, what, why, from which workstation.
+
+Rows are written through the caller's unit of work so they commit (or roll back) together with
+the access they describe. Refusals are the exception: the refused action rolls back, so the
+refusal is written in a unit of work of its own.
+"""
+
+from __future__ import annotations
+
+from app.domain.access import AccessEntry, ChainVerdict
+from app.domain.errors import PermissionDenied
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.access_log import AccessLogRepository
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.context import ServiceContext
+
+
+def record(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    actor: Actor,
+    action: str,
+    *,
+    outcome: str = "ok",
+    object_type: str | None = None,
+    object_id: object = None,
+    terms: str | None = None,
+    reason: str | None = None,
+    case_number: str | None = None,
+    detail: dict | None = None,
+) -> AccessEntry:
+    """Append one access-record row inside ``uow``.
+
+    Args:
+        uow: the open unit of work of the access being recorded.
+        ctx: service context (clock, workstation).
+        actor: who acted.
+        action: short verb-like code, e.g. ``login``, ``search``, ``hit.view``.
+        outcome: ``ok``, ``refused`` or ``failed``.
+        object_type: kind of object touched (read, hit, user ...).
+        object_id: its id.
+        terms: plate or query terms.
+        reason: the stated purpose.
+        case_number: case/CFS number where the action needs one.
+        detail: extra JSON-serialisable facts.
+
+    Returns:
+        The stored entry with its chain hash.
+    """
+    entry = AccessEntry(
+        at=ctx.clock.now(), user_id=actor.user_id, username=actor.username,
+        workstation=actor.workstation or ctx.workstation, action=action, outcome=outcome,
+        object_type=object_type, object_id=None if object_id is None else str(object_id),
+        terms=terms, reason=reason, case_number=case_number, detail=detail,
+    )
+    return AccessLogRepository(uow.s).append(entry)
+
+
+def record_alone(ctx: ServiceContext, actor: Actor, action: str, **fields: object) -> AccessEntry:
+    """Record in a unit of work of its own (refusals, failed logins)."""
+    with ctx.uow() as uow:
+        return record(uow, ctx, actor, action, **fields)  # type: ignore[arg-type]
+
+
+def require(ctx: ServiceContext, actor: Actor, permission: Permission, action: str, **fields: object) -> None:
+    """Raise PermissionDenied (and record the refusal) unless ``actor`` holds ``permission``."""
+    if actor.can(permission):
+        return
+    record_alone(ctx, actor, action, outcome="refused", detail={"missing_permission": str(permission)}, **fields)
+    raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(permission))
+
+
+def verify_chain(ctx: ServiceContext) -> ChainVerdict:
+    """Recompute the whole chain; names the first row that was altered, removed or inserted."""
+    with ctx.uow() as uow:
+        return AccessLogRepository(uow.s).verify()

@@ -1,0 +1,26 @@
+"""What every service needs: units of work, a clock, the workstation name and the security rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.domain.clock import Clock, SystemClock
+from app.persistence.unit_of_work import UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityPolicy:
+    """Account rules (policies 002 IV.A-C, 003 462.6); values come from the settings."""
+
+    max_failed_attempts: int = 5
+    lockout_minutes: int = 15
+    min_password_length: int = 12
+    idle_lock_minutes: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContext:
+    uow: UnitOfWorkFactory
+    workstation: str
+    clock: Clock = field(default_factory=SystemClock)
+    security: SecurityPolicy = field(default_factory=SecurityPolicy)

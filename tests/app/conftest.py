@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.domain.users import TrainingRecord
+from app.persistence.engine import make_engine, sqlite_url
+from app.persistence.migrate import upgrade
+from app.persistence.unit_of_work import unit_of_work_factory
+from app.services.context import SecurityPolicy, ServiceContext
+from app.services.passwords import PasswordHashing
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.t = start or datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.t
+
+    def advance(self, **kw) -> None:
+        self.t += timedelta(**kw)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fast_hashing() -> PasswordHashing:
+    return PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+def _fresh_pg_url() -> str:
+    base = os.environ["DATABASE_URL"]
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def any_engine(request, tmp_path):
+    url = sqlite_url(tmp_path / "alpr.db") if request.param == "sqlite" else _fresh_pg_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(sqlite_url(tmp_path / "alpr.db"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def ctx(engine, clock) -> ServiceContext:
+    return ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
+                          security=SecurityPolicy())
+
+
+@pytest.fixture
+def any_ctx(any_engine, clock) -> ServiceContext:
+    return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock)
+
+
+def current_training(today: date | None = None) -> TrainingRecord:
+    today = today or date(2026, 11, 2)
+    return TrainingRecord("ALPR operator", today - timedelta(days=30), today + timedelta(days=335))
