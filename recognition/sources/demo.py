@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 
 from recognition.config import CaptureConfig, DemoSourceConfig
 from recognition.sources.base import CaptureSource
-from recognition.synth.scene import SceneFrame, TrafficScene
+from recognition.synth.scene import GroundTruthPlate, SceneFrame, TrafficScene
 
 RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080)}
 
@@ -44,7 +47,8 @@ class DemoSource(CaptureSource):
         self._index = 0
         self._next_due = 0.0
         self.backpressure = not self.config.realtime
-        self.last_truth: SceneFrame | None = None
+        self._truth: OrderedDict[int, tuple[weakref.ref[np.ndarray], tuple[GroundTruthPlate, ...]]] = OrderedDict()
+        self._truth_lock = threading.Lock()
 
     def describe(self) -> str:
         """Resolution and rate."""
@@ -68,5 +72,19 @@ class DemoSource(CaptureSource):
             else:
                 self._next_due = time.monotonic()
         frame = self.render_next()
-        self.last_truth = frame
+        with self._truth_lock:
+            self._truth[id(frame.image)] = (weakref.ref(frame.image), frame.plates)
+            while len(self._truth) > 256:
+                self._truth.popitem(last=False)
         return frame.image
+
+    def truth_for(self, image: np.ndarray) -> tuple[GroundTruthPlate, ...]:
+        """Plates drawn in ``image`` if it is one of this source's recent frames, else ``()``.
+
+        Lets tests and benchmarks score reads and drive the oracle fakes in :mod:`recognition.fakes`.
+        """
+        with self._truth_lock:
+            entry = self._truth.get(id(image))
+        if entry is None or entry[0]() is not image:
+            return ()
+        return entry[1]

@@ -1,0 +1,113 @@
+"""Detector -> crops -> reader -> colour -> tracker, synchronous and testable frame by frame.
+
+No threads here: :mod:`recognition.runtime` decides where :meth:`Pipeline.process` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from recognition.config import TrackerConfig
+from recognition.protocols import ColourEstimator, PlateDetector, PlateReader
+from recognition.track.images import crop_box
+from recognition.track.tracker import PlateTracker, Sighting
+from recognition.types import Frame, FrameResult, PlateObservation, PlateRead, StageTiming
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Observed:
+    """Plates of one image with their crops (what :meth:`Pipeline.observe` returns)."""
+
+    observations: tuple[PlateObservation, ...]
+    crops: tuple[np.ndarray, ...]
+    timings: tuple[StageTiming, ...]
+
+
+class Pipeline:
+    """Turns frames into observations and, through one tracker per camera, into reads.
+
+    Args:
+        detector: Finds plates in full frames.
+        reader: Reads plate crops (called once per frame with all crops).
+        colour: Optional vehicle colour estimator.
+        tracker_config: Settings of the per-camera trackers.
+        max_plates: Most plates read per frame (best detector scores first).
+        crop_pad: Margin added around each detection before reading, as a share of its size.
+
+    """
+
+    def __init__(
+        self,
+        detector: PlateDetector,
+        reader: PlateReader,
+        colour: ColourEstimator | None = None,
+        *,
+        tracker_config: TrackerConfig | None = None,
+        max_plates: int = 8,
+        crop_pad: float = 0.05,
+    ) -> None:
+        self.detector = detector
+        self.reader = reader
+        self.colour = colour
+        self.tracker_config = tracker_config or TrackerConfig()
+        self.max_plates = max_plates
+        self.crop_pad = crop_pad
+        self._trackers: dict[str, PlateTracker] = {}
+
+    def observe(self, image: np.ndarray) -> Observed:
+        """Detect and read the plates of one image, without tracking (still images, ``read``)."""
+        t0 = time.perf_counter()
+        detections = sorted(self.detector.detect(image), key=lambda d: -d.score)[: self.max_plates]
+        t1 = time.perf_counter()
+        crops = [crop_box(image, d.box, self.crop_pad) for d in detections]
+        keep = [i for i, c in enumerate(crops) if c.size > 0]
+        readings = self.reader.read_many([crops[i] for i in keep]) if keep else []
+        by_index = dict(zip(keep, readings, strict=True))
+        t2 = time.perf_counter()
+        observations = tuple(PlateObservation(d, by_index.get(i)) for i, d in enumerate(detections))
+        timings = (StageTiming("detect", (t1 - t0) * 1000.0), StageTiming("read", (t2 - t1) * 1000.0))
+        return Observed(observations, tuple(crops), timings)
+
+    def process(self, frame: Frame) -> FrameResult:
+        """Run every stage on ``frame`` and return its observations and completed reads."""
+        observed = self.observe(frame.image)
+        t0 = time.perf_counter()
+        colours = [
+            self.colour.estimate(frame.image, o.detection) if self.colour is not None and o.reading else None
+            for o in observed.observations
+        ]
+        t1 = time.perf_counter()
+        sightings = [
+            Sighting(o, c, col) for o, c, col in zip(observed.observations, observed.crops, colours, strict=True)
+        ]
+        reads = self.tracker(frame.camera_id).update(frame, sightings)
+        t2 = time.perf_counter()
+        timings = (
+            *observed.timings,
+            StageTiming("colour", (t1 - t0) * 1000.0),
+            StageTiming("track", (t2 - t1) * 1000.0),
+        )
+        return FrameResult(frame, observed.observations, tuple(reads), timings)
+
+    def tracker(self, camera_id: str) -> PlateTracker:
+        """Return the tracker of ``camera_id`` (created on first use)."""
+        tracker = self._trackers.get(camera_id)
+        if tracker is None:
+            tracker = self._trackers[camera_id] = PlateTracker(camera_id, self.tracker_config)
+        return tracker
+
+    def flush(self, camera_id: str | None = None) -> list[PlateRead]:
+        """End the live tracks of one camera (or all) and return their reads."""
+        ids = [camera_id] if camera_id is not None else list(self._trackers)
+        reads: list[PlateRead] = []
+        for cid in ids:
+            tracker = self._trackers.get(cid)
+            if tracker is not None:
+                reads.extend(tracker.flush())
+        return reads

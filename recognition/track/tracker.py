@@ -1,0 +1,248 @@
+"""IoU + text-similarity tracker that turns per-frame plate sightings into one read per pass."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from recognition.config import TrackerConfig
+from recognition.track.align import similarity
+from recognition.track.images import encode_jpeg, sharpness
+from recognition.track.suppress import RepeatSuppressor
+from recognition.track.voter import PlateVoter, Vote
+from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sighting:
+    """One plate in one frame with what the later stages need: crop and vehicle colour."""
+
+    observation: PlateObservation
+    crop: np.ndarray | None = None
+    colour: VehicleColour | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Track:
+    """A plate followed across frames (mutable, internal to the tracker)."""
+
+    track_id: str
+    boxes: list[BBox]
+    first_seen: float
+    last_seen: float
+    capture_ts: float
+    voter: PlateVoter = field(default_factory=PlateVoter)
+    frames: int = 0
+    lost: int = 0
+    last_text: str = ""
+    best_score: float = -1.0
+    best_crop: np.ndarray | None = None
+    best_frame: np.ndarray | None = None
+    best_box: BBox | None = None
+    best_ts: float = 0.0
+    emitted: bool = False
+    previewed: bool = False
+    suppressed: bool = False
+
+    def predicted(self) -> BBox:
+        """Box expected in the next frame under constant velocity."""
+        last = self.boxes[-1]
+        if len(self.boxes) < 2 or self.lost > 0:
+            return last
+        prev = self.boxes[-2]
+        return BBox(2 * last.x - prev.x, 2 * last.y - prev.y, max(1, 2 * last.w - prev.w), max(1, 2 * last.h - prev.h))
+
+
+class PlateTracker:
+    """Associates sightings across frames of ONE camera and emits :class:`PlateRead` events.
+
+    Time comes only from frame timestamps, so tests drive it with simulated clocks.
+    """
+
+    def __init__(self, camera_id: str, config: TrackerConfig | None = None) -> None:
+        """Create a tracker for ``camera_id``."""
+        self.camera_id = camera_id
+        self.config = config or TrackerConfig()
+        self._tracks: list[Track] = []
+        self._suppressor = RepeatSuppressor(self.config.repeat_window_s, self.config.parked_window_s)
+        self._frame_size = (0, 0)
+
+    @property
+    def active(self) -> int:
+        """Number of live tracks."""
+        return len(self._tracks)
+
+    def update(self, frame: Frame, sightings: Sequence[Sighting]) -> list[PlateRead]:
+        """Feed one frame's sightings; return the reads completed (or previewed) by it."""
+        self._frame_size = (frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0)
+        matches = self._associate(sightings)
+        reads: list[PlateRead] = []
+        matched_tracks = set()
+        for idx, sighting in enumerate(sightings):
+            track = matches.get(idx)
+            if track is None:
+                track = self._new_track(frame, sighting)
+                self._tracks.append(track)
+            self._extend(track, frame, sighting)
+            matched_tracks.add(id(track))
+        ended: list[Track] = []
+        for track in self._tracks:
+            if id(track) not in matched_tracks:
+                track.lost += 1
+                if self._is_over(track, frame.ts):
+                    ended.append(track)
+                    continue
+            read = self._maybe_emit_early(track)
+            if read is not None:
+                reads.append(read)
+        for track in ended:
+            self._tracks.remove(track)
+            read = self._finish(track)
+            if read is not None:
+                reads.append(read)
+        self._suppressor.expire(frame.ts)
+        return reads
+
+    def flush(self) -> list[PlateRead]:
+        """End every live track (end of a file, camera stopped) and return their reads."""
+        reads = [r for r in (self._finish(t) for t in self._tracks) if r is not None]
+        self._tracks.clear()
+        return reads
+
+    # -- association ---------------------------------------------------------------------------
+    def _associate(self, sightings: Sequence[Sighting]) -> dict[int, Track]:
+        cfg = self.config
+        candidates: list[tuple[float, int, int]] = []
+        for i, s in enumerate(sightings):
+            box = s.observation.detection.box
+            reading = s.observation.reading
+            for j, track in enumerate(self._tracks):
+                geo = max(track.predicted().iou(box), track.boxes[-1].iou(box))
+                text_sim = similarity(reading.text, track.last_text) if reading and track.last_text else None
+                near = _centre_distance(track.predicted(), box) <= cfg.max_centre_jump * max(box.w, track.boxes[-1].w)
+                if geo < cfg.iou_threshold and not (near and (text_sim is None or text_sim >= 0.5)):
+                    continue
+                geo_term = max(geo, 0.5 * cfg.iou_threshold) if near else geo
+                score = geo_term if text_sim is None else (1 - cfg.text_weight) * geo_term + cfg.text_weight * text_sim
+                candidates.append((score, i, j))
+        candidates.sort(reverse=True)
+        used_s: set[int] = set()
+        used_t: set[int] = set()
+        result: dict[int, Track] = {}
+        for _, i, j in candidates:
+            if i in used_s or j in used_t:
+                continue
+            used_s.add(i)
+            used_t.add(j)
+            result[i] = self._tracks[j]
+        return result
+
+    def _new_track(self, frame: Frame, sighting: Sighting) -> Track:
+        box = sighting.observation.detection.box
+        return Track(uuid.uuid4().hex, [box], frame.ts, frame.ts, frame.ts)
+
+    def _extend(self, track: Track, frame: Frame, sighting: Sighting) -> None:
+        obs = sighting.observation
+        track.boxes.append(obs.detection.box)
+        if len(track.boxes) > 8:
+            del track.boxes[:-8]
+        track.last_seen = frame.ts
+        track.lost = 0
+        track.voter.add(obs.reading, sighting.colour)
+        if obs.reading is None or not obs.reading.text:
+            return
+        track.frames += 1
+        track.last_text = obs.reading.text
+        crop = sighting.crop
+        score = obs.reading.confidence * (sharpness(crop) if crop is not None else 0.5)
+        if score > track.best_score:
+            track.best_score = score
+            track.best_crop = crop
+            track.best_frame = frame.image
+            track.best_box = obs.detection.box
+            track.best_ts = frame.ts
+
+    def _is_over(self, track: Track, now: float) -> bool:
+        cfg = self.config
+        if track.lost >= cfg.max_lost_frames or now - track.last_seen >= cfg.max_lost_s:
+            return True
+        return self._at_edge(track.boxes[-1])
+
+    def _at_edge(self, box: BBox) -> bool:
+        width, height = self._frame_size
+        m = self.config.edge_margin_px
+        return width > 0 and (box.x <= m or box.y <= m or box.x + box.w >= width - m or box.y + box.h >= height - m)
+
+    # -- emission ------------------------------------------------------------------------------
+    def _maybe_emit_early(self, track: Track) -> PlateRead | None:
+        cfg = self.config
+        if track.emitted or track.suppressed or track.frames < cfg.min_frames:
+            return None
+        if track.last_seen - track.first_seen >= cfg.emit_after_s:
+            return self._emit(track, preview=False)
+        if cfg.preview_after_frames and not track.previewed and track.frames >= cfg.preview_after_frames:
+            return self._emit(track, preview=True)
+        return None
+
+    def _finish(self, track: Track) -> PlateRead | None:
+        if track.emitted or track.suppressed:
+            vote = track.voter.vote()
+            if vote is not None:
+                self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
+            return None
+        if track.frames < self.config.min_frames:
+            return None
+        return self._emit(track, preview=False)
+
+    def _emit(self, track: Track, *, preview: bool) -> PlateRead | None:
+        cfg = self.config
+        vote = track.voter.vote()
+        if vote is None or vote.confidence < cfg.min_confidence or len(vote.text) < cfg.min_chars:
+            return None
+        box = track.boxes[-1]
+        if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen):
+            track.suppressed = True
+            self._suppressor.remember(vote.text, box, track.last_seen)
+            logger.debug("camera %s: suppressed repeat of %s", self.camera_id, vote.text)
+            return None
+        if preview:
+            track.previewed = True
+        else:
+            track.emitted = True
+            self._suppressor.remember(vote.text, box, track.last_seen)
+        return self._to_read(track, vote, preview)
+
+    def _to_read(self, track: Track, vote: Vote, preview: bool) -> PlateRead:
+        cfg = self.config
+        crop = track.best_crop if track.best_crop is not None else np.zeros((0, 0, 3), np.uint8)
+        overview = track.best_frame if track.best_frame is not None else np.zeros((0, 0, 3), np.uint8)
+        return PlateRead(
+            read_id=track.track_id,
+            camera_id=self.camera_id,
+            text=vote.text,
+            confidence=vote.confidence,
+            char_confidences=vote.char_confidences,
+            alternatives=vote.alternatives,
+            state=vote.state,
+            state_confidence=vote.state_confidence,
+            colour=vote.colour,
+            box=track.best_box or track.boxes[-1],
+            plate_jpeg=encode_jpeg(crop, cfg.jpeg_quality),
+            overview_jpeg=encode_jpeg(overview, cfg.jpeg_quality, cfg.overview_max_width),
+            first_seen=track.first_seen,
+            last_seen=track.last_seen,
+            best_ts=track.best_ts,
+            frame_count=track.frames,
+            preview=preview,
+            capture_ts=track.capture_ts,
+        )
+
+
+def _centre_distance(a: BBox, b: BBox) -> float:
+    return float(np.hypot(a.x + a.w / 2 - b.x - b.w / 2, a.y + a.h / 2 - b.y - b.h / 2))
