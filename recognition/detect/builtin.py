@@ -1,0 +1,98 @@
+"""The detector shipped with the product: PP-OCRv4 text detection plus plate-shape filtering.
+
+The model file is PaddleOCR's PP-OCRv4 mobile text detector (Apache-2.0) carried by the
+``rapidocr_openvino`` wheel. We locate it without importing that package and run it with our
+own OpenVINO code. See ``recognition/models/detector/manifest.json`` for provenance and
+``notes/detector.md`` for why this beat the alternatives we measured.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from recognition.detect.config import BuiltinDetectorConfig
+from recognition.detect.errors import ModelLoadError
+from recognition.detect.geometry import nms, to_detections
+from recognition.detect.runtime import OpenVinoDetector, compile_model, read_model
+from recognition.detect.textlines import TextLineFilter, plate_candidates
+from recognition.types import PlateDetection
+
+logger = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "rapidocr_openvino"
+MODEL_FILE = "models/ch_PP-OCRv4_det_infer.onnx"
+_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32) * 255
+_INV_STD = 1.0 / (np.array([0.229, 0.224, 0.225], dtype=np.float32) * 255)
+_NMS_IOU = 0.3
+
+
+def builtin_model_path() -> Path:
+    """Path of the PP-OCRv4 detection model inside the installed wheel.
+
+    Raises:
+        ModelLoadError: If the wheel or the file is missing.
+
+    """
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelLoadError(f"package {MODEL_PACKAGE!r} carrying the built-in detector model is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
+    if not path.is_file():
+        raise ModelLoadError(f"built-in detector model missing: {path}")
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class _Scaling:
+    """Frame pixels per probability-map pixel."""
+
+    sx: float
+    sy: float
+
+
+class BuiltinPlateDetector(OpenVinoDetector):
+    """Finds plates as dense text lines of plate shape (implements PlateDetector)."""
+
+    def __init__(self, config: BuiltinDetectorConfig | None = None, model_path: Path | None = None) -> None:
+        self._config = config or BuiltinDetectorConfig()
+        path = model_path or builtin_model_path()
+        model = read_model(path)
+        shape = model.input(0).get_partial_shape()
+        if shape.rank.is_dynamic or shape.rank.get_length() != 4:
+            raise ModelLoadError(f"{path}: expected a 4-D image input, got {shape}")
+        cfg = self._config
+        super().__init__(compile_model(model, str(path), cfg.device, cfg.threads, cfg.precision))
+        self._rules = TextLineFilter(
+            bin_threshold=cfg.bin_threshold,
+            box_threshold=cfg.box_threshold,
+            min_height=float(cfg.min_height),
+            min_aspect=cfg.min_aspect,
+            max_aspect=cfg.max_aspect,
+        )
+        logger.info("built-in plate detector: %s, input side %d", path.name, cfg.input_size)
+
+    def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, _Scaling]:
+        h, w = image.shape[:2]
+        side = self._config.input_size
+        scale = min(1.0, side / max(h, w)) if max(h, w) > side else side / max(h, w)
+        nh = max(32, round(h * scale / 32) * 32)
+        nw = max(32, round(w * scale / 32) * 32)
+        resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+        rgb = resized[:, :, ::-1].astype(np.float32)
+        tensor = ((rgb - _MEAN) * _INV_STD).transpose(2, 0, 1)[None]
+        return np.ascontiguousarray(tensor), _Scaling(w / nw, h / nh)
+
+    def _decode(self, output: np.ndarray, image_shape: tuple[int, int], meta: _Scaling) -> list[PlateDetection]:
+        prob = output.reshape(output.shape[-2:])
+        xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
+        if not len(scores):
+            return []
+        kept = nms(xyxy, scores, _NMS_IOU)
+        h, w = image_shape
+        return to_detections(xyxy[kept], scores[kept], w, h, self._config.max_detections)

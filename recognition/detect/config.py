@@ -1,0 +1,127 @@
+"""Detector configuration: a discriminated union on ``type``.
+
+``builtin`` is the detector shipped with the product (no model path needed); ``yolo`` and ``ssd``
+load an agency-supplied ONNX or OpenVINO IR file by path. Every field carries a title, a
+description and bounds so the settings dialog can be generated from the JSON schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Device = Literal["CPU", "AUTO"]
+Precision = Literal["auto", "f32"]
+
+
+class _DetectorBase(BaseModel):
+    """Fields every detector backend shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    device: Device = Field(
+        "CPU", title="Device", description="OpenVINO device: CPU, or AUTO to let OpenVINO pick (GPU/NPU)."
+    )
+    threads: int = Field(
+        0, title="Threads", description="CPU inference threads (0 = OpenVINO decides).", ge=0, le=64
+    )
+    precision: Precision = Field(
+        "auto",
+        title="Precision",
+        description="'auto' lets the CPU use bf16 where it has it (faster); 'f32' is bit-stable across machines.",
+    )
+    max_detections: int = Field(
+        8, title="Max plates per frame", description="Keep at most this many boxes, best first.", ge=1, le=100
+    )
+
+
+class BuiltinDetectorConfig(_DetectorBase):
+    """The shipped detector: PP-OCRv4 text detection (Apache-2.0) plus plate-shape filtering."""
+
+    type: Literal["builtin"] = "builtin"
+    input_size: int = Field(
+        640,
+        title="Input size",
+        description="Longest side the frame is scaled to before detection (pixels, multiple of 32).",
+        ge=256,
+        le=2048,
+        multiple_of=32,
+    )
+    bin_threshold: float = Field(
+        0.3, title="Pixel threshold", description="Text probability a pixel needs to join a region.", gt=0, lt=1
+    )
+    box_threshold: float = Field(
+        0.5, title="Region threshold", description="Mean text probability a region needs to be kept.", gt=0, lt=1
+    )
+    min_height: int = Field(
+        8, title="Minimum text height", description="Ignore text lines shorter than this (frame pixels).", ge=2, le=200
+    )
+    min_aspect: float = Field(
+        1.0, title="Minimum aspect", description="Smallest width/height of a plate text line.", gt=0, le=20
+    )
+    max_aspect: float = Field(
+        12.0, title="Maximum aspect", description="Largest width/height of a plate text line.", ge=1, le=50
+    )
+
+
+class YoloDetectorConfig(_DetectorBase):
+    """An agency-supplied YOLOv5 or YOLOv8 export (ONNX or OpenVINO IR)."""
+
+    type: Literal["yolo"] = "yolo"
+    model_path: str = Field(title="Model file", description="Path of the .onnx or .xml model.", min_length=1)
+    version: Literal["auto", "v5", "v8"] = Field(
+        "auto",
+        title="Output layout",
+        description="v5: [1,N,5+C] with objectness; v8: [1,4+C,N]; auto guesses from the shape.",
+    )
+    input_size: int = Field(
+        640,
+        title="Input size",
+        description="Square letterbox size used when the model's input is dynamic.",
+        ge=64,
+        le=2048,
+        multiple_of=32,
+    )
+    conf_threshold: float = Field(
+        0.25, title="Confidence threshold", description="Minimum plate score to keep a box.", ge=0, le=1
+    )
+    iou_threshold: float = Field(
+        0.45, title="NMS IoU", description="Boxes overlapping a better one by more than this are dropped.", gt=0, le=1
+    )
+    class_ids: tuple[int, ...] | None = Field(
+        None, title="Plate classes", description="Class indices that are plates (empty = every class)."
+    )
+
+
+class SsdDetectorConfig(_DetectorBase):
+    """An agency-supplied SSD-style model whose output is [1,1,N,7] with normalised corners."""
+
+    type: Literal["ssd"] = "ssd"
+    model_path: str = Field(title="Model file", description="Path of the .onnx or .xml model.", min_length=1)
+    input_width: int = Field(
+        300, title="Input width", description="Used only when the model's input is dynamic.", ge=32, le=2048
+    )
+    input_height: int = Field(
+        300, title="Input height", description="Used only when the model's input is dynamic.", ge=32, le=2048
+    )
+    conf_threshold: float = Field(
+        0.5, title="Confidence threshold", description="Minimum plate score to keep a box.", ge=0, le=1
+    )
+    iou_threshold: float = Field(
+        0.45, title="NMS IoU", description="Boxes overlapping a better one by more than this are dropped.", gt=0, le=1
+    )
+    label_ids: tuple[int, ...] | None = Field(
+        None, title="Plate labels", description="Label ids that are plates (empty = every label)."
+    )
+    channel_order: Literal["bgr", "rgb"] = Field(
+        "bgr", title="Channel order", description="Colour order the model was trained with."
+    )
+    scale: float = Field(
+        1.0, title="Input scale", description="Pixels are divided by this (255 for 0-1 inputs).", gt=0, le=1000
+    )
+
+
+DetectorConfig = Annotated[
+    BuiltinDetectorConfig | YoloDetectorConfig | SsdDetectorConfig, Field(discriminator="type")
+]

@@ -1,0 +1,81 @@
+"""Box helpers shared by the detector backends: letterbox, NMS, conversion to :class:`BBox`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from recognition.types import BBox, PlateDetection
+
+PAD_VALUE = 114  # the grey Ultralytics pads with
+
+
+@dataclass(frozen=True, slots=True)
+class Letterbox:
+    """How a frame was scaled and padded into a model input: ``input = frame * scale + pad``."""
+
+    scale: float
+    pad_x: float
+    pad_y: float
+
+
+def letterbox(image: np.ndarray, width: int, height: int) -> tuple[np.ndarray, Letterbox]:
+    """Scale ``image`` to fit ``width`` x ``height`` keeping its aspect, centred on grey padding."""
+    h, w = image.shape[:2]
+    scale = min(width / w, height / h)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    pad_x, pad_y = (width - nw) // 2, (height - nh) // 2
+    out = np.full((height, width, 3), PAD_VALUE, dtype=np.uint8)
+    out[pad_y : pad_y + nh, pad_x : pad_x + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    return out, Letterbox(scale, float(pad_x), float(pad_y))
+
+
+def unletterbox(xyxy: np.ndarray, lb: Letterbox) -> np.ndarray:
+    """Map ``[N,4]`` corner boxes from model-input pixels back to frame pixels."""
+    out = xyxy.astype(np.float64).copy()
+    out[:, [0, 2]] = (out[:, [0, 2]] - lb.pad_x) / lb.scale
+    out[:, [1, 3]] = (out[:, [1, 3]] - lb.pad_y) / lb.scale
+    return out
+
+
+def cxcywh_to_xyxy(boxes: np.ndarray) -> np.ndarray:
+    """Centre/size boxes to corner boxes."""
+    cx, cy, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+
+
+def nms(xyxy: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
+    """Greedy non-maximum suppression; indices of kept boxes, best score first."""
+    order = np.argsort(-scores, kind="stable")
+    areas = np.clip(xyxy[:, 2] - xyxy[:, 0], 0, None) * np.clip(xyxy[:, 3] - xyxy[:, 1], 0, None)
+    keep: list[int] = []
+    while order.size:
+        i = int(order[0])
+        keep.append(i)
+        rest = order[1:]
+        ix = np.clip(np.minimum(xyxy[i, 2], xyxy[rest, 2]) - np.maximum(xyxy[i, 0], xyxy[rest, 0]), 0, None)
+        iy = np.clip(np.minimum(xyxy[i, 3], xyxy[rest, 3]) - np.maximum(xyxy[i, 1], xyxy[rest, 1]), 0, None)
+        inter = ix * iy
+        union = areas[i] + areas[rest] - inter
+        iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+        order = rest[iou <= iou_threshold]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def to_detections(
+    xyxy: np.ndarray, scores: np.ndarray, width: int, height: int, limit: int
+) -> list[PlateDetection]:
+    """Clip corner boxes to the frame and wrap them as detections, best first, at most ``limit``."""
+    out: list[PlateDetection] = []
+    for i in np.argsort(-scores, kind="stable"):
+        x1, y1, x2, y2 = xyxy[i]
+        x1, x2 = int(np.clip(np.floor(x1), 0, width)), int(np.clip(np.ceil(x2), 0, width))
+        y1, y2 = int(np.clip(np.floor(y1), 0, height)), int(np.clip(np.ceil(y2), 0, height))
+        if x2 - x1 < 2 or y2 - y1 < 2:
+            continue
+        out.append(PlateDetection(BBox(x1, y1, x2 - x1, y2 - y1), float(scores[i])))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,163 @@
+"""OpenVINO plumbing shared by every detector backend: load once, infer sync or async.
+
+A detector subclass supplies :meth:`OpenVinoDetector._prepare` (frame -> input tensor plus what
+is needed to map boxes back) and :meth:`OpenVinoDetector._decode` (raw output -> detections).
+The base class owns the compiled model, one infer request per calling thread for :meth:`detect`,
+and an :class:`openvino.AsyncInferQueue` for :meth:`submit` / :meth:`detect_many`, so several
+cameras can keep the CPU busy with one compiled model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import openvino as ov
+
+from recognition.detect.errors import ModelLoadError
+from recognition.types import PlateDetection
+
+logger = logging.getLogger(__name__)
+
+_CORE: ov.Core | None = None
+_CORE_LOCK = threading.Lock()
+
+DetectionsCallback = Callable[[list[PlateDetection]], None]
+
+
+def core() -> ov.Core:
+    """Process-wide OpenVINO core (creating one costs tens of milliseconds)."""
+    global _CORE
+    with _CORE_LOCK:
+        if _CORE is None:
+            _CORE = ov.Core()
+        return _CORE
+
+
+def read_model(path: Path) -> ov.Model:
+    """Read an ONNX or IR model, turning every failure into :class:`ModelLoadError`."""
+    if not path.is_file():
+        raise ModelLoadError(f"detector model not found: {path}")
+    try:
+        return core().read_model(str(path))
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read detector model {path}: {exc}".splitlines()[0]) from exc
+
+
+def compile_model(model: ov.Model, name: str, device: str, threads: int, precision: str) -> ov.CompiledModel:
+    """Compile for ``device`` with a latency hint; errors become :class:`ModelLoadError`."""
+    props: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
+    if device == "CPU":
+        if threads:
+            props["INFERENCE_NUM_THREADS"] = threads
+        if precision == "f32":
+            props["INFERENCE_PRECISION_HINT"] = "f32"
+    try:
+        return core().compile_model(model, device, props)
+    except (RuntimeError, ValueError) as exc:
+        raise ModelLoadError(f"cannot compile detector model {name} on {device}: {exc}".splitlines()[0]) from exc
+
+
+def as_bgr(image: np.ndarray | None) -> np.ndarray | None:
+    """Return a usable HxWx3 uint8 view of ``image``, or None for empty/unsupported frames."""
+    if image is None or not isinstance(image, np.ndarray) or image.size == 0:
+        return None
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    elif image.ndim == 3 and image.shape[2] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) < 8:
+        return None
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    return image
+
+
+class OpenVinoDetector(ABC):
+    """Base of the OpenVINO plate detectors (implements the PlateDetector protocol)."""
+
+    def __init__(self, compiled: ov.CompiledModel) -> None:
+        self._compiled = compiled
+        self._output = compiled.output(0)
+        self._local = threading.local()
+        self._queue: ov.AsyncInferQueue | None = None
+        self._queue_lock = threading.Lock()
+
+    @abstractmethod
+    def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, Any]:
+        """Input tensor for ``image`` plus whatever :meth:`_decode` needs to map boxes back."""
+
+    @abstractmethod
+    def _decode(self, output: np.ndarray, image_shape: tuple[int, int], meta: Any) -> list[PlateDetection]:
+        """Turn the model's first output into detections (frame pixels, best first)."""
+
+    def _request(self) -> ov.InferRequest:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._compiled.create_infer_request()
+            self._local.request = request
+        return request
+
+    def detect(self, image: np.ndarray) -> list[PlateDetection]:
+        """Plates in a BGR frame, best first; an empty or unusable frame gives ``[]``."""
+        frame = as_bgr(image)
+        if frame is None:
+            return []
+        tensor, meta = self._prepare(frame)
+        result = self._request().infer({0: tensor})
+        return self._decode(np.asarray(result[self._output]), frame.shape[:2], meta)
+
+    def _async_queue(self) -> ov.AsyncInferQueue:
+        with self._queue_lock:
+            if self._queue is None:
+                queue = ov.AsyncInferQueue(self._compiled, 0)
+                queue.set_callback(self._on_done)
+                self._queue = queue
+            return self._queue
+
+    def _on_done(self, request: ov.InferRequest, userdata: tuple[Any, ...]) -> None:
+        shape, meta, callback = userdata
+        try:
+            detections = self._decode(np.array(request.get_output_tensor(0).data), shape, meta)
+        except Exception:  # a callback must never kill OpenVINO's worker thread
+            logger.exception("decoding detector output failed")
+            detections = []
+        callback(detections)
+
+    def submit(self, image: np.ndarray, callback: DetectionsCallback) -> None:
+        """Start detection without waiting; ``callback(detections)`` runs on an OpenVINO thread.
+
+        Blocks only while every infer request is busy. Call :meth:`wait` to drain.
+        """
+        frame = as_bgr(image)
+        if frame is None:
+            callback([])
+            return
+        tensor, meta = self._prepare(frame)
+        self._async_queue().start_async({0: tensor}, (frame.shape[:2], meta, callback))
+
+    def wait(self) -> None:
+        """Block until every submitted frame has been decoded and its callback has run."""
+        if self._queue is not None:
+            self._queue.wait_all()
+
+    def detect_many(self, images: Sequence[np.ndarray]) -> list[list[PlateDetection]]:
+        """Detect on several frames at once through the async queue (one result per frame)."""
+        results: list[list[PlateDetection]] = [[] for _ in images]
+
+        def keep(index: int) -> DetectionsCallback:
+            def _store(dets: list[PlateDetection]) -> None:
+                results[index] = dets
+
+            return _store
+
+        for i, image in enumerate(images):
+            self.submit(image, keep(i))
+        self.wait()
+        return results
