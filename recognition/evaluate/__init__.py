@@ -1,0 +1,1 @@
+"""Offline scoring of the recognition pipeline on labelled folders."""

@@ -1,0 +1,152 @@
+"""Score a detector (and optionally a reader) on a folder of labelled street scenes.
+
+Folder format (see the datasets README): ``<name>.jpg`` plus ``<name>.txt`` holding
+``file<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`` lines, one per plate. Per image we time the whole
+detect + crop + read path, count a plate as found when a detection overlaps it with IoU >= 0.3,
+and compare the most confident reading with the label.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from recognition.protocols import PlateDetector, PlateReader
+from recognition.types import PLATE_ALPHABET, BBox, PlateText
+
+logger = logging.getLogger(__name__)
+
+IOU_FOUND = 0.3
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1"})
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPlate:
+    """One ground-truth plate of a scene."""
+
+    box: BBox
+    text: str
+
+
+def _normalise(text: str) -> str:
+    return "".join(c for c in text.upper() if c in PLATE_ALPHABET)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _fold(text: str) -> str:
+    return text.translate(_LOOKALIKES)
+
+
+def load_labels(path: Path) -> list[LabelledPlate]:
+    """Plates listed in a ``<name>.txt`` label file (malformed lines are skipped)."""
+    plates: list[LabelledPlate] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.strip().split("\t")
+        if len(parts) < 6:
+            continue
+        try:
+            x, y, w, h = (round(float(v)) for v in parts[1:5])
+        except ValueError:
+            continue
+        plates.append(LabelledPlate(BBox(x, y, w, h), _normalise(parts[5])))
+    return plates
+
+
+def labelled_images(folder: Path) -> list[tuple[Path, list[LabelledPlate]]]:
+    """Image files of ``folder`` that have a label file, in name order."""
+    pairs = []
+    for image in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
+        label = image.with_suffix(".txt")
+        if label.is_file():
+            plates = load_labels(label)
+            if plates:
+                pairs.append((image, plates))
+    return pairs
+
+
+def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
+    h, w = image.shape[:2]
+    x1, y1 = max(0, box.x), max(0, box.y)
+    x2, y2 = min(w, box.x + box.w), min(h, box.y + box.h)
+    return image[y1:y2, x1:x2]
+
+
+def _best_reading(readings: list[PlateText | None]) -> str:
+    texts = [r for r in readings if r is not None and r.text]
+    return max(texts, key=lambda r: r.confidence).text if texts else ""
+
+
+def _pct(count: int, total: int) -> float:
+    return round(100.0 * count / total, 2) if total else 0.0
+
+
+def evaluate_scenes(
+    detector: PlateDetector, reader: PlateReader | None, folder: Path, limit: int | None = None
+) -> dict[str, float | int | None]:
+    """Score detection (and reading, when a reader is given) on a labelled scene folder.
+
+    Args:
+        detector: The plate detector under test.
+        reader: Reads the detected crops; None to measure detection only.
+        folder: Folder of images with ``<name>.txt`` labels.
+        limit: Score only the first ``limit`` images (name order).
+
+    Returns:
+        ``n`` (images), ``exact_pct``, ``edit1_pct``, ``folded_pct`` (the most confident reading
+        against the first label of the image; 0 without a reader), ``det_recall_pct`` (labelled
+        plates overlapped by a detection with IoU >= 0.3), ``state_pct`` (None: scenes carry no
+        state), ``ms_mean`` and ``ms_p95`` (detect + crop + read per image).
+
+    Raises:
+        FileNotFoundError: If ``folder`` does not exist.
+
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(f"scene folder not found: {folder}")
+    pairs = labelled_images(folder)[:limit] if limit else labelled_images(folder)
+    exact = edit1 = folded = found = plates_total = 0
+    times: list[float] = []
+    for path, labels in pairs:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            logger.warning("unreadable image skipped: %s", path.name)
+            continue
+        start = time.perf_counter()
+        detections = detector.detect(image)
+        readings: list[PlateText | None] = []
+        if reader is not None and detections:
+            readings = reader.read_many([_crop(image, d.box) for d in detections])
+        times.append((time.perf_counter() - start) * 1000)
+        plates_total += len(labels)
+        found += sum(any(d.box.iou(lab.box) >= IOU_FOUND for d in detections) for lab in labels)
+        if reader is not None:
+            truth, guess = labels[0].text, _normalise(_best_reading(readings))
+            exact += guess == truth
+            edit1 += _edit_distance(guess, truth) <= 1
+            folded += _fold(guess) == _fold(truth)
+    n = len(times)
+    return {
+        "n": n,
+        "exact_pct": _pct(exact, n),
+        "edit1_pct": _pct(edit1, n),
+        "folded_pct": _pct(folded, n),
+        "det_recall_pct": _pct(found, plates_total),
+        "state_pct": None,
+        "ms_mean": round(float(np.mean(times)), 2) if times else 0.0,
+        "ms_p95": round(float(np.percentile(times, 95)), 2) if times else 0.0,
+    }
