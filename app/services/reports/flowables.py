@@ -196,7 +196,7 @@ def field_grid(pairs: Sequence[tuple[str, Cell]], columns: int = 2, width: float
     if row:
         row += [Paragraph("", LABEL)] * (2 * columns - len(row))
         cells.append(row)
-    label_w = 0.34 * width / columns
+    label_w = min(0.34 * width / columns, 1.25 * inch)
     value_w = width / columns - label_w
     table = Table(cells, colWidths=[label_w, value_w] * columns, hAlign="LEFT")
     table.setStyle(
