@@ -1,0 +1,54 @@
+"""Picklable pipeline factories (top-level functions) for the runtime and its child process."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from recognition.config import TrackerConfig
+from recognition.fakes import OracleModels
+from recognition.pipeline import Pipeline
+from recognition.protocols import FrameSource
+from recognition.synth.scene import GroundTruthPlate
+
+
+def model_pipeline(
+    sources: Mapping[str, FrameSource] | None = None, tracker: TrackerConfig | None = None
+) -> Pipeline:
+    """Pipeline on the shipped OpenVINO detector and reader (plus colour when available).
+
+    Imports the model packages lazily so that importing the runtime stays cheap.
+    """
+    from recognition.detect import create_detector
+    from recognition.read import create_reader
+
+    colour = None
+    try:
+        from recognition.colour import HsvColourEstimator
+
+        colour = HsvColourEstimator()
+    except ImportError:  # colour estimation is optional
+        colour = None
+    return Pipeline(create_detector(), create_reader(), colour, tracker_config=tracker)
+
+
+def oracle_pipeline(
+    sources: Mapping[str, FrameSource],
+    tracker: TrackerConfig | None = None,
+    noise: float = 0.08,
+    detect_ms: float = 0.0,
+    read_ms: float = 0.0,
+) -> Pipeline:
+    """Pipeline whose 'models' know the ground truth of the demo sources (tests, benchmarks)."""
+    demo = [s for s in sources.values() if hasattr(s, "truth_for")]
+
+    def truth(image: np.ndarray) -> tuple[GroundTruthPlate, ...]:
+        for source in demo:
+            plates = source.truth_for(image)  # type: ignore[attr-defined]
+            if plates:
+                return plates
+        return ()
+
+    models = OracleModels(truth, noise=noise, detect_ms=detect_ms, read_ms=read_ms)
+    return Pipeline(models, models, tracker_config=tracker)

@@ -1,0 +1,253 @@
+"""The recognition runtime in a child process, with the same API as the in-process one.
+
+The child is named, has faulthandler on and forwards its log records to the parent. Events come
+back over a multiprocessing queue and are dispatched to the callbacks by a parent thread. If the
+child dies it is restarted with backoff and the cameras are reported offline meanwhile.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import functools
+import logging
+import logging.handlers
+import multiprocessing as mp
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from recognition.config import RuntimeConfig
+from recognition.runtime.engine import PipelineFactory, RecognitionRuntime
+from recognition.runtime.events import RuntimeCallbacks, RuntimeFault
+from recognition.sources.opencv import Credentials
+from recognition.types import CameraHealth
+
+logger = logging.getLogger(__name__)
+
+_CTX = mp.get_context("spawn")  # never fork a process that may hold Qt or OpenVINO threads
+
+
+class ChildProcess(_CTX.Process):  # type: ignore[name-defined,misc]
+    """Base for our child processes: named, faulthandler on, logging forwarded to the parent."""
+
+    def __init__(self, name: str, log_queue: Any) -> None:
+        """Create (not start) a child called ``name`` that logs into ``log_queue``."""
+        super().__init__(name=name, daemon=True)
+        self._log_queue = log_queue
+        self._log_level = logging.getLogger().getEffectiveLevel()
+
+    def run(self) -> None:
+        """Set up crash dumps and logging, then call :meth:`main`."""
+        faulthandler.enable(file=sys.stderr, all_threads=True)
+        root = logging.getLogger()
+        root.handlers[:] = [logging.handlers.QueueHandler(self._log_queue)]
+        root.setLevel(self._log_level)
+        try:
+            import setproctitle  # type: ignore[import-not-found]
+
+            setproctitle.setproctitle(self.name)
+        except ImportError:
+            pass
+        self.main()
+
+    def main(self) -> None:
+        """Body of the child; override."""
+        raise NotImplementedError
+
+
+class _RuntimeChild(ChildProcess):
+    def __init__(self, name: str, log_queue: Any, events: Any, commands: Any, spec: dict[str, Any]) -> None:
+        super().__init__(name, log_queue)
+        self._events = events
+        self._commands = commands
+        self._spec = spec
+
+    def main(self) -> None:
+        spec = self._spec
+        creds: Mapping[str, Credentials] = spec["credentials"]
+        events = self._events
+
+        def put(kind: str) -> Callable[[object], None]:
+            return lambda value: events.put((kind, value))
+
+        callbacks = RuntimeCallbacks(put("read"), put("health"), put("preview"), put("fault"))
+        runtime = RecognitionRuntime(
+            spec["config"], spec["factory"], callbacks, credentials=creds.get,
+            demo_plates=spec["demo_plates"], workers=spec["workers"],
+        )
+        runtime.start()
+        events.put(("started", None))
+        while True:
+            try:
+                command = self._commands.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if command == "stop":
+                break
+        runtime.stop()
+        stats = runtime.stats
+        events.put(("stats", {"frames": stats.frames, "reads": stats.reads, "errors": stats.errors,
+                              "process_ms": stats.process_ms, "read_latency_ms": stats.read_latency_ms,
+                              "seconds": stats.stopped - stats.started}))
+        events.put(("stopped", None))
+
+
+class RecognitionProcess:
+    """:class:`RecognitionRuntime` in a child process.
+
+    Args:
+        config: Runtime settings (use ``preview.jpeg=True``: arrays are costly to pickle).
+        pipeline_factory: A picklable callable (top-level function or ``functools.partial``).
+        callbacks: Receivers, called from a parent thread.
+        credentials: Logins by camera id, resolved by the app before the child starts (they are
+            sent over the process pipe, never on a command line or in the environment).
+        demo_plates: Extra plate texts for demo sources.
+        workers: Inference threads in the child.
+        name: Process name (shows in ``ps``).
+        restart: Restart a crashed child (with backoff up to 30 s).
+
+    """
+
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        pipeline_factory: PipelineFactory,
+        callbacks: RuntimeCallbacks | None = None,
+        *,
+        credentials: Mapping[str, Credentials] | None = None,
+        demo_plates: tuple[str, ...] = (),
+        workers: int = 1,
+        name: str = "alpr-recognition",
+        restart: bool = True,
+    ) -> None:
+        self.config = config
+        self._callbacks = callbacks or RuntimeCallbacks()
+        self._spec = {"config": config, "factory": pipeline_factory, "credentials": dict(credentials or {}),
+                      "demo_plates": demo_plates, "workers": workers}
+        self._name = name
+        self._restart = restart
+        self._events: Any = _CTX.Queue()
+        self._logs: Any = _CTX.Queue()
+        self._commands: Any = None
+        self._child: _RuntimeChild | None = None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._health: dict[str, CameraHealth] = {}
+        self._started = threading.Event()
+        self.stats: dict[str, Any] = {}
+        self.restarts = 0
+
+    def start(self, wait: float = 60.0) -> None:
+        """Spawn the child and wait until its cameras are started."""
+        self._stop.clear()
+        self._spawn()
+        self._threads = [
+            threading.Thread(target=self._dispatch, name="recognition-events", daemon=True),
+            threading.Thread(target=self._forward_logs, name="recognition-logs", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        self._started.wait(wait)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask the child to stop, wait for its last events, then end the parent threads."""
+        self._stop.set()
+        child = self._child
+        if child is not None and child.is_alive():
+            self._commands.put("stop")
+            child.join(timeout)
+            if child.is_alive():
+                logger.warning("recognition process did not stop; terminating it")
+                child.terminate()
+                child.join(5)
+        deadline = time.monotonic() + 5
+        while not self._events.empty() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self._events.put(("exit", None))
+        self._logs.put(None)
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+        self._child = None
+
+    def health(self) -> list[CameraHealth]:
+        """Last health published by the child for each camera."""
+        return list(self._health.values())
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the child (None when not running)."""
+        return self._child.pid if self._child is not None else None
+
+    # -- internals -----------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        self._commands = _CTX.Queue()
+        self._started.clear()
+        self._child = _RuntimeChild(self._name, self._logs, self._events, self._commands, self._spec)
+        self._child.start()
+
+    def _dispatch(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                kind, value = self._events.get(timeout=0.5)
+            except queue.Empty:
+                if not self._stop.is_set() and self._child is not None and not self._child.is_alive():
+                    backoff = self._on_crash(backoff)
+                continue
+            if kind == "exit":
+                return
+            self._handle(kind, value)
+
+    def _handle(self, kind: str, value: Any) -> None:
+        cb = self._callbacks
+        target: Callable[[Any], None] | None = None
+        if kind == "read":
+            target = cb.on_read
+        elif kind == "health":
+            self._health[value.camera_id] = value
+            target = cb.on_health
+        elif kind == "preview":
+            target = cb.on_preview
+        elif kind == "fault":
+            target = cb.on_fault
+        elif kind == "started":
+            self._started.set()
+        elif kind == "stats":
+            self.stats = value
+        if target is not None:
+            try:
+                target(value)
+            except Exception:
+                logger.exception("runtime subscriber failed")
+
+    def _on_crash(self, backoff: float) -> float:
+        code = self._child.exitcode if self._child is not None else None
+        message = f"recognition process exited unexpectedly (code {code})"
+        logger.error(message)
+        self._handle("fault", RuntimeFault(None, message))
+        for cam in self.config.cameras:
+            self._handle("health", CameraHealth(cam.id, "offline", last_error=message))
+        if not self._restart:
+            self._child = None
+            return backoff
+        if self._stop.wait(backoff):
+            return backoff
+        self.restarts += 1
+        self._spawn()
+        return min(backoff * 2, 30.0)
+
+    def _forward_logs(self) -> None:
+        while True:
+            record = self._logs.get()
+            if record is None:
+                return
+            logging.getLogger(record.name).handle(record)
+
+
+def partial_factory(func: Callable[..., Any], **kwargs: Any) -> PipelineFactory:
+    """``functools.partial`` of a top-level factory, picklable for the child process."""
+    return functools.partial(func, **kwargs)
