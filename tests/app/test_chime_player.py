@@ -1,0 +1,143 @@
+"""ChimePlayer and AudioCheck on this headless machine (no audio server)."""
+
+import threading
+
+import pytest
+from PySide6.QtMultimedia import QMediaDevices
+
+from app.domain.alerts import AudioStatus, ChimeBand, ChimeSink
+from app.workers import chime as chime_module
+from app.workers.audio_check import AudioCheck
+from app.workers.chime import NO_DEVICE, ChimePlayer
+from app.workers.speech import SpeechWorker
+
+headless_only = pytest.mark.skipif(
+    not QMediaDevices.defaultAudioOutput().isNull(), reason="this machine has an audio output"
+)
+
+
+class SilentEngine:
+    def __init__(self):
+        self._callbacks = {"error": [], "finished-utterance": []}
+
+    def setProperty(self, name, value):  # noqa: N802
+        pass
+
+    def connect(self, topic, callback):
+        self._callbacks[topic].append(callback)
+
+    def say(self, text):
+        pass
+
+    def runAndWait(self):  # noqa: N802
+        for callback in self._callbacks["finished-utterance"]:
+            callback(name=None, completed=True)
+
+
+@pytest.fixture
+def speech_factory():
+    workers = []
+
+    def make(probe_result=""):
+        worker = SpeechWorker(engine_factory=SilentEngine, output_probe=lambda: probe_result)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        assert worker.shutdown(5)
+    assert not [t for t in threading.enumerate() if t.name == "speech"]
+
+
+def test_player_is_a_chime_sink(qapp):
+    assert isinstance(ChimePlayer(), ChimeSink)
+
+
+@headless_only
+def test_no_audio_device_emits_a_visible_warning(qtbot):
+    player = ChimePlayer()
+    with qtbot.waitSignal(player.audio_unavailable, timeout=3000) as blocker:
+        assert player.check_output() == NO_DEVICE
+    assert blocker.args == [NO_DEVICE]
+    assert player.problem == NO_DEVICE
+
+
+@headless_only
+def test_play_without_a_device_returns_at_once(qtbot):
+    player = ChimePlayer()
+    player.check_output()
+    for band in ChimeBand:
+        player.play(band)  # must neither raise nor block
+    qtbot.wait(50)
+    player.stop()
+
+
+def test_missing_chime_files_are_reported(qtbot, tmp_path):
+    player = ChimePlayer(sounds_dir=tmp_path)
+    with qtbot.waitSignal(player.audio_unavailable, timeout=3000) as blocker:
+        player.check_output()
+    assert blocker.args[0].startswith("chime file missing: chime_urgent.wav")
+    player.play(ChimeBand.URGENT)  # nothing loaded: logs, does not raise
+
+
+def test_present_device_emits_available(qtbot, monkeypatch):
+    class Device:
+        def isNull(self):  # noqa: N802
+            return False
+
+    class Devices:
+        @staticmethod
+        def defaultAudioOutput():  # noqa: N802
+            return Device()
+
+    player = ChimePlayer()
+    monkeypatch.setattr(chime_module, "QMediaDevices", Devices)
+    monkeypatch.setattr(player, "_effects", {})  # no real device to bind effects to
+    with qtbot.waitSignal(player.audio_available, timeout=3000):
+        assert player.check_output() == ""
+
+
+def test_volume_is_applied_to_every_band(qapp):
+    player = ChimePlayer(volume=0.3)
+    assert player.volume() == pytest.approx(0.3)
+    player.set_volume(0.6)
+    assert player.volume() == pytest.approx(0.6)
+
+
+@headless_only
+def test_audio_check_collects_both_checks_into_one_status(qtbot, speech_factory):
+    speech = speech_factory(probe_result="'aplay' is not installed")
+    check = AudioCheck(speech, ChimePlayer())
+    assert check.status == AudioStatus() and check.status.message == "Checking audio output..."
+    with qtbot.waitSignal(check.status_changed, timeout=3000, check_params_cb=lambda s: s.checked) as blocker:
+        speech.start()
+        check.run()
+    status = blocker.args[0]
+    assert status == check.status
+    assert not status.ok and not status.chime_ok and not status.speech_ok
+    assert status.chime_problem == NO_DEVICE
+    assert status.speech_problem == "'aplay' is not installed"
+    assert status.message == (
+        "Alert chimes will not be heard: no audio output device | "
+        "Spoken alerts will not be heard: 'aplay' is not installed"
+    )
+
+
+@headless_only
+def test_audio_check_speech_ok_chimes_not(qtbot, speech_factory):
+    speech = speech_factory(probe_result="")
+    check = AudioCheck(speech, ChimePlayer())
+    with qtbot.waitSignal(check.status_changed, timeout=3000, check_params_cb=lambda s: s.checked):
+        speech.start()
+        check.run()
+    assert check.status.chime_problem == NO_DEVICE
+    assert check.status.speech_ok
+    # When the speech worker is rechecked it reports again and the status follows
+    check.run()
+    qtbot.wait(50)
+    assert check.status.speech_ok
+
+
+def test_audio_status_message_when_all_is_well():
+    status = AudioStatus(checked=True)
+    assert status.ok and status.message == ""
