@@ -1,0 +1,96 @@
+"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from app.domain.errors import DomainError
+from app.domain.users import Actor, TrainingRecord
+from app.paths import AppPaths
+from app.persistence.engine import DatabaseUnavailable
+from app.persistence.repositories.users import UserRepository
+from app.runtime_env import build_services, open_database
+from app.services import audit_trail
+from app.settings.secrets import KeyringSecretStore
+from app.settings.store import load_settings
+
+
+def add_admin_parser(sub: argparse._SubParsersAction) -> None:
+    admin = sub.add_parser("admin", help="administrative commands")
+    cmds = admin.add_subparsers(dest="admin_cmd", required=True)
+    c = cmds.add_parser("create-admin", help="create the first administrator")
+    c.add_argument("--username", required=True)
+    c.add_argument("--full-name", required=True)
+    c.add_argument("--badge")
+    c.add_argument("--training-completed", type=date.fromisoformat, default=date.today())
+    c.add_argument("--training-expires", type=date.fromisoformat)
+    c.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    r = cmds.add_parser("reset-password", help="set a temporary password (must be changed at login)")
+    r.add_argument("--username", required=True)
+    r.add_argument("--password-stdin", action="store_true")
+    u = cmds.add_parser("unlock", help="clear a lockout")
+    u.add_argument("--username", required=True)
+    a = cmds.add_parser("audit", help="access record")
+    a.add_argument("audit_cmd", choices=["verify"])
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat: ") != first:
+        raise DomainError("The passwords differ.")
+    return first
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
+    settings = load_settings(paths.settings_file).settings
+    try:
+        db = open_database(settings, paths, KeyringSecretStore(), args.database_url)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    services = build_services(db.engine, settings)
+    actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
+    try:
+        return _dispatch(args, services, actor)
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.engine.dispose()
+
+
+def _dispatch(args, services, actor) -> int:  # noqa: ANN001
+    if args.admin_cmd == "create-admin":
+        expires = args.training_expires or args.training_completed + timedelta(days=365)
+        user = services.accounts.create_first_admin(
+            args.username, args.full_name, _password(args),
+            TrainingRecord("ALPR operator and administrator", args.training_completed, expires), args.badge)
+        print(f"created administrator {user.username} (training valid until {expires})")
+        return 0
+    if args.admin_cmd in ("reset-password", "unlock"):
+        with services.ctx.uow() as uow:
+            user = UserRepository(uow.s).by_username(args.username)
+        if user is None:
+            print(f"error: no user named {args.username}", file=sys.stderr)
+            return 1
+        if args.admin_cmd == "unlock":
+            services.administration.unlock(actor, user.id)
+            print(f"unlocked {user.username}")
+        else:
+            services.administration.reset_password(actor, user.id, _password(args))
+            print(f"password of {user.username} reset; it must be changed at next login")
+        return 0
+    if args.admin_cmd == "audit":
+        verdict = audit_trail.verify_chain(services.ctx)
+        audit_trail.record_alone(services.ctx, actor, "audit.verify", detail={"intact": verdict.intact})
+        print(verdict.describe())
+        return 0 if verdict.intact else 3
+    return 2

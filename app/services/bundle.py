@@ -1,0 +1,16 @@
+"""The services of one running console, built by app.bootstrap and handed to the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.services.accounts import AccountService
+from app.services.administration import AdministrationService
+from app.services.context import ServiceContext
+
+
+@dataclass(slots=True)
+class ServiceBundle:
+    ctx: ServiceContext
+    accounts: AccountService
+    administration: AdministrationService

@@ -1,0 +1,49 @@
+"""Workstation settings, validated by pydantic and stored as JSON in the user config folder.
+
+Agency-wide settings (retention, purposes ...) live in the database; these are per workstation.
+Secrets are never here: only the name of a keyring entry.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DatabaseSettings(Strict):
+    kind: Literal["sqlite", "postgresql"] = Field("sqlite", title="Database", description="Embedded SQLite (one workstation) or a shared PostgreSQL (several consoles).")
+    url: str = Field("", title="PostgreSQL URL", description="postgresql://user@host:5432/alpr, without the password (kept in the OS keyring).", max_length=500)
+    password_ref: str = Field("database", title="Keyring entry", description="Name of the keyring entry that holds the database password.", max_length=100)
+
+
+class SecuritySettings(Strict):
+    max_failed_attempts: int = Field(5, title="Failed attempts before lockout", ge=3, le=10)
+    lockout_minutes: int = Field(15, title="Lockout duration (minutes)", ge=1, le=1440)
+    min_password_length: int = Field(12, title="Minimum password length", ge=12, le=128)
+    idle_lock_minutes: int = Field(30, title="Idle lock after (minutes)", ge=1, le=240)
+
+
+class AlertSettings(Strict):
+    phonetic_alphabet: Literal["apco", "nato"] = Field("apco", title="Phonetic alphabet", description="How plates are spelled aloud.")
+    speech_enabled: bool = Field(True, title="Spoken announcements")
+    repeat_top_priority_s: int = Field(30, title="Repeat unacknowledged top-priority hits every (s)", ge=10, le=600)
+    dedupe_minutes: int = Field(10, title="Do not re-announce the same plate within (minutes)", ge=0, le=240)
+    raise_window_on_top_priority: bool = Field(True, title="Raise and flash the window on top-priority hits")
+
+
+class UiSettings(Strict):
+    theme: Literal["dark", "light"] = Field("dark", title="Theme")
+
+
+class AppSettings(Strict):
+    workstation_name: str = Field("", title="Workstation name", description="Shown in the access record; defaults to the host name.", max_length=128)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    run_recognition: bool = Field(True, title="Run recognition for this workstation's cameras")

@@ -1,0 +1,224 @@
+"""GUI start-up: settings, database, first administrator, login, policy, main window, idle lock."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.domain.users import Actor, TrainingRecord
+from app.paths import AppPaths
+from app.persistence.engine import DatabaseUnavailable
+from app.runtime_env import OpenDatabase, build_services, open_database, workstation_name
+from app.services.bundle import ServiceBundle
+from app.settings.model import AppSettings
+from app.settings.secrets import NO_KEYRING_MESSAGE, KeyringSecretStore
+from app.settings.store import load_settings
+from app.ui.asyncio_qt import dialog_result
+from app.ui.context import UiContext
+from app.ui.dialogs.change_password import ChangePasswordDialog
+from app.ui.dialogs.first_admin import FirstAdminDialog
+from app.ui.dialogs.login import LoginDialog
+from app.ui.dialogs.policy import PolicyDialog
+from app.ui.idle import IdleWatcher
+from app.ui.main_window import MainWindow
+from app.ui.screens_registry import default_screens
+from app.ui.theme import apply_theme
+from app.workers.db_executor import DbExecutor
+from app.workers.signals import AppSignals
+
+logger = logging.getLogger(__name__)
+
+
+class ConsoleApp:
+    """Owns the top-level windows of one running console."""
+
+    def __init__(self, qapp: QApplication, args: argparse.Namespace, paths: AppPaths) -> None:
+        self.qapp = qapp
+        self.args = args
+        self.paths = paths
+        loaded = load_settings(paths.settings_file)
+        self.settings: AppSettings = loaded.settings
+        self.warnings: list[str] = [loaded.warning] if loaded.warning else []
+        self.secrets = KeyringSecretStore()
+        self.executor = DbExecutor()
+        self.signals = AppSignals()
+        self.db: OpenDatabase | None = None
+        self.services: ServiceBundle | None = None
+        self.window: MainWindow | None = None
+        self.current: QWidget | None = None  # what --screenshot grabs
+        self.idle = IdleWatcher(self.settings.security.idle_lock_minutes)
+        qapp.installEventFilter(self.idle)
+        self.idle.idle.connect(lambda: asyncio.ensure_future(self.lock("idle")))
+
+    async def connect_database(self) -> bool:
+        while True:
+            try:
+                self.db = await self.executor.run(open_database, self.settings, self.paths, self.secrets,
+                                                  self.args.database_url)
+                self.services = build_services(self.db.engine, self.settings)
+                return True
+            except DatabaseUnavailable as exc:
+                box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable",
+                                  f"{exc}\n\nCheck the network and the database server, or switch this "
+                                  "workstation to the embedded database in the settings file.")
+                retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+                box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+                self.current = box
+                await dialog_result(box)
+                if box.clickedButton() is not retry:
+                    return False
+
+    async def first_admin_if_needed(self) -> bool:
+        assert self.services
+        if not await self.executor.run(self.services.accounts.needs_first_admin):
+            return True
+
+        async def create(username: str, full_name: str, password: str, training: TrainingRecord, badge):  # noqa: ANN001
+            return await self.executor.run(self.services.accounts.create_first_admin, username, full_name,
+                                           password, training, badge)
+
+        dlg = FirstAdminDialog(create)
+        self.current = dlg
+        return bool(await dialog_result(dlg))
+
+    async def login(self) -> bool:
+        assert self.services
+        svc = self.services
+        profile = await self.executor.run(svc.administration.agency_profile, None)
+        notice = " ".join(self.warnings)
+
+        async def authenticate(u: str, p: str):  # noqa: ANN202
+            return await self.executor.run(svc.accounts.login, u, p)
+
+        dlg = LoginDialog(authenticate, profile.display_name, workstation_name(self.settings), notice)
+        self.current = dlg
+        if not await dialog_result(dlg) or dlg.result_value is None:
+            return False
+        result = dlg.result_value
+        if result.needs_policy_ack:
+            pol = PolicyDialog(result.policy_text, result.policy_version, profile.display_name)
+            self.current = pol
+            if not await dialog_result(pol):
+                await self.executor.run(svc.accounts.logout, result.actor, "policy_not_acknowledged")
+                return False
+            await self.executor.run(svc.accounts.acknowledge_policy, result.actor, result.policy_version)
+        if result.must_change_password:
+            async def change(old: str, new: str) -> None:
+                await self.executor.run(svc.accounts.change_password, result.actor, old, new)
+
+            cp = ChangePasswordDialog(change, forced=True)
+            self.current = cp
+            if not await dialog_result(cp):
+                await self.executor.run(svc.accounts.logout, result.actor, "password_not_changed")
+                return False
+        ui = UiContext(svc, self.executor, self.signals, self.settings, self.paths, result.user, result.actor,
+                       profile.display_name)
+        self.window = MainWindow(ui, default_screens(self.db.url_shown if self.db else ""))
+        self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
+        self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
+        if not self.secrets.available():
+            self.signals.banner.emit(NO_KEYRING_MESSAGE)
+        self.window.show()
+        self.current = self.window
+        self.idle.start()
+        return True
+
+    async def lock(self, reason: str) -> None:
+        if self.window is None or self.services is None or self.idle.paused:
+            return
+        self.idle.pause()
+        ui = self.window.ui
+        await self.executor.run(self.services.accounts.lock_screen, ui.actor, reason)
+        self.window.centralWidget().setVisible(False)
+        svc = self.services
+
+        async def unlock(_u: str, p: str):  # noqa: ANN202
+            await self.executor.run(svc.accounts.unlock_screen, ui.actor, p)
+            return True
+
+        dlg = LoginDialog(unlock, ui.agency_name, ui.actor.workstation,
+                          "The console was locked. Enter your password to continue.", self.window,
+                          title="Console locked")
+        dlg.username.setText(ui.actor.username)
+        dlg.username.setEnabled(False)
+        dlg.password.setFocus()
+        dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.current = dlg
+        if await dialog_result(dlg):
+            self.window.centralWidget().setVisible(True)
+            self.current = self.window
+            self.idle.start()
+        else:
+            await self.logout(reason="lock_abandoned")
+
+    async def logout(self, reason: str = "user") -> None:
+        if self.window is not None and self.services is not None:
+            await self.executor.run(self.services.accounts.logout, self.window.ui.actor, reason)
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.idle.pause()
+        if not await self.login():
+            self.qapp.quit()
+
+    async def start(self) -> bool:
+        if not await self.connect_database():
+            return False
+        if not await self.first_admin_if_needed():
+            return False
+        return await self.login()
+
+    def shutdown(self) -> None:
+        self.executor.shutdown()
+        if self.db:
+            self.db.engine.dispose()
+
+
+def _screenshot(app: ConsoleApp, path: str, delay_s: float) -> None:
+    def grab() -> None:
+        widget = app.current or QApplication.activeWindow()
+        if widget is not None:
+            widget.grab().save(path)
+            logger.info("screenshot of %s saved to %s", type(widget).__name__, path)
+        QApplication.instance().exit(0 if widget is not None else 1)
+
+    QTimer.singleShot(int(delay_s * 1000), grab)
+
+
+def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
+    import qasync
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName("ALPR Dispatch Console")
+    qapp.setOrganizationName("alpr-console")
+    # Dialogs (login, lock) come and go between windows: quit only when the flow says so.
+    qapp.setQuitOnLastWindowClosed(False)
+    paths = AppPaths.default(data_dir).ensure()
+    console = ConsoleApp(qapp, args, paths)
+    apply_theme(qapp, console.settings.ui.theme)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    if args.screenshot:
+        _screenshot(console, args.screenshot, args.screenshot_delay)
+
+    async def main() -> None:
+        ok = await console.start()
+        if not ok and not args.screenshot:
+            qapp.quit()
+
+    with loop:
+        task = loop.create_task(main())
+        try:
+            loop.run_forever()
+        finally:
+            if not task.done():
+                task.cancel()
+                loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+            console.shutdown()
+    return 0

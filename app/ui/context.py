@@ -1,0 +1,32 @@
+"""What a screen needs: services, the DB executor, the signed-in actor, the signal hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from app.domain.users import Actor, User
+from app.paths import AppPaths
+from app.services.bundle import ServiceBundle
+from app.settings.model import AppSettings
+from app.workers.db_executor import DbExecutor
+from app.workers.signals import AppSignals
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class UiContext:
+    services: ServiceBundle
+    executor: DbExecutor
+    signals: AppSignals
+    settings: AppSettings
+    paths: AppPaths
+    user: User
+    actor: Actor
+    agency_name: str = ""
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a service call on the DB executor and await it."""
+        return await self.executor.run(fn, *args, **kwargs)

@@ -1,0 +1,123 @@
+"""The main window: header, role-appropriate navigation, screens, warning banner, idle lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QStackedWidget,
+    QVBoxLayout, QWidget,
+)
+
+from app.ui.context import UiContext
+from app.ui.navigation import ScreenSpec, visible
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal(str)
+    logout_requested = Signal()
+
+    def __init__(self, ui: UiContext, specs: list[ScreenSpec]) -> None:
+        super().__init__()
+        self.ui = ui
+        self.setWindowTitle(f"ALPR Dispatch Console - {ui.agency_name or 'agency not configured'}")
+        self.setObjectName("MainWindow")
+        self.resize(1366, 840)
+
+        header = QFrame()
+        header.setObjectName("Header")
+        hl = QHBoxLayout(header)
+        title = QLabel("ALPR Dispatch Console")
+        title.setObjectName("HeaderTitle")
+        agency = QLabel(ui.agency_name or "Agency not configured")
+        agency.setObjectName("HeaderAgency")
+        roles = ", ".join(r.label for r in sorted(ui.user.roles))
+        self.who = QLabel(f"{ui.user.full_name} ({ui.user.username}) - {roles} - {ui.actor.workstation}")
+        self.who.setObjectName("HeaderUser")
+        self.clock = QLabel()
+        self.clock.setObjectName("HeaderClock")
+        self.lock_btn = QPushButton("Lock (Ctrl+L)")
+        self.lock_btn.setAccessibleName("Lock the console")
+        self.logout_btn = QPushButton("Sign out")
+        self.logout_btn.setAccessibleName("Sign out")
+        self.lock_btn.clicked.connect(lambda: self.lock_requested.emit("manual"))
+        self.logout_btn.clicked.connect(self.logout_requested)
+        hl.addWidget(title)
+        hl.addWidget(agency)
+        hl.addStretch(1)
+        hl.addWidget(self.who)
+        hl.addWidget(self.clock)
+        hl.addWidget(self.lock_btn)
+        hl.addWidget(self.logout_btn)
+
+        self.banner = QLabel("")
+        self.banner.setObjectName("Banner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setAccessibleName("Warnings")
+        ui.signals.banner.connect(self.show_banner)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("Nav")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        for i, spec in enumerate(visible(specs, ui.user)):
+            widget = spec.build(ui)
+            self.screens[spec.key] = widget
+            self.stack.addWidget(widget)
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda row=i: self.nav.setCurrentRow(row))
+        self.nav.currentRowChanged.connect(self._show)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.lock_requested.emit("manual"))
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        v = QVBoxLayout(central)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(header)
+        v.addWidget(self.banner)
+        inner = QWidget()
+        inner.setLayout(body)
+        v.addWidget(inner, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Every access to ALPR data is recorded.")
+
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(1000)
+        self._update_clock()
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+
+    def _update_clock(self) -> None:
+        from datetime import datetime
+
+        self.clock.setText(datetime.now().strftime("%a %d %b %Y  %H:%M:%S"))
+
+    def _show(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        widget = self.screens[key]
+        self.stack.setCurrentWidget(widget)
+        activate = getattr(widget, "activate", None)
+        if callable(activate):
+            activate()
+
+    def show_screen(self, key: str) -> QWidget:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+        return self.screens[key]
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))

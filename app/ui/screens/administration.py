@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from app.domain.changes import Changes
+from app.ui.context import UiContext
+from app.ui.screens.agency_panel import AgencyPanel
+from app.ui.screens.database_panel import DatabasePanel
+from app.ui.screens.users_panel import UsersPanel
+
+
+class AdministrationScreen(QWidget):
+    def __init__(self, ui: UiContext, database_url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        head = QLabel("Administration")
+        head.setObjectName("Heading")
+        self.tabs = QTabWidget()
+        self.users = UsersPanel(ui)
+        self.agency = AgencyPanel(ui)
+        self.database = DatabasePanel(ui, database_url)
+        self.tabs.addTab(self.users, "&Users and training")
+        self.tabs.addTab(self.agency, "A&gency profile")
+        self.tabs.addTab(self.database, "Data&base")
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.tabs)
+        ui.signals.changed.connect(self._on_changed)
+
+    def activate(self) -> None:
+        self.users.reload()
+        self.agency.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.users:
+            self.users.reload()

@@ -1,0 +1,175 @@
+"""Administration > Users: accounts, roles, training dates, unlock, disable, password reset."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QMessageBox, QPushButton,
+    QTableView, QVBoxLayout, QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.errors import DomainError
+from app.domain.users import TrainingStatus, User
+from app.ui.asyncio_qt import dialog_result
+from app.ui.context import UiContext
+from app.ui.dialogs.user_editor import TrainingDialog, UserDialog
+
+COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
+
+
+def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
+    if not u.active:
+        return "Disabled", "#888888"
+    if u.is_locked(now):
+        return "Locked (failed sign-ins)", "#d9822b"
+    t = u.training_status(now.date())
+    if t is TrainingStatus.MISSING:
+        return "No training on record", "#d9822b"
+    if t is TrainingStatus.EXPIRED:
+        return "Training expired", "#d9822b"
+    return "Active", None
+
+
+class UsersTableModel(QAbstractTableModel):
+    def __init__(self, clock) -> None:  # noqa: ANN001
+        super().__init__()
+        self.users: list[User] = []
+        self.clock = clock
+
+    def set_users(self, users: list[User]) -> None:
+        self.beginResetModel()
+        self.users = users
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.users)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        u = self.users[index.row()]
+        col = index.column()
+        now = self.clock.now()
+        if role == Qt.ItemDataRole.DisplayRole:
+            exp: date | None = u.training_expires_on()
+            return (u.username, u.full_name, u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
+                    exp.isoformat() if exp else "-", user_status(u, now)[0])[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 5:
+            colour = user_status(u, now)[1]
+            return QColor(colour) if colour else None
+        return None
+
+
+class UsersPanel(QWidget):
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.model = UsersTableModel(ui.services.ctx.clock)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Users")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _i: self.edit_user())
+        buttons = QHBoxLayout()
+        self.actions: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("new", "&New user...", self.new_user), ("edit", "&Edit...", self.edit_user),
+            ("training", "Record &training...", self.record_training), ("unlock", "&Unlock", self.unlock),
+            ("reset", "&Reset password...", self.reset_password), ("toggle", "&Disable / enable", self.toggle_active),
+        ):
+            b = QPushButton(text)
+            b.setAccessibleName(text.replace("&", "").replace("...", ""))
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+            self.actions[key] = b
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(buttons)
+        lay.addWidget(self.table)
+
+    def selected(self) -> User | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.users[rows[0].row()] if rows else None
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        try:
+            users = await self.ui.call(self.ui.services.administration.list_users, self.ui.actor)
+        except DomainError as exc:
+            QMessageBox.warning(self, "Users", str(exc))
+            return
+        self.model.set_users(users)
+
+    async def _do(self, fn, *args) -> bool:  # noqa: ANN001
+        try:
+            await self.ui.call(fn, self.ui.actor, *args)
+        except DomainError as exc:
+            QMessageBox.warning(self, "Users", str(exc))
+            return False
+        await self.reload()
+        return True
+
+    @asyncSlot()
+    async def new_user(self) -> None:
+        dlg = UserDialog(self, None)
+        while await dialog_result(dlg):
+            v = dlg.values()
+            if await self._do(self.ui.services.administration.create_user, v.username, v.full_name, v.password,
+                              v.roles, v.badge, v.training):
+                return
+            dlg = UserDialog(self, None, v)
+
+    @asyncSlot()
+    async def edit_user(self) -> None:
+        u = self.selected()
+        if u is None:
+            return
+        dlg = UserDialog(self, u)
+        if await dialog_result(dlg):
+            v = dlg.values()
+            await self._do(self.ui.services.administration.update_user, u.id, v.full_name, v.badge, v.roles)
+
+    @asyncSlot()
+    async def record_training(self) -> None:
+        u = self.selected()
+        if u is None:
+            return
+        dlg = TrainingDialog(self, u)
+        if await dialog_result(dlg):
+            await self._do(self.ui.services.administration.record_training, u.id, dlg.record())
+
+    @asyncSlot()
+    async def unlock(self) -> None:
+        u = self.selected()
+        if u is not None:
+            await self._do(self.ui.services.administration.unlock, u.id)
+
+    @asyncSlot()
+    async def reset_password(self) -> None:
+        u = self.selected()
+        if u is None:
+            return
+        pw, ok = QInputDialog.getText(self, "Reset password", f"Temporary password for {u.username}:",
+                                      QLineEdit.EchoMode.Password)
+        if ok and pw:
+            await self._do(self.ui.services.administration.reset_password, u.id, pw)
+
+    @asyncSlot()
+    async def toggle_active(self) -> None:
+        u = self.selected()
+        if u is not None:
+            await self._do(self.ui.services.administration.set_active, u.id, not u.active)

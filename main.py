@@ -1,0 +1,11 @@
+"""ALPR dispatch console. `python main.py --help` lists the options; `python main.py admin --help` the CLI."""
+
+import os
+import sys
+
+os.environ.setdefault("QT_API", "pyside6")
+
+if __name__ == "__main__":
+    from app.bootstrap import run
+
+    sys.exit(run())
