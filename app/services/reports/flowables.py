@@ -21,6 +21,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
+from app.services.reports.fonts import register_fonts
+
 logger = logging.getLogger(__name__)
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -34,8 +36,9 @@ RULE = colors.HexColor("#A9B6C8")
 LABEL_GREY = colors.HexColor("#4A5568")
 MARK_RED = colors.HexColor("#9B1C1C")
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
+_FONTS = register_fonts()
+FONT = _FONTS.regular
+FONT_BOLD = _FONTS.bold
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, spaceAfter=0)
@@ -58,6 +61,8 @@ H2 = ParagraphStyle(
 )
 
 Cell = str | int | float | None | Flowable
+# A row taller than a page (a very long note) is split across pages, in pieces of at least this height.
+ROW_SPLIT_MIN = 36
 
 
 def fmt_dt(value: datetime | None) -> str:
@@ -163,7 +168,7 @@ def data_table(
     col_widths = [w * scale for w in widths]
     head = [Paragraph(markup(h), CELL_HEAD_RIGHT if i in right else CELL_HEAD) for i, h in enumerate(headers)]
     body = [[_cell(v, i in right) for i, v in enumerate(row)] for row in rows]
-    table = Table([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+    table = Table([head, *body], colWidths=col_widths, repeatRows=1, hAlign="LEFT", splitInRow=ROW_SPLIT_MIN)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, BAND]),
@@ -198,7 +203,7 @@ def field_grid(pairs: Sequence[tuple[str, Cell]], columns: int = 2, width: float
         cells.append(row)
     label_w = min(0.34 * width / columns, 1.25 * inch)
     value_w = width / columns - label_w
-    table = Table(cells, colWidths=[label_w, value_w] * columns, hAlign="LEFT")
+    table = Table(cells, colWidths=[label_w, value_w] * columns, hAlign="LEFT", splitInRow=ROW_SPLIT_MIN)
     table.setStyle(
         TableStyle(
             [

@@ -38,8 +38,10 @@ from app.services.reports.output import ReportFile, write_atomically
 
 SENSITIVE_MARKING = "LAW ENFORCEMENT SENSITIVE"
 CREATOR = "ALPR Dispatch Console"
-TOP_MARGIN = 1.2 * inch
-BOTTOM_MARGIN = 1.05 * inch
+# Distance from the page edge to the header baseline and to the footer baseline. Without the
+# marking (public documents) both move outwards and the body gets the room.
+HEADER_FROM_TOP = {True: 0.72 * inch, False: 0.5 * inch}
+FOOTER_FROM_BOTTOM = {True: 0.78 * inch, False: 0.5 * inch}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def draw_page_decoration(canvas: Canvas, spec: DocumentSpec, page: int, pages: i
     if spec.sensitive:
         _draw_marking(canvas, PAGE_HEIGHT - 0.42 * inch)
         _draw_marking(canvas, 0.38 * inch)
-    top = PAGE_HEIGHT - 0.72 * inch
+    top = PAGE_HEIGHT - HEADER_FROM_TOP[spec.sensitive]
     canvas.setFillColor(NAVY)
     canvas.setFont(FONT_BOLD, 11)
     canvas.drawString(left, top, _fit(spec.profile.name, FONT_BOLD, 11, half))
@@ -97,7 +99,7 @@ def draw_page_decoration(canvas: Canvas, spec: DocumentSpec, page: int, pages: i
     canvas.setLineWidth(1)
     canvas.line(left, top - 19, right, top - 19)
 
-    foot = 0.78 * inch
+    foot = FOOTER_FROM_BOTTOM[spec.sensitive]
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, foot + 10, right, foot + 10)
@@ -166,8 +168,8 @@ def render_pdf(spec: DocumentSpec, story: Sequence[Flowable]) -> bytes:
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
-        topMargin=TOP_MARGIN,
-        bottomMargin=BOTTOM_MARGIN,
+        topMargin=HEADER_FROM_TOP[spec.sensitive] + 0.48 * inch,
+        bottomMargin=FOOTER_FROM_BOTTOM[spec.sensitive] + 0.27 * inch,
         title=spec.title,
         author=spec.profile.name,
         subject=f"{spec.title} {spec.reference}".strip(),

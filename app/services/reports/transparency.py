@@ -104,8 +104,8 @@ def sections(profile: AgencyProfile, data: TransparencyInput) -> list[Section]:
         else "ALPR data is shared only on a written request approved by the ALPR administrator and as "
         "permitted by law. It is never sold."
     )
-    contact = f"Questions: {data.contact}." if data.contact else ""
-    result.append(Section("Data sharing", paragraphs=tuple(p for p in (sharing, contact) if p)))
+    contact = f" Questions: {data.contact}." if data.contact else ""
+    result.append(Section("Data sharing", paragraphs=(sharing + contact,)))
     return result
 
 

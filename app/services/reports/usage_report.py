@@ -57,7 +57,7 @@ def _summary(data: UsageReportInput) -> Flowable:
             ("Plate reads", fmt_int(data.reads_total)),
             ("Hits", fmt_int(hits)),
             ("Hit rate", f"{100.0 * hits / data.reads_total:.3f} %" if data.reads_total else "-"),
-            ("Detection-browsing searches", fmt_int(searches)),
+            ("Searches of stored reads", fmt_int(searches)),
             ("Release requests", f"{fmt_int(len(data.releases))} ({fmt_int(approved)} approved)"),
             ("Purge runs", fmt_int(len(data.purges))),
         ],
