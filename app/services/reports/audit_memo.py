@@ -86,22 +86,9 @@ def _reason_cell(item: SampledInquiry) -> Paragraph:
     return Paragraph("<br/>".join(markup(x) for x in lines if x), CELL)
 
 
-def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flowable]:
-    """Build the body of the audit memorandum."""
-    compliant = sum(1 for i in data.inquiries if i.compliant is True)
-    failing = sum(1 for i in data.inquiries if i.compliant is False)
-    open_items = sum(1 for i in data.inquiries if i.compliant is None)
-    story = _memo_head(profile, data)
-    story.append(
-        para(
-            f"As required by agency policy {profile.policy_number}, the detection-browsing inquiries of the "
-            f"prior period ({_period(data)}) were audited to verify that each was made for an authorized "
-            "purpose and documented with a case/incident number and/or a reason. This memorandum reports "
-            "the sample, the findings and any data errors found so that they can be corrected."
-        )
-    )
-    story += heading("Audit scope and method")
-    story.append(
+def _scope(data: AuditMemoInput) -> list[Flowable]:
+    items: list[Flowable] = [*heading("Audit scope and method")]
+    items.append(
         field_grid(
             [
                 ("Audit", data.audit_id),
@@ -113,25 +100,32 @@ def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flow
             ]
         )
     )
-    story.append(para(data.method or default_method(data)))
+    items.append(para(data.method or default_method(data)))
     required = min(data.minimum_sample, data.population_size)
     if len(data.inquiries) < required:
-        story.append(
+        items.append(
             para(
                 f"NOTE: the sample holds {len(data.inquiries)} inquiries, fewer than the required "
                 f"{data.minimum_sample} (or all inquiries of the period when there were fewer).",
                 BODY.clone("warn", fontName=FONT_BOLD),
             )
         )
-    story += heading("Results")
-    story.append(
+    return items
+
+
+def _findings(data: AuditMemoInput) -> list[Flowable]:
+    compliant = sum(1 for i in data.inquiries if i.compliant is True)
+    failing = sum(1 for i in data.inquiries if i.compliant is False)
+    open_items = sum(1 for i in data.inquiries if i.compliant is None)
+    items: list[Flowable] = [*heading("Results")]
+    items.append(
         para(
             f"Compliant: {compliant}. Non-compliant: {failing}. Not reviewed: {open_items}. "
             f"Data errors found: {len(data.data_errors)}."
         )
     )
-    story += heading("Sampled inquiries")
-    story.append(
+    items += heading("Sampled inquiries")
+    items.append(
         data_table(
             ["Inquiry", "User", "Time", "Search terms", "Case no. / reason", "Finding", "Auditor notes"],
             [
@@ -142,8 +136,8 @@ def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flow
             empty_text="No inquiries were made in the period; nothing to sample.",
         )
     )
-    story += heading("Data errors found and corrective actions")
-    story.append(
+    items += heading("Data errors found and corrective actions")
+    items.append(
         data_table(
             ["Error found", "Record", "Corrective action", "Status"],
             [(e.description, e.reference, e.corrective_action, e.status) for e in data.data_errors],
@@ -151,6 +145,22 @@ def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flow
             empty_text="No data errors were found.",
         )
     )
+    return items
+
+
+def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flowable]:
+    """Build the body of the audit memorandum."""
+    story = _memo_head(profile, data)
+    story.append(
+        para(
+            f"As required by agency policy {profile.policy_number}, the detection-browsing inquiries of the "
+            f"prior period ({_period(data)}) were audited to verify that each was made for an authorized "
+            "purpose and documented with a case/incident number and/or a reason. This memorandum reports "
+            "the sample, the findings and any data errors found so that they can be corrected."
+        )
+    )
+    story += _scope(data)
+    story += _findings(data)
     story += [*heading("Summary"), para(data.summary or "No further remarks.")]
     story.append(
         signature_block(

@@ -81,9 +81,52 @@ def _disposition(data: HitReportInput) -> list[Flowable]:
     return [field_grid(pairs)]
 
 
+def _read_section(data: HitReportInput) -> list[Flowable]:
+    read = data.read
+    return [
+        *heading("Read"),
+        _images(data),
+        field_grid(
+            [
+                ("Plate read", read.plate),
+                ("State read", read.state),
+                ("Confidence", f"{read.confidence:.0%}"),
+                ("Read at", fmt_dt(read.read_at)),
+                ("Camera", read.camera_name),
+                ("Location", read.camera_location),
+                ("Direction", read.direction),
+                ("Read ID", read.read_id),
+                ("Vehicle colour", read.vehicle_colour),
+                ("Vehicle type / make", " / ".join(x for x in (read.vehicle_type, read.vehicle_make) if x)),
+            ]
+        ),
+    ]
+
+
+def _entry_section(data: HitReportInput) -> Flowable:
+    entry = data.entry
+    vehicle = " ".join(x for x in (entry.vehicle_year, entry.vehicle_make, entry.vehicle_model) if x)
+    grid = field_grid(
+        [
+            ("Listed plate", entry.plate),
+            ("Listed state", entry.state),
+            ("Plate type / year", " / ".join(x for x in (entry.plate_type, entry.plate_year) if x)),
+            ("Vehicle", vehicle),
+            ("Vehicle colour", entry.vehicle_colour),
+            ("NIC", entry.nic),
+            ("Entering ORI", entry.ori),
+            ("OCA / case", entry.oca),
+            ("Source", entry.source),
+            ("List date", list_age(entry.list_date, data.read.read_at)),
+            ("Instructions to field", entry.instructions),
+        ]
+    )
+    return KeepTogether([*heading("Hot-list entry (snapshot at the time of the hit)"), grid])
+
+
 def build_hit_story(data: HitReportInput) -> list[Flowable]:
     """Build the body of a hit report."""
-    read, entry = data.read, data.entry
+    entry = data.entry
     story: list[Flowable] = title_block(
         TITLE, f"Hit {data.hit_id} - {entry.hit_type} - priority {entry.priority} - status {data.status}"
     )
@@ -100,43 +143,8 @@ def build_hit_story(data: HitReportInput) -> list[Flowable]:
             columns=3,
         )
     )
-    story += [*heading("Read"), _images(data)]
-    story.append(
-        field_grid(
-            [
-                ("Plate read", read.plate),
-                ("State read", read.state),
-                ("Confidence", f"{read.confidence:.0%}"),
-                ("Read at", fmt_dt(read.read_at)),
-                ("Camera", read.camera_name),
-                ("Location", read.camera_location),
-                ("Direction", read.direction),
-                ("Read ID", read.read_id),
-                ("Vehicle colour", read.vehicle_colour),
-                ("Vehicle type / make", " / ".join(x for x in (read.vehicle_type, read.vehicle_make) if x)),
-            ]
-        )
-    )
-    vehicle = " ".join(x for x in (entry.vehicle_year, entry.vehicle_make, entry.vehicle_model) if x)
-    entry_block: list[Flowable] = [
-        *heading("Hot-list entry (snapshot at the time of the hit)"),
-        field_grid(
-            [
-                ("Listed plate", entry.plate),
-                ("Listed state", entry.state),
-                ("Plate type / year", " / ".join(x for x in (entry.plate_type, entry.plate_year) if x)),
-                ("Vehicle", vehicle),
-                ("Vehicle colour", entry.vehicle_colour),
-                ("NIC", entry.nic),
-                ("Entering ORI", entry.ori),
-                ("OCA / case", entry.oca),
-                ("Source", entry.source),
-                ("List date", list_age(entry.list_date, read.read_at)),
-                ("Instructions to field", entry.instructions),
-            ]
-        ),
-    ]
-    story.append(KeepTogether(entry_block))
+    story += _read_section(data)
+    story.append(_entry_section(data))
     story += [*heading("Visual verification"), *_verification(data)]
     story += heading("NCIC confirmation log")
     story.append(

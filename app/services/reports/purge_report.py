@@ -33,6 +33,47 @@ def _duration(data: PurgeReportInput) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
+def _deleted_section(data: PurgeReportInput) -> list[Flowable]:
+    reads = sum(c.reads for c in data.counts)
+    hits = sum(c.hits for c in data.counts)
+    images = sum(c.images for c in data.counts)
+    story: list[Flowable] = []
+    story += heading("Deleted, by capture day and camera")
+    ordered = sorted(data.counts, key=lambda c: (c.day, c.camera))
+    rows: list[tuple[Cell, ...]] = [(fmt_date(c.day), c.camera, c.reads, c.hits, c.images) for c in ordered]
+    if rows:
+        rows.append(("Total", para("", CELL), reads, hits, images))
+    story.append(
+        data_table(
+            ["Capture day", "Camera", "Reads", "Hits", "Images"],
+            rows,
+            widths=[1.2, 2.6, 1, 1, 1],
+            numeric=(2, 3, 4),
+            total_row=bool(rows),
+            empty_text="Nothing was old enough to delete.",
+        )
+    )
+    return story
+
+
+def _kept_section(data: PurgeReportInput) -> list[Flowable]:
+    story: list[Flowable] = []
+    story += heading("Expired items kept, and why")
+    if data.kept:
+        by_reason = Counter(k.reason for k in data.kept)
+        summary = ", ".join(f"{reason}: {fmt_int(n)}" for reason, n in sorted(by_reason.items()))
+        story.append(para(f"{fmt_int(len(data.kept))} expired items were kept ({summary})."))
+    story.append(
+        data_table(
+            ["Item", "Kind", "Camera", "Captured", "Kept because", "Reference"],
+            [(k.item_ref, k.kind, k.camera, fmt_dt(k.captured_at), k.reason, k.reference) for k in data.kept],
+            widths=[1.1, 0.7, 1.4, 1.5, 1.2, 1.2],
+            empty_text="No expired item was kept.",
+        )
+    )
+    return story
+
+
 def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Flowable]:
     """Build the body of a destruction report."""
     reads = sum(c.reads for c in data.counts)
@@ -70,34 +111,8 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
             widths=[2, 1.5, 2.5],
         )
     )
-    story += heading("Deleted, by capture day and camera")
-    ordered = sorted(data.counts, key=lambda c: (c.day, c.camera))
-    rows: list[tuple[Cell, ...]] = [(fmt_date(c.day), c.camera, c.reads, c.hits, c.images) for c in ordered]
-    if rows:
-        rows.append(("Total", para("", CELL), reads, hits, images))
-    story.append(
-        data_table(
-            ["Capture day", "Camera", "Reads", "Hits", "Images"],
-            rows,
-            widths=[1.2, 2.6, 1, 1, 1],
-            numeric=(2, 3, 4),
-            total_row=bool(rows),
-            empty_text="Nothing was old enough to delete.",
-        )
-    )
-    story += heading("Expired items kept, and why")
-    if data.kept:
-        by_reason = Counter(k.reason for k in data.kept)
-        summary = ", ".join(f"{reason}: {fmt_int(n)}" for reason, n in sorted(by_reason.items()))
-        story.append(para(f"{fmt_int(len(data.kept))} expired items were kept ({summary})."))
-    story.append(
-        data_table(
-            ["Item", "Kind", "Camera", "Captured", "Kept because", "Reference"],
-            [(k.item_ref, k.kind, k.camera, fmt_dt(k.captured_at), k.reason, k.reference) for k in data.kept],
-            widths=[1.1, 0.7, 1.4, 1.5, 1.2, 1.2],
-            empty_text="No expired item was kept.",
-        )
-    )
+    story += _deleted_section(data)
+    story += _kept_section(data)
     if data.notes:
         story += [*heading("Notes"), para(data.notes)]
     story += [
