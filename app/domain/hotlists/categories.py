@@ -1,0 +1,76 @@
+"""Record type letter -> category and priority (DOMAIN.md "Hit priorities"; configurable per source)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.domain.hotlists.records import RecordCategory
+
+C = RecordCategory
+
+
+class TypeRule(BaseModel):
+    """How one record type is classified."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: RecordCategory = Field(title="Category", description="Category shown on hits.")
+    priority: int = Field(ge=1, le=9, title="Priority", description="1 = most urgent, 9 = administrative.")
+    covert: bool = Field(
+        default=False,
+        title="Covert",
+        description="Only privileged users see hits on this type (terrorist screening).",
+    )
+
+
+def _r(category: RecordCategory, priority: int, covert: bool = False) -> TypeRule:
+    return TypeRule(category=category, priority=priority, covert=covert)
+
+
+#: Letters seen in NCIC LPR extracts (DOMAIN.md) with the default priorities of "Hit priorities".
+DEFAULT_TYPE_RULES: dict[str, TypeRule] = {
+    "A": _r(C.AMBER_ALERT, 1),
+    "M": _r(C.MISSING_PERSON, 1),
+    "W": _r(C.WANTED_PERSON, 2),
+    "L": _r(C.VIOLENT_PERSON, 2),
+    "T": _r(C.GANG_TERRORIST, 3, covert=True),
+    "V": _r(C.STOLEN_VEHICLE, 4),
+    "R": _r(C.STOLEN_CANADIAN_VEHICLE, 4),
+    "B": _r(C.STOLEN_BOAT, 4),
+    "H": _r(C.PROTECTION_ORDER, 5),
+    "P": _r(C.STOLEN_PLATE, 6),
+    "F": _r(C.FELONY_VEHICLE, 7),
+    "C": _r(C.SUPERVISED_RELEASE, 8),
+    "X": _r(C.SEX_OFFENDER, 8),
+    "K": _r(C.PROTECTIVE_INTEREST, 8),
+    "N": _r(C.IMMIGRATION_VIOLATOR, 9),
+}
+
+#: What an unknown record type becomes when the map says to import it anyway.
+UNKNOWN_TYPE_RULE = _r(C.UNKNOWN, 9)
+
+
+class RecordTypeMap(BaseModel):
+    """Per-source mapping from the record type found in a file to category and priority."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: dict[str, TypeRule] = Field(
+        default_factory=lambda: dict(DEFAULT_TYPE_RULES),
+        title="Record types",
+        description="Record type as found in the file (letter or word, case-insensitive) -> rule.",
+    )
+    unknown: Literal["import", "reject"] = Field(
+        default="import",
+        title="Unknown record types",
+        description=(
+            "import: keep the row as category 'unknown', priority 9, with a warning line "
+            "(a new NCIC file type must not silently vanish); reject: count it as a bad row."
+        ),
+    )
+
+    def lookup(self) -> dict[str, TypeRule]:
+        """Rules keyed by the uppercased type string, for the parser's hot loop."""
+        return {key.strip().upper(): rule for key, rule in self.rules.items()}
