@@ -1,0 +1,73 @@
+"""Settings of the OpenVINO plate reader (pydantic, schema-driven settings dialog)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ReaderConfig(BaseModel):
+    """How the plate reader finds, reads and fuses the character line of a plate crop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["paddle_openvino"] = Field(
+        "paddle_openvino",
+        title="Reader backend",
+        description="PP-OCR text detection + two recognisers (PP-OCRv6 and PP-OCRv4) on OpenVINO.",
+    )
+    device: str = Field(
+        "CPU", title="Device", description="OpenVINO device (CPU, AUTO, GPU ...).", min_length=2, max_length=32
+    )
+    precision: Literal["f32", "bf16", "f16", ""] = Field(
+        "f32",
+        title="CPU inference precision",
+        description="INFERENCE_PRECISION_HINT on CPU; f32 keeps accuracy on CPUs that default to bf16. Empty: default.",
+    )
+    threads: int = Field(
+        0, title="Inference threads", description="Threads per inference (0: OpenVINO decides).", ge=0, le=64
+    )
+    det_short_side: int = Field(
+        192,
+        title="Line detector input size",
+        description="Short side (px) the crop is scaled to for text-line detection.",
+        ge=64,
+        le=736,
+    )
+    det_thresh: float = Field(0.3, title="Text map threshold", description="DB binarisation threshold.", ge=0.05, le=0.95)
+    det_box_thresh: float = Field(
+        0.5, title="Line score threshold", description="Minimum mean text probability of a line.", ge=0.05, le=0.99
+    )
+    det_unclip_ratio: float = Field(
+        1.6, title="Line growth", description="DB unclip ratio growing detected lines.", ge=1.0, le=3.0
+    )
+    row_height_ratio: float = Field(
+        0.75,
+        title="Same-row height ratio",
+        description="Lines at least this fraction of the tallest line's height, on its row, belong to the plate number.",
+        ge=0.3,
+        le=1.0,
+    )
+    min_main_height: float = Field(
+        0.28,
+        title="Minimum character height",
+        description="Below this fraction of the crop height the tallest line is not trusted; the whole crop is read.",
+        ge=0.0,
+        le=0.9,
+    )
+    use_v4: bool = Field(
+        True, title="Fuse PP-OCRv4", description="Also read with PP-OCRv4 and fuse both by CTC likelihood."
+    )
+    read_state: bool = Field(
+        True, title="Read state", description="Read the small text lines and map them to a state code."
+    )
+    max_state_lines: int = Field(
+        3, title="State lines", description="Small lines read for the state at most.", ge=0, le=8
+    )
+    min_confidence: float = Field(
+        0.2, title="Minimum confidence", description="Readings below this confidence are dropped.", ge=0.0, le=1.0
+    )
+    max_alternatives: int = Field(
+        4, title="Alternatives", description="Look-alike alternatives kept per reading.", ge=0, le=16
+    )

@@ -1,0 +1,166 @@
+"""Locate the PaddleOCR ONNX files inside installed wheels and compile them with OpenVINO.
+
+The ``rapidocr`` (PP-OCRv6) and ``rapidocr_openvino`` (PP-OCRv4) wheels are installed only as
+carriers of Apache-2.0 model files; their Python code is never imported. We find the package
+folder with :func:`importlib.util.find_spec` (``submodule_search_locations`` does not execute the
+package's ``__init__``) and read the ONNX files with our own OpenVINO code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import openvino as ov
+
+logger = logging.getLogger(__name__)
+
+ModelKey = Literal["v6_det", "v6_rec", "v4_det", "v4_rec"]
+
+#: (package, relative path) of every model file we use.
+MODEL_FILES: dict[str, tuple[str, str]] = {
+    "v6_det": ("rapidocr", "models/PP-OCRv6_det_small.onnx"),
+    "v6_rec": ("rapidocr", "models/PP-OCRv6_rec_small.onnx"),
+    "v4_det": ("rapidocr_openvino", "models/ch_PP-OCRv4_det_infer.onnx"),
+    "v4_rec": ("rapidocr_openvino", "models/ch_PP-OCRv4_rec_infer.onnx"),
+}
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """A model file (or the wheel carrying it) is not installed."""
+
+
+class ModelLoadError(RuntimeError):
+    """A model file exists but OpenVINO cannot read or compile it, or it has the wrong shape."""
+
+
+def package_dir(package: str) -> Path:
+    """Folder of an installed package, found without importing it.
+
+    Args:
+        package: Top-level package name, e.g. ``"rapidocr"``.
+
+    Returns:
+        The package directory.
+
+    Raises:
+        ModelNotFoundError: If the package is not installed.
+
+    """
+    spec = importlib.util.find_spec(package) if "." not in package else None
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(f"package {package!r} carrying the OCR models is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def model_path(key: str) -> Path:
+    """Path of a model file by key (see :data:`MODEL_FILES`).
+
+    Raises:
+        ModelNotFoundError: If the key is unknown or the file is missing.
+
+    """
+    if key not in MODEL_FILES:
+        raise ModelNotFoundError(f"unknown model key {key!r}")
+    package, rel = MODEL_FILES[key]
+    path = package_dir(package) / rel
+    if not path.is_file():
+        raise ModelNotFoundError(f"model file missing: {path}")
+    return path
+
+
+_CORE: ov.Core | None = None
+
+
+def core() -> ov.Core:
+    """Process-wide OpenVINO core (creating one is not free)."""
+    global _CORE
+    if _CORE is None:
+        _CORE = ov.Core()
+    return _CORE
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledOcrModel:
+    """A compiled OpenVINO model plus, for recognisers, its CTC dictionary.
+
+    ``characters`` is indexed like the model's class axis: ``characters[0]`` is the CTC blank
+    (``""``) and the last entry is the space that PaddleOCR appends to the dictionary.
+    """
+
+    key: str
+    path: Path
+    compiled: ov.CompiledModel
+    characters: tuple[str, ...] = ()
+
+    def infer(self, batch: np.ndarray) -> np.ndarray:
+        """Run one synchronous inference on an NCHW float32 batch and return the first output."""
+        request = self.compiled.create_infer_request()
+        result = request.infer({0: batch})
+        return np.asarray(result[self.compiled.output(0)])
+
+
+def _dictionary(model: ov.Model, key: str) -> tuple[str, ...]:
+    """CTC dictionary embedded in the ONNX metadata (``character`` key), blank first, space last."""
+    try:
+        text = model.get_rt_info(["framework", "character"]).astype(str)
+    except (RuntimeError, KeyError) as exc:
+        raise ModelLoadError(f"{key}: no 'character' dictionary in the model metadata") from exc
+    chars = text.split("\n")
+    return ("", *chars, " ")
+
+
+def load_model(
+    key: str,
+    device: str = "CPU",
+    precision: str = "f32",
+    threads: int = 0,
+    path: Path | None = None,
+) -> CompiledOcrModel:
+    """Read and compile one OCR model.
+
+    Args:
+        key: One of :data:`MODEL_FILES` (``*_rec`` keys also load the dictionary).
+        device: OpenVINO device name (``CPU``, ``AUTO`` ...).
+        precision: ``INFERENCE_PRECISION_HINT`` for CPU (``f32`` or ``bf16``); empty for default.
+        threads: ``INFERENCE_NUM_THREADS`` (0 lets OpenVINO decide).
+        path: Override of the file location (tests, agency-supplied copies).
+
+    Raises:
+        ModelNotFoundError: If the file is missing.
+        ModelLoadError: If OpenVINO cannot read/compile it or it does not look like a PP-OCR model.
+
+    """
+    file = path if path is not None else model_path(key)
+    if not file.is_file():
+        raise ModelNotFoundError(f"model file missing: {file}")
+    try:
+        model = core().read_model(str(file))
+    except RuntimeError as exc:
+        raise ModelLoadError(f"{key}: OpenVINO cannot read {file}: {exc}") from exc
+    shape = model.input(0).get_partial_shape()
+    if shape.rank.get_length() != 4:
+        raise ModelLoadError(f"{key}: expected a 4-D NCHW input, got {shape}")
+    characters: tuple[str, ...] = ()
+    if key.endswith("_rec"):
+        characters = _dictionary(model, key)
+        classes = model.output(0).get_partial_shape()[2]
+        if classes.is_static and classes.get_length() != len(characters):
+            raise ModelLoadError(
+                f"{key}: {classes.get_length()} output classes but {len(characters)} dictionary entries"
+            )
+    config: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
+    if precision and device.upper() == "CPU":
+        config["INFERENCE_PRECISION_HINT"] = precision
+    if threads > 0 and device.upper() == "CPU":
+        config["INFERENCE_NUM_THREADS"] = threads
+    try:
+        compiled = core().compile_model(model, device, config)
+    except RuntimeError as exc:
+        raise ModelLoadError(f"{key}: cannot compile on {device}: {exc}") from exc
+    logger.info("compiled %s from %s on %s (%s)", key, file.name, device, precision or "default")
+    return CompiledOcrModel(key=key, path=file, compiled=compiled, characters=characters)
