@@ -107,6 +107,9 @@ class DemoSourceConfig(StrictModel):
         0.3, title="Seeded share", description="Share of passing vehicles that carry a seeded plate.", ge=0, le=1
     )
     realtime: bool = Field(True, title="Real time", description="Pace frames at ``fps`` (off for benchmarks).")
+    duration_s: float = Field(
+        0.0, title="Duration (s)", description="End after this much scene time (0 = endless).", ge=0, le=86400
+    )
 
 
 SourceConfig = Annotated[

@@ -38,6 +38,7 @@ class RuntimeStats:
     errors: int = 0
     process_ms: list[float] = field(default_factory=list)
     read_latency_ms: list[float] = field(default_factory=list)  # emission time - last sighting
+    frame_to_read_ms: list[float] = field(default_factory=list)  # emission - capture of the completing frame
     started: float = 0.0
     stopped: float = 0.0
 
@@ -76,16 +77,18 @@ class RecognitionRuntime:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._faults: dict[str, str] = {}
+        self._prepared = False
         self.stats = RuntimeStats()
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> None:
-        """Open every enabled camera and start capture, inference and health threads."""
+    def prepare(self) -> None:
+        """Create the sources (not started) and build the pipelines (loads and compiles models)."""
+        if self._prepared:
+            return
         self._stop.clear()
-        self.stats = RuntimeStats(started=time.monotonic())
         for camera in self.config.cameras:
             if camera.enabled:
-                self._start_camera(camera)
+                self._create_camera(camera)
         ids = list(self._sources)
         for w in range(self._workers):
             mine = ids[w :: self._workers]
@@ -100,6 +103,18 @@ class RecognitionRuntime:
             thread = threading.Thread(target=self._infer_loop, args=(pipeline, mine), name=f"infer-{w}", daemon=True)
             self._threads.append(thread)
         self._threads.append(threading.Thread(target=self._health_loop, name="camera-health", daemon=True))
+        self._prepared = True
+
+    def start(self) -> None:
+        """Start capture, inference and health threads (calls :meth:`prepare` if needed)."""
+        self.prepare()
+        self.stats = RuntimeStats(started=time.monotonic())
+        for camera_id, source in list(self._sources.items()):
+            try:
+                source.start()
+            except Exception as exc:  # one bad camera never stops the others
+                logger.exception("camera %s: cannot start", camera_id)
+                self._fault(camera_id, f"cannot start: {exc}")
         for thread in self._threads:
             thread.start()
 
@@ -109,6 +124,7 @@ class RecognitionRuntime:
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
+        self._prepared = False
         for source in self._sources.values():
             source.stop()
         for source in self._sources.values():
@@ -128,14 +144,13 @@ class RecognitionRuntime:
         return dict(self._sources)
 
     # -- internals -----------------------------------------------------------------------------
-    def _start_camera(self, camera: CameraConfig) -> None:
+    def _create_camera(self, camera: CameraConfig) -> None:
         lookup = self._credentials
         hook = (lambda cid=camera.id: lookup(cid)) if lookup is not None else None
         try:
             source = create_source(camera, credentials=hook, demo_plates=self._demo_plates)
-            source.start()
         except Exception as exc:  # one bad camera never stops the others
-            logger.exception("camera %s: cannot start", camera.id)
+            logger.exception("camera %s: cannot create its source", camera.id)
             self._faults[camera.id] = str(exc)
             self._fault(camera.id, f"cannot start: {exc}")
             return
@@ -167,18 +182,20 @@ class RecognitionRuntime:
                     continue
                 self.stats.frames += 1
                 self.stats.process_ms.append((time.perf_counter() - t0) * 1000.0)
-                self._emit_reads(result.reads)
+                self._emit_reads(result.reads, frame.ts)
                 if self._callbacks.on_preview is not None and preview.due(cid, frame.ts):
                     self._call(self._callbacks.on_preview, preview.build(frame, result.observations))
             if not busy:
                 self._stop.wait(0.003)
         self._emit_reads(pipeline.flush())
 
-    def _emit_reads(self, reads: list[PlateRead] | tuple[PlateRead, ...]) -> None:
+    def _emit_reads(self, reads: list[PlateRead] | tuple[PlateRead, ...], frame_ts: float | None = None) -> None:
         now = time.time()
         for read in reads:
             self.stats.reads += 1
             self.stats.read_latency_ms.append((now - read.last_seen) * 1000.0)
+            if frame_ts is not None:
+                self.stats.frame_to_read_ms.append((now - frame_ts) * 1000.0)
             if self._callbacks.on_read is not None:
                 self._call(self._callbacks.on_read, read)
 

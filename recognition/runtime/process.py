@@ -78,19 +78,29 @@ class _RuntimeChild(ChildProcess):
             spec["config"], spec["factory"], callbacks, credentials=creds.get,
             demo_plates=spec["demo_plates"], workers=spec["workers"],
         )
-        runtime.start()
-        events.put(("started", None))
+        runtime.prepare()
+        events.put(("ready", None))
+        running = False
+        if not spec["paused"]:
+            runtime.start()
+            running = True
+            events.put(("started", None))
         while True:
             try:
                 command = self._commands.get(timeout=0.5)
             except queue.Empty:
                 continue
-            if command == "stop":
+            if command == "go" and not running:
+                runtime.start()
+                running = True
+                events.put(("started", None))
+            elif command == "stop":
                 break
         runtime.stop()
         stats = runtime.stats
         events.put(("stats", {"frames": stats.frames, "reads": stats.reads, "errors": stats.errors,
                               "process_ms": stats.process_ms, "read_latency_ms": stats.read_latency_ms,
+                              "frame_to_read_ms": stats.frame_to_read_ms,
                               "seconds": stats.stopped - stats.started}))
         events.put(("stopped", None))
 
@@ -126,7 +136,7 @@ class RecognitionProcess:
         self.config = config
         self._callbacks = callbacks or RuntimeCallbacks()
         self._spec = {"config": config, "factory": pipeline_factory, "credentials": dict(credentials or {}),
-                      "demo_plates": demo_plates, "workers": workers}
+                      "demo_plates": demo_plates, "workers": workers, "paused": False}
         self._name = name
         self._restart = restart
         self._events: Any = _CTX.Queue()
@@ -137,12 +147,18 @@ class RecognitionProcess:
         self._threads: list[threading.Thread] = []
         self._health: dict[str, CameraHealth] = {}
         self._started = threading.Event()
+        self._ready = threading.Event()
         self.stats: dict[str, Any] = {}
         self.restarts = 0
 
-    def start(self, wait: float = 60.0) -> None:
-        """Spawn the child and wait until its cameras are started."""
+    def start(self, wait: float = 60.0, *, paused: bool = False) -> None:
+        """Spawn the child and wait until its cameras are started.
+
+        With ``paused=True`` the child loads its models and waits for :meth:`go` (benchmarks start
+        several children together this way).
+        """
         self._stop.clear()
+        self._spec["paused"] = paused
         self._spawn()
         self._threads = [
             threading.Thread(target=self._dispatch, name="recognition-events", daemon=True),
@@ -150,6 +166,11 @@ class RecognitionProcess:
         ]
         for thread in self._threads:
             thread.start()
+        (self._ready if paused else self._started).wait(wait)
+
+    def go(self, wait: float = 30.0) -> None:
+        """Start the cameras of a child started with ``paused=True``."""
+        self._commands.put("go")
         self._started.wait(wait)
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -186,6 +207,7 @@ class RecognitionProcess:
     def _spawn(self) -> None:
         self._commands = _CTX.Queue()
         self._started.clear()
+        self._ready.clear()
         self._child = _RuntimeChild(self._name, self._logs, self._events, self._commands, self._spec)
         self._child.start()
 
@@ -216,6 +238,8 @@ class RecognitionProcess:
             target = cb.on_fault
         elif kind == "started":
             self._started.set()
+        elif kind == "ready":
+            self._ready.set()
         elif kind == "stats":
             self.stats = value
         if target is not None:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 import numpy as np
 
 from recognition.config import CaptureConfig, DemoSourceConfig
-from recognition.sources.base import CaptureSource
+from recognition.sources.base import CaptureSource, EndOfStream
 from recognition.synth.scene import GroundTruthPlate, SceneFrame, TrafficScene
 
 RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080)}
@@ -64,6 +64,8 @@ class DemoSource(CaptureSource):
         return frame
 
     def _read(self) -> np.ndarray:
+        if self.config.duration_s and self._index >= self.config.duration_s * self.config.fps:
+            raise EndOfStream()
         if self.config.realtime:
             self._next_due += 1.0 / self.config.fps
             delay = self._next_due - time.monotonic()

@@ -1,0 +1,56 @@
+"""Argument parsing for ``python -m recognition`` (read, eval, bench)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the command-line parser (subcommands read, eval, bench)."""
+    parser = argparse.ArgumentParser(prog="python -m recognition", description="Licence plate recognition tools.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    read = sub.add_parser("read", help="plates in still images, one JSON line per image")
+    read.add_argument("images", nargs="*", help="image files")
+    read.add_argument("--stdin", action="store_true", help="then read one image path per line from stdin")
+    read.add_argument("--json", action="store_true", help="accepted for compatibility; output is always JSON")
+    read.add_argument("--fake", action="store_true", help=argparse.SUPPRESS)
+
+    ev = sub.add_parser("eval", help="accuracy on a labelled folder; JSON summary as the last line")
+    which = ev.add_mutually_exclusive_group(required=True)
+    which.add_argument("--scenes", metavar="DIR", help="street scenes with <name>.txt boxes and plates")
+    which.add_argument("--crops", metavar="DIR", help="plate crops with labels.csv (file,state,plate)")
+    ev.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N images")
+
+    bench = sub.add_parser("bench", help="throughput, latency and memory; JSON as the last line")
+    bench.add_argument("--seconds", type=float, default=20.0, help="length of each generated clip")
+    bench.add_argument("--streams", type=int, default=4, help="parallel 1080p streams")
+    bench.add_argument("--images", metavar="DIR", default=None, help="also time still images of this folder")
+    bench.add_argument("--compare-processes", action="store_true",
+                       help="also run one process per camera and compare with one process for all")
+    bench.add_argument("--fake", action="store_true", help="oracle models instead of the shipped ones")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "read":
+        from recognition.commands import read
+
+        return read.main(args.images, args.stdin, args.fake)
+    if args.command == "eval":
+        from recognition.commands import evaluate
+
+        if args.limit is not None and args.limit < 1:
+            print('{"error": "--limit must be >= 1"}', flush=True)
+            return 2
+        return evaluate.main(args.scenes, args.crops, args.limit)
+    from recognition.commands import bench
+
+    return bench.main(args)

@@ -1,0 +1,1 @@
+"""Subcommands of ``python -m recognition`` (contracts other tools rely on; keep them stable)."""

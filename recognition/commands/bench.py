@@ -1,0 +1,184 @@
+"""``python -m recognition bench``: throughput, latency and memory on generated 1080p clips.
+
+The last line is one JSON object with ``fps_1080p`` (aggregate frames per second over all streams),
+``frame_to_read_p95_ms`` (capture of the frame that completed a read -> read published),
+``image_ms_mean`` (one 1080p still, detect + read) and ``rss_mb_4_streams`` (peak resident memory
+while the streams run), plus extra keys documented in notes/runtime.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from recognition.config import CameraConfig, DemoSourceConfig, FileSourceConfig, PreviewConfig, RuntimeConfig
+from recognition.runtime.engine import PipelineFactory, RecognitionRuntime
+from recognition.sources.demo import DemoSource
+from recognition.sources.folder import list_images
+
+logger = logging.getLogger(__name__)
+
+CLIP_FPS = 25.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    """``q``-th percentile (0-100) of ``values``; 0 for no values."""
+    return float(np.percentile(values, q)) if values else 0.0
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process in MiB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        return 0.0
+    return 0.0
+
+
+class RssSampler:
+    """Samples the summed RSS of some processes in a thread and keeps the peak."""
+
+    def __init__(self, pids: list[int | str]) -> None:
+        """Watch ``pids`` ("self" for this process)."""
+        self.pids = pids
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self.peak = max(self.peak, sum(rss_mb(p) for p in self.pids))
+            if self._stop.wait(0.2):
+                return
+
+
+def make_clips(folder: Path, streams: int, seconds: float) -> list[Path]:
+    """Write ``streams`` 1080p demo clips (different seeds) and return their paths."""
+    paths = []
+    for s in range(streams):
+        source = DemoSource(f"gen{s}", DemoSourceConfig(resolution="1080p", fps=CLIP_FPS, seed=100 + s,
+                                                        vehicles_per_minute=40, realtime=False))
+        path = folder / f"demo_{s}.mp4"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), CLIP_FPS, (1920, 1080))
+        for _ in range(int(seconds * CLIP_FPS)):
+            writer.write(source.render_next().image)
+        writer.release()
+        paths.append(path)
+    return paths
+
+
+def time_images(factory: PipelineFactory, images: list[np.ndarray]) -> list[float]:
+    """Milliseconds of detect + read per image (after one warm-up image)."""
+    pipeline = factory({})
+    pipeline.observe(images[0])
+    times = []
+    for image in images:
+        t0 = time.perf_counter()
+        pipeline.observe(image)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return times
+
+
+def run_streams(factory: PipelineFactory, cameras: tuple[CameraConfig, ...]) -> dict[str, Any]:
+    """Run ``cameras`` to their end in one in-process runtime and measure it."""
+    config = RuntimeConfig(cameras=cameras, preview=PreviewConfig(enabled=False))
+    runtime = RecognitionRuntime(config, factory)
+    with RssSampler(["self"]) as rss:
+        t0 = time.monotonic()
+        runtime.start()
+        while any(s.running for s in runtime.sources.values()):
+            time.sleep(0.1)
+        seconds = time.monotonic() - t0
+        runtime.stop()
+    stats = runtime.stats
+    return {
+        "frames": stats.frames,
+        "reads": stats.reads,
+        "seconds": round(seconds, 2),
+        "fps": round(stats.frames / seconds, 2) if seconds > 0 else 0.0,
+        "frame_to_read_p95_ms": round(percentile(stats.frame_to_read_ms, 95), 1),
+        "pass_to_read_p95_ms": round(percentile(stats.read_latency_ms, 95), 1),
+        "process_ms_mean": round(float(np.mean(stats.process_ms)), 1) if stats.process_ms else 0.0,
+        "rss_mb": round(rss.peak, 1),
+    }
+
+
+def file_cameras(clips: list[Path]) -> tuple[CameraConfig, ...]:
+    """Cameras replaying ``clips`` once, as fast as they are consumed."""
+    return tuple(
+        CameraConfig(id=f"bench{i}", source=FileSourceConfig(path=str(p), loop=False, realtime=False))
+        for i, p in enumerate(clips)
+    )
+
+
+def demo_cameras(streams: int, seconds: float) -> tuple[CameraConfig, ...]:
+    """Unpaced demo cameras (for the oracle models, which need the scene's ground truth)."""
+    return tuple(
+        CameraConfig(id=f"bench{i}", source=DemoSourceConfig(resolution="1080p", fps=CLIP_FPS, seed=100 + i,
+                                                               vehicles_per_minute=40, realtime=False,
+                                                               duration_s=seconds))
+        for i in range(streams)
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry point of the ``bench`` subcommand."""
+    from recognition.runtime.factories import model_pipeline, oracle_pipeline
+
+    factory: PipelineFactory = oracle_pipeline if args.fake else model_pipeline
+    result: dict[str, Any] = {"models": "oracle" if args.fake else "shipped", "streams": args.streams}
+    stills = [DemoSource("still", DemoSourceConfig(resolution="1080p", seed=7, vehicles_per_minute=60,
+                                                   realtime=False)).scene.render(3.0 + i).image for i in range(12)]
+    if args.fake:
+        result["image_ms_mean"] = 0.0  # the oracle needs a running demo source; no still timing
+    else:
+        times = time_images(factory, stills)
+        result["image_ms_mean"] = round(float(np.mean(times)), 1)
+        result["image_ms_p95"] = round(percentile(times, 95), 1)
+    if args.images:
+        files = list_images(Path(args.images))[:50]
+        loaded = [im for im in (cv2.imread(str(f)) for f in files) if im is not None]
+        if loaded and not args.fake:
+            result["folder_image_ms_mean"] = round(float(np.mean(time_images(factory, loaded))), 1)
+    with tempfile.TemporaryDirectory(prefix="alpr-bench-") as tmp:
+        if args.fake:
+            cameras = demo_cameras(args.streams, args.seconds)
+        else:
+            t0 = time.monotonic()
+            cameras = file_cameras(make_clips(Path(tmp), args.streams, args.seconds))
+            logger.info("clips written in %.1fs", time.monotonic() - t0)
+        streams = run_streams(factory, cameras)
+        print(json.dumps({"streams_in_process": streams}), flush=True)
+        if args.compare_processes:
+            from recognition.commands.bench_modes import compare_process_modes
+
+            print(json.dumps({"process_modes": compare_process_modes(factory, cameras)}), flush=True)
+    result.update(
+        fps_1080p=streams["fps"],
+        frame_to_read_p95_ms=streams["frame_to_read_p95_ms"],
+        pass_to_read_p95_ms=streams["pass_to_read_p95_ms"],
+        rss_mb_4_streams=streams["rss_mb"],
+        reads=streams["reads"],
+        frames=streams["frames"],
+    )
+    print(json.dumps(result), flush=True)
+    return 0
