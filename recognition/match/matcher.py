@@ -1,0 +1,237 @@
+"""Matching a read against the current :class:`HotListIndex`, with atomic index swaps.
+
+A :class:`Matcher` holds one index reference. ``match`` reads that reference once and works
+on that (immutable) index to the end, so a ``swap`` from another thread never disturbs a
+match in progress and never makes one wait: replacing a reference is atomic in CPython.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from recognition.match.config import MatchConfig
+from recognition.match.confusion import (
+    CLASS_DIGITS,
+    MAX_KEY_LENGTH,
+    fold,
+    key_to_plate,
+    normalise,
+    plate_key,
+    substitutions,
+)
+from recognition.match.index import HotListIndex
+from recognition.types import Alternative
+
+logger = logging.getLogger(__name__)
+
+MatchKind = Literal["exact", "alternative", "lookalike", "wildcard"]
+StateMatch = Literal["match", "mismatch", "unknown"]
+
+_KIND_RANK: dict[str, int] = {"exact": 0, "alternative": 1, "lookalike": 2, "wildcard": 3}
+_CLASSES = np.array(CLASS_DIGITS, dtype=np.int64)
+_POW36 = [36**i for i in range(MAX_KEY_LENGTH + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One hot-list entry matched by a read.
+
+    Attributes:
+        entry_id: the hot-list entry.
+        kind: exact; alternative (a reader alternative matched exactly); lookalike (look-alike
+            substitutions and/or one missing/extra character); wildcard (a partial-plate entry).
+        distance: substitutions plus missing/extra characters (0 for exact).
+        substitutions: look-alike characters that differ.
+        state_match: read state versus entry state; a mismatch is reported, never hidden.
+        priority: the entry's priority (1 = most urgent).
+
+    """
+
+    entry_id: int
+    kind: MatchKind
+    distance: int
+    substitutions: int
+    state_match: StateMatch
+    priority: int
+
+
+def _state_match(read_state: str | None, entry_state: str | None) -> StateMatch:
+    if not read_state or not entry_state:
+        return "unknown"
+    return "match" if read_state == entry_state else "mismatch"
+
+
+class _Collector:
+    """Best match per entry for one read."""
+
+    __slots__ = ("best", "state")
+
+    def __init__(self, state: str | None) -> None:
+        self.best: dict[int, Match] = {}
+        self.state = state
+
+    def add(self, entry_id: int, kind: MatchKind, subs: int, indel: int, entry_state: str | None, prio: int) -> None:
+        old = self.best.get(entry_id)
+        dist = subs + indel
+        if old is not None and (old.distance, _KIND_RANK[old.kind]) <= (dist, _KIND_RANK[kind]):
+            return
+        self.best[entry_id] = Match(entry_id, kind, dist, subs, _state_match(self.state, entry_state), prio)
+
+    def sorted(self) -> list[Match]:
+        return sorted(self.best.values(), key=lambda m: (m.priority, m.distance, _KIND_RANK[m.kind], m.entry_id))
+
+
+def _scan(index: HotListIndex, folded_key: int, start: int = -1) -> range:
+    """Positions whose folded key equals ``folded_key``."""
+    keys = index.folded_keys
+    lo = bisect.bisect_left(keys, folded_key) if start < 0 else start
+    hi = lo
+    n = len(keys)
+    while hi < n and keys[hi] == folded_key:
+        hi += 1
+    return range(lo, hi)
+
+
+class Matcher:
+    """Matches reads against the current index; ``swap`` replaces the index atomically."""
+
+    def __init__(self, index: HotListIndex | None = None, config: MatchConfig | None = None) -> None:
+        """Start with ``index`` (empty if None) and ``config`` (defaults if None)."""
+        self._index = index if index is not None else HotListIndex()
+        self._config = config or MatchConfig()
+
+    @property
+    def index(self) -> HotListIndex:
+        """The index in use now."""
+        return self._index
+
+    @property
+    def config(self) -> MatchConfig:
+        """The matching tolerance in use now."""
+        return self._config
+
+    def swap(self, index: HotListIndex) -> HotListIndex:
+        """Make ``index`` current (atomic); returns the previous one."""
+        old, self._index = self._index, index
+        logger.info("hot-list index swapped: %d entries (was %d)", len(index), len(old))
+        return old
+
+    def configure(self, config: MatchConfig) -> None:
+        """Replace the matching tolerance (atomic)."""
+        self._config = config
+
+    def match(
+        self, plate_text: str, state: str | None = None, alternatives: Iterable[str | Alternative] = ()
+    ) -> list[Match]:
+        """All hot-list entries matching a read, most urgent first (then closest).
+
+        Args:
+            plate_text: the read's plate text (normalised here: uppercase, A-Z0-9 only).
+            state: the read's state, if the reader found one.
+            alternatives: other plausible readings; each is looked up exactly.
+
+        Returns:
+            Matches ordered by priority, distance, kind and entry id; empty when nothing matches.
+
+        """
+        index, cfg = self._index, self._config
+        plate = normalise(plate_text)
+        found = _Collector(state.upper() if state else None)
+        if plate and len(plate) <= MAX_KEY_LENGTH:
+            self._exact_and_lookalike(index, plate, cfg.max_substitutions, found)
+            if cfg.allow_one_indel:
+                self._extra_char(index, plate, cfg.max_substitutions, found)
+                self._missing_char(index, plate, cfg.max_substitutions, found)
+        if cfg.match_alternatives:
+            for alt in alternatives:
+                text = normalise(alt.text if isinstance(alt, Alternative) else alt)
+                if text and text != plate and len(text) <= MAX_KEY_LENGTH:
+                    self._exact(index, text, found)
+        if plate and cfg.match_wildcards and len(index.wildcards):
+            for entry, subs in index.wildcards.matches(plate, cfg.max_substitutions):
+                found.add(entry.entry_id, "wildcard", subs, 0, entry.state, entry.priority)
+        return found.sorted() if found.best else []
+
+    @staticmethod
+    def _exact_and_lookalike(index: HotListIndex, plate: str, max_subs: int, found: _Collector) -> None:
+        qkey = plate_key(plate)
+        pkeys, ids, states, prios, names = (
+            index.plate_keys, index.entry_ids, index.state_codes, index.priorities, index.state_names,
+        )
+        for pos in _scan(index, plate_key(fold(plate))):
+            pk = pkeys[pos]
+            if pk == qkey:
+                found.add(ids[pos], "exact", 0, 0, names[states[pos]], prios[pos])
+            elif max_subs:
+                subs = substitutions(plate, key_to_plate(pk))
+                if subs <= max_subs:
+                    found.add(ids[pos], "lookalike", subs, 0, names[states[pos]], prios[pos])
+
+    @staticmethod
+    def _exact(index: HotListIndex, text: str, found: _Collector) -> None:
+        qkey = plate_key(text)
+        for pos in _scan(index, plate_key(fold(text))):
+            if index.plate_keys[pos] == qkey:
+                found.add(
+                    index.entry_ids[pos], "alternative", 0, 0, index.state_names[index.state_codes[pos]],
+                    index.priorities[pos],
+                )
+
+    @staticmethod
+    def _extra_char(index: HotListIndex, plate: str, max_subs: int, found: _Collector) -> None:
+        """Match a read with one character too many: drop each character in turn."""
+        if len(plate) < 2:
+            return
+        tried: set[str] = set()
+        for i in range(len(plate)):
+            shorter = plate[:i] + plate[i + 1 :]
+            if shorter in tried:
+                continue
+            tried.add(shorter)
+            for pos in _scan(index, plate_key(fold(shorter))):
+                subs = substitutions(shorter, key_to_plate(index.plate_keys[pos]))
+                if subs <= max_subs:
+                    found.add(
+                        index.entry_ids[pos], "lookalike", subs, 1, index.state_names[index.state_codes[pos]],
+                        index.priorities[pos],
+                    )
+
+    @staticmethod
+    def _missing_char(index: HotListIndex, plate: str, max_subs: int, found: _Collector) -> None:
+        """Match a read lacking one character: look up every one-character insertion at once (numpy)."""
+        n = len(plate)
+        if n >= MAX_KEY_LENGTH or not len(index.folded_keys):
+            return
+        folded = fold(plate)
+        value = int(folded, 36)
+        highs = np.array([value // _POW36[n - i] for i in range(n + 1)], dtype=np.int64)
+        lows = np.array([value % _POW36[n - i] for i in range(n + 1)], dtype=np.int64)
+        pows = np.array([_POW36[n - i] for i in range(n + 1)], dtype=np.int64)
+        cands = ((((highs[:, None] * 36 + _CLASSES[None, :]) * pows[:, None] + lows[:, None]) << 4) | (n + 1)).ravel()
+        cands = np.unique(cands)
+        view = index.folded_view
+        pos = np.searchsorted(view, cands)
+        ok = pos < len(view)
+        hits = pos[ok][view[pos[ok]] == cands[ok]]
+        for start in hits.tolist():
+            for p in _scan(index, int(view[start]), start):
+                entry = key_to_plate(index.plate_keys[p])
+                best = min(
+                    (
+                        substitutions(entry[:j] + entry[j + 1 :], plate)
+                        for j in range(len(entry))
+                        if fold(entry[:j] + entry[j + 1 :]) == folded
+                    ),
+                    default=max_subs + 1,
+                )
+                if best <= max_subs:
+                    found.add(
+                        index.entry_ids[p], "lookalike", best, 1, index.state_names[index.state_codes[p]],
+                        index.priorities[p],
+                    )
