@@ -34,3 +34,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The action conflicts with the state (self-approval, already claimed ...)."""
+
+
+class DatabaseUnavailable(DomainError):
+    """The configured database cannot be reached or opened; the message says why in plain words."""

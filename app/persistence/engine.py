@@ -9,11 +9,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from app.domain.errors import DatabaseUnavailable
+
 logger = logging.getLogger(__name__)
-
-
-class DatabaseUnavailable(Exception):
-    """The configured database cannot be reached or opened; the message says why in plain words."""
 
 
 def sqlite_url(path: Path) -> str:

@@ -17,6 +17,8 @@ from app.services.passwords import PasswordHashing
 
 @dataclass(frozen=True, slots=True)
 class LoginResult:
+    """A successful login: the user, the actor for later calls, and what must happen next."""
+
     user: User
     actor: Actor
     needs_policy_ack: bool
@@ -62,6 +64,7 @@ class AccountService:
 
         Raises:
             LoginRefused: with the reason; the refusal is recorded.
+
         """
         sec = self.ctx.security
         now = self.ctx.clock.now()

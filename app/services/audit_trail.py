@@ -47,6 +47,7 @@ def record(
 
     Returns:
         The stored entry with its chain hash.
+
     """
     entry = AccessEntry(
         at=ctx.clock.now(), user_id=actor.user_id, username=actor.username,

@@ -11,6 +11,8 @@ from app.services.context import ServiceContext
 
 @dataclass(slots=True)
 class ServiceBundle:
+    """Every service of one console, sharing one context."""
+
     ctx: ServiceContext
     accounts: AccountService
     administration: AdministrationService

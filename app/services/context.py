@@ -20,6 +20,8 @@ class SecurityPolicy:
 
 @dataclass(frozen=True, slots=True)
 class ServiceContext:
+    """Units of work, clock, workstation and security rules shared by the services."""
+
     uow: UnitOfWorkFactory
     workstation: str
     clock: Clock = field(default_factory=SystemClock)

@@ -11,9 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.domain.users import Actor, TrainingRecord
+from app.domain.errors import DatabaseUnavailable
+from app.domain.users import TrainingRecord
 from app.paths import AppPaths
-from app.persistence.engine import DatabaseUnavailable
 from app.runtime_env import OpenDatabase, build_services, open_database, workstation_name
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 from qasync import asyncSlot
 
 from app.domain.agency import AgencyProfile

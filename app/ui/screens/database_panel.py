@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
 )
 
 from app.settings.secrets import KeyringSecretStore, SecretStoreUnavailable
