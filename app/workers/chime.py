@@ -55,7 +55,7 @@ class ChimePlayer(QObject):
             effect = QSoundEffect(self)
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(volume)
-            effect.statusChanged.connect(lambda band=band: self._on_status(band))
+            effect.statusChanged.connect(self._on_status)
             self._effects[band] = effect
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self.check_output)
@@ -100,13 +100,18 @@ class ChimePlayer(QObject):
         for effect in self._effects.values():
             effect.setVolume(volume)
 
-    def _on_status(self, band: ChimeBand) -> None:
-        effect = self._effects[band]
-        if effect.status() == QSoundEffect.Status.Error and not self._problem:
-            if QMediaDevices.defaultAudioOutput().isNull():
-                self._set_problem(NO_DEVICE)
-            else:
-                self._set_problem(f"the {band.value} chime cannot be played on the audio device")
+    def _on_status(self) -> None:
+        # A bound method, not a lambda: with PySide6 6.12 lambda slots on these signals ended in
+        # "Fatal Python error: none_dealloc" at interpreter exit after real playback.
+        if self._problem:
+            return
+        for band, effect in self._effects.items():
+            if effect.status() == QSoundEffect.Status.Error:
+                if QMediaDevices.defaultAudioOutput().isNull():
+                    self._set_problem(NO_DEVICE)
+                else:
+                    self._set_problem(f"the {band.value} chime cannot be played on the audio device")
+                return
 
     def _set_problem(self, problem: str, always_emit: bool = False) -> None:
         changed = problem != self._problem
