@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 #: Phrases seen on plates, by state code. Names first; slogans and web addresses after.
 STATE_PHRASES: dict[str, tuple[str, ...]] = {
     "AL": ("ALABAMA", "HEART OF DIXIE", "SWEET HOME ALABAMA", "STARS FELL ON ALABAMA"),
@@ -89,18 +91,37 @@ def _squash(text: str) -> str:
 
 def _substring_similarity(phrase: str, line: str) -> float:
     """``1 - min edits / len(phrase)`` of ``phrase`` against any substring of ``line``."""
-    n = len(phrase)
-    if n == 0 or not line:
-        return 0.0
-    # Semi-global edit distance: free start and end in the line.
-    prev = [0] * (len(line) + 1)
-    for i in range(1, n + 1):
-        cur = [i] + [0] * len(line)
-        pc = phrase[i - 1]
-        for j in range(1, len(line) + 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (pc != line[j - 1]))
+    return float(_similarities([phrase], line)[0]) if phrase else 0.0
+
+
+def _similarities(phrases: list[str], line: str) -> np.ndarray:
+    """Vectorised :func:`_substring_similarity` of many phrases against one line.
+
+    Semi-global edit distance (free start and end in the line), one DP row per phrase character
+    for all phrases at once. The in-row dependency ``cur[j] <= cur[j-1] + 1`` is resolved with
+    a running minimum of ``cur[j] - j``.
+    """
+    lengths = np.array([len(p) for p in phrases])
+    if not line:
+        return np.zeros(len(phrases))
+    codes = np.full((len(phrases), int(lengths.max())), -1, dtype=np.int32)
+    for k, p in enumerate(phrases):
+        codes[k, : len(p)] = [ord(c) for c in p]
+    line_codes = np.array([ord(c) for c in line], dtype=np.int32)
+    m = len(line_codes)
+    cols = np.arange(m + 1)
+    prev = np.zeros((len(phrases), m + 1), dtype=np.int32)
+    result = np.zeros(len(phrases), dtype=np.int32)
+    for i in range(codes.shape[1]):
+        cost = (codes[:, i : i + 1] != line_codes[None, :]).astype(np.int32)
+        base = np.empty_like(prev)
+        base[:, 0] = prev[:, 0] + 1
+        base[:, 1:] = np.minimum(prev[:, 1:] + 1, prev[:, :-1] + cost)
+        cur = np.minimum.accumulate(base - cols, axis=1) + cols
+        done = lengths == i + 1
+        result[done] = cur[done].min(axis=1)
         prev = cur
-    return max(0.0, 1.0 - min(prev) / n)
+    return np.clip(1.0 - result / np.maximum(lengths, 1), 0.0, 1.0)
 
 
 _ENTRIES: tuple[tuple[str, str, str], ...] = tuple(
@@ -109,6 +130,7 @@ _ENTRIES: tuple[tuple[str, str, str], ...] = tuple(
     for phrase in phrases
     if len(_squash(phrase)) >= _MIN_PHRASE
 )
+_KEYS = [key for _, _, key in _ENTRIES]
 
 
 def match_state(lines: list[str], min_similarity: float = 0.7) -> StateMatch | None:
@@ -130,9 +152,9 @@ def match_state(lines: list[str], min_similarity: float = 0.7) -> StateMatch | N
     squashed = [s for s in squashed if len(s) >= 3]
     if not squashed:
         return None
+    sims = np.max([_similarities(_KEYS, s) for s in squashed], axis=0)
     best: tuple[float, int, str, str] | None = None
-    for code, phrase, key in _ENTRIES:
-        sim = max(_substring_similarity(key, s) for s in squashed)
+    for (code, phrase, key), sim in zip(_ENTRIES, sims, strict=True):
         if sim < min_similarity:
             continue
         weight = min(1.0, len(key) / 8.0)
@@ -143,4 +165,4 @@ def match_state(lines: list[str], min_similarity: float = 0.7) -> StateMatch | N
     if best is None:
         return None
     score, _length, code, phrase = best
-    return StateMatch(code=code, confidence=round(min(1.0, score), 3), phrase=phrase)
+    return StateMatch(code=code, confidence=round(float(min(1.0, score)), 3), phrase=phrase)

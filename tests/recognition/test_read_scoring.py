@@ -1,0 +1,71 @@
+"""Scoring helpers and evaluate_crops with a fake reader on a generated folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+import pytest
+
+from recognition.evaluate.crops import LabelsError, evaluate_crops
+from recognition.evaluate.scoring import edit_distance, fold_lookalikes, normalise_plate, percentile
+from recognition.types import PlateText
+
+
+def test_normalise_and_fold() -> None:
+    assert normalise_plate(" abc-12 3") == "ABC123"
+    assert normalise_plate(None) == ""
+    assert fold_lookalikes("OI01") == "0101"
+
+
+@pytest.mark.parametrize(("a", "b", "d"), [("", "", 0), ("ABC", "ABC", 0), ("ABC", "AC", 1), ("ABC", "XBCD", 2), ("", "AB", 2)])
+def test_edit_distance(a: str, b: str, d: int) -> None:
+    assert edit_distance(a, b) == d == edit_distance(b, a)
+
+
+def test_percentile() -> None:
+    assert percentile([1, 2, 3, 4, 5], 50) == 3
+    assert percentile([10.0], 95) == 10.0
+    assert percentile(list(range(101)), 95) == pytest.approx(95.0)
+
+
+class FakeReader:
+    def __init__(self, answers: dict[int, PlateText | None]) -> None:
+        self.answers = answers
+
+    def read(self, crop: np.ndarray) -> PlateText | None:
+        return self.answers[int(crop[0, 0, 0])]
+
+    def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
+        return [self.read(c) for c in crops]
+
+
+def test_evaluate_crops_scores(tmp_path) -> None:
+    # Given four crops whose first pixel tells the fake reader which answer to give
+    rows = [("a.png", "tx", "ABC123"), ("b.png", "ca", "OK10"), ("c.png", "ny", "XYZ9"), ("d.png", "", "QQ1")]
+    for i, (name, _, _) in enumerate(rows):
+        cv2.imwrite(str(tmp_path / name), np.full((20, 40, 3), i, np.uint8))
+    (tmp_path / "labels.csv").write_text("file,state,plate\n" + "".join(f"{f},{s},{p}\n" for f, s, p in rows))
+    reader = FakeReader({
+        0: PlateText("ABC123", 0.9, state="TX"),
+        1: PlateText("0KI0", 0.8, state="NV"),
+        2: PlateText("XYZ", 0.7),
+        3: None,
+    })
+    # When scored
+    result = evaluate_crops(reader, tmp_path)
+    # Then exact, folded, edit-1 and state rates follow the answers
+    assert result["n"] == 4
+    assert result["exact_pct"] == 25.0
+    assert result["folded_pct"] == 50.0
+    assert result["edit1_pct"] == 50.0
+    assert result["state_pct"] == pytest.approx(100 / 3, abs=0.01)
+    assert result["det_recall_pct"] is None
+    assert result["ms_mean"] >= 0 and result["ms_p95"] >= 0
+    assert evaluate_crops(reader, tmp_path, limit=1)["n"] == 1
+
+
+def test_missing_labels(tmp_path) -> None:
+    with pytest.raises(LabelsError):
+        evaluate_crops(FakeReader({}), tmp_path)
