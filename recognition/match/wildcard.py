@@ -67,11 +67,12 @@ def min_substitutions(pattern: str, text: str) -> int | None:
 class WildcardSet:
     """The wildcard entries of one index (immutable)."""
 
-    __slots__ = ("_any", "_entries", "_regexes")
+    __slots__ = ("_any", "_entries", "_regexes", "count")
 
     def __init__(self, entries: list[WildcardEntry]) -> None:
         """Compile the patterns (folded) into one combined regex and one per entry."""
         self._entries = tuple(entries)
+        self.count = len(self._entries)
         self._regexes = tuple(re.compile(_folded_regex(e.pattern)) for e in entries)
         self._any = re.compile("|".join(f"(?:{r.pattern})" for r in self._regexes)) if entries else None
 

@@ -1,0 +1,207 @@
+"""Hot-list benchmark: import (parse + validate) a generated NCIC file, index 2x rows, match.
+
+    python bench/hotlist.py --rows 1000000
+
+Prints progress lines, then as its LAST line one JSON object with import_s, index_mb, exact_us,
+lookalike_p99_us, swap_ok (and more detail keys).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.domain.hotlists import parse_hotlist, preset  # noqa: E402
+from recognition.match import HotListIndex, IndexEntry, MatchConfig, Matcher  # noqa: E402
+from recognition.match.confusion import LOOKALIKE_GROUPS  # noqa: E402
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+TYPES = "V" * 40 + "P" * 25 + "W" * 12 + "F" * 5 + "H" * 5 + "M" * 3 + "A" + "C" * 3 + "X" * 3 + "K" + "L" + "T" + "R"
+STATES = ["CA", "TX", "NY", "FL", "OH", "WA", "OR", "NV", "AZ", "IL", "PA", "GA", "MI", "NC", "NJ"]
+VEHICLES = ["2009HONDCIV4D", "2015TOYTCAM4D", "2012FORDF15PK", "2018CHEVMALSD", "2005DODGRAMPK", "2009YAMACYLMC"]
+COLOURS = ["BLK", "WHI", "SIL", "RED", "BLU", "YEL/BLK", "GRY"]
+LOOKALIKE = {ch: g.replace(ch, "") for g in LOOKALIKE_GROUPS for ch in g}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def random_plate(rng: random.Random) -> str:
+    return "".join(rng.choices(ALPHABET, k=rng.randint(5, 8)))
+
+
+def ncic_line(rng: random.Random, i: int) -> str:
+    nic = f"{rng.choice(TYPES)}{i:09d}"
+    date = f"20{rng.randint(10, 25)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    return (
+        f"{nic}CA0570200{date}{random_plate(rng):<10}{rng.choice(STATES)}{rng.randint(2018, 2026)}PC"
+        f"{rng.choice(VEHICLES)}{rng.choice(COLOURS)}"
+    )
+
+
+def write_file(path: Path, rows: int, rng: random.Random) -> None:
+    with path.open("w", encoding="latin-1", newline="\n") as fh:
+        for start in range(0, rows, 100_000):
+            fh.write("\n".join(ncic_line(rng, i) for i in range(start, min(rows, start + 100_000))) + "\n")
+
+
+def lookalike_of(plate: str, rng: random.Random) -> str | None:
+    spots = [i for i, ch in enumerate(plate) if ch in LOOKALIKE]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return plate[:i] + rng.choice(LOOKALIKE[plate[i]]) + plate[i + 1 :]
+
+
+def per_call_us(matcher: Matcher, queries: list[tuple[str, str]]) -> list[float]:
+    out = []
+    clock = time.perf_counter_ns
+    for plate, state in queries:
+        t = clock()
+        matcher.match(plate, state)
+        out.append((clock() - t) / 1000)
+    return out
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+def swap_check(matcher: Matcher, new_index: object, queries: list[tuple[str, str]]) -> dict[str, float | bool]:
+    """One thread matches non-stop; the main thread swaps the index in; no errors, no pause."""
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    lat: list[tuple[float, float]] = []
+
+    def run() -> None:
+        clock = time.perf_counter
+        i = 0
+        while not stop.is_set():
+            plate, state = queries[i % len(queries)]
+            t = clock()
+            try:
+                matcher.match(plate, state)
+            except BaseException as exc:  # noqa: BLE001 - the check counts every failure
+                errors.append(exc)
+            lat.append((t, clock() - t))
+            i += 1
+
+    worker = threading.Thread(target=run, name="bench-matcher")
+    worker.start()
+    time.sleep(0.3)
+    swap_at = time.perf_counter()
+    matcher.swap(new_index)  # type: ignore[arg-type]
+    swap_done = time.perf_counter()
+    time.sleep(0.3)
+    stop.set()
+    worker.join()
+    near = [d for t, d in lat if swap_at - 0.05 <= t <= swap_done + 0.05]
+    max_ms = max(d for _, d in lat) * 1000
+    near_ms = max(near) * 1000 if near else 0.0
+    return {
+        "swap_ok": not errors and matcher.index is new_index and near_ms < 5.0,
+        "swap_errors": len(errors),
+        "swap_call_us": round((swap_done - swap_at) * 1e6, 1),
+        "swap_max_match_ms_near_swap": round(near_ms, 3),
+        "swap_max_match_ms": round(max_ms, 3),
+        "swap_matches_during_check": len(lat),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--queries", type=int, default=20_000)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    result: dict[str, object] = {"rows": args.rows, "index_entries": 2 * args.rows}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ncic.txt"
+        t = time.perf_counter()
+        write_file(path, args.rows, rng)
+        print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f} s", flush=True)
+        t, c = time.perf_counter(), time.process_time()
+        outcome = parse_hotlist(path, preset("ncic_fixed"))
+        result["import_s"] = round(time.perf_counter() - t, 2)
+        result["import_cpu_s"] = round(time.process_time() - c, 2)
+    assert outcome.accepted, outcome.refusal_detail
+    result["imported"] = outcome.counts.imported
+    result["duplicates_merged"] = outcome.counts.duplicates_merged
+    print(f"parsed: {outcome.report_lines(0)[1]}", flush=True)
+
+    plates = [(r.plate, r.state) for r in outcome.records]
+    prios = [r.priority for r in outcome.records]
+    del outcome
+    extra = args.rows * 2 - len(plates)
+
+    def entries():  # generator: the index is measured, not its input
+        for i, (plate, state) in enumerate(plates):
+            yield IndexEntry(i, plate, state, prios[i])
+        gen = random.Random(args.seed + 1)
+        for j in range(extra):
+            yield IndexEntry(len(plates) + j, random_plate(gen), gen.choice(STATES), gen.randint(1, 9))
+
+    gc.collect()
+    before = rss_mb()
+    t = time.perf_counter()
+    index = HotListIndex(entries())
+    result["index_build_s"] = round(time.perf_counter() - t, 2)
+    gc.collect()
+    result["index_mb"] = round(rss_mb() - before, 1)
+    result["index_arrays_mb"] = round(index.nbytes / 1e6, 1)
+    print(f"index: {len(index)} entries, build {result['index_build_s']} s, RSS +{result['index_mb']} MB", flush=True)
+
+    sample = [plates[rng.randrange(len(plates))] for _ in range(args.queries)]
+    misses = [(random_plate(rng), rng.choice(STATES)) for _ in range(args.queries)]
+    mixed = [q for pair in zip(sample, misses, strict=True) for q in pair][: args.queries]
+
+    exact = Matcher(index, MatchConfig(max_substitutions=0, match_wildcards=False))
+    t = time.perf_counter()
+    hits = sum(1 for p, s in mixed if exact.match(p, s))
+    result["exact_us"] = round((time.perf_counter() - t) / len(mixed) * 1e6, 2)
+    result["exact_hit_share"] = round(hits / len(mixed), 3)
+
+    tolerant = Matcher(index, MatchConfig(max_substitutions=1))
+    t = time.perf_counter()
+    for p, s in mixed:
+        tolerant.match(p, s)
+    result["default_config_us"] = round((time.perf_counter() - t) / len(mixed) * 1e6, 2)
+    looks = [(q, s) for p, s in sample if (q := lookalike_of(p, rng))]
+    lat = per_call_us(tolerant, looks)
+    found = sum(1 for q, s in looks[:2000] if any(m.kind != "exact" for m in tolerant.match(q, s)))
+    result["lookalike_p99_us"] = round(p99(lat), 1)
+    result["lookalike_mean_us"] = round(statistics.fmean(lat), 1)
+    result["lookalike_found_share"] = round(found / min(2000, len(looks)), 3)
+
+    indel = Matcher(index, MatchConfig(max_substitutions=1, allow_one_indel=True))
+    shortened = [(p[:k] + p[k + 1 :], s) for p, s in sample[:5000] for k in [rng.randrange(len(p))]]
+    result["indel_p99_us"] = round(p99(per_call_us(indel, shortened)), 1)
+
+    t = time.perf_counter()
+    new_index = HotListIndex(IndexEntry(i, p, s, 4) for i, (p, s) in enumerate(plates))
+    result["new_index_build_s"] = round(time.perf_counter() - t, 2)
+    result.update(swap_check(tolerant, new_index, mixed))
+    result["notes"] = (
+        "import_s is parse + validate only (no DB write yet); index_mb is the RSS delta of building "
+        f"a {2 * args.rows}-entry index; swap_ok = no errors and no match slower than 5 ms around the swap"
+    )
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
