@@ -107,7 +107,10 @@ def delimited_rows(lines: list[str], first_no: int, spec: DelimitedSpec) -> Rows
     if spec.has_header_row:
         while skip < len(lines) and is_blank(lines[skip]):
             skip += 1
-        header = next(_reader(lines[skip : skip + 1], spec), [])
+        try:
+            header = next(_reader(lines[skip : skip + 1], spec), [])
+        except csv.Error as exc:
+            raise MissingColumnsError(f"header row on line {first_no + skip} is unreadable: {exc}") from exc
         names = {h.strip().upper(): i for i, h in enumerate(header)}
         missing = [c for c in spec.columns.values() if isinstance(c, str) and c.strip().upper() not in names]
         if missing:
