@@ -1,0 +1,238 @@
+"""Hot-list sources, entries and import reports. Bulk replace is the hot path of a daily import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.access import as_utc
+from app.domain.errors import NotFound
+from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource, ImportSummary, SourceKind
+from app.domain.hotlists.records import HotListRecord
+from app.persistence.orm.accounts import UserRow
+from app.persistence.orm.hotlists import HotListEntryRow, HotListImportRow, HotListSourceRow
+
+_BULK_COLUMNS = (
+    "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
+    "lic_year", "lic_type", "vehicle_year", "vehicle_make", "vehicle_model", "vehicle_style", "vehicle_colour",
+    "expires_at", "case_number", "instructions", "status", "created_at", "revision",
+)
+
+
+def _source(r: HotListSourceRow, last_rejected: int = 0) -> HotListSource:
+    sched = r.schedule or {}
+    spec = r.format_spec or {}
+    return HotListSource(
+        id=r.id, name=r.name, kind=SourceKind(r.kind), preset=spec.get("preset") if isinstance(spec, dict) else None,
+        location=r.location, daily_at=sched.get("daily_at") if isinstance(sched, dict) else None,
+        entry_count=r.entry_count, last_import_at=as_utc(r.last_import_at) if r.last_import_at else None,
+        last_success_at=as_utc(r.last_success_at) if r.last_success_at else None, last_rejected=last_rejected,
+        enabled=r.enabled,
+    )
+
+
+def _entry(r: HotListEntryRow, source_name: str, entered_by_name: str | None = None) -> HotListEntry:
+    return HotListEntry(
+        id=r.id, source_id=r.source_id, source_name=source_name, plate=r.plate, state=r.state,
+        record_type=r.record_type, category=r.category, priority=r.priority, status=EntryStatus(r.status),
+        nic=r.nic, ori=r.ori, vehicle_year=r.vehicle_year, vehicle_make=r.vehicle_make,
+        vehicle_model=r.vehicle_model, vehicle_style=r.vehicle_style, vehicle_colour=r.vehicle_colour,
+        expires_at=as_utc(r.expires_at) if r.expires_at else None, entered_by=r.entered_by,
+        entered_by_name=entered_by_name, requesting_officer=r.requesting_officer, case_number=r.case_number,
+        synopsis=r.synopsis, instructions=r.instructions, reference_photo_sha256=r.reference_photo_sha256,
+        decided_by=r.decided_by, decision_reason=r.decision_reason,
+        created_at=as_utc(r.created_at) if r.created_at else None, revision=r.revision,
+    )
+
+
+def _end_of_day(d: date | None) -> datetime | None:
+    return None if d is None else datetime.combine(d, time(23, 59, 59), tzinfo=UTC)
+
+
+class HotListRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # ---- sources ------------------------------------------------------------------------------
+    def sources(self) -> list[HotListSource]:
+        last = {}
+        for source_id, report in self.s.execute(
+            select(HotListImportRow.source_id, HotListImportRow.skipped)
+            .order_by(HotListImportRow.id.desc())
+        ):
+            last.setdefault(source_id, report)
+        rows = self.s.scalars(select(HotListSourceRow).order_by(HotListSourceRow.kind, HotListSourceRow.name))
+        return [_source(r, last.get(r.id, 0)) for r in rows]
+
+    def source_row(self, source_id: int) -> HotListSourceRow:
+        row = self.s.get(HotListSourceRow, source_id)
+        if row is None:
+            raise NotFound(f"No hot-list source with id {source_id}.")
+        return row
+
+    def source(self, source_id: int) -> HotListSource:
+        return _source(self.source_row(source_id))
+
+    def source_by_name(self, name: str) -> HotListSource | None:
+        row = self.s.scalar(select(HotListSourceRow).where(HotListSourceRow.name == name))
+        return _source(row) if row else None
+
+    def add_source(self, name: str, kind: SourceKind, format_spec: dict | None, location: str | None,
+                   daily_at: str | None, settings: dict | None, now: datetime) -> HotListSource:
+        row = HotListSourceRow(name=name, kind=str(kind), format_spec=format_spec, location=location,
+                               schedule={"daily_at": daily_at} if daily_at else None, type_mapping=settings,
+                               created_at=now, entry_count=0, enabled=True, bad_row_threshold=0.02)
+        self.s.add(row)
+        self.s.flush()
+        return _source(row)
+
+    def local_source(self, now: datetime) -> HotListSource:
+        """The one source that holds local (BOLO) entries, created on first use."""
+        row = self.s.scalar(select(HotListSourceRow).where(HotListSourceRow.kind == "local"))
+        if row is None:
+            return self.add_source("Local entries (BOLO)", SourceKind.LOCAL, None, None, None, None, now)
+        return _source(row)
+
+    # ---- imports ------------------------------------------------------------------------------
+    def replace_entries(self, source_id: int, records: Iterable[HotListRecord], now: datetime) -> int:
+        """Swap the source's whole list for ``records`` inside the caller's transaction."""
+        self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.source_id == source_id))
+        conn = self.s.connection()
+        raw = conn.connection.driver_connection
+        created = now.astimezone(UTC)
+        if conn.dialect.name == "postgresql":
+            n = self._copy_pg(raw, source_id, records, created)
+        else:
+            stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
+            rows = (
+                (source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
+                 r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
+                 r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
+                 _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
+                 r.oca, r.remarks, "active", stamp, 1)
+                for r in records
+            )
+            cur = raw.cursor()
+            sql = (f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})")
+            cur.executemany(sql, rows)
+            n = cur.rowcount
+            cur.close()
+        row = self.source_row(source_id)
+        row.entry_count = n
+        return n
+
+    @staticmethod
+    def _copy_pg(raw, source_id: int, records: Iterable[HotListRecord], created: datetime) -> int:  # noqa: ANN001
+        n = 0
+        with raw.cursor() as cur, cur.copy(
+            f"COPY hotlist_entries ({', '.join(_BULK_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for r in records:
+                copy.write_row((source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority,
+                                r.nic, r.ori, r.entry_date, r.lic_year, r.lic_type, r.vehicle_year, r.vehicle_make,
+                                r.vehicle_model, r.vehicle_style, r.vehicle_colour, _end_of_day(r.expiry), r.oca,
+                                r.remarks, "active", created, 1))
+                n += 1
+        return n
+
+    def add_import(self, source_id: int, started: datetime, finished: datetime, accepted: bool,
+                   refusal: str | None, file_name: str | None, file_sha256: str | None, rows_read: int,
+                   imported: int, skipped: int, duplicates: int, duration_s: float, report: list[str],
+                   triggered_by: int | None) -> int:
+        row = HotListImportRow(
+            source_id=source_id, started_at=started, finished_at=finished, accepted=accepted,
+            refusal_reason=refusal, file_name=file_name, file_sha256=file_sha256, rows_read=rows_read,
+            imported=imported, skipped=skipped, duplicates_merged=duplicates, duration_s=duration_s,
+            report={"lines": report}, triggered_by=triggered_by,
+        )
+        self.s.add(row)
+        src = self.source_row(source_id)
+        src.last_import_at = finished
+        if accepted:
+            src.last_success_at = finished
+        self.s.flush()
+        return row.id
+
+    def imports(self, source_id: int | None = None, limit: int = 50) -> list[ImportSummary]:
+        q = (select(HotListImportRow, HotListSourceRow.name)
+             .join(HotListSourceRow, HotListSourceRow.id == HotListImportRow.source_id)
+             .order_by(HotListImportRow.id.desc()).limit(limit))
+        if source_id is not None:
+            q = q.where(HotListImportRow.source_id == source_id)
+        out = []
+        for r, name in self.s.execute(q):
+            lines = tuple((r.report or {}).get("lines", ()))
+            out.append(ImportSummary(
+                id=r.id, source_id=r.source_id, source_name=name, accepted=r.accepted, refusal=r.refusal_reason,
+                rows_read=r.rows_read, imported=r.imported, skipped=r.skipped, rejected=r.rows_read - r.imported
+                - r.skipped - r.duplicates_merged if r.rows_read else 0, duplicates_merged=r.duplicates_merged,
+                duration_s=r.duration_s, report_lines=lines, started_at=as_utc(r.started_at)))
+        return out
+
+    # ---- entries ------------------------------------------------------------------------------
+    def entry(self, entry_id: int) -> HotListEntry:
+        r = self.s.get(HotListEntryRow, entry_id)
+        if r is None:
+            raise NotFound(f"No hot-list entry with id {entry_id}.")
+        name = self.s.scalar(select(HotListSourceRow.name).where(HotListSourceRow.id == r.source_id)) or ""
+        who = self.s.scalar(select(UserRow.full_name).where(UserRow.id == r.entered_by)) if r.entered_by else None
+        return _entry(r, name, who)
+
+    def entry_row(self, entry_id: int) -> HotListEntryRow:
+        r = self.s.get(HotListEntryRow, entry_id)
+        if r is None:
+            raise NotFound(f"No hot-list entry with id {entry_id}.")
+        return r
+
+    def page(self, after_id: int, limit: int, plate_prefix: str = "", source_id: int | None = None,
+             status: EntryStatus | None = None) -> list[HotListEntry]:
+        """Keyset page (id > after_id) so browsing stays fast on millions of rows."""
+        q = (select(HotListEntryRow, HotListSourceRow.name)
+             .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
+             .where(HotListEntryRow.id > after_id).order_by(HotListEntryRow.id).limit(limit))
+        if plate_prefix:
+            # range predicate uses the plate index (LIKE would not on SQLite's default collation)
+            q = q.where(HotListEntryRow.plate >= plate_prefix, HotListEntryRow.plate < plate_prefix + "\x7f")
+            q = q.order_by(None).order_by(HotListEntryRow.id)
+        if source_id is not None:
+            q = q.where(HotListEntryRow.source_id == source_id)
+        if status is not None:
+            q = q.where(HotListEntryRow.status == str(status))
+        return [_entry(r, name) for r, name in self.s.execute(q)]
+
+    def count(self, source_id: int | None = None, status: EntryStatus | None = None) -> int:
+        q = select(func.count(HotListEntryRow.id))
+        if source_id is not None:
+            q = q.where(HotListEntryRow.source_id == source_id)
+        if status is not None:
+            q = q.where(HotListEntryRow.status == str(status))
+        return self.s.scalar(q) or 0
+
+    def active_for_index(self, now: datetime, source_id: int | None = None) -> Iterator[tuple[int, str, str | None, int]]:
+        """(id, plate, state, priority) of every entry that may alert now."""
+        q = (select(HotListEntryRow.id, HotListEntryRow.plate, HotListEntryRow.state, HotListEntryRow.priority)
+             .where(HotListEntryRow.status == "active")
+             .where((HotListEntryRow.expires_at.is_(None)) | (HotListEntryRow.expires_at > now)))
+        if source_id is not None:
+            q = q.where(HotListEntryRow.source_id == source_id)
+        yield from self.s.execute(q.execution_options(yield_per=50_000))
+
+    def add_local(self, source_id: int, values: dict, now: datetime) -> int:
+        row = HotListEntryRow(source_id=source_id, status="pending", created_at=now, updated_at=now, revision=1,
+                              **values)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def expire_due(self, now: datetime) -> list[int]:
+        ids = list(self.s.scalars(
+            select(HotListEntryRow.id).where(HotListEntryRow.status.in_(("active", "pending")))
+            .where(HotListEntryRow.expires_at.is_not(None)).where(HotListEntryRow.expires_at <= now)
+            .where(HotListEntryRow.entered_by.is_not(None))))
+        if ids:
+            self.s.execute(update(HotListEntryRow).where(HotListEntryRow.id.in_(ids)).values(status="expired"))
+        return ids

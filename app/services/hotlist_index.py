@@ -1,0 +1,46 @@
+"""Holds the live hot-list matcher and rebuilds its index from the database.
+
+The index is immutable; a rebuild makes a new one and swaps it in, so matching never pauses.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from app.persistence.repositories.hotlists import HotListRepository
+from app.services.context import ServiceContext
+from recognition.match import HotListIndex, IndexEntry, MatchConfig, Matcher
+
+logger = logging.getLogger(__name__)
+
+
+class HotListIndexHolder:
+    """The one Matcher of a console; ``rebuild()`` after imports, approvals and expiries."""
+
+    def __init__(self, ctx: ServiceContext, config: MatchConfig | None = None) -> None:
+        self.ctx = ctx
+        self.matcher = Matcher(HotListIndex(()), config or MatchConfig())
+        self._lock = threading.Lock()  # one rebuild at a time; matching never takes it
+        self.last_build_s = 0.0
+
+    def rebuild(self) -> int:
+        """Build a fresh index of every entry that may alert now and swap it in; returns its size."""
+        with self._lock:
+            t0 = time.perf_counter()
+            now = self.ctx.clock.now()
+            with self.ctx.uow() as uow:
+                rows = HotListRepository(uow.s).active_for_index(now)
+                index = HotListIndex(IndexEntry(i, p, s, pr) for i, p, s, pr in rows)
+            self.matcher.swap(index)
+            self.last_build_s = time.perf_counter() - t0
+            logger.info("hot-list index rebuilt: %d entries in %.2f s", len(index), self.last_build_s)
+            return len(index)
+
+    def build_for_source(self, source_id: int) -> HotListIndex:
+        """Index of one source only (for the retroactive check after its import)."""
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            rows = HotListRepository(uow.s).active_for_index(now, source_id)
+            return HotListIndex(IndexEntry(i, p, s, pr) for i, p, s, pr in rows)

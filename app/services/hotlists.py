@@ -1,0 +1,311 @@
+"""Hot-list use cases: sources, atomic imports, local (BOLO) entries with supervisor approval.
+
+Policy 002 IV.I.4-6: general lists download at least daily with the newest data overwriting the
+old; local entries are documented (entering member, requesting officer, case number, synopsis) and
+approved by an ALPR administrator before they alert. Everything lands in the access record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.hotlist_admin import (
+    EntryStatus,
+    HotListEntry,
+    HotListSource,
+    ImportSummary,
+    LocalEntryDraft,
+    SourceKind,
+)
+from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, parse_hotlist, preset
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.hotlists import HotListRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.hotlist_index import HotListIndexHolder
+from recognition.match import HotListIndex
+
+logger = logging.getLogger(__name__)
+P = Permission
+
+#: Called after entries become active: (index of the new entries, hours to look back) -> hits raised.
+RetroactiveCheck = Callable[[HotListIndex, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEntryRules:
+    """Agency rules for local entries: default and maximum life, retroactive look-back."""
+
+    default_days: int = 30
+    max_days: int = 90
+    retro_hours: int = 72
+
+
+class HotListService:
+    """Sources, imports, local entries and approvals; keeps the matcher index current."""
+
+    def __init__(self, ctx: ServiceContext, index: HotListIndexHolder, rules: LocalEntryRules | None = None,
+                 retroactive: RetroactiveCheck | None = None) -> None:
+        self.ctx = ctx
+        self.index = index
+        self.rules = rules or LocalEntryRules()
+        self.retroactive = retroactive
+
+    # ---- sources ------------------------------------------------------------------------------
+    def sources(self, actor: Actor) -> list[HotListSource]:
+        """All sources with counts, last import and age."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.sources")
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).sources()
+
+    def add_source(self, actor: Actor, name: str, kind: SourceKind, preset_name: str, location: str,
+                   daily_at: str = "05:00", settings: SourceParseSettings | None = None) -> HotListSource:
+        """Register a file/drop-folder source using one of the shipped format presets."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.source_add", terms=name)
+        if not name.strip():
+            raise ValidationFailed("The source needs a name.")
+        spec = preset(preset_name)  # raises KeyError for an unknown preset
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            if repo.source_by_name(name.strip()):
+                raise Conflict(f"A source named '{name}' exists.")
+            src = repo.add_source(
+                name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
+                location, daily_at, (settings or SourceParseSettings()).model_dump(mode="json"), self.ctx.clock.now())
+            audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
+                               object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
+            return src
+
+    def _spec_and_settings(self, repo: HotListRepository, source_id: int):  # noqa: ANN202
+        row = repo.source_row(source_id)
+        fmt = row.format_spec or {}
+        spec = FORMAT_SPEC_ADAPTER.validate_python(fmt["spec"]) if "spec" in fmt else preset(fmt.get("preset", "ncic_fixed"))
+        settings = SourceParseSettings.model_validate(row.type_mapping) if row.type_mapping else SourceParseSettings()
+        return row.name, row.location, spec, settings
+
+    # ---- import -------------------------------------------------------------------------------
+    def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
+                      progress: Callable[[str], None] | None = None) -> ImportSummary:
+        """Parse and validate the whole file, then replace the source's list in one transaction.
+
+        A refused file (empty, truncated, footer mismatch, too many bad rows) leaves the previous
+        list active; either way a report is kept.
+        """
+        audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",
+                            object_id=source_id)
+        started = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            name, location, spec, settings = self._spec_and_settings(HotListRepository(uow.s), source_id)
+        file = Path(path or location or "")
+        say = progress or (lambda _m: None)
+        say(f"Reading {file.name}...")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            data = None
+            err = f"cannot read {file}: {exc.strerror or exc}"
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
+        say("Checking every row...")
+        outcome = parse_hotlist(data if data is not None else file, spec, settings, as_of=started.date())
+        if data is None:
+            logger.warning("hot-list import of %s: %s", name, err)
+        c = outcome.counts
+        skipped = c.skipped_listed + c.skipped_state + c.skipped_expired
+        report = outcome.report_lines()
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            imported = 0
+            if outcome.accepted:
+                say(f"Replacing the list with {len(outcome.records):,} entries...")
+                imported = repo.replace_entries(source_id, outcome.records, started)
+            finished = self.ctx.clock.now()
+            import_id = repo.add_import(
+                source_id, started, finished, outcome.accepted,
+                None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", file.name, digest,
+                c.data_rows, imported, skipped, c.duplicates_merged, outcome.elapsed_s, report,
+                actor.user_id)
+            audit_trail.record(uow, self.ctx, actor, "hotlist.import", outcome="ok" if outcome.accepted else "failed",
+                               object_type="hotlist_source", object_id=source_id,
+                               detail={"import_id": import_id, "accepted": outcome.accepted, "imported": imported,
+                                       "rejected": c.rejected, "file_sha256": digest})
+        retro = 0
+        if outcome.accepted:
+            say("Updating the live matcher...")
+            self.index.rebuild()
+            retro = self._retroactive(source_id)
+        return ImportSummary(
+            import_id, source_id, name, outcome.accepted,
+            None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", c.data_rows, imported,
+            skipped, c.rejected, c.duplicates_merged, outcome.elapsed_s, tuple(report), started, retro)
+
+    def _retroactive(self, source_id: int) -> int:
+        if self.retroactive is None:
+            return 0
+        return self.retroactive(self.index.build_for_source(source_id), self.rules.retro_hours)
+
+    def imports(self, actor: Actor, source_id: int | None = None) -> list[ImportSummary]:
+        """Import reports, newest first."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.imports")
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).imports(source_id)
+
+    # ---- browsing -----------------------------------------------------------------------------
+    def entries_page(self, actor: Actor, after_id: int = 0, limit: int = 500, plate_prefix: str = "",
+                     source_id: int | None = None, status: EntryStatus | None = None) -> list[HotListEntry]:
+        """One keyset page of entries (server-side search by plate prefix)."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.browse")
+        prefix = "".join(ch for ch in plate_prefix.upper() if ch.isalnum())
+        with self.ctx.uow() as uow:
+            page = HotListRepository(uow.s).page(after_id, limit, prefix, source_id, status)
+            if after_id == 0 and prefix:
+                audit_trail.record(uow, self.ctx, actor, "hotlist.search", terms=prefix, detail={"rows": len(page)})
+            return page
+
+    def entry_count(self, actor: Actor, source_id: int | None = None, status: EntryStatus | None = None) -> int:
+        """Number of entries (for the browser's header)."""
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).count(source_id, status)
+
+    def entry(self, actor: Actor, entry_id: int) -> HotListEntry:
+        """One entry with all its fields (recorded)."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.entry_view", object_type="hotlist_entry",
+                            object_id=entry_id)
+        with self.ctx.uow() as uow:
+            e = HotListRepository(uow.s).entry(entry_id)
+            audit_trail.record(uow, self.ctx, actor, "hotlist.entry_view", object_type="hotlist_entry",
+                               object_id=entry_id, terms=e.plate)
+            return e
+
+    # ---- local entries and approval ---------------------------------------------------------------
+    def submit_local(self, actor: Actor, draft: LocalEntryDraft, photo_sha256: str | None = None) -> HotListEntry:
+        """Enter a BOLO; it stays pending (and silent) until a supervisor approves it."""
+        audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_submit", terms=draft.plate)
+        now = self.ctx.clock.now()
+        d = draft.validated(now.date(), self.rules.default_days, self.rules.max_days)
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            src = repo.local_source(now)
+            entry_id = repo.add_local(src.id, self._local_values(d, actor, photo_sha256), now)
+            audit_trail.record(uow, self.ctx, actor, "hotlist.local_submit", object_type="hotlist_entry",
+                               object_id=entry_id, terms=d.plate, case_number=d.case_number, reason=d.synopsis)
+            return repo.entry(entry_id)
+
+    @staticmethod
+    def _local_values(d: LocalEntryDraft, actor: Actor, photo_sha256: str | None) -> dict:
+        from datetime import UTC, datetime, time
+
+        return dict(
+            plate=d.plate, plate_raw=d.plate, state=d.state, record_type=None, category=str(d.category),
+            priority=d.priority, vehicle_year=d.vehicle_year, vehicle_make=d.vehicle_make,
+            vehicle_model=d.vehicle_model, vehicle_colour=d.vehicle_colour, instructions=d.instructions,
+            expires_at=datetime.combine(d.expires_on, time(23, 59, 59), tzinfo=UTC), entered_by=actor.user_id,
+            requesting_officer=d.requesting_officer, case_number=d.case_number, synopsis=d.synopsis,
+            reference_photo_sha256=photo_sha256,
+        )
+
+    def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft) -> HotListEntry:
+        """Change a local entry; any edit sends it back for approval."""
+        audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_edit", object_type="hotlist_entry",
+                            object_id=entry_id)
+        now = self.ctx.clock.now()
+        d = draft.validated(now.date(), self.rules.default_days, self.rules.max_days)
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            row = repo.entry_row(entry_id)
+            if row.entered_by is None:
+                raise Conflict("Imported NCIC/state entries cannot be edited here; they change with the next import.")
+            was_active = row.status == "active"
+            for k, v in self._local_values(d, actor, row.reference_photo_sha256).items():
+                if k != "entered_by":
+                    setattr(row, k, v)
+            row.status, row.decided_by, row.decided_at, row.decision_reason = "pending", None, None, None
+            row.revision += 1
+            row.updated_at = now
+            audit_trail.record(uow, self.ctx, actor, "hotlist.local_edit", object_type="hotlist_entry",
+                               object_id=entry_id, terms=d.plate, case_number=d.case_number,
+                               detail={"revision": row.revision})
+        if was_active:
+            self.index.rebuild()
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).entry(entry_id)
+
+    def pending(self, actor: Actor) -> list[HotListEntry]:
+        """The approval inbox."""
+        audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, "hotlist.inbox")
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            return [repo.entry(e.id) for e in repo.page(0, 1000, status=EntryStatus.PENDING)]
+
+    def pending_count(self, actor: Actor) -> int:
+        """Count for the navigation badge (0 for users who cannot approve)."""
+        if not actor.can(P.APPROVE_HOTLIST):
+            return 0
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).count(status=EntryStatus.PENDING)
+
+    def decide(self, actor: Actor, entry_id: int, approve: bool, reason: str) -> HotListEntry:
+        """Approve or deny a pending entry; never one the approver entered or requested."""
+        action = "hotlist.approve" if approve else "hotlist.deny"
+        audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, action, object_type="hotlist_entry", object_id=entry_id)
+        if not reason.strip():
+            raise ValidationFailed("Give the reason for the decision.")
+        now = self.ctx.clock.now()
+        refusal: Exception | None = None
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            row = repo.entry_row(entry_id)
+            entry = repo.entry(entry_id)
+            names = {actor.username.lower()}
+            from app.persistence.repositories.users import UserRepository
+
+            me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
+            if me:
+                names.add(me.full_name.lower())
+            if row.status != "pending":
+                refusal = Conflict(f"This entry is {row.status}, not pending.")
+            elif row.entered_by == actor.user_id or (row.requesting_officer or "").strip().lower() in names:
+                refusal = Conflict("You entered or requested this entry: another supervisor must decide it.")
+            if refusal is not None:
+                audit_trail.record(uow, self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
+                                   object_id=entry_id, terms=entry.plate, reason=str(refusal))
+            else:
+                row.status = "active" if approve else "denied"
+                row.decided_by, row.decided_at, row.decision_reason = actor.user_id, now, reason.strip()
+                audit_trail.record(uow, self.ctx, actor, action, object_type="hotlist_entry", object_id=entry_id,
+                                   terms=entry.plate, case_number=entry.case_number, reason=reason.strip())
+        if refusal is not None:
+            raise refusal
+        if approve:
+            self.index.rebuild()
+            if self.retroactive is not None:
+                from recognition.match import IndexEntry
+
+                one = HotListIndex([IndexEntry(entry.id, entry.plate, entry.state, entry.priority)])
+                self.retroactive(one, self.rules.retro_hours)
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).entry(entry_id)
+
+    def expire(self, actor: Actor) -> int:
+        """Mark local entries past their expiry as expired (they stop alerting); returns how many."""
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            ids = HotListRepository(uow.s).expire_due(now)
+            if ids:
+                audit_trail.record(uow, self.ctx, actor, "hotlist.expire", detail={"entries": ids[:500], "count": len(ids)})
+        self.index.rebuild()
+        return len(ids)
+
+    def entry_or_none(self, entry_id: int) -> HotListEntry | None:
+        """Internal lookup (no access record) used when building hit snapshots."""
+        try:
+            with self.ctx.uow() as uow:
+                return HotListRepository(uow.s).entry(entry_id)
+        except NotFound:
+            return None
+
