@@ -17,6 +17,8 @@ from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
 from app.services.context import SecurityPolicy, ServiceContext
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
 from app.services.passwords import PasswordHashing
 from app.settings.model import AppSettings
 from app.settings.secrets import SecretStore
@@ -68,5 +70,7 @@ def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = 
                                 sec.idle_lock_minutes),
     )
     hashing = hashing or PasswordHashing()
+    index = HotListIndexHolder(ctx)
     return ServiceBundle(ctx=ctx, accounts=AccountService(ctx, hashing),
-                         administration=AdministrationService(ctx, hashing))
+                         administration=AdministrationService(ctx, hashing),
+                         hotlists=HotListService(ctx, index), hotlist_index=index)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.context import ServiceContext
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
 
 
 @dataclass(slots=True)
@@ -16,3 +18,5 @@ class ServiceBundle:
     ctx: ServiceContext
     accounts: AccountService
     administration: AdministrationService
+    hotlists: HotListService | None = None
+    hotlist_index: HotListIndexHolder | None = None
