@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice, repeat
+from operator import attrgetter
 
 import numpy as np
 
-from recognition.match.confusion import MAX_KEY_LENGTH, fold, normalise, plate_key
+from recognition.match.confusion import FOLD_TABLE, MAX_KEY_LENGTH, normalise
 from recognition.match.wildcard import WildcardEntry, WildcardSet, normalise_wildcard
 
 logger = logging.getLogger(__name__)
@@ -40,9 +42,70 @@ class IndexEntry:
     priority: int
 
 
-def _permuted(column: array, order: np.ndarray, typecode: str) -> array:
+_CHUNK = 65536
+
+
+class _Columns:
+    """Accumulates index columns chunk by chunk, vectorised when a chunk's plates are clean."""
+
+    def __init__(self, min_wildcard_literals: int) -> None:
+        self.min_literals = min_wildcard_literals
+        self.folded: list[np.ndarray] = []
+        self.plates: list[np.ndarray] = []
+        self.ids: list[np.ndarray] = []
+        self.states: list[np.ndarray] = []
+        self.prios: list[np.ndarray] = []
+        self.codes: dict[str | None, int] = {None: 0}
+        self.names: list[str | None] = [None]
+        self.wild: list[WildcardEntry] = []
+        self.skipped = 0
+
+    def add(self, ids: Sequence[int], plates: Sequence[str], states: Sequence[str | None], prios: Sequence[int]) -> None:
+        joined = "".join(plates)
+        clean = (
+            joined.isascii() and joined.isalnum() and joined == joined.upper()
+            and min(map(len, plates)) >= 1 and max(map(len, plates)) <= MAX_KEY_LENGTH
+        )
+        if not clean:
+            ids, plates, states, prios = self._filter(ids, plates, states, prios)
+            if not plates:
+                return
+        for state in set(states) - self.codes.keys():
+            self.codes[state] = len(self.names)
+            self.names.append(state)
+        n = len(plates)
+        lens = np.fromiter(map(len, plates), np.int64, n)
+        self.plates.append((np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens)
+        folded = map(int, map(str.translate, plates, repeat(FOLD_TABLE)), repeat(36))
+        self.folded.append((np.fromiter(folded, np.int64, n) << 4) | lens)
+        self.ids.append(np.fromiter(ids, np.int64, n))
+        self.states.append(np.fromiter(map(self.codes.__getitem__, states), np.uint16, n))
+        self.prios.append(np.fromiter(prios, np.int8, n))
+
+    def _filter(self, ids, plates, states, prios) -> tuple[list, list, list, list]:
+        """Slow path: normalise plates, divert wildcard patterns, drop unusable entries."""
+        keep: tuple[list, list, list, list] = ([], [], [], [])
+        for entry_id, plate, state, prio in zip(ids, plates, states, prios, strict=True):
+            if "*" in plate or "?" in plate:
+                pattern = normalise_wildcard(plate)
+                if sum(ch not in "*?" for ch in pattern) < self.min_literals:
+                    self.skipped += 1
+                else:
+                    self.wild.append(WildcardEntry(entry_id, pattern, state, prio))
+                continue
+            p = normalise(plate)
+            if not p or len(p) > MAX_KEY_LENGTH:
+                self.skipped += 1
+                continue
+            for column, value in zip(keep, (entry_id, p, state, prio), strict=True):
+                column.append(value)
+        return keep
+
+
+def _column(parts: list[np.ndarray], dtype: type, order: np.ndarray, typecode: str) -> array:
+    merged = np.concatenate(parts) if parts else np.empty(0, dtype)
     out = array(typecode)
-    out.frombytes(np.frombuffer(column, dtype=np.dtype(typecode)).take(order).tobytes())
+    out.frombytes(merged.take(order).astype(dtype, copy=False).tobytes())
     return out
 
 
@@ -71,45 +134,46 @@ class HotListIndex:
             min_wildcard_literals: patterns with fewer known characters are skipped as too vague.
 
         """
-        folded, plates, ids = array("q"), array("q"), array("q")
-        states, prios = array("H"), array("b")
-        codes: dict[str | None, int] = {None: 0}
-        names: list[str | None] = [None]
-        wild: list[WildcardEntry] = []
-        skipped = 0
-        for e in entries:
-            code = codes.get(e.state)
-            if code is None:
-                code = codes[e.state] = len(names)
-                names.append(e.state)
-            if "*" in e.plate or "?" in e.plate:
-                pattern = normalise_wildcard(e.plate)
-                if sum(ch not in "*?" for ch in pattern) < min_wildcard_literals:
-                    skipped += 1
-                    continue
-                wild.append(WildcardEntry(e.entry_id, pattern, e.state, e.priority))
-                continue
-            p = normalise(e.plate)
-            if not p or len(p) > MAX_KEY_LENGTH:
-                skipped += 1
-                continue
-            folded.append(plate_key(fold(p)))
-            plates.append(plate_key(p))
-            ids.append(e.entry_id)
-            states.append(code)
-            prios.append(e.priority)
-        order = np.argsort(np.frombuffer(folded, dtype=np.int64), kind="stable")
-        self.folded_keys = _permuted(folded, order, "q")
-        self.plate_keys = _permuted(plates, order, "q")
-        self.entry_ids = _permuted(ids, order, "q")
-        self.state_codes = _permuted(states, order, "H")
-        self.priorities = _permuted(prios, order, "b")
+        cols = _Columns(min_wildcard_literals)
+        get = attrgetter("entry_id", "plate", "state", "priority")
+        it = iter(entries)
+        while chunk := list(islice(it, _CHUNK)):
+            cols.add(*zip(*map(get, chunk), strict=True))  # type: ignore[arg-type]
+        self._finish(cols)
+
+    @classmethod
+    def from_columns(
+        cls,
+        entry_ids: Sequence[int],
+        plates: Sequence[str],
+        states: Sequence[str | None],
+        priorities: Sequence[int],
+        *,
+        min_wildcard_literals: int = 3,
+    ) -> HotListIndex:
+        """Build from parallel columns (e.g. straight from a database query) without IndexEntry objects."""
+        cols = _Columns(min_wildcard_literals)
+        for start in range(0, len(plates), _CHUNK):
+            stop = start + _CHUNK
+            cols.add(entry_ids[start:stop], plates[start:stop], states[start:stop], priorities[start:stop])
+        index = cls.__new__(cls)
+        index._finish(cols)
+        return index
+
+    def _finish(self, cols: _Columns) -> None:
+        folded = np.concatenate(cols.folded) if cols.folded else np.empty(0, np.int64)
+        order = np.argsort(folded, kind="stable")
+        self.folded_keys = _column([folded], np.int64, order, "q")
+        self.plate_keys = _column(cols.plates, np.int64, order, "q")
+        self.entry_ids = _column(cols.ids, np.int64, order, "q")
+        self.state_codes = _column(cols.states, np.uint16, order, "H")
+        self.priorities = _column(cols.prios, np.int8, order, "b")
         self.folded_view = np.frombuffer(self.folded_keys, dtype=np.int64)
-        self.state_names: tuple[str | None, ...] = tuple(names)
-        self.wildcards = WildcardSet(wild)
-        self.skipped = skipped
-        if skipped:
-            logger.warning("hot-list index: %d entries skipped (empty, over 10 characters or too vague)", skipped)
+        self.state_names: tuple[str | None, ...] = tuple(cols.names)
+        self.wildcards = WildcardSet(cols.wild)
+        self.skipped = cols.skipped
+        if cols.skipped:
+            logger.warning("hot-list index: %d entries skipped (empty, over 10 characters or too vague)", cols.skipped)
 
     def __len__(self) -> int:
         return len(self.folded_keys) + len(self.wildcards)

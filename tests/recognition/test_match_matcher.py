@@ -145,3 +145,17 @@ def test_swap_while_matching_never_fails_or_mixes_indexes():
     assert not errors
     assert seen <= {(1,), (2,)}
     assert matcher.swap(b) is a
+
+
+def test_from_columns_equals_entries_and_handles_dirty_chunks():
+    plates = ["ABC123", "ab-c12", "A*C1", "", "7??X9", "ZZZZZZZZZZZZ"]
+    states = ["CA", None, "NV", None, "TX", None]
+    entries = [IndexEntry(i, p, s, 3) for i, (p, s) in enumerate(zip(plates, states, strict=True))]
+    by_entries = HotListIndex(entries, min_wildcard_literals=2)
+    by_columns = HotListIndex.from_columns(range(6), plates, states, [3] * 6, min_wildcard_literals=2)
+    for index in (by_entries, by_columns):
+        assert (len(index), index.skipped) == (4, 2)
+        m = Matcher(index)
+        assert [h.entry_id for h in m.match("ABC12")] == [1]
+        assert [h.entry_id for h in m.match("ABC123", "CA")] == [0]
+        assert [h.entry_id for h in m.match("7AAX9")] == [4]
