@@ -1,0 +1,168 @@
+"""Hits, their never-edited steps, and snapshots of the hot-list entries they matched."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.access import as_utc
+from app.domain.errors import NotFound
+from app.domain.hit_steps import HitStep, StepKind
+from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
+from app.persistence.orm.accounts import UserRow
+from app.persistence.orm.cameras import CameraRow, ReadRow
+from app.persistence.orm.hits import HitRow, HitStepRow
+from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow
+
+_OPEN = (HitStatus.NEW.value, HitStatus.CLAIMED.value, HitStatus.VERIFIED.value)
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    return as_utc(dt) if dt is not None else None
+
+
+class HitRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # ---- entry snapshots -----------------------------------------------------------------------
+    def snapshot(self, entry_id: int, now: datetime) -> tuple[EntrySnapshot, int | None] | None:
+        """The entry as it is now, with the age of its list in seconds; None if it is gone."""
+        found = self.s.execute(
+            select(HotListEntryRow, HotListSourceRow)
+            .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
+            .where(HotListEntryRow.id == entry_id)
+        ).first()
+        if found is None:
+            return None
+        e, src = found
+        updated = _utc(src.last_success_at) or _utc(e.updated_at) or _utc(e.created_at)
+        snap = EntrySnapshot(
+            entry_id=e.id, plate=e.plate, state=e.state, record_type=e.record_type, category=e.category,
+            priority=e.priority, source_name=src.name, source_kind=src.kind, nic=e.nic, ori=e.ori,
+            case_number=e.case_number, lic_year=e.lic_year, lic_type=e.lic_type, vehicle_year=e.vehicle_year,
+            vehicle_make=e.vehicle_make, vehicle_model=e.vehicle_model, vehicle_style=e.vehicle_style,
+            vehicle_colour=e.vehicle_colour, instructions=e.instructions, synopsis=e.synopsis,
+            requesting_officer=e.requesting_officer, entry_date=e.entry_date, list_updated_at=updated,
+            reference_photo_sha256=e.reference_photo_sha256,
+        )
+        age = int((now - updated).total_seconds()) if updated else None
+        return snap, age
+
+    # ---- hits ----------------------------------------------------------------------------------
+    def add(self, **values: Any) -> int:
+        row = HitRow(**values)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def _summary_query(self):  # noqa: ANN202 - a SQLAlchemy Select
+        claimer = aliased(UserRow)
+        return (
+            select(HitRow, ReadRow.plate, ReadRow.state, ReadRow.workstation, CameraRow.name, CameraRow.location,
+                   CameraRow.direction, claimer.username)
+            .join(ReadRow, ReadRow.id == HitRow.read_id)
+            .join(CameraRow, CameraRow.id == ReadRow.camera_id)
+            .outerjoin(claimer, claimer.id == HitRow.claimed_by)
+        )
+
+    @staticmethod
+    def _to_summary(r: HitRow, plate: str, state: str | None, ws: str, cam: str, loc: str, dirn: str,
+                    claimer: str | None) -> HitSummary:
+        snap = r.entry_snapshot if isinstance(r.entry_snapshot, dict) else {}
+        return HitSummary(
+            id=r.id, priority=r.priority, category=r.category, status=HitStatus(r.status),
+            created_at=as_utc(r.created_at), read_id=r.read_id, read_captured_at=as_utc(r.read_captured_at),
+            plate_read=plate, state_read=state, plate_listed=str(snap.get("plate", "")),
+            state_listed=snap.get("state"), state_match=r.state_match, match_kind=r.match_kind,
+            distance=r.distance, camera_name=f"{cam} {dirn}".strip() if dirn else cam, camera_location=loc or "",
+            source_name=r.source_name, list_age_s=r.list_age_s, record_type=snap.get("record_type"),
+            entry_id=r.entry_id, workstation=ws, claimed_by=r.claimed_by, claimed_by_name=claimer,
+            claimed_at=_utc(r.claimed_at), disposition=r.disposition, retroactive=r.retroactive,
+        )
+
+    def summaries(self, open_only: bool = True, hidden_categories: frozenset[str] = frozenset(),
+                  limit: int = 500, since: datetime | None = None) -> list[HitSummary]:
+        q = self._summary_query()
+        if open_only:
+            q = q.where(HitRow.status.in_(_OPEN))
+        if hidden_categories:
+            q = q.where(HitRow.category.not_in(sorted(hidden_categories)))
+        if since is not None:
+            q = q.where(HitRow.created_at >= since)
+        q = q.order_by(HitRow.priority, HitRow.created_at, HitRow.id).limit(limit)
+        return [self._to_summary(*row) for row in self.s.execute(q)]
+
+    def summary(self, hit_id: int) -> HitSummary:
+        row = self.s.execute(self._summary_query().where(HitRow.id == hit_id)).first()
+        if row is None:
+            raise NotFound(f"No hit with id {hit_id}.")
+        return self._to_summary(*row)
+
+    def row(self, hit_id: int, lock: bool = False) -> HitRow:
+        q = select(HitRow).where(HitRow.id == hit_id)
+        if lock:
+            q = q.with_for_update()
+        row = self.s.scalar(q)
+        if row is None:
+            raise NotFound(f"No hit with id {hit_id}.")
+        return row
+
+    def entry_snapshot(self, hit_id: int) -> EntrySnapshot:
+        return EntrySnapshot.from_json(dict(self.row(hit_id).entry_snapshot or {}))  # type: ignore[arg-type]
+
+    def try_claim(self, hit_id: int, user_id: int, now: datetime, take_over: bool = False) -> bool:
+        """Claim atomically (only if unclaimed, or already ours, or ``take_over``)."""
+        q = update(HitRow).where(HitRow.id == hit_id)
+        if not take_over:
+            q = q.where((HitRow.claimed_by.is_(None)) | (HitRow.claimed_by == user_id))
+        status = func.coalesce(func.nullif(HitRow.status, HitStatus.NEW.value), HitStatus.CLAIMED.value)
+        result = self.s.execute(q.values(claimed_by=user_id, claimed_at=now, status=status))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def release(self, hit_id: int) -> None:
+        row = self.row(hit_id)
+        row.claimed_by, row.claimed_at = None, None
+        if row.status == HitStatus.CLAIMED.value:
+            row.status = HitStatus.NEW.value
+
+    def set_status(self, hit_id: int, status: HitStatus, disposition: str | None = None,
+                   closed_at: datetime | None = None) -> None:
+        row = self.row(hit_id)
+        row.status = status.value
+        row.disposition = disposition
+        row.closed_at = closed_at
+
+    def username(self, user_id: int | None) -> str | None:
+        return None if user_id is None else self.s.scalar(select(UserRow.username).where(UserRow.id == user_id))
+
+    # ---- steps ---------------------------------------------------------------------------------
+    def add_step(self, hit_id: int, kind: StepKind, payload: dict[str, Any], user_id: int, at: datetime,
+                 note: str | None = None, corrects_step_id: int | None = None) -> int:
+        seq = (self.s.scalar(select(func.max(HitStepRow.sequence)).where(HitStepRow.hit_id == hit_id)) or 0) + 1
+        row = HitStepRow(hit_id=hit_id, kind=kind.value, payload=payload, note=note, user_id=user_id, at=at,
+                         corrects_step_id=corrects_step_id, sequence=seq)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def steps(self, hit_id: int) -> list[HitStep]:
+        rows = self.s.execute(
+            select(HitStepRow, UserRow.username).join(UserRow, UserRow.id == HitStepRow.user_id)
+            .where(HitStepRow.hit_id == hit_id).order_by(HitStepRow.sequence, HitStepRow.id)
+        )
+        return [
+            HitStep(id=r.id, hit_id=r.hit_id, kind=StepKind(r.kind), payload=dict(r.payload or {}), user_id=r.user_id,
+                    username=name, at=as_utc(r.at), sequence=r.sequence, note=r.note,
+                    corrects_step_id=r.corrects_step_id)
+            for r, name in rows
+        ]
+
+    def step_hit_id(self, step_id: int) -> int | None:
+        return self.s.scalar(select(HitStepRow.hit_id).where(HitStepRow.id == step_id))
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(HitRow)) or 0

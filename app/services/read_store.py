@@ -1,0 +1,249 @@
+"""Read ingest: images to content-addressed files, the read row, then matching and hits.
+
+Order of one ingest (policy 002 IV.J: every read is kept before any hit is shown):
+
+1. plate crop and overview JPEG are written as ``images/<sha[:2]>/<sha>.jpg`` (temp file, fsync,
+   rename; the same bytes are the same file and are written once);
+2. one transaction stores the ``reads`` row and, for every hot-list match, a ``hits`` row with a
+   snapshot of the matched entry, plus a NOTIFY per hit on PostgreSQL;
+3. only after that commit does the caller get the hits to show.
+
+A read whose ``read_uuid`` is already stored is not stored again (spool replay is idempotent).
+Matching happens in memory before the transaction; a matcher failure never loses the read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.domain.comparison import fold_plate, normalise_plate
+from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
+from app.persistence.repositories.cameras import CameraRepository
+from app.persistence.repositories.hits import HitRepository
+from app.persistence.repositories.reads import ReadRepository
+from app.services.context import ServiceContext
+from app.services.notifications import HitNotification, notify
+from recognition.types import PlateRead
+
+logger = logging.getLogger(__name__)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # Windows cannot open directories; NTFS metadata is journalled anyway
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename, fsync folder."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class ImageStore:
+    """JPEG files named by their SHA-256 under one folder (``<sha[:2]>/<sha>.jpg``).
+
+    Args:
+        root: the images folder (``AppPaths.images``).
+
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        """Where the image with this hash lives."""
+        return self.root / sha256[:2] / f"{sha256}.jpg"
+
+    def put(self, data: bytes) -> str | None:
+        """Store ``data`` (if not there yet) and return its SHA-256; None for empty bytes."""
+        if not data:
+            return None
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if target.exists() and target.stat().st_size == len(data):
+            return sha
+        created = not target.parent.exists()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if created:
+            _fsync_dir(self.root)
+        write_durably(target, data)
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes of a stored image.
+
+        Raises:
+            FileNotFoundError: no image with this hash.
+
+        """
+        return self.path(sha256).read_bytes()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImages:
+    """Hashes of a read's images once they are on disk."""
+
+    plate_sha256: str | None
+    overview_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest stored: the read row, its hits (already committed), and whether it was a replay."""
+
+    read_uuid: str
+    read_id: int
+    captured_at: datetime
+    hits: tuple[HitSummary, ...]
+    duplicate: bool = False
+    ms: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _CameraInfo:
+    id: int
+    name: str
+    location: str
+    direction: str
+
+
+def captured_at(read: PlateRead, fallback: datetime) -> datetime:
+    """The capture time of a read (its best frame), as an aware UTC datetime."""
+    ts = read.best_ts or read.last_seen or read.first_seen
+    return datetime.fromtimestamp(ts, UTC) if ts > 0 else fallback
+
+
+class ReadStore:
+    """Stores reads and raises hits.
+
+    Args:
+        ctx: service context (units of work, clock, workstation).
+        images: where image files go.
+        matcher: the hot-list matcher (may be set later with :meth:`set_matcher`).
+
+    """
+
+    def __init__(self, ctx: ServiceContext, images: ImageStore, matcher: HotListMatcher | None = None) -> None:
+        self.ctx = ctx
+        self.images = images
+        self._matcher = matcher
+        self._cameras: dict[str, _CameraInfo] = {}
+        self._lock = threading.Lock()
+
+    def set_matcher(self, matcher: HotListMatcher | None) -> None:
+        """Use ``matcher`` from the next read on (the hot-list service owns and refreshes it)."""
+        self._matcher = matcher
+
+    def store_images(self, read: PlateRead) -> StoredImages:
+        """Write the read's crop and overview to the image store (durably)."""
+        return StoredImages(self.images.put(read.plate_jpeg), self.images.put(read.overview_jpeg))
+
+    def match(self, read: PlateRead) -> list[MatchLike]:
+        """Hot-list matches of a read; an exception in the matcher is logged and means no match."""
+        matcher = self._matcher
+        if matcher is None or not read.text:
+            return []
+        try:
+            return list(matcher.match(read.text, read.state, read.alternatives))
+        except Exception:  # a matcher bug must never cost the read itself
+            logger.exception("hot-list matching failed for read %s", read.read_id)
+            return []
+
+    def ingest(self, read: PlateRead, images: StoredImages | None = None) -> IngestResult:
+        """Store one read (images first unless given) and its hits, in that order.
+
+        Raises:
+            sqlalchemy.exc.OperationalError: the database is unreachable (the caller spools).
+
+        """
+        t0 = time.perf_counter()
+        stored = images or self.store_images(read)
+        matches = self.match(read)
+        now = self.ctx.clock.now()
+        when = captured_at(read, now)
+        with self._lock, self.ctx.uow() as uow:
+            reads = ReadRepository(uow.s)
+            existing = reads.id_by_uuid(read.read_id)
+            if existing is not None:
+                return IngestResult(read.read_id, existing[0], existing[1], (), True, (time.perf_counter() - t0) * 1e3)
+            cam = self._camera(uow.s, read.camera_id)
+            plate = normalise_plate(read.text)[:16]
+            read_id = reads.add(
+                read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
+                plate_folded=fold_plate(plate), confidence=float(read.confidence),
+                char_confidences=[round(float(c), 4) for c in read.char_confidences],
+                alternatives=[[a.text, round(float(a.confidence), 4)] for a in read.alternatives],
+                state=read.state, state_confidence=float(read.state_confidence),
+                colour=read.colour.code if read.colour else None,
+                colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
+                box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
+                frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
+            )
+            hits = tuple(self._raise_hits(uow.s, read, plate, read_id, when, now, cam, matches))
+        self._cameras[read.camera_id] = cam  # cached only once committed
+        ms = (time.perf_counter() - t0) * 1e3
+        if hits:
+            logger.info("read %s raised %d hit(s) in %.1f ms", read.read_id, len(hits), ms)
+        return IngestResult(read.read_id, read_id, when, hits, False, ms)
+
+    def _raise_hits(self, session, read: PlateRead, plate: str, read_id: int, when: datetime,  # noqa: ANN001
+                    now: datetime, cam: _CameraInfo, matches: list[MatchLike]) -> list[HitSummary]:
+        repo = HitRepository(session)
+        out: list[HitSummary] = []
+        for m in matches:
+            found = repo.snapshot(m.entry_id, now)
+            if found is None:
+                logger.warning("matched entry %s is no longer in the database", m.entry_id)
+                continue
+            snap, age = found
+            hit_id = repo.add(
+                read_id=read_id, read_captured_at=when, entry_id=snap.entry_id, entry_snapshot=snap.to_json(),
+                source_name=snap.source_name[:128], list_age_s=age, match_kind=str(m.kind)[:16],
+                distance=int(m.distance), state_match=str(m.state_match)[:10], priority=snap.priority,
+                category=snap.category[:48], retroactive=False, status=HitStatus.NEW.value, created_at=now,
+            )
+            notify(session, HitNotification(hit_id, "hit", self.ctx.workstation, "", snap.priority))
+            out.append(HitSummary(
+                id=hit_id, priority=snap.priority, category=snap.category, status=HitStatus.NEW, created_at=now,
+                read_id=read_id, read_captured_at=when, plate_read=plate, state_read=read.state,
+                plate_listed=snap.plate, state_listed=snap.state, state_match=str(m.state_match),
+                match_kind=str(m.kind), distance=int(m.distance),
+                camera_name=f"{cam.name} {cam.direction}".strip(), camera_location=cam.location,
+                source_name=snap.source_name, list_age_s=age, record_type=snap.record_type,
+                entry_id=snap.entry_id, workstation=self.ctx.workstation,
+            ))
+        return out
+
+    def _camera(self, session, key: str) -> _CameraInfo:  # noqa: ANN001
+        info = self._cameras.get(key)
+        if info is not None:
+            return info
+        repo = CameraRepository(session)
+        cam = repo.by_key(key)
+        if cam is None:  # a read from an unregistered camera is still kept (under a camera of its own)
+            logger.warning("read from unknown camera %s: registering it", key)
+            cam = repo.add(key, name=key, source={"type": "unregistered"}, owner_workstation=self.ctx.workstation)
+        return _CameraInfo(cam.id, cam.name, cam.location, cam.direction)
+
+    def forget_cameras(self) -> None:
+        """Drop the camera cache (after cameras were edited)."""
+        self._cameras.clear()

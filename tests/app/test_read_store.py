@@ -1,0 +1,127 @@
+"""Read ingest: images by hash, the read row before any hit, snapshots, idempotency, speed."""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+import time
+
+from sqlalchemy import select
+
+from app.domain.hits import EntrySnapshot, HitStatus
+from app.persistence.orm.cameras import ReadRow
+from app.persistence.orm.hits import HitRow
+from app.persistence.orm.hotlists import HotListEntryRow
+from app.persistence.repositories.hits import HitRepository
+from app.persistence.repositories.reads import ReadRepository
+from app.services.read_store import ImageStore, ReadStore
+from tests.app.hitkit import make_read, seed_hotlist
+
+
+def _store(ctx, tmp_path, matcher=None) -> ReadStore:
+    return ReadStore(ctx, ImageStore(tmp_path / "images"), matcher)
+
+
+def test_read_row_and_images_are_stored_by_hash(any_ctx, tmp_path):
+    store = _store(any_ctx, tmp_path)
+    read = make_read("AB C-123", state="CA")
+
+    result = store.ingest(read)
+
+    with any_ctx.uow() as uow:
+        row = uow.s.scalar(select(ReadRow))
+        stored = ReadRepository(uow.s).get(result.read_id)
+    assert row.read_uuid == read.read_id and row.plate == "ABC123" and row.plate_folded == "A8C123"
+    assert row.alternatives and row.box == [10, 20, 120, 40] and row.colour == "BLK"
+    sha = hashlib.sha256(read.plate_jpeg).hexdigest()
+    assert row.plate_sha256 == sha
+    path = tmp_path / "images" / sha[:2] / f"{sha}.jpg"
+    assert path.read_bytes() == read.plate_jpeg
+    assert store.images.get(row.overview_sha256) == read.overview_jpeg
+    assert stored.camera_key == "cam-1" and stored.captured_at.timestamp() == read.best_ts
+    assert not list((tmp_path / "images").rglob("*.tmp")), "no temp files left behind"
+
+
+def test_folding_covers_every_lookalike_class(ctx, tmp_path):
+    store = _store(ctx, tmp_path)
+    store.ingest(make_read("OQD0IL1BSZG"))
+    with ctx.uow() as uow:
+        assert uow.s.scalar(select(ReadRow.plate_folded)) == "00001118526"
+
+
+def test_same_image_bytes_are_one_file(ctx, tmp_path):
+    store = _store(ctx, tmp_path)
+    a = make_read("ABC123", seed=1)
+    b = make_read("XYZ999", seed=1)  # same overview bytes
+    store.ingest(a)
+    store.ingest(b)
+    files = list((tmp_path / "images").rglob("*.jpg"))
+    assert len(files) == 3  # two crops, one shared overview
+
+
+def test_replayed_read_is_not_stored_twice(any_ctx, tmp_path):
+    matcher, _ = seed_hotlist(any_ctx)
+    store = _store(any_ctx, tmp_path, matcher)
+    read = make_read("ABC1234")
+
+    first = store.ingest(read)
+    again = store.ingest(read)
+
+    assert not first.duplicate and again.duplicate and again.read_id == first.read_id
+    with any_ctx.uow() as uow:
+        assert ReadRepository(uow.s).count() == 1
+        assert HitRepository(uow.s).count() == 1
+
+
+def test_hit_keeps_the_entry_as_it_was(any_ctx, tmp_path):
+    matcher, ids = seed_hotlist(any_ctx)
+    store = _store(any_ctx, tmp_path, matcher)
+
+    result = store.ingest(make_read("ABC1234", state="CA"))
+    with any_ctx.uow() as uow:  # the list changes afterwards
+        entry = uow.s.get(HotListEntryRow, ids["ABC1234"])
+        entry.instructions, entry.vehicle_make, entry.status = "changed", "FORD", "withdrawn"
+
+    (hit,) = result.hits
+    assert hit.status is HitStatus.NEW and hit.priority == 4 and hit.state_match == "match"
+    with any_ctx.uow() as uow:
+        row = uow.s.get(HitRow, hit.id)
+        snap = EntrySnapshot.from_json(row.entry_snapshot)
+        summary = HitRepository(uow.s).summary(hit.id)
+    assert snap.instructions == "Stop only with probable cause" and snap.vehicle_make == "HOND"
+    assert snap.source_name == "NCIC extract" and snap.nic and snap.ori == "CA0570200"
+    assert row.list_age_s == 0 and row.read_id == result.read_id
+    assert summary.plate_listed == "ABC1234" and summary.camera_name == "cam-1"
+
+
+def test_lookalike_read_raises_a_hit_with_its_kind(ctx, tmp_path):
+    matcher, _ = seed_hotlist(ctx)
+    store = _store(ctx, tmp_path, matcher)
+    result = store.ingest(make_read("80X1234", state="NV"))  # listed 8OX1234
+    assert [h.match_kind for h in result.hits] == ["lookalike"]
+    assert result.hits[0].plate_listed == "8OX1234"
+
+
+def test_matcher_failure_still_stores_the_read(ctx, tmp_path):
+    class Broken:
+        def match(self, *a, **k):
+            raise RuntimeError("index corrupt")
+
+    store = _store(ctx, tmp_path, Broken())
+    result = store.ingest(make_read("ABC1234"))
+    assert result.hits == () and result.read_id
+
+
+def test_ingest_is_fast_on_sqlite(ctx, tmp_path):
+    matcher, _ = seed_hotlist(ctx)
+    store = _store(ctx, tmp_path, matcher)
+    store.ingest(make_read("WARMUP1"))
+    times = []
+    for i in range(30):
+        t0 = time.perf_counter()
+        result = store.ingest(make_read("ABC1234" if i % 3 == 0 else f"QQQ{i:04d}", seed=i + 2))
+        times.append((time.perf_counter() - t0) * 1000)
+        assert bool(result.hits) == (i % 3 == 0)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    print(f"ingest p50 {statistics.median(times):.1f} ms p95 {p95:.1f} ms")
+    assert p95 < 100
