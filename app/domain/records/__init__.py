@@ -1,0 +1,1 @@
+"""Records and compliance rules: detection browsing, holds, retention, releases, audits."""

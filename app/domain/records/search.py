@@ -1,0 +1,160 @@
+"""Detection browsing: the stated reason (policies 000 433.4(g)(h), 002 IV.P.4/IV.Q.1) and criteria."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.domain.records.plates import PlatePattern
+
+DEFAULT_PURPOSES: tuple[str, ...] = (
+    "Criminal investigation",
+    "Missing or endangered person",
+    "Stolen vehicle or plate",
+    "Wanted person / warrant",
+    "Crime scene canvass",
+    "Request from an outside agency",
+    "Civil or administrative action of the department",
+)
+DEFAULT_REASON_MIN_LENGTH = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonRules:
+    """Configurable rules (shared settings ``search.purposes`` and ``search.reason_min_length``)."""
+
+    purposes: tuple[str, ...] = DEFAULT_PURPOSES
+    min_reason_length: int = DEFAULT_REASON_MIN_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class SearchReason:
+    """Why a search is made. A case/CFS number, or else a detailed reason, is required."""
+
+    purpose: str = ""
+    reason: str = ""
+    case_number: str = ""
+    outside_agency: str = ""
+    outside_requester: str = ""
+    request_reference: str = ""
+
+    @property
+    def on_behalf_of_outside_agency(self) -> bool:
+        return bool(self.outside_agency.strip() or self.outside_requester.strip()
+                    or self.request_reference.strip())
+
+    def problems(self, rules: ReasonRules, outside: bool | None = None) -> list[str]:
+        """What is missing; an empty list means the search may run."""
+        out: list[str] = []
+        if self.purpose not in rules.purposes:
+            out.append("Choose the purpose of the search from the list.")
+        case = self.case_number.strip()
+        reason = " ".join(self.reason.split())
+        if not case and len(reason) < rules.min_reason_length:
+            out.append(
+                "Enter the case/CFS number, or a detailed reason of at least "
+                f"{rules.min_reason_length} characters when no case number has been issued.")
+        if outside if outside is not None else self.on_behalf_of_outside_agency:
+            if not self.outside_agency.strip():
+                out.append("Enter the name of the outside agency the search is made for.")
+            if not self.outside_requester.strip():
+                out.append("Enter the person at the outside agency who requested the search.")
+            if not self.request_reference.strip():
+                out.append("Enter the reference of the written request from the outside agency.")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCriteria:
+    """What to look for. ``plate`` is None when searching by time/camera only."""
+
+    plate: PlatePattern | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    camera_ids: tuple[int, ...] = ()
+    colour: str | None = None
+    state: str | None = None
+
+    def describe(self) -> str:
+        """One line for the access record (the query terms)."""
+        parts = []
+        if self.plate:
+            parts.append(f"plate={self.plate.text}" + (" (look-alikes)" if self.plate.folded else ""))
+        if self.start:
+            parts.append(f"from={self.start.isoformat(timespec='minutes')}")
+        if self.end:
+            parts.append(f"to={self.end.isoformat(timespec='minutes')}")
+        if self.camera_ids:
+            parts.append("cameras=" + ",".join(map(str, self.camera_ids)))
+        if self.colour:
+            parts.append(f"colour={self.colour}")
+        if self.state:
+            parts.append(f"state={self.state}")
+        return " ".join(parts) or "(all reads)"
+
+    def as_json(self) -> dict:
+        return {
+            "plate": self.plate.text if self.plate else None,
+            "lookalikes": bool(self.plate and self.plate.folded),
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "camera_ids": list(self.camera_ids),
+            "colour": self.colour,
+            "state": self.state,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSummary:
+    """One read as listed in search results (no image bytes; thumbnails are fetched on demand)."""
+
+    id: int
+    captured_at: datetime
+    plate: str
+    state: str | None
+    colour: str | None
+    confidence: float
+    camera_id: int
+    camera_name: str
+    plate_sha256: str | None = None
+    overview_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of results of a recorded inquiry."""
+
+    inquiry_id: int
+    total: int
+    page: int
+    page_size: int
+    reads: tuple[ReadSummary, ...] = field(default=())
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class Inquiry:
+    """A stored detection browsing inquiry."""
+
+    id: int
+    user_id: int
+    username: str
+    at: datetime
+    purpose: str
+    reason: str
+    case_number: str | None
+    outside_agency: str | None
+    outside_requester: str | None
+    request_reference: str | None
+    terms: dict
+    result_count: int
+
+
+def criteria_problems(c: SearchCriteria) -> list[str]:
+    """Bad criteria the person must fix (a reversed time range)."""
+    if c.start is not None and c.end is not None and c.end < c.start:
+        return ["The end of the time range is before its start; swap the two dates."]
+    return []

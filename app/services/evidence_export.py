@@ -1,0 +1,155 @@
+"""Evidence package export (000 433.5, 002 IV.L.3).
+
+A ZIP with images, reads and hits (CSV + JSON), a manifest with the SHA-256 of every file and a PDF summary; written atomically and recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+from app.domain.errors import DomainError
+from app.domain.records.documents import Document, DocumentKind
+from app.domain.records.exports import HitRecord
+from app.domain.records.search import ReadSummary
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.reads_query import ReadsQuery
+from app.persistence.repositories.records import DocumentRepository, HitRecords, HoldRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.records_files import (
+    ExportWriteError,
+    load_profile,
+    read_image,
+    sha256_bytes,
+    write_zip_atomically,
+)
+from app.services.reports import ReportError, inputs, render_evidence_summary
+
+P = Permission
+READ_FIELDS = ("id", "captured_at", "plate", "state", "colour", "confidence", "camera_id", "camera_name",
+               "plate_sha256", "overview_sha256")
+
+
+def reads_csv(reads: list[ReadSummary]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(READ_FIELDS)
+    for r in reads:
+        w.writerow([getattr(r, f).isoformat() if f == "captured_at" else getattr(r, f) for f in READ_FIELDS])
+    return buf.getvalue().encode()
+
+
+def hits_csv(hits: list[HitRecord]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(("hit_id", "read_id", "created_at", "status", "category", "match_kind", "priority", "source",
+                "disposition", "entry_plate", "step_id", "step_at", "step_user", "step_kind", "step_note",
+                "corrects_step_id"))
+    for h in hits:
+        head = [h.id, h.read_id, h.created_at.isoformat(), h.status, h.category, h.match_kind, h.priority,
+                h.source_name, h.disposition or "", h.entry_plate]
+        if not h.steps:
+            w.writerow(head + [""] * 6)
+        for s in h.steps:
+            w.writerow(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
+    return buf.getvalue().encode()
+
+
+def to_json(items: list) -> bytes:
+    return json.dumps([asdict(i) for i in items], default=str, indent=1, ensure_ascii=False).encode()
+
+
+def data_files(images_root: Path, reads: list[ReadSummary], hits: list[HitRecord]) -> dict[str, bytes]:
+    """The data part of an export: name -> bytes (images under images/)."""
+    files = {"reads.csv": reads_csv(reads), "reads.json": to_json(reads), "hits.csv": hits_csv(hits),
+             "hits.json": to_json(hits)}
+    for r in reads:
+        for label, sha in (("plate", r.plate_sha256), ("overview", r.overview_sha256)):
+            data = read_image(images_root, sha)
+            if data is not None:
+                files[f"images/read{r.id}_{label}_{sha[:12]}.jpg"] = data
+    return files
+
+
+def manifest(files: dict[str, bytes]) -> tuple[bytes, tuple[inputs.FileHash, ...]]:
+    hashes = tuple(inputs.FileHash(n, sha256_bytes(b), len(b)) for n, b in sorted(files.items()))
+    body = json.dumps({"algorithm": "SHA-256", "files": [{"name": h.filename, "sha256": h.sha256,
+                                                          "size": h.size_bytes} for h in hashes]}, indent=1)
+    return body.encode(), hashes
+
+
+class EvidenceExportService:
+    """Build evidence packages for held data."""
+
+    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+        self.ctx = ctx
+        self.images_root = images_root
+
+    def export_hold(self, actor: Actor, hold_id: int, target: Path) -> Document:
+        """Write the package for ``hold_id`` to ``target`` (a .zip path) and file it.
+
+        Raises:
+            PermissionDenied: may not export (recorded).
+            ExportWriteError: the disk is full or read-only (nothing is left at ``target``).
+
+        """
+        audit_trail.require(self.ctx, actor, P.EXPORT_EVIDENCE, "evidence.export", object_type="hold",
+                            object_id=hold_id)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            hold = HoldRepository(uow.s).get(hold_id)
+            reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
+            hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
+            profile = load_profile(uow)
+        files = data_files(self.images_root, reads, hits)
+        body, hashes = manifest(files)
+        summary = inputs.EvidencePackageInput(
+            package_id=f"EV-{hold_id}-{now:%Y%m%d%H%M%S}", case_number=hold.case_number, exported_by=actor.username,
+            exported_at=now,
+            hold=inputs.EvidenceHold(hold.case_number, hold.reason, hold.created_by_name, hold.created_at,
+                                     hold.review_on, "Active" if hold.active else "Released"),
+            items=tuple(inputs.EvidenceItem(f"R-{r.id}", "Read", f"{r.plate} {r.state or ''}".strip(), r.captured_at,
+                                            r.camera_name) for r in reads)
+            + tuple(inputs.EvidenceItem(f"H-{h.id}", "Hit", f"{h.category} on {h.entry_plate} ({h.status})",
+                                        h.created_at) for h in hits),
+            files=hashes)
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                pdf = render_evidence_summary(profile, summary, inputs.GeneratedBy(actor.username, now),
+                                              Path(tmp) / "summary.pdf")
+            except ReportError as exc:
+                raise DomainError(str(exc)) from exc
+            pdf_bytes = pdf.path.read_bytes()
+
+        def fill(zf: zipfile.ZipFile) -> None:
+            for name, data in sorted(files.items()):
+                zf.writestr(name, data)
+            zf.writestr("manifest.json", body)
+            zf.writestr("summary.pdf", pdf_bytes)
+
+        try:
+            written = write_zip_atomically(Path(target), fill)
+        except ExportWriteError as exc:
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="failed", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number, detail={"error": str(exc)})
+            raise
+        with self.ctx.uow() as uow:
+            doc = DocumentRepository(uow.s).add(
+                DocumentKind.EVIDENCE_PACKAGE, f"Evidence package, case {hold.case_number}", str(written.path),
+                written.sha256, actor.user_id, now, {"hold_id": hold_id, "reads": len(reads), "hits": len(hits)})
+            audit_trail.record(uow, self.ctx, actor, "evidence.export", object_type="hold", object_id=hold_id,
+                               case_number=hold.case_number, reason=hold.reason,
+                               terms=",".join(sorted({r.plate for r in reads}))[:500],
+                               detail={"document_id": doc.id, "sha256": written.sha256, "reads": len(reads),
+                                       "hits": len(hits), "files": len(files)})
+        return doc
+
+
+__all__ = ["EvidenceExportService", "ExportWriteError"]

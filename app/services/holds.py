@@ -1,0 +1,72 @@
+"""Evidence holds (000 433.5, 003 462.12): held reads and hits survive every purge.
+
+Investigators place holds; only an administrator releases one. Both are recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.domain.errors import Conflict, ValidationFailed
+from app.domain.records.holds import EvidenceHold, hold_problems
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.records import HoldRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+
+P = Permission
+
+
+class HoldService:
+    """Place, list and release evidence holds."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def place(self, actor: Actor, case_number: str, reason: str, review_on: date | None,
+              read_ids: list[int], hit_ids: list[int] | None = None) -> EvidenceHold:
+        """Hold reads/hits for a case.
+
+        Raises:
+            PermissionDenied: the user may not place holds (recorded).
+            ValidationFailed: missing case number or reason, past review date, nothing selected.
+
+        """
+        hit_ids = hit_ids or []
+        audit_trail.require(self.ctx, actor, P.PLACE_HOLD, "hold.place", case_number=case_number or None)
+        now = self.ctx.clock.now()
+        problems = hold_problems(case_number, reason, review_on, now.date(), len(read_ids) + len(hit_ids))
+        if problems:
+            raise ValidationFailed(problems)
+        with self.ctx.uow() as uow:
+            repo = HoldRepository(uow.s)
+            hold_id = repo.add(case_number, reason, review_on, actor.user_id, now, sorted(set(read_ids)),
+                               sorted(set(hit_ids)))
+            audit_trail.record(uow, self.ctx, actor, "hold.place", object_type="hold", object_id=hold_id,
+                               reason=reason.strip(), case_number=case_number.strip(),
+                               detail={"reads": len(set(read_ids)), "hits": len(set(hit_ids)),
+                                       "review_on": review_on.isoformat() if review_on else None})
+            return repo.get(hold_id)
+
+    def release(self, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
+        """Release a hold (administrator only); the data becomes subject to retention again."""
+        audit_trail.require(self.ctx, actor, P.RELEASE_HOLD, "hold.release", object_type="hold", object_id=hold_id)
+        if len(reason.strip()) < 5:
+            raise ValidationFailed("Give the reason the hold is released (e.g. case closed, court order).")
+        with self.ctx.uow() as uow:
+            repo = HoldRepository(uow.s)
+            hold = repo.get(hold_id)
+            if not hold.active:
+                raise Conflict(f"Hold {hold_id} was already released.")
+            repo.release(hold_id, actor.user_id, self.ctx.clock.now(), reason)
+            audit_trail.record(uow, self.ctx, actor, "hold.release", object_type="hold", object_id=hold_id,
+                               reason=reason.strip(), case_number=hold.case_number)
+            return repo.get(hold_id)
+
+    def list(self, actor: Actor, active_only: bool = False) -> list[EvidenceHold]:
+        """Holds, newest first (investigators, administrators and records staff)."""
+        if not (actor.can(P.PLACE_HOLD) or actor.can(P.RELEASE_HOLD) or actor.can(P.PRINT_RECORDS)):
+            audit_trail.require(self.ctx, actor, P.PLACE_HOLD, "hold.list")
+        with self.ctx.uow() as uow:
+            return HoldRepository(uow.s).list(active_only)

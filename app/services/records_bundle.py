@@ -1,0 +1,40 @@
+"""The records and compliance services of one console, built together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.services.audits import AuditService
+from app.services.context import ServiceContext
+from app.services.evidence_export import EvidenceExportService
+from app.services.holds import HoldService
+from app.services.records_documents import DocumentService
+from app.services.releases import ReleaseService
+from app.services.retention import RetentionSettingsService
+from app.services.retention_purge import PurgeService
+from app.services.search import SearchService
+from app.services.usage_reports import UsageReportService
+
+
+@dataclass(slots=True)
+class RecordsServices:
+    """Search, holds, evidence export, retention, purge, releases, audits, reports, documents."""
+
+    search: SearchService
+    holds: HoldService
+    evidence: EvidenceExportService
+    retention: RetentionSettingsService
+    purge: PurgeService
+    releases: ReleaseService
+    audits: AuditService
+    reports: UsageReportService
+    documents: DocumentService
+
+    @classmethod
+    def build(cls, ctx: ServiceContext, images: Path, documents: Path) -> RecordsServices:
+        """Wire every records service to one context and the data folders."""
+        return cls(SearchService(ctx, images), HoldService(ctx), EvidenceExportService(ctx, images),
+                   RetentionSettingsService(ctx), PurgeService(ctx, images, documents),
+                   ReleaseService(ctx, images, documents), AuditService(ctx, documents),
+                   UsageReportService(ctx, documents), DocumentService(ctx))

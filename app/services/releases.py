@@ -1,0 +1,175 @@
+"""Release requests (000 433.7, 002 IV.O, 003 462.14).
+
+Intake by a records clerk, review by the ALPR
+administrator (never their own request), fulfilment as a packet PDF plus a data export, kept on file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from app.domain.errors import Conflict, DomainError, ValidationFailed
+from app.domain.records.documents import Document, DocumentKind
+from app.domain.records.plates import parse_plate_pattern
+from app.domain.records.releases import ReleaseIntake, ReleaseRequest, ReleaseStatus, check_review
+from app.domain.records.search import ReadSummary, SearchCriteria
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.agency import SharedSettingsRepository
+from app.persistence.repositories.reads_query import ReadsQuery
+from app.persistence.repositories.records import DocumentRepository, HitRecords
+from app.persistence.repositories.records_releases import ReleaseRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.evidence_export import data_files, manifest
+from app.services.records_files import document_path, load_profile, read_image, write_zip_atomically
+from app.services.reports import ReportError, inputs, render_release_packet
+
+P = Permission
+PUBLIC_ONLY_KEY = "release.public_agencies_only"
+MAX_RELEASED = 5000
+
+
+class ReleaseService:
+    """Intake, review and fulfil release requests."""
+
+    def __init__(self, ctx: ServiceContext, images_root: Path, documents_root: Path) -> None:
+        self.ctx = ctx
+        self.images_root = images_root
+        self.documents_root = documents_root
+
+    def public_agencies_only(self) -> bool:
+        """The shared setting restricting sharing to public agencies (California Civil Code 1798.90.55)."""
+        with self.ctx.uow() as uow:
+            return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False))
+
+    def set_public_agencies_only(self, actor: Actor, value: bool) -> None:
+        """Change the restriction (administrator; recorded)."""
+        audit_trail.require(self.ctx, actor, P.APPROVE_RELEASE, "settings.release_public_only")
+        with self.ctx.uow() as uow:
+            SharedSettingsRepository(uow.s).put(PUBLIC_ONLY_KEY, bool(value), actor.user_id, self.ctx.clock.now())
+            audit_trail.record(uow, self.ctx, actor, "settings.release_public_only", detail={"value": bool(value)})
+
+    def intake(self, actor: Actor, intake: ReleaseIntake) -> ReleaseRequest:
+        """Enter a written request (records clerk)."""
+        audit_trail.require(self.ctx, actor, P.INTAKE_RELEASE, "release.intake", terms=intake.agency)
+        problems = intake.problems()
+        if problems:
+            raise ValidationFailed(problems)
+        public_only = self.public_agencies_only()
+        with self.ctx.uow() as uow:
+            repo = ReleaseRepository(uow.s)
+            rid = repo.add(intake, actor.user_id, self.ctx.clock.now())
+            req = repo.get(rid, public_only)
+            audit_trail.record(uow, self.ctx, actor, "release.intake", object_type="release_request", object_id=rid,
+                               terms=",".join(intake.scope.plates) or None, reason=intake.purpose,
+                               case_number=intake.case_number or None,
+                               detail={"agency": intake.agency, "flags": list(req.flags)})
+            return req
+
+    def list(self, actor: Actor) -> list[ReleaseRequest]:
+        """All requests, newest first."""
+        if not (actor.can(P.INTAKE_RELEASE) or actor.can(P.APPROVE_RELEASE) or actor.can(P.PRINT_RECORDS)):
+            audit_trail.require(self.ctx, actor, P.INTAKE_RELEASE, "release.list")
+        public_only = self.public_agencies_only()
+        with self.ctx.uow() as uow:
+            return ReleaseRepository(uow.s).list(public_only)
+
+    def review(self, actor: Actor, request_id: int, approve: bool, reason: str) -> ReleaseRequest:
+        """Approve or deny with a reason; nobody reviews their own request (refusals recorded)."""
+        action = "release.approve" if approve else "release.deny"
+        audit_trail.require(self.ctx, actor, P.APPROVE_RELEASE, action, object_type="release_request",
+                            object_id=request_id)
+        public_only = self.public_agencies_only()
+        refusal: Conflict | None = None
+        with self.ctx.uow() as uow:
+            repo = ReleaseRepository(uow.s)
+            req = repo.get(request_id, public_only)
+            try:
+                check_review(req, actor.user_id, approve, reason, public_only)
+            except Conflict as exc:
+                refusal = exc
+            else:
+                repo.decide(request_id, approve, actor.user_id, self.ctx.clock.now(), reason)
+                audit_trail.record(uow, self.ctx, actor, action, object_type="release_request", object_id=request_id,
+                                   reason=reason.strip(), case_number=req.intake.case_number or None,
+                                   detail={"agency": req.intake.agency})
+        if refusal is not None:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="release_request",
+                                     object_id=request_id, detail={"problem": str(refusal)})
+            raise refusal
+        with self.ctx.uow() as uow:
+            return ReleaseRepository(uow.s).get(request_id, public_only)
+
+    def fulfil(self, actor: Actor, request_id: int) -> Document:
+        """Build the packet PDF and the data export for an approved request; file both; recorded."""
+        audit_trail.require(self.ctx, actor, P.FULFIL_RELEASE, "release.fulfil", object_type="release_request",
+                            object_id=request_id)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            req = ReleaseRepository(uow.s).get(request_id)
+            if req.status is not ReleaseStatus.APPROVED:
+                raise Conflict(f"Release request R-{request_id} is {req.status.value}; only an approved request "
+                               "is fulfilled.")
+            reads = _scope_reads(ReadsQuery(uow.s), req)
+            hits = HitRecords(uow.s).for_reads([r.id for r in reads])
+            profile = load_profile(uow)
+        files = data_files(self.images_root, reads, hits)
+        body, hashes = manifest(files)
+        data_path = document_path(self.documents_root, DocumentKind.RELEASE_DATA, f"release-R{request_id}-data",
+                                  ".zip", now)
+
+        def fill(zf: zipfile.ZipFile) -> None:
+            for name, data in sorted(files.items()):
+                zf.writestr(name, data)
+            zf.writestr("manifest.json", body)
+
+        data_file = write_zip_atomically(data_path, fill)
+        packet = self._packet_input(req, reads, hashes, now)
+        path = document_path(self.documents_root, DocumentKind.RELEASE_PACKET, f"release-R{request_id}", ".pdf", now)
+        try:
+            rf = render_release_packet(profile, packet, inputs.GeneratedBy(actor.username, now), path)
+        except ReportError as exc:
+            raise DomainError(str(exc)) from exc
+        with self.ctx.uow() as uow:
+            docs = DocumentRepository(uow.s)
+            data_doc = docs.add(DocumentKind.RELEASE_DATA, f"Release R-{request_id} data export", str(data_file.path),
+                                data_file.sha256, actor.user_id, now, {"release_request_id": request_id})
+            doc = docs.add(DocumentKind.RELEASE_PACKET, f"Release packet R-{request_id} ({req.intake.agency})",
+                           str(rf.path), rf.sha256, actor.user_id, now,
+                           {"release_request_id": request_id, "data_document_id": data_doc.id})
+            ReleaseRepository(uow.s).fulfil(request_id, actor.user_id, now, doc.id)
+            audit_trail.record(uow, self.ctx, actor, "release.fulfil", object_type="release_request",
+                               object_id=request_id, terms=",".join(req.intake.scope.plates) or None,
+                               reason=req.intake.purpose, case_number=req.intake.case_number or None,
+                               detail={"reads": len(reads), "hits": len(hits), "packet_id": doc.id,
+                                       "data_id": data_doc.id, "agency": req.intake.agency})
+        return doc
+
+    def _packet_input(self, req: ReleaseRequest, reads: list[ReadSummary], hashes: tuple,
+                      now) -> inputs.ReleasePacketInput:  # noqa: ANN001
+        i = req.intake
+        request = inputs.ReleaseRequest(
+            request_id=f"R-{req.id}", received_at=req.entered_at, entered_by=req.entered_by_name,
+            requester=inputs.Requester(i.agency, i.ori, i.requester_name, i.requester_title, i.requester_contact,
+                                       law_enforcement=i.law_enforcement),
+            case_number=i.case_number, purpose=i.purpose, legal_basis=i.legal_basis, scope_plates=i.scope.plates,
+            scope_start=i.scope.start, scope_end=i.scope.end, scope_cameras=tuple(map(str, i.scope.camera_ids)))
+        approval = inputs.ReleaseApproval(True, req.reviewed_by_name, req.reviewed_at or now,
+                                          req.decision_reason or "")
+        records = tuple(inputs.ReleasedRecord(f"R-{r.id}", "Read", r.plate, r.state or "", r.camera_name,
+                                              r.captured_at, read_image(self.images_root, r.plate_sha256))
+                        for r in reads)
+        return inputs.ReleasePacketInput(f"R-{req.id}", now.date(), request, approval, records, hashes)
+
+
+def _scope_reads(q: ReadsQuery, req: ReleaseRequest) -> list[ReadSummary]:
+    s = req.intake.scope
+    plates = [parse_plate_pattern(p) for p in s.plates] or [None]
+    out: dict[int, ReadSummary] = {}
+    for p in plates:
+        c = SearchCriteria(plate=p, start=s.start, end=s.end, camera_ids=s.camera_ids)
+        for r in q.iter_matching(c, MAX_RELEASED):
+            out[r.id] = r
+    return sorted(out.values(), key=lambda r: (r.captured_at, r.id))[:MAX_RELEASED]

@@ -1,0 +1,216 @@
+"""The daily retention purge (000 433.5, 002 IV.N.3, 003 462.12).
+
+Deletes expired reads, hit records and image files; skips held data and open hits; refuses to
+run when the clock looks wrong; writes a destruction report (PDF) kept in the documents table.
+On PostgreSQL a whole expired day is dropped as a partition when nothing in it is kept.
+
+The app schedules :meth:`PurgeService.purge_if_due` (e.g. a QTimer every hour); the CLI runs
+``python main.py admin retention purge``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time as _time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from app.domain.errors import Conflict, DomainError
+from app.domain.records.documents import Document, DocumentKind
+from app.domain.records.retention import ClockGuard, RetentionPeriods
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.reads_query import ReadsQuery
+from app.persistence.repositories.records import DocumentRepository, PurgeRunRepository
+from app.persistence.repositories.records_partitions import (
+    day_bounds,
+    drop_day_partition,
+    is_partitioned,
+    list_day_partitions,
+)
+from app.persistence.repositories.records_purge import DayCounts, KeptRow, PurgeStore
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.records_files import IMAGE_SUFFIX, document_path, load_profile
+from app.services.reports import ReportError, inputs, render_purge_report
+from app.services.retention import load_periods
+
+logger = logging.getLogger(__name__)
+P = Permission
+KEPT_LISTED = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    """What one purge run did."""
+
+    run_id: int
+    reads: int
+    hits: int
+    images: int
+    files_removed: int
+    kept: int
+    partitions_dropped: int
+    seconds: float
+    document: Document | None
+
+
+class PurgeService:
+    """Run the purge now, or when a day has passed since the last one."""
+
+    def __init__(self, ctx: ServiceContext, images_root: Path, documents_root: Path,
+                 guard: ClockGuard | None = None) -> None:
+        self.ctx = ctx
+        self.images_root = images_root
+        self.documents_root = documents_root
+        self.guard = guard or ClockGuard()
+
+    def purge_if_due(self, actor: Actor, min_interval: timedelta = timedelta(hours=20)) -> PurgeResult | None:
+        """The scheduled entry point: purge unless a run happened within ``min_interval``."""
+        with self.ctx.uow() as uow:
+            last = PurgeRunRepository(uow.s).last_started()
+        if last is not None and self.ctx.clock.now() - last < min_interval and self.ctx.clock.now() >= last:
+            return None
+        return self.purge(actor, trigger="schedule")
+
+    def purge(self, actor: Actor, trigger: str = "manual", accept_clock_gap: bool = False) -> PurgeResult:
+        """Delete what retention has expired.
+
+        Raises:
+            PermissionDenied: may not run the purge (recorded).
+            Conflict: the clock went backwards or jumped (the refusal is recorded; nothing deleted).
+
+        """
+        audit_trail.require(self.ctx, actor, P.RUN_PURGE, "retention.purge")
+        t0 = _time.monotonic()
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            last = PurgeRunRepository(uow.s).last_started()
+            newest = ReadsQuery(uow.s).newest_captured_at()
+            _preset, periods = load_periods(uow)
+        problem = self.guard.problem(now, last, newest, accept_clock_gap)
+        if problem:
+            self._refuse(actor, trigger, now, problem)
+            raise Conflict(problem)
+        cut = _cutoffs(now, periods)
+        counts = DayCounts({})
+        with self.ctx.uow() as uow:
+            runs = PurgeRunRepository(uow.s)
+            run_id = runs.add(started_at=now, run_by=actor.user_id, trigger=trigger,
+                              cutoffs={k: v.isoformat() for k, v in cut.items()})
+            store = PurgeStore(uow.s)
+            kept_hits = store.kept_hits(cut["hits"])
+            kept_reads = store.kept_reads(cut["reads"], cut["hits"], kept_hits)
+            store.fill_keep_table(set(kept_reads))
+            store.delete_hits(cut["hits"], set(kept_hits), counts)
+            shas: list[str] = []
+            dropped = self._drop_partitions(uow, store, cut["reads"], set(kept_reads), counts, shas)
+            store.count_reads(cut["reads"], counts)
+            shas.extend(store.iter_image_shas(cut["reads"]))
+            store.delete_reads(cut["reads"])
+            shas.extend(store.strip_images(cut["images"], counts))
+            kept_rows = (store.describe_kept(kept_reads, KEPT_LISTED)
+                         + store.describe_kept_hits(kept_hits, KEPT_LISTED))
+            store.drop_keep_table()
+        removed = self._unlink(shas)
+        totals = counts.totals()
+        kept_summary = _kept_summary(kept_reads, kept_hits)
+        doc = self._report(actor, run_id, trigger, now, periods, cut, counts, kept_rows, len(kept_reads)
+                           + len(kept_hits))
+        finished = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            PurgeRunRepository(uow.s).update(run_id, finished_at=finished, counts={**totals, "files": removed,
+                                             "partitions_dropped": dropped}, kept=kept_summary,
+                                             report_document_id=doc.id if doc else None)
+            audit_trail.record(uow, self.ctx, actor, "retention.purge", object_type="purge_run", object_id=run_id,
+                               detail={**totals, "files": removed, "kept": kept_summary, "trigger": trigger,
+                                       "document_id": doc.id if doc else None})
+        secs = _time.monotonic() - t0
+        logger.info("purge %s: %s in %.1f s", run_id, totals, secs)
+        return PurgeResult(run_id, totals["reads"], totals["hits"], totals["images"], removed,
+                           len(kept_reads) + len(kept_hits), dropped, secs, doc)
+
+    def _refuse(self, actor: Actor, trigger: str, now: datetime, problem: str) -> None:
+        with self.ctx.uow() as uow:
+            run_id = PurgeRunRepository(uow.s).add(started_at=now, finished_at=now, run_by=actor.user_id,
+                                                   trigger=trigger, refused_reason=problem)
+            audit_trail.record(uow, self.ctx, actor, "retention.purge", outcome="refused", object_type="purge_run",
+                               object_id=run_id, detail={"reason": problem, "trigger": trigger})
+        logger.warning("purge refused: %s", problem)
+
+    def _drop_partitions(self, uow, store: PurgeStore, reads_cutoff: datetime, kept: set[int],  # noqa: ANN001
+                         counts: DayCounts, shas: list[str]) -> int:
+        if not is_partitioned(uow.s):
+            return 0
+        busy = store.kept_days(kept)
+        dropped = 0
+        for day in list_day_partitions(uow.s):
+            lo, hi = day_bounds(day)
+            if hi > reads_cutoff or day.isoformat() in busy:
+                continue
+            store.count_reads(hi, counts, start=lo)
+            shas.extend(store.iter_image_shas(hi, start=lo))
+            drop_day_partition(uow.s, day)
+            dropped += 1
+        return dropped
+
+    def _unlink(self, shas: list[str]) -> int:
+        root = str(self.images_root)
+        removed = 0
+        for sha in shas:
+            try:
+                os.unlink(f"{root}/{sha[:2]}/{sha}{IMAGE_SUFFIX}")
+                removed += 1
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # keep going: a file we cannot remove is logged, the rest still go
+                logger.error("could not remove image %s: %s", sha, exc)
+        return removed
+
+    def _report(self, actor: Actor, run_id: int, trigger: str, now: datetime, periods: RetentionPeriods,
+                cut: dict[str, datetime], counts: DayCounts, kept: list[KeptRow], kept_total: int) -> Document | None:
+        with self.ctx.uow() as uow:
+            profile = load_profile(uow)
+        finished = self.ctx.clock.now()
+        notes = "" if kept_total <= len(kept) else f"{kept_total - len(kept)} further kept items are not listed."
+        data = inputs.PurgeReportInput(
+            run_id=f"P-{run_id}", started_at=now, finished_at=finished, run_by=actor.username, trigger=trigger,
+            host=actor.workstation or socket.gethostname(), outcome="Completed",
+            cutoffs=(inputs.PurgeCutoff("Reads", periods.reads_days, cut["reads"]),
+                     inputs.PurgeCutoff("Hit records", periods.hits_days, cut["hits"]),
+                     inputs.PurgeCutoff("Images", periods.images_days, cut["images"])),
+            counts=tuple(inputs.PurgeCount(date.fromisoformat(d), cam, v[0], v[1], v[2])
+                         for (d, cam), v in sorted(counts.rows.items())),
+            kept=tuple(inputs.KeptItem(f"{'R' if k.kind == 'read' else 'H'}-{k.item_id}", k.kind.title(), k.camera,
+                                       k.captured_at, k.reason, k.reference) for k in kept),
+            notes=notes)
+        path = document_path(self.documents_root, DocumentKind.PURGE_REPORT, f"purge-{run_id}", ".pdf", now)
+        try:
+            rf = render_purge_report(profile, data, inputs.GeneratedBy(actor.username, finished), path)
+        except ReportError as exc:  # the purge is done; a missing report is logged and recorded
+            logger.error("destruction report of purge %s not written: %s", run_id, exc)
+            audit_trail.record_alone(self.ctx, actor, "retention.purge_report", outcome="failed",
+                                     object_type="purge_run", object_id=run_id, detail={"error": str(exc)})
+            return None
+        with self.ctx.uow() as uow:
+            return DocumentRepository(uow.s).add(DocumentKind.PURGE_REPORT, f"Destruction report P-{run_id}",
+                                                 str(rf.path), rf.sha256, actor.user_id, finished,
+                                                 {"purge_run_id": run_id})
+
+
+def _cutoffs(now: datetime, p: RetentionPeriods) -> dict[str, datetime]:
+    return {"reads": now - timedelta(days=p.reads_days), "hits": now - timedelta(days=p.hits_days),
+            "images": now - timedelta(days=min(p.images_days, p.reads_days))}
+
+
+def _kept_summary(kept_reads: dict[int, tuple[str, str]], kept_hits: dict[int, tuple[str, str]]) -> dict:
+    by_reason: dict[str, int] = {}
+    for reason, _ref in list(kept_reads.values()) + list(kept_hits.values()):
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    return {"reads": len(kept_reads), "hits": len(kept_hits), "by_reason": by_reason}
+
+
+__all__ = ["DomainError", "PurgeResult", "PurgeService"]

@@ -1,0 +1,155 @@
+"""Detection browsing (policies 000 433.4(g)(h), 002 IV.L/IV.P.4/IV.Q.1, 003 462.6).
+
+No search runs without a purpose and a case/CFS number or a detailed reason; a refused search
+is recorded too. Every search is stored as an inquiry and in the access record; opening an image
+is an access of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from app.domain.errors import NotFound, ValidationFailed
+from app.domain.records.search import (
+    DEFAULT_PURPOSES,
+    DEFAULT_REASON_MIN_LENGTH,
+    ReadSummary,
+    ReasonRules,
+    SearchCriteria,
+    SearchPage,
+    SearchReason,
+    criteria_problems,
+)
+from app.domain.roles import Permission
+from app.domain.users import Actor
+from app.persistence.repositories.agency import SharedSettingsRepository
+from app.persistence.repositories.reads_query import ReadsQuery
+from app.persistence.repositories.records import InquiryRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.records_files import read_image
+
+logger = logging.getLogger(__name__)
+P = Permission
+PURPOSES_KEY = "search.purposes"
+MIN_LENGTH_KEY = "search.reason_min_length"
+
+
+class SearchService:
+    """Search stored reads with a recorded reason."""
+
+    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+        self.ctx = ctx
+        self.images_root = images_root
+
+    def reason_rules(self) -> ReasonRules:
+        """The configured purposes and minimum reason length."""
+        with self.ctx.uow() as uow:
+            repo = SharedSettingsRepository(uow.s)
+            purposes = repo.get(PURPOSES_KEY, list(DEFAULT_PURPOSES))
+            min_len = repo.get(MIN_LENGTH_KEY, DEFAULT_REASON_MIN_LENGTH)
+        return ReasonRules(tuple(str(p) for p in purposes or DEFAULT_PURPOSES), int(min_len))  # type: ignore[arg-type]
+
+    def set_reason_rules(self, actor: Actor, rules: ReasonRules) -> None:
+        """Change the purpose list and minimum reason length (administrator; recorded)."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "settings.search_reasons")
+        if not rules.purposes or rules.min_reason_length < 10:
+            raise ValidationFailed("Keep at least one purpose and a minimum reason length of 10 characters.")
+        with self.ctx.uow() as uow:
+            repo = SharedSettingsRepository(uow.s)
+            now = self.ctx.clock.now()
+            repo.put(PURPOSES_KEY, list(rules.purposes), actor.user_id, now)
+            repo.put(MIN_LENGTH_KEY, rules.min_reason_length, actor.user_id, now)
+            audit_trail.record(uow, self.ctx, actor, "settings.search_reasons",
+                               detail={"purposes": list(rules.purposes), "min_length": rules.min_reason_length})
+
+    def cameras(self, actor: Actor) -> list[tuple[int, str]]:
+        """(id, name) of every camera, for the criteria form."""
+        with self.ctx.uow() as uow:
+            return ReadsQuery(uow.s).cameras()
+
+    def search(self, actor: Actor, reason: SearchReason, criteria: SearchCriteria, page_size: int = 50,
+               outside: bool | None = None) -> SearchPage:
+        """Run a search and store it as an inquiry; returns the first page.
+
+        Raises:
+            PermissionDenied: the user may not browse detections (recorded).
+            ValidationFailed: no valid reason (the refusal is recorded) or bad criteria.
+
+        """
+        terms = criteria.describe()
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search", terms=terms)
+        problems = reason.problems(self.reason_rules(), outside)
+        if problems:
+            audit_trail.record_alone(self.ctx, actor, "search", outcome="refused", object_type="inquiry",
+                                     terms=terms, reason=reason.reason or None,
+                                     case_number=reason.case_number or None,
+                                     detail={"problems": problems, "purpose": reason.purpose})
+            raise ValidationFailed(problems)
+        bad = criteria_problems(criteria)
+        if bad:
+            raise ValidationFailed(bad)
+        page_size = max(1, min(page_size, 500))
+        with self.ctx.uow() as uow:
+            q = ReadsQuery(uow.s)
+            total = q.count(criteria)
+            reads = q.page(criteria, 0, page_size)
+            inquiry_id = InquiryRepository(uow.s).add(actor.user_id, self.ctx.clock.now(), reason,
+                                                      criteria.as_json(), total)
+            audit_trail.record(uow, self.ctx, actor, "search", object_type="inquiry", object_id=inquiry_id,
+                               terms=terms, reason=_reason_line(reason), case_number=reason.case_number or None,
+                               detail=_detail(reason, total))
+        logger.info("inquiry %s: %d results", inquiry_id, total)
+        return SearchPage(inquiry_id, total, 0, page_size, tuple(reads))
+
+    def page(self, actor: Actor, inquiry_id: int, criteria: SearchCriteria, page: int,
+             page_size: int = 50) -> SearchPage:
+        """Another page of a recorded inquiry (recorded as a page view of that inquiry)."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search.page", object_type="inquiry",
+                            object_id=inquiry_id)
+        with self.ctx.uow() as uow:
+            inq = InquiryRepository(uow.s).get(inquiry_id)
+            if inq.user_id != actor.user_id:
+                raise NotFound("That inquiry belongs to another user; run your own search.")
+            q = ReadsQuery(uow.s)
+            reads = q.page(criteria, page, page_size)
+            audit_trail.record(uow, self.ctx, actor, "search.page", object_type="inquiry", object_id=inquiry_id,
+                               terms=criteria.describe(), case_number=inq.case_number,
+                               detail={"page": page})
+        return SearchPage(inquiry_id, inq.result_count, page, page_size, tuple(reads))
+
+    def thumbnail(self, actor: Actor, read: ReadSummary) -> bytes | None:
+        """The plate crop shown in a result row (covered by the recorded search)."""
+        return read_image(self.images_root, read.plate_sha256)
+
+    def open_image(self, actor: Actor, inquiry_id: int, read_id: int, which: str = "overview") -> bytes | None:
+        """Open a full image of a read; recorded with the inquiry it came from."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "read.image_view", object_type="read",
+                            object_id=read_id)
+        with self.ctx.uow() as uow:
+            inq = InquiryRepository(uow.s).get(inquiry_id)
+            read = ReadsQuery(uow.s).get(read_id)
+            if read is None:
+                raise NotFound(f"Read {read_id} no longer exists (purged).")
+            audit_trail.record(uow, self.ctx, actor, "read.image_view", object_type="read", object_id=read_id,
+                               terms=read.plate, reason=_short(inq.purpose, inq.reason),
+                               case_number=inq.case_number, detail={"inquiry_id": inquiry_id, "image": which})
+        sha = read.overview_sha256 if which == "overview" else read.plate_sha256
+        return read_image(self.images_root, sha or read.plate_sha256)
+
+
+def _short(purpose: str, reason: str) -> str:
+    return f"{purpose}: {reason}".strip(": ") if reason else purpose
+
+
+def _reason_line(r: SearchReason) -> str:
+    return _short(r.purpose, " ".join(r.reason.split()))
+
+
+def _detail(r: SearchReason, total: int) -> dict:
+    d: dict = {"result_count": total, "purpose": r.purpose}
+    if r.on_behalf_of_outside_agency:
+        d.update(outside_agency=r.outside_agency, outside_requester=r.outside_requester,
+                 request_reference=r.request_reference)
+    return d
