@@ -20,6 +20,7 @@ from app.services.context import SecurityPolicy, ServiceContext
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
 from app.services.passwords import PasswordHashing
+from app.services.records_bundle import RecordsServices
 from app.settings.model import AppSettings
 from app.settings.secrets import SecretStore
 
@@ -60,7 +61,7 @@ def workstation_name(settings: AppSettings) -> str:
 
 
 def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = None,
-                   hashing: PasswordHashing | None = None) -> ServiceBundle:
+                   hashing: PasswordHashing | None = None, paths: AppPaths | None = None) -> ServiceBundle:
     sec = settings.security
     ctx = ServiceContext(
         uow=unit_of_work_factory(engine),
@@ -73,4 +74,11 @@ def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = 
     index = HotListIndexHolder(ctx)
     return ServiceBundle(ctx=ctx, accounts=AccountService(ctx, hashing),
                          administration=AdministrationService(ctx, hashing),
-                         hotlists=HotListService(ctx, index), hotlist_index=index)
+                         hotlists=HotListService(ctx, index), hotlist_index=index,
+                         records=_records(ctx, paths))
+
+
+def _records(ctx: ServiceContext, paths: AppPaths | None) -> RecordsServices:
+    """Records services; without explicit paths the default data folder is used (images, documents)."""
+    paths = paths or AppPaths.default()
+    return RecordsServices.build(ctx, paths.images, paths.documents)

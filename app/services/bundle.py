@@ -9,6 +9,7 @@ from app.services.administration import AdministrationService
 from app.services.context import ServiceContext
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
+from app.services.records_bundle import RecordsServices
 
 
 @dataclass(slots=True)
@@ -20,3 +21,4 @@ class ServiceBundle:
     administration: AdministrationService
     hotlists: HotListService | None = None
     hotlist_index: HotListIndexHolder | None = None
+    records: RecordsServices | None = None

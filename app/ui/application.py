@@ -61,7 +61,7 @@ class ConsoleApp:
             try:
                 self.db = await self.executor.run(open_database, self.settings, self.paths, self.secrets,
                                                   self.args.database_url)
-                self.services = build_services(self.db.engine, self.settings)
+                self.services = build_services(self.db.engine, self.settings, paths=self.paths)
                 return True
             except DatabaseUnavailable as exc:
                 box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable",
