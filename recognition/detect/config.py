@@ -39,7 +39,7 @@ class _DetectorBase(BaseModel):
 class BuiltinDetectorConfig(_DetectorBase):
     """The shipped detector: PP-OCRv4 text detection (Apache-2.0) plus plate-shape filtering."""
 
-    type: Literal["builtin"] = "builtin"
+    type: Literal["builtin"] = Field("builtin", title="Detector", description="The shipped detector.")
     input_size: int = Field(
         640,
         title="Input size",
@@ -68,7 +68,7 @@ class BuiltinDetectorConfig(_DetectorBase):
 class YoloDetectorConfig(_DetectorBase):
     """An agency-supplied YOLOv5 or YOLOv8 export (ONNX or OpenVINO IR)."""
 
-    type: Literal["yolo"] = "yolo"
+    type: Literal["yolo"] = Field("yolo", title="Detector", description="A YOLOv5/YOLOv8 export.")
     model_path: str = Field(title="Model file", description="Path of the .onnx or .xml model.", min_length=1)
     version: Literal["auto", "v5", "v8"] = Field(
         "auto",
@@ -97,7 +97,7 @@ class YoloDetectorConfig(_DetectorBase):
 class SsdDetectorConfig(_DetectorBase):
     """An agency-supplied SSD-style model whose output is [1,1,N,7] with normalised corners."""
 
-    type: Literal["ssd"] = "ssd"
+    type: Literal["ssd"] = Field("ssd", title="Detector", description="An SSD-style model.")
     model_path: str = Field(title="Model file", description="Path of the .onnx or .xml model.", min_length=1)
     input_width: int = Field(
         300, title="Input width", description="Used only when the model's input is dynamic.", ge=32, le=2048

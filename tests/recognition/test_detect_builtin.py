@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from recognition.detect import BuiltinDetectorConfig, ModelLoadError, create_detector
+from recognition.detect.builtin import BuiltinPlateDetector, builtin_model_path
+from recognition.detect.textlines import TextLineFilter, plate_candidates
+from recognition.types import BBox
+
+
+def _scene_with_plate(text: str, plate: BBox, size: tuple[int, int] = (480, 640)) -> np.ndarray:
+    """A grey-blue 'car body' with a white plate carrying black characters."""
+    rng = np.random.default_rng(7)
+    img = np.full((*size, 3), (120, 90, 60), np.uint8)
+    img = cv2.add(img, rng.integers(0, 25, img.shape, dtype=np.uint8))
+    x, y, w, h = plate.x, plate.y, plate.w, plate.h
+    cv2.rectangle(img, (x, y), (x + w, y + h), (235, 235, 235), -1)
+    cv2.rectangle(img, (x, y), (x + w, y + h), (30, 30, 30), 2)
+    scale = h / 40
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, int(2 * scale)))
+    cv2.putText(img, text, (x + (w - tw) // 2, y + (h + th) // 2), cv2.FONT_HERSHEY_SIMPLEX, scale,
+                (20, 20, 20), max(1, int(2 * scale)), cv2.LINE_AA)
+    return img
+
+
+@pytest.fixture(scope="module")
+def detector() -> BuiltinPlateDetector:
+    try:
+        builtin_model_path()
+    except ModelLoadError as exc:  # the model wheel is a runtime requirement; say so loudly
+        pytest.skip(str(exc))
+    return create_detector(BuiltinDetectorConfig(precision="f32", threads=1))
+
+
+def test_plate_candidates_grow_text_lines_to_plate_shape():
+    prob = np.zeros((100, 200), np.float32)
+    prob[40:50, 50:110] = 0.9  # one 60x10 text kernel
+    prob[5, 5] = 0.9  # a speck: too small
+    xyxy, scores = plate_candidates(prob, 2.0, 2.0, TextLineFilter(min_height=8))
+    assert scores.tolist() == pytest.approx([0.9])
+    x1, y1, x2, y2 = xyxy[0]
+    assert (x1, y1, x2, y2) == pytest.approx((100 - 16, 80 - 14, 220 + 16, 100 + 14))
+
+
+def test_plate_candidates_reject_tall_and_faint_regions():
+    prob = np.zeros((100, 200), np.float32)
+    prob[10:90, 10:20] = 0.9  # a pole: taller than wide
+    prob[40:50, 100:160] = 0.35  # faint text
+    xyxy, _ = plate_candidates(prob, 1.0, 1.0, TextLineFilter())
+    assert len(xyxy) == 0
+
+
+def test_finds_a_rendered_plate(detector):
+    truth = BBox(250, 300, 160, 40)
+    dets = detector.detect(_scene_with_plate("ABC1234", truth))
+    assert dets, "no plate found"
+    assert max(d.box.iou(truth) for d in dets) >= 0.5
+
+
+def test_plain_frame_has_no_plates(detector):
+    assert detector.detect(np.full((480, 640, 3), 128, np.uint8)) == []
+
+
+def test_bad_frames_give_no_detections(detector):
+    assert detector.detect(np.zeros((0, 10, 3), np.uint8)) == []
+    assert detector.detect(np.zeros((4, 4, 3), np.uint8)) == []
+
+
+def test_grey_and_large_frames_are_accepted(detector):
+    truth = BBox(900, 700, 240, 60)
+    scene = _scene_with_plate("7XYZ123", truth, size=(1080, 1920))
+    grey = cv2.cvtColor(scene, cv2.COLOR_BGR2GRAY)
+    assert max(d.box.iou(truth) for d in detector.detect(grey)) >= 0.5
+
+
+def test_async_results_match_sync(detector):
+    frames = [_scene_with_plate("KXR4471", BBox(100 + 40 * i, 200, 160, 40)) for i in range(3)]
+    assert detector.detect_many(frames) == [detector.detect(f) for f in frames]
+
+
+def test_unreadable_builtin_model_is_a_model_load_error(tmp_path):
+    bad = tmp_path / "det.onnx"
+    bad.write_bytes(b"\x00" * 64)
+    with pytest.raises(ModelLoadError):
+        BuiltinPlateDetector(BuiltinDetectorConfig(), model_path=bad)
