@@ -20,8 +20,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from recognition.config import CameraConfig, DemoSourceConfig, FileSourceConfig, PreviewConfig, RuntimeConfig
-from recognition.runtime.engine import PipelineFactory, RecognitionRuntime
+from recognition.config import CameraConfig, DemoSourceConfig, FileSourceConfig
+from recognition.runtime.engine import PipelineFactory
 from recognition.sources.demo import DemoSource
 from recognition.sources.folder import list_images
 
@@ -98,30 +98,6 @@ def time_images(factory: PipelineFactory, images: list[np.ndarray]) -> list[floa
     return times
 
 
-def run_streams(factory: PipelineFactory, cameras: tuple[CameraConfig, ...]) -> dict[str, Any]:
-    """Run ``cameras`` to their end in one in-process runtime and measure it."""
-    config = RuntimeConfig(cameras=cameras, preview=PreviewConfig(enabled=False))
-    runtime = RecognitionRuntime(config, factory)
-    with RssSampler(["self"]) as rss:
-        t0 = time.monotonic()
-        runtime.start()
-        while any(s.running for s in runtime.sources.values()):
-            time.sleep(0.1)
-        seconds = time.monotonic() - t0
-        runtime.stop()
-    stats = runtime.stats
-    return {
-        "frames": stats.frames,
-        "reads": stats.reads,
-        "seconds": round(seconds, 2),
-        "fps": round(stats.frames / seconds, 2) if seconds > 0 else 0.0,
-        "frame_to_read_p95_ms": round(percentile(stats.frame_to_read_ms, 95), 1),
-        "pass_to_read_p95_ms": round(percentile(stats.read_latency_ms, 95), 1),
-        "process_ms_mean": round(float(np.mean(stats.process_ms)), 1) if stats.process_ms else 0.0,
-        "rss_mb": round(rss.peak, 1),
-    }
-
-
 def file_cameras(clips: list[Path]) -> tuple[CameraConfig, ...]:
     """Cameras replaying ``clips`` once, as fast as they are consumed."""
     return tuple(
@@ -166,11 +142,13 @@ def main(args: argparse.Namespace) -> int:
             t0 = time.monotonic()
             cameras = file_cameras(make_clips(Path(tmp), args.streams, args.seconds))
             logger.info("clips written in %.1fs", time.monotonic() - t0)
-        streams = run_streams(factory, cameras)
-        print(json.dumps({"streams_in_process": streams}), flush=True)
-        if args.compare_processes:
-            from recognition.commands.bench_modes import compare_process_modes
+        from recognition.commands.bench_modes import compare_process_modes, run_processes
 
+        # The streams run in a clean recognition child process (the product layout), so its
+        # memory is measured without this command's clips, stills and timing models.
+        streams = run_processes(factory, [cameras])
+        print(json.dumps({"streams_one_process": streams}), flush=True)
+        if args.compare_processes:
             print(json.dumps({"process_modes": compare_process_modes(factory, cameras)}), flush=True)
     result.update(
         fps_1080p=streams["fps"],
@@ -179,6 +157,7 @@ def main(args: argparse.Namespace) -> int:
         rss_mb_4_streams=streams["rss_mb"],
         reads=streams["reads"],
         frames=streams["frames"],
+        process_ms_mean=streams["process_ms_mean"],
     )
     print(json.dumps(result), flush=True)
     return 0

@@ -14,7 +14,8 @@ from recognition.runtime.process import RecognitionProcess
 from recognition.types import CameraHealth
 
 
-def _run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]]) -> dict[str, Any]:
+def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]]) -> dict[str, Any]:
+    """Run each group of cameras to its end in its own recognition process; aggregate the numbers."""
     finished: set[str] = set()
     lock = threading.Lock()
     all_ids = {c.id for g in groups for c in g}
@@ -44,9 +45,14 @@ def _run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ..
         p.stop()
     frames = sum(p.stats.get("frames", 0) for p in procs)
     latency = [v for p in procs for v in p.stats.get("frame_to_read_ms", [])]
+    pass_latency = [v for p in procs for v in p.stats.get("read_latency_ms", [])]
+    process_ms = [v for p in procs for v in p.stats.get("process_ms", [])]
     return {
         "processes": len(procs),
         "frames": frames,
+        "reads": sum(p.stats.get("reads", 0) for p in procs),
+        "pass_to_read_p95_ms": round(percentile(pass_latency, 95), 1),
+        "process_ms_mean": round(sum(process_ms) / len(process_ms), 1) if process_ms else 0.0,
         "seconds": round(seconds, 2),
         "fps": round(frames / seconds, 2) if seconds else 0.0,
         "frame_to_read_p95_ms": round(percentile(latency, 95), 1),
@@ -56,7 +62,7 @@ def _run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ..
 
 def compare_process_modes(factory: PipelineFactory, cameras: tuple[CameraConfig, ...]) -> dict[str, Any]:
     """Measure both layouts on the same cameras (frames are counted from the moment all children run)."""
-    one = _run_processes(factory, [cameras])
-    per_camera = _run_processes(factory, [(c,) for c in cameras])
+    one = run_processes(factory, [cameras])
+    per_camera = run_processes(factory, [(c,) for c in cameras])
     winner = "one_process" if one["fps"] >= per_camera["fps"] else "process_per_camera"
     return {"one_process": one, "process_per_camera": per_camera, "winner_by_fps": winner}

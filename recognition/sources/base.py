@@ -183,7 +183,6 @@ class CaptureSource(ABC):
     # -- capture thread ------------------------------------------------------------------------
     def _push(self, image: np.ndarray) -> None:
         self._seq += 1
-        frame = Frame(self.camera_id, self._seq, time.time(), image)
         with self._cond:
             if self.backpressure:
                 while len(self._queue) >= self._cfg.queue_size and not self._stop.is_set():
@@ -191,7 +190,8 @@ class CaptureSource(ABC):
             elif len(self._queue) >= self._cfg.queue_size:
                 self._queue.popleft()
                 self._dropped += 1
-            self._queue.append(frame)
+            # Stamp after waiting for room: for recorded sources "capture" is when the frame is queued.
+            self._queue.append(Frame(self.camera_id, self._seq, time.time(), image))
             self._cond.notify_all()
         self._in.tick(time.monotonic())
 
