@@ -20,7 +20,21 @@ logger = logging.getLogger(__name__)
 
 #: NCIC vehicle colour codes this estimator can emit.
 NCIC_CODES: tuple[str, ...] = (
-    "BLK", "WHI", "SIL", "GRY", "RED", "MAR", "ONG", "BRO", "BGE", "TAN", "YEL", "GLD", "GRN", "BLU", "PLE",
+    "BLK",
+    "WHI",
+    "SIL",
+    "GRY",
+    "RED",
+    "MAR",
+    "ONG",
+    "BRO",
+    "BGE",
+    "TAN",
+    "YEL",
+    "GLD",
+    "GRN",
+    "BLU",
+    "PLE",
 )
 _MAX_SIDE = 96  # sample regions are downsampled to at most this many pixels per side
 

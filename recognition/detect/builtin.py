@@ -43,7 +43,9 @@ def builtin_model_path() -> Path:
     """
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelLoadError(f"package {MODEL_PACKAGE!r} carrying the built-in detector model is not installed")
+        raise ModelLoadError(
+            f"package {MODEL_PACKAGE!r} carrying the built-in detector model is not installed"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
     if not path.is_file():
         raise ModelLoadError(f"built-in detector model missing: {path}")
@@ -113,7 +115,9 @@ class BuiltinPlateDetector(OpenVinoDetector):
         nw = max(32, round(w * scale / 32) * 32)
         return shrink(image, nw, nh)[None], _Scaling(w / nw, h / nh)
 
-    def _decode(self, output: np.ndarray, image_shape: tuple[int, int], meta: _Scaling) -> list[PlateDetection]:
+    def _decode(
+        self, output: np.ndarray, image_shape: tuple[int, int], meta: _Scaling
+    ) -> list[PlateDetection]:
         prob = output.reshape(output.shape[-2:])
         xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
         if not len(scores):

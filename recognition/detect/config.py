@@ -49,13 +49,25 @@ class BuiltinDetectorConfig(_DetectorBase):
         multiple_of=32,
     )
     bin_threshold: float = Field(
-        0.3, title="Pixel threshold", description="Text probability a pixel needs to join a region.", gt=0, lt=1
+        0.3,
+        title="Pixel threshold",
+        description="Text probability a pixel needs to join a region.",
+        gt=0,
+        lt=1,
     )
     box_threshold: float = Field(
-        0.5, title="Region threshold", description="Mean text probability a region needs to be kept.", gt=0, lt=1
+        0.5,
+        title="Region threshold",
+        description="Mean text probability a region needs to be kept.",
+        gt=0,
+        lt=1,
     )
     min_height: int = Field(
-        8, title="Minimum text height", description="Ignore text lines shorter than this (frame pixels).", ge=2, le=200
+        8,
+        title="Minimum text height",
+        description="Ignore text lines shorter than this (frame pixels).",
+        ge=2,
+        le=200,
     )
     min_aspect: float = Field(
         1.0, title="Minimum aspect", description="Smallest width/height of a plate text line.", gt=0, le=20
@@ -87,7 +99,11 @@ class YoloDetectorConfig(_DetectorBase):
         0.25, title="Confidence threshold", description="Minimum plate score to keep a box.", ge=0, le=1
     )
     iou_threshold: float = Field(
-        0.45, title="NMS IoU", description="Boxes overlapping a better one by more than this are dropped.", gt=0, le=1
+        0.45,
+        title="NMS IoU",
+        description="Boxes overlapping a better one by more than this are dropped.",
+        gt=0,
+        le=1,
     )
     class_ids: tuple[int, ...] | None = Field(
         None, title="Plate classes", description="Class indices that are plates (empty = every class)."
@@ -109,7 +125,11 @@ class SsdDetectorConfig(_DetectorBase):
         0.5, title="Confidence threshold", description="Minimum plate score to keep a box.", ge=0, le=1
     )
     iou_threshold: float = Field(
-        0.45, title="NMS IoU", description="Boxes overlapping a better one by more than this are dropped.", gt=0, le=1
+        0.45,
+        title="NMS IoU",
+        description="Boxes overlapping a better one by more than this are dropped.",
+        gt=0,
+        le=1,
     )
     label_ids: tuple[int, ...] | None = Field(
         None, title="Plate labels", description="Label ids that are plates (empty = every label)."
@@ -118,7 +138,11 @@ class SsdDetectorConfig(_DetectorBase):
         "bgr", title="Channel order", description="Colour order the model was trained with."
     )
     scale: float = Field(
-        1.0, title="Input scale", description="Pixels are divided by this (255 for 0-1 inputs).", gt=0, le=1000
+        1.0,
+        title="Input scale",
+        description="Pixels are divided by this (255 for 0-1 inputs).",
+        gt=0,
+        le=1000,
     )
 
 

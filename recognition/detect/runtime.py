@@ -61,7 +61,9 @@ def compile_model(model: ov.Model, name: str, device: str, threads: int, precisi
     try:
         return core().compile_model(model, device, props)
     except (RuntimeError, ValueError) as exc:
-        raise ModelLoadError(f"cannot compile detector model {name} on {device}: {exc}".splitlines()[0]) from exc
+        raise ModelLoadError(
+            f"cannot compile detector model {name} on {device}: {exc}".splitlines()[0]
+        ) from exc
 
 
 def as_bgr(image: np.ndarray | None) -> np.ndarray | None:

@@ -56,7 +56,11 @@ def _layout(model: ov.Model, path: Path) -> tuple[int, int, bool, bool]:
     shape = model.input(0).get_partial_shape()
     if shape.rank.is_dynamic or shape.rank.get_length() != 4:
         raise ModelLoadError(f"{path}: expected a 4-D image input, got {shape}")
-    nhwc = shape[3].is_static and shape[3].get_length() == 3 and not (shape[1].is_static and shape[1].get_length() == 3)
+    nhwc = (
+        shape[3].is_static
+        and shape[3].get_length() == 3
+        and not (shape[1].is_static and shape[1].get_length() == 3)
+    )
     c = shape[3] if nhwc else shape[1]
     if c.is_static and c.get_length() != 3:
         raise ModelLoadError(f"{path}: expected 3 input channels, got {shape}")
@@ -78,7 +82,12 @@ class SsdPlateDetector(OpenVinoDetector):
             dims = [1, height, width, 3] if nhwc else [1, 3, height, width]
             model.reshape({model.input(0).get_any_name(): dims})
         out = model.output(0).get_partial_shape()
-        if out.rank.is_dynamic or out.rank.get_length() != 4 or not out[3].is_static or out[3].get_length() != 7:
+        if (
+            out.rank.is_dynamic
+            or out.rank.get_length() != 4
+            or not out[3].is_static
+            or out[3].get_length() != 7
+        ):
             raise ModelLoadError(f"{path}: SSD output must be [1,1,N,7], got {out}")
         super().__init__(compile_model(model, str(path), config.device, config.threads, config.precision))
         self._config = config

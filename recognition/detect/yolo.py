@@ -105,7 +105,9 @@ class YoloPlateDetector(OpenVinoDetector):
         tensor = boxed[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32) / 255.0
         return np.ascontiguousarray(tensor), lb
 
-    def _decode(self, output: np.ndarray, image_shape: tuple[int, int], meta: Letterbox) -> list[PlateDetection]:
+    def _decode(
+        self, output: np.ndarray, image_shape: tuple[int, int], meta: Letterbox
+    ) -> list[PlateDetection]:
         cfg = self._config
         xyxy, scores = decode_yolo(output, self._version, cfg.conf_threshold, cfg.class_ids)
         if not len(scores):

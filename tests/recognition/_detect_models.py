@@ -10,9 +10,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def constant_output_model(
-    path: Path, output: np.ndarray, input_shape: list[int | str] | None = None
-) -> Path:
+def constant_output_model(path: Path, output: np.ndarray, input_shape: list[int | str] | None = None) -> Path:
     """Write an ONNX model whose only output is ``output`` (float32) whatever the image."""
     input_shape = input_shape or [1, 3, 64, 64]
     const = numpy_helper.from_array(output.astype(np.float32), name="boxes_const")

@@ -20,8 +20,16 @@ def _scene_with_plate(text: str, plate: BBox, size: tuple[int, int] = (480, 640)
     cv2.rectangle(img, (x, y), (x + w, y + h), (30, 30, 30), 2)
     scale = h / 40
     (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, int(2 * scale)))
-    cv2.putText(img, text, (x + (w - tw) // 2, y + (h + th) // 2), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (20, 20, 20), max(1, int(2 * scale)), cv2.LINE_AA)
+    cv2.putText(
+        img,
+        text,
+        (x + (w - tw) // 2, y + (h + th) // 2),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        scale,
+        (20, 20, 20),
+        max(1, int(2 * scale)),
+        cv2.LINE_AA,
+    )
     return img
 
 

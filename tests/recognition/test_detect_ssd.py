@@ -17,14 +17,18 @@ def _ssd_output(rows: list[tuple[float, ...]], n: int = 8) -> np.ndarray:
 
 
 def test_decode_stops_at_the_terminator_row():
-    out = _ssd_output([(0, 1, 0.9, 0.1, 0.1, 0.2, 0.2), (-1, 0, 0, 0, 0, 0, 0), (0, 1, 0.99, 0.5, 0.5, 0.6, 0.6)])
+    out = _ssd_output(
+        [(0, 1, 0.9, 0.1, 0.1, 0.2, 0.2), (-1, 0, 0, 0, 0, 0, 0), (0, 1, 0.99, 0.5, 0.5, 0.6, 0.6)]
+    )
     xyxy, scores = decode_ssd(out, 1000, 500, conf_threshold=0.5)
     assert scores.tolist() == pytest.approx([0.9])
     np.testing.assert_allclose(xyxy, [[100, 50, 200, 100]], atol=1e-3)
 
 
 def test_decode_filters_labels_and_confidence():
-    out = _ssd_output([(0, 1, 0.9, 0.1, 0.1, 0.2, 0.2), (0, 2, 0.9, 0.3, 0.3, 0.4, 0.4), (0, 1, 0.2, 0, 0, 1, 1)])
+    out = _ssd_output(
+        [(0, 1, 0.9, 0.1, 0.1, 0.2, 0.2), (0, 2, 0.9, 0.3, 0.3, 0.4, 0.4), (0, 1, 0.2, 0, 0, 1, 1)]
+    )
     _, scores = decode_ssd(out, 100, 100, conf_threshold=0.5, label_ids=(2,))
     assert len(scores) == 1
 
