@@ -42,7 +42,9 @@ class IndexEntry:
     priority: int
 
 
-_CHUNK = 65536
+# Small chunks: each vectorised step is one C call holding the GIL; ~16k items keeps it to a few ms
+# so a matching thread is never starved while an index is built beside it.
+_CHUNK = 16384
 
 
 class _Columns:
