@@ -11,7 +11,7 @@ import time
 
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services.context import ServiceContext
-from recognition.match import HotListIndex, IndexEntry, MatchConfig, Matcher
+from recognition.match import HotListIndex, MatchConfig, Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ class HotListIndexHolder:
             t0 = time.perf_counter()
             now = self.ctx.clock.now()
             with self.ctx.uow() as uow:
-                rows = HotListRepository(uow.s).active_for_index(now)
-                index = HotListIndex(IndexEntry(i, p, s, pr) for i, p, s, pr in rows)
+                index = _index_of(HotListRepository(uow.s).active_for_index(now))
             self.matcher.swap(index)
             self.last_build_s = time.perf_counter() - t0
             logger.info("hot-list index rebuilt: %d entries in %.2f s", len(index), self.last_build_s)
@@ -42,5 +41,18 @@ class HotListIndexHolder:
         """Index of one source only (for the retroactive check after its import)."""
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
-            rows = HotListRepository(uow.s).active_for_index(now, source_id)
-            return HotListIndex(IndexEntry(i, p, s, pr) for i, p, s, pr in rows)
+            return _index_of(HotListRepository(uow.s).active_for_index(now, source_id))
+
+
+def _index_of(rows) -> HotListIndex:  # noqa: ANN001
+    """Columns straight from the query (no per-entry objects: ~4x cheaper for millions of rows)."""
+    ids: list[int] = []
+    plates: list[str] = []
+    states: list[str | None] = []
+    prios: list[int] = []
+    for i, p, s, pr in rows:
+        ids.append(i)
+        plates.append(p)
+        states.append(s)
+        prios.append(pr)
+    return HotListIndex.from_columns(ids, plates, states, prios)
