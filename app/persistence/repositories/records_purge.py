@@ -125,10 +125,10 @@ class PurgeStore:
         doomed = [(hid, rid, at) for hid, rid, at in self.s.execute(q) if hid not in kept_hits]
         if not doomed:
             return 0
-        read_cams = {}
+        read_cams: dict[int, int] = {}
         ids = [d[1] for d in doomed]
         for i in range(0, len(ids), 500):
-            read_cams.update(dict(self.s.execute(select(R.id, R.camera_id).where(R.id.in_(ids[i:i + 500])))))
+            read_cams.update({a: b for a, b in self.s.execute(select(R.id, R.camera_id).where(R.id.in_(ids[i:i + 500])))})
         for _hid, rid, at in doomed:
             cam = self.cameras().get(read_cams.get(rid, -1), "(read already purged)")
             counts.add(as_utc(at).date().isoformat(), cam, hits=1)

@@ -1,0 +1,134 @@
+"""Shared set-up for the records tests: users by role, cameras, reads with image files, hits."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.domain.records.plates import fold_plate
+from app.domain.roles import Role
+from app.domain.users import Actor
+from app.persistence.orm.cameras import CameraRow, ReadRow
+from app.persistence.orm.hits import HitRow, HitStepRow
+from app.persistence.repositories.agency import AgencyRepository
+from app.persistence.repositories.users import UserRepository
+from app.domain.agency import AgencyProfile
+from app.services.records_bundle import RecordsServices
+from app.services.records_files import image_path
+
+
+@dataclass
+class World:
+    ctx: object
+    svc: RecordsServices
+    images: Path
+    documents: Path
+    sup: Actor
+    sup2: Actor
+    inv: Actor
+    clerk: Actor
+    auditor: Actor
+    disp: Actor
+    cams: list[int]
+
+
+def make_world(ctx, tmp_path: Path) -> World:
+    images, documents = tmp_path / "images", tmp_path / "documents"
+    images.mkdir(parents=True, exist_ok=True)
+    documents.mkdir(parents=True, exist_ok=True)
+    now = ctx.clock.now()
+    actors = {}
+    with ctx.uow() as uow:
+        users = UserRepository(uow.s)
+        for name, role in (("sup1", Role.SUPERVISOR), ("sup2", Role.SUPERVISOR), ("inv1", Role.INVESTIGATOR),
+                           ("clerk1", Role.RECORDS_CLERK), ("aud1", Role.AUDITOR), ("disp1", Role.DISPATCHER)):
+            u = users.add(name, name.title(), "x", frozenset({role}), None, now)
+            actors[name] = Actor.of(u, "TEST-WS")
+        cams = []
+        for i in range(3):
+            row = CameraRow(key=f"cam{i}", name=f"Main St {i}", source={}, location="", direction="")
+            uow.s.add(row)
+            uow.s.flush()
+            cams.append(row.id)
+        AgencyRepository(uow.s).save(AgencyProfile(name="Test County Sheriff", ori="TX1234567",
+                                                   chief_of_police="Chief Casey Stone"), now)
+    svc = RecordsServices.build(ctx, images, documents)
+    return World(ctx, svc, images, documents, actors["sup1"], actors["sup2"], actors["inv1"], actors["clerk1"],
+                 actors["aud1"], actors["disp1"], cams)
+
+
+def add_read(w: World, plate: str, at: datetime, cam: int | None = None, colour: str | None = "WHITE",
+             state: str | None = "TX", image: bool = True) -> int:
+    sha = None
+    if image:
+        data = f"jpeg-bytes-{plate}-{at.isoformat()}".encode()
+        sha = hashlib.sha256(data).hexdigest()
+        p = image_path(w.images, sha)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    with w.ctx.uow() as uow:
+        row = ReadRow(read_uuid=f"{plate}-{at.timestamp()}", camera_id=cam or w.cams[0], captured_at=at, plate=plate,
+                      plate_folded=fold_plate(plate), confidence=0.93, state=state, colour=colour, plate_sha256=sha,
+                      overview_sha256=None, workstation="TEST-WS", stored_at=at)
+        uow.s.add(row)
+        uow.s.flush()
+        return row.id
+
+
+def add_hit(w: World, read_id: int, read_at: datetime, status: str = "closed", user: Actor | None = None) -> int:
+    with w.ctx.uow() as uow:
+        hit = HitRow(read_id=read_id, read_captured_at=read_at, entry_snapshot={"plate": "ABC123"},
+                     source_name="NCIC", match_kind="exact", state_match="match", priority=1, category="Stolen vehicle",
+                     status=status, created_at=read_at + timedelta(seconds=2))
+        uow.s.add(hit)
+        uow.s.flush()
+        uow.s.add(HitStepRow(hit_id=hit.id, kind="visual_verify", note="plate matches", user_id=(user or w.sup).user_id,
+                             at=read_at + timedelta(seconds=30), sequence=1))
+        return hit.id
+
+
+def pdf_text(path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def access_rows(ctx, action: str) -> list:
+    from app.persistence.repositories.access_log import AccessLogRepository
+
+    with ctx.uow() as uow:
+        return [e for e in AccessLogRepository(uow.s).recent(1000) if e.action == action]
+
+
+@pytest.fixture(scope="session")
+def records_template_db(tmp_path_factory) -> Path:
+    """One migrated SQLite file per session; each test gets a copy (migrating per test is slow)."""
+    from app.persistence.engine import make_engine, sqlite_url
+    from app.persistence.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("records_tpl") / "alpr.db"
+    engine = make_engine(sqlite_url(path))
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def rctx(records_template_db, tmp_path, clock):
+    """A ServiceContext on a fresh copy of the migrated SQLite template."""
+    from app.persistence.engine import make_engine, sqlite_url
+    from app.persistence.unit_of_work import unit_of_work_factory
+    from app.services.context import ServiceContext
+
+    dst = tmp_path / "alpr.db"
+    shutil.copy(records_template_db, dst)
+    engine = make_engine(sqlite_url(dst))
+    yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock)
+    engine.dispose()
