@@ -8,7 +8,9 @@ own OpenVINO code. See ``recognition/models/detector/manifest.json`` for provena
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_openvino"
 MODEL_FILE = "models/ch_PP-OCRv4_det_infer.onnx"
+MANIFEST = Path(__file__).resolve().parent.parent / "models" / "detector" / "manifest.json"
 _MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255]  # ImageNet statistics, RGB order
 _STD = [0.229 * 255, 0.224 * 255, 0.225 * 255]
 _NMS_IOU = 0.3
@@ -77,6 +80,24 @@ def shrink(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
 
 
+def check_provenance(path: Path) -> bool:
+    """Compare the model file with the sha256 in the manifest; log a warning when they differ.
+
+    A different ``rapidocr_openvino`` release may carry another model whose accuracy we never
+    measured: worth a warning, not a refusal to detect.
+    """
+    try:
+        expected = json.loads(MANIFEST.read_text(encoding="utf-8"))["builtin"]["sha256"]
+    except (OSError, ValueError, KeyError) as exc:
+        logger.warning("detector manifest unreadable (%s); model provenance not checked", exc)
+        return False
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        logger.warning("built-in detector model %s differs from the measured one (sha256 %s)", path, actual)
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class _Scaling:
     """Frame pixels per probability-map pixel."""
@@ -91,6 +112,8 @@ class BuiltinPlateDetector(OpenVinoDetector):
     def __init__(self, config: BuiltinDetectorConfig | None = None, model_path: Path | None = None) -> None:
         self._config = config or BuiltinDetectorConfig()
         path = model_path or builtin_model_path()
+        if model_path is None:
+            check_provenance(path)
         model = read_model(path)
         shape = model.input(0).get_partial_shape()
         if shape.rank.is_dynamic or shape.rank.get_length() != 4:

@@ -93,3 +93,9 @@ def test_unreadable_builtin_model_is_a_model_load_error(tmp_path):
     bad.write_bytes(b"\x00" * 64)
     with pytest.raises(ModelLoadError):
         BuiltinPlateDetector(BuiltinDetectorConfig(), model_path=bad)
+
+
+def test_installed_model_matches_the_manifest(detector):
+    from recognition.detect.builtin import check_provenance
+
+    assert check_provenance(builtin_model_path())
