@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
+        self._titles: dict[str, str] = {}
         for i, spec in enumerate(visible(specs, ui.user)):
             widget = spec.build(ui)
             self.screens[spec.key] = widget
@@ -78,6 +79,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
+            self._titles[spec.key] = spec.title
+            badge = getattr(widget, "badge_changed", None)  # optional Signal(int) of a screen
+            if badge is not None:
+                badge.connect(lambda n, key=spec.key: self.set_badge(key, n))
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda row=i: self.nav.setCurrentRow(row))
         self.nav.currentRowChanged.connect(self._show)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.lock_requested.emit("manual"))
@@ -125,6 +130,15 @@ class MainWindow(QMainWindow):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(row)
         return self.screens[key]
+
+    def set_badge(self, key: str, count: int) -> None:
+        """Show a count on a navigation item ("Hot lists (3)"); 0 clears it."""
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == key:
+                title = self._titles.get(key, item.text())
+                item.setText(f"{title} ({count})" if count else title)
+                item.setToolTip(f"{count} waiting for you" if count else "")
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.ui.navigation import SCREEN_PERMISSIONS, ScreenSpec
 from app.ui.screens.administration import AdministrationScreen
+from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens.placeholder import PlaceholderScreen
 
 
@@ -16,8 +17,7 @@ def default_screens(database_url: str) -> list[ScreenSpec]:
                    ph("Console", "The live hit queue, camera tiles, verification panel and NCIC confirmation log "
                       "are not in this build yet (issue 5).")),
         ScreenSpec("hotlists", "Hot lists", SCREEN_PERMISSIONS["hotlists"],
-                   ph("Hot lists", "Hot-list sources, imports, local BOLO entries and the approval inbox are not "
-                      "in this build yet (issue 4).")),
+                   HotListsScreen),
         ScreenSpec("search", "Search", SCREEN_PERMISSIONS["search"],
                    ph("Search", "Detection browsing with a mandatory case number or reason is not in this build "
                       "yet (issue 6).")),

@@ -1,0 +1,288 @@
+"""The local hot-list entry (BOLO) form of policy 002 IV.I.5-6, with validation errors shown inline.
+
+The dialog only collects a :class:`LocalEntryDraft`; the service validates it (and enforces who may
+enter it). Each refusal line is shown under the field it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.errors import DomainError, ValidationFailed
+from app.domain.hotlist_admin import MAJOR_CRIME_CATEGORIES, HotListEntry, LocalEntryDraft
+from app.domain.hotlists.categories import DEFAULT_TYPE_RULES
+from app.domain.hotlists.records import RecordCategory
+
+#: (dialog field, words that mark a service problem as being about it); first match wins.
+_PROBLEM_FIELDS = (
+    ("officer", ("requesting officer",)), ("case", ("case number",)), ("synopsis", ("synopsis",)),
+    ("plate", ("plate",)), ("priority", ("priority",)), ("state", ("state",)), ("expiry", ("expir",)),
+)
+_BOLO_PRIORITY = 3
+
+Submit = Callable[[LocalEntryDraft, str | None], Awaitable[HotListEntry]]
+
+
+def category_label(category: str) -> str:
+    """'stolen_vehicle' -> 'Stolen vehicle'."""
+    return category.replace("_", " ").capitalize()
+
+
+def default_priority(category: RecordCategory) -> int:
+    """The priority NCIC records of this category get by default (DOMAIN.md 'Hit priorities')."""
+    for rule in DEFAULT_TYPE_RULES.values():
+        if rule.category is category:
+            return rule.priority
+    return _BOLO_PRIORITY
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def field_for_problem(problem: str) -> str | None:
+    low = problem.lower()
+    for key, words in _PROBLEM_FIELDS:
+        if any(w in low for w in words):
+            return key
+    return None
+
+
+class BoloEntryDialog(QDialog):
+    """Enter or edit a local entry; stays open until the service accepts it."""
+
+    def __init__(self, submit: Submit, entering_member: str, today: date, default_days: int, max_days: int,
+                 entry: HotListEntry | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._submit_fn = submit
+        self.result_entry: HotListEntry | None = None
+        self.setWindowTitle("New local entry (BOLO)" if entry is None else f"Edit local entry {entry.plate}")
+        self.setObjectName("BoloEntryDialog")
+        self.setMinimumWidth(640)
+        self.errors: dict[str, QLabel] = {}
+        self._form = QFormLayout()
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.member = QLineEdit(entering_member)
+        self.member.setReadOnly(True)
+        self.member.setAccessibleName("Entering member (you)")
+        self._row("Entering member", self.member, None)
+        self.officer = self._line("Requesting &officer", "officer", "name and badge of the officer asking for it")
+        self.case = self._line("Related &case number", "case", "e.g. 26-004711")
+        self.synopsis = QPlainTextEdit()
+        self.synopsis.setAccessibleName("Synopsis of the originating call")
+        self.synopsis.setTabChangesFocus(True)
+        self.synopsis.setFixedHeight(64)
+        self._row("S&ynopsis of the call", self.synopsis, "synopsis")
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category")
+        for c in RecordCategory:
+            if c not in (RecordCategory.UNKNOWN, RecordCategory.ADMINISTRATIVE):
+                self.category.addItem(category_label(c), c)
+        self._row("Ca&tegory", self.category, None)
+        self.priority = QSpinBox()
+        self.priority.setRange(1, 9)
+        self.priority.setAccessibleName("Priority, 1 most urgent to 9")
+        self._row("&Priority (1 = most urgent)", self.priority, "priority")
+
+        self.plate = QLineEdit()
+        self.plate.setAccessibleName("Plate")
+        self.plate.setPlaceholderText("full plate, or partial with * (any run) and ? (one character)")
+        self.plate.setMaxLength(16)
+        self.major = QCheckBox("&Major crime (allows a partial plate)")
+        self.major.setAccessibleName("Major crime, allows a partial plate")
+        plate_row = QHBoxLayout()
+        plate_row.addWidget(self.plate, 1)
+        plate_row.addWidget(self.major)
+        self._row("Pl&ate", plate_row, "plate", buddy=self.plate)
+        self.state = self._line("&State", "state", "2-letter code, e.g. CA")
+        self.state.setMaxLength(2)
+        vehicle = QHBoxLayout()
+        self.v_year, self.v_make, self.v_model, self.v_colour = (QLineEdit() for _ in range(4))
+        for w, name, hint, width in ((self.v_year, "Vehicle year", "year", 4), (self.v_make, "Vehicle make", "make", 24),
+                                     (self.v_model, "Vehicle model", "model", 24),
+                                     (self.v_colour, "Vehicle colour", "colour", 16)):
+            w.setAccessibleName(name)
+            w.setPlaceholderText(hint)
+            w.setMaxLength(width)
+            vehicle.addWidget(w)
+        self._row("&Vehicle", vehicle, None, buddy=self.v_year)
+        self.instructions = QPlainTextEdit()
+        self.instructions.setAccessibleName("Instructions to field personnel")
+        self.instructions.setTabChangesFocus(True)
+        self.instructions.setFixedHeight(56)
+        self._row("&Instructions to field", self.instructions, None)
+        self.expiry = QDateEdit()
+        self.expiry.setCalendarPopup(True)
+        self.expiry.setDisplayFormat("yyyy-MM-dd")
+        self.expiry.setAccessibleName("Expiry date")
+        self.expiry.setDateRange(_qdate(today + timedelta(days=1)), _qdate(today + timedelta(days=max_days)))
+        self.expiry.setDate(_qdate(today + timedelta(days=default_days)))
+        self._row(f"E&xpires (max {max_days} days)", self.expiry, "expiry")
+        self.photo = QLineEdit()
+        self.photo.setAccessibleName("Reference photo file")
+        self.photo.setPlaceholderText("optional")
+        self.photo_btn = QPushButton("P&hoto...")
+        self.photo_btn.setAccessibleName("Choose a reference photo")
+        self.photo_btn.clicked.connect(self._browse_photo)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(self.photo, 1)
+        photo_row.addWidget(self.photo_btn)
+        self._row("Reference photo", photo_row, None, buddy=self.photo)
+
+        self.general = QLabel("")
+        self.general.setObjectName("Error")
+        self.general.setWordWrap(True)
+        self.general.setAccessibleName("Problems")
+        self.general.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        note = QLabel("The entry stays pending (it does not alert) until another supervisor approves it.")
+        note.setObjectName("Muted")
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Submit for &approval")
+        self.ok.setAccessibleName("Submit for approval")
+        self.ok.clicked.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self._form)
+        lay.addWidget(note)
+        lay.addWidget(self.general)
+        lay.addWidget(self.buttons)
+
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self._set_category(RecordCategory.LOCAL_BOLO)
+        if entry is not None:
+            self._fill(entry)
+            self.photo.setPlaceholderText("the photo of the original entry is kept")
+            self.photo.setEnabled(False)
+            self.photo_btn.setEnabled(False)
+        self.officer.setFocus()
+
+    # ---- building ---------------------------------------------------------------------------------
+    def _row(self, label: str, field, key: str | None, buddy: QWidget | None = None) -> None:  # noqa: ANN001
+        lab = QLabel(label)
+        lab.setBuddy(buddy or field)
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addWidget(field) if isinstance(field, QWidget) else box.addLayout(field)
+        if key is not None:
+            err = QLabel("")
+            err.setObjectName("Error")
+            err.setWordWrap(True)
+            err.setVisible(False)
+            err.setAccessibleName(f"{label.replace('&', '')} problem")
+            box.addWidget(err)
+            self.errors[key] = err
+        self._form.addRow(lab, box)
+
+    def _line(self, label: str, key: str, hint: str) -> QLineEdit:
+        w = QLineEdit()
+        w.setAccessibleName(label.replace("&", ""))
+        w.setPlaceholderText(hint)
+        self._row(label, w, key)
+        return w
+
+    def _set_category(self, category: RecordCategory) -> None:
+        self.category.setCurrentIndex(self.category.findData(category))
+        self._category_changed()
+
+    def _category_changed(self) -> None:
+        cat = self.category.currentData()
+        self.priority.setValue(default_priority(cat))
+        major = cat in MAJOR_CRIME_CATEGORIES
+        self.major.setEnabled(major)
+        if not major:
+            self.major.setChecked(False)
+        self.major.setToolTip("" if major else "Partial plates are allowed only for major-crime categories.")
+
+    def _fill(self, e: HotListEntry) -> None:
+        self.officer.setText(e.requesting_officer or "")
+        self.case.setText(e.case_number or "")
+        self.synopsis.setPlainText(e.synopsis or "")
+        try:
+            self._set_category(RecordCategory(e.category))
+        except ValueError:
+            pass
+        self.priority.setValue(e.priority)
+        self.plate.setText(e.plate)
+        self.major.setChecked("*" in e.plate or "?" in e.plate)
+        self.state.setText(e.state or "")
+        for w, v in ((self.v_year, e.vehicle_year), (self.v_make, e.vehicle_make), (self.v_model, e.vehicle_model),
+                     (self.v_colour, e.vehicle_colour)):
+            w.setText(v or "")
+        self.instructions.setPlainText(e.instructions or "")
+        if e.expires_at is not None:
+            self.expiry.setDate(_qdate(e.expires_at.date()))
+
+    def _browse_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Reference photo", "", "Images (*.jpg *.jpeg *.png *.bmp)")
+        if path:
+            self.photo.setText(path)
+
+    # ---- values and submit ------------------------------------------------------------------------
+    def draft(self) -> LocalEntryDraft:
+        def opt(w: QLineEdit) -> str | None:
+            return w.text().strip() or None
+
+        return LocalEntryDraft(
+            requesting_officer=self.officer.text(), case_number=self.case.text(),
+            synopsis=self.synopsis.toPlainText(), category=self.category.currentData(),
+            priority=self.priority.value(), plate=self.plate.text(), state=opt(self.state),
+            major_crime=self.major.isChecked(), vehicle_year=opt(self.v_year), vehicle_make=opt(self.v_make),
+            vehicle_model=opt(self.v_model), vehicle_colour=opt(self.v_colour),
+            instructions=self.instructions.toPlainText().strip() or None,
+            expires_on=self.expiry.date().toPython(),
+        )
+
+    def show_problems(self, problems: list[str]) -> None:
+        """Put each problem under its field (the rest above the buttons)."""
+        per: dict[str, list[str]] = {}
+        rest: list[str] = []
+        for p in problems:
+            key = field_for_problem(p)
+            (per.setdefault(key, []) if key in self.errors else rest).append(p)
+        for key, label in self.errors.items():
+            label.setText("\n".join(per.get(key, [])))
+            label.setVisible(key in per)
+        self.general.setText("\n".join(rest))
+
+    def accept(self) -> None:  # Enter: route through the async submit
+        self._submit()
+
+    @asyncSlot()
+    async def _submit(self) -> None:
+        self.show_problems([])
+        self.ok.setEnabled(False)
+        try:
+            self.result_entry = await self._submit_fn(self.draft(), self.photo.text().strip() or None)
+        except ValidationFailed as exc:
+            self.show_problems(exc.problems)
+            return
+        except (DomainError, OSError) as exc:
+            self.show_problems([str(exc)])
+            return
+        finally:
+            self.ok.setEnabled(True)
+        super().accept()

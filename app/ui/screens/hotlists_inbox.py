@@ -1,0 +1,176 @@
+"""Hot lists > Approval inbox: pending local entries, approve or deny each with a reason.
+
+Shown only to users with APPROVE_HOTLIST; the service checks the permission again and refuses
+self-approval. Its refusal messages are shown exactly as they come.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.domain.hotlist_admin import HotListEntry
+from app.ui.context import UiContext
+from app.ui.dialogs.bolo_entry import category_label
+from app.ui.screens.hotlists_entries import entry_details_html
+
+DR = Qt.ItemDataRole
+INBOX_COLUMNS = ("Plate", "State", "Category", "Pri.", "Entered by", "Requesting officer", "Case", "Submitted",
+                 "Expires")
+
+
+class PendingTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[HotListEntry] = []
+
+    def set_entries(self, entries: list[HotListEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return len(INBOX_COLUMNS)
+
+    def headerData(self, section, orientation, role=DR.DisplayRole):  # noqa: N802
+        if role == DR.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return INBOX_COLUMNS[section]
+        return None
+
+    def data(self, index, role=DR.DisplayRole):
+        if role not in (DR.DisplayRole, DR.AccessibleTextRole):
+            return None
+        e = self.entries[index.row()]
+        return (e.plate, e.state or "", category_label(e.category), str(e.priority), e.entered_by_name or "",
+                e.requesting_officer or "", e.case_number or "",
+                e.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if e.created_at else "",
+                e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")[index.column()]
+
+
+class ApprovalInboxPanel(QWidget):
+    count_changed = Signal(int)
+
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.svc = ui.services.hotlists
+        self.model = PendingTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Entries waiting for approval")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        self.details = QLabel("Select an entry to see everything the requester documented.")
+        self.details.setObjectName("Notice")
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setMinimumWidth(300)
+        self.details.setMaximumWidth(380)
+        self.details.setAccessibleName("Pending entry details")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for the decision")
+        self.reason.setPlaceholderText("required: e.g. verified with Det. Reyes, case 26-004711")
+        reason_label = QLabel("&Reason")
+        reason_label.setBuddy(self.reason)
+        self.approve_btn = QPushButton("&Approve")
+        self.approve_btn.setAccessibleName("Approve the selected entry")
+        self.deny_btn = QPushButton("De&ny")
+        self.deny_btn.setAccessibleName("Deny the selected entry")
+        self.approve_btn.clicked.connect(lambda: self.decide(True))
+        self.deny_btn.clicked.connect(lambda: self.decide(False))
+        self.message = QLabel("")
+        self.message.setObjectName("Info")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Decision message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty = QLabel("No entries are waiting for approval.")
+        self.empty.setObjectName("Muted")
+        decide = QHBoxLayout()
+        decide.addWidget(reason_label)
+        decide.addWidget(self.reason, 1)
+        decide.addWidget(self.approve_btn)
+        decide.addWidget(self.deny_btn)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addWidget(self.details)
+        intro = QLabel("Local entries do not alert until a supervisor or ALPR administrator other than the person "
+                       "who entered or requested them approves (policy 002 IV.I.5-6).")
+        intro.setWordWrap(True)
+        intro.setObjectName("Muted")
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.empty)
+        lay.addLayout(body, 1)
+        lay.addLayout(decide)
+        lay.addWidget(self.message)
+
+    def selected(self) -> HotListEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entries[rows[0].row()] if rows else None
+
+    def _show_selected(self) -> None:
+        e = self.selected()
+        self.details.setText(entry_details_html(e) if e else "")
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        try:
+            entries = await self.ui.call(self.svc.pending, self.ui.actor)
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return
+        keep = self.selected()
+        self.model.set_entries(entries)
+        self.empty.setVisible(not entries)
+        for b in (self.approve_btn, self.deny_btn):
+            b.setEnabled(bool(entries))
+        row = next((i for i, e in enumerate(entries) if keep and e.id == keep.id), 0 if entries else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.details.setText("")
+        self.count_changed.emit(len(entries))
+
+    @asyncSlot()
+    async def decide(self, approve: bool) -> None:
+        e = self.selected()
+        if e is None:
+            self.message.setText("Select an entry first.")
+            return
+        try:
+            done = await self.ui.call(self.svc.decide, self.ui.actor, e.id, approve, self.reason.text())
+        except DomainError as exc:
+            self.message.setObjectName("Error")
+            self.message.setText(str(exc))
+            self._repolish()
+            return
+        self.message.setObjectName("Info")
+        self.message.setText(f"{done.plate} approved: it now alerts." if approve else f"{done.plate} denied.")
+        self._repolish()
+        self.reason.clear()
+        self.ui.signals.changed.emit(Changes(hotlists=True))
+
+    def _repolish(self) -> None:
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)

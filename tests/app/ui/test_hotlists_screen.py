@@ -1,0 +1,327 @@
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft, SourceKind
+from app.domain.hotlists.records import RecordCategory
+from app.domain.roles import Role
+from app.paths import AppPaths
+from app.persistence.repositories.access_log import AccessLogRepository
+from app.services.accounts import AccountService
+from app.services.administration import AdministrationService
+from app.services.bundle import ServiceBundle
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
+from app.settings.model import AppSettings
+from app.ui.context import UiContext
+from app.ui.main_window import MainWindow
+from app.ui.screens.hotlists import HotListsScreen
+from app.ui.screens_registry import default_screens
+from app.workers.signals import AppSignals
+from tests.app.conftest import current_training
+from tests.app.ui.conftest import PW, run_until
+
+SHOTS = os.environ.get("ALPR_SHOTS")
+DR = Qt.ItemDataRole
+DIALOG_WAITERS = {"new_bolo", "edit_bolo", "add_source"}  # tasks that wait while a dialog is open
+
+
+def ncic(i: int, plate: str) -> str:
+    return f"V{i:09d}CA057020020190509{plate:<10}CA2019PC2015HONDCIVSDBLK"
+
+
+def write_list(path: Path, n: int, bad: int = 0, prefix: str = "ABC") -> Path:
+    lines = [ncic(i, f"{prefix}{i:04d}") for i in range(n)] + ["V9TOOSHORT"] * bad
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    return path
+
+
+@pytest.fixture
+def world(ctx, fast_hashing, executor, tmp_path):
+    accounts = AccountService(ctx, fast_hashing)
+    admin = AdministrationService(ctx, fast_hashing)
+    holder = HotListIndexHolder(ctx)
+    bundle = ServiceBundle(ctx, accounts, admin, HotListService(ctx, holder), holder)
+    accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
+    sup = accounts.login("sup1", PW)
+    admin.create_user(sup.actor, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
+    admin.create_user(sup.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
+                      training=current_training())
+    signals = AppSignals()
+
+    def ui(username: str) -> UiContext:
+        login = sup if username == "sup1" else accounts.login(username, PW)
+        return UiContext(bundle, executor, signals, AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
+                         login.user, login.actor, "Test County Sheriff")
+
+    return dict(bundle=bundle, svc=bundle.hotlists, ui=ui, sup=sup.actor, ctx=ctx)
+
+
+def drain(qloop) -> None:
+    """Let the screen's async reloads finish (Qt input simulation outside the loop would step them)."""
+    async def idle():
+        for _ in range(500):
+            if not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
+                    and t.get_coro().__qualname__.rsplit(".", 1)[-1] not in DIALOG_WAITERS]:
+                return
+            await asyncio.sleep(0.01)
+
+    qloop.run_until_complete(idle())
+
+
+def wait(qloop, qtbot, predicate, timeout=5000) -> None:
+    run_until(qloop, qtbot, predicate, timeout)
+    drain(qloop)
+
+
+@pytest.fixture(autouse=True)
+def _drain(qloop):
+    yield
+    drain(qloop)
+
+
+def _draft(**kw) -> LocalEntryDraft:
+    base = dict(requesting_officer="Det. Reyes", case_number="26-004711", synopsis="Armed robbery",
+                category=RecordCategory.LOCAL_BOLO, priority=2, plate="7ABC123", state="CA")
+    base.update(kw)
+    return LocalEntryDraft(**base)
+
+
+def _screen(qtbot, qloop, ui) -> HotListsScreen:
+    screen = HotListsScreen(ui)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 760)
+    screen.show()
+    screen.activate()
+    drain(qloop)
+    return screen
+
+
+def test_dispatcher_enters_bolo_with_inline_errors(qtbot, qloop, world):
+    ui = world["ui"]("disp1")
+    screen = _screen(qtbot, qloop, ui)
+    # Given a dispatcher: no approval inbox tab
+    assert screen.inbox is None and screen.tabs.count() == 2
+    screen.tabs.setCurrentWidget(screen.entries)
+    drain(qloop)
+    qtbot.mouseClick(screen.entries.new_btn, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: screen.entries.dialog is not None and screen.entries.dialog.isVisible())
+    dlg = screen.entries.dialog
+    assert dlg.member.isReadOnly() and dlg.member.text() == "Dana Dispatcher (disp1)"
+    assert dlg.expiry.date().toPython().isoformat() == "2026-12-02"  # 30 days from the service clock
+    # When submitted empty, each problem shows under its field
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: dlg.errors["officer"].isVisible())
+    assert "Requesting officer is required" in dlg.errors["officer"].text()
+    assert "Case number" in dlg.errors["case"].text() and dlg.errors["plate"].isVisible()
+    # When a partial plate is given without "major crime"
+    qtbot.keyClicks(dlg.officer, "Ofc. Reyes 4411")
+    qtbot.keyClicks(dlg.case, "26-004711")
+    qtbot.keyClicks(dlg.synopsis, "Armed robbery at 5th and Main, silver Camry")
+    qtbot.keyClicks(dlg.plate, "7ab*23")
+    qtbot.keyClicks(dlg.state, "ca")
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: "major crimes" in dlg.errors["plate"].text())
+    assert not dlg.errors["officer"].isVisible()
+    # Then ticking it lets the entry through, pending approval
+    dlg.major.setChecked(True)
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: not dlg.isVisible())
+    pending = world["svc"].pending(world["sup"])
+    assert [(e.plate, e.state, e.status, e.entered_by_name) for e in pending] == [
+        ("7AB*23", "CA", EntryStatus.PENDING, "Dana Dispatcher")]
+    assert "pending" in screen.entries.message.text()
+
+
+def test_self_approval_refused_then_another_supervisor_approves(qtbot, qloop, world):
+    svc = world["svc"]
+    entry = svc.submit_local(world["sup"], _draft())
+    # Given sup1 entered the BOLO; their window shows the pending count on the navigation item
+    w1 = MainWindow(world["ui"]("sup1"), default_screens("sqlite:///x"))
+    qtbot.addWidget(w1)
+    wait(qloop, qtbot, lambda: w1.nav.item(1).text() == "Hot lists (1)")
+    inbox1 = w1.show_screen("hotlists").inbox
+    wait(qloop, qtbot, lambda: inbox1.model.rowCount() == 1)
+    # When sup1 tries to approve their own entry, the service refusal is shown as it is
+    qtbot.keyClicks(inbox1.reason, "looks fine")
+    qtbot.mouseClick(inbox1.approve_btn, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: inbox1.message.text() != "")
+    assert inbox1.message.text() == "You entered or requested this entry: another supervisor must decide it."
+    assert svc.entry(world["sup"], entry.id).status is EntryStatus.PENDING
+    # When sup2 approves without a reason, then with one
+    w2 = MainWindow(world["ui"]("sup2"), default_screens("sqlite:///x"))
+    qtbot.addWidget(w2)
+    w2.show()
+    w2.activateWindow()
+    inbox2 = w2.show_screen("hotlists").inbox
+    w2.screens["hotlists"].tabs.setCurrentWidget(inbox2)
+    wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 1 and "Det. Reyes" in inbox2.details.text())
+    qtbot.mouseClick(inbox2.approve_btn, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: inbox2.message.text() == "Give the reason for the decision.")
+    qtbot.keyClicks(inbox2.reason, "Verified with Det. Reyes")
+    qtbot.keyClick(inbox2.approve_btn, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    # Then the entry alerts, the inbox empties and both badges clear (Changes(hotlists=True) on the hub)
+    wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 0 and w2.nav.item(1).text() == "Hot lists")
+    assert svc.entry(world["sup"], entry.id).status is EntryStatus.ACTIVE
+    assert world["bundle"].hotlist_index.matcher.match("7ABC123", "CA")
+    wait(qloop, qtbot, lambda: w1.nav.item(1).text() == "Hot lists")
+    assert inbox2.empty.isVisible() and "approved" in inbox2.message.text()
+
+
+def test_import_now_shows_progress_report_and_history(qtbot, qloop, world, tmp_path, qapp):
+    ui = world["ui"]("sup1")
+    screen = _screen(qtbot, qloop, ui)
+    panel = screen.sources
+    # Given a source added through the dialog (never imported: stale, said in words and with an icon)
+    qtbot.mouseClick(panel.buttons["add"], Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: qapp.activeModalWidget() is not None or _find_source_dialog(panel))
+    dlg = _find_source_dialog(panel)
+    qtbot.keyClicks(dlg.name, "NCIC daily")
+    qtbot.keyClicks(dlg.location, str(write_list(tmp_path / "ncic.txt", 120, bad=1)))
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    assert panel.model.data(panel.model.index(0, 6)) == "\u26a0 never imported"
+    assert panel.model.data(panel.model.index(0, 6), DR.DecorationRole) is not None
+    assert panel.stale.isVisibleTo(screen) and "NCIC daily" in panel.stale.text()
+    # When "Import now" is pressed
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.buttons["import"], Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: panel.report_dialog is not None and panel.report_dialog.isVisible())
+    # Then the report shows the figures and the precise line, and the history keeps it
+    report = panel.report_dialog
+    assert report.summary.accepted and report.summary.imported == 120 and report.summary.rejected == 1
+    assert "line 121" in report.lines.toPlainText()
+    assert panel.progress_label.text() == "Imported 120 entries into NCIC daily."
+    wait(qloop, qtbot, lambda: panel.history_model.rowCount() == 1 and panel.model.sources[0].entry_count)
+    assert panel.model.data(panel.model.index(0, 4)) == "120"
+    assert panel.model.data(panel.model.index(0, 5)) == "1"
+    assert panel.model.data(panel.model.index(0, 6)) == "0 min" and not panel.stale.isVisibleTo(screen)
+    # And a refused file keeps the list; its report is kept and can be opened again
+    report.close()
+    (tmp_path / "ncic.txt").write_text("")
+    qtbot.mouseClick(panel.buttons["import"], Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: panel.history_model.rowCount() == 2)
+    assert not panel.report_dialog.summary.accepted and "previous list" in panel.report_dialog.result_label.text()
+    assert world["svc"].entry_count(ui.actor) == 120
+    panel.history.selectRow(1)
+    qtbot.mouseClick(panel.view_btn, Qt.MouseButton.LeftButton)
+    assert panel.report_dialog.summary.accepted and panel.report_dialog.isVisible()
+
+
+def _find_source_dialog(panel):
+    from app.ui.dialogs.hotlist_source import HotListSourceDialog
+
+    found = [d for d in panel.findChildren(HotListSourceDialog) if d.isVisible()]
+    return found[0] if found else None
+
+
+def test_entry_browser_pages_lazily_and_searches_server_side(qtbot, qloop, world, tmp_path, clock):
+    svc, sup = world["svc"], world["sup"]
+    src = svc.add_source(sup, "NCIC daily", SourceKind.NCIC, "ncic_fixed", str(write_list(tmp_path / "a.txt", 1250)))
+    svc.import_source(sup, src.id)
+    ui = world["ui"]("sup1")
+    screen = _screen(qtbot, qloop, ui)
+    panel = screen.entries
+    model = panel.model
+    # When the entries tab opens, only the first keyset page is loaded
+    screen.tabs.setCurrentWidget(panel)
+    wait(qloop, qtbot, lambda: model.rowCount() == 500 and "1,250 entries" in panel.count.text())
+    assert model.canFetchMore() and panel.count.text() == "1,250 entries; 500 loaded - scroll for more"
+    # When the view is scrolled to the end, the next pages arrive until the list is exhausted
+    panel.table.scrollToBottom()
+    wait(qloop, qtbot, lambda: model.rowCount() == 1000)
+    panel.table.scrollToBottom()
+    wait(qloop, qtbot, lambda: model.rowCount() == 1250)
+    assert not model.canFetchMore() and [e.id for e in model.rows] == sorted(e.id for e in model.rows)
+    # When a plate prefix is typed, the search runs on the server (and is recorded)
+    panel.search.setFocus()
+    qtbot.keyClicks(panel.search, "abc12")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    wait(qloop, qtbot, lambda: model.rowCount() == 50 and model.exhausted)
+    assert {e.plate[:5] for e in model.rows} == {"ABC12"}
+    assert panel.count.text() == "50 entries match 'ABC12'"
+    with world["ctx"].uow() as uow:
+        assert any(e.action == "hotlist.search" and e.terms == "ABC12" for e in AccessLogRepository(uow.s).recent())
+    # And once the list is older than 24 h every row says so (text and icon, not colour alone)
+    clock.advance(hours=25)
+    screen.sources.reload()
+    wait(qloop, qtbot, lambda: "\u26a0" in model.data(model.index(0, 8)))
+    assert model.data(model.index(0, 8)) == "NCIC daily  \u26a0 list 25 h old"
+    assert model.data(model.index(0, 8), DR.DecorationRole) is not None
+
+
+def test_details_are_recorded_and_edit_sends_back_to_pending(qtbot, qloop, world):
+    svc = world["svc"]
+    entry = svc.submit_local(world["ui"]("disp1").actor, _draft())
+    svc.decide(world["ui"]("sup2").actor, entry.id, True, "verified")
+    ui = world["ui"]("disp1")
+    screen = _screen(qtbot, qloop, ui)
+    panel = screen.entries
+    screen.tabs.setCurrentWidget(panel)
+    wait(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    panel.show_details(0)
+    drain(qloop)
+    wait(qloop, qtbot, lambda: "Det. Reyes" in panel.details.text())
+    qtbot.mouseClick(panel.edit_btn, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: panel.dialog is not None and panel.dialog.isVisible())
+    dlg = panel.dialog
+    assert dlg.plate.text() == "7ABC123" and dlg.case.text() == "26-004711" and not dlg.photo.isEnabled()
+    dlg.v_colour.setText("SIL")
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: not dlg.isVisible())
+    after = svc.entry(world["sup"], entry.id)
+    assert after.status is EntryStatus.PENDING and after.vehicle_colour == "SIL" and after.revision == 2
+    wait(qloop, qtbot, lambda: panel.model.rowCount() == 1 and panel.model.rows[0].status is EntryStatus.PENDING)
+    with world["ctx"].uow() as uow:
+        assert any(e.action == "hotlist.entry_view" for e in AccessLogRepository(uow.s).recent())
+
+
+def test_reference_photo_is_stored_by_hash(qtbot, qloop, world, tmp_path):
+    photo = tmp_path / "car.jpg"
+    photo.write_bytes(b"\xff\xd8fake-jpeg")
+    ui = world["ui"]("disp1")
+    screen = _screen(qtbot, qloop, ui)
+    panel = screen.entries
+    panel.new_bolo()
+    drain(qloop)
+    wait(qloop, qtbot, lambda: panel.dialog is not None and panel.dialog.isVisible())
+    dlg = panel.dialog
+    for w, text in ((dlg.officer, "Ofc. Lee"), (dlg.case, "26-1"), (dlg.plate, "5XYZ789"), (dlg.photo, str(photo))):
+        w.setText(text)
+    dlg.synopsis.setPlainText("Hit and run")
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    wait(qloop, qtbot, lambda: not dlg.isVisible())
+    sha = dlg.result_entry.reference_photo_sha256
+    assert sha and (ui.paths.images / "reference" / f"{sha}.jpg").read_bytes() == photo.read_bytes()
+
+
+def test_look_at_the_screen(qtbot, qloop, world, tmp_path, qapp, clock):
+    if not SHOTS:
+        pytest.skip("set ALPR_SHOTS=<folder> to save grabs")
+    from app.ui.theme import apply_theme
+
+    apply_theme(qapp, "dark")
+    svc, sup = world["svc"], world["sup"]
+    src = svc.add_source(sup, "NCIC daily", SourceKind.NCIC, "ncic_fixed", str(write_list(tmp_path / "a.txt", 900)))
+    svc.import_source(sup, src.id)
+    svc.add_source(sup, "State stolen", SourceKind.STATE, "state_csv", str(tmp_path / "none.csv"))
+    svc.submit_local(world["ui"]("disp1").actor, _draft())
+    clock.advance(hours=1)
+    w = MainWindow(world["ui"]("sup2"), default_screens("sqlite:///x"))
+    qtbot.addWidget(w)
+    w.show()
+    screen = w.show_screen("hotlists")
+    wait(qloop, qtbot, lambda: screen.sources.model.rowCount() == 3 and w.nav.item(1).text().endswith("(1)"))
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    for tab, name in ((screen.sources, "sources"), (screen.entries, "entries"), (screen.inbox, "inbox")):
+        screen.tabs.setCurrentWidget(tab)
+        wait(qloop, qtbot, lambda: screen.entries.model.rowCount() > 0 or tab is screen.sources)
+        w.grab().save(str(Path(SHOTS) / f"test_hotlists_{name}.png"))
+    assert timedelta(hours=1)
