@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 
 from app.domain.roles import Role
 from app.domain.users import Actor
+from app.persistence.engine import make_engine
 from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow
 from app.persistence.repositories.users import UserRepository
+from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.context import ServiceContext
 from recognition.match import HotListIndex, IndexEntry, Matcher
 from recognition.types import Alternative, BBox, PlateRead, VehicleColour
@@ -66,3 +68,15 @@ def make_read(text: str = "ABC1234", camera: str = "cam-1", state: str | None = 
         plate_jpeg=b"\xff\xd8plate-" + text.encode() + bytes([seed % 256]), overview_jpeg=b"\xff\xd8overview-" + bytes(
             [seed % 256, seed // 256 % 256]) * 50, first_seen=ts - 1, last_seen=ts, best_ts=ts, frame_count=5,
     )
+
+
+class Switchable:
+    """A unit-of-work factory whose database can be pulled out from under the service."""
+
+    def __init__(self, good) -> None:
+        self.good = good
+        self.down = unit_of_work_factory(make_engine("postgresql+psycopg://u@127.0.0.1:9/none"))  # closed port
+        self.up = True
+
+    def __call__(self):
+        return (self.good if self.up else self.down)()

@@ -11,27 +11,13 @@ import textwrap
 import time
 from pathlib import Path
 
-from app.persistence.engine import make_engine
 from app.persistence.repositories.reads import ReadRepository
-from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.context import ServiceContext
 from app.services.read_store import ImageStore, ReadStore
 from app.services.spool import DurableIngest, Spool
-from tests.app.hitkit import make_read, seed_hotlist
+from tests.app.hitkit import Switchable, make_read, seed_hotlist
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class Switchable:
-    """A unit-of-work factory whose database can be pulled out from under the service."""
-
-    def __init__(self, good) -> None:
-        self.good = good
-        self.down = unit_of_work_factory(make_engine("postgresql+psycopg://u@127.0.0.1:9/none"))  # closed port
-        self.up = True
-
-    def __call__(self):
-        return (self.good if self.up else self.down)()
 
 
 def _uuids(ctx) -> set[str]:

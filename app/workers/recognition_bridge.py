@@ -1,0 +1,205 @@
+"""Runs recognition for this workstation's cameras and feeds every read to durable ingest.
+
+Threads: the recognition runtime calls back from its own threads; reads go into a queue
+drained by one ingest thread (never the GUI thread, never a runtime thread), which journals,
+stores and matches each read (:class:`~app.services.spool.DurableIngest`) and only then emits
+``AppSignals.hit_raised`` per hit. Camera health and (already throttled) preview frames go
+straight to ``AppSignals.camera_health`` / ``camera_preview`` (queued to the GUI thread by Qt).
+The spool status reaches ``AppSignals.banner`` whenever its text changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from app.domain.changes import Changes
+from app.services.cameras import CameraService
+from app.services.spool import DurableIngest
+from app.workers.signals import AppSignals
+from recognition.config import CameraConfig, DemoSourceConfig, RuntimeConfig
+from recognition.runtime import (
+    PipelineFactory,
+    RecognitionProcess,
+    RecognitionRuntime,
+    RuntimeCallbacks,
+    RuntimeFault,
+    model_pipeline,
+    oracle_pipeline,
+)
+from recognition.types import PlateRead
+
+logger = logging.getLogger(__name__)
+
+
+class Runtime(Protocol):
+    """What the bridge needs of RecognitionRuntime / RecognitionProcess."""
+
+    def start(self) -> None: ...
+    def stop(self, timeout: float = 10.0) -> None: ...
+
+
+RuntimeFactory = Callable[[RuntimeCallbacks], Runtime]
+
+
+def demo_cameras(count: int = 2, plates: Sequence[str] = (), realtime: bool = True) -> tuple[CameraConfig, ...]:
+    """Synthetic cameras for ``--demo`` (seeded with hot-list plates so hits happen within a minute)."""
+    names = [("Demo Main St", "NB", "Main St & 5th Ave"), ("Demo Harbor Blvd", "SB", "Harbor Blvd at Pier 3"),
+             ("Demo Route 9", "EB", "Route 9 mile 12"), ("Demo Airport Rd", "WB", "Airport Rd gate")]
+    return tuple(
+        CameraConfig(id=f"demo-{i + 1}", name=names[i % 4][0], direction=names[i % 4][1], location=names[i % 4][2],
+                     source=DemoSourceConfig(seed=i + 1, plates=tuple(plates), seeded_share=0.3, realtime=realtime))
+        for i in range(count)
+    )
+
+
+def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Sequence[str] = (),
+                    use_models: bool = True, child_process: bool = False,
+                    pipeline: PipelineFactory | None = None) -> tuple[RuntimeFactory, RuntimeConfig]:
+    """Build the runtime factory for this workstation's cameras (or demo cameras with ``demo``).
+
+    Args:
+        cameras: camera administration (configs and keyring logins).
+        demo: add synthetic cameras when this workstation owns none.
+        demo_plates: plates the demo traffic carries sometimes (the demo hot list).
+        use_models: the shipped OpenVINO models; False uses the demo oracle (tests, no models).
+        child_process: run recognition in a child process (keeps the GUI process light).
+        pipeline: explicit pipeline factory (overrides ``use_models``).
+
+    """
+    configs = cameras.runtime_cameras()
+    if demo and not configs:
+        configs = demo_cameras(plates=demo_plates)
+    factory = pipeline or (model_pipeline if use_models else oracle_pipeline)
+    config = RuntimeConfig(cameras=configs)
+    if child_process:
+        config = config.model_copy(update={"preview": config.preview.model_copy(update={"jpeg": True})})
+        logins = {c.id: cameras.credentials(c.id) for c in configs}
+
+        def make(callbacks: RuntimeCallbacks) -> Runtime:
+            return RecognitionProcess(config, factory, callbacks,  # type: ignore[arg-type]
+                                      credentials={k: v for k, v in logins.items() if v},
+                                      demo_plates=tuple(demo_plates))
+    else:
+        def make(callbacks: RuntimeCallbacks) -> Runtime:
+            return RecognitionRuntime(config, factory, callbacks, credentials=cameras.credentials,
+                                      demo_plates=tuple(demo_plates))
+    return make, config
+
+
+class RecognitionBridge(QObject):
+    """Recognition runtime -> durable ingest -> Qt signals.
+
+    Args:
+        ingest: durable ingest (spool + read store).
+        signals: the app's signal hub.
+        make_runtime: builds the runtime from callbacks (see :func:`runtime_factory`); None to
+            only ingest reads handed to :meth:`submit` (consoles that run no cameras).
+        replay_every_s: how often the ingest thread retries a spooled backlog when idle.
+
+    """
+
+    #: app.services.read_store.IngestResult of every stored read
+    read_stored = Signal(object)
+    #: app.services.spool.SpoolStatus when it changes
+    spool_changed = Signal(object)
+    #: recognition.runtime.RuntimeFault
+    fault = Signal(object)
+
+    def __init__(self, ingest: DurableIngest, signals: AppSignals, make_runtime: RuntimeFactory | None = None,
+                 replay_every_s: float = 2.0) -> None:
+        super().__init__()
+        self.ingest = ingest
+        self.signals = signals
+        self._make_runtime = make_runtime
+        self._runtime: Runtime | None = None
+        self._queue: queue.Queue[PlateRead | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._replay_every_s = replay_every_s
+        self._banner = ""
+        self.received = 0
+        self.stored = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the ingest thread (replaying what a previous run left spooled), then the runtime."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._ingest_loop, name="read-ingest", daemon=True)
+            self._thread.start()
+        if self._make_runtime is not None and self._runtime is None:
+            callbacks = RuntimeCallbacks(on_read=self.submit, on_health=self.signals.camera_health.emit,
+                                         on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault)
+            self._runtime = self._make_runtime(callbacks)
+            self._runtime.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the runtime, then finish ingesting what was already received."""
+        if self._runtime is not None:
+            self._runtime.stop(timeout)
+            self._runtime = None
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def submit(self, read: PlateRead) -> None:
+        """Hand one read to the ingest thread (thread-safe, returns at once)."""
+        self.received += 1
+        self._queue.put(read)
+
+    @property
+    def backlog(self) -> int:
+        """Reads received but not yet journalled."""
+        return self._queue.qsize()
+
+    # -- ingest thread ---------------------------------------------------------------------------
+    def _ingest_loop(self) -> None:
+        self._safely(lambda: self.ingest.replay(force=True))
+        last_replay = time.monotonic()
+        while True:
+            try:
+                read = self._queue.get(timeout=self._replay_every_s)
+            except queue.Empty:
+                read = False  # type: ignore[assignment]
+            if read is None:
+                break
+            if read is False:
+                if self.ingest.status().pending:
+                    self._safely(self.ingest.replay)
+                last_replay = time.monotonic()
+            else:
+                self._safely(lambda r=read: self.ingest.submit(r))
+                if time.monotonic() - last_replay > self._replay_every_s and self.ingest.status().pending:
+                    self._safely(self.ingest.replay)
+                    last_replay = time.monotonic()
+        self._safely(self.ingest.replay)
+
+    def _safely(self, call: Callable[[], list]) -> None:
+        try:
+            results = call()
+        except Exception as exc:  # a worker exception always reaches the UI
+            logger.exception("read ingest failed")
+            self.fault.emit(RuntimeFault(None, f"read ingest failed: {exc}"))
+            results = []
+        for result in results:
+            self.stored += 1
+            self.read_stored.emit(result)
+            for hit in result.hits:
+                self.signals.hit_raised.emit(hit)
+            if result.hits:
+                self.signals.changed.emit(Changes(hits=True))
+        status = self.ingest.status()
+        if status.text != self._banner:
+            self._banner = status.text
+            self.signals.banner.emit(status.text)
+            self.spool_changed.emit(status)
+
+    def _on_fault(self, fault: RuntimeFault) -> None:
+        logger.warning("recognition fault (%s): %s", fault.camera_id or "runtime", fault.message)
+        self.fault.emit(fault)
