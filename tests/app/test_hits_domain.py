@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.comparison import Agreement, CellKind, compare_colour, compare_plates, compare_state, fold_plate
+from app.domain.comparison import (
+    Agreement,
+    CellKind,
+    compare_colour,
+    compare_plates,
+    compare_state,
+    fold_plate,
+)
 from app.domain.hit_steps import HitStep, StepKind, UnitsDispatched, YqSent, step_from_payload, step_payload
 from app.domain.hits import EntrySnapshot, HitStatus, list_age_warning
 from app.domain.ncic import checklist, needs_yq, prefill_yq, yq_due
