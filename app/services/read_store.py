@@ -21,9 +21,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
 from app.persistence.repositories.cameras import CameraRepository
@@ -198,15 +199,46 @@ class ReadStore:
                 box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
                 frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
             )
-            hits = tuple(self._raise_hits(uow.s, read, plate, read_id, when, now, cam, matches))
+            hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, matches))
         self._cameras[read.camera_id] = cam  # cached only once committed
         ms = (time.perf_counter() - t0) * 1e3
         if hits:
             logger.info("read %s raised %d hit(s) in %.1f ms", read.read_id, len(hits), ms)
         return IngestResult(read.read_id, read_id, when, hits, False, ms)
 
-    def _raise_hits(self, session, read: PlateRead, plate: str, read_id: int, when: datetime,  # noqa: ANN001
-                    now: datetime, cam: _CameraInfo, matches: list[MatchLike]) -> list[HitSummary]:
+    def raise_retroactive(self, matcher: HotListMatcher, hours: int) -> list[HitSummary]:
+        """Match the reads of the last ``hours`` against new entries (DOMAIN.md: retroactive hits).
+
+        Args:
+            matcher: a matcher over the new or changed entries only (small).
+            hours: how far back to look.
+
+        Returns:
+            The hits raised (flagged ``retroactive``); a read already hit on an entry is skipped.
+
+        """
+        now = self.ctx.clock.now()
+        found: list[tuple] = []
+        with self.ctx.uow() as uow:
+            for rid, when, plate, state, alts, _key, name, loc, dirn in ReadRepository(uow.s).recent_for_matching(
+                    now - timedelta(hours=hours)):
+                matches = list(matcher.match(plate, state, [a[0] for a in alts or ()]))
+                if matches:
+                    found.append((rid, as_utc(when), plate, state, _CameraInfo(0, name, loc or "", dirn or ""),
+                                  matches))
+        out: list[HitSummary] = []
+        for rid, when, plate, state, cam, matches in found:
+            with self.ctx.uow() as uow:
+                repo = HitRepository(uow.s)
+                fresh = [m for m in matches if not repo.exists_for(rid, m.entry_id)]
+                out += self._raise_hits(uow.s, plate, state, rid, when, now, cam, fresh, retroactive=True)
+        if out:
+            logger.info("retroactive check raised %d hit(s) over %d h of reads", len(out), hours)
+        return out
+
+    def _raise_hits(self, session, plate: str, state: str | None, read_id: int, when: datetime,  # noqa: ANN001
+                    now: datetime, cam: _CameraInfo, matches: list[MatchLike],
+                    retroactive: bool = False) -> list[HitSummary]:
         repo = HitRepository(session)
         out: list[HitSummary] = []
         for m in matches:
@@ -219,17 +251,17 @@ class ReadStore:
                 read_id=read_id, read_captured_at=when, entry_id=snap.entry_id, entry_snapshot=snap.to_json(),
                 source_name=snap.source_name[:128], list_age_s=age, match_kind=str(m.kind)[:16],
                 distance=int(m.distance), state_match=str(m.state_match)[:10], priority=snap.priority,
-                category=snap.category[:48], retroactive=False, status=HitStatus.NEW.value, created_at=now,
+                category=snap.category[:48], retroactive=retroactive, status=HitStatus.NEW.value, created_at=now,
             )
             notify(session, HitNotification(hit_id, "hit", self.ctx.workstation, "", snap.priority))
             out.append(HitSummary(
                 id=hit_id, priority=snap.priority, category=snap.category, status=HitStatus.NEW, created_at=now,
-                read_id=read_id, read_captured_at=when, plate_read=plate, state_read=read.state,
+                read_id=read_id, read_captured_at=when, plate_read=plate, state_read=state,
                 plate_listed=snap.plate, state_listed=snap.state, state_match=str(m.state_match),
                 match_kind=str(m.kind), distance=int(m.distance),
                 camera_name=f"{cam.name} {cam.direction}".strip(), camera_location=cam.location,
                 source_name=snap.source_name, list_age_s=age, record_type=snap.record_type,
-                entry_id=snap.entry_id, workstation=self.ctx.workstation,
+                entry_id=snap.entry_id, workstation=self.ctx.workstation, retroactive=retroactive,
             ))
         return out
 

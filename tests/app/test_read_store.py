@@ -125,3 +125,21 @@ def test_ingest_is_fast_on_sqlite(ctx, tmp_path):
     p95 = statistics.quantiles(times, n=20)[-1]
     print(f"ingest p50 {statistics.median(times):.1f} ms p95 {p95:.1f} ms")
     assert p95 < 100
+
+
+def test_new_entries_are_checked_against_recent_reads(ctx, tmp_path):
+    from recognition.match import HotListIndex, IndexEntry, Matcher
+
+    store = _store(ctx, tmp_path)  # no hot list yet
+    old = store.ingest(make_read("NEW9876", ts=ctx.clock.now().timestamp() - 30 * 3600))
+    recent = store.ingest(make_read("NEW9876", ts=ctx.clock.now().timestamp() - 3600))
+    _, ids = seed_hotlist(ctx, [("NEW9876", "CA", "V", "stolen_vehicle", 4, "CA0570200", None)], source="Local")
+    small = Matcher(HotListIndex([IndexEntry(ids["NEW9876"], "NEW9876", "CA", 4)]))
+
+    raised = store.raise_retroactive(small, hours=24)
+    again = store.raise_retroactive(small, hours=24)
+
+    assert [(h.read_id, h.retroactive) for h in raised] == [(recent.read_id, True)]
+    assert again == [] and old.read_id != recent.read_id
+    with ctx.uow() as uow:
+        assert HitRepository(uow.s).summary(raised[0].id).retroactive

@@ -59,6 +59,11 @@ class HitRepository:
         self.s.flush()
         return row.id
 
+    def exists_for(self, read_id: int, entry_id: int) -> bool:
+        """Whether this read already raised a hit on this entry."""
+        return self.s.scalar(select(HitRow.id).where(HitRow.read_id == read_id, HitRow.entry_id == entry_id)
+                             .limit(1)) is not None
+
     def _summary_query(self):  # noqa: ANN202 - a SQLAlchemy Select
         claimer = aliased(UserRow)
         return (
