@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -35,7 +35,8 @@ class HotListEntryRow(Base):
     __table_args__ = (
         Index("ix_hotlist_entries_source", "source_id"),
         Index("ix_hotlist_entries_plate", "plate"),
-        Index("ix_hotlist_entries_status", "status"),
+        Index("ix_hotlist_entries_status", "status", sqlite_where=text("status != 'active'"),
+              postgresql_where=text("status != 'active'")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

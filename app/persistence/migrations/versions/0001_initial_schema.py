@@ -217,7 +217,9 @@ def upgrade() -> None:
     with op.batch_alter_table('hotlist_entries', schema=None) as batch_op:
         batch_op.create_index('ix_hotlist_entries_plate', ['plate'], unique=False)
         batch_op.create_index('ix_hotlist_entries_source', ['source_id'], unique=False)
-        batch_op.create_index('ix_hotlist_entries_status', ['status'], unique=False)
+        # partial: imports write millions of 'active' rows; only the few others need an index
+        batch_op.create_index('ix_hotlist_entries_status', ['status'], unique=False,
+                              sqlite_where=sa.text("status != 'active'"), postgresql_where=sa.text("status != 'active'"))
 
     op.create_table('hotlist_imports',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
