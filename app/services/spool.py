@@ -83,12 +83,12 @@ class Spool:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.failed = root / "failed"
-        root.mkdir(parents=True, exist_ok=True)
 
     def put(self, read: PlateRead, images: StoredImages) -> Path:
         """Journal one read durably; returns its file."""
         name = f"{time.time_ns():020d}-{next(_counter) % 1_000_000:06d}-{read.read_id}.json"
         path = self.root / name
+        self.root.mkdir(parents=True, exist_ok=True)
         write_durably(path, json.dumps(read_to_json(read, images), separators=(",", ":")).encode())
         return path
 
@@ -112,7 +112,7 @@ class Spool:
 
     def set_aside(self, path: Path) -> None:
         """Move an entry that cannot be stored (corrupt, rejected) out of the replay queue."""
-        self.failed.mkdir(exist_ok=True)
+        self.failed.mkdir(parents=True, exist_ok=True)
         os.replace(path, self.failed / path.name)
 
 

@@ -76,6 +76,7 @@ def test_new_reads_wait_behind_the_backlog(ctx, tmp_path):
 
 def test_corrupt_spool_entry_is_set_aside(ctx, tmp_path):
     spool = Spool(tmp_path / "spool")
+    spool.root.mkdir()
     (spool.root / "00000000000000000001-000000-bad.json").write_text("{not json")
     durable = DurableIngest(ReadStore(ctx, ImageStore(tmp_path / "images")), spool)
     good = make_read("GOOD11")
