@@ -17,12 +17,13 @@ from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
 from app.services.context import SecurityPolicy, ServiceContext
+from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
 from app.services.passwords import PasswordHashing
 from app.services.records_bundle import RecordsServices
 from app.settings.model import AppSettings
-from app.settings.secrets import SecretStore
+from app.settings.secrets import KeyringSecretStore, SecretStore
 
 
 @dataclass(slots=True)
@@ -72,10 +73,12 @@ def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = 
     )
     hashing = hashing or PasswordHashing()
     index = HotListIndexHolder(ctx)
+    hits = HitServices.build(ctx, paths or AppPaths.default(), KeyringSecretStore(), index.matcher,
+                             index.matcher.config)
     return ServiceBundle(ctx=ctx, accounts=AccountService(ctx, hashing),
                          administration=AdministrationService(ctx, hashing),
-                         hotlists=HotListService(ctx, index), hotlist_index=index,
-                         records=_records(ctx, paths))
+                         hotlists=HotListService(ctx, index, retroactive=hits.retroactive_check), hotlist_index=index,
+                         records=_records(ctx, paths), hits=hits)
 
 
 def _records(ctx: ServiceContext, paths: AppPaths | None) -> RecordsServices:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.context import ServiceContext
+from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
 from app.services.records_bundle import RecordsServices
@@ -22,3 +23,4 @@ class ServiceBundle:
     hotlists: HotListService | None = None
     hotlist_index: HotListIndexHolder | None = None
     records: RecordsServices | None = None
+    hits: HitServices | None = None  # read ingest + spool, hit workflow, cameras
