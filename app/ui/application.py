@@ -27,6 +27,7 @@ from app.ui.dialogs.login import LoginDialog
 from app.ui.dialogs.policy import PolicyDialog
 from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
+from app.ui.runtime_start import ConsoleRuntime
 from app.ui.screens_registry import default_screens
 from app.ui.theme import apply_theme
 from app.workers.db_executor import DbExecutor
@@ -51,6 +52,7 @@ class ConsoleApp:
         self.db: OpenDatabase | None = None
         self.services: ServiceBundle | None = None
         self.window: MainWindow | None = None
+        self.runtime: ConsoleRuntime | None = None
         self.current: QWidget | None = None  # what --screenshot grabs
         self.idle = IdleWatcher(self.settings.security.idle_lock_minutes)
         qapp.installEventFilter(self.idle)
@@ -170,11 +172,17 @@ class ConsoleApp:
     async def start(self) -> bool:
         if not await self.connect_database():
             return False
+        assert self.services is not None
+        self.runtime = ConsoleRuntime(self.services, self.executor, self.signals, self.settings, self.paths,
+                                      bool(self.args.demo))
+        await self.runtime.start()
         if not await self.first_admin_if_needed():
             return False
         return await self.login()
 
     def shutdown(self) -> None:
+        if self.runtime is not None:
+            self.runtime.stop()
         self.executor.shutdown()
         if self.db:
             self.db.engine.dispose()

@@ -1,0 +1,80 @@
+"""Starts what runs whether or not anyone is signed in: the hot-list index, recognition and housekeeping.
+
+Reads are stored while the console is locked or signed out (a read must never be lost); hits are
+shown once a user is signed in.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer
+
+from app.domain.users import Actor
+from app.paths import AppPaths
+from app.services.bundle import ServiceBundle
+from app.services.demo_seed import demo_plates, seed_demo
+from app.settings.model import AppSettings
+from app.workers.db_executor import DbExecutor
+from app.workers.recognition_bridge import RecognitionBridge, runtime_factory
+from app.workers.signals import AppSignals
+
+logger = logging.getLogger(__name__)
+
+
+class ConsoleRuntime(QObject):
+    """Owns the recognition bridge and the housekeeping timer of one running console."""
+
+    def __init__(self, services: ServiceBundle, executor: DbExecutor, signals: AppSignals, settings: AppSettings,
+                 paths: AppPaths, demo: bool) -> None:
+        super().__init__()
+        self.services, self.executor, self.signals = services, executor, signals
+        self.settings, self.paths, self.demo = settings, paths, demo
+        self.bridge: RecognitionBridge | None = None
+        self.housekeeping = QTimer(self)
+        self.housekeeping.setInterval(5 * 60_000)
+        self.housekeeping.timeout.connect(self._housekeeping)
+        self._system = Actor.system(services.ctx.workstation, "scheduler")
+
+    async def start(self) -> None:
+        svc = self.services
+        if self.demo and svc.hotlists is not None:
+            await self.executor.run(seed_demo, svc.hotlists, svc.ctx.uow, self.paths.data / "demo", svc.ctx.workstation)
+        elif svc.hotlist_index is not None:
+            await self.executor.run(svc.hotlist_index.rebuild)
+        if svc.hits is not None and (self.settings.run_recognition or self.demo):
+            make, config = runtime_factory(svc.hits.cameras, demo=self.demo,
+                                           demo_plates=demo_plates() if self.demo else ())
+            self.bridge = RecognitionBridge(svc.hits.ingest, self.signals, make if config.cameras else None)
+            self.bridge.start()
+            logger.info("recognition started for %d camera(s)", len(config.cameras))
+        self.housekeeping.start()
+
+    def _housekeeping(self) -> None:
+        if self.services.hotlists is not None:
+            fut = self.executor.submit(self._daily_jobs)
+            fut.add_done_callback(lambda f: f.exception() and logger.error("housekeeping failed: %s", f.exception()))
+
+    def _daily_jobs(self) -> None:
+        """Expire local entries; re-import sources whose daily time has passed (policy: at least daily)."""
+        hot = self.services.hotlists
+        assert hot is not None
+        hot.expire(self._system)
+        now = self.services.ctx.clock.now()
+        local_now = now.astimezone()
+        for src in hot.sources(self._system):
+            if not src.daily_at or not src.location or src.kind == "local":
+                continue
+            hh, mm = (int(x) for x in src.daily_at.split(":"))
+            due = local_now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+            last = src.last_import_at.astimezone() if src.last_import_at else datetime.min.replace(tzinfo=due.tzinfo)
+            if local_now >= due and last < due:
+                logger.info("scheduled import of %s", src.name)
+                hot.import_source(self._system, src.id)
+
+    def stop(self) -> None:
+        self.housekeeping.stop()
+        if self.bridge is not None:
+            self.bridge.stop()
+            self.bridge = None
