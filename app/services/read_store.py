@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import text
+
 from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
@@ -46,6 +48,24 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sync_paths(paths: list[Path]) -> None:
+    """Fsync files written without it, then each of their folders once (group durability)."""
+    folders = set()
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        folders.add(path.parent)
+        folders.add(path.parent.parent)
+    for folder in folders:
+        _fsync_dir(folder)
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -74,19 +94,37 @@ class ImageStore:
         """Where the image with this hash lives."""
         return self.root / sha256[:2] / f"{sha256}.jpg"
 
-    def put(self, data: bytes) -> str | None:
-        """Store ``data`` (if not there yet) and return its SHA-256; None for empty bytes."""
+    def put(self, data: bytes, durable: bool = True, unsynced: list[Path] | None = None) -> str | None:
+        """Store ``data`` (if not there yet) and return its SHA-256; None for empty bytes.
+
+        Args:
+            data: JPEG bytes.
+            durable: fsync file and folder now. With False the caller makes it durable later
+                (:func:`sync_paths` on the paths appended to ``unsynced``) and keeps a copy meanwhile.
+            unsynced: collects written paths when ``durable`` is False.
+
+        """
         if not data:
             return None
         sha = hashlib.sha256(data).hexdigest()
         target = self.path(sha)
-        if target.exists() and target.stat().st_size == len(data):
-            return sha
+        try:
+            if target.stat().st_size == len(data) and (durable or hashlib.sha256(target.read_bytes()).hexdigest() == sha):
+                return sha
+        except FileNotFoundError:
+            pass
         created = not target.parent.exists()
         target.parent.mkdir(parents=True, exist_ok=True)
-        if created:
+        if created and durable:
             _fsync_dir(self.root)
-        write_durably(target, data)
+        if durable:
+            write_durably(target, data)
+        else:
+            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+            if unsynced is not None:
+                unsynced.append(target)
         return sha
 
     def get(self, sha256: str) -> bytes:
@@ -154,9 +192,16 @@ class ReadStore:
         """Use ``matcher`` from the next read on (the hot-list service owns and refreshes it)."""
         self._matcher = matcher
 
-    def store_images(self, read: PlateRead) -> StoredImages:
-        """Write the read's crop and overview to the image store (durably)."""
-        return StoredImages(self.images.put(read.plate_jpeg), self.images.put(read.overview_jpeg))
+    def store_images(self, read: PlateRead, durable: bool = True, unsynced: list[Path] | None = None) -> StoredImages:
+        """Write the read's crop and overview to the image store (see :meth:`ImageStore.put`)."""
+        return StoredImages(self.images.put(read.plate_jpeg, durable, unsynced),
+                            self.images.put(read.overview_jpeg, durable, unsynced))
+
+    def make_durable(self) -> None:
+        """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
+        with self.ctx.uow() as uow:
+            if uow.s.get_bind().dialect.name == "sqlite":
+                uow.s.execute(text("PRAGMA wal_checkpoint(FULL)"))
 
     def match(self, read: PlateRead) -> list[MatchLike]:
         """Hot-list matches of a read; an exception in the matcher is logged and means no match."""

@@ -123,6 +123,8 @@ class RecognitionBridge(QObject):
         self._thread: threading.Thread | None = None
         self._replay_every_s = replay_every_s
         self._banner = ""
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
         self.received = 0
         self.stored = 0
 
@@ -130,8 +132,11 @@ class RecognitionBridge(QObject):
     def start(self) -> None:
         """Start the ingest thread (replaying what a previous run left spooled), then the runtime."""
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._ingest_loop, name="read-ingest", daemon=True)
             self._thread.start()
+            self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="spool-checkpoint", daemon=True)
+            self._checkpointer.start()
         if self._make_runtime is not None and self._runtime is None:
             callbacks = RuntimeCallbacks(on_read=self.submit, on_health=self.signals.camera_health.emit,
                                          on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault)
@@ -147,6 +152,11 @@ class RecognitionBridge(QObject):
             self._queue.put(None)
             self._thread.join(timeout)
             self._thread = None
+            self._stop.set()
+            if self._checkpointer is not None:
+                self._checkpointer.join(timeout)
+                self._checkpointer = None
+            self._safely(lambda: (self.ingest.checkpoint(), [])[1])
 
     def submit(self, read: PlateRead) -> None:
         """Hand one read to the ingest thread (thread-safe, returns at once)."""
@@ -174,11 +184,19 @@ class RecognitionBridge(QObject):
                     self._safely(self.ingest.replay)
                 last_replay = time.monotonic()
             else:
-                self._safely(lambda r=read: self.ingest.submit(r))
+                self._safely(lambda r=read: self.ingest.submit(r, checkpoint=False))
                 if time.monotonic() - last_replay > self._replay_every_s and self.ingest.status().pending:
                     self._safely(self.ingest.replay)
                     last_replay = time.monotonic()
         self._safely(self.ingest.replay)
+
+    def _checkpoint_loop(self) -> None:
+        """Images and database made durable about once a second, beside (not in) the hit's path."""
+        while not self._stop.wait(self.ingest.checkpoint_every_s):
+            try:
+                self.ingest.checkpoint()
+            except Exception:  # noqa: BLE001 - logged; the journals stay until a checkpoint succeeds
+                logger.exception("spool checkpoint failed")
 
     def _safely(self, call: Callable[[], list]) -> None:
         try:

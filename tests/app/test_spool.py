@@ -132,14 +132,14 @@ def test_sigkill_mid_ingest_loses_nothing(ctx, engine, tmp_path):
 
     # Then every acknowledged read is in the database or the spool
     spool = Spool(tmp_path / "spool")
-    spooled = {Spool.load(p)[0].read_id for p in spool.pending()}
+    spooled = {Spool.load(p)[0].read_id for p in spool.pending(include_committed=True)}
     stored = _uuids(ctx)
     assert acked <= stored | spooled
     # And a restart replays the spool completely, without duplicates
     durable = DurableIngest(ReadStore(ctx, ImageStore(tmp_path / "images")), spool)
     durable.replay(force=True)
     after = _uuids(ctx)
-    assert acked | spooled <= after and spool.count() == 0
+    assert acked | spooled <= after and spool.count() == 0 and not spool.pending(include_committed=True)
     with ctx.uow() as uow:
         assert ReadRepository(uow.s).count() == len(after)  # no read stored twice
     print(f"acked {len(acked)}, spooled at kill {len(spooled)}, stored {len(after)}")
