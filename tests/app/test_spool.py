@@ -143,3 +143,22 @@ def test_sigkill_mid_ingest_loses_nothing(ctx, engine, tmp_path):
     with ctx.uow() as uow:
         assert ReadRepository(uow.s).count() == len(after)  # no read stored twice
     print(f"acked {len(acked)}, spooled at kill {len(spooled)}, stored {len(after)}")
+
+
+def test_journal_stays_until_the_checkpoint_and_a_crash_replays_it_once(ctx, tmp_path):
+    spool = Spool(tmp_path / "spool")
+    durable = DurableIngest(ReadStore(ctx, ImageStore(tmp_path / "images")), spool)
+    durable.replay()  # start-up
+    read = make_read("CKP123")
+    (result,) = durable.submit(read, checkpoint=False)
+    assert result.read_uuid == read.read_id and spool.count() == 0
+    (done,) = spool.pending(include_committed=True)
+    assert done.suffix == ".done" and Spool.load(done)[0].plate_jpeg == read.plate_jpeg
+
+    # Given a crash before the checkpoint, a restarted ingest replays the journal without a duplicate
+    again = DurableIngest(ReadStore(ctx, ImageStore(tmp_path / "images")), spool)
+    (replayed,) = again.replay()
+    assert replayed.duplicate and not spool.pending(include_committed=True)
+    with ctx.uow() as uow:
+        assert ReadRepository(uow.s).count() == 1
+    assert durable.checkpoint() == 1  # the first instance's journal is already gone: nothing breaks
