@@ -21,7 +21,7 @@ from pathlib import Path
 
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
-from app.domain.records.retention import ClockGuard, RetentionPeriods
+from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.reads_query import ReadsQuery
@@ -69,6 +69,11 @@ class PurgeService:
         self.images_root = images_root
         self.documents_root = documents_root
         self.guard = guard or ClockGuard()
+
+    def runs(self, actor: Actor, limit: int = 100) -> list[PurgeRun]:
+        """Recent purge runs and refusals, newest first."""
+        with self.ctx.uow() as uow:
+            return PurgeRunRepository(uow.s).list(limit)
 
     def purge_if_due(self, actor: Actor, min_interval: timedelta = timedelta(hours=20)) -> PurgeResult | None:
         """The scheduled entry point: purge unless a run happened within ``min_interval``."""

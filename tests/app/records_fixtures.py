@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.agency import AgencyProfile
 from app.domain.records.plates import fold_plate
 from app.domain.roles import Role
 from app.domain.users import Actor
@@ -18,7 +19,6 @@ from app.persistence.orm.cameras import CameraRow, ReadRow
 from app.persistence.orm.hits import HitRow, HitStepRow
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
-from app.domain.agency import AgencyProfile
 from app.services.records_bundle import RecordsServices
 from app.services.records_files import image_path
 
@@ -38,7 +38,7 @@ class World:
     cams: list[int]
 
 
-def make_world(ctx, tmp_path: Path) -> World:
+def make_world(ctx, tmp_path: Path, prefix: str = "") -> World:
     images, documents = tmp_path / "images", tmp_path / "documents"
     images.mkdir(parents=True, exist_ok=True)
     documents.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,7 @@ def make_world(ctx, tmp_path: Path) -> World:
         users = UserRepository(uow.s)
         for name, role in (("sup1", Role.SUPERVISOR), ("sup2", Role.SUPERVISOR), ("inv1", Role.INVESTIGATOR),
                            ("clerk1", Role.RECORDS_CLERK), ("aud1", Role.AUDITOR), ("disp1", Role.DISPATCHER)):
-            u = users.add(name, name.title(), "x", frozenset({role}), None, now)
+            u = users.add(prefix + name, name.title(), "x", frozenset({role}), None, now)
             actors[name] = Actor.of(u, "TEST-WS")
         cams = []
         for i in range(3):
@@ -64,10 +64,10 @@ def make_world(ctx, tmp_path: Path) -> World:
 
 
 def add_read(w: World, plate: str, at: datetime, cam: int | None = None, colour: str | None = "WHITE",
-             state: str | None = "TX", image: bool = True) -> int:
+             state: str | None = "TX", image: bool = True, jpeg: bool = False) -> int:
     sha = None
     if image:
-        data = f"jpeg-bytes-{plate}-{at.isoformat()}".encode()
+        data = _jpeg(plate) if jpeg else f"jpeg-bytes-{plate}-{at.isoformat()}".encode()
         sha = hashlib.sha256(data).hexdigest()
         p = image_path(w.images, sha)
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +79,16 @@ def add_read(w: World, plate: str, at: datetime, cam: int | None = None, colour:
         uow.s.add(row)
         uow.s.flush()
         return row.id
+
+
+def _jpeg(plate: str) -> bytes:
+    import cv2
+    import numpy as np
+
+    img = np.full((60, 200, 3), 235, np.uint8)
+    cv2.rectangle(img, (2, 2), (197, 57), (40, 40, 40), 2)
+    cv2.putText(img, plate, (12, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (20, 20, 20), 2)
+    return cv2.imencode(".jpg", img)[1].tobytes()
 
 
 def add_hit(w: World, read_id: int, read_at: datetime, status: str = "closed", user: Actor | None = None) -> int:

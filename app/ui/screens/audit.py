@@ -1,0 +1,178 @@
+"""Audit screen: the access record browser, detection-browsing audits with findings, the memorandum."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.ui.context import UiContext
+from app.ui.screens.records_common import RowsModel, fmt, make_table, selected, show_error
+
+
+class AuditScreen(QWidget):
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.audit = None
+        head = QLabel("Audit")
+        head.setObjectName("Heading")
+        self.tabs = QTabWidget()
+        # access record
+        acc = QWidget()
+        self.action_filter = QLineEdit()
+        self.action_filter.setPlaceholderText("action, e.g. search, read.image_view, retention.purge")
+        self.action_filter.setAccessibleName("Filter by action")
+        self.action_filter.returnPressed.connect(self.load_access)
+        self.access = RowsModel(("When", "User", "Workstation", "Action", "Outcome", "Terms", "Reason", "Case"))
+        self.access_table = make_table(self.access, "Access record")
+        av = QVBoxLayout(acc)
+        av.addWidget(self.action_filter)
+        av.addWidget(self.access_table, 1)
+        self.tabs.addTab(acc, "A&ccess record")
+        # audits
+        aud = QWidget()
+        self.audits = RowsModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status"))
+        self.audit_table = make_table(self.audits, "Audits")
+        self.audit_table.clicked.connect(lambda _i: self.show_audit())
+        self.items = RowsModel(("Inquiry", "User", "When", "Purpose / reason", "Case", "On behalf of", "Terms",
+                                "Results", "Finding", "Notes"))
+        self.item_table = make_table(self.items, "Sampled inquiries")
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName("Finding notes")
+        self.notes.setPlaceholderText("Notes on the selected inquiry (required when non-compliant)")
+        self.errors = QPlainTextEdit()
+        self.errors.setAccessibleName("Data errors found")
+        self.errors.setPlaceholderText("Data errors found, one per line")
+        self.errors.setFixedHeight(50)
+        self.summary = QLineEdit()
+        self.summary.setAccessibleName("Summary")
+        self.summary.setPlaceholderText("Summary for the memorandum")
+        row = QHBoxLayout()
+        for text, slot in (("&Start audit of prior period", self.start), ("&Compliant", lambda: self.mark(True)),
+                           ("&Non-compliant", lambda: self.mark(False)), ("Complete and &file memorandum",
+                                                                           self.complete)):
+            b = QPushButton(text)
+            b.setAccessibleName(text.replace("&", ""))
+            b.clicked.connect(slot)
+            row.addWidget(b)
+        row.addStretch(1)
+        split = QSplitter()
+        split.addWidget(self.audit_table)
+        split.addWidget(self.item_table)
+        split.setSizes([380, 900])
+        v = QVBoxLayout(aud)
+        v.addWidget(split, 1)
+        v.addWidget(self.notes)
+        v.addWidget(self.errors)
+        v.addWidget(self.summary)
+        v.addLayout(row)
+        self.tabs.addTab(aud, "A&udits")
+        self.message = QLabel("")
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.message)
+        ui.signals.changed.connect(lambda c: self.reload() if isinstance(c, Changes) and c.records else None)
+
+    @property
+    def svc(self):  # noqa: ANN201
+        return self.ui.services.records
+
+    def activate(self) -> None:
+        self.reload()
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        if self.svc is None:
+            return
+        await self._load_audits()
+        await self._load_access()
+
+    @asyncSlot()
+    async def load_access(self) -> None:
+        await self._load_access()
+
+    async def _load_access(self) -> None:
+        try:
+            rows = await self.ui.call(self.svc.audits.access_record, self.ui.actor, 500, None,
+                                      self.action_filter.text().strip() or None)
+        except DomainError:
+            return
+        self.access.set_rows([(fmt(e.at), e.username, e.workstation, e.action, e.outcome, e.terms or "",
+                               e.reason or "", e.case_number or "") for e in rows], rows)
+
+    async def _load_audits(self) -> None:
+        try:
+            audits = await self.ui.call(self.svc.audits.list, self.ui.actor)
+        except DomainError:
+            return
+        self.audits.set_rows([(f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed,
+                               len(a.items), a.population, f"{a.reviewed}/{len(a.items)}", a.status)
+                              for a in audits], audits)
+        if self.audit is not None:
+            match = [a for a in audits if a.id == self.audit.id]
+            self._show_items(match[0] if match else None)
+
+    def _show_items(self, audit) -> None:  # noqa: ANN001
+        self.audit = audit
+        items = list(audit.items) if audit else []
+        finding = {True: "Compliant", False: "Non-compliant", None: "Not reviewed"}
+        self.items.set_rows([(f"Q-{i.inquiry_id}", i.username, fmt(i.at), f"{i.purpose}: {i.reason}",
+                              i.case_number or "", i.on_behalf_of or "", i.terms, i.result_count,
+                              finding[i.compliant], i.notes or "") for i in items], items)
+
+    @asyncSlot()
+    async def show_audit(self) -> None:
+        sel = selected(self.audit_table, self.audits)
+        if sel:
+            try:
+                self._show_items(await self.ui.call(self.svc.audits.get, self.ui.actor, sel[0].id))
+            except DomainError as exc:
+                show_error(self, exc)
+
+    async def _do(self, fn, *args):  # noqa: ANN001, ANN202
+        try:
+            return await self.ui.call(fn, self.ui.actor, *args)
+        except DomainError as exc:
+            show_error(self, exc)
+            return None
+
+    @asyncSlot()
+    async def start(self) -> None:
+        audit = await self._do(self.svc.audits.start)
+        if audit:
+            self.message.setText(f"Audit A-{audit.id}: {len(audit.items)} of {audit.population} inquiries sampled "
+                                 f"(seed {audit.seed}).")
+            self._show_items(audit)
+            await self._load_audits()
+
+    @asyncSlot()
+    async def mark(self, compliant: bool) -> None:
+        items = selected(self.item_table, self.items)
+        if items:
+            audit = await self._do(self.svc.audits.mark, items[0].id, compliant, self.notes.text())
+            if audit:
+                self.notes.clear()
+                self._show_items(audit)
+                await self._load_audits()
+
+    @asyncSlot()
+    async def complete(self) -> None:
+        if self.audit is None:
+            return
+        doc = await self._do(self.svc.audits.complete, self.audit.id, self.errors.toPlainText(), self.summary.text())
+        if doc:
+            self.message.setText(f"Memorandum filed: {doc.path}")
+            self.ui.signals.changed.emit(Changes(records=True))

@@ -1,0 +1,248 @@
+"""Records screen: release requests, evidence holds, retention and purge reports, documents on file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.domain.records.retention import RetentionPeriods
+from app.ui.asyncio_qt import dialog_result
+from app.ui.context import UiContext
+from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
+from app.ui.screens.records_common import (
+    RowsModel,
+    fmt,
+    make_table,
+    open_file,
+    print_pdf,
+    selected,
+    show_error,
+)
+
+
+def _buttons(*pairs: tuple[str, object]) -> tuple[QHBoxLayout, list[QPushButton]]:
+    row, out = QHBoxLayout(), []
+    for text, slot in pairs:
+        b = QPushButton(text)
+        b.setAccessibleName(text.replace("&", "").rstrip("."))
+        b.clicked.connect(slot)
+        row.addWidget(b)
+        out.append(b)
+    row.addStretch(1)
+    return row, out
+
+
+class RecordsScreen(QWidget):
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        head = QLabel("Records")
+        head.setObjectName("Heading")
+        self.tabs = QTabWidget()
+        # releases
+        self.releases = RowsModel(("Request", "Received", "Agency", "Requester", "Case", "Status", "Flags"))
+        self.rel_table = make_table(self.releases, "Release requests")
+        rrow, _ = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
+                           ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
+        self.tabs.addTab(self._page(self.rel_table, rrow), "&Release requests")
+        # holds
+        self.holds = RowsModel(("Hold", "Case", "Reason", "Placed by", "Placed", "Review on", "Items", "Status"))
+        self.hold_table = make_table(self.holds, "Evidence holds")
+        hrow, _ = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
+        self.tabs.addTab(self._page(self.hold_table, hrow), "Evidence &holds")
+        # retention
+        ret = QWidget()
+        form = QFormLayout()
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Jurisdiction preset")
+        self.days = {k: QSpinBox() for k in ("reads", "hits", "images")}
+        for k, s in self.days.items():
+            s.setRange(1, 3650)
+            s.setSuffix(" days")
+            s.setAccessibleName(f"Retention of {k}")
+        form.addRow("&Jurisdiction", self.preset)
+        form.addRow("Reads", self.days["reads"])
+        form.addRow("Hit records", self.days["hits"])
+        form.addRow("Images", self.days["images"])
+        self.purges = RowsModel(("Run", "Started", "Trigger", "Reads", "Hits", "Images", "Kept", "Outcome"))
+        self.purge_table = make_table(self.purges, "Purge runs")
+        prow, _ = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
+        rl = QVBoxLayout(ret)
+        rl.addLayout(form)
+        rl.addLayout(prow)
+        rl.addWidget(QLabel("Purge runs (the destruction reports are listed under Documents)"))
+        rl.addWidget(self.purge_table, 1)
+        self.tabs.addTab(ret, "Re&tention")
+        # documents
+        self.docs = RowsModel(("Document", "Kind", "Created", "SHA-256"))
+        self.doc_table = make_table(self.docs, "Documents on file")
+        drow, _ = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
+                           ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
+        self.tabs.addTab(self._page(self.doc_table, drow), "D&ocuments")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.message)
+        ui.signals.changed.connect(self._on_changed)
+
+    @staticmethod
+    def _page(table, row) -> QWidget:  # noqa: ANN001
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(table, 1)
+        v.addLayout(row)
+        return w
+
+    @property
+    def svc(self):  # noqa: ANN201
+        return self.ui.services.records
+
+    def activate(self) -> None:
+        self.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.records:
+            self.reload()
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        if self.svc is None:
+            return
+        a = self.ui.actor
+        try:
+            reqs = await self.ui.call(self.svc.releases.list, a)
+            self.releases.set_rows([(f"R-{r.id}", fmt(r.entered_at), r.intake.agency, r.intake.requester_name,
+                                     r.intake.case_number, r.status.value, " ".join(r.flags)) for r in reqs], reqs)
+            holds = await self.ui.call(self.svc.holds.list, a)
+            self.holds.set_rows([(h.id, h.case_number, h.reason, h.created_by_name, fmt(h.created_at),
+                                  h.review_on or "", len(h.read_ids) + len(h.hit_ids),
+                                  "Active" if h.active else f"Released {fmt(h.released_at)}") for h in holds], holds)
+            docs = await self.ui.call(self.svc.documents.list, a)
+            self.docs.set_rows([(d.title, d.kind, fmt(d.created_at), d.sha256[:16]) for d in docs], docs)
+            runs = await self.ui.call(self.svc.purge.runs, a)
+            self.purges.set_rows([(f"P-{r.id}", fmt(r.started_at), r.trigger, r.total["reads"], r.total["hits"],
+                                   r.total["images"], (r.kept or {}).get("reads", 0) + (r.kept or {}).get("hits", 0),
+                                   f"Refused: {r.refused_reason}" if r.refused_reason else "Completed")
+                                  for r in runs], runs)
+        except DomainError as exc:
+            self.message.setText(str(exc))
+        preset, periods = await self.ui.call(self.svc.retention.current)
+        presets = self.svc.retention.presets()
+        self.preset.clear()
+        for p in presets:
+            self.preset.addItem(p.label, p.key)
+        self.preset.setCurrentIndex([p.key for p in presets].index(preset.key))
+        self.days["reads"].setValue(periods.reads_days)
+        self.days["hits"].setValue(periods.hits_days)
+        self.days["images"].setValue(periods.images_days)
+
+    async def _do(self, fn, *args, done: str = ""):  # noqa: ANN001, ANN202
+        try:
+            out = await self.ui.call(fn, self.ui.actor, *args)
+        except DomainError as exc:
+            show_error(self, exc)
+            return None
+        if done:
+            self.message.setText(done)
+        self.ui.signals.changed.emit(Changes(records=True))
+        return out
+
+    @asyncSlot()
+    async def new_request(self) -> None:
+        dlg = ReleaseIntakeDialog(self)
+        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
+            await self._do(self.svc.releases.intake, dlg.intake(), done="Request entered; it awaits review.")
+
+    @asyncSlot()
+    async def review(self, approve: bool) -> None:
+        reqs = selected(self.rel_table, self.releases)
+        if not reqs:
+            return
+        dlg = ReasonDialog("Reason for approving" if approve else "Reason for denying",
+                           "Approve" if approve else "Deny", self)
+        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
+            await self._do(self.svc.releases.review, reqs[0].id, approve, dlg.text.toPlainText(),
+                           done="Decision recorded.")
+
+    @asyncSlot()
+    async def fulfil(self) -> None:
+        reqs = selected(self.rel_table, self.releases)
+        if reqs:
+            doc = await self._do(self.svc.releases.fulfil, reqs[0].id)
+            if doc:
+                self.message.setText(f"Release packet filed: {doc.path}")
+
+    @asyncSlot()
+    async def export_hold(self) -> None:
+        holds = selected(self.hold_table, self.holds)
+        if not holds:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Export evidence package",
+                                              f"evidence-{holds[0].case_number}.zip", "ZIP (*.zip)")
+        if name:
+            doc = await self._do(self.svc.evidence.export_hold, holds[0].id, Path(name))
+            if doc:
+                self.message.setText(f"Evidence package written: {doc.path} (SHA-256 {doc.sha256})")
+
+    @asyncSlot()
+    async def release_hold(self) -> None:
+        holds = selected(self.hold_table, self.holds)
+        if not holds:
+            return
+        dlg = ReasonDialog("Reason for releasing the hold", "Release hold", self)
+        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
+            await self._do(self.svc.holds.release, holds[0].id, dlg.text.toPlainText(), done="Hold released.")
+
+    @asyncSlot()
+    async def save_retention(self) -> None:
+        p = RetentionPeriods(self.days["reads"].value(), self.days["hits"].value(), self.days["images"].value())
+        await self._do(self.svc.retention.change, self.preset.currentData(), p, done="Retention saved.")
+
+    @asyncSlot()
+    async def run_purge(self) -> None:
+        res = await self._do(self.svc.purge.purge)
+        if res:
+            self.message.setText(f"Purge P-{res.run_id}: {res.reads:,} reads, {res.hits:,} hits, {res.images:,} "
+                                 f"images deleted; {res.kept:,} items kept.")
+
+    @asyncSlot()
+    async def open_doc(self) -> None:
+        docs = selected(self.doc_table, self.docs)
+        if docs:
+            path = await self._do(self.svc.documents.open, docs[0].id, "view")
+            if path:
+                open_file(path)
+
+    @asyncSlot()
+    async def print_doc(self) -> None:
+        docs = [d for d in selected(self.doc_table, self.docs) if d.is_pdf]
+        if docs:
+            path = await self._do(self.svc.documents.open, docs[0].id, "print")
+            if path:
+                print_pdf(self, path)
+
+    @asyncSlot()
+    async def usage_report(self) -> None:
+        await self._do(self.svc.reports.usage_report, done="Usage report of the last quarter filed.")
+
+    @asyncSlot()
+    async def transparency(self) -> None:
+        await self._do(self.svc.reports.transparency, done="Public summary (PDF + web page) filed.")

@@ -1,0 +1,282 @@
+"""Search screen: the reason form first, then criteria, paged results with thumbnails, image, hold."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.domain.records.plates import parse_plate_pattern
+from app.domain.records.search import SearchCriteria, SearchPage, SearchReason
+from app.ui.asyncio_qt import dialog_result
+from app.ui.context import UiContext
+from app.ui.dialogs.records_dialogs import HoldDialog
+from app.ui.screens.records_common import RowsModel, fmt, make_table, selected, show_error
+
+COLUMNS = ("Plate crop", "Captured", "Plate", "State", "Colour", "Camera", "Confidence")
+
+
+class SearchScreen(QWidget):
+    """Detection browsing; every search is stored as an inquiry and in the access record."""
+
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.page: SearchPage | None = None
+        self.criteria: SearchCriteria | None = None
+        head = QLabel("Search stored reads")
+        head.setObjectName("Heading")
+        note = QLabel("State why you search before you search: a case/CFS number, or a detailed reason. "
+                      "The search, its reason and every image you open are recorded.")
+        note.setWordWrap(True)
+
+        reason_box = QGroupBox("1. Reason for the search (required)")
+        rf = QFormLayout(reason_box)
+        self.purpose = QComboBox()
+        self.purpose.setAccessibleName("Purpose")
+        self.case = QLineEdit()
+        self.case.setAccessibleName("Case or CFS number")
+        self.reason = QPlainTextEdit()
+        self.reason.setAccessibleName("Detailed reason")
+        self.reason.setFixedHeight(52)
+        self.outside = QCheckBox("On behalf of an outside agency (written request)")
+        self.agency, self.requester, self.reference = QLineEdit(), QLineEdit(), QLineEdit()
+        for w, n in ((self.agency, "Outside agency"), (self.requester, "Requesting person"),
+                     (self.reference, "Written request reference")):
+            w.setAccessibleName(n)
+            w.setEnabled(False)
+        self.outside.toggled.connect(lambda on: [w.setEnabled(on) for w in (self.agency, self.requester,
+                                                                            self.reference)])
+        rf.addRow("&Purpose", self.purpose)
+        rf.addRow("&Case/CFS number", self.case)
+        rf.addRow("Detailed &reason", self.reason)
+        rf.addRow(self.outside)
+        rf.addRow("Agency", self.agency)
+        rf.addRow("Requested by", self.requester)
+        rf.addRow("Request ref.", self.reference)
+
+        crit_box = QGroupBox("2. What to look for")
+        cf = QFormLayout(crit_box)
+        self.plate = QLineEdit()
+        self.plate.setPlaceholderText("ABC123, ABC*, *23*, AB?123")
+        self.plate.setAccessibleName("Plate or pattern")
+        self.partial = QCheckBox("Anywhere in the plate (partial)")
+        self.lookalike = QCheckBox("Include look-alikes (O/0/Q/D, I/1/L, B/8, S/5, Z/2, G/6)")
+        self.use_time = QCheckBox("Between")
+        now = QDateTime.currentDateTime()
+        self.start, self.end = QDateTimeEdit(now.addDays(-7)), QDateTimeEdit(now)
+        for w, n in ((self.start, "From"), (self.end, "To")):
+            w.setCalendarPopup(True)
+            w.setAccessibleName(n)
+        self.cameras = QListWidget()
+        self.cameras.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
+        self.cameras.setAccessibleName("Cameras (none selected = all)")
+        self.cameras.setFixedHeight(70)
+        self.colour, self.state = QLineEdit(), QLineEdit()
+        self.colour.setAccessibleName("Vehicle colour")
+        self.state.setAccessibleName("Plate state")
+        self.state.setMaxLength(2)
+        row = QHBoxLayout()
+        row.addWidget(self.start)
+        row.addWidget(QLabel("and"))
+        row.addWidget(self.end)
+        cf.addRow("P&late", self.plate)
+        cf.addRow(self.partial)
+        cf.addRow(self.lookalike)
+        cf.addRow(self.use_time, row)
+        cf.addRow("Cameras", self.cameras)
+        cf.addRow("Colour", self.colour)
+        cf.addRow("State", self.state)
+        self.search_btn = QPushButton("&Search (Ctrl+Enter)")
+        self.search_btn.setAccessibleName("Search")
+        self.search_btn.clicked.connect(self.run_search)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.run_search)
+
+        self.model = RowsModel(COLUMNS)
+        self.table = make_table(self.model, "Search results")
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.status = QLabel("")
+        self.status.setAccessibleName("Result count")
+        self.prev_btn, self.next_btn = QPushButton("< &Previous"), QPushButton("&Next >")
+        self.image_btn = QPushButton("&Open image")
+        self.hold_btn = QPushButton("Place &hold...")
+        self.prev_btn.clicked.connect(lambda: self.go(-1))
+        self.next_btn.clicked.connect(lambda: self.go(1))
+        self.image_btn.clicked.connect(self.open_image)
+        self.hold_btn.clicked.connect(self.place_hold)
+        self.table.doubleClicked.connect(lambda _i: self.open_image())
+        self.image = QLabel("")
+        self.image.setMinimumWidth(280)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setAccessibleName("Opened image")
+
+        left = QVBoxLayout()
+        left.addWidget(reason_box)
+        left.addWidget(crit_box)
+        left.addWidget(self.search_btn)
+        left.addStretch(1)
+        actions = QHBoxLayout()
+        for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.status)
+        right.addWidget(self.table, 1)
+        right.addLayout(actions)
+        body = QHBoxLayout()
+        lw = QWidget()
+        lw.setLayout(left)
+        lw.setMaximumWidth(470)
+        body.addWidget(lw)
+        body.addLayout(right, 1)
+        body.addWidget(self.image)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(note)
+        lay.addLayout(body, 1)
+        self._update_buttons()
+
+    @property
+    def svc(self):  # noqa: ANN201
+        return self.ui.services.records
+
+    def activate(self) -> None:
+        self.reload()
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        if self.svc is None:
+            return
+        rules = await self.ui.call(self.svc.search.reason_rules)
+        cams = await self.ui.call(self.svc.search.cameras, self.ui.actor)
+        current = self.purpose.currentText()
+        self.purpose.clear()
+        self.purpose.addItems(["(choose a purpose)", *rules.purposes])
+        if current in rules.purposes:
+            self.purpose.setCurrentText(current)
+        self.reason.setPlaceholderText(f"At least {rules.min_reason_length} characters when there is no case number")
+        self.cameras.clear()
+        for cid, name in cams:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, cid)
+            self.cameras.addItem(item)
+
+    def current_reason(self) -> SearchReason:
+        outside = self.outside.isChecked()
+        return SearchReason(purpose=self.purpose.currentText(), reason=self.reason.toPlainText(),
+                            case_number=self.case.text(), outside_agency=self.agency.text() if outside else "",
+                            outside_requester=self.requester.text() if outside else "",
+                            request_reference=self.reference.text() if outside else "")
+
+    def current_criteria(self) -> SearchCriteria:
+        text = self.plate.text().strip()
+        pattern = parse_plate_pattern(text, partial=self.partial.isChecked(),
+                                      lookalikes=self.lookalike.isChecked()) if text else None
+        start = end = None
+        if self.use_time.isChecked():
+            start = self.start.dateTime().toPython().astimezone(UTC)
+            end = self.end.dateTime().toPython().astimezone(UTC)
+        cams = tuple(i.data(Qt.ItemDataRole.UserRole) for i in self.cameras.selectedItems())
+        return SearchCriteria(pattern, start, end, cams, self.colour.text().strip().upper() or None,
+                              self.state.text().strip().upper() or None)
+
+    @asyncSlot()
+    async def run_search(self) -> None:
+        if self.svc is None:
+            return
+        try:
+            criteria = self.current_criteria()
+            page = await self.ui.call(self.svc.search.search, self.ui.actor, self.current_reason(), criteria,
+                                      50, self.outside.isChecked())
+        except DomainError as exc:
+            self.status.setText(f"Search refused: {exc}")
+            show_error(self, exc)
+            return
+        self.criteria = criteria
+        await self._show(page)
+
+    @asyncSlot()
+    async def go(self, step: int) -> None:
+        if self.page is None or self.criteria is None:
+            return
+        n = self.page.page + step
+        if not 0 <= n < self.page.pages:
+            return
+        page = await self.ui.call(self.svc.search.page, self.ui.actor, self.page.inquiry_id, self.criteria, n,
+                                  self.page.page_size)
+        await self._show(page)
+
+    async def _show(self, page: SearchPage) -> None:
+        self.page = page
+        self.model.set_rows([("", fmt(r.captured_at), r.plate, r.state or "", r.colour or "", r.camera_name,
+                              f"{r.confidence:.0%}") for r in page.reads], list(page.reads))
+        self.status.setText(f"Inquiry Q-{page.inquiry_id}: {page.total:,} reads - page {page.page + 1} of "
+                            f"{page.pages}")
+        self._update_buttons()
+        for row, r in enumerate(page.reads):
+            data = await self.ui.call(self.svc.search.thumbnail, self.ui.actor, r)
+            if data and self.page is page:
+                pm = QPixmap()
+                if pm.loadFromData(data):
+                    self.model.set_decoration(row, pm.scaledToHeight(36))
+
+    def _update_buttons(self) -> None:
+        has = self.page is not None and bool(self.page.reads)
+        self.prev_btn.setEnabled(has and self.page.page > 0)
+        self.next_btn.setEnabled(has and self.page.page + 1 < self.page.pages)
+        self.image_btn.setEnabled(has)
+        self.hold_btn.setEnabled(has)
+
+    @asyncSlot()
+    async def open_image(self) -> None:
+        reads = selected(self.table, self.model)
+        if not reads or self.page is None:
+            return
+        try:
+            data = await self.ui.call(self.svc.search.open_image, self.ui.actor, self.page.inquiry_id, reads[0].id)
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        pm = QPixmap()
+        if data and pm.loadFromData(data):
+            self.image.setPixmap(pm.scaledToWidth(280))
+        else:
+            self.image.setText("No image on file (purged or never stored).")
+
+    @asyncSlot()
+    async def place_hold(self) -> None:
+        reads = selected(self.table, self.model)
+        if not reads:
+            return
+        dlg = HoldDialog(len(reads), self.case.text(), self)
+        if await dialog_result(dlg) != QDialog.DialogCode.Accepted:
+            return
+        case, reason, review = dlg.values()
+        try:
+            hold = await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review, [r.id for r in reads])
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
+        self.ui.signals.changed.emit(Changes(records=True))
