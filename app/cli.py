@@ -37,6 +37,10 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--username", required=True)
     a = cmds.add_parser("audit", help="access record")
     a.add_argument("audit_cmd", choices=["verify"])
+    rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images)")
+    rp.add_argument("retention_cmd", choices=["purge"])
+    rp.add_argument("--accept-clock-gap", action="store_true",
+                    help="confirm a long gap since the last purge is genuine (the clock guard refuses otherwise)")
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -56,7 +60,7 @@ def run_admin(args: argparse.Namespace) -> int:
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    services = build_services(db.engine, settings)
+    services = build_services(db.engine, settings, paths=paths)
     actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
     try:
         return _dispatch(args, services, actor)
@@ -93,4 +97,9 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         audit_trail.record_alone(services.ctx, actor, "audit.verify", detail={"intact": verdict.intact})
         print(verdict.describe())
         return 0 if verdict.intact else 3
+    if args.admin_cmd == "retention" and services.records is not None:
+        res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
+        print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "
+              f"{res.kept} items kept; report: {res.document.path if res.document else 'not written'}")
+        return 0
     return 2
