@@ -44,9 +44,13 @@ _BOLO_PRIORITY = 3
 Submit = Callable[[LocalEntryDraft, str | None], Awaitable[HotListEntry]]
 
 
+_LABELS = {RecordCategory.LOCAL_BOLO: "Local BOLO", RecordCategory.AMBER_ALERT: "AMBER alert",
+           RecordCategory.GANG_TERRORIST: "Gang / terrorist"}
+
+
 def category_label(category: str) -> str:
     """'stolen_vehicle' -> 'Stolen vehicle'."""
-    return category.replace("_", " ").capitalize()
+    return _LABELS.get(category, category.replace("_", " ").capitalize())
 
 
 def default_priority(category: RecordCategory) -> int:
@@ -267,6 +271,7 @@ class BoloEntryDialog(QDialog):
             label.setText("\n".join(per.get(key, [])))
             label.setVisible(key in per)
         self.general.setText("\n".join(rest))
+        self.adjustSize()
 
     def accept(self) -> None:  # Enter: route through the async submit
         self._submit()

@@ -31,7 +31,7 @@ def short_age(age: timedelta) -> str:
 def age_text(src: HotListSource, now: datetime) -> str:
     """What the Age column says; stale lists say so in words."""
     if src.kind is SourceKind.LOCAL:
-        return "local entries (no download)"
+        return "- (not downloaded)"
     age = src.age(now)
     if age is None:
         return f"{WARN_MARK} never imported"

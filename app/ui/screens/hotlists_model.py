@@ -54,8 +54,8 @@ class LazyEntryModel(QAbstractTableModel):
         self._stale: dict[int, str] = {}  # source id -> warning text
 
     # ---- query ------------------------------------------------------------------------------------
-    def reset_query(self, fetch: FetchPage) -> None:
-        """Drop loaded rows and start paging with ``fetch(after_id, limit)``."""
+    def reset_query(self, fetch: FetchPage) -> asyncio.Future | None:
+        """Drop loaded rows and start paging with ``fetch(after_id, limit)``; returns the first page's task."""
         self._generation += 1
         self.beginResetModel()
         self.rows = []
@@ -64,6 +64,7 @@ class LazyEntryModel(QAbstractTableModel):
         self._pending = None
         self.endResetModel()
         self.fetchMore(QModelIndex())
+        return self._pending
 
     def set_sources(self, sources: list[HotListSource], now: datetime) -> None:
         """Remember which sources are stale so their entries carry the warning."""

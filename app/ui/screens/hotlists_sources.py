@@ -47,10 +47,11 @@ class SourcesTableModel(QAbstractTableModel):
         self.now = now
         self.sources: list[HotListSource] = []
         self.rejects: dict[int, int] = {}
+        self.counts: dict[int, int] = {}  # live counts where the stored one is not kept (local entries)
 
-    def set_sources(self, sources: list[HotListSource], rejects: dict[int, int]) -> None:
+    def set_sources(self, sources: list[HotListSource], rejects: dict[int, int], counts: dict[int, int]) -> None:
         self.beginResetModel()
-        self.sources, self.rejects = sources, rejects
+        self.sources, self.rejects, self.counts = sources, rejects, counts
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -72,7 +73,7 @@ class SourcesTableModel(QAbstractTableModel):
         if role in (DR.DisplayRole, DR.AccessibleTextRole):
             rejects = self.rejects.get(s.id, s.last_rejected)
             return (s.name, _KIND[s.kind], PRESET_LABELS.get(s.preset or "", s.preset or "-"), _when(s.last_import_at),
-                    f"{s.entry_count:,}", "-" if s.kind is SourceKind.LOCAL else f"{rejects:,}", age_text(s, now))[col]
+                    f"{self.counts.get(s.id, s.entry_count):,}", "-" if s.kind is SourceKind.LOCAL else f"{rejects:,}", age_text(s, now))[col]
         if col == 6 and stale:
             if role == DR.DecorationRole:
                 return warning_icon()
@@ -150,6 +151,7 @@ class SourcesPanel(QWidget):
         self.table = _table(self.model, "Hot-list sources")
         self.history_model = ImportHistoryModel()
         self.history = _table(self.history_model, "Import history")
+        self.history.horizontalHeader().setStretchLastSection(False)
         self.history.activated.connect(lambda _i: self.view_report())
         self.history.doubleClicked.connect(lambda _i: self.view_report())
 
@@ -214,6 +216,8 @@ class SourcesPanel(QWidget):
         try:
             sources = await self.ui.call(self.svc.sources, self.ui.actor)
             imports = await self.ui.call(self.svc.imports, self.ui.actor)
+            counts = {s.id: await self.ui.call(self.svc.entry_count, self.ui.actor, s.id)
+                      for s in sources if s.kind is SourceKind.LOCAL}
         except DomainError as exc:
             self.progress_label.setText(str(exc))
             return
@@ -221,14 +225,15 @@ class SourcesPanel(QWidget):
         rejects: dict[int, int] = {}
         for r in imports:  # newest first: the first seen per source is its last import
             rejects.setdefault(r.source_id, r.rejected)
-        self.model.set_sources(sources, rejects)
+        self.model.set_sources(sources, rejects, counts)
         self.history_model.set_imports(imports)
         now = self.ui.services.ctx.clock.now()
         stale = [s.name for s in sources if s.is_stale(now)]
         self.stale.setText(f"\u26a0 Not refreshed in 24 h (policy: at least daily): {', '.join(stale)}. "
                            "Hits on these lists are flagged." if stale else "")
         self.stale.setVisible(bool(stale))
-        row = next((i for i, s in enumerate(sources) if keep and s.id == keep.id), 0 if sources else -1)
+        importable = [i for i, s in enumerate(sources) if s.kind is not SourceKind.LOCAL]
+        row = next((i for i, s in enumerate(sources) if keep and s.id == keep.id), (importable or [-1])[0])
         if row >= 0:
             self.table.selectRow(row)
         self.sources_loaded.emit(sources)
