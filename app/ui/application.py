@@ -174,7 +174,8 @@ class ConsoleApp:
             return False
         assert self.services is not None
         self.runtime = ConsoleRuntime(self.services, self.executor, self.signals, self.settings, self.paths,
-                                      bool(self.args.demo))
+                                      bool(self.args.demo),
+                                      self.db.engine.url.render_as_string(hide_password=False) if self.db else "")
         await self.runtime.start()
         if not await self.first_admin_if_needed():
             return False

@@ -27,11 +27,13 @@ class ConsoleRuntime(QObject):
     """Owns the recognition bridge and the housekeeping timer of one running console."""
 
     def __init__(self, services: ServiceBundle, executor: DbExecutor, signals: AppSignals, settings: AppSettings,
-                 paths: AppPaths, demo: bool) -> None:
+                 paths: AppPaths, demo: bool, db_url: str = "") -> None:
         super().__init__()
         self.services, self.executor, self.signals = services, executor, signals
         self.settings, self.paths, self.demo = settings, paths, demo
         self.bridge: RecognitionBridge | None = None
+        self.listener = None
+        self.db_url = db_url  # with the password (from the keyring) for the listener connection
         self.housekeeping = QTimer(self)
         self.housekeeping.setInterval(5 * 60_000)
         self.housekeeping.timeout.connect(self._housekeeping)
@@ -49,7 +51,18 @@ class ConsoleRuntime(QObject):
             self.bridge = RecognitionBridge(svc.hits.ingest, self.signals, make if config.cameras else None)
             self.bridge.start()
             logger.info("recognition started for %d camera(s)", len(config.cameras))
+        self._start_listener()
         self.housekeeping.start()
+
+    def _start_listener(self) -> None:
+        """With PostgreSQL, other consoles' hits, claims and steps arrive by LISTEN/NOTIFY."""
+        url = self.db_url
+        if not url or not url.startswith("postgresql"):
+            return
+        from app.workers.pg_listener import PgListener
+
+        self.listener = PgListener(url, self.signals, self.services.ctx.workstation)
+        self.listener.start()
 
     def _housekeeping(self) -> None:
         if self.services.hotlists is not None:
@@ -75,6 +88,9 @@ class ConsoleRuntime(QObject):
 
     def stop(self) -> None:
         self.housekeeping.stop()
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
         if self.bridge is not None:
             self.bridge.stop()
             self.bridge = None
