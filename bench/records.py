@@ -198,27 +198,33 @@ def run(engine, images: Path, documents: Path, n: int, per_day: int, loader) -> 
 
 
 def main() -> int:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="  %(message)s")
+    logging.getLogger("app.services.retention_purge").setLevel(logging.INFO)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reads", type=int, default=1_000_000)
     ap.add_argument("--pg-reads", type=int, default=None, help="reads for PostgreSQL (default: --reads)")
     ap.add_argument("--purge-day", type=int, default=600_000, help="reads per day (100 cameras)")
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp folder, removed)")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     args = ap.parse_args()
     base = args.dir or Path(tempfile.mkdtemp(prefix="records-bench-"))
     out: dict[str, float] = {"reads": args.reads}
     try:
-        sq = base / "sqlite"
-        sq.mkdir(parents=True, exist_ok=True)
-        db = sq / "alpr.db"
-        engine = make_engine(sqlite_url(db))
-        upgrade(engine)
-        print(f"SQLite, {args.reads:,} reads ({db})", file=sys.stderr)
-        out.update(run(engine, sq / "images", sq / "documents", args.reads, args.purge_day,
-                       lambda: load_sqlite(db, args.reads, args.purge_day)))
-        engine.dispose()
-        if not args.keep:
-            shutil.rmtree(sq, ignore_errors=True)
+        if not args.skip_sqlite:
+            sq = base / "sqlite"
+            sq.mkdir(parents=True, exist_ok=True)
+            db = sq / "alpr.db"
+            engine = make_engine(sqlite_url(db))
+            upgrade(engine)
+            print(f"SQLite, {args.reads:,} reads ({db})", file=sys.stderr)
+            out.update(run(engine, sq / "images", sq / "documents", args.reads, args.purge_day,
+                           lambda: load_sqlite(db, args.reads, args.purge_day)))
+            engine.dispose()
+            if not args.keep:
+                shutil.rmtree(sq, ignore_errors=True)
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith("postgresql"):
             n = args.pg_reads or args.reads

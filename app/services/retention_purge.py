@@ -110,20 +110,28 @@ class PurgeService:
                               cutoffs={k: v.isoformat() for k, v in cut.items()})
             store = PurgeStore(uow.s)
             store.prepare()
+            phases = _Phases()
             kept_hits = store.kept_hits(cut["hits"])
             kept_reads = store.kept_reads(cut["reads"], cut["hits"], kept_hits)
             store.fill_keep_table(set(kept_reads))
+            phases.mark("keep")
             store.delete_hits(cut["hits"], set(kept_hits), counts)
+            phases.mark("hits")
             shas: list[str] = []
             dropped = self._drop_partitions(uow, store, cut["reads"], set(kept_reads), counts, shas)
+            phases.mark("partitions")
             store.count_reads(cut["reads"], counts)
             shas.extend(store.iter_image_shas(cut["reads"]))
+            phases.mark("scan")
             store.delete_reads(cut["reads"])
+            phases.mark("delete")
             shas.extend(store.strip_images(cut["images"], counts))
             kept_rows = (store.describe_kept(kept_reads, KEPT_LISTED)
                          + store.describe_kept_hits(kept_hits, KEPT_LISTED))
             store.drop_keep_table()
+        phases.mark("commit")
         removed = self._unlink(shas)
+        phases.mark("files")
         totals = counts.totals()
         kept_summary = _kept_summary(kept_reads, kept_hits)
         doc = self._report(actor, run_id, trigger, now, periods, cut, counts, kept_rows, len(kept_reads)
@@ -137,7 +145,7 @@ class PurgeService:
                                detail={**totals, "files": removed, "kept": kept_summary, "trigger": trigger,
                                        "document_id": doc.id if doc else None})
         secs = _time.monotonic() - t0
-        logger.info("purge %s: %s in %.1f s", run_id, totals, secs)
+        logger.info("purge %s: %s in %.1f s (%s)", run_id, totals, secs, phases)
         return PurgeResult(run_id, totals["reads"], totals["hits"], totals["images"], removed,
                            len(kept_reads) + len(kept_hits), dropped, secs, doc)
 
@@ -219,6 +227,22 @@ class PurgeService:
             return DocumentRepository(uow.s).add(DocumentKind.PURGE_REPORT, f"Destruction report P-{run_id}",
                                                  str(rf.path), rf.sha256, actor.user_id, finished,
                                                  {"purge_run_id": run_id})
+
+
+class _Phases:
+    """Wall time of each purge step, for the log."""
+
+    def __init__(self) -> None:
+        self.t = _time.monotonic()
+        self.done: list[tuple[str, float]] = []
+
+    def mark(self, name: str) -> None:
+        now = _time.monotonic()
+        self.done.append((name, now - self.t))
+        self.t = now
+
+    def __str__(self) -> str:
+        return " ".join(f"{n}={s:.1f}s" for n, s in self.done)
 
 
 def _cutoffs(now: datetime, p: RetentionPeriods) -> dict[str, datetime]:
