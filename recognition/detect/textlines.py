@@ -39,6 +39,51 @@ def text_regions(prob: np.ndarray, bin_threshold: float) -> tuple[np.ndarray, np
     return stats[1:, :4].astype(np.float64), means
 
 
+def _grow(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Corner boxes of the plates around text kernels ``x, y, w, h`` (arrays, frame pixels)."""
+    return np.stack([x - GROW_X * h, y - GROW_Y * h, x + w + GROW_X * h, y + h + GROW_Y * h], axis=1)
+
+
+def _absorb_small_lines(
+    kernels: np.ndarray, grown: np.ndarray, main: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union each plate-shaped line with the smaller lines stacked just above or below it.
+
+    US plates print the state name above the number and a slogan below; stacked plates have
+    two rows. Those lines belong to the plate (the reader needs the state name), so they widen
+    the plate box instead of becoming candidates of their own.
+
+    Args:
+        kernels: ``[K,4]`` x, y, w, h of every confident text kernel (frame pixels).
+        grown: ``[K,4]`` corner boxes of the plates around them.
+        main: ``[K]`` bool, lines that are plate candidates on their own.
+
+    Returns:
+        The corner boxes of the main lines (after absorbing) and the indices of those lines.
+
+    """
+    x, y, w, h = kernels.T
+    order = [int(i) for i in np.argsort(-h) if main[i]]
+    taken = np.zeros(len(kernels), dtype=bool)
+    boxes: list[np.ndarray] = []
+    kept: list[int] = []
+    for i in order:
+        if taken[i]:
+            continue
+        taken[i] = True
+        gap = np.maximum(y - (y[i] + h[i]), y[i] - (y + h))
+        overlap = np.minimum(x + w, x[i] + w[i]) - np.maximum(x, x[i])
+        stacked = (~taken) & (h <= 1.2 * h[i]) & (gap <= 1.0 * h[i]) & (overlap >= 0.6 * w)
+        box = grown[i].copy()
+        if stacked.any():
+            box[:2] = np.minimum(box[:2], grown[stacked, :2].min(axis=0))
+            box[2:] = np.maximum(box[2:], grown[stacked, 2:].max(axis=0))
+            taken |= stacked
+        boxes.append(box)
+        kept.append(i)
+    return (np.array(boxes) if boxes else np.zeros((0, 4))), np.array(kept, dtype=np.int64)
+
+
 def plate_candidates(
     prob: np.ndarray, scale_x: float, scale_y: float, rules: TextLineFilter
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -52,19 +97,15 @@ def plate_candidates(
 
     """
     boxes, means = text_regions(prob, rules.bin_threshold)
-    if not len(means):
+    confident = means >= rules.box_threshold
+    if not confident.any():
         return np.zeros((0, 4)), np.zeros(0)
-    x = boxes[:, 0] * scale_x
-    y = boxes[:, 1] * scale_y
-    w = boxes[:, 2] * scale_x
-    h = boxes[:, 3] * scale_y
-    grown_h = h * (1 + 2 * GROW_Y)
-    aspect = (w + 2 * GROW_X * h) / np.maximum(grown_h, 1e-6)
-    keep = (
-        (means >= rules.box_threshold)
-        & (grown_h >= rules.min_height)
-        & (aspect >= rules.min_aspect)
-        & (aspect <= rules.max_aspect)
-    )
-    xyxy = np.stack([x - GROW_X * h, y - GROW_Y * h, x + w + GROW_X * h, y + h + GROW_Y * h], axis=1)
-    return xyxy[keep], means[keep]
+    boxes, means = boxes[confident], means[confident]
+    kernels = boxes * np.array([scale_x, scale_y, scale_x, scale_y])
+    x, y, w, h = kernels.T
+    grown = _grow(x, y, w, h)
+    grown_h = grown[:, 3] - grown[:, 1]
+    aspect = (grown[:, 2] - grown[:, 0]) / np.maximum(grown_h, 1e-6)
+    main = (grown_h >= rules.min_height) & (aspect >= rules.min_aspect) & (aspect <= rules.max_aspect)
+    xyxy, kept = _absorb_small_lines(kernels, grown, main)
+    return xyxy, means[kept]

@@ -52,6 +52,20 @@ def test_plate_candidates_grow_text_lines_to_plate_shape():
     assert (x1, y1, x2, y2) == pytest.approx((100 - 16, 80 - 14, 220 + 16, 100 + 14))
 
 
+def test_state_name_above_and_slogan_below_join_the_plate_box():
+    prob = np.zeros((200, 300), np.float32)
+    prob[100:120, 100:200] = 0.9  # the number: 100x20
+    prob[88:94, 120:180] = 0.9  # state name just above, narrower and lower
+    prob[126:130, 110:190] = 0.9  # slogan just below
+    prob[100:120, 230:290] = 0.9  # a separate line beside it stays separate
+    xyxy, scores = plate_candidates(prob, 1.0, 1.0, TextLineFilter())
+    assert len(scores) == 2
+    x1, y1, x2, y2 = xyxy[0]
+    assert y1 == pytest.approx(88 - 0.7 * 6)  # grown state line
+    assert y2 == pytest.approx(120 + 0.7 * 20)  # the grown number already covers the slogan
+    assert (x1, x2) == pytest.approx((100 - 16, 200 + 16))
+
+
 def test_plate_candidates_reject_tall_and_faint_regions():
     prob = np.zeros((100, 200), np.float32)
     prob[10:90, 10:20] = 0.9  # a pole: taller than wide
