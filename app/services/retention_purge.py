@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 P = Permission
 KEPT_LISTED = 1000
 UNLINK_THREADS = 4
+PARTITION_LOCK_TIMEOUT_S = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,7 @@ class PurgeService:
 
     def _drop_partitions(self, uow, store: PurgeStore, reads_cutoff: datetime, kept: set[int],  # noqa: ANN001
                          counts: DayCounts, shas: list[str]) -> int:
+        """Drop whole expired days (PostgreSQL); a day whose lock is not granted in time is row-deleted later."""
         if not is_partitioned(uow.s):
             return 0
         busy = store.kept_days(kept)
@@ -167,9 +171,18 @@ class PurgeService:
             lo, hi = day_bounds(day)
             if hi > reads_cutoff or day.isoformat() in busy:
                 continue
-            store.count_reads(hi, counts, start=lo)
-            shas.extend(store.iter_image_shas(hi, start=lo))
-            drop_day_partition(uow.s, day)
+            day_counts, day_shas = DayCounts({}), []
+            store.count_reads(hi, day_counts, start=lo)
+            day_shas.extend(store.iter_image_shas(hi, start=lo))
+            try:
+                with uow.s.begin_nested():
+                    drop_day_partition(uow.s, day, lock_timeout_s=PARTITION_LOCK_TIMEOUT_S)
+            except SQLAlchemyError as exc:  # another console holds the table: fall back to deleting rows
+                logger.warning("partition of %s not dropped (%s); deleting its rows instead", day, exc.__class__.__name__)
+                continue
+            for (d, cam), v in day_counts.rows.items():
+                counts.add(d, cam, *v)
+            shas.extend(day_shas)
             dropped += 1
         return dropped
 

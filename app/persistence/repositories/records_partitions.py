@@ -89,7 +89,12 @@ def _create_one(c: Connection, day: date) -> None:
     c.execute(text(f"ALTER TABLE reads ATTACH PARTITION {name} FOR VALUES {bounds}"))
 
 
-def drop_day_partition(conn: Session | Connection, day: date) -> None:
-    """Drop one day's partition with every row in it (the caller checked nothing in it is kept)."""
+def drop_day_partition(conn: Session | Connection, day: date, lock_timeout_s: int | None = None) -> None:
+    """Drop one day's partition with every row in it (the caller checked nothing in it is kept).
+
+    With ``lock_timeout_s`` the drop gives up (raises) instead of queueing behind a long reader.
+    """
     c = _bind(conn)
+    if lock_timeout_s is not None:
+        c.execute(text(f"SET LOCAL lock_timeout = '{int(lock_timeout_s)}s'"))
     c.execute(text(f"DROP TABLE IF EXISTS {partition_name(day)}"))
