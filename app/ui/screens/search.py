@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -121,6 +123,10 @@ class SearchScreen(QWidget):
         self.prev_btn, self.next_btn = QPushButton("< &Previous"), QPushButton("&Next >")
         self.image_btn = QPushButton("&Open image")
         self.hold_btn = QPushButton("Place &hold...")
+        self.export_btn = QPushButton("E&xport held reads...")
+        self.export_btn.setToolTip("Evidence package (ZIP: images, reads, hits, manifest, PDF) of the hold just placed")
+        self.export_btn.clicked.connect(self.export_hold)
+        self.last_hold = None
         self.prev_btn.clicked.connect(lambda: self.go(-1))
         self.next_btn.clicked.connect(lambda: self.go(1))
         self.image_btn.clicked.connect(self.open_image)
@@ -137,7 +143,7 @@ class SearchScreen(QWidget):
         left.addWidget(self.search_btn)
         left.addStretch(1)
         actions = QHBoxLayout()
-        for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn):
+        for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn, self.export_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         right = QVBoxLayout()
@@ -247,6 +253,7 @@ class SearchScreen(QWidget):
         self.next_btn.setEnabled(has and self.page.page + 1 < self.page.pages)
         self.image_btn.setEnabled(has)
         self.hold_btn.setEnabled(has)
+        self.export_btn.setEnabled(self.last_hold is not None)
 
     @asyncSlot()
     async def open_image(self) -> None:
@@ -279,4 +286,21 @@ class SearchScreen(QWidget):
             show_error(self, exc)
             return
         self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
+        self.last_hold = hold
+        self._update_buttons()
         self.ui.signals.changed.emit(Changes(records=True))
+
+    @asyncSlot()
+    async def export_hold(self) -> None:
+        if self.last_hold is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Export evidence package",
+                                              f"evidence-{self.last_hold.case_number}.zip", "ZIP (*.zip)")
+        if not name:
+            return
+        try:
+            doc = await self.ui.call(self.svc.evidence.export_hold, self.ui.actor, self.last_hold.id, Path(name))
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.status.setText(f"Evidence package written: {doc.path} (SHA-256 {doc.sha256[:16]}...)")
