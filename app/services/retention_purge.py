@@ -132,6 +132,7 @@ class PurgeService:
             kept_rows = (store.describe_kept(kept_reads, KEPT_LISTED)
                          + store.describe_kept_hits(kept_hits, KEPT_LISTED))
             store.drop_keep_table()
+            store.optimize()
         phases.mark("commit")
         removed = self._unlink(shas)
         phases.mark("files")

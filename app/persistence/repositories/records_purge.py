@@ -209,5 +209,10 @@ class PurgeStore:
                         for (at,) in self.s.execute(select(R.captured_at).where(R.id.in_(ids[i:i + 500]))))
         return days
 
+    def optimize(self) -> None:
+        """Refresh the planner statistics after a big delete (SQLite; PostgreSQL's autovacuum does it)."""
+        if self.dialect == "sqlite":
+            self.s.execute(text("PRAGMA optimize"))
+
     def drop_keep_table(self) -> None:
         self.s.execute(text("DROP TABLE IF EXISTS purge_keep"))
