@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Device = Literal["CPU", "AUTO"]
 Precision = Literal["auto", "f32"]
@@ -34,6 +34,22 @@ class _DetectorBase(BaseModel):
     max_detections: int = Field(
         8, title="Max plates per frame", description="Keep at most this many boxes, best first.", ge=1, le=100
     )
+    roi: tuple[float, float, float, float] | None = Field(
+        None,
+        title="Region of interest",
+        description="x, y, width, height as fractions of the frame (0-1): detect only there, at a "
+        "higher effective resolution. Empty = the whole frame.",
+    )
+
+    @field_validator("roi")
+    @classmethod
+    def _roi_inside_frame(cls, roi: tuple[float, float, float, float] | None) -> tuple[float, ...] | None:
+        if roi is None:
+            return None
+        x, y, w, h = roi
+        if min(x, y) < 0 or w <= 0.05 or h <= 0.05 or x + w > 1.0001 or y + h > 1.0001:
+            raise ValueError("roi must be x, y, width, height fractions inside the frame (sides > 0.05)")
+        return roi
 
 
 class BuiltinDetectorConfig(_DetectorBase):

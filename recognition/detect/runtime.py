@@ -21,7 +21,7 @@ import numpy as np
 import openvino as ov
 
 from recognition.detect.errors import ModelLoadError
-from recognition.types import PlateDetection
+from recognition.types import BBox, PlateDetection
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,11 @@ def as_bgr(image: np.ndarray | None) -> np.ndarray | None:
 class OpenVinoDetector(ABC):
     """Base of the OpenVINO plate detectors (implements the PlateDetector protocol)."""
 
-    def __init__(self, compiled: ov.CompiledModel) -> None:
+    def __init__(
+        self, compiled: ov.CompiledModel, roi: tuple[float, float, float, float] | None = None
+    ) -> None:
         self._compiled = compiled
+        self._roi = roi
         self._output = compiled.output(0)
         self._local = threading.local()
         self._queue: ov.AsyncInferQueue | None = None
@@ -106,14 +109,33 @@ class OpenVinoDetector(ABC):
             self._local.request = request
         return request
 
+    def _region(self, frame: np.ndarray) -> tuple[np.ndarray, int, int]:
+        """The part of ``frame`` to search (the configured region of interest) and its offset."""
+        if self._roi is None:
+            return frame, 0, 0
+        h, w = frame.shape[:2]
+        x, y, rw, rh = self._roi
+        x0, y0 = int(x * w), int(y * h)
+        x1, y1 = max(x0 + 8, min(w, round((x + rw) * w))), max(y0 + 8, min(h, round((y + rh) * h)))
+        return frame[y0:y1, x0:x1], x0, y0
+
+    @staticmethod
+    def _shift(detections: list[PlateDetection], dx: int, dy: int) -> list[PlateDetection]:
+        if not dx and not dy:
+            return detections
+        return [
+            PlateDetection(BBox(d.box.x + dx, d.box.y + dy, d.box.w, d.box.h), d.score) for d in detections
+        ]
+
     def detect(self, image: np.ndarray) -> list[PlateDetection]:
         """Plates in a BGR frame, best first; an empty or unusable frame gives ``[]``."""
         frame = as_bgr(image)
         if frame is None:
             return []
-        tensor, meta = self._prepare(frame)
+        region, dx, dy = self._region(frame)
+        tensor, meta = self._prepare(region)
         result = self._request().infer({0: tensor})
-        return self._decode(np.asarray(result[self._output]), frame.shape[:2], meta)
+        return self._shift(self._decode(np.asarray(result[self._output]), region.shape[:2], meta), dx, dy)
 
     def _async_queue(self) -> ov.AsyncInferQueue:
         with self._queue_lock:
@@ -124,9 +146,10 @@ class OpenVinoDetector(ABC):
             return self._queue
 
     def _on_done(self, request: ov.InferRequest, userdata: tuple[Any, ...]) -> None:
-        shape, meta, callback = userdata
+        shape, meta, offset, callback = userdata
         try:
             detections = self._decode(np.array(request.get_output_tensor(0).data), shape, meta)
+            detections = self._shift(detections, *offset)
         except Exception:  # a callback must never kill OpenVINO's worker thread
             logger.exception("decoding detector output failed")
             detections = []
@@ -141,8 +164,9 @@ class OpenVinoDetector(ABC):
         if frame is None:
             callback([])
             return
-        tensor, meta = self._prepare(frame)
-        self._async_queue().start_async({0: tensor}, (frame.shape[:2], meta, callback))
+        region, dx, dy = self._region(frame)
+        tensor, meta = self._prepare(region)
+        self._async_queue().start_async({0: tensor}, (region.shape[:2], meta, (dx, dy), callback))
 
     def wait(self) -> None:
         """Block until every submitted frame has been decoded and its callback has run."""

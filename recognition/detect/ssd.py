@@ -89,7 +89,9 @@ class SsdPlateDetector(OpenVinoDetector):
             or out[3].get_length() != 7
         ):
             raise ModelLoadError(f"{path}: SSD output must be [1,1,N,7], got {out}")
-        super().__init__(compile_model(model, str(path), config.device, config.threads, config.precision))
+        super().__init__(
+            compile_model(model, str(path), config.device, config.threads, config.precision), config.roi
+        )
         self._config = config
         self._size = (width, height)
         self._nhwc = nhwc

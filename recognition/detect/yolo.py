@@ -89,7 +89,9 @@ class YoloPlateDetector(OpenVinoDetector):
         channels = shape[2] if version == "v5" else shape[1]
         if channels < 5:
             raise ModelLoadError(f"{path}: output {list(shape)} has too few channels for YOLO{version}")
-        super().__init__(compile_model(model, str(path), config.device, config.threads, config.precision))
+        super().__init__(
+            compile_model(model, str(path), config.device, config.threads, config.precision), config.roi
+        )
         self._config = config
         self._version = version
         self._size = (width, height)

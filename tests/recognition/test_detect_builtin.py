@@ -113,3 +113,18 @@ def test_installed_model_matches_the_manifest(detector):
     from recognition.detect.builtin import check_provenance
 
     assert check_provenance(builtin_model_path())
+
+
+def test_region_of_interest_reports_frame_coordinates_and_ignores_the_rest():
+    # Given a small far plate in the lower right of a 1080p frame and a second plate top left
+    far = BBox(1500, 900, 96, 24)
+    scene = _scene_with_plate("KXR4471", far, size=(1080, 1920))
+    near = _scene_with_plate("ABC1234", BBox(100, 100, 200, 50), size=(1080, 1920))
+    scene[:400, :600] = near[:400, :600]
+    roi = create_detector(BuiltinDetectorConfig(precision="f32", threads=1, roi=(0.5, 0.5, 0.5, 0.5)))
+    # When only the lower right quarter is searched
+    dets = roi.detect(scene)
+    # Then the far plate comes back in full-frame pixels and the top-left one is not reported
+    assert dets and max(d.box.iou(far) for d in dets) >= 0.5
+    assert all(d.box.x >= 960 and d.box.y >= 540 for d in dets)
+    assert roi.detect_many([scene]) == [dets]

@@ -25,11 +25,18 @@ def test_union_picks_backend_by_type():
         {"type": "yolo"},
         {"type": "yolo", "model_path": "m.onnx", "device": "GPU"},
         {"type": "ssd", "model_path": "m.onnx", "conf_threshold": 1.5},
+        {"type": "builtin", "roi": [0.5, 0.5, 0.6, 0.2]},
+        {"type": "builtin", "roi": [0.0, 0.0, 0.0, 1.0]},
     ],
 )
 def test_bad_configs_are_rejected(raw):
     with pytest.raises(ValidationError):
         ADAPTER.validate_python(raw)
+
+
+def test_roi_inside_the_frame_is_accepted():
+    cfg = ADAPTER.validate_python({"type": "builtin", "roi": [0.25, 0.5, 0.75, 0.5]})
+    assert cfg.roi == (0.25, 0.5, 0.75, 0.5)
 
 
 def test_every_field_has_a_title_and_description():
