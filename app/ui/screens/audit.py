@@ -17,6 +17,7 @@ from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
+from app.domain.roles import Permission as P
 from app.ui.context import UiContext
 from app.ui.screens.records_common import RowsModel, fmt, make_table, selected, show_error
 
@@ -105,6 +106,9 @@ class AuditScreen(QWidget):
         await self._load_access()
 
     async def _load_access(self) -> None:
+        if not self.ui.actor.can(P.VIEW_ACCESS_LOG):  # the tab stays empty rather than recording refusals
+            self.tabs.setTabEnabled(0, False)
+            return
         try:
             rows = await self.ui.call(self.svc.audits.access_record, self.ui.actor, 500, None,
                                       self.action_filter.text().strip() or None)
@@ -114,6 +118,8 @@ class AuditScreen(QWidget):
                                e.reason or "", e.case_number or "") for e in rows], rows)
 
     async def _load_audits(self) -> None:
+        if not self.ui.actor.can(P.VIEW_AUDITS):
+            return
         try:
             audits = await self.ui.call(self.svc.audits.list, self.ui.actor)
         except DomainError:

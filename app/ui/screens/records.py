@@ -22,6 +22,7 @@ from qasync import asyncSlot
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.retention import RetentionPeriods
+from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
@@ -128,7 +129,9 @@ class RecordsScreen(QWidget):
             return
         a = self.ui.actor
         try:
-            reqs = await self.ui.call(self.svc.releases.list, a)
+            can = a.can
+            reqs = (await self.ui.call(self.svc.releases.list, a)
+                    if can(P.INTAKE_RELEASE) or can(P.APPROVE_RELEASE) or can(P.PRINT_RECORDS) else [])
             self.releases.set_rows([(f"R-{r.id}", fmt(r.entered_at), r.intake.agency, r.intake.requester_name,
                                      r.intake.case_number, r.status.value, " ".join(r.flags)) for r in reqs], reqs)
             holds = await self.ui.call(self.svc.holds.list, a)
