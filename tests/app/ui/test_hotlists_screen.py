@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
 
 from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft, SourceKind
 from app.domain.hotlists.records import RecordCategory
@@ -23,7 +24,7 @@ from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens_registry import default_screens
 from app.workers.signals import AppSignals
 from tests.app.conftest import current_training
-from tests.app.ui.conftest import PW, run_until
+from tests.app.ui.conftest import PW
 
 DR = Qt.ItemDataRole
 DIALOG_WAITERS = {"new_bolo", "edit_bolo", "add_source"}  # tasks that wait while a dialog is open
@@ -60,21 +61,33 @@ def world(ctx, fast_hashing, executor, tmp_path):
     return dict(bundle=bundle, svc=bundle.hotlists, ui=ui, sup=sup.actor, ctx=ctx)
 
 
-def drain(qloop) -> None:
-    """Let the screen's async reloads finish (Qt input simulation outside the loop would step them)."""
-    async def idle():
-        for _ in range(500):
-            if not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()
-                    and t.get_coro().__qualname__.rsplit(".", 1)[-1] not in DIALOG_WAITERS]:
+def wait(qloop, qtbot, predicate=lambda: True, timeout_s: float = 10.0) -> None:
+    """Spin the loop until ``predicate()`` holds AND the screen's async work has settled.
+
+    qasync's run_until_complete processes events once more after the loop stops, with no running
+    loop: a task step that happens to be ready then fails ("no running event loop"). Returning only
+    when no task is mid-flight (tasks parked on an open dialog excepted) leaves nothing ready.
+    """
+    def busy(t: asyncio.Task, dialog_open: bool) -> bool:
+        parked = dialog_open and t.get_coro().__qualname__.rsplit(".", 1)[-1] in DIALOG_WAITERS
+        return t is not asyncio.current_task() and not parked
+
+    async def settle():
+        quiet = 0
+        for _ in range(int(timeout_s / 0.01)):
+            dialog_open = any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+            ok = predicate() and not any(busy(t, dialog_open) for t in asyncio.all_tasks())
+            quiet = quiet + 1 if ok else 0
+            if quiet == 3:  # still true after queued signals and zero-timers had their turn
                 return
             await asyncio.sleep(0.01)
+        raise AssertionError("condition not reached (or async work still running)")
 
-    qloop.run_until_complete(idle())
+    qloop.run_until_complete(settle())
 
 
-def wait(qloop, qtbot, predicate, timeout=5000) -> None:
-    run_until(qloop, qtbot, predicate, timeout)
-    drain(qloop)
+def drain(qloop) -> None:
+    wait(qloop, None)
 
 
 @pytest.fixture(autouse=True)
