@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.ui.navigation import SCREEN_PERMISSIONS, ScreenSpec
 from app.ui.screens.administration import AdministrationScreen
 from app.ui.screens.audit import AuditScreen
+from app.ui.screens.console import console_screen
 from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens.placeholder import PlaceholderScreen
 from app.ui.screens.records import RecordsScreen
@@ -16,9 +17,7 @@ def default_screens(database_url: str) -> list[ScreenSpec]:
         return lambda _ui: PlaceholderScreen(title, text)
 
     return [
-        ScreenSpec("console", "Console", SCREEN_PERMISSIONS["console"],
-                   ph("Console", "The live hit queue, camera tiles, verification panel and NCIC confirmation log "
-                      "are not in this build yet (issue 5).")),
+        ScreenSpec("console", "Console", SCREEN_PERMISSIONS["console"], console_screen),
         ScreenSpec("hotlists", "Hot lists", SCREEN_PERMISSIONS["hotlists"],
                    HotListsScreen),
         ScreenSpec("search", "Search", SCREEN_PERMISSIONS["search"], SearchScreen),

@@ -1,0 +1,354 @@
+"""The console's non-widget logic: the queue, the open hit, signals from workers and other consoles.
+
+Every service call runs on the DB executor (``ui.call``); the GUI thread only updates the
+queue model and emits signals the panels show. A hit from the recognition bridge is shown
+and announced straight from its signal (no database round trip), so it is visible within
+milliseconds of being stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.domain.changes import Changes
+from app.domain.errors import Conflict, DomainError
+from app.domain.hit_steps import HitStep, StepInput, StepKind, VisualAccepted
+from app.domain.hits import STOLEN_PLATE_CATEGORIES, HitStatus, HitSummary
+from app.domain.ncic import MAX_REQUESTS, YqDue, YqRequest, effective, yq_due
+from app.domain.roles import Permission
+from app.services.hit_queries import HitDetail
+from app.services.hits import PrintedReport
+from app.ui.alerts_bridge import HitAlertsBridge
+from app.ui.context import UiContext
+from app.ui.screens.console_queue import HitQueueModel
+
+logger = logging.getLogger(__name__)
+QUEUE_LIMIT = 2000
+RELOAD_MIN_INTERVAL_S = 3.0
+SAFETY_RELOAD_MS = 30_000
+_VISUAL = (StepKind.VISUAL_ACCEPTED, StepKind.VISUAL_REJECTED)
+
+
+def visual_step(detail: HitDetail) -> HitStep | None:
+    return next((s for s in reversed(detail.effective_steps) if s.kind in _VISUAL), None)
+
+
+def available_actions(detail: HitDetail | None, my_user_id: int | None, can_handle: bool,
+                      due: YqDue | None = None) -> frozenset[str]:
+    """Which confirmation actions make sense now (the service enforces the rules again)."""
+    if detail is None:
+        return frozenset()
+    s = detail.summary
+    acts: set[str] = {"print"} if can_handle else set()
+    mine = can_handle and s.claimed_by is not None and s.claimed_by == my_user_id
+    if not mine:
+        return frozenset(acts)
+    acts |= {"note", "correct"}
+    if s.status.open:
+        acts.add("release")
+    visual = visual_step(detail)
+    if visual is None:
+        acts |= {"accept", "reject"}
+        return frozenset(acts)
+    if visual.kind is StepKind.VISUAL_REJECTED:
+        return frozenset(acts)
+    live = {x.kind for x in detail.effective_steps}
+    acts |= {"ncic", "dispatch", "disposition", "notify"}
+    due = due or detail.yq
+    if detail.yq_applies or StepKind.YQ_SENT in live:
+        sent = sum(1 for x in detail.effective_steps if x.kind is StepKind.YQ_SENT)
+        if due.state != "answered" and sent < MAX_REQUESTS:
+            acts.add("yq")
+        if sent and due.state != "answered":
+            acts.add("yr")
+    if detail.entry.instructions:
+        acts.add("relay")
+    if detail.entry.category in STOLEN_PLATE_CATEGORIES:
+        acts.add("stolen")
+    return frozenset(acts)
+
+
+class ConsoleController(QObject):
+    """Owns the queue model and the open hit; panels listen to its signals."""
+
+    detail_changed = Signal(object)  # HitDetail | None
+    images_loaded = Signal(object, object)  # plate JPEG bytes | None, overview JPEG bytes | None
+    yq_changed = Signal(object)  # YqDue (every second while a hit is open)
+    yq_overdue = Signal(object)  # YqDue, once when an answer becomes overdue
+    message = Signal(str, bool)  # text, is an error
+    hit_shown = Signal(object)  # HitSummary newly in the queue (tiles flash it, the window may alert)
+    busy_changed = Signal(bool)
+
+    def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None) -> None:
+        super().__init__()
+        self.ui = ui
+        assert ui.services.hits is not None, "the console needs the hit services"
+        self.svc = ui.services.hits.hits
+        self.actor = ui.actor
+        self.clock = ui.services.ctx.clock
+        self.alerts = alerts
+        self.can_handle = ui.actor.can(Permission.HANDLE_HITS)
+        self.model = HitQueueModel(self.clock.now, ui.actor.user_id)
+        self.detail: HitDetail | None = None
+        self.current_id: int | None = None
+        self._seen: set[int] = set()
+        self._loaded_once = False
+        self._arrived: dict[int, HitSummary] = {}  # pushed while a reload is running
+        self._reloading = False
+        self._reload_again = False
+        self._last_reload = 0.0
+        self._overdue_sent: set[tuple[int, int]] = set()
+        self.shown_at: dict[int, float] = {}  # hit id -> perf_counter when its row was inserted
+        ui.signals.hit_raised.connect(self.on_hit_raised)
+        ui.signals.changed.connect(self.on_changed)
+        self._second = QTimer(self)
+        self._second.setInterval(1000)
+        self._second.timeout.connect(self._every_second)
+        self._second.start()
+        self._ages = QTimer(self)
+        self._ages.setInterval(5000)
+        self._ages.timeout.connect(self.model.tick)
+        self._ages.start()
+        self._safety = QTimer(self)
+        self._safety.setInterval(SAFETY_RELOAD_MS)
+        self._safety.timeout.connect(self.schedule_reload)
+        self._safety.start()
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.timeout.connect(self._reload_now)
+
+    # ---- incoming -----------------------------------------------------------------------------
+    def on_hit_raised(self, hit: object) -> None:
+        """A hit stored by this workstation's recognition bridge: show and announce it now."""
+        if not isinstance(hit, HitSummary):
+            return
+        if hit.covert and not self.actor.can(Permission.VIEW_COVERT):
+            return
+        self._arrive(hit, announce=True)
+
+    def on_changed(self, changes: object) -> None:
+        if isinstance(changes, Changes) and (changes.hits or changes.hotlists):
+            self.schedule_reload()
+
+    def on_notification(self, note: object) -> None:
+        """A HitNotification from PostgreSQL LISTEN (another console, or ours echoed)."""
+        hit_id = getattr(note, "hit_id", None)
+        if hit_id is None:
+            return
+        self._spawn(self._refresh_one(int(hit_id), str(getattr(note, "kind", "")),
+                                      str(getattr(note, "workstation", ""))))
+
+    async def _refresh_one(self, hit_id: int, kind: str, workstation: str) -> None:
+        try:
+            hit = await self.ui.call(self.svc.summary, self.actor, hit_id)
+        except DomainError as exc:
+            logger.warning("hit %s from a notification could not be read: %s", hit_id, exc)
+            return
+        if hit is None:
+            return
+        self._arrive(hit, announce=kind == "hit")
+        if hit.claimed_by is not None or not hit.status.open:
+            self._ack(hit.id)
+        if hit_id == self.current_id and workstation != self.ui.services.ctx.workstation:
+            await self.reload_detail()
+
+    def _arrive(self, hit: HitSummary, announce: bool) -> None:
+        new = hit.id not in self._seen
+        self._seen.add(hit.id)
+        if self._reloading:
+            self._arrived[hit.id] = hit
+        self.model.upsert(hit)
+        if new and hit.status.open:
+            self.shown_at[hit.id] = time.perf_counter()
+            if announce and hit.status is HitStatus.NEW and self.alerts is not None:
+                self.alerts.announce(hit)
+            self.hit_shown.emit(hit)
+
+    def _ack(self, hit_id: int) -> None:
+        if self.alerts is not None:
+            self.alerts.acknowledge(hit_id)
+
+    # ---- queue loading ------------------------------------------------------------------------
+    def schedule_reload(self) -> None:
+        """Reload the queue soon, at most once per RELOAD_MIN_INTERVAL_S."""
+        if self._reload_timer.isActive():
+            return
+        wait = max(0.0, RELOAD_MIN_INTERVAL_S - (time.monotonic() - self._last_reload))
+        self._reload_timer.start(int(wait * 1000))
+
+    def _reload_now(self) -> None:
+        self._spawn(self.reload())
+
+    async def reload(self) -> None:
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        self._arrived = {}
+        self._last_reload = time.monotonic()
+        try:
+            rows = await self.ui.call(self.svc.queue, self.actor, False, QUEUE_LIMIT)
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
+            return
+        finally:
+            self._reloading = False
+        fresh = [h for h in rows if h.id not in self._seen]
+        self.model.replace_all(rows, keep=self._arrived.values())
+        self._arrived = {}
+        first = not self._loaded_once
+        self._loaded_once = True
+        for hit in fresh:  # e.g. retroactive hits raised by a hot-list import
+            self._seen.add(hit.id)
+            if not first and hit.status is HitStatus.NEW and self.alerts is not None:
+                self.alerts.announce(hit)
+        if self._reload_again:
+            self._reload_again = False
+            self.schedule_reload()
+
+    # ---- the open hit -------------------------------------------------------------------------
+    async def open(self, hit_id: int) -> None:
+        """Open a hit: claim it when nobody holds it (and we may), then load what the panel shows."""
+        row = self.model.hit(self.model.row_of(hit_id))
+        if self.can_handle and (row is None or row.claimed_by is None) and (row is None or row.status.open):
+            try:
+                hit = await self.ui.call(self.svc.claim, self.actor, hit_id)
+                self.model.upsert(hit)
+                self._ack(hit_id)
+            except Conflict as exc:
+                self.message.emit(f"{exc} Shown read-only.", True)
+            except DomainError as exc:
+                self.message.emit(str(exc), True)
+                return
+        self.current_id = hit_id
+        await self.reload_detail(images=True)
+
+    async def claim_next(self) -> HitSummary | None:
+        try:
+            hit = await self.ui.call(self.svc.claim_next, self.actor)
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
+            return None
+        if hit is None:
+            self.message.emit("No unclaimed hits in the queue.", False)
+            return None
+        self.model.upsert(hit)
+        self._ack(hit.id)
+        self.current_id = hit.id
+        await self.reload_detail(images=True)
+        return hit
+
+    async def reload_detail(self, images: bool = False) -> None:
+        hit_id = self.current_id
+        if hit_id is None:
+            self.detail = None
+            self.detail_changed.emit(None)
+            return
+        try:
+            detail = await self.ui.call(self.svc.view, self.actor, hit_id)
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
+            return
+        if hit_id != self.current_id:
+            return
+        self.detail = detail
+        self.model.upsert(detail.summary)
+        self.detail_changed.emit(detail)
+        self.yq_changed.emit(yq_due(detail.steps, self.clock.now()))
+        if images:
+            plate = await self._image(hit_id, "plate")
+            overview = await self._image(hit_id, "overview")
+            if hit_id == self.current_id:
+                self.images_loaded.emit(plate, overview)
+
+    async def _image(self, hit_id: int, which: str) -> bytes | None:
+        try:
+            return await self.ui.call(self.svc.image, self.actor, hit_id, which)
+        except DomainError as exc:
+            logger.warning("image %s of hit %s: %s", which, hit_id, exc)
+            return None
+
+    def actions(self) -> frozenset[str]:
+        due = yq_due(self.detail.steps, self.clock.now()) if self.detail else None
+        return available_actions(self.detail, self.actor.user_id, self.can_handle, due)
+
+    # ---- steps (raise DomainError to the dialog that asked) -----------------------------------
+    async def record(self, step: StepInput, corrects_step_id: int | None = None) -> HitStep:
+        hit_id = self._require_open()
+        stored = await self.ui.call(self.svc.record, self.actor, hit_id, step, corrects_step_id)
+        await self._after_change(hit_id)
+        return stored
+
+    async def accept(self) -> HitStep:
+        return await self.record(VisualAccepted())
+
+    async def send_yq(self, priority: str, fields: tuple[tuple[str, str], ...]) -> HitStep:
+        hit_id = self._require_open()
+        stored = await self.ui.call(self.svc.send_yq, self.actor, hit_id, priority, fields)
+        await self._after_change(hit_id)
+        return stored
+
+    async def yq_prefill(self, priority: str = "U") -> YqRequest | None:
+        return await self.ui.call(self.svc.yq_prefill, self.actor, self._require_open(), priority)
+
+    async def print_report(self) -> PrintedReport:
+        report = await self.ui.call(self.svc.print_report, self.actor, self._require_open())
+        self.message.emit(f"Hit report saved: {report.path}", False)
+        return report
+
+    async def release(self) -> None:
+        hit_id = self._require_open()
+        await self.ui.call(self.svc.release, self.actor, hit_id)
+        await self._after_change(hit_id)
+
+    def step(self, step_id: int) -> HitStep | None:
+        return next((s for s in self.detail.steps if s.id == step_id), None) if self.detail else None
+
+    def next_rno(self) -> int:
+        sent = sum(1 for s in effective(self.detail.steps) if s.kind is StepKind.YQ_SENT) if self.detail else 0
+        return min(MAX_REQUESTS, sent + 1)
+
+    def _require_open(self) -> int:
+        if self.current_id is None:
+            raise Conflict("Open a hit first (F2 claims the next one).")
+        return self.current_id
+
+    async def _after_change(self, hit_id: int) -> None:
+        try:
+            summary = await self.ui.call(self.svc.summary, self.actor, hit_id)
+        except DomainError:
+            summary = None
+        if summary is not None:
+            self.model.upsert(summary)
+            if summary.claimed_by is not None or not summary.status.open:
+                self._ack(hit_id)
+        await self.reload_detail()
+
+    # ---- timers -------------------------------------------------------------------------------
+    def _every_second(self) -> None:
+        if self.detail is None:
+            return
+        due = yq_due(self.detail.steps, self.clock.now())
+        self.yq_changed.emit(due)
+        key = (self.detail.summary.id, due.rno)
+        if due.state in ("overdue", "exhausted") and key not in self._overdue_sent:
+            self._overdue_sent.add(key)
+            self.yq_overdue.emit(due)
+
+    def _spawn(self, coro) -> None:  # noqa: ANN001
+        import asyncio
+
+        task = asyncio.ensure_future(coro)
+        task.add_done_callback(_log_failure)
+
+    def stop(self) -> None:
+        for timer in (self._second, self._ages, self._safety, self._reload_timer):
+            timer.stop()
+
+
+def _log_failure(task) -> None:  # noqa: ANN001
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("console task failed", exc_info=task.exception())

@@ -1,0 +1,235 @@
+"""The Console screen: camera tiles, the hit queue, the verification panel and the NCIC confirmation log.
+
+Layout only; the logic lives in :class:`~app.ui.console_controller.ConsoleController` and the
+actions in :class:`~app.ui.screens.console_actions.ConsoleActions`. Every action has a function
+key (see ``SHORTCUTS``) and a button; the queue is driven with arrows + Enter. Emits
+``badge_changed(unacknowledged)`` for the navigation item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.alerts import AudioStatus
+from app.domain.hits import HitSummary
+from app.domain.ncic import YqDue
+from app.services.hit_queries import HitDetail
+from app.ui.alerts_bridge import HitAlertsBridge
+from app.ui.console_controller import ConsoleController
+from app.ui.context import UiContext
+from app.ui.screens.console_actions import SHORTCUTS, ConsoleActions
+from app.ui.screens.console_cameras import CameraTilesWidget
+from app.ui.screens.console_ncic import NcicPanel
+from app.ui.screens.console_queue import HitQueueView
+from app.ui.screens.console_verify import VerificationPanel
+
+TOP_PRIORITY_MAX = 2
+
+
+class ConsoleScreen(QWidget):
+    badge_changed = Signal(int)
+
+    def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsoleScreen")
+        self.ui = ui
+        self.alerts = alerts
+        self.ctrl = ConsoleController(ui, alerts)
+        self.tiles = CameraTilesWidget()
+        self.queue = HitQueueView(self.ctrl.model)
+        self.verify = VerificationPanel()
+        self.ncic = NcicPanel()
+        self.actions = ConsoleActions(self.ctrl, self, self.toggle_mute, self.ncic.selected_step_id,
+                                      self.queue.setFocus)
+
+        # ---- top strip: counts, claim next, mute, audio --------------------------------------
+        self.counts = QLabel("")
+        self.counts.setObjectName("QueueCounts")
+        self.counts.setAccessibleName("Queue counts")
+        self.claim_btn = QPushButton("Claim &next hit  [F2]")
+        self.claim_btn.setObjectName("ClaimNext")
+        self.claim_btn.setAccessibleName("Claim the next hit")
+        self.mute_btn = QPushButton("Mute speech  [Ctrl+M]")
+        self.mute_btn.setAccessibleName("Mute speech of routine hits (top priorities are never muted)")
+        self.mute_btn.setCheckable(True)
+        self.audio = QLabel("")
+        self.audio.setObjectName("AudioState")
+        self.audio.setAccessibleName("Audio alerts")
+        strip = QFrame()
+        strip.setObjectName("ConsoleStrip")
+        sl = QHBoxLayout(strip)
+        sl.setContentsMargins(8, 4, 8, 4)
+        heading = QLabel("HIT QUEUE")
+        heading.setObjectName("StripTitle")
+        sl.addWidget(heading)
+        sl.addWidget(self.counts)
+        sl.addStretch(1)
+        sl.addWidget(self.audio)
+        sl.addWidget(self.mute_btn)
+        sl.addWidget(self.claim_btn)
+
+        # ---- body -----------------------------------------------------------------------------
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.tiles)
+        left.addWidget(self.queue)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 3)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.verify)
+        right.addWidget(self.ncic)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 5)
+        body.setStretchFactor(1, 6)
+        self.splitters = (body, left, right)
+        self.status = QLabel("F2 claim next  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
+                             "F9 stolen plate  F10 disposition  F11 agency notified  F12 instructions relayed")
+        self.status.setObjectName("ConsoleStatus")
+        self.status.setAccessibleName("Console messages")
+        self.status.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.setSpacing(4)
+        lay.addWidget(strip)
+        lay.addWidget(body, 1)
+        lay.addWidget(self.status)
+
+        # ---- wiring ---------------------------------------------------------------------------
+        for seq, key in SHORTCUTS.items():
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda k=key: self.actions.trigger(k))
+        for seq, target in (("Alt+Q", self.queue), ("Alt+G", self.ncic.log), ("Alt+V", self.verify.captured)):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(target.setFocus)
+        self.claim_btn.clicked.connect(lambda: self.actions.trigger("claim_next"))
+        self.mute_btn.clicked.connect(lambda: self.actions.trigger("mute"))
+        self.verify.accept_btn.clicked.connect(lambda: self.actions.trigger("accept"))
+        self.verify.reject_btn.clicked.connect(lambda: self.actions.trigger("reject"))
+        for key, button in self.ncic.buttons.items():
+            button.clicked.connect(lambda _c=False, k=key: self.actions.trigger(k))
+        self.ncic.relayed.clicked.connect(lambda _c=False: self.actions.trigger("relay"))
+        self.queue.open_requested.connect(self.open_hit)
+        self.ctrl.model.counts_changed.connect(self._counts)
+        self.ctrl.detail_changed.connect(self._detail)
+        self.ctrl.images_loaded.connect(self.verify.show_images)
+        self.ctrl.yq_changed.connect(self._yq)
+        self.ctrl.yq_overdue.connect(self._yq_overdue)
+        self.ctrl.message.connect(self.show_message)
+        self.ctrl.hit_shown.connect(self._hit_shown)
+        ui.signals.camera_preview.connect(self.tiles.on_preview)
+        ui.signals.camera_health.connect(self.tiles.on_health)
+        if alerts is not None:
+            self.attach_alerts(alerts)
+        else:
+            self.audio.setText("\u26a0 Audio alerts not running")
+        self._counts(0, 0)
+        QTimer.singleShot(0, self._first_load)
+
+    # ---- public -------------------------------------------------------------------------------
+    def activate(self) -> None:
+        self.ctrl.schedule_reload()
+        self.queue.setFocus()
+
+    def open_hit(self, hit_id: int) -> None:
+        asyncio.ensure_future(self.actions._guard(self.ctrl.open(hit_id)))
+
+    def toggle_mute(self) -> None:
+        if self.alerts is None:
+            self.show_message("Audio alerts are not running on this console.", True)
+            return
+        self.alerts.toggle_mute()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.status.setText(("\u26a0 " if error else "") + text)
+        self.status.setProperty("error", error)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def attach_alerts(self, alerts: HitAlertsBridge) -> None:
+        """Give the console its audible alerts (start_console_runtime does this after start-up)."""
+        self.alerts = alerts
+        self.ctrl.alerts = alerts
+        alerts.audio_status.connect(self._audio)
+        alerts.mute_changed.connect(self._muted)
+        self._audio(alerts.status)
+
+    def shutdown(self) -> None:
+        self.ctrl.stop()
+
+    # ---- slots --------------------------------------------------------------------------------
+    def _first_load(self) -> None:
+        asyncio.ensure_future(self.ctrl.reload())
+
+    def _counts(self, total: int, new: int) -> None:
+        warn = "color:#ff6b6b" if new else "color:#8b96a3"
+        self.counts.setText(f"<b>{total}</b> open &nbsp; <span style='{warn}'><b>{new}</b> unacknowledged</span>")
+        self.counts.setAccessibleDescription(f"{total} open hits, {new} unacknowledged")
+        self.badge_changed.emit(new)
+
+    def _detail(self, detail: HitDetail | None) -> None:
+        self.verify.show_detail(detail, self.ui.actor.user_id)
+        self.ncic.show_detail(detail, self.ctrl.actions())
+        if detail is not None:
+            self.queue.select_hit(detail.summary.id)
+
+    def _yq(self, due: YqDue) -> None:
+        d = self.ctrl.detail
+        if d is not None and (d.yq_applies or due.state != "none"):
+            self.ncic.show_yq(due)
+            if due.state in ("overdue", "answered"):  # the YQ button follows the exchange
+                self.ncic.buttons["yq"].setEnabled("yq" in self.ctrl.actions())
+
+    def _yq_overdue(self, due: YqDue) -> None:
+        self.show_message(due.message, True)
+        QApplication.alert(self.window(), 0)
+        self.ncic.buttons["yq"].setFocus()
+
+    def _hit_shown(self, hit: HitSummary) -> None:
+        self.tiles.note_hit(hit.camera_name, f"{hit.plate_read} {hit.category.replace('_', ' ')}")
+        if hit.priority <= TOP_PRIORITY_MAX and self.ui.settings.alerts.raise_window_on_top_priority:
+            QApplication.alert(self.window(), 0)
+
+    def _audio(self, status: AudioStatus) -> None:
+        if not status.checked:
+            self.audio.setText("Audio: checking...")
+        elif status.ok:
+            self.audio.setText("\U0001f50a Audio OK")
+        else:
+            self.audio.setText("\u26a0 AUDIO PROBLEM (see banner)")
+        self.audio.setProperty("problem", status.checked and not status.ok)
+        self.audio.setToolTip(status.message)
+        self.audio.setAccessibleDescription(status.message or "chimes and speech available")
+        self.audio.style().unpolish(self.audio)
+        self.audio.style().polish(self.audio)
+
+    def _muted(self, seconds: float) -> None:
+        self.mute_btn.setChecked(seconds > 0)
+        self.mute_btn.setText(f"Muted {seconds / 60:.0f} min (top priorities still speak)  [Ctrl+M]" if seconds > 0
+                              else "Mute speech  [Ctrl+M]")
+
+
+def console_screen(ui: UiContext) -> QWidget:
+    """The registry's builder: the console, or a notice when this build has no hit services."""
+    if ui.services.hits is None:
+        from app.ui.screens.placeholder import PlaceholderScreen
+
+        return PlaceholderScreen("Console", "The hit services are not available in this build.")
+    return ConsoleScreen(ui)

@@ -1,0 +1,194 @@
+"""The console's actions: one per shortcut/button, each opening its dialog and recording through the controller.
+
+Dialogs submit to the controller and stay open with the refusal shown when the service says no.
+Corrections reuse the dialog of the corrected step's kind and record a new step naming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from app.domain.errors import DomainError, ValidationFailed
+from app.domain.hit_steps import InstructionsRelayed, RejectReason, StepKind, VisualAccepted
+from app.ui.asyncio_qt import dialog_result
+from app.ui.console_controller import ConsoleController
+from app.ui.dialogs.console_common import StepDialog
+from app.ui.dialogs.console_dispatch import DispatchDialog, DispatchInput
+from app.ui.dialogs.console_disposition import DispositionDialog
+from app.ui.dialogs.console_ncic_query import NcicQueryDialog, NoteDialog
+from app.ui.dialogs.console_notified import AgencyNotifiedDialog
+from app.ui.dialogs.console_reject import RejectDialog
+from app.ui.dialogs.console_stolen import StolenPlateDialog
+from app.ui.dialogs.console_yq import YqDialog, YrDialog
+
+logger = logging.getLogger(__name__)
+
+#: shortcut -> action key (the screen binds them; every action also has a button)
+SHORTCUTS: dict[str, str] = {
+    "F2": "claim_next", "F3": "accept", "F4": "reject", "F5": "ncic", "F6": "yq", "F7": "yr", "F8": "dispatch",
+    "F9": "stolen", "F10": "disposition", "F11": "notify", "F12": "relay", "Ctrl+T": "note", "Ctrl+E": "correct",
+    "Ctrl+P": "print", "Ctrl+Shift+R": "release", "Ctrl+M": "mute",
+}
+NAMES = {"claim_next": "Claim next", "accept": "Accept", "reject": "Reject", "ncic": "NCIC query result",
+         "yq": "Send YQ", "yr": "YR received", "dispatch": "Dispatch units", "stolen": "Stolen-plate check",
+         "disposition": "Disposition", "notify": "Agency notified", "relay": "Instructions relayed",
+         "note": "Note", "correct": "Correct step", "print": "Print report", "release": "Release hit",
+         "mute": "Mute"}
+
+
+class ConsoleActions:
+    """Runs the console's actions for a screen (``parent`` owns the dialogs)."""
+
+    def __init__(self, controller: ConsoleController, parent: QWidget,
+                 mute: Callable[[], None], selected_step: Callable[[], int | None],
+                 focus_back: Callable[[], None] = lambda: None) -> None:
+        self.ctrl = controller
+        self.parent = parent
+        self._mute = mute
+        self._selected_step = selected_step
+        self._focus_back = focus_back
+        self.dialog: QDialog | None = None  # the open dialog (tests drive it with the keyboard)
+        self.running: asyncio.Future | None = None
+
+    @property
+    def busy(self) -> bool:
+        """An action is still running (its dialog may be open)."""
+        return self.running is not None and not self.running.done()
+
+    def trigger(self, key: str) -> None:
+        if key == "mute":
+            self._mute()
+            return
+        if self.dialog is not None:
+            return  # one dialog at a time; its own keys apply
+        if key not in ("claim_next",) and key not in self.ctrl.actions():
+            self.ctrl.message.emit(f"{NAMES.get(key, key)} is not available now"
+                                   + (": claim a hit first." if self.ctrl.detail is None else "."), True)
+            return
+        handler: Callable[[], Awaitable[object]] = getattr(self, f"_{key}")
+        self.running = asyncio.ensure_future(self._guard(handler()))
+
+    async def _guard(self, work: Awaitable[object]) -> None:
+        try:
+            await work
+        except DomainError as exc:
+            self.ctrl.message.emit(str(exc), True)
+        except Exception:  # a failing action must not kill the console; it is reported
+            logger.exception("console action failed")
+            self.ctrl.message.emit("The action failed; see the log.", True)
+
+    async def _show(self, dialog: StepDialog) -> bool:
+        self.dialog = dialog
+        try:
+            return bool(await dialog_result(dialog))
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+            self.parent.window().activateWindow()  # keys go back to the console
+            self._focus_back()
+
+    # ---- actions ------------------------------------------------------------------------------
+    async def _claim_next(self) -> None:
+        await self.ctrl.claim_next()
+
+    async def _accept(self) -> None:
+        await self.ctrl.accept()
+        self.ctrl.message.emit("Visually verified. Next: NCIC query (F5).", False)
+
+    async def _reject(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        suggested = RejectReason.WRONG_STATE if d.state_agreement.value == "mismatch" else None
+        await self._show(RejectDialog(lambda v: self.ctrl.record(v, corrects), d.read.plate, suggested,
+                                      self.parent))
+
+    async def _ncic(self, corrects: int | None = None) -> None:
+        e = self.ctrl.detail.entry  # type: ignore[union-attr]
+        await self._show(NcicQueryDialog(lambda v: self.ctrl.record(v, corrects), e.plate, e.state, e.nic,
+                                         self.parent))
+
+    async def _yq(self) -> None:
+        prefill = await self.ctrl.yq_prefill("U")
+        if prefill is None:
+            raise ValidationFailed("This record type takes no YQ.")
+        await self._show(YqDialog(lambda v: self.ctrl.send_yq(*v), prefill, self.ctrl.next_rno(), self.parent))
+
+    async def _yr(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        await self._show(YrDialog(lambda v: self.ctrl.record(v, corrects), max(1, self.ctrl.next_rno() - 1),
+                                  d.entry.ori or "", self.ctrl.clock.now(), self.parent))
+
+    async def _dispatch(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        relayed = any(i.key == "instructions" and i.done for i in d.checklist)
+
+        async def submit(value: DispatchInput) -> object:
+            stored = await self.ctrl.record(value.units, corrects)
+            if value.relayed is not None:
+                await self.ctrl.record(value.relayed)
+            return stored
+
+        await self._show(DispatchDialog(submit, d.entry.instructions or "", d.entry.vehicle, relayed, self.parent))
+
+    async def _stolen(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        seen = " ".join(x for x in (d.read.colour or "",) if x)
+        await self._show(StolenPlateDialog(lambda v: self.ctrl.record(v, corrects), d.entry.vehicle,
+                                           f"colour {seen}" if seen else "", self.parent))
+
+    async def _disposition(self, corrects: int | None = None) -> None:
+        ok = await self._show(DispositionDialog(lambda v: self.ctrl.record(v, corrects), self.parent))
+        d = self.ctrl.detail
+        if ok and d is not None and any(i.key == "notify" and i.applies and not i.done for i in d.checklist):
+            self.ctrl.message.emit("Hit closed. Notify the entering agency of the recovery/arrest (F11).", False)
+
+    async def _notify(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        await self._show(AgencyNotifiedDialog(lambda v: self.ctrl.record(v, corrects), d.entry.ori or "",
+                                              self.ctrl.clock.now(), self.parent))
+
+    async def _relay(self) -> None:
+        d = self.ctrl.detail
+        if d is not None and any(i.key == "instructions" and i.done for i in d.checklist):
+            self.ctrl.message.emit("Instructions are already recorded as relayed.", False)
+            return
+        await self.ctrl.record(InstructionsRelayed(True))
+
+    async def _note(self, corrects: int | None = None) -> None:
+        await self._show(NoteDialog(lambda v: self.ctrl.record(v, corrects), self.parent))
+
+    async def _print(self) -> None:
+        await self.ctrl.print_report()
+
+    async def _release(self) -> None:
+        await self.ctrl.release()
+        self.ctrl.message.emit("Hit released back to the queue.", False)
+
+    async def _correct(self) -> None:
+        step_id = self._selected_step()
+        step = self.ctrl.step(step_id) if step_id is not None else None
+        if step is None:
+            raise ValidationFailed("Select the step to correct in the step log (Alt+G), then press Ctrl+E.")
+        openers = {
+            StepKind.VISUAL_ACCEPTED: self._reject, StepKind.NCIC_QUERY: self._ncic, StepKind.YR_RECEIVED: self._yr,
+            StepKind.UNITS_DISPATCHED: self._dispatch, StepKind.STOLEN_PLATE_CHECK: self._stolen,
+            StepKind.DISPOSITION: self._disposition, StepKind.AGENCY_NOTIFIED: self._notify,
+            StepKind.NOTE: self._note,
+        }
+        if step.kind is StepKind.VISUAL_REJECTED:
+            await self.ctrl.record(VisualAccepted("corrected: the rejection was a mistake"), step.id)
+            return
+        opener = openers.get(step.kind)
+        if opener is None:
+            raise ValidationFailed(f"A '{step.kind.value.replace('_', ' ')}' step cannot be corrected; "
+                                   "add a note instead (Ctrl+T).")
+        await opener(step.id)  # type: ignore[operator]
+

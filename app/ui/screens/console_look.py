@@ -1,0 +1,117 @@
+"""How the console shows hit types and checks: colour AND shape AND text, never colour alone.
+
+Each priority band has a colour and an icon shape (urgent: octagon, high: triangle, normal:
+circle, low: square); each hit category a letter drawn in the icon and a label in words.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap, QPolygonF
+
+from app.domain.alerts import ChimeBand, band_for_priority
+from app.domain.comparison import Agreement
+from app.services.hit_queries import category_label
+
+BAND_COLOURS: dict[ChimeBand, str] = {
+    ChimeBand.URGENT: "#ff5c5c",
+    ChimeBand.HIGH: "#ff9d3a",
+    ChimeBand.NORMAL: "#f2d04b",
+    ChimeBand.LOW: "#9aa7b4",
+}
+#: Row tints (dark theme) so an urgent row stands out even when not selected.
+BAND_TINTS: dict[ChimeBand, str] = {
+    ChimeBand.URGENT: "#3a1719",
+    ChimeBand.HIGH: "#35240f",
+    ChimeBand.NORMAL: "#2c2a14",
+    ChimeBand.LOW: "#1b2026",
+}
+BAND_WORDS: dict[ChimeBand, str] = {
+    ChimeBand.URGENT: "URGENT", ChimeBand.HIGH: "High", ChimeBand.NORMAL: "Normal", ChimeBand.LOW: "Low",
+}
+CATEGORY_LETTERS: dict[str, str] = {
+    "amber_alert": "A", "missing_person": "M", "wanted_person": "W", "violent_person": "L", "gang_terrorist": "T",
+    "stolen_vehicle": "V", "stolen_canadian_vehicle": "R", "stolen_boat": "B", "protection_order": "H",
+    "stolen_plate": "P", "felony_vehicle": "F", "supervised_release": "C", "sex_offender": "X",
+    "protective_interest": "K", "immigration_violator": "N", "local_bolo": "BO", "administrative": "AD",
+}
+AGREEMENT_TEXT: dict[Agreement, tuple[str, str]] = {
+    Agreement.MATCH: ("\u2714 match", "#7cd992"),
+    Agreement.MISMATCH: ("\u2716 MISMATCH", "#ff6b6b"),
+    Agreement.UNKNOWN: ("? not known", "#b5bfca"),
+}
+OK_COLOUR = "#7cd992"
+WARN_COLOUR = "#ffb347"
+BAD_COLOUR = "#ff6b6b"
+
+
+def band_colour(priority: int) -> QColor:
+    return QColor(BAND_COLOURS[band_for_priority(_clamp(priority))])
+
+
+def band_tint(priority: int) -> QColor:
+    return QColor(BAND_TINTS[band_for_priority(_clamp(priority))])
+
+
+def band_word(priority: int) -> str:
+    return BAND_WORDS[band_for_priority(_clamp(priority))]
+
+
+def type_text(category: str) -> str:
+    return category_label(category)
+
+
+def _clamp(priority: int) -> int:
+    return min(9, max(1, priority))
+
+
+def _shape(band: ChimeBand, r: QRectF) -> QPolygonF:
+    c, w, h = r.center(), r.width(), r.height()
+    if band is ChimeBand.URGENT:  # octagon (stop sign)
+        k = 0.29
+        xs = (r.left(), r.left() + w * k, r.right() - w * k, r.right())
+        ys = (r.top(), r.top() + h * k, r.bottom() - h * k, r.bottom())
+        pts = [(xs[1], ys[0]), (xs[2], ys[0]), (xs[3], ys[1]), (xs[3], ys[2]), (xs[2], ys[3]), (xs[1], ys[3]),
+               (xs[0], ys[2]), (xs[0], ys[1])]
+    elif band is ChimeBand.HIGH:  # triangle (warning)
+        pts = [(c.x(), r.top()), (r.right(), r.bottom()), (r.left(), r.bottom())]
+    elif band is ChimeBand.LOW:  # square
+        pts = [(r.left(), r.top()), (r.right(), r.top()), (r.right(), r.bottom()), (r.left(), r.bottom())]
+    else:  # circle, approximated
+        pts = [(c.x() + w / 2 * np.cos(a), c.y() + h / 2 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 24)]
+    return QPolygonF([QPointF(float(x), float(y)) for x, y in pts])
+
+
+@cache
+def type_icon(category: str, priority: int, size: int = 22) -> QIcon:
+    """The hit-type icon: band shape in band colour with the category letter."""
+    band = band_for_priority(_clamp(priority))
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QColor("#101010"))
+    p.setBrush(QColor(BAND_COLOURS[band]))
+    p.drawPolygon(_shape(band, QRectF(1, 1, size - 2, size - 2)))
+    letter = CATEGORY_LETTERS.get(category, "?")
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * (0.42 if len(letter) > 1 else 0.52)))
+    p.setFont(font)
+    p.setPen(QColor("#101010"))
+    text_rect = QRectF(0, size * 0.12 if band is ChimeBand.HIGH else 0, size, size)
+    p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, letter)
+    p.end()
+    return QIcon(pix)
+
+
+def bgr_to_qimage(image: np.ndarray) -> QImage:
+    """A deep copy of a BGR (or grey) uint8 array as a QImage."""
+    image = np.ascontiguousarray(image)
+    h, w = image.shape[:2]
+    if image.ndim == 2:
+        return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_Grayscale8).copy()
+    return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888).copy()

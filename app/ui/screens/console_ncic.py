@@ -1,0 +1,188 @@
+"""The NCIC confirmation panel (002 IV.J.1-5): checklist, YQ/YR countdown, actions and the step log.
+
+The log shows every step with its time and author, corrections included (a corrected step is
+greyed and says which step replaced it): nothing in it is ever edited. Which actions are
+available is decided by the controller (:func:`app.ui.console_controller.available_actions`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.ncic import YqDue
+from app.services.hit_queries import HitDetail
+from app.ui.screens.console_look import BAD_COLOUR, OK_COLOUR, WARN_COLOUR
+
+#: action key -> (button text, accessible name)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "ncic": ("NCIC &query result  [F5]", "Record NCIC query result"),
+    "yq": ("Send &YQ  [F6]", "Send YQ hit confirmation request"),
+    "yr": ("Y&R received  [F7]", "Record YR answer received"),
+    "dispatch": ("&Dispatch units  [F8]", "Dispatch units"),
+    "stolen": ("&Stolen-plate check  [F9]", "Record stolen plate check"),
+    "disposition": ("Dis&position  [F10]", "Record disposition"),
+    "notify": ("Agency &notified  [F11]", "Record entering agency notified"),
+    "note": ("No&te  [Ctrl+T]", "Add a note"),
+    "correct": ("&Correct step  [Ctrl+E]", "Correct the selected step"),
+    "print": ("Pr&int report  [Ctrl+P]", "Print hit report"),
+    "release": ("Re&lease hit  [Ctrl+Shift+R]", "Release the hit back to the queue"),
+}
+LOG_COLUMNS = ("#", "Time", "By", "Step")
+
+
+class NcicPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("NcicPanel")
+        self.setAccessibleName("NCIC confirmation")
+        title = QLabel("NCIC CONFIRMATION")
+        title.setObjectName("PanelTitle")
+        self.checklist = QLabel("")
+        self.checklist.setObjectName("Checklist")
+        self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        self.checklist.setAccessibleName("Confirmation checklist")
+        self.countdown = QLabel("")
+        self.countdown.setObjectName("Countdown")
+        self.countdown.setAccessibleName("YQ countdown")
+        self.countdown.setWordWrap(True)
+        self.relayed = QCheckBox("Instructions relayed to units  [F12]")
+        self.relayed.setAccessibleName("Instructions relayed to units")
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        for i, (key, (text, name)) in enumerate(ACTIONS.items()):
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.setObjectName(f"Action_{key}")
+            self.buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        self.log = QTableWidget(0, len(LOG_COLUMNS))
+        self.log.setObjectName("StepLog")
+        self.log.setAccessibleName("Step log")
+        self.log.setAccessibleDescription("Every step, timestamped and attributed; never edited.")
+        self.log.setHorizontalHeaderLabels(LOG_COLUMNS)
+        self.log.verticalHeader().setVisible(False)
+        self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.log.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.log.setTabKeyNavigation(False)
+        self.log.setWordWrap(True)
+        header = self.log.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        top = QHBoxLayout()
+        top.addWidget(self.checklist, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.countdown)
+        right.addWidget(self.relayed)
+        right.addStretch(1)
+        top.addLayout(right, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(6)
+        lay.addWidget(title)
+        lay.addLayout(top)
+        lay.addLayout(grid)
+        lay.addWidget(self.log, 1)
+        self.step_ids: list[int] = []
+        self.show_detail(None, frozenset())
+
+    def show_detail(self, detail: HitDetail | None, actions: frozenset[str]) -> None:
+        for key, button in self.buttons.items():
+            button.setEnabled(key in actions)
+        self.relayed.blockSignals(True)
+        self.relayed.setEnabled("relay" in actions)
+        if detail is None:
+            self.checklist.setText("<span style='color:#8b96a3'>Open a hit to see its confirmation steps.</span>")
+            self.countdown.setText("")
+            self.relayed.setChecked(False)
+            self.relayed.setVisible(False)
+            self.log.setRowCount(0)
+            self.step_ids = []
+            self.relayed.blockSignals(False)
+            return
+        lines = []
+        for item in detail.checklist:
+            if not item.applies:
+                lines.append(f"<span style='color:#6b7580'>\u2013 {item.label} (n/a)</span>")
+            elif item.done:
+                lines.append(f"<span style='color:{OK_COLOUR}'>\u2611 {item.label}</span>")
+            else:
+                lines.append(f"<span style='color:#e6e9ed'>\u2610 {item.label}</span>")
+        self.checklist.setText("<br>".join(lines))
+        self.checklist.setAccessibleDescription("; ".join(
+            f"{i.label}: {'done' if i.done else 'to do' if i.applies else 'not applicable'}" for i in detail.checklist))
+        relay = next((i for i in detail.checklist if i.key == "instructions"), None)
+        self.relayed.setVisible(bool(relay and relay.applies))
+        self.relayed.setChecked(bool(relay and relay.done))
+        self.relayed.blockSignals(False)
+        self._fill_log(detail)
+        if not detail.yq_applies:
+            self.show_yq(None, applies=False)
+
+    def _fill_log(self, detail: HitDetail) -> None:
+        steps = sorted(detail.steps, key=lambda s: (s.sequence, s.id))
+        corrected_by = {s.corrects_step_id: s.id for s in steps if s.corrects_step_id}
+        self.log.setRowCount(len(steps))
+        self.step_ids = [s.id for s in steps]
+        grey = QColor("#6b7580")
+        strike = QFont()
+        strike.setStrikeOut(True)
+        for row, step in enumerate(steps):
+            text = step.describe()
+            if step.note:
+                text += f" - {step.note}"
+            if step.id in corrected_by:
+                text += f"  (corrected by #{corrected_by[step.id]})"
+            cells = (str(step.id), step.at.astimezone().strftime("%H:%M:%S"), step.username, text)
+            for col, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(f"{step.at.astimezone():%Y-%m-%d %H:%M:%S} {step.username}: {text}")
+                if step.id in corrected_by:
+                    item.setForeground(grey)
+                    if col == 3:
+                        item.setFont(strike)
+                self.log.setItem(row, col, item)
+        self.log.resizeRowsToContents()
+        if steps:
+            self.log.scrollToBottom()
+
+    def show_yq(self, due: YqDue | None, applies: bool = True) -> None:
+        if not applies:
+            self.countdown.setText("<span style='color:#8b96a3'>YQ/YR: not needed (record entered by this "
+                                   "agency, or its type takes no YQ)</span>")
+            return
+        if due is None or due.state == "none":
+            self.countdown.setText("<span style='color:#cfd8e1'>YQ: not sent yet. The record belongs to another "
+                                   "agency: send a YQ (F6).</span>")
+            return
+        colour = {"waiting": WARN_COLOUR, "answered": OK_COLOUR}.get(due.state, BAD_COLOUR)
+        big = ""
+        if due.state == "waiting" and due.seconds_left is not None:
+            mins, secs = divmod(int(due.seconds_left), 60)
+            big = f"<span style='font-size:20pt; font-weight:600'>{mins}:{secs:02d}</span><br>"
+        elif due.state in ("overdue", "exhausted"):
+            big = "<span style='font-size:16pt; font-weight:600'>\u26a0 OVERDUE</span><br>"
+        self.countdown.setText(f"<span style='color:{colour}'>{big}{due.message}</span>")
+        self.countdown.setAccessibleDescription(due.message)
+
+    def selected_step_id(self) -> int | None:
+        row = self.log.currentRow()
+        return self.step_ids[row] if 0 <= row < len(self.step_ids) else None

@@ -1,0 +1,246 @@
+"""The verification panel (002 IV.I.2, IV.J.1): the captured plate beside the wanted plate and record.
+
+Picture with picture: the captured crop (zoomable), the wanted plate as a reference photo or,
+where the entry has none (NCIC records never do), rendered as a plate image at the crop's scale,
+and the overview image; below them the char-by-char comparison, read vs listed state and colour,
+and the hot-list record. Accept / Reject are here (the screen wires their shortcuts).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.hits import HitStatus
+from app.services.hit_queries import HitDetail
+from app.ui.screens.console_images import ComparisonStrip, ZoomImage
+from app.ui.screens.console_look import (
+    AGREEMENT_TEXT,
+    WARN_COLOUR,
+    band_colour,
+    band_word,
+    bgr_to_qimage,
+    type_icon,
+    type_text,
+)
+from recognition.synth.plate_render import render_plate
+
+logger = logging.getLogger(__name__)
+WARN = "\u26a0"
+RECORD_FIELDS = ("Plate", "State", "Plate type / year", "Type", "Category", "NIC", "ORI", "Case (OCA)",
+                 "Vehicle", "Source")
+
+
+def wanted_plate_image(plate: str, state: str | None, crop: QImage | None) -> QImage | None:
+    """The listed plate drawn as a plate, as tall as the captured crop (at least 48 px)."""
+    text = plate.replace("*", "").replace("?", "?") or "?"
+    height = max(48, min(240, crop.height() if crop is not None else 64))
+    try:
+        return bgr_to_qimage(render_plate(text, state, height))
+    except ValueError:
+        logger.debug("could not render plate %r", plate)
+        return None
+
+
+class VerificationPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("VerifyPanel")
+        self.setAccessibleName("Verification panel")
+        self.detail: HitDetail | None = None
+        self.crop: QImage | None = None
+
+        self.title_icon = QLabel()
+        self.title = QLabel("No hit open")
+        self.title.setObjectName("HitTitle")
+        self.title.setAccessibleName("Open hit")
+        self.claim = QLabel("")
+        self.claim.setObjectName("Muted")
+        self.warning = QLabel("")
+        self.warning.setObjectName("Stale")
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(False)
+        head = QHBoxLayout()
+        head.addWidget(self.title_icon)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.claim)
+
+        self.captured = ZoomImage("Captured plate image, zoomable", "plate image not available")
+        self.wanted = ZoomImage("Wanted plate", "no reference")
+        self.overview = ZoomImage("Overview image, zoomable", "overview image not available")
+        self.captured.zoom_changed.connect(self.wanted.set_zoom)  # compare at the same scale
+        self.wanted.zoom_changed.connect(self.captured.set_zoom)
+        pics = QGridLayout()
+        pics.setSpacing(6)
+        for col, (label, view) in enumerate((("CAPTURED (read)", self.captured), ("WANTED (listed)", self.wanted))):
+            cap = QLabel(label)
+            cap.setObjectName("Caption")
+            pics.addWidget(cap, 0, col)
+            pics.addWidget(view, 1, col)
+        cap = QLabel("OVERVIEW")
+        cap.setObjectName("Caption")
+        pics.addWidget(cap, 0, 2)
+        pics.addWidget(self.overview, 1, 2)
+        pics.setColumnStretch(0, 2)
+        pics.setColumnStretch(1, 2)
+        pics.setColumnStretch(2, 3)
+        pics.setRowMinimumHeight(1, 150)
+
+        self.strip = ComparisonStrip()
+        self.strip_text = QLabel("")
+        self.strip_text.setWordWrap(True)
+        self.strip_text.setAccessibleName("Comparison summary")
+        self.state_cmp = QLabel("")
+        self.state_cmp.setAccessibleName("State, read against listed")
+        self.colour_cmp = QLabel("")
+        self.colour_cmp.setAccessibleName("Colour, read against listed")
+        checks = QVBoxLayout()
+        checks.addWidget(self.state_cmp)
+        checks.addWidget(self.colour_cmp)
+        checks.addWidget(self.strip_text)
+        checks.addStretch(1)
+        cmp_row = QHBoxLayout()
+        cmp_row.addWidget(self.strip)
+        cmp_row.addLayout(checks, 1)
+
+        self.instructions = QLabel("")
+        self.instructions.setObjectName("Instructions")
+        self.instructions.setWordWrap(True)
+        self.instructions.setAccessibleName("Instructions to field")
+        self.instructions.setVisible(False)
+        record = QGridLayout()
+        record.setHorizontalSpacing(14)
+        record.setVerticalSpacing(2)
+        self.values: dict[str, QLabel] = {}
+        for i, name in enumerate(RECORD_FIELDS):
+            key = QLabel(name)
+            key.setObjectName("FieldName")
+            value = QLabel("")
+            value.setObjectName("FieldValue")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(name)
+            self.values[name] = value
+            record.addWidget(key, i // 2, (i % 2) * 2)
+            record.addWidget(value, i // 2, (i % 2) * 2 + 1)
+        record.setColumnStretch(1, 1)
+        record.setColumnStretch(3, 1)
+
+        self.accept_btn = QPushButton("&Accept: visually verified  [F3]")
+        self.accept_btn.setObjectName("AcceptButton")
+        self.accept_btn.setAccessibleName("Accept as visually verified")
+        self.reject_btn = QPushButton("&Reject...  [F4]")
+        self.reject_btn.setObjectName("RejectButton")
+        self.reject_btn.setAccessibleName("Reject with a reason")
+        self.decision = QLabel("")
+        self.decision.setObjectName("Decision")
+        self.decision.setAccessibleName("Visual verification")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_btn)
+        buttons.addWidget(self.reject_btn)
+        buttons.addWidget(self.decision, 1)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(6)
+        lay.addLayout(head)
+        lay.addWidget(self.warning)
+        lay.addLayout(pics, 3)
+        lay.addLayout(cmp_row)
+        lay.addWidget(self.instructions)
+        lay.addLayout(record)
+        lay.addLayout(buttons)
+        self.show_detail(None)
+
+    # ---- content ------------------------------------------------------------------------------
+    def show_detail(self, detail: HitDetail | None, my_user_id: int | None = None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.title.setText("No hit open - F2 claims the next hit, Enter opens the selected one")
+            self.title_icon.clear()
+            self.claim.setText("")
+            self.warning.setVisible(False)
+            self.strip.set_comparison(None)
+            for label in (self.strip_text, self.state_cmp, self.colour_cmp, self.decision):
+                label.setText("")
+            for value in self.values.values():
+                value.setText("")
+            self.instructions.setVisible(False)
+            for view in (self.captured, self.wanted, self.overview):
+                view.set_image(None)
+            self.accept_btn.setEnabled(False)
+            self.reject_btn.setEnabled(False)
+            return
+        s, e, r = detail.summary, detail.entry, detail.read
+        colour = band_colour(s.priority).name()
+        self.title_icon.setPixmap(type_icon(s.category, s.priority, 30).pixmap(30, 30))
+        self.title.setText(f"<span style='color:{colour}'>P{s.priority} {band_word(s.priority)}</span> "
+                           f"&nbsp;{type_text(s.category)} hit H-{s.id} &nbsp;<span style='color:#8b96a3'>"
+                           f"{r.camera_name}{' - ' + r.camera_location if r.camera_location else ''}"
+                           f"{' ' + r.camera_direction if r.camera_direction else ''}, "
+                           f"{r.captured_at.astimezone():%H:%M:%S}</span>")
+        self.title.setAccessibleDescription(f"Priority {s.priority} {type_text(s.category)} hit {s.id}")
+        mine = s.claimed_by is not None and s.claimed_by == my_user_id
+        self.claim.setText("Claimed by you" if mine else
+                           f"Claimed by {s.claimed_by_name}" if s.claimed_by else "Not claimed")
+        warning = detail.list_warning
+        self.warning.setText(f"{WARN} {warning}" if warning else "")
+        self.warning.setVisible(bool(warning))
+        cmp = detail.plate_comparison
+        self.strip.set_comparison(cmp)
+        self.strip.updateGeometry()
+        verdict = "Identical characters." if cmp.identical else f"Check: {cmp.describe()}."
+        self.strip_text.setText(verdict)
+        self._agreement(self.state_cmp, "State", r.state, e.state, detail.state_agreement)
+        self._agreement(self.colour_cmp, "Colour", r.colour, e.vehicle_colour, detail.colour_agreement)
+        self.values["Plate"].setText(e.plate)
+        self.values["State"].setText(e.state or "--")
+        self.values["Plate type / year"].setText(" / ".join(x for x in (e.lic_type, e.lic_year) if x) or "--")
+        self.values["Type"].setText(f"{e.record_type or '-'}  ({s.match_kind} match)")
+        self.values["Category"].setText(type_text(e.category))
+        self.values["NIC"].setText(e.nic or "--")
+        self.values["ORI"].setText(e.ori or "--")
+        self.values["Case (OCA)"].setText(e.case_number or "--")
+        self.values["Vehicle"].setText(e.vehicle or "not given")
+        stale = f" <span style='color:{WARN_COLOUR}'>{WARN} STALE</span>" if warning else ""
+        self.values["Source"].setText(f"{e.source_name}, list age {detail.list_age}{stale}")
+        self.instructions.setText(f"{WARN} INSTRUCTIONS TO FIELD: {e.instructions}" if e.instructions else "")
+        self.instructions.setVisible(bool(e.instructions))
+        visual = next((x for x in reversed(detail.effective_steps)
+                       if x.kind.value in ("visual_accepted", "visual_rejected")), None)
+        decided = visual is not None
+        self.decision.setText(f"{visual.describe()} - {visual.username} {visual.at.astimezone():%H:%M:%S}"
+                              if visual else "Visual verification pending")
+        can = mine and not decided and s.status in (HitStatus.CLAIMED, HitStatus.NEW)
+        self.accept_btn.setEnabled(can)
+        self.reject_btn.setEnabled(can)
+
+    def show_images(self, plate_jpeg: bytes | None, overview_jpeg: bytes | None) -> None:
+        crop = QImage.fromData(plate_jpeg) if plate_jpeg else None
+        self.crop = crop if crop is not None and not crop.isNull() else None
+        d = self.detail
+        read = f"{d.read.plate} {d.read.state or ''}  ({d.read.confidence:.0%})" if d else ""
+        self.captured.set_image(self.crop, f"read {read}")
+        self.captured.set_zoom(0)
+        overview = QImage.fromData(overview_jpeg) if overview_jpeg else None
+        self.overview.set_image(overview, d.read.camera_name if d else "")
+        if d is not None:
+            self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
+                                  f"listed {d.entry.plate} {d.entry.state or ''} (rendered: no photo on file)")
+
+    @staticmethod
+    def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001
+        text, colour = AGREEMENT_TEXT[agreement]
+        label.setText(f"{what}: read <b>{read or '?'}</b> / listed <b>{listed or '?'}</b> "
+                      f"<span style='color:{colour}'><b>{text}</b></span>")
+        label.setAccessibleDescription(f"{what} read {read or 'unknown'}, listed {listed or 'unknown'}: {text}")
