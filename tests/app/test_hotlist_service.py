@@ -6,7 +6,6 @@ import pytest
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft, SourceKind
-from app.domain.hotlists import format_ncic_line
 from app.domain.hotlists.records import RecordCategory
 from app.domain.roles import Role
 from app.persistence.repositories.access_log import AccessLogRepository
