@@ -28,8 +28,13 @@ class ReaderConfig(BaseModel):
     threads: int = Field(
         0, title="Inference threads", description="Threads per inference (0: OpenVINO decides).", ge=0, le=64
     )
+    det_model: Literal["v6_det", "v4_det"] = Field(
+        "v6_det",
+        title="Line detector",
+        description="Text detector used to find the lines of a plate (PP-OCRv6 small or PP-OCRv4).",
+    )
     det_short_side: int = Field(
-        192,
+        160,
         title="Line detector input size",
         description="Short side (px) the crop is scaled to for text-line detection.",
         ge=64,
@@ -56,14 +61,43 @@ class ReaderConfig(BaseModel):
         ge=0.0,
         le=0.9,
     )
+    drop_below: float = Field(
+        0.35,
+        title="Character floor",
+        description="Characters read with less confidence than this are dropped (mostly state graphics read as characters).",
+        ge=0.0,
+        le=0.9,
+    )
+    band_extra_conf: float = Field(
+        1.0,
+        title="Row band extension",
+        description="Also read the full-width band of the main row and accept characters the line detector missed when "
+        "their confidence is at least this (1: off).",
+        ge=0.5,
+        le=1.0,
+    )
     use_v4: bool = Field(
         True, title="Fuse PP-OCRv4", description="Also read with PP-OCRv4 and fuse both by CTC likelihood."
+    )
+    fuse_below: float = Field(
+        0.9,
+        title="Fusion threshold",
+        description="Run PP-OCRv4 and fuse only when a PP-OCRv6 character confidence is below this (1: always fuse).",
+        ge=0.0,
+        le=1.0,
     )
     read_state: bool = Field(
         True, title="Read state", description="Read the small text lines and map them to a state code."
     )
     max_state_lines: int = Field(
-        3, title="State lines", description="Small lines read for the state at most.", ge=0, le=8
+        2, title="State lines", description="Small lines read for the state at most (widest first).", ge=0, le=8
+    )
+    state_max_width: int = Field(
+        320,
+        title="State line width",
+        description="Small lines wider than this (at 48 px height) are squeezed: reading them is the costliest step.",
+        ge=96,
+        le=960,
     )
     min_confidence: float = Field(
         0.2, title="Minimum confidence", description="Readings below this confidence are dropped.", ge=0.0, le=1.0

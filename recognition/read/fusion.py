@@ -154,3 +154,24 @@ def _alternatives(
             found[alt] = round(base * ratio, 4)
     ranked = sorted(found.items(), key=lambda kv: -kv[1])
     return tuple(ranked[:limit])
+
+
+def drop_weak(line: FusedLine, floor: float, min_length: int = 4) -> FusedLine:
+    """Drop characters read with confidence below ``floor`` (state graphics read as characters).
+
+    Nothing is dropped when fewer than ``min_length`` characters would remain. The undropped
+    text stays available as an alternative.
+    """
+    keep = [i for i, c in enumerate(line.char_confidences) if c >= floor]
+    if len(keep) == len(line.text) or len(keep) < min_length:
+        return line
+    text = "".join(line.text[i] for i in keep)
+    confidences = tuple(line.char_confidences[i] for i in keep)
+    base = float(np.mean(confidences))
+    alternatives = [("".join(t[i] for i in keep), c) for t, c in line.alternatives if len(t) == len(line.text)]
+    alternatives.append((line.text, round(line.confidence * 0.5, 4)))
+    seen: dict[str, float] = {}
+    for t, c in alternatives:
+        if t != text:
+            seen[t] = max(min(c, base), seen.get(t, 0.0))
+    return FusedLine(text, confidences, line.log_likelihood, tuple(seen.items())[: max(1, len(line.alternatives))])

@@ -9,7 +9,7 @@ import numpy as np
 
 from recognition.read.config import ReaderConfig
 from recognition.read.ctc import FoldedDictionary
-from recognition.read.fusion import FusedLine, LineScores, fuse
+from recognition.read.fusion import FusedLine, LineScores, drop_weak, fuse
 from recognition.read.layout import split_layout
 from recognition.read.lines import TextLine, crop_line, db_lines
 from recognition.read.models import CompiledOcrModel
@@ -20,6 +20,8 @@ from recognition.types import Alternative, PlateText
 logger = logging.getLogger(__name__)
 
 MIN_CROP_SIDE = 8
+#: A state match this good needs no further small lines read.
+STATE_STOP_CONFIDENCE = 0.85
 
 
 class OpenVinoPlateReader:
@@ -36,7 +38,7 @@ class OpenVinoPlateReader:
 
     def __init__(self, config: ReaderConfig, models: dict[str, CompiledOcrModel]) -> None:
         self.config = config
-        self._det = models["v6_det"]
+        self._det = models[config.det_model]
         self._recs = [models["v6_rec"]] + ([models["v4_rec"]] if config.use_v4 and "v4_rec" in models else [])
         self._folds = [FoldedDictionary(m.characters) for m in self._recs]
         self._state_rec = models.get("v4_rec", models["v6_rec"])
@@ -52,6 +54,9 @@ class OpenVinoPlateReader:
         layout = split_layout(lines, image.shape[0], cfg.row_height_ratio, cfg.min_main_height, cfg.max_state_lines)
         parts = [crop_line(image, line) for line in layout.main] or [image]
         fused = self._read_row(parts)
+        if layout.main and cfg.band_extra_conf < 1.0:
+            fused = self._extend_with_band(image, layout.main, fused)
+        fused = drop_weak(fused, cfg.drop_below)
         if len(fused.text) < 2 and layout.main:
             whole = self._read_row([image])
             if len(whole.text) > len(fused.text):
@@ -89,7 +94,10 @@ class OpenVinoPlateReader:
 
     def _read_row(self, parts: Sequence[np.ndarray]) -> FusedLine:
         """Fuse every part with all models and join the parts left to right."""
-        per_model = [self._scores(i, parts) for i in range(len(self._recs))]
+        first = self._scores(0, parts)
+        per_model = [first]
+        if len(self._recs) > 1 and not self._confident(first):
+            per_model += [self._scores(i, parts) for i in range(1, len(self._recs))]
         fused = [fuse([scores[p] for scores in per_model], self.config.max_alternatives) for p in range(len(parts))]
         if len(fused) == 1:
             return fused[0]
@@ -106,25 +114,70 @@ class OpenVinoPlateReader:
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
 
+    def _extend_with_band(self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine) -> FusedLine:
+        """Add characters the detector missed at the row's ends (a lone county digit, say).
+
+        The full-width band of the row is read too; when it reads the row's text with extra
+        confident characters before or after it, those are added.
+        """
+        h, w = image.shape[:2]
+        left, right = min(ln.left for ln in row), max(ln.right for ln in row)
+        if right - left >= 0.85 * w or not fused.text:
+            return fused
+        top = int(max(0, min(ln.top for ln in row)))
+        bottom = int(min(h, max(ln.bottom for ln in row) + 1))
+        if bottom - top < MIN_CROP_SIDE:
+            return fused
+        band = self._read_row([image[top:bottom]])
+        at = band.text.find(fused.text)
+        if at < 0:
+            return fused
+        end = at + len(fused.text)
+        extra = band.char_confidences[:at] + band.char_confidences[end:]
+        if not extra or min(extra) < self.config.band_extra_conf:
+            return fused
+        logger.debug("band added %d characters", len(extra))
+        pre, post = band.text[:at], band.text[end:]
+        return FusedLine(
+            text=pre + fused.text + post,
+            char_confidences=band.char_confidences[:at] + fused.char_confidences + band.char_confidences[end:],
+            log_likelihood=fused.log_likelihood,
+            alternatives=tuple((pre + t + post, c) for t, c in fused.alternatives),
+        )
+
+    def _confident(self, scores: Sequence[LineScores]) -> bool:
+        """Whether the first model alone is sure enough to skip the others (saves an inference)."""
+        decoded = [line.greedy() for line in scores]
+        chars = [c.confidence for d in decoded for c in d.chars]
+        return 4 <= len(chars) <= 8 and min(chars) >= self.config.fuse_below
+
     def _state(self, image: np.ndarray, small: Sequence[TextLine]) -> tuple[str | None, float]:
-        if not small:
-            return None, 0.0
-        texts = self.read_text([crop_line(image, line) for line in small])
-        match = match_state([t for t, _ in texts])
+        """State from the small lines, widest first; stops at the first confident match."""
+        texts: list[str] = []
+        match = None
+        for line in small:
+            texts.extend(t for t, _ in self.read_text([crop_line(image, line)], self.config.state_max_width))
+            match = match_state(texts)
+            if match is not None and match.confidence >= STATE_STOP_CONFIDENCE:
+                break
         if match is None:
             return None, 0.0
         logger.debug("state %s from %r", match.code, texts)
         return match.code, match.confidence
 
-    def read_text(self, images: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+    def read_text(self, images: Sequence[np.ndarray], max_width: int = 960) -> list[tuple[str, float]]:
         """Full-dictionary greedy reading of line images (state names, slogans).
+
+        Args:
+            images: BGR line crops.
+            max_width: Widest recogniser input; longer lines are squeezed.
 
         Returns:
             ``(text, mean character confidence)`` per image.
 
         """
         model = self._state_rec
-        batch, widths = rec_batch(images)
+        batch, widths = rec_batch(images, max_width=max_width)
         probs = model.infer(batch)
         frames_total, width = probs.shape[1], batch.shape[3]
         out: list[tuple[str, float]] = []
