@@ -155,10 +155,16 @@ def drive(bundle: ServiceBundle, shots: Path) -> dict:
                    login.user, login.actor, "Bench County Sheriff")
     out: dict = {}
 
+    def settled() -> bool:
+        # qasync runs ready callbacks once more after run_until_complete, outside the loop: return
+        # only when no task is mid-flight (the BOLO form's opener waits on its dialog, that is fine)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        return all(t.get_coro().__qualname__.endswith("new_bolo") for t in others)
+
     def until(pred, timeout: float = 120.0) -> float:
         async def spin() -> float:
             t0 = time.perf_counter()
-            while not pred():
+            while not (pred() and settled()):
                 if time.perf_counter() - t0 > timeout:
                     raise TimeoutError(f"condition not reached; tasks: {asyncio.all_tasks()}")
                 await asyncio.sleep(0.002)
@@ -192,10 +198,12 @@ def drive(bundle: ServiceBundle, shots: Path) -> dict:
     grab(w, "hotlists_sources")
     entries = screen.entries
     model = entries.model
+    shown: list[float] = []  # when each page reached the model (rows on screen at the next paint)
+    model.page_loaded.connect(lambda _n: shown.append(time.perf_counter()))
     t0 = time.perf_counter()
     screen.tabs.setCurrentWidget(entries)
     until(lambda: model.rowCount() >= model.page_size)
-    out["first_page_s"] = round(time.perf_counter() - t0, 3)
+    out["first_page_s"] = round(shown[0] - t0, 3)
     until(lambda: "entries;" in entries.count.text())
     out["first_page_with_count_s"] = round(time.perf_counter() - t0, 3)
     grab(w, "hotlists_entries")
@@ -207,8 +215,9 @@ def drive(bundle: ServiceBundle, shots: Path) -> dict:
         t1 = time.perf_counter()
         entries.table.scrollToBottom()
         until(lambda n=(i + 2) * model.page_size: model.rowCount() >= n)
-        pages.append(time.perf_counter() - t1)
+        pages.append(shown[-1] - t1)
     out["scroll_10_pages_s"] = round(time.perf_counter() - t0, 3)
+    out["page_mean_s"] = round(sum(pages) / len(pages), 3)
     out["page_max_s"] = round(max(pages), 3)
     out["page_db_mean_s"] = round(sum(db_times) / len(db_times), 3)
     out["rows_loaded_after_scroll"] = model.rowCount()

@@ -267,9 +267,12 @@ class BoloEntryDialog(QDialog):
         for p in problems:
             key = field_for_problem(p)
             (per.setdefault(key, []) if key in self.errors else rest).append(p)
+        width = max(240, self.officer.width())
         for key, label in self.errors.items():
             label.setText("\n".join(per.get(key, [])))
             label.setVisible(key in per)
+            # a wrapped label under-reports its height inside a form row: reserve it explicitly
+            label.setMinimumHeight(label.heightForWidth(width) if key in per else 0)
         self.general.setText("\n".join(rest))
         self.adjustSize()
 

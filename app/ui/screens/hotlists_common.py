@@ -12,7 +12,6 @@ from app.domain.hotlist_admin import HotListSource, SourceKind
 
 WARN_COLOUR = QColor("#f0a040")
 OK_COLOUR = QColor("#7cc47f")
-WARN_MARK = "\u26a0"  # warning sign: the text carries the warning too, never colour alone
 
 
 def warning_icon() -> QIcon:
@@ -34,16 +33,16 @@ def age_text(src: HotListSource, now: datetime) -> str:
         return "- (not downloaded)"
     age = src.age(now)
     if age is None:
-        return f"{WARN_MARK} never imported"
+        return "STALE: never imported"
     if src.is_stale(now):
-        return f"{WARN_MARK} {short_age(age)} old - STALE (over 24 h)"
+        return f"STALE: {short_age(age)} old"
     return short_age(age)
 
 
 def stale_note(src: HotListSource, now: datetime) -> str:
-    """Short marker shown next to a stale source's name wherever its entries appear."""
+    """Short marker put before a stale source's name wherever its entries appear."""
     age = src.age(now)
-    return f"{WARN_MARK} list {'never imported' if age is None else short_age(age) + ' old'}"
+    return "STALE (never imported)" if age is None else f"STALE {short_age(age)}"
 
 
 class ProgressRelay(QObject):

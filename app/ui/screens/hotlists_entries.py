@@ -118,7 +118,7 @@ class EntriesPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         hh = self.table.horizontalHeader()
-        for col, width in enumerate((92, 44, 124, 34, 118, 150, 96, 84)):
+        for col, width in enumerate((90, 52, 124, 34, 76, 168, 108, 88)):
             self.table.setColumnWidth(col, width)
         hh.setStretchLastSection(True)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -127,8 +127,8 @@ class EntriesPanel(QWidget):
         self.details.setObjectName("Notice")
         self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setMinimumWidth(220)
-        self.details.setMaximumWidth(260)
+        self.details.setMinimumWidth(210)
+        self.details.setMaximumWidth(240)
         self.details.setAccessibleName("Entry details")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.count = QLabel("")

@@ -24,7 +24,7 @@ ENTRY_COLUMNS = ("Plate", "State", "Category", "Pri.", "Status", "Vehicle", "NIC
 SOURCE_COL = ENTRY_COLUMNS.index("Source")
 STATUS_COL = ENTRY_COLUMNS.index("Status")
 FetchPage = Callable[[int, int], Awaitable[list[HotListEntry]]]
-_STATUS = {EntryStatus.ACTIVE: "Active", EntryStatus.PENDING: "Pending approval", EntryStatus.DENIED: "Denied",
+_STATUS = {EntryStatus.ACTIVE: "Active", EntryStatus.PENDING: "Pending", EntryStatus.DENIED: "Denied",
            EntryStatus.EXPIRED: "Expired"}
 
 
@@ -127,7 +127,7 @@ class LazyEntryModel(QAbstractTableModel):
         if role in (DR.DisplayRole, DR.AccessibleTextRole):
             if col == SOURCE_COL:
                 note = self._stale.get(e.source_id)
-                return f"{e.source_name}  {note}" if note else e.source_name
+                return f"{note} - {e.source_name}" if note else e.source_name
             return (e.plate, e.state or "", category_label(e.category), str(e.priority),
                     _STATUS.get(e.status, str(e.status)), vehicle_text(e), e.nic or e.case_number or "",
                     e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")[col]

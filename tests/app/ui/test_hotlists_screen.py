@@ -196,7 +196,7 @@ def test_import_now_shows_progress_report_and_history(qtbot, qloop, world, tmp_p
     qtbot.keyClicks(dlg.location, str(write_list(tmp_path / "ncic.txt", 120, bad=1)))
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: panel.model.rowCount() == 1)
-    assert panel.model.data(panel.model.index(0, 6)) == "\u26a0 never imported"
+    assert panel.model.data(panel.model.index(0, 6)) == "STALE: never imported"
     assert panel.model.data(panel.model.index(0, 6), DR.DecorationRole) is not None
     assert panel.stale.isVisibleTo(screen) and "NCIC daily" in panel.stale.text()
     # When "Import now" is pressed
@@ -261,9 +261,10 @@ def test_entry_browser_pages_lazily_and_searches_server_side(qtbot, qloop, world
     # And once the list is older than 24 h every row says so (text and icon, not colour alone)
     clock.advance(hours=25)
     screen.sources.reload()
-    wait(qloop, qtbot, lambda: "\u26a0" in model.data(model.index(0, 8)))
-    assert model.data(model.index(0, 8)) == "NCIC daily  \u26a0 list 25 h old"
+    wait(qloop, qtbot, lambda: "STALE" in model.data(model.index(0, 8)))
+    assert model.data(model.index(0, 8)) == "STALE 25 h - NCIC daily"
     assert model.data(model.index(0, 8), DR.DecorationRole) is not None
+    assert model.data(model.index(0, 8), DR.ForegroundRole) is not None
 
 
 def test_details_are_recorded_and_edit_sends_back_to_pending(qtbot, qloop, world):
