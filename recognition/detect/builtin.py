@@ -120,7 +120,9 @@ class BuiltinPlateDetector(OpenVinoDetector):
             raise ModelLoadError(f"{path}: expected a 4-D image input, got {shape}")
         cfg = self._config
         model = _with_preprocessing(model)
-        super().__init__(compile_model(model, str(path), cfg.device, cfg.threads, cfg.precision), cfg.roi)
+        super().__init__(
+            compile_model(model, str(path), cfg.device, cfg.threads, cfg.precision, cfg.hint), cfg.roi
+        )
         self._rules = TextLineFilter(
             bin_threshold=cfg.bin_threshold,
             box_threshold=cfg.box_threshold,

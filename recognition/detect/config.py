@@ -31,6 +31,12 @@ class _DetectorBase(BaseModel):
         title="Precision",
         description="'auto' lets the CPU use bf16 where it has it (faster); 'f32' is bit-stable across machines.",
     )
+    hint: Literal["LATENCY", "THROUGHPUT"] = Field(
+        "LATENCY",
+        title="Performance hint",
+        description="LATENCY: one frame as fast as possible. THROUGHPUT: several parallel infer requests "
+        "(better aggregate fps when many cameras submit frames asynchronously).",
+    )
     max_detections: int = Field(
         8, title="Max plates per frame", description="Keep at most this many boxes, best first.", ge=1, le=100
     )

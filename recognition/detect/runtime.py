@@ -50,9 +50,11 @@ def read_model(path: Path) -> ov.Model:
         raise ModelLoadError(f"cannot read detector model {path}: {exc}".splitlines()[0]) from exc
 
 
-def compile_model(model: ov.Model, name: str, device: str, threads: int, precision: str) -> ov.CompiledModel:
-    """Compile for ``device`` with a latency hint; errors become :class:`ModelLoadError`."""
-    props: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
+def compile_model(
+    model: ov.Model, name: str, device: str, threads: int, precision: str, hint: str = "LATENCY"
+) -> ov.CompiledModel:
+    """Compile for ``device`` with a performance hint; errors become :class:`ModelLoadError`."""
+    props: dict[str, Any] = {"PERFORMANCE_HINT": hint}
     if device == "CPU":
         if threads:
             props["INFERENCE_NUM_THREADS"] = threads

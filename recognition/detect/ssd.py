@@ -90,7 +90,8 @@ class SsdPlateDetector(OpenVinoDetector):
         ):
             raise ModelLoadError(f"{path}: SSD output must be [1,1,N,7], got {out}")
         super().__init__(
-            compile_model(model, str(path), config.device, config.threads, config.precision), config.roi
+            compile_model(model, str(path), config.device, config.threads, config.precision, config.hint),
+            config.roi,
         )
         self._config = config
         self._size = (width, height)

@@ -90,7 +90,8 @@ class YoloPlateDetector(OpenVinoDetector):
         if channels < 5:
             raise ModelLoadError(f"{path}: output {list(shape)} has too few channels for YOLO{version}")
         super().__init__(
-            compile_model(model, str(path), config.device, config.threads, config.precision), config.roi
+            compile_model(model, str(path), config.device, config.threads, config.precision, config.hint),
+            config.roi,
         )
         self._config = config
         self._version = version

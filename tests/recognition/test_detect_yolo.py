@@ -102,3 +102,12 @@ def test_empty_frame_gives_no_detections(tmp_path):
     path = constant_output_model(tmp_path / "v8.onnx", _v8_output([(32, 32, 8, 8, 0.9)]), [1, 3, 64, 64])
     detector = create_detector(YoloDetectorConfig(model_path=str(path), input_size=64))
     assert detector.detect(np.zeros((0, 0, 3), np.uint8)) == []
+
+
+def test_throughput_hint_runs_parallel_requests_with_the_same_results(tmp_path):
+    out = _v8_output([(320, 320, 64, 32, 0.95)])
+    path = constant_output_model(tmp_path / "v8.onnx", out, [1, 3, 640, 640])
+    detector = create_detector(YoloDetectorConfig(model_path=str(path), hint="THROUGHPUT", threads=2))
+    frames = [np.full((480, 640, 3), i, np.uint8) for i in range(6)]
+    results = detector.detect_many(frames)
+    assert len(results) == 6 and all(r == results[0] and len(r) == 1 for r in results)
