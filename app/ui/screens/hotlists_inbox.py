@@ -7,6 +7,7 @@ self-approval. Its refusal messages are shown exactly as they come.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -124,6 +125,8 @@ class ApprovalInboxPanel(QWidget):
         lay.addLayout(body, 1)
         lay.addLayout(decide)
         lay.addWidget(self.message)
+        QShortcut(QKeySequence("F5"), self, activated=lambda: self.reload(),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def selected(self) -> HotListEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -206,6 +207,8 @@ class SourcesPanel(QWidget):
         lay.addWidget(self.table, 2)
         lay.addLayout(hist_bar)
         lay.addWidget(self.history, 3)
+        QShortcut(QKeySequence("F5"), self, activated=lambda: self.reload(),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def selected(self) -> HotListSource | None:
         rows = self.table.selectionModel().selectedRows()
