@@ -47,11 +47,12 @@ def _grow(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray) -> np.ndar
 def _absorb_small_lines(
     kernels: np.ndarray, grown: np.ndarray, main: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Union each plate-shaped line with the smaller lines stacked just above or below it.
+    """Union each plate-shaped line with the lines stacked just above/below it or right beside it.
 
     US plates print the state name above the number and a slogan below; stacked plates have
-    two rows. Those lines belong to the plate (the reader needs the state name), so they widen
-    the plate box instead of becoming candidates of their own.
+    two rows; a state graphic can split the number row in two; EU plates carry the country code
+    beside the number. Those lines belong to the plate (the reader needs the state name), so they
+    widen the plate box instead of becoming candidates of their own.
 
     Args:
         kernels: ``[K,4]`` x, y, w, h of every confident text kernel (frame pixels).
@@ -74,6 +75,10 @@ def _absorb_small_lines(
         gap = np.maximum(y - (y[i] + h[i]), y[i] - (y + h))
         overlap = np.minimum(x + w, x[i] + w[i]) - np.maximum(x, x[i])
         stacked = (~taken) & (h <= 1.2 * h[i]) & (gap <= 1.0 * h[i]) & (overlap >= 0.6 * w)
+        # Same row, split by a state graphic or next to the EU country band: part of the plate too.
+        hgap = np.maximum(x - (x[i] + w[i]), x[i] - (x + w))
+        beside = (~taken) & (h <= 1.2 * h[i]) & (np.abs(y + h / 2 - y[i] - h[i] / 2) <= 0.35 * h[i])
+        stacked |= beside & (hgap <= 1.0 * h[i])
         box = grown[i].copy()
         if stacked.any():
             box[:2] = np.minimum(box[:2], grown[stacked, :2].min(axis=0))

@@ -66,6 +66,15 @@ def test_state_name_above_and_slogan_below_join_the_plate_box():
     assert (x1, x2) == pytest.approx((100 - 16, 200 + 16))
 
 
+def test_number_row_split_by_a_graphic_is_one_plate():
+    prob = np.zeros((200, 300), np.float32)
+    prob[100:120, 60:120] = 0.9  # "ABC"
+    prob[100:120, 135:195] = 0.9  # "123" after a 15 px graphic
+    xyxy, scores = plate_candidates(prob, 1.0, 1.0, TextLineFilter())
+    assert len(scores) == 1
+    assert (xyxy[0][0], xyxy[0][2]) == pytest.approx((60 - 16, 195 + 16))
+
+
 def test_plate_candidates_reject_tall_and_faint_regions():
     prob = np.zeros((100, 200), np.float32)
     prob[10:90, 10:20] = 0.9  # a pole: taller than wide
