@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,7 @@ class HotListService:
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",
                             object_id=source_id)
         started = self.ctx.clock.now()
+        t0 = time.perf_counter()
         with self.ctx.uow() as uow:
             name, location, spec, settings = self._spec_and_settings(HotListRepository(uow.s), source_id)
         file = Path(path or location or "")
@@ -128,7 +130,7 @@ class HotListService:
             import_id = repo.add_import(
                 source_id, started, finished, outcome.accepted,
                 None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", file.name, digest,
-                c.data_rows, imported, skipped, c.duplicates_merged, outcome.elapsed_s, report,
+                c.data_rows, imported, skipped, c.duplicates_merged, time.perf_counter() - t0, report,
                 actor.user_id)
             audit_trail.record(uow, self.ctx, actor, "hotlist.import", outcome="ok" if outcome.accepted else "failed",
                                object_type="hotlist_source", object_id=source_id,
@@ -142,7 +144,7 @@ class HotListService:
         return ImportSummary(
             import_id, source_id, name, outcome.accepted,
             None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", c.data_rows, imported,
-            skipped, c.rejected, c.duplicates_merged, outcome.elapsed_s, tuple(report), started, retro)
+            skipped, c.rejected, c.duplicates_merged, time.perf_counter() - t0, tuple(report), started, retro)
 
     def _retroactive(self, source_id: int) -> int:
         if self.retroactive is None:

@@ -62,12 +62,13 @@ class HotListRepository:
 
     # ---- sources ------------------------------------------------------------------------------
     def sources(self) -> list[HotListSource]:
-        last = {}
-        for source_id, report in self.s.execute(
-            select(HotListImportRow.source_id, HotListImportRow.skipped)
+        last: dict[int, int] = {}
+        for source_id, read, imported, skipped, dups in self.s.execute(
+            select(HotListImportRow.source_id, HotListImportRow.rows_read, HotListImportRow.imported,
+                   HotListImportRow.skipped, HotListImportRow.duplicates_merged)
             .order_by(HotListImportRow.id.desc())
         ):
-            last.setdefault(source_id, report)
+            last.setdefault(source_id, max(0, read - imported - skipped - dups))  # rejected rows
         rows = self.s.scalars(select(HotListSourceRow).order_by(HotListSourceRow.kind, HotListSourceRow.name))
         return [_source(r, last.get(r.id, 0)) for r in rows]
 

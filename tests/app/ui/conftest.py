@@ -54,12 +54,24 @@ def ui_ctx(bundle, executor, admin_login, tmp_path) -> UiContext:
 
 
 def run_until(qloop, qtbot, predicate, timeout=5000):
-    """Spin the qasync loop until predicate() is true."""
+    """Spin the qasync loop until predicate() holds and the async work it started has settled.
+
+    qasync's run_until_complete processes events once more after the loop stops, with no running
+    loop: a task step that is ready then fails ("no running event loop"). So return only when no
+    other task is in flight (tasks parked on an open dialog excepted) for a few polls in a row.
+    """
+    from PySide6.QtWidgets import QApplication, QDialog
+
     async def wait():
-        for _ in range(timeout // 20):
-            if predicate():
+        quiet = 0
+        for _ in range(timeout // 10):
+            dialog_open = any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+            me = asyncio.current_task()
+            busy = not dialog_open and any(t is not me and not t.done() for t in asyncio.all_tasks())
+            quiet = quiet + 1 if predicate() and not busy else 0
+            if quiet == 3:
                 return
-            await asyncio.sleep(0.02)
-        raise AssertionError("condition not reached")
+            await asyncio.sleep(0.01)
+        raise AssertionError("condition not reached (or async work still running)")
 
     qloop.run_until_complete(wait())
