@@ -49,12 +49,15 @@ class _Region:
     h: float
 
 
-#: Bumper/boot lid above the plate and the bumper to its left and right.
+#: Bonnet/boot lid well above the plate, and the bumper corners left and right of it. The band
+#: right above a plate is often a black grille or a rear window, so it is not sampled.
 REGIONS: tuple[_Region, ...] = (
-    _Region(-0.5, -2.5, 2.0, 2.0),
-    _Region(-1.3, 0.0, 1.0, 1.0),
-    _Region(1.3, 0.0, 1.0, 1.0),
+    _Region(-0.5, -3.2, 2.0, 2.4),
+    _Region(-1.7, -0.6, 1.3, 1.6),
+    _Region(1.4, -0.6, 1.3, 1.6),
 )
+#: Grilles, tyres, glass and shadows are dark on every car: black must win by this share.
+BLACK_MAJORITY = 0.45
 
 
 def classify_pixels(hsv: np.ndarray) -> np.ndarray:
@@ -64,7 +67,7 @@ def classify_pixels(hsv: np.ndarray) -> np.ndarray:
     v = hsv[:, 2].astype(np.int16)
     idx = {code: i for i, code in enumerate(NCIC_CODES)}
     out = np.full(len(hsv), idx["GRY"], dtype=np.int8)
-    grey = (s < 45) | ((v < 90) & (s < 90))
+    grey = (s < 40) | ((v < 90) & (s < 60))
     out[grey & (v >= 185)] = idx["WHI"]
     out[grey & (v >= 115) & (v < 185)] = idx["SIL"]
     colour = ~grey
@@ -140,7 +143,10 @@ class HsvColourEstimator:
         pixels = _sample(image, plate.box)
         if len(pixels) < self._min_pixels:
             return None
-        votes = np.bincount(classify_pixels(pixels), minlength=len(NCIC_CODES))
+        votes = np.bincount(classify_pixels(pixels), minlength=len(NCIC_CODES)).astype(np.float64)
+        black = NCIC_CODES.index("BLK")
+        if votes[black] < BLACK_MAJORITY * votes.sum() and votes.sum() > votes[black]:
+            votes[black] = 0.0  # dark trim is not the paint when most of the body is something else
         best = int(np.argmax(votes))
         confidence = float(votes[best] / votes.sum())
         if confidence < self._min_confidence:

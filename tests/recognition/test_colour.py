@@ -75,3 +75,10 @@ def test_is_a_colour_estimator_and_codes_are_ncic():
     assert isinstance(HsvColourEstimator(), ColourEstimator)
     hsv = np.random.default_rng(0).integers(0, 180, (500, 3)).astype(np.uint8)
     assert set(np.unique(classify_pixels(hsv))) <= set(range(len(NCIC_CODES)))
+
+
+def test_black_grille_above_the_plate_does_not_make_a_silver_car_black():
+    img = _car((170, 170, 170))
+    cv2.rectangle(img, (220, 200), (420, 268), (15, 15, 15), -1)  # grille between bonnet and plate
+    colour = HsvColourEstimator().estimate(img, PLATE)
+    assert colour is not None and colour.code == "SIL"
