@@ -111,3 +111,24 @@ def test_throughput_hint_runs_parallel_requests_with_the_same_results(tmp_path):
     frames = [np.full((480, 640, 3), i, np.uint8) for i in range(6)]
     results = detector.detect_many(frames)
     assert len(results) == 6 and all(r == results[0] and len(r) == 1 for r in results)
+
+
+def test_detect_is_safe_from_several_threads(tmp_path):
+    import threading
+
+    out = _v8_output([(320, 320, 64, 32, 0.95)])
+    path = constant_output_model(tmp_path / "v8.onnx", out, [1, 3, 640, 640])
+    detector = create_detector(YoloDetectorConfig(model_path=str(path), precision="f32", threads=1))
+    frame = np.zeros((640, 640, 3), np.uint8)
+    expected = detector.detect(frame)
+    results: list[bool] = []
+
+    def work() -> None:
+        results.extend(detector.detect(frame) == expected for _ in range(20))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 60 and all(results)
