@@ -180,9 +180,12 @@ class CameraService:
             cams = CameraRepository(uow.s).list(workstation or self.ctx.workstation, enabled_only=True)
         out = []
         for cam in cams:
+            source = dict(cam.source)
+            if cam.credential_ref and source.get("type") in ("rtsp", "http"):
+                source["use_credentials"] = True  # a stored login is always used
             try:
                 out.append(CameraConfig(id=cam.key, name=cam.name, location=cam.location, direction=cam.direction,
-                                        source=_SOURCE.validate_python(cam.source)))
+                                        source=_SOURCE.validate_python(source)))
             except ValidationError:
                 continue  # an invalid stored source shows as offline in the bridge, never stops the others
         return tuple(out)

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from app.domain.changes import Changes
 from app.ui.context import UiContext
 from app.ui.screens.agency_panel import AgencyPanel
+from app.ui.screens.cameras_panel import CamerasPanel
 from app.ui.screens.database_panel import DatabasePanel
 from app.ui.screens.users_panel import UsersPanel
 
@@ -18,7 +19,9 @@ class AdministrationScreen(QWidget):
         self.users = UsersPanel(ui)
         self.agency = AgencyPanel(ui)
         self.database = DatabasePanel(ui, database_url)
+        self.cameras = CamerasPanel(ui)
         self.tabs.addTab(self.users, "&Users and training")
+        self.tabs.addTab(self.cameras, "&Cameras")
         self.tabs.addTab(self.agency, "A&gency profile")
         self.tabs.addTab(self.database, "Data&base")
         lay = QVBoxLayout(self)
@@ -28,6 +31,7 @@ class AdministrationScreen(QWidget):
 
     def activate(self) -> None:
         self.users.reload()
+        self.cameras.reload()
         self.agency.reload()
 
     def _on_changed(self, changes: Changes) -> None:

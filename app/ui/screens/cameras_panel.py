@@ -1,0 +1,132 @@
+"""Administration > Cameras."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.cameras import Camera
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.ui.asyncio_qt import dialog_result
+from app.ui.context import UiContext
+from app.ui.dialogs.camera_editor import CameraDialog
+
+COLUMNS = ("Id", "Name", "Location", "Direction", "Source", "Login", "Workstation", "Enabled")
+
+
+def _source_text(src: dict) -> str:
+    kind = src.get("type", "?")
+    where = src.get("url") or src.get("path") or (f"index {src['index']}" if "index" in src else "")
+    return f"{kind}: {where}" if where else kind
+
+
+class CamerasModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cameras: list[Camera] = []
+
+    def set_cameras(self, cameras: list[Camera]) -> None:
+        self.beginResetModel()
+        self.cameras = cameras
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.cameras)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        c = self.cameras[index.row()]
+        return (c.key, c.name, c.location, c.direction, _source_text(c.source),
+                "in keyring" if c.credential_ref else "-", c.owner_workstation or "any",
+                "yes" if c.enabled else "no")[index.column()]
+
+
+class CamerasPanel(QWidget):
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.model = CamerasModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Cameras")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _i: self.edit())
+        self.add_btn = QPushButton("&Add camera...")
+        self.edit_btn = QPushButton("&Edit...")
+        self.add_btn.clicked.connect(self.add)
+        self.edit_btn.clicked.connect(self.edit)
+        row = QHBoxLayout()
+        row.addWidget(self.add_btn)
+        row.addWidget(self.edit_btn)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.table)
+
+    @property
+    def service(self):  # noqa: ANN201
+        return self.ui.services.hits.cameras if self.ui.services.hits else None
+
+    @asyncSlot()
+    async def reload(self) -> None:
+        if self.service is None:
+            return
+        try:
+            self.model.set_cameras(await self.ui.call(self.service.list, self.ui.actor))
+        except DomainError as exc:
+            QMessageBox.warning(self, "Cameras", str(exc))
+
+    async def _save(self, dlg: CameraDialog, camera: Camera | None) -> bool:
+        try:
+            if camera is None:
+                saved = await self.ui.call(self.service.add, self.ui.actor, dlg.draft())
+            else:
+                saved = await self.ui.call(self.service.update, self.ui.actor, camera.id, dlg.draft())
+            login = dlg.login()
+            if login:
+                await self.ui.call(self.service.set_credentials, self.ui.actor, saved.id, *login)
+        except DomainError as exc:
+            QMessageBox.warning(self, "Cameras", str(exc))
+            return False
+        self.ui.signals.changed.emit(Changes(cameras=True))
+        await self.reload()
+        return True
+
+    @asyncSlot()
+    async def add(self) -> None:
+        dlg = CameraDialog(self, None)
+        if await dialog_result(dlg):
+            await self._save(dlg, None)
+
+    @asyncSlot()
+    async def edit(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        cam = self.model.cameras[rows[0].row()]
+        dlg = CameraDialog(self, cam)
+        if await dialog_result(dlg):
+            await self._save(dlg, cam)
