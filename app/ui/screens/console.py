@@ -37,6 +37,24 @@ from app.ui.screens.console_queue import HitQueueView
 from app.ui.screens.console_verify import VerificationPanel
 
 TOP_PRIORITY_MAX = 2
+#: Console-only looks (object names set by the panels); colours read on the dark and the light theme.
+CONSOLE_QSS = """
+#HitTitle { font-size: 13pt; font-weight: 600; }
+#PanelTitle, #StripTitle, #Caption { font-size: 9pt; font-weight: 700; color: #8fb4da; letter-spacing: 1px; }
+#FieldName { color: #8b96a3; }
+#FieldValue { font-weight: 600; }
+#Instructions { background: #ffcf5c; color: #1b1300; font-weight: 700; padding: 4px 8px; border-radius: 3px; }
+#Stale { background: #5c3b00; color: #ffe2a8; padding: 3px 8px; border-radius: 3px; }
+#Decision { color: #9ecbff; padding-left: 8px; }
+#AcceptButton:enabled { background: #1f6b3a; border-color: #39a35f; color: #ffffff; font-weight: 600; }
+#RejectButton:enabled { background: #7a2226; border-color: #c2454b; color: #ffffff; font-weight: 600; }
+#ClaimNext { background: #2f6fae; border-color: #4a9be8; color: #ffffff; font-weight: 600; padding: 5px 16px; }
+#ConsoleStrip { border-bottom: 1px solid #2a3038; }
+#ConsoleStatus { color: #9ecbff; padding: 2px 4px; }
+#ConsoleStatus[error="true"] { color: #ff8a80; font-weight: 600; }
+#AudioState[problem="true"] { color: #ffb347; font-weight: 700; }
+#VerifyPanel, #NcicPanel { border: 1px solid #2a3038; border-radius: 3px; }
+"""
 
 
 class ConsoleScreen(QWidget):
@@ -45,9 +63,10 @@ class ConsoleScreen(QWidget):
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleScreen")
+        self.setStyleSheet(CONSOLE_QSS)
         self.ui = ui
         self.alerts = alerts
-        self.ctrl = ConsoleController(ui, alerts)
+        self.ctrl = ConsoleController(ui, alerts, self)
         self.tiles = CameraTilesWidget()
         self.queue = HitQueueView(self.ctrl.model)
         self.verify = VerificationPanel()
@@ -95,8 +114,11 @@ class ConsoleScreen(QWidget):
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
         body.addWidget(right)
-        body.setStretchFactor(0, 5)
-        body.setStretchFactor(1, 6)
+        body.setStretchFactor(0, 1)
+        body.setStretchFactor(1, 1)
+        body.setSizes([640, 760])
+        left.setSizes([300, 500])
+        right.setSizes([470, 430])
         self.splitters = (body, left, right)
         self.status = QLabel("F2 claim next  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
                              "F9 stolen plate  F10 disposition  F11 agency notified  F12 instructions relayed")

@@ -20,6 +20,7 @@ from recognition.runtime.events import PreviewFrame
 from recognition.types import CameraHealth
 
 MAX_FPS = 15
+BAR_H = 24
 STALE_FRAME_S = 3.0
 STATE_LOOK = {  # state -> (word, colour)
     "live": ("LIVE", OK_COLOUR), "connecting": ("CONNECTING", WARN_COLOUR),
@@ -69,12 +70,20 @@ class CameraTile(QFrame):
         if frame is None:
             return False
         if frame.image is not None:
-            self.image = bgr_to_qimage(frame.image)
+            image = bgr_to_qimage(frame.image)
         elif frame.jpeg:
             image = QImage.fromData(frame.jpeg, "JPEG")
             if image.isNull():
                 return False
-            self.image = image
+        else:
+            return False
+        # Scale and convert once here: painting a BGR888 frame scaled would convert it on every repaint.
+        area = self._video_area()
+        scale = min(area.width() / image.width(), area.height() / image.height())
+        if 0 < scale < 1.0:
+            image = image.scaled(max(1, int(image.width() * scale)), max(1, int(image.height() * scale)),
+                                 Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self.image = image.convertToFormat(QImage.Format.Format_RGB32)
         self.frame = frame
         self.frame_at = time.monotonic()
         self.frames_shown += 1
@@ -106,11 +115,14 @@ class CameraTile(QFrame):
         return f"{word}  {h.fps_in:4.1f} fps  {h.dropped} dropped", colour
 
     # ---- painting -----------------------------------------------------------------------------
+    def _video_area(self) -> QRectF:
+        return QRectF(0, BAR_H, max(1, self.width()), max(1, self.height() - 2 * BAR_H))
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#0b0e11"))
-        bar_h = 24
-        area = QRectF(0, bar_h, self.width(), self.height() - 2 * bar_h)
+        bar_h = BAR_H
+        area = self._video_area()
         if self.image is not None and not self.image.isNull():
             scale = min(area.width() / self.image.width(), area.height() / self.image.height())
             w, h = self.image.width() * scale, self.image.height() * scale

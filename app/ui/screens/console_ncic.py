@@ -70,7 +70,7 @@ class NcicPanel(QFrame):
             button.setAccessibleName(name)
             button.setObjectName(f"Action_{key}")
             self.buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
+            grid.addWidget(button, i // 4, i % 4)
         self.log = QTableWidget(0, len(LOG_COLUMNS))
         self.log.setObjectName("StepLog")
         self.log.setAccessibleName("Step log")
@@ -82,6 +82,7 @@ class NcicPanel(QFrame):
         self.log.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.log.setTabKeyNavigation(False)
         self.log.setWordWrap(True)
+        self.log.setMinimumHeight(110)
         header = self.log.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

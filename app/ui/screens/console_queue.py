@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning, queue_key
 from app.ui.screens.console_look import WARN_COLOUR, band_colour, band_tint, band_word, type_icon, type_text
 
 DR = Qt.ItemDataRole
-COLUMNS = ("Priority", "Hit type", "Plate read", "Listed", "Camera / location", "Age", "List age", "Status")
+COLUMNS = ("Priority", "Hit type", "Plate read", "Status", "Age", "Listed", "Camera / location", "List age")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HIT_ID_ROLE = int(DR.UserRole) + 1
 WARN = "\u26a0"
@@ -32,6 +33,21 @@ def status_text(hit: HitSummary, my_user_id: int | None) -> str:
     since = f" {hit.claimed_at:%H:%M}" if hit.claimed_at else ""
     word = {HitStatus.CLAIMED: "Claimed", HitStatus.VERIFIED: "Verified"}.get(hit.status, hit.status.value.title())
     return f"{word} - {who}{since}" if hit.claimed_by else word
+
+
+AGE_COL = COL["Age"]
+TYPE_COL = COL["Hit type"]
+BOLD_COLS = (COL["Priority"], COL["Plate read"])
+
+
+@dataclass(slots=True)
+class _RowLook:
+    hit: HitSummary
+    texts: tuple[str, ...]
+    colours: tuple[QColor | None, ...]
+    tint: QColor
+    icon: QIcon
+    spoken: str
 
 
 def _age_s(hit: HitSummary, now: datetime) -> int:
@@ -49,6 +65,7 @@ class HitQueueModel(QAbstractTableModel):
         self.my_user_id = my_user_id
         self.rows: list[HitSummary] = []
         self._keys: list[tuple] = []
+        self._cache: dict[int, _RowLook] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -88,10 +105,19 @@ class HitQueueModel(QAbstractTableModel):
             if h.status.open:
                 merged.setdefault(h.id, h)
         ordered = sorted(merged.values(), key=queue_key)
-        self.beginResetModel()  # the view puts its current hit back (HitQueueView)
-        self.rows = ordered
-        self._keys = [queue_key(h) for h in ordered]
-        self.endResetModel()
+        if [h.id for h in ordered] == [h.id for h in self.rows]:
+            # the usual case (every hit already pushed by its signal): update rows in place, no reset
+            for row, hit in enumerate(ordered):
+                if hit != self.rows[row]:
+                    self.rows[row] = hit
+                    self._keys[row] = queue_key(hit)
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        else:
+            self.beginResetModel()  # the view puts its current hit back (HitQueueView)
+            self.rows = ordered
+            self._keys = [queue_key(h) for h in ordered]
+            self._cache = {h.id: look for h in ordered if (look := self._cache.get(h.id)) is not None}
+            self.endResetModel()
         self._emit_counts()
 
     def tick(self) -> None:
@@ -117,6 +143,7 @@ class HitQueueModel(QAbstractTableModel):
 
     def _remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
+        self._cache.pop(self.rows[row].id, None)
         del self.rows[row]
         del self._keys[row]
         self.endRemoveRows()
@@ -137,32 +164,43 @@ class HitQueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DR.DisplayRole):  # noqa: ANN201
+        # Called thousands of times per repaint: everything but the age comes from a per-row cache.
         hit = self.hit(index.row())
         if hit is None:
             return None
         col = index.column()
         if role == DR.DisplayRole:
-            return self._text(hit, col)
+            return format_age(_age_s(hit, self._now())) if col == AGE_COL else self._look(hit).texts[col]
+        if role == DR.BackgroundRole:
+            return self._look(hit).tint
+        if role == DR.ForegroundRole:
+            return self._look(hit).colours[col]
+        if role == DR.FontRole:
+            return self._bold if (col in BOLD_COLS or hit.status is HitStatus.NEW) else None
+        if role == DR.DecorationRole and col == TYPE_COL:
+            return self._look(hit).icon
         if role == HIT_ID_ROLE:
             return hit.id
-        if role == DR.DecorationRole and col == COL["Hit type"]:
-            return type_icon(hit.category, hit.priority)
-        if role == DR.ForegroundRole:
-            if col == COL["Priority"]:
-                return band_colour(hit.priority)
-            if col == COL["List age"] and list_age_warning(hit.list_age_s):
-                return QColor(WARN_COLOUR)
-            if col == COL["Status"] and hit.status is HitStatus.NEW:
-                return QColor("#ffffff")
-        if role == DR.BackgroundRole:
-            return band_tint(hit.priority)
-        if role == DR.FontRole and (col in (COL["Priority"], COL["Plate read"]) or hit.status is HitStatus.NEW):
-            return self._bold
         if role == DR.ToolTipRole:
-            return self._spoken(hit)
+            return self._look(hit).spoken
         if role == DR.AccessibleTextRole:
-            return self._spoken(hit) if col == 0 else self._text(hit, col)
+            return self._look(hit).spoken if col == 0 else self.data(index, DR.DisplayRole)
         return None
+
+    def _look(self, hit: HitSummary) -> _RowLook:
+        look = self._cache.get(hit.id)
+        if look is None or look.hit is not hit:
+            warn = list_age_warning(hit.list_age_s)
+            colours = [None] * len(COLUMNS)
+            colours[COL["Priority"]] = band_colour(hit.priority)
+            if warn:
+                colours[COL["List age"]] = QColor(WARN_COLOUR)
+            if hit.status is HitStatus.NEW:
+                colours[COL["Status"]] = QColor("#ffffff")
+            look = _RowLook(hit, tuple(self._text(hit, c) for c in range(len(COLUMNS))), tuple(colours),
+                            band_tint(hit.priority), type_icon(hit.category, hit.priority), self._spoken(hit))
+            self._cache[hit.id] = look
+        return look
 
     def _text(self, hit: HitSummary, col: int) -> str:
         if col == COL["Priority"]:
@@ -211,7 +249,7 @@ class HitQueueView(QTableView):
         self.verticalHeader().setDefaultSectionSize(30)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in ((0, 92), (1, 170), (2, 120), (3, 150), (4, 210), (5, 70), (6, 110)):
+        for col, width in ((0, 84), (1, 150), (2, 110), (3, 170), (4, 62), (5, 140), (6, 180)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.doubleClicked.connect(lambda idx: self._open(idx))

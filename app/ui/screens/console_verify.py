@@ -95,7 +95,7 @@ class VerificationPanel(QFrame):
         pics.setColumnStretch(0, 2)
         pics.setColumnStretch(1, 2)
         pics.setColumnStretch(2, 3)
-        pics.setRowMinimumHeight(1, 150)
+        pics.setRowMinimumHeight(1, 120)
 
         self.strip = ComparisonStrip()
         self.strip_text = QLabel("")
@@ -236,7 +236,7 @@ class VerificationPanel(QFrame):
         self.overview.set_image(overview, d.read.camera_name if d else "")
         if d is not None:
             self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
-                                  f"listed {d.entry.plate} {d.entry.state or ''} (rendered: no photo on file)")
+                                  f"listed {d.entry.plate} {d.entry.state or ''} (drawn: no photo)")
 
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001

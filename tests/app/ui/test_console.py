@@ -25,6 +25,7 @@ from app.settings.secrets import MemorySecretStore
 from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
+from app.ui.screens.console_queue import COL
 from app.workers.signals import AppSignals
 from tests.app.conftest import current_training
 from tests.app.hitkit import make_read, seed_hotlist
@@ -57,8 +58,9 @@ def world(ctx, bundle, executor, tmp_path):
     ui = UiContext(bundle, executor, signals, AppSettings(), paths, disp.user, disp.actor, "Test County")
     speaker, chimes, clock = FakeSpeaker(), FakeChimeSink(), Clock()
     alerts = HitAlertsBridge(signals, AlertPolicyConfig(), speaker, chimes, clock=clock)
-    return type("World", (), dict(ui=ui, ctx=ctx, svc=bundle.hits, ids=ids, speaker=speaker, chimes=chimes,
+    yield type("World", (), dict(ui=ui, ctx=ctx, svc=bundle.hits, ids=ids, speaker=speaker, chimes=chimes,
                                   clock=clock, alerts=alerts, admin=admin, disp=disp))
+    alerts.shutdown()
 
 
 def raise_hit(world, plate: str, camera: str = "cam-1", state: str | None = "CA", seed: int = 0):
@@ -72,7 +74,7 @@ def raise_hit(world, plate: str, camera: str = "cam-1", state: str | None = "CA"
 
 def make_screen(qtbot, qloop, world) -> ConsoleScreen:
     screen = ConsoleScreen(world.ui, world.alerts)
-    qtbot.addWidget(screen)
+    qtbot.addWidget(screen, before_close_func=lambda w: w.shutdown())
     screen.resize(1400, 900)
     screen.show()
     screen.activateWindow()
@@ -125,6 +127,7 @@ def test_queue_orders_by_priority_then_age_and_announces(qtbot, qloop, world):
     world.ctx.clock.advance(minutes=1)
     raise_hit(world, "7XYZ001", camera="cam-2")
     model = screen.ctrl.model
+    run_until(qloop, qtbot, lambda: len(model.rows) == 2)  # rows arriving together are inserted together
     # Then the Amber alert (priority 1) is first and both were chimed in their band; both are unacknowledged
     assert [h.plate_listed for h in model.rows] == ["7XYZ001", "ABC1234"]
     assert world.chimes.played == [ChimeBand.HIGH, ChimeBand.URGENT]
@@ -135,7 +138,7 @@ def test_queue_orders_by_priority_then_age_and_announces(qtbot, qloop, world):
     idx = model.index(0, 1)
     assert model.data(idx) == "Amber alert" and not model.data(idx, Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(model.index(0, 0)) == "1 URGENT"
-    assert "NEW" in model.data(model.index(0, 7))
+    assert "NEW" in model.data(model.index(0, COL["Status"]))
     # The Amber alert repeats until acknowledged
     world.clock.t += 31
     world.alerts._tick()
@@ -229,6 +232,7 @@ def test_reject_with_reason_and_queue_by_keyboard(qtbot, qloop, world):
     [first] = raise_hit(world, "ABC1234")
     world.ctx.clock.advance(seconds=30)
     [second] = raise_hit(world, "ABC1234", camera="cam-3", seed=7)
+    run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 2)
     # Arrow down to the second row, Enter opens (and claims) it
     screen.queue.setFocus()
     screen.queue.setCurrentIndex(screen.ctrl.model.index(0, 0))
