@@ -31,6 +31,7 @@ from app.persistence.repositories.records import DocumentRepository, PurgeRunRep
 from app.persistence.repositories.records_partitions import (
     day_bounds,
     drop_day_partition,
+    ensure_day_partitions,
     is_partitioned,
     list_day_partitions,
 )
@@ -46,6 +47,7 @@ P = Permission
 KEPT_LISTED = 1000
 UNLINK_THREADS = 4
 PARTITION_LOCK_TIMEOUT_S = 10
+PARTITIONS_AHEAD_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class PurgeService:
             store.drop_keep_table()
             store.optimize()
         phases.mark("commit")
+        self._partitions_ahead(now)
         removed = self._unlink(shas)
         phases.mark("files")
         totals = counts.totals()
@@ -186,6 +189,14 @@ class PurgeService:
             shas.extend(day_shas)
             dropped += 1
         return dropped
+
+    def _partitions_ahead(self, now: datetime) -> None:
+        """Keep day partitions ready for the coming week (PostgreSQL; the daily purge is the daily job)."""
+        try:
+            with self.ctx.uow() as uow:
+                ensure_day_partitions(uow.s, now.date(), now.date() + timedelta(days=PARTITIONS_AHEAD_DAYS))
+        except SQLAlchemyError as exc:  # reads then land in reads_default: slower purge, nothing lost
+            logger.error("could not create reads partitions ahead: %s", exc)
 
     def _unlink(self, shas: list[str]) -> int:
         """Remove image files; unlink is I/O-bound and releases the GIL, so a few threads share the work."""

@@ -25,7 +25,7 @@ from tests.app.records_fixtures import (  # noqa: F401
 
 
 @pytest.fixture
-def w(rctx, tmp_path):
+def w(rctx, tmp_path):  # noqa: F811
     return make_world(rctx, tmp_path)
 
 

@@ -26,7 +26,7 @@ def pw(any_ctx, tmp_path):
 
 
 @pytest.fixture
-def w(rctx, tmp_path):
+def w(rctx, tmp_path):  # noqa: F811
     return make_world(rctx, tmp_path)
 
 
@@ -166,4 +166,5 @@ def test_postgres_drops_whole_expired_day_partitions(pw):
     with w.ctx.uow() as uow:
         days = list_day_partitions(uow.s)
     assert d_old not in days and d_held in days
+    assert (now + timedelta(days=7)).date() in days  # the daily purge keeps a week of partitions ready
     assert {stray, a, c}.isdisjoint(_ids(w.ctx, ReadRow))

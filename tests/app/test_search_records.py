@@ -14,7 +14,7 @@ GOOD = SearchReason(purpose="Criminal investigation", case_number="24-001234")
 
 
 @pytest.fixture
-def w(rctx, tmp_path):
+def w(rctx, tmp_path):  # noqa: F811
     return make_world(rctx, tmp_path)
 
 
