@@ -69,7 +69,7 @@ class ReaderConfig(BaseModel):
         le=0.9,
     )
     band_extra_conf: float = Field(
-        1.0,
+        0.9,
         title="Row band extension",
         description="Also read the full-width band of the main row and accept characters the line detector missed when "
         "their confidence is at least this (1: off).",

@@ -20,7 +20,7 @@ from recognition.read.ctc import Decoded, ctc_log_likelihood, greedy_decode
 from recognition.types import PLATE_ALPHABET
 
 #: Character pairs plates print alike; each is offered as an alternative of the other.
-LOOKALIKES: tuple[str, ...] = ("O0", "I1", "B8", "S5", "Z2", "G6", "D0", "Q0")
+LOOKALIKES: tuple[str, ...] = ("O0", "I1", "B8", "S5", "Z2", "G6", "D0", "Q0", "OQ")
 _LOOKALIKE_OF: dict[str, str] = {
     c: "".join(p.replace(c, "") for p in LOOKALIKES if c in p) for c in set("".join(LOOKALIKES))
 }
