@@ -56,6 +56,7 @@ class BannerKeeper(QObject):
         self._ours = ""
         self._theirs = ""
         self._emitting = False
+        self._pending = False
         signals.banner.connect(self._on_banner)
 
     def set(self, text: str) -> None:
@@ -66,10 +67,13 @@ class BannerKeeper(QObject):
         if self._emitting:
             return
         self._theirs = text
-        if self._ours and self._ours not in text:
-            self._emit()
+        if self._ours and self._ours not in text and not self._pending:
+            # after every receiver of this emission has run, or the window would keep theirs alone
+            self._pending = True
+            QTimer.singleShot(0, self._emit)
 
     def _emit(self) -> None:
+        self._pending = False
         self._emitting = True
         try:
             self._signals.banner.emit(" | ".join(t for t in (self._theirs, self._ours) if t))

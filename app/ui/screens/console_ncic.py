@@ -162,7 +162,8 @@ class NcicPanel(QFrame):
                         item.setFont(strike)
                 self.log.setItem(row, col, item)
         self.log.resizeRowsToContents()
-        if steps:
+        if steps:  # the latest step is current: Ctrl+E corrects it, Up picks an earlier one
+            self.log.setCurrentCell(len(steps) - 1, 0)
             self.log.scrollToBottom()
 
     def show_yq(self, due: YqDue | None, applies: bool = True) -> None:
