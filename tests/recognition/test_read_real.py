@@ -86,3 +86,13 @@ def test_wrong_model_file_gives_clear_error(tmp_path) -> None:
 def test_models_come_from_installed_wheels() -> None:
     assert model_path("v6_rec").name == "PP-OCRv6_rec_small.onnx"
     assert model_path("v4_rec").parent.parent.name == "rapidocr_openvino"
+
+
+@pytest.mark.parametrize("angle", [-8.0, 8.0])
+def test_reads_slightly_rotated_plate(reader, angle: float) -> None:
+    plate = cv2.copyMakeBorder(render_plate("ABC1234"), 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=(120, 120, 120))
+    h, w = plate.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rotated = cv2.warpAffine(plate, matrix, (w, h), borderValue=(120, 120, 120))
+    reading = reader.read(rotated)
+    assert reading is not None and reading.text == "ABC1234"
