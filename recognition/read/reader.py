@@ -73,6 +73,16 @@ class OpenVinoPlateReader:
             state_confidence=state_conf,
         )
 
+    def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
+        """Read only the state of a plate crop (the pipeline calls this once per vehicle, on the best crop)."""
+        if not isinstance(crop, np.ndarray) or crop.ndim not in (2, 3) or min(crop.shape[:2]) < MIN_CROP_SIDE:
+            return None, 0.0
+        image = np.ascontiguousarray(ensure_bgr(crop))
+        cfg = self.config
+        layout = split_layout(self._detect(image), image.shape[0], cfg.row_height_ratio, cfg.min_main_height,
+                              cfg.max_state_lines)
+        return self._state(image, layout.small)
+
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
         """Read several crops (one result per crop, same order)."""
         return [self.read(crop) for crop in crops]

@@ -30,7 +30,12 @@ def model_pipeline(
         colour = HsvColourEstimator()
     except ImportError:  # colour estimation is optional
         colour = None
-    return Pipeline(create_detector(), create_reader(), colour, tracker_config=tracker)
+    from recognition.read import ReaderConfig
+
+    # per frame without the state lines (the costliest step); the pipeline reads the state once per
+    # vehicle on its best crop (Pipeline._with_state)
+    reader = create_reader(ReaderConfig(read_state=False))
+    return Pipeline(create_detector(), reader, colour, tracker_config=tracker)
 
 
 def oracle_pipeline(

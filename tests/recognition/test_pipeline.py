@@ -98,3 +98,22 @@ def test_reader_confidence_below_threshold_is_not_emitted():
     for i in range(5):
         pipeline.process(Frame("cam", i, 1.0 + i / 10, IMAGE))
     assert pipeline.flush() == []
+
+
+def test_state_is_read_once_per_vehicle_on_the_best_crop():
+    det = PlateDetection(BBox(100, 100, 120, 60), 0.9)
+
+    class StatelessReader(FakeReader):
+        state_calls = 0
+
+        def state_of(self, crop):
+            StatelessReader.state_calls += 1
+            assert crop.shape[:2] == (66, 132)  # the best crop, decoded
+            return "TX", 0.8
+
+    pipeline = Pipeline(FakeDetector([det]), StatelessReader("ABC123"))
+    for i in range(5):
+        pipeline.process(Frame("cam", i, 1.0 + i / 10, IMAGE))
+    (read,) = pipeline.flush()
+    assert (read.state, read.state_confidence) == ("TX", 0.8)
+    assert StatelessReader.state_calls == 1
