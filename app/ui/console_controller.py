@@ -28,7 +28,7 @@ from app.ui.screens.console_queue import HitQueueModel
 logger = logging.getLogger(__name__)
 QUEUE_LIMIT = 2000
 RELOAD_MIN_INTERVAL_S = 3.0
-SAFETY_RELOAD_MS = 30_000
+SAFETY_RELOAD_MS = 60_000
 #: Rows arriving faster than this are inserted together (a table repaint costs ~10 ms of GUI time;
 #: at 20 hits/s one paint per hit would take a third of the GUI thread). A lone hit goes in at once.
 ROW_BATCH_S = 0.1
@@ -139,7 +139,10 @@ class ConsoleController(QObject):
         self._arrive(hit, announce=True)
 
     def on_changed(self, changes: object) -> None:
-        if isinstance(changes, Changes) and (changes.hits or changes.hotlists):
+        # Hits of this workstation arrive by hit_raised and other consoles' changes by on_notification,
+        # so Changes(hits=True) (sent with both) needs no reload; a hot-list change may have raised
+        # retroactive hits that reach us no other way.
+        if isinstance(changes, Changes) and changes.hotlists:
             self.schedule_reload()
 
     def on_notification(self, note: object) -> None:

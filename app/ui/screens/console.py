@@ -116,7 +116,7 @@ class ConsoleScreen(QWidget):
         body.addWidget(right)
         body.setStretchFactor(0, 1)
         body.setStretchFactor(1, 1)
-        body.setSizes([640, 760])
+        body.setSizes([700, 700])
         left.setSizes([300, 500])
         right.setSizes([470, 430])
         self.splitters = (body, left, right)

@@ -249,7 +249,7 @@ class HitQueueView(QTableView):
         self.verticalHeader().setDefaultSectionSize(30)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in ((0, 84), (1, 150), (2, 110), (3, 170), (4, 62), (5, 140), (6, 180)):
+        for col, width in ((0, 96), (1, 145), (2, 108), (3, 190), (4, 58), (5, 140), (6, 180)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.doubleClicked.connect(lambda idx: self._open(idx))

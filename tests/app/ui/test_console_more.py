@@ -154,3 +154,21 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     assert steps_of(world.ctx, hit.id)[-1] == "released"
     summary = world.svc.hits.summary(world.disp.actor, hit.id)
     assert summary.claimed_by is None and summary.status is HitStatus.VERIFIED
+
+
+def test_start_console_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # noqa: F811
+    from app.ui.screens.console_runtime import start_console_runtime
+
+    screen = make_screen(qtbot, qloop, world)
+    window = type("W", (), {"screens": {"console": screen}})()
+    rt = start_console_runtime(world.ui, window, demo=True, demo_plates=("ABC1234", "7XYZ001"), use_models=False,
+                               alerts=world.alerts)
+    try:
+        assert set(screen.tiles.tiles) == {"demo-1", "demo-2"}
+        # Then live frames reach the tiles and a demo vehicle carrying a listed plate becomes a hit
+        run_until(qloop, qtbot, lambda: screen.ctrl.model.rows and all(
+            t.frames_shown for t in screen.tiles.tiles.values()), timeout=60000)
+        assert world.chimes.played
+    finally:
+        rt.stop()
+    assert rt.bridge is None and rt.alerts is None
