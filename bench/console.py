@@ -283,6 +283,7 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
     frame_ts: dict[str, float] = {}
     read_of_hit: dict[int, str] = {}
     latencies: list[float] = []
+    received: list[float] = []  # frame -> stored signal handled on the GUI thread
     holder: dict[str, RecognitionRuntime] = {}
 
     def make(callbacks):  # noqa: ANN001, ANN202
@@ -301,14 +302,20 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
 
     bridge = RecognitionBridge(b.bundle.hits.ingest, b.signals, make)
 
+    ingest_ms: list[float] = []
+    stored_at: dict[int, float] = {}
+
     def stored(result) -> None:  # noqa: ANN001 - runs before hit_raised of the same read (same queue)
+        ingest_ms.append(result.ms)
         for hit in result.hits:
+            stored_at[hit.id] = time.time()
             read_of_hit[hit.id] = result.read_uuid
 
     def shown(hit) -> None:  # noqa: ANN001
         uuid_ = read_of_hit.get(hit.id)
         if uuid_ in frame_ts:
             latencies.append((time.time() - frame_ts[uuid_]) * 1000.0)
+            received.append((stored_at.get(hit.id, time.time()) - frame_ts[uuid_]) * 1000.0)
 
     bridge.read_stored.connect(stored)
     b.screen.ctrl.hit_shown.connect(shown)
@@ -319,6 +326,7 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
     stats = holder["rt"].stats if "rt" in holder else None
     return {"frame_to_hit_p95_ms": p95(latencies), "demo_hits": len(latencies),
             "demo_reads": stats.reads if stats else 0, "demo_models": use_models,
+            "demo_ingest_p95_ms": p95(ingest_ms), "demo_frame_to_stored_p95_ms": p95(received),
             "demo_frame_to_read_p95_ms": p95(list(stats.frame_to_read_ms)) if stats else None}
 
 
