@@ -126,6 +126,8 @@ class ConsoleApp:
         self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
         if not self.secrets.available():
             self.signals.banner.emit(NO_KEYRING_MESSAGE)
+        if self.runtime is not None:
+            self.runtime.attach(self.window, ui)
         self.window.show()
         self.current = self.window
         self.idle.start()
@@ -161,6 +163,8 @@ class ConsoleApp:
 
     async def logout(self, reason: str = "user") -> None:
         if self.window is not None and self.services is not None:
+            if self.runtime is not None:
+                self.runtime.detach()
             await self.executor.run(self.services.accounts.logout, self.window.ui.actor, reason)
             self.window.close()
             self.window.deleteLater()

@@ -10,12 +10,17 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 from app.domain.users import Actor
 from app.paths import AppPaths
 from app.services.bundle import ServiceBundle
 from app.services.demo_seed import demo_plates, seed_demo
 from app.settings.model import AppSettings
+from app.ui.alerts_bridge import HitAlertsBridge, build_audio_alerts
+from app.ui.context import UiContext
+from app.ui.screens.console import ConsoleScreen
+from app.ui.screens.console_cameras import CameraInfo
 from app.workers.db_executor import DbExecutor
 from app.workers.recognition_bridge import RecognitionBridge, runtime_factory
 from app.workers.signals import AppSignals
@@ -32,6 +37,8 @@ class ConsoleRuntime(QObject):
         self.services, self.executor, self.signals = services, executor, signals
         self.settings, self.paths, self.demo = settings, paths, demo
         self.bridge: RecognitionBridge | None = None
+        self.cameras: list[CameraInfo] = []
+        self.alerts: HitAlertsBridge | None = None
         self.listener = None
         self.db_url = db_url  # with the password (from the keyring) for the listener connection
         self.housekeeping = QTimer(self)
@@ -46,9 +53,13 @@ class ConsoleRuntime(QObject):
         elif svc.hotlist_index is not None:
             await self.executor.run(svc.hotlist_index.rebuild)
         if svc.hits is not None and (self.settings.run_recognition or self.demo):
-            make, config = runtime_factory(svc.hits.cameras, demo=self.demo,
-                                           demo_plates=demo_plates() if self.demo else ())
+            # a child process: model compilation and inference never touch the GUI process
+            make, config = await self.executor.run(
+                runtime_factory, svc.hits.cameras, demo=self.demo,
+                demo_plates=demo_plates() if self.demo else (), child_process=True)
+            self.cameras = [CameraInfo(c.id, c.name or c.id, c.location or "") for c in config.cameras]
             self.bridge = RecognitionBridge(svc.hits.ingest, self.signals, make if config.cameras else None)
+            self.bridge.fault.connect(lambda fault: self.signals.banner.emit(f"Recognition: {fault.message}"))
             self.bridge.start()
             logger.info("recognition started for %d camera(s)", len(config.cameras))
         self._start_listener()
@@ -63,6 +74,32 @@ class ConsoleRuntime(QObject):
 
         self.listener = PgListener(url, self.signals, self.services.ctx.workstation)
         self.listener.start()
+
+    def attach(self, window: QWidget, ui: UiContext) -> None:
+        """After sign-in: audio alerts, camera tiles and other consoles' changes reach the console screen."""
+        self.alerts = build_audio_alerts(self.signals, self.settings.alerts)
+        screen = getattr(window, "screens", {}).get("console")
+        if isinstance(screen, ConsoleScreen):
+            screen.attach_alerts(self.alerts)
+            screen.tiles.set_cameras(self.cameras)
+            if self.listener is not None:
+                self.listener.notified.connect(screen.ctrl.on_notification)
+            self._screen = screen
+
+    def detach(self) -> None:
+        """At sign-out: the screen goes, recognition and the listener keep running."""
+        screen = getattr(self, "_screen", None)
+        if screen is not None:
+            if self.listener is not None:
+                try:
+                    self.listener.notified.disconnect(screen.ctrl.on_notification)
+                except (RuntimeError, TypeError):
+                    pass
+            screen.shutdown()
+            self._screen = None
+        if self.alerts is not None:
+            self.alerts.shutdown()
+            self.alerts = None
 
     def _housekeeping(self) -> None:
         if self.services.hotlists is not None:
@@ -87,6 +124,7 @@ class ConsoleRuntime(QObject):
                 hot.import_source(self._system, src.id)
 
     def stop(self) -> None:
+        self.detach()
         self.housekeeping.stop()
         if self.listener is not None:
             self.listener.stop()
