@@ -12,6 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from app.domain.errors import DomainError
 from app.domain.users import Actor
 from app.paths import AppPaths
 from app.services.bundle import ServiceBundle
@@ -107,10 +108,17 @@ class ConsoleRuntime(QObject):
             fut.add_done_callback(lambda f: f.exception() and logger.error("housekeeping failed: %s", f.exception()))
 
     def _daily_jobs(self) -> None:
-        """Expire local entries; re-import sources whose daily time has passed (policy: at least daily)."""
+        """Expire local entries, purge what retention expired (daily), re-import sources due today."""
         hot = self.services.hotlists
         assert hot is not None
         hot.expire(self._system)
+        records = self.services.records
+        if records is not None:
+            try:
+                records.purge.purge_if_due(self._system)
+            except DomainError as exc:  # e.g. the clock guard refused: an administrator must look
+                logger.error("scheduled purge refused: %s", exc)
+                self.signals.banner.emit(f"Retention purge did not run: {exc}")
         now = self.services.ctx.clock.now()
         local_now = now.astimezone()
         for src in hot.sources(self._system):
