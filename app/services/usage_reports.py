@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.domain.errors import DomainError
@@ -74,7 +74,7 @@ class UsageReportService:
             rq = ReadsQuery(uow.s)
             cats, disp = HitRecords(uow.s).counts(start, end)
             data = inputs.UsageReportInput(
-                period_label=label, period_start=start.date(), period_end=end.date(),
+                period_label=label, period_start=start.date(), period_end=(end - timedelta(days=1)).date(),
                 reads_total=rq.count_between(start, end),
                 reads_by_camera=tuple(inputs.LabeledCount(n, k) for n, k in rq.count_by_camera(start, end)),
                 reads_by_month=tuple(inputs.LabeledCount(f"{a:%b %Y}", rq.count_between(a, b))
@@ -110,7 +110,7 @@ class UsageReportService:
             _preset, periods = load_periods(uow)
             audits = [a for a in AuditRepository(uow.s).list() if a.completed_at and start <= a.period_start < end]
             data = inputs.TransparencyInput(
-                period_label=label, period_start=start.date(), period_end=end.date(), cameras=len(rq.cameras()),
+                period_label=label, period_start=start.date(), period_end=(end - timedelta(days=1)).date(), cameras=len(rq.cameras()),
                 reads=rq.count_between(start, end), hits=sum(n for _, n in cats),
                 hits_confirmed=hits.confirmed(start, end),
                 searches=sum(n for _, n, _, _ in InquiryRepository(uow.s).counts_by_user(start, end)),

@@ -49,6 +49,8 @@ def test_runtime_reads_demo_cameras_while_a_bad_camera_fails():
     deadline = time.monotonic() + 20
     while any(s.running for cid, s in runtime.sources.items() if cid != "bad") and time.monotonic() < deadline:
         time.sleep(0.05)
+    while runtime.stats.frames < 2 * 6 * 20 and time.monotonic() < deadline:  # let the queues drain
+        time.sleep(0.05)
     bad_state = next(h.state for h in runtime.health() if h.camera_id == "bad")
     runtime.stop()
     # Then both good cameras produced reads and previews, and the bad one is offline
