@@ -124,7 +124,7 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
             ],
             preamble=[
                 para(
-                    f"The records counted above were destroyed under agency policy{(" " + profile.policy_number) if profile.policy_number else ""} and "
+                    f"The records counted above were destroyed under agency policy{(' ' + profile.policy_number) if profile.policy_number else ''} and "
                     "the retention periods shown. Data under an evidence hold and open hits were not destroyed."
                 )
             ],
