@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -193,15 +194,24 @@ class ConsoleApp:
             self.db.engine.dispose()
 
 
-def _screenshot(app: ConsoleApp, path: str, delay_s: float) -> None:
-    def grab() -> None:
-        widget = app.current or QApplication.activeWindow()
+def _screenshot(app: ConsoleApp, path: str, delay_s: float, limit_s: float = 90.0) -> None:
+    """Grab the first window the start-up shows (after ``delay_s``), save it and quit."""
+    started = time.monotonic()
+
+    def poll() -> None:
+        widget = app.current
+        waited = time.monotonic() - started
+        if (widget is None or not widget.isVisible()) and waited < limit_s:
+            QTimer.singleShot(250, poll)
+            return
         if widget is not None:
             widget.grab().save(path)
             logger.info("screenshot of %s saved to %s", type(widget).__name__, path)
+        else:
+            logger.error("no window appeared within %.0f s; no screenshot", limit_s)
         QApplication.instance().exit(0 if widget is not None else 1)
 
-    QTimer.singleShot(int(delay_s * 1000), grab)
+    QTimer.singleShot(int(delay_s * 1000), poll)
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
