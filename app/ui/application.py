@@ -125,6 +125,7 @@ class ConsoleApp:
         self.window = MainWindow(ui, default_screens(self.db.url_shown if self.db else ""))
         self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
         self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
+        self.window.password_requested.connect(lambda: asyncio.ensure_future(self.change_password()))
         if not self.secrets.available():
             self.signals.banner.emit(NO_KEYRING_MESSAGE)
         if self.runtime is not None:
@@ -133,6 +134,18 @@ class ConsoleApp:
         self.current = self.window
         self.idle.start()
         return True
+
+    async def change_password(self) -> None:
+        if self.window is None or self.services is None:
+            return
+        svc, actor = self.services, self.window.ui.actor
+
+        async def change(old: str, new: str) -> None:
+            await self.executor.run(svc.accounts.change_password, actor, old, new)
+
+        dlg = ChangePasswordDialog(change, forced=False, parent=self.window)
+        if await dialog_result(dlg):
+            self.window.statusBar().showMessage("Password changed.", 5000)
 
     async def lock(self, reason: str) -> None:
         if self.window is None or self.services is None or self.idle.paused:

@@ -24,6 +24,7 @@ from app.ui.navigation import ScreenSpec, visible
 class MainWindow(QMainWindow):
     lock_requested = Signal(str)
     logout_requested = Signal()
+    password_requested = Signal()
 
     def __init__(self, ui: UiContext, specs: list[ScreenSpec]) -> None:
         super().__init__()
@@ -46,6 +47,9 @@ class MainWindow(QMainWindow):
         self.clock.setObjectName("HeaderClock")
         self.lock_btn = QPushButton("Lock (Ctrl+L)")
         self.lock_btn.setAccessibleName("Lock the console")
+        self.password_btn = QPushButton("Password...")
+        self.password_btn.setAccessibleName("Change my password")
+        self.password_btn.clicked.connect(self.password_requested)
         self.logout_btn = QPushButton("Sign out")
         self.logout_btn.setAccessibleName("Sign out")
         self.lock_btn.clicked.connect(lambda: self.lock_requested.emit("manual"))
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
         hl.addStretch(1)
         hl.addWidget(self.who)
         hl.addWidget(self.clock)
+        hl.addWidget(self.password_btn)
         hl.addWidget(self.lock_btn)
         hl.addWidget(self.logout_btn)
 
