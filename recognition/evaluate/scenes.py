@@ -18,6 +18,7 @@ import numpy as np
 
 from recognition.evaluate.scoring import edit_distance, fold_lookalikes, normalise_plate, percentile
 from recognition.protocols import PlateDetector, PlateReader
+from recognition.read.plausibility import plate_shape_score
 from recognition.types import BBox, PlateText
 
 logger = logging.getLogger(__name__)
@@ -66,18 +67,6 @@ def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
     x1, y1 = max(0, box.x), max(0, box.y)
     x2, y2 = min(w, box.x + box.w), min(h, box.y + box.h)
     return image[y1:y2, x1:x2]
-
-
-def plate_shape_score(text: str) -> int:
-    """How much normalised ``text`` looks like a plate number: 0-3.
-
-    One point each for holding a digit, holding a letter, and 5-8 characters. Street scenes are
-    full of confident text (street names, years on stickers, makes, EU country codes); a
-    plate-shaped reading should beat a merely confident one.
-    """
-    has_digit = any(c.isdigit() for c in text)
-    has_letter = any(c.isalpha() for c in text)
-    return int(has_digit) + int(has_letter) + int(5 <= len(text) <= 8)
 
 
 def best_reading(readings: list[PlateText | None], prefer_plate_shape: bool = True) -> str:

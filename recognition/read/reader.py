@@ -13,6 +13,7 @@ from recognition.read.fusion import FusedLine, LineScores, drop_weak, fuse
 from recognition.read.layout import split_layout
 from recognition.read.lines import TextLine, crop_line, db_lines
 from recognition.read.models import CompiledOcrModel
+from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
 from recognition.read.states import match_state
 from recognition.types import Alternative, PlateText
@@ -66,7 +67,7 @@ class OpenVinoPlateReader:
         state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
         return PlateText(
             text=fused.text,
-            confidence=round(fused.confidence, 4),
+            confidence=round(fused.confidence * plausibility_factor(fused.text), 4),
             char_confidences=fused.char_confidences,
             alternatives=tuple(Alternative(t, c) for t, c in fused.alternatives),
             state=state,

@@ -69,3 +69,12 @@ def test_evaluate_crops_scores(tmp_path) -> None:
 def test_missing_labels(tmp_path) -> None:
     with pytest.raises(LabelsError):
         evaluate_crops(FakeReader({}), tmp_path)
+
+
+def test_plate_shaped_readings_rank_above_street_text():
+    from recognition.read.plausibility import plausibility_factor, plate_shape_score
+
+    assert plate_shape_score("7ABC123") == 3 and plausibility_factor("7ABC123") == 1.0
+    assert plausibility_factor("NORTH") < 1.0  # letters only: a vanity plate is possible, ranked lower
+    assert plausibility_factor("2012") < plausibility_factor("NORTH")
+    assert plausibility_factor("SK") < plausibility_factor("NORTH")
