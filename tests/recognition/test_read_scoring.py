@@ -10,6 +10,7 @@ import pytest
 
 from recognition.evaluate.crops import LabelsError, evaluate_crops
 from recognition.evaluate.scoring import edit_distance, fold_lookalikes, normalise_plate, percentile
+from recognition.read.plausibility import plate_shape_score, plausibility_factor
 from recognition.types import PlateText
 
 
@@ -72,8 +73,6 @@ def test_missing_labels(tmp_path) -> None:
 
 
 def test_plate_shaped_readings_rank_above_street_text():
-    from recognition.read.plausibility import plausibility_factor, plate_shape_score
-
     assert plate_shape_score("7ABC123") == 3 and plausibility_factor("7ABC123") == 1.0
     assert plausibility_factor("NORTH") < 1.0  # letters only: a vanity plate is possible, ranked lower
     assert plausibility_factor("2012") < plausibility_factor("NORTH")
