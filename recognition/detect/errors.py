@@ -1,10 +1,5 @@
-"""Errors raised by plate detectors."""
+"""Errors raised by plate detectors (one class for the whole pipeline: recognition.errors)."""
 
-from __future__ import annotations
+from recognition.errors import ModelLoadError
 
-
-class ModelLoadError(RuntimeError):
-    """A detector model is missing, unreadable, or has inputs/outputs of the wrong shape.
-
-    The message names the file and what was wrong, so it can be shown to an administrator as is.
-    """
+__all__ = ["ModelLoadError"]

@@ -17,6 +17,8 @@ from typing import Literal
 import numpy as np
 import openvino as ov
 
+from recognition.errors import ModelLoadError, ModelNotFoundError
+
 logger = logging.getLogger(__name__)
 
 ModelKey = Literal["v6_det", "v6_rec", "v4_det", "v4_rec"]
@@ -28,14 +30,6 @@ MODEL_FILES: dict[str, tuple[str, str]] = {
     "v4_det": ("rapidocr_openvino", "models/ch_PP-OCRv4_det_infer.onnx"),
     "v4_rec": ("rapidocr_openvino", "models/ch_PP-OCRv4_rec_infer.onnx"),
 }
-
-
-class ModelNotFoundError(FileNotFoundError):
-    """A model file (or the wheel carrying it) is not installed."""
-
-
-class ModelLoadError(RuntimeError):
-    """A model file exists but OpenVINO cannot read or compile it, or it has the wrong shape."""
 
 
 def package_dir(package: str) -> Path:
