@@ -121,3 +121,16 @@ def test_change_password_and_policy_ack(accounts, any_ctx, admin_actor):
     result = accounts.login("sup1", "a much better passphrase")
     accounts.acknowledge_policy(result.actor, result.policy_version)
     assert not accounts.login("sup1", "a much better passphrase").needs_policy_ack
+
+
+def test_idle_lock_is_recorded_and_needs_the_password(accounts, any_ctx, admin_actor):
+    # Given the console locked itself after the idle period
+    accounts.lock_screen(admin_actor, "idle")
+    # When someone tries to unlock it with a wrong password, it stays locked and the attempt counts
+    with pytest.raises(LoginRefused):
+        accounts.unlock_screen(admin_actor, "not my password")
+    # Then the right password unlocks it, and lock, failure and unlock are all in the access record
+    assert accounts.unlock_screen(admin_actor, PW).username == "sup1"
+    log = [(e.action, e.outcome, (e.detail or {}).get("reason")) for e in _log(any_ctx)]
+    assert ("lock", "ok", "idle") in log
+    assert ("login", "failed", "bad_password") in log
