@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -156,8 +156,6 @@ class LocalEntryDraft:
             problems.append(f"Local entries expire within {max_days} days at most; re-enter to extend.")
         if problems:
             raise ValidationFailed(problems)
-        from dataclasses import replace
-
         return replace(self, plate=plate, state=state, expires_on=expires,
                        requesting_officer=self.requesting_officer.strip(), case_number=self.case_number.strip(),
                        synopsis=self.synopsis.strip())

@@ -12,9 +12,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from datetime import time as dt_time
 from pathlib import Path
 
-from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.errors import Conflict, ValidationFailed
 from app.domain.hotlist_admin import (
     EntryStatus,
     HotListEntry,
@@ -27,10 +29,11 @@ from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, parse_
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.hotlists import HotListRepository
+from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hotlist_index import HotListIndexHolder
-from recognition.match import HotListIndex
+from recognition.match import HotListIndex, IndexEntry
 
 logger = logging.getLogger(__name__)
 P = Permission
@@ -108,15 +111,12 @@ class HotListService:
         say = progress or (lambda _m: None)
         say(f"Reading {file.name}...")
         try:
-            data = file.read_bytes()
-        except OSError as exc:
-            data = None
-            err = f"cannot read {file}: {exc.strerror or exc}"
+            data: bytes | None = file.read_bytes()
+        except OSError:
+            data = None  # parse_hotlist reads the path again and reports why it is unreadable
         digest = hashlib.sha256(data).hexdigest() if data is not None else None
         say("Checking every row...")
         outcome = parse_hotlist(data if data is not None else file, spec, settings, as_of=started.date())
-        if data is None:
-            logger.warning("hot-list import of %s: %s", name, err)
         c = outcome.counts
         skipped = c.skipped_listed + c.skipped_state + c.skipped_expired
         report = outcome.report_lines()
@@ -200,13 +200,11 @@ class HotListService:
 
     @staticmethod
     def _local_values(d: LocalEntryDraft, actor: Actor, photo_sha256: str | None) -> dict:
-        from datetime import UTC, datetime, time
-
         return dict(
             plate=d.plate, plate_raw=d.plate, state=d.state, record_type=None, category=str(d.category),
             priority=d.priority, vehicle_year=d.vehicle_year, vehicle_make=d.vehicle_make,
             vehicle_model=d.vehicle_model, vehicle_colour=d.vehicle_colour, instructions=d.instructions,
-            expires_at=datetime.combine(d.expires_on, time(23, 59, 59), tzinfo=UTC), entered_by=actor.user_id,
+            expires_at=datetime.combine(d.expires_on, dt_time(23, 59, 59), tzinfo=UTC), entered_by=actor.user_id,
             requesting_officer=d.requesting_officer, case_number=d.case_number, synopsis=d.synopsis,
             reference_photo_sha256=photo_sha256,
         )
@@ -264,8 +262,6 @@ class HotListService:
             row = repo.entry_row(entry_id)
             entry = repo.entry(entry_id)
             names = {actor.username.lower()}
-            from app.persistence.repositories.users import UserRepository
-
             me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
             if me:
                 names.add(me.full_name.lower())
@@ -286,28 +282,18 @@ class HotListService:
         if approve:
             self.index.rebuild()
             if self.retroactive is not None:
-                from recognition.match import IndexEntry
-
                 one = HotListIndex([IndexEntry(entry.id, entry.plate, entry.state, entry.priority)])
                 self.retroactive(one, self.rules.retro_hours)
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).entry(entry_id)
 
     def expire(self, actor: Actor) -> int:
-        """Mark local entries past their expiry as expired (they stop alerting); returns how many."""
+        """Mark entries (local and imported) past their expiry as expired; they stop alerting. Returns how many."""
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             ids = HotListRepository(uow.s).expire_due(now)
             if ids:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.expire", detail={"entries": ids[:500], "count": len(ids)})
-        self.index.rebuild()
+        if ids:  # runs every few minutes: rebuilding millions of entries for nothing would stall matching
+            self.index.rebuild()
         return len(ids)
-
-    def entry_or_none(self, entry_id: int) -> HotListEntry | None:
-        """Internal lookup (no access record) used when building hit snapshots."""
-        try:
-            with self.ctx.uow() as uow:
-                return HotListRepository(uow.s).entry(entry_id)
-        except NotFound:
-            return None
-

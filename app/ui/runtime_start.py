@@ -104,8 +104,7 @@ class ConsoleRuntime(QObject):
 
     def _housekeeping(self) -> None:
         if self.services.hotlists is not None:
-            fut = self.executor.submit(self._daily_jobs)
-            fut.add_done_callback(lambda f: f.exception() and logger.error("housekeeping failed: %s", f.exception()))
+            self.executor.submit(self._daily_jobs).add_done_callback(_log_failure)
 
     def _daily_jobs(self) -> None:
         """Expire local entries, purge what retention expired (daily), re-import sources due today."""
@@ -140,3 +139,8 @@ class ConsoleRuntime(QObject):
         if self.bridge is not None:
             self.bridge.stop()
             self.bridge = None
+
+
+def _log_failure(future) -> None:  # noqa: ANN001
+    if (exc := future.exception()) is not None:
+        logger.error("housekeeping failed: %s", exc)

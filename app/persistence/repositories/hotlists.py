@@ -62,13 +62,14 @@ class HotListRepository:
 
     # ---- sources ------------------------------------------------------------------------------
     def sources(self) -> list[HotListSource]:
-        last: dict[int, int] = {}
-        for source_id, read, imported, skipped, dups in self.s.execute(
-            select(HotListImportRow.source_id, HotListImportRow.rows_read, HotListImportRow.imported,
-                   HotListImportRow.skipped, HotListImportRow.duplicates_merged)
-            .order_by(HotListImportRow.id.desc())
-        ):
-            last.setdefault(source_id, max(0, read - imported - skipped - dups))  # rejected rows
+        newest = select(func.max(HotListImportRow.id)).group_by(HotListImportRow.source_id)
+        last = {  # rejected rows of each source's newest import
+            source_id: max(0, read - imported - skipped - dups)
+            for source_id, read, imported, skipped, dups in self.s.execute(
+                select(HotListImportRow.source_id, HotListImportRow.rows_read, HotListImportRow.imported,
+                       HotListImportRow.skipped, HotListImportRow.duplicates_merged)
+                .where(HotListImportRow.id.in_(newest)))
+        }
         rows = self.s.scalars(select(HotListSourceRow).order_by(HotListSourceRow.kind, HotListSourceRow.name))
         return [_source(r, last.get(r.id, 0)) for r in rows]
 
@@ -250,8 +251,7 @@ class HotListRepository:
     def expire_due(self, now: datetime) -> list[int]:
         ids = list(self.s.scalars(
             select(HotListEntryRow.id).where(HotListEntryRow.status.in_(("active", "pending")))
-            .where(HotListEntryRow.expires_at.is_not(None)).where(HotListEntryRow.expires_at <= now)
-            .where(HotListEntryRow.entered_by.is_not(None))))
+            .where(HotListEntryRow.expires_at.is_not(None)).where(HotListEntryRow.expires_at <= now)))
         if ids:
             self.s.execute(update(HotListEntryRow).where(HotListEntryRow.id.in_(ids)).values(status="expired"))
         return ids
