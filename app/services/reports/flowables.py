@@ -144,7 +144,7 @@ def data_table(
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[float],
     numeric: Iterable[int] = (),
-    total_row: bool = False,
+    total: Sequence[Cell] | None = None,
     empty_text: str = "None.",
 ) -> Flowable:
     """Make a table with a dark header row repeated on every page and banded body rows.
@@ -154,7 +154,8 @@ def data_table(
         rows: Cell values; ints are right-aligned with separators, None prints a dash.
         widths: Relative column widths (any scale); they are stretched to the content width.
         numeric: Column indexes to right-align.
-        total_row: Print the last row in bold above a rule.
+        total: A totals row printed last, in bold above a rule; left out with the rows when
+            there are none.
         empty_text: Printed instead of the table when there are no rows.
 
     Returns:
@@ -163,6 +164,8 @@ def data_table(
     """
     if not rows:
         return para(empty_text, BODY)
+    if total is not None:
+        rows = [*rows, total]
     right = set(numeric)
     scale = CONTENT_WIDTH / float(sum(widths))
     col_widths = [w * scale for w in widths]
@@ -180,7 +183,7 @@ def data_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
-    if total_row:
+    if total is not None:
         style += [("LINEABOVE", (0, -1), (-1, -1), 1, NAVY), ("BACKGROUND", (0, -1), (-1, -1), BAND)]
         for cell in body[-1]:
             if isinstance(cell, Paragraph):

@@ -27,14 +27,12 @@ def manifest_table(files: Sequence[FileHash], width: float) -> Flowable:
     rows: list[tuple[Cell, ...]] = [
         (f.filename, f.size_bytes, Paragraph(markup(f.sha256.lower()), HASH_STYLE)) for f in files
     ]
-    if rows:
-        rows.append((f"{fmt_int(len(files))} files", sum(f.size_bytes for f in files), Paragraph("", CELL)))
     rest = width - hash_width
     return data_table(
         ["File", "Bytes", "SHA-256"],
         rows,
         widths=[rest * 0.72, rest * 0.28, hash_width],
         numeric=(1,),
-        total_row=bool(rows),
+        total=(f"{fmt_int(len(files))} files", sum(f.size_bytes for f in files), Paragraph("", CELL)),
         empty_text="No files.",
     )

@@ -41,15 +41,13 @@ def _deleted_section(data: PurgeReportInput) -> list[Flowable]:
     story += heading("Deleted, by capture day and camera")
     ordered = sorted(data.counts, key=lambda c: (c.day, c.camera))
     rows: list[tuple[Cell, ...]] = [(fmt_date(c.day), c.camera, c.reads, c.hits, c.images) for c in ordered]
-    if rows:
-        rows.append(("Total", para("", CELL), reads, hits, images))
     story.append(
         data_table(
             ["Capture day", "Camera", "Reads", "Hits", "Images"],
             rows,
             widths=[1.2, 2.6, 1, 1, 1],
             numeric=(2, 3, 4),
-            total_row=bool(rows),
+            total=("Total", para("", CELL), reads, hits, images),
             empty_text="Nothing was old enough to delete.",
         )
     )

@@ -36,14 +36,12 @@ def counts_table(items: Sequence[LabeledCount], label: str, empty_text: str) -> 
     """Make a label / count / share table with a total row."""
     total = sum(i.count for i in items)
     rows: list[tuple[Cell, ...]] = [(i.label, i.count, _share(i.count, total)) for i in items]
-    if rows:
-        rows.append(("Total", total, _share(total, total)))
     return data_table(
         [label, "Count", "Share"],
         rows,
         widths=[4, 1.5, 1.5],
         numeric=(1, 2),
-        total_row=bool(rows),
+        total=("Total", total, _share(total, total)),
         empty_text=empty_text,
     )
 
@@ -69,22 +67,18 @@ def _searches(data: UsageReportInput) -> Flowable:
     rows: list[tuple[Cell, ...]] = [
         (u.user, u.searches, u.with_case_number, u.reason_only, u.for_other_agency) for u in users
     ]
-    if rows:
-        rows.append(
-            (
-                "Total",
-                sum(u.searches for u in users),
-                sum(u.with_case_number for u in users),
-                sum(u.reason_only for u in users),
-                sum(u.for_other_agency for u in users),
-            )
-        )
     return data_table(
         ["User", "Searches", "With case / CFS no.", "Reason only", "For another agency"],
         rows,
         widths=[2.2, 1, 1.4, 1.1, 1.4],
         numeric=(1, 2, 3, 4),
-        total_row=bool(rows),
+        total=(
+            "Total",
+            sum(u.searches for u in users),
+            sum(u.with_case_number for u in users),
+            sum(u.reason_only for u in users),
+            sum(u.for_other_agency for u in users),
+        ),
         empty_text="No detection-browsing searches in the period.",
     )
 
@@ -93,23 +87,19 @@ def _purges(data: UsageReportInput) -> Flowable:
     rows: list[tuple[Cell, ...]] = [
         (p.run_id, fmt_dt(p.at), p.reads, p.hits, p.images, p.kept) for p in data.purges
     ]
-    if rows:
-        rows.append(
-            (
-                "Total",
-                f"{fmt_int(len(data.purges))} runs",
-                sum(p.reads for p in data.purges),
-                sum(p.hits for p in data.purges),
-                sum(p.images for p in data.purges),
-                sum(p.kept for p in data.purges),
-            )
-        )
     return data_table(
         ["Run", "Ran at", "Reads deleted", "Hits deleted", "Images deleted", "Kept"],
         rows,
         widths=[1.4, 1.6, 1.1, 1, 1.1, 0.7],
         numeric=(2, 3, 4, 5),
-        total_row=bool(rows),
+        total=(
+            "Total",
+            f"{fmt_int(len(data.purges))} runs",
+            sum(p.reads for p in data.purges),
+            sum(p.hits for p in data.purges),
+            sum(p.images for p in data.purges),
+            sum(p.kept for p in data.purges),
+        ),
         empty_text="No purge ran in the period.",
     )
 
