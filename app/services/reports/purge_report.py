@@ -33,10 +33,16 @@ def _duration(data: PurgeReportInput) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
-def _deleted_section(data: PurgeReportInput) -> list[Flowable]:
-    reads = sum(c.reads for c in data.counts)
-    hits = sum(c.hits for c in data.counts)
-    images = sum(c.images for c in data.counts)
+def _totals(data: PurgeReportInput) -> tuple[int, int, int]:
+    """Return the reads, hit records and images deleted by the run."""
+    return (
+        sum(c.reads for c in data.counts),
+        sum(c.hits for c in data.counts),
+        sum(c.images for c in data.counts),
+    )
+
+
+def _deleted_section(data: PurgeReportInput, totals: tuple[int, int, int]) -> list[Flowable]:
     story: list[Flowable] = []
     story += heading("Deleted, by capture day and camera")
     ordered = sorted(data.counts, key=lambda c: (c.day, c.camera))
@@ -47,7 +53,7 @@ def _deleted_section(data: PurgeReportInput) -> list[Flowable]:
             rows,
             widths=[1.2, 2.6, 1, 1, 1],
             numeric=(2, 3, 4),
-            total=("Total", para("", CELL), reads, hits, images),
+            total=("Total", para("", CELL), *totals),
             empty_text="Nothing was old enough to delete.",
         )
     )
@@ -74,9 +80,7 @@ def _kept_section(data: PurgeReportInput) -> list[Flowable]:
 
 def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Flowable]:
     """Build the body of a destruction report."""
-    reads = sum(c.reads for c in data.counts)
-    hits = sum(c.hits for c in data.counts)
-    images = sum(c.images for c in data.counts)
+    totals = _totals(data)
     story: list[Flowable] = title_block(TITLE, f"Retention purge run {data.run_id} - {data.outcome}")
     story.append(
         field_grid(
@@ -96,7 +100,7 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
     story.append(
         data_table(
             ["Reads deleted", "Hit records deleted", "Images deleted", "Expired items kept"],
-            [(reads, hits, images, len(data.kept))],
+            [(*totals, len(data.kept))],
             widths=[1, 1, 1, 1],
             numeric=(0, 1, 2, 3),
         )
@@ -109,7 +113,7 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
             widths=[2, 1.5, 2.5],
         )
     )
-    story += _deleted_section(data)
+    story += _deleted_section(data, totals)
     story += _kept_section(data)
     if data.notes:
         story += [*heading("Notes"), para(data.notes)]
