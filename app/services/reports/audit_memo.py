@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Paragraph
 
 from app.services.reports.flowables import (
     BODY,
@@ -21,6 +21,7 @@ from app.services.reports.flowables import (
     heading,
     markup,
     para,
+    plain_grid,
 )
 from app.services.reports.inputs import AgencyProfile, AuditMemoInput, GeneratedBy, SampledInquiry
 from app.services.reports.layout import DocumentSpec, write_pdf
@@ -55,12 +56,9 @@ def _memo_head(profile: AgencyProfile, data: AuditMemoInput) -> list[Flowable]:
         ("DATE:", fmt_date(data.memo_date)),
         ("SUBJECT:", subject),
     ]
-    table = Table(
-        [[Paragraph(k, label), Paragraph(markup(v), BODY)] for k, v in rows],
-        colWidths=[1.0 * inch, None],
-        hAlign="LEFT",
+    table = plain_grid(
+        [[Paragraph(k, label), Paragraph(markup(v), BODY)] for k, v in rows], [1.0 * inch, None]
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return [
         para("MEMORANDUM", TITLE.clone("memo_title", fontSize=18, leading=22, spaceAfter=8)),
         table,

@@ -192,6 +192,22 @@ def data_table(
     return table
 
 
+def plain_grid(cells: Sequence[Sequence[Flowable | list[Flowable]]], widths: Sequence[float | None]) -> Table:
+    """Lay flowables out side by side: no rules, top-aligned, flush with the left margin.
+
+    Args:
+        cells: Rows of cells; a cell may be a flowable or a list of flowables stacked in it.
+        widths: Column widths in points; None shares out the remaining width.
+
+    Returns:
+        A borderless table.
+
+    """
+    table = Table(cells, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
 def field_grid(pairs: Sequence[tuple[str, Cell]], columns: int = 2, width: float = CONTENT_WIDTH) -> Table:
     """Label/value pairs laid out in ``columns`` columns (a form-like block)."""
     cells: list[list[Flowable]] = []

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether
 
 from app.services.reports.flowables import (
     CONTENT_WIDTH,
@@ -18,6 +18,7 @@ from app.services.reports.flowables import (
     fmt_dt,
     heading,
     para,
+    plain_grid,
     title_block,
 )
 from app.services.reports.inputs import AgencyProfile, GeneratedBy, HitReportInput
@@ -43,13 +44,10 @@ def _images(data: HitReportInput) -> Flowable:
     crop_w, over_w = 2.4 * inch, CONTENT_WIDTH - 2.4 * inch - 12
     crop = fit_image(data.plate_crop, crop_w, 1.3 * inch, missing="No plate crop")
     overview = fit_image(data.overview_image, over_w, 2.8 * inch, missing="No overview image")
-    grid = Table(
+    return plain_grid(
         [[para("Plate crop (as captured)", LABEL), para("Overview image", LABEL)], [crop, overview]],
-        colWidths=[crop_w + 6, over_w + 6],
-        hAlign="LEFT",
+        [crop_w + 6, over_w + 6],
     )
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return grid
 
 
 def _verification(data: HitReportInput) -> list[Flowable]:

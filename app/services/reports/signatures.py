@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether
 
-from app.services.reports.flowables import CONTENT_WIDTH, LABEL, SMALL, gap, para
+from app.services.reports.flowables import CONTENT_WIDTH, LABEL, SMALL, gap, para, plain_grid
 
 
 def signature_block(signers: Sequence[tuple[str, str]], preamble: Sequence[Flowable] = ()) -> KeepTogether:
@@ -38,6 +38,4 @@ def signature_block(signers: Sequence[tuple[str, str]], preamble: Sequence[Flowa
     rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
     if rows and len(rows[-1]) == 1:
         rows[-1].append([])
-    table = Table(rows, colWidths=[col, col], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([*preamble, table])
+    return KeepTogether([*preamble, plain_grid(rows, [col, col])])
