@@ -24,7 +24,7 @@ from app.services.reports.flowables import (
     plain_grid,
 )
 from app.services.reports.inputs import AgencyProfile, AuditMemoInput, GeneratedBy, SampledInquiry
-from app.services.reports.layout import DocumentSpec, write_pdf
+from app.services.reports.layout import DocumentSpec, agency_policy, write_pdf
 from app.services.reports.output import ReportFile
 from app.services.reports.signatures import signature_block
 
@@ -151,7 +151,7 @@ def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flow
     story = _memo_head(profile, data)
     story.append(
         para(
-            f"As required by agency policy{(' ' + profile.policy_number) if profile.policy_number else ''}, the detection-browsing inquiries of the "
+            f"As required by {agency_policy(profile)}, the detection-browsing inquiries of the "
             f"prior period ({_period(data)}) were audited to verify that each was made for an authorized "
             "purpose and documented with a case/incident number and/or a reason. This memorandum reports "
             "the sample, the findings and any data errors found so that they can be corrected."

@@ -65,6 +65,11 @@ class DocumentSpec:
     sensitive: bool = True
 
 
+def agency_policy(profile: AgencyProfile) -> str:
+    """Return ``agency policy <number>`` for body text, or ``agency policy`` when no number is set."""
+    return f"agency policy {profile.policy_number}" if profile.policy_number else "agency policy"
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     # Header fields share one line; a very long agency name is shortened rather than overprinted.
     if stringWidth(text, font, size) <= width:

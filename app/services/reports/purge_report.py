@@ -21,7 +21,7 @@ from app.services.reports.flowables import (
     title_block,
 )
 from app.services.reports.inputs import AgencyProfile, GeneratedBy, PurgeReportInput
-from app.services.reports.layout import DocumentSpec, write_pdf
+from app.services.reports.layout import DocumentSpec, agency_policy, write_pdf
 from app.services.reports.output import ReportFile
 from app.services.reports.signatures import signature_block
 
@@ -126,7 +126,7 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
             ],
             preamble=[
                 para(
-                    f"The records counted above were destroyed under agency policy{(' ' + profile.policy_number) if profile.policy_number else ''} and "
+                    f"The records counted above were destroyed under {agency_policy(profile)} and "
                     "the retention periods shown. Data under an evidence hold and open hits were not destroyed."
                 )
             ],
