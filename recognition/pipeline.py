@@ -5,12 +5,10 @@ No threads here: :mod:`recognition.runtime` decides where :meth:`Pipeline.proces
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from recognition.config import TrackerConfig
@@ -88,7 +86,7 @@ class Pipeline:
         sightings = [
             Sighting(o, c, col) for o, c, col in zip(observed.observations, observed.crops, colours, strict=True)
         ]
-        reads = self._with_state(self.tracker(frame.camera_id).update(frame, sightings))
+        reads = self.tracker(frame.camera_id).update(frame, sightings)
         t2 = time.perf_counter()
         timings = (
             *observed.timings,
@@ -101,7 +99,11 @@ class Pipeline:
         """Return the tracker of ``camera_id`` (created on first use)."""
         tracker = self._trackers.get(camera_id)
         if tracker is None:
-            tracker = self._trackers[camera_id] = PlateTracker(camera_id, self.tracker_config)
+            # A reader with ``state_of`` skips the state per frame; the tracker reads it once per
+            # vehicle pass, on the best crop before it is encoded.
+            state_of = getattr(self.reader, "state_of", None)
+            tracker = PlateTracker(camera_id, self.tracker_config, state_reader=state_of)
+            self._trackers[camera_id] = tracker
         return tracker
 
     def flush(self, camera_id: str | None = None) -> list[PlateRead]:
@@ -112,24 +114,4 @@ class Pipeline:
             tracker = self._trackers.get(cid)
             if tracker is not None:
                 reads.extend(tracker.flush())
-        return self._with_state(reads)
-
-    def _with_state(self, reads: list[PlateRead]) -> list[PlateRead]:
-        """Read the state once per vehicle, on its best crop, when the per-frame reader skipped it.
-
-        Reading the small state lines is the reader's costliest step; doing it per vehicle pass
-        instead of per frame keeps the frame rate up without losing the state.
-        """
-        state_of = getattr(self.reader, "state_of", None)
-        if state_of is None or not reads:
-            return reads
-        out = []
-        for r in reads:
-            if r.state is None and r.plate_jpeg:
-                crop = cv2.imdecode(np.frombuffer(r.plate_jpeg, np.uint8), cv2.IMREAD_COLOR)
-                if crop is not None:
-                    state, conf = state_of(crop)
-                    if state:
-                        r = dataclasses.replace(r, state=state, state_confidence=conf)
-            out.append(r)
-        return out
+        return reads

@@ -33,7 +33,7 @@ def model_pipeline(
     from recognition.read import ReaderConfig
 
     # per frame without the state lines (the costliest step); the pipeline reads the state once per
-    # vehicle on its best crop (Pipeline._with_state)
+    # vehicle on its best crop (PlateTracker, state_reader)
     reader = create_reader(ReaderConfig(read_state=False))
     return Pipeline(create_detector(), reader, colour, tracker_config=tracker)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +17,9 @@ from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
 logger = logging.getLogger(__name__)
+
+#: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
+StateReader = Callable[[np.ndarray], tuple[str | None, float]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,10 +68,17 @@ class PlateTracker:
     Time comes only from frame timestamps, so tests drive it with simulated clocks.
     """
 
-    def __init__(self, camera_id: str, config: TrackerConfig | None = None) -> None:
-        """Create a tracker for ``camera_id``."""
+    def __init__(
+        self, camera_id: str, config: TrackerConfig | None = None, *, state_reader: StateReader | None = None
+    ) -> None:
+        """Create a tracker for ``camera_id``.
+
+        ``state_reader`` reads the state once per emitted read, on the best crop, when no reading
+        of the track carried one (the per-frame reader skips the costly state lines).
+        """
         self.camera_id = camera_id
         self.config = config or TrackerConfig()
+        self._state_reader = state_reader
         self._tracks: list[Track] = []
         self._suppressor = RepeatSuppressor(self.config.repeat_window_s, self.config.parked_window_s)
         self._frame_size = (0, 0)
@@ -222,6 +232,11 @@ class PlateTracker:
         cfg = self.config
         crop = track.best_crop if track.best_crop is not None else np.zeros((0, 0, 3), np.uint8)
         overview = track.best_frame if track.best_frame is not None else np.zeros((0, 0, 3), np.uint8)
+        state, state_confidence = vote.state, vote.state_confidence
+        if state is None and self._state_reader is not None and crop.size:
+            found, confidence = self._state_reader(crop)
+            if found:
+                state, state_confidence = found, confidence
         return PlateRead(
             read_id=track.track_id,
             camera_id=self.camera_id,
@@ -229,8 +244,8 @@ class PlateTracker:
             confidence=vote.confidence,
             char_confidences=vote.char_confidences,
             alternatives=vote.alternatives,
-            state=vote.state,
-            state_confidence=vote.state_confidence,
+            state=state,
+            state_confidence=state_confidence,
             colour=vote.colour,
             box=track.best_box or track.boxes[-1],
             plate_jpeg=encode_jpeg(crop, cfg.jpeg_quality),

@@ -108,7 +108,7 @@ def test_state_is_read_once_per_vehicle_on_the_best_crop():
 
         def state_of(self, crop):
             StatelessReader.state_calls += 1
-            assert crop.shape[:2] == (66, 132)  # the best crop, decoded
+            assert crop.shape[:2] == (66, 132)  # the best crop
             return "TX", 0.8
 
     pipeline = Pipeline(FakeDetector([det]), StatelessReader("ABC123"))
