@@ -43,7 +43,7 @@ def intro(profile: AgencyProfile, data: TransparencyInput) -> str:
     )
 
 
-def sections(profile: AgencyProfile, data: TransparencyInput) -> list[Section]:
+def sections(data: TransparencyInput) -> list[Section]:
     """Build the content shared by the PDF and the HTML page."""
     activity = (
         ("ALPR cameras in operation", fmt_int(data.cameras)),
@@ -113,7 +113,7 @@ def build_transparency_story(profile: AgencyProfile, data: TransparencyInput) ->
     """Build the body of the public PDF."""
     story: list[Flowable] = title_block(DOC_TITLE, _period(data))
     story.append(para(intro(profile, data)))
-    for section in sections(profile, data):
+    for section in sections(data):
         story += heading(section.title, room=(1.2 if section.headers else 0.7) * inch)
         story += [para(p) for p in section.paragraphs]
         if section.headers:
@@ -174,7 +174,7 @@ def render_transparency_html(
         title=DOC_TITLE,
         subtitle=_period(data),
         intro=intro(profile, data),
-        sections=sections(profile, data),
+        sections=sections(data),
         generated=generated,
     )
     return write_atomically(path, page.encode("utf-8"))
