@@ -240,12 +240,14 @@ def field_grid(pairs: Sequence[tuple[str, Cell]], columns: int = 2, width: float
 def image_size(data: bytes) -> tuple[int, int] | None:
     """Pixel size of encoded image bytes, or None when they are not a readable image."""
     try:
+        # open() reads the size from the header; verify() then checks the data and leaves the
+        # object unusable, so the size is taken first instead of opening the bytes a second time.
         with PILImage.open(io.BytesIO(data)) as img:
+            size = img.size
             img.verify()
-        with PILImage.open(io.BytesIO(data)) as img:
-            return img.size
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return None
+    return size
 
 
 def fit_image(data: bytes | None, max_width: float, max_height: float, missing: str = "No image") -> Flowable:
