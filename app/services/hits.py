@@ -50,6 +50,7 @@ from app.domain.users import Actor
 from app.persistence.orm.records import DocumentRow
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.hits import HitRepository
+from app.persistence.repositories.reads import ReadRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
@@ -122,15 +123,16 @@ class HitService:
             raise ValidationFailed("Ask for the 'plate' or the 'overview' image.")
         self._require_visible(actor, hit_id, "hit.image")
         with self.ctx.uow() as uow:
-            detail = load_detail(uow, hit_id, self.ctx.clock.now())
+            # only the read is needed, not the whole verification panel (load_detail)
+            summary = HitRepository(uow.s).summary(hit_id)
+            read = ReadRepository(uow.s).get(summary.read_id, summary.read_captured_at)
             audit_trail.record(uow, self.ctx, actor, "hit.image", object_type="hit", object_id=hit_id,
-                               terms=detail.read.plate, detail={"image": which, "read_id": detail.read.id})
-        sha = detail.read.plate_sha256 if which == "plate" else detail.read.overview_sha256
-        try:
-            return self.images.get(sha) if sha else None
-        except FileNotFoundError:
+                               terms=read.plate, detail={"image": which, "read_id": read.id})
+        sha = read.plate_sha256 if which == "plate" else read.overview_sha256
+        image = self._image_or_none(sha)
+        if sha and image is None:
             logger.warning("image %s of hit %s is missing", sha, hit_id)
-            return None
+        return image
 
     # ---- claiming ------------------------------------------------------------------------------
     def claim(self, actor: Actor, hit_id: int, take_over: bool = False, reason: str | None = None) -> HitSummary:
