@@ -15,11 +15,30 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.domain.access import AccessEntry
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
+from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
 from app.ui.context import UiContext
-from app.ui.screens.records_common import RowsModel, fmt, make_table, selected, show_error
+from app.ui.screens.records_common import make_table, selected, show_error
+from app.ui.table_model import ItemTableModel, fmt
+
+_FINDING = {True: "Compliant", False: "Non-compliant", None: "Not reviewed"}
+
+
+def _access_cells(e: AccessEntry) -> tuple:
+    return (fmt(e.at), e.username, e.workstation, e.action, e.outcome, e.terms, e.reason, e.case_number)
+
+
+def _audit_cells(a: Audit) -> tuple:
+    return (f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed, len(a.items), a.population,
+            f"{a.reviewed}/{len(a.items)}", a.status)
+
+
+def _item_cells(i: AuditItem) -> tuple:
+    return (f"Q-{i.inquiry_id}", i.username, fmt(i.at), f"{i.purpose}: {i.reason}", i.case_number, i.on_behalf_of,
+            i.terms, i.result_count, _FINDING[i.compliant], i.notes)
 
 
 class AuditScreen(QWidget):
@@ -36,7 +55,8 @@ class AuditScreen(QWidget):
         self.action_filter.setPlaceholderText("action, e.g. search, read.image_view, retention.purge")
         self.action_filter.setAccessibleName("Filter by action")
         self.action_filter.returnPressed.connect(self.load_access)
-        self.access = RowsModel(("When", "User", "Workstation", "Action", "Outcome", "Terms", "Reason", "Case"))
+        self.access = ItemTableModel(("When", "User", "Workstation", "Action", "Outcome", "Terms", "Reason", "Case"),
+                                     _access_cells)
         self.access_table = make_table(self.access, "Access record")
         av = QVBoxLayout(acc)
         av.addWidget(self.action_filter)
@@ -44,11 +64,12 @@ class AuditScreen(QWidget):
         self.tabs.addTab(acc, "A&ccess record")
         # audits
         aud = QWidget()
-        self.audits = RowsModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status"))
+        self.audits = ItemTableModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status"),
+                                     _audit_cells)
         self.audit_table = make_table(self.audits, "Audits")
         self.audit_table.clicked.connect(lambda _i: self.show_audit())
-        self.items = RowsModel(("Inquiry", "User", "When", "Purpose / reason", "Case", "On behalf of", "Terms",
-                                "Results", "Finding", "Notes"))
+        self.items = ItemTableModel(("Inquiry", "User", "When", "Purpose / reason", "Case", "On behalf of",
+                                     "Terms", "Results", "Finding", "Notes"), _item_cells)
         self.item_table = make_table(self.items, "Sampled inquiries")
         self.notes = QLineEdit()
         self.notes.setAccessibleName("Finding notes")
@@ -114,8 +135,7 @@ class AuditScreen(QWidget):
                                       self.action_filter.text().strip() or None)
         except DomainError:
             return
-        self.access.set_rows([(fmt(e.at), e.username, e.workstation, e.action, e.outcome, e.terms or "",
-                               e.reason or "", e.case_number or "") for e in rows], rows)
+        self.access.set_items(rows)
 
     async def _load_audits(self) -> None:
         if not self.ui.actor.can(P.VIEW_AUDITS):
@@ -124,20 +144,14 @@ class AuditScreen(QWidget):
             audits = await self.ui.call(self.svc.audits.list, self.ui.actor)
         except DomainError:
             return
-        self.audits.set_rows([(f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed,
-                               len(a.items), a.population, f"{a.reviewed}/{len(a.items)}", a.status)
-                              for a in audits], audits)
+        self.audits.set_items(audits)
         if self.audit is not None:
             match = [a for a in audits if a.id == self.audit.id]
             self._show_items(match[0] if match else None)
 
     def _show_items(self, audit) -> None:  # noqa: ANN001
         self.audit = audit
-        items = list(audit.items) if audit else []
-        finding = {True: "Compliant", False: "Non-compliant", None: "Not reviewed"}
-        self.items.set_rows([(f"Q-{i.inquiry_id}", i.username, fmt(i.at), f"{i.purpose}: {i.reason}",
-                              i.case_number or "", i.on_behalf_of or "", i.terms, i.result_count,
-                              finding[i.compliant], i.notes or "") for i in items], items)
+        self.items.set_items(list(audit.items) if audit else [])
 
     @asyncSlot()
     async def show_audit(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from app.domain.errors import DomainError
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.camera_editor import CameraDialog
+from app.ui.table_model import ItemTableModel
 
 COLUMNS = ("Id", "Name", "Location", "Direction", "Source", "Login", "Workstation", "Enabled")
 
@@ -31,34 +31,18 @@ def _source_text(src: dict) -> str:
     return f"{kind}: {where}" if where else kind
 
 
-class CamerasModel(QAbstractTableModel):
+def _camera_cells(c: Camera) -> tuple[str, ...]:
+    return (c.key, c.name, c.location, c.direction, _source_text(c.source),
+            "in keyring" if c.credential_ref else "-", c.owner_workstation or "any", "yes" if c.enabled else "no")
+
+
+class CamerasModel(ItemTableModel[Camera]):
     def __init__(self) -> None:
-        super().__init__()
-        self.cameras: list[Camera] = []
+        super().__init__(COLUMNS, _camera_cells)
 
-    def set_cameras(self, cameras: list[Camera]) -> None:
-        self.beginResetModel()
-        self.cameras = cameras
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.cameras)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        c = self.cameras[index.row()]
-        return (c.key, c.name, c.location, c.direction, _source_text(c.source),
-                "in keyring" if c.credential_ref else "-", c.owner_workstation or "any",
-                "yes" if c.enabled else "no")[index.column()]
+    @property
+    def cameras(self) -> list[Camera]:
+        return self.items
 
 
 class CamerasPanel(QWidget):
@@ -95,7 +79,7 @@ class CamerasPanel(QWidget):
         if self.service is None:
             return
         try:
-            self.model.set_cameras(await self.ui.call(self.service.list, self.ui.actor))
+            self.model.set_items(await self.ui.call(self.service.list, self.ui.actor))
         except DomainError as exc:
             QMessageBox.warning(self, "Cameras", str(exc))
 

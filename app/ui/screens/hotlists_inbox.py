@@ -6,7 +6,7 @@ self-approval. Its refusal messages are shown exactly as they come.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,41 +27,16 @@ from app.domain.hotlist_admin import HotListEntry
 from app.ui.context import UiContext
 from app.ui.dialogs.bolo_entry import category_label
 from app.ui.screens.hotlists_entries import entry_details_html
+from app.ui.table_model import ItemTableModel, fmt
 
-DR = Qt.ItemDataRole
 INBOX_COLUMNS = ("Plate", "State", "Category", "Pri.", "Entered by", "Requesting officer", "Case", "Submitted",
                  "Expires")
 
 
-class PendingTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[HotListEntry] = []
-
-    def set_entries(self, entries: list[HotListEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(INBOX_COLUMNS)
-
-    def headerData(self, section, orientation, role=DR.DisplayRole):  # noqa: N802
-        if role == DR.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return INBOX_COLUMNS[section]
-        return None
-
-    def data(self, index, role=DR.DisplayRole):
-        if role not in (DR.DisplayRole, DR.AccessibleTextRole):
-            return None
-        e = self.entries[index.row()]
-        return (e.plate, e.state or "", category_label(e.category), str(e.priority), e.entered_by_name or "",
-                e.requesting_officer or "", e.case_number or "",
-                e.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if e.created_at else "",
-                e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")[index.column()]
+def _pending_cells(e: HotListEntry) -> tuple[str, ...]:
+    return (e.plate, e.state or "", category_label(e.category), str(e.priority), e.entered_by_name or "",
+            e.requesting_officer or "", e.case_number or "", fmt(e.created_at),
+            e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")
 
 
 class ApprovalInboxPanel(QWidget):
@@ -71,7 +46,7 @@ class ApprovalInboxPanel(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.svc = ui.services.hotlists
-        self.model = PendingTableModel()
+        self.model = ItemTableModel(INBOX_COLUMNS, _pending_cells)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Entries waiting for approval")
@@ -130,7 +105,7 @@ class ApprovalInboxPanel(QWidget):
 
     def selected(self) -> HotListEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entries[rows[0].row()] if rows else None
+        return self.model.items[rows[0].row()] if rows else None
 
     def _show_selected(self) -> None:
         e = self.selected()
@@ -144,7 +119,7 @@ class ApprovalInboxPanel(QWidget):
             self.message.setText(str(exc))
             return
         keep = self.selected()
-        self.model.set_entries(entries)
+        self.model.set_items(entries)
         self.empty.setVisible(not entries)
         for b in (self.approve_btn, self.deny_btn):
             b.setEnabled(bool(entries))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from app.ui.context import UiContext
 from app.ui.dialogs.hotlist_source import PRESET_LABELS, HotListSourceDialog, SourceValues
 from app.ui.dialogs.import_report import ImportReportDialog
 from app.ui.screens.hotlists_common import WARN_COLOUR, ProgressRelay, age_text, warning_icon
+from app.ui.table_model import ItemTableModel, fmt
 
 SOURCE_COLUMNS = ("Name", "Kind", "Format", "Last import", "Entries", "Rejects (last import)", "List age")
 HISTORY_COLUMNS = ("Started", "Source", "Result", "Rows read", "Imported", "Skipped", "Rejected", "Duplicates", "Time")
@@ -39,43 +40,32 @@ DR = Qt.ItemDataRole
 
 
 def _when(t: datetime | None) -> str:
-    return t.astimezone().strftime("%Y-%m-%d %H:%M") if t else "-"
+    return fmt(t) or "-"
 
 
-class SourcesTableModel(QAbstractTableModel):
+class SourcesTableModel(ItemTableModel[HotListSource]):
     def __init__(self, now: Callable[[], datetime]) -> None:
-        super().__init__()
+        super().__init__(SOURCE_COLUMNS, self._cells)
         self.now = now
-        self.sources: list[HotListSource] = []
         self.rejects: dict[int, int] = {}
         self.counts: dict[int, int] = {}  # live counts where the stored one is not kept (local entries)
 
+    @property
+    def sources(self) -> list[HotListSource]:
+        return self.items
+
     def set_sources(self, sources: list[HotListSource], rejects: dict[int, int], counts: dict[int, int]) -> None:
-        self.beginResetModel()
-        self.sources, self.rejects, self.counts = sources, rejects, counts
-        self.endResetModel()
+        self.rejects, self.counts = rejects, counts
+        self.set_items(sources)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.sources)
+    def _cells(self, s: HotListSource) -> tuple[str, ...]:
+        rejects = self.rejects.get(s.id, s.last_rejected)
+        return (s.name, _KIND[s.kind], PRESET_LABELS.get(s.preset or "", s.preset or "-"), _when(s.last_import_at),
+                f"{self.counts.get(s.id, s.entry_count):,}", "-" if s.kind is SourceKind.LOCAL else f"{rejects:,}",
+                age_text(s, self.now()))
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(SOURCE_COLUMNS)
-
-    def headerData(self, section, orientation, role=DR.DisplayRole):  # noqa: N802
-        if role == DR.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return SOURCE_COLUMNS[section]
-        return None
-
-    def data(self, index, role=DR.DisplayRole):
-        s = self.sources[index.row()]
-        col = index.column()
-        now = self.now()
-        stale = s.is_stale(now)
-        if role in (DR.DisplayRole, DR.AccessibleTextRole):
-            rejects = self.rejects.get(s.id, s.last_rejected)
-            return (s.name, _KIND[s.kind], PRESET_LABELS.get(s.preset or "", s.preset or "-"), _when(s.last_import_at),
-                    f"{self.counts.get(s.id, s.entry_count):,}", "-" if s.kind is SourceKind.LOCAL else f"{rejects:,}", age_text(s, now))[col]
-        if col == 6 and stale:
+    def styled(self, s: HotListSource, column: int, role: int):  # noqa: ANN201
+        if column == 6 and s.is_stale(self.now()):
             if role == DR.DecorationRole:
                 return warning_icon()
             if role == DR.ForegroundRole:
@@ -83,44 +73,27 @@ class SourcesTableModel(QAbstractTableModel):
             if role == DR.ToolTipRole:
                 return "Not refreshed in the last 24 hours (policy 002 IV.I.4: lists are downloaded at least daily). " \
                        "Hits on this list are flagged as from a stale list."
-        if role == DR.TextAlignmentRole and col in (4, 5):
+        if role == DR.TextAlignmentRole and column in (4, 5):
             return _RIGHT
         return None
 
 
-class ImportHistoryModel(QAbstractTableModel):
+def _import_cells(r: ImportSummary) -> tuple[str, ...]:
+    result = "\u2714 Accepted" if r.accepted else f"\u26a0 Refused: {r.refusal}"
+    return (_when(r.started_at), r.source_name, result, f"{r.rows_read:,}", f"{r.imported:,}", f"{r.skipped:,}",
+            f"{r.rejected:,}", f"{r.duplicates_merged:,}", f"{r.duration_s:.1f} s")
+
+
+class ImportHistoryModel(ItemTableModel[ImportSummary]):
     def __init__(self) -> None:
-        super().__init__()
-        self.imports: list[ImportSummary] = []
+        super().__init__(HISTORY_COLUMNS, _import_cells)
 
-    def set_imports(self, imports: list[ImportSummary]) -> None:
-        self.beginResetModel()
-        self.imports = imports
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.imports)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(HISTORY_COLUMNS)
-
-    def headerData(self, section, orientation, role=DR.DisplayRole):  # noqa: N802
-        if role == DR.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HISTORY_COLUMNS[section]
-        return None
-
-    def data(self, index, role=DR.DisplayRole):
-        r = self.imports[index.row()]
-        col = index.column()
-        if role in (DR.DisplayRole, DR.AccessibleTextRole):
-            result = "\u2714 Accepted" if r.accepted else f"\u26a0 Refused: {r.refusal}"
-            return (_when(r.started_at), r.source_name, result, f"{r.rows_read:,}", f"{r.imported:,}",
-                    f"{r.skipped:,}", f"{r.rejected:,}", f"{r.duplicates_merged:,}", f"{r.duration_s:.1f} s")[col]
-        if role == DR.ForegroundRole and col == 2 and not r.accepted:
+    def styled(self, r: ImportSummary, column: int, role: int):  # noqa: ANN201
+        if role == DR.ForegroundRole and column == 2 and not r.accepted:
             return WARN_COLOUR
-        if role == DR.DecorationRole and col == 2 and not r.accepted:
+        if role == DR.DecorationRole and column == 2 and not r.accepted:
             return warning_icon()
-        if role == DR.TextAlignmentRole and col >= 3:
+        if role == DR.TextAlignmentRole and column >= 3:
             return _RIGHT
         return None
 
@@ -229,7 +202,7 @@ class SourcesPanel(QWidget):
         for r in imports:  # newest first: the first seen per source is its last import
             rejects.setdefault(r.source_id, r.rejected)
         self.model.set_sources(sources, rejects, counts)
-        self.history_model.set_imports(imports)
+        self.history_model.set_items(imports)
         now = self.ui.services.ctx.clock.now()
         stale = [s.name for s in sources if s.is_stale(now)]
         self.stale.setText(f"\u26a0 Not refreshed in 24 h (policy: at least daily): {', '.join(stale)}. "
@@ -287,7 +260,7 @@ class SourcesPanel(QWidget):
     def view_report(self) -> None:
         rows = self.history.selectionModel().selectedRows()
         if rows:
-            self.show_report(self.history_model.imports[rows[0].row()])
+            self.show_report(self.history_model.items[rows[0].row()])
 
     @asyncSlot()
     async def add_source(self) -> None:

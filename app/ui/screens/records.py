@@ -21,20 +21,37 @@ from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.domain.records.retention import RetentionPeriods
+from app.domain.records.documents import Document
+from app.domain.records.holds import EvidenceHold
+from app.domain.records.releases import ReleaseRequest
+from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
-from app.ui.screens.records_common import (
-    RowsModel,
-    fmt,
-    make_table,
-    open_file,
-    print_pdf,
-    selected,
-    show_error,
-)
+from app.ui.screens.records_common import make_table, open_file, print_pdf, selected, show_error
+from app.ui.table_model import ItemTableModel, fmt
+
+
+def _release_cells(r: ReleaseRequest) -> tuple:
+    return (f"R-{r.id}", fmt(r.entered_at), r.intake.agency, r.intake.requester_name, r.intake.case_number,
+            r.status.value, " ".join(r.flags))
+
+
+def _hold_cells(h: EvidenceHold) -> tuple:
+    return (h.id, h.case_number, h.reason, h.created_by_name, fmt(h.created_at), h.review_on or "",
+            len(h.read_ids) + len(h.hit_ids), "Active" if h.active else f"Released {fmt(h.released_at)}")
+
+
+def _document_cells(d: Document) -> tuple:
+    return (d.title, d.kind, fmt(d.created_at), d.sha256[:16])
+
+
+def _purge_cells(r: PurgeRun) -> tuple:
+    kept = r.kept or {}
+    return (f"P-{r.id}", fmt(r.started_at), r.trigger, r.total["reads"], r.total["hits"], r.total["images"],
+            kept.get("reads", 0) + kept.get("hits", 0),
+            f"Refused: {r.refused_reason}" if r.refused_reason else "Completed")
 
 
 def _buttons(*pairs: tuple[str, object]) -> tuple[QHBoxLayout, list[QPushButton]]:
@@ -57,13 +74,15 @@ class RecordsScreen(QWidget):
         head.setObjectName("Heading")
         self.tabs = QTabWidget()
         # releases
-        self.releases = RowsModel(("Request", "Received", "Agency", "Requester", "Case", "Status", "Flags"))
+        self.releases = ItemTableModel(("Request", "Received", "Agency", "Requester", "Case", "Status", "Flags"),
+                                       _release_cells)
         self.rel_table = make_table(self.releases, "Release requests")
         rrow, _ = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
                            ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
         self.tabs.addTab(self._page(self.rel_table, rrow), "&Release requests")
         # holds
-        self.holds = RowsModel(("Hold", "Case", "Reason", "Placed by", "Placed", "Review on", "Items", "Status"))
+        self.holds = ItemTableModel(("Hold", "Case", "Reason", "Placed by", "Placed", "Review on", "Items", "Status"),
+                                    _hold_cells)
         self.hold_table = make_table(self.holds, "Evidence holds")
         hrow, _ = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
         self.tabs.addTab(self._page(self.hold_table, hrow), "Evidence &holds")
@@ -81,7 +100,8 @@ class RecordsScreen(QWidget):
         form.addRow("Reads", self.days["reads"])
         form.addRow("Hit records", self.days["hits"])
         form.addRow("Images", self.days["images"])
-        self.purges = RowsModel(("Run", "Started", "Trigger", "Reads", "Hits", "Images", "Kept", "Outcome"))
+        self.purges = ItemTableModel(("Run", "Started", "Trigger", "Reads", "Hits", "Images", "Kept", "Outcome"),
+                                     _purge_cells)
         self.purge_table = make_table(self.purges, "Purge runs")
         prow, _ = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
         rl = QVBoxLayout(ret)
@@ -91,7 +111,7 @@ class RecordsScreen(QWidget):
         rl.addWidget(self.purge_table, 1)
         self.tabs.addTab(ret, "Re&tention")
         # documents
-        self.docs = RowsModel(("Document", "Kind", "Created", "SHA-256"))
+        self.docs = ItemTableModel(("Document", "Kind", "Created", "SHA-256"), _document_cells)
         self.doc_table = make_table(self.docs, "Documents on file")
         drow, _ = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
                            ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
@@ -132,19 +152,10 @@ class RecordsScreen(QWidget):
             can = a.can
             reqs = (await self.ui.call(self.svc.releases.list, a)
                     if can(P.INTAKE_RELEASE) or can(P.APPROVE_RELEASE) or can(P.PRINT_RECORDS) else [])
-            self.releases.set_rows([(f"R-{r.id}", fmt(r.entered_at), r.intake.agency, r.intake.requester_name,
-                                     r.intake.case_number, r.status.value, " ".join(r.flags)) for r in reqs], reqs)
-            holds = await self.ui.call(self.svc.holds.list, a)
-            self.holds.set_rows([(h.id, h.case_number, h.reason, h.created_by_name, fmt(h.created_at),
-                                  h.review_on or "", len(h.read_ids) + len(h.hit_ids),
-                                  "Active" if h.active else f"Released {fmt(h.released_at)}") for h in holds], holds)
-            docs = await self.ui.call(self.svc.documents.list, a)
-            self.docs.set_rows([(d.title, d.kind, fmt(d.created_at), d.sha256[:16]) for d in docs], docs)
-            runs = await self.ui.call(self.svc.purge.runs, a)
-            self.purges.set_rows([(f"P-{r.id}", fmt(r.started_at), r.trigger, r.total["reads"], r.total["hits"],
-                                   r.total["images"], (r.kept or {}).get("reads", 0) + (r.kept or {}).get("hits", 0),
-                                   f"Refused: {r.refused_reason}" if r.refused_reason else "Completed")
-                                  for r in runs], runs)
+            self.releases.set_items(reqs)
+            self.holds.set_items(await self.ui.call(self.svc.holds.list, a))
+            self.docs.set_items(await self.ui.call(self.svc.documents.list, a))
+            self.purges.set_items(await self.ui.call(self.svc.purge.runs, a))
         except DomainError as exc:
             self.message.setText(str(exc))
         preset, periods = await self.ui.call(self.svc.retention.current)

@@ -30,13 +30,40 @@ from qasync import asyncSlot
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
-from app.domain.records.search import SearchCriteria, SearchPage, SearchReason
+from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import HoldDialog
-from app.ui.screens.records_common import RowsModel, fmt, make_table, selected, show_error
+from app.ui.screens.records_common import make_table, selected, show_error
+from app.ui.table_model import ItemTableModel, fmt
 
 COLUMNS = ("Plate crop", "Captured", "Plate", "State", "Colour", "Camera", "Confidence")
+
+
+def _read_cells(r: ReadSummary) -> tuple:
+    return ("", fmt(r.captured_at), r.plate, r.state, r.colour, r.camera_name, f"{r.confidence:.0%}")
+
+
+class ReadsTableModel(ItemTableModel[ReadSummary]):
+    """Search results; the first column shows each read's plate crop once it has been fetched."""
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, _read_cells)
+        self.decorations: dict[int, QPixmap] = {}
+
+    def set_items(self, items: list[ReadSummary]) -> None:
+        self.decorations = {}
+        super().set_items(items)
+
+    def set_decoration(self, row: int, pixmap: QPixmap) -> None:
+        self.decorations[row] = pixmap
+        idx = self.index(row, 0)
+        self.dataChanged.emit(idx, idx)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            return self.decorations.get(index.row())
+        return super().data(index, role)
 
 
 class SearchScreen(QWidget):
@@ -115,7 +142,7 @@ class SearchScreen(QWidget):
         self.search_btn.clicked.connect(self.run_search)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.run_search)
 
-        self.model = RowsModel(COLUMNS)
+        self.model = ReadsTableModel()
         self.table = make_table(self.model, "Search results")
         self.table.verticalHeader().setDefaultSectionSize(40)
         self.status = QLabel("")
@@ -235,8 +262,7 @@ class SearchScreen(QWidget):
 
     async def _show(self, page: SearchPage) -> None:
         self.page = page
-        self.model.set_rows([("", fmt(r.captured_at), r.plate, r.state or "", r.colour or "", r.camera_name,
-                              f"{r.confidence:.0%}") for r in page.reads], list(page.reads))
+        self.model.set_items(list(page.reads))
         self.status.setText(f"Inquiry Q-{page.inquiry_id}: {page.total:,} reads - page {page.page + 1} of "
                             f"{page.pages}")
         self._update_buttons()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from app.domain.users import TrainingStatus, User
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.user_editor import TrainingDialog, UserDialog
+from app.ui.table_model import ItemTableModel
 
 COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
 
@@ -42,38 +43,24 @@ def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
     return "Active", None
 
 
-class UsersTableModel(QAbstractTableModel):
+def _user_cells(u: User, now) -> tuple[str, ...]:  # noqa: ANN001
+    exp: date | None = u.training_expires_on()
+    return (u.username, u.full_name, u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
+            exp.isoformat() if exp else "-", user_status(u, now)[0])
+
+
+class UsersTableModel(ItemTableModel[User]):
     def __init__(self, clock) -> None:  # noqa: ANN001
-        super().__init__()
-        self.users: list[User] = []
+        super().__init__(COLUMNS, lambda u: _user_cells(u, clock.now()))
         self.clock = clock
 
-    def set_users(self, users: list[User]) -> None:
-        self.beginResetModel()
-        self.users = users
-        self.endResetModel()
+    @property
+    def users(self) -> list[User]:
+        return self.items
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.users)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        u = self.users[index.row()]
-        col = index.column()
-        now = self.clock.now()
-        if role == Qt.ItemDataRole.DisplayRole:
-            exp: date | None = u.training_expires_on()
-            return (u.username, u.full_name, u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
-                    exp.isoformat() if exp else "-", user_status(u, now)[0])[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 5:
-            colour = user_status(u, now)[1]
+    def styled(self, u: User, column: int, role: int):  # noqa: ANN201
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
+            colour = user_status(u, self.clock.now())[1]
             return QColor(colour) if colour else None
         return None
 
@@ -120,7 +107,7 @@ class UsersPanel(QWidget):
         except DomainError as exc:
             QMessageBox.warning(self, "Users", str(exc))
             return
-        self.model.set_users(users)
+        self.model.set_items(users)
 
     async def _do(self, fn, *args) -> bool:  # noqa: ANN001
         try:
