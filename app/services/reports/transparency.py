@@ -37,7 +37,7 @@ def intro(profile: AgencyProfile, data: TransparencyInput) -> str:
     """Return the opening paragraph."""
     return (
         f"The {profile.name} uses automated license plate reader (ALPR) cameras for official law "
-        f"enforcement purposes under its policy {profile.policy_number}, {data.policy_title}. This summary "
+        f"enforcement purposes under its policy{(' ' + profile.policy_number) if profile.policy_number else ''}, {data.policy_title}. This summary "
         f"covers {_period(data)}. It reports counts only: no license plate, vehicle, location history or "
         "personal information is published."
     )

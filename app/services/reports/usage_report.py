@@ -22,7 +22,7 @@ from app.services.reports.flowables import (
     title_block,
 )
 from app.services.reports.inputs import AgencyProfile, GeneratedBy, LabeledCount, UsageReportInput
-from app.services.reports.layout import DocumentSpec, write_pdf
+from app.services.reports.layout import DocumentSpec, agency_policy, write_pdf
 from app.services.reports.output import ReportFile
 
 DOC_TITLE = "ALPR Usage Report"
@@ -139,8 +139,8 @@ def build_usage_story(profile: AgencyProfile, data: UsageReportInput) -> list[Fl
     story += [
         gap(8),
         para(
-            f"Prepared for the {profile.administrator_title}'s periodic review of ALPR system use under agency "
-            f"policy {profile.policy_number}."
+            f"Prepared for the {profile.administrator_title}'s periodic review of ALPR system use under "
+            f"{agency_policy(profile)}."
         ),
     ]
     return story
