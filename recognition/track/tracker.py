@@ -129,13 +129,14 @@ class PlateTracker:
     def _associate(self, sightings: Sequence[Sighting]) -> dict[int, Track]:
         cfg = self.config
         candidates: list[tuple[float, int, int]] = []
+        predicted = [track.predicted() for track in self._tracks]  # once per track, not per sighting
         for i, s in enumerate(sightings):
             box = s.observation.detection.box
             reading = s.observation.reading
             for j, track in enumerate(self._tracks):
-                geo = max(track.predicted().iou(box), track.boxes[-1].iou(box))
+                geo = max(predicted[j].iou(box), track.boxes[-1].iou(box))
                 text_sim = similarity(reading.text, track.last_text) if reading and track.last_text else None
-                near = _centre_distance(track.predicted(), box) <= cfg.max_centre_jump * max(box.w, track.boxes[-1].w)
+                near = _centre_distance(predicted[j], box) <= cfg.max_centre_jump * max(box.w, track.boxes[-1].w)
                 if geo < cfg.iou_threshold and not (near and (text_sim is None or text_sim >= 0.5)):
                     continue
                 geo_term = max(geo, 0.5 * cfg.iou_threshold) if near else geo
