@@ -1,4 +1,4 @@
-"""A read-only table of domain objects: column headers plus one function from an object to its cells."""
+"""A read-only table of domain objects (column headers plus one function from an object to its cells) and its view."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 T = TypeVar("T")
 DR = Qt.ItemDataRole
@@ -59,3 +60,20 @@ class ItemTableModel(QAbstractTableModel, Generic[T]):
             v = self._cells(item)[index.column()]
             return "" if v is None else str(v)
         return self.styled(item, index.column(), role)
+
+
+def make_table(model: QAbstractItemModel, name: str, *, single: bool = False,
+               alternating: bool = False) -> QTableView:
+    """A read-only row-selecting table view sized to its contents, without row numbers."""
+    t = QTableView()
+    t.setModel(model)
+    t.setAccessibleName(name)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(alternating)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.verticalHeader().setVisible(False)
+    return t

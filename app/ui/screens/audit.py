@@ -21,8 +21,8 @@ from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
 from app.ui.context import UiContext
-from app.ui.screens.records_common import make_table, selected, show_error
-from app.ui.table_model import ItemTableModel, fmt
+from app.ui.screens.records_common import selected, show_error
+from app.ui.table_model import ItemTableModel, fmt, make_table
 
 _FINDING = {True: "Compliant", False: "Non-compliant", None: "Not reviewed"}
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +17,7 @@ from app.domain.errors import DomainError
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.camera_editor import CameraDialog
-from app.ui.table_model import ItemTableModel
+from app.ui.table_model import ItemTableModel, make_table
 
 COLUMNS = ("Id", "Name", "Location", "Direction", "Source", "Login", "Workstation", "Enabled")
 
@@ -50,13 +47,7 @@ class CamerasPanel(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.model = CamerasModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Cameras")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = make_table(self.model, "Cameras")
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.add_btn = QPushButton("&Add camera...")
         self.edit_btn = QPushButton("&Edit...")

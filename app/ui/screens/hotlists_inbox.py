@@ -9,13 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from app.domain.hotlist_admin import HotListEntry
 from app.ui.context import UiContext
 from app.ui.dialogs.bolo_entry import category_label
 from app.ui.screens.hotlists_entries import entry_details_html
-from app.ui.table_model import ItemTableModel, fmt
+from app.ui.table_model import ItemTableModel, fmt, make_table
 
 INBOX_COLUMNS = ("Plate", "State", "Category", "Pri.", "Entered by", "Requesting officer", "Case", "Submitted",
                  "Expires")
@@ -47,15 +44,7 @@ class ApprovalInboxPanel(QWidget):
         self.ui = ui
         self.svc = ui.services.hotlists
         self.model = ItemTableModel(INBOX_COLUMNS, _pending_cells)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Entries waiting for approval")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = make_table(self.model, "Entries waiting for approval", single=True, alternating=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.details = QLabel("Select an entry to see everything the requester documented.")
         self.details.setObjectName("Notice")

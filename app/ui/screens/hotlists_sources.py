@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,7 @@ from app.ui.context import UiContext
 from app.ui.dialogs.hotlist_source import PRESET_LABELS, HotListSourceDialog, SourceValues
 from app.ui.dialogs.import_report import ImportReportDialog
 from app.ui.screens.hotlists_common import WARN_COLOUR, ProgressRelay, age_text, warning_icon
-from app.ui.table_model import ItemTableModel, fmt
+from app.ui.table_model import ItemTableModel, fmt, make_table
 
 SOURCE_COLUMNS = ("Name", "Kind", "Format", "Last import", "Entries", "Rejects (last import)", "List age")
 HISTORY_COLUMNS = ("Started", "Source", "Result", "Rows read", "Imported", "Skipped", "Rejected", "Duplicates", "Time")
@@ -98,19 +95,6 @@ class ImportHistoryModel(ItemTableModel[ImportSummary]):
         return None
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setAccessibleName(name)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
 class SourcesPanel(QWidget):
     """Sources table, import now (with progress and the report), add source, import history."""
 
@@ -122,9 +106,9 @@ class SourcesPanel(QWidget):
         self.svc = ui.services.hotlists
         self.report_dialog: ImportReportDialog | None = None
         self.model = SourcesTableModel(ui.services.ctx.clock.now)
-        self.table = _table(self.model, "Hot-list sources")
+        self.table = make_table(self.model, "Hot-list sources", single=True, alternating=True)
         self.history_model = ImportHistoryModel()
-        self.history = _table(self.history_model, "Import history")
+        self.history = make_table(self.history_model, "Import history", single=True, alternating=True)
         self.history.horizontalHeader().setStretchLastSection(False)
         self.history.activated.connect(lambda _i: self.view_report())
         self.history.doubleClicked.connect(lambda _i: self.view_report())

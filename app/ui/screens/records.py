@@ -29,8 +29,8 @@ from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
-from app.ui.screens.records_common import make_table, open_file, print_pdf, selected, show_error
-from app.ui.table_model import ItemTableModel, fmt
+from app.ui.screens.records_common import open_file, print_pdf, selected, show_error
+from app.ui.table_model import ItemTableModel, fmt, make_table
 
 
 def _release_cells(r: ReleaseRequest) -> tuple:

@@ -1,4 +1,4 @@
-"""Small shared pieces of the Search, Records and Audit screens: tables, errors, printing."""
+"""Small shared pieces of the Search, Records and Audit screens: selection, errors, printing."""
 
 from __future__ import annotations
 
@@ -6,25 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QMessageBox, QTableView, QWidget
 
 from app.ui.table_model import ItemTableModel
 
 logger = logging.getLogger(__name__)
-
-
-def make_table(model: QAbstractItemModel, name: str) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setAccessibleName(name)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    return t
 
 
 def selected(table: QTableView, model: ItemTableModel) -> list[Any]:

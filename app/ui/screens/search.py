@@ -34,8 +34,8 @@ from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, S
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import HoldDialog
-from app.ui.screens.records_common import make_table, selected, show_error
-from app.ui.table_model import ItemTableModel, fmt
+from app.ui.screens.records_common import selected, show_error
+from app.ui.table_model import ItemTableModel, fmt, make_table
 
 COLUMNS = ("Plate crop", "Captured", "Plate", "State", "Colour", "Camera", "Confidence")
 

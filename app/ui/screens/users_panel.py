@@ -7,14 +7,11 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from app.domain.users import TrainingStatus, User
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.user_editor import TrainingDialog, UserDialog
-from app.ui.table_model import ItemTableModel
+from app.ui.table_model import ItemTableModel, make_table
 
 COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
 
@@ -70,14 +67,7 @@ class UsersPanel(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.model = UsersTableModel(ui.services.ctx.clock)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Users")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = make_table(self.model, "Users", single=True)
         self.table.doubleClicked.connect(lambda _i: self.edit_user())
         buttons = QHBoxLayout()
         self.actions: dict[str, QPushButton] = {}
