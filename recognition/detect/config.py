@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from recognition.config import StrictModel
 
 Device = Literal["CPU", "AUTO"]
 Precision = Literal["auto", "f32"]
 
 
-class _DetectorBase(BaseModel):
+class _DetectorBase(StrictModel):
     """Fields every detector backend shares."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     device: Device = Field(
         "CPU", title="Device", description="OpenVINO device: CPU, or AUTO to let OpenVINO pick (GPU/NPU)."

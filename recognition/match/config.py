@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from recognition.config import StrictModel
 
 
-class MatchConfig(BaseModel):
+class MatchConfig(StrictModel):
     """How tolerant hot-list matching is."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_substitutions: int = Field(
         default=1, ge=0, le=2,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from recognition.config import StrictModel
 
 
-class ReaderConfig(BaseModel):
+class ReaderConfig(StrictModel):
     """How the plate reader finds, reads and fuses the character line of a plate crop."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["paddle_openvino"] = Field(
         "paddle_openvino",
