@@ -10,18 +10,10 @@ import pytest
 
 from recognition.config import CaptureConfig
 from recognition.sources.base import CaptureSource, CorruptFrame, EndOfStream, SourceError, as_bgr
+from tests.recognition._sources import drain, wait_for
 
 FAST = CaptureConfig(queue_size=2, backoff_initial_s=0.02, backoff_max_s=0.1, offline_after=2)
 IMAGE = np.full((48, 64, 3), 128, np.uint8)
-
-
-def wait_for(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 class ScriptedSource(CaptureSource):
@@ -58,22 +50,10 @@ class ScriptedSource(CaptureSource):
         raise EndOfStream()
 
 
-def drain(source: CaptureSource, timeout: float = 3.0) -> list:
-    frames = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        frame = source.get(0.05)
-        if frame is not None:
-            frames.append(frame)
-        elif not source.running:
-            break
-    return frames
-
-
 def test_corrupt_and_zero_size_frames_are_counted_not_fatal():
     source = ScriptedSource([IMAGE, "corrupt", "zero", IMAGE, "corrupt", IMAGE], backpressure=True)
     source.start()
-    frames = drain(source)
+    frames = drain(source, 3.0)
     source.stop()
     health = source.health()
     assert len(frames) == 3
@@ -89,7 +69,7 @@ def test_connection_drop_reconnects_and_reports_reconnecting():
     source.gate.set()
     # Then the source reopens after the drop and keeps delivering frames
     assert wait_for(lambda: source.opens == 2)
-    frames = drain(source)
+    frames = drain(source, 3.0)
     source.stop()
     assert len(frames) >= 1
     assert source.health().reconnects == 1
@@ -110,7 +90,7 @@ def test_unreachable_camera_goes_offline_with_backoff_then_recovers():
     source.start()
     assert wait_for(lambda: source.health().state == "offline")
     assert wait_for(lambda: source.opens == 4)
-    frames = drain(source)
+    frames = drain(source, 3.0)
     source.stop()
     assert len(frames) == 3
     assert source.health().last_error == "camera unreachable"
@@ -131,7 +111,7 @@ def test_slow_consumer_drops_oldest_and_counts():
 def test_backpressure_sources_lose_nothing():
     source = ScriptedSource([IMAGE] * 30, backpressure=True)
     source.start()
-    frames = drain(source)
+    frames = drain(source, 3.0)
     source.stop()
     assert [f.seq for f in frames] == list(range(1, 31))
     assert source.health().dropped == 0

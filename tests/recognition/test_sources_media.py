@@ -21,18 +21,7 @@ from recognition.sources import (
 )
 from recognition.synth.plate_render import render_plate
 from recognition.synth.scene import TrafficScene
-
-
-def drain(source, timeout: float = 10.0) -> list:
-    frames = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        frame = source.get(0.05)
-        if frame is not None:
-            frames.append(frame)
-        elif not source.running:
-            break
-    return frames
+from tests.recognition._sources import drain
 
 
 def test_camera_config_picks_the_source_by_type():
@@ -83,7 +72,7 @@ def test_folder_source_serves_images_and_counts_corrupt_files(tmp_path):
     (tmp_path / "notes.txt").write_text("ignored")
     source = FolderSource("f", tmp_path, CaptureConfig(queue_size=4), fps=None, loop=False)
     source.start()
-    frames = drain(source)
+    frames = drain(source, 10.0)
     source.stop()
     assert [int(f.image[0, 0, 0]) for f in frames] == [0, 40, 80]
     assert source.health().corrupt == 1
@@ -108,7 +97,7 @@ def test_video_file_source_plays_once_or_loops(tmp_path):
     writer.release()
     once = OpenCvSource("v", str(path), CaptureConfig(queue_size=4), is_file=True, realtime=False)
     once.start()
-    assert len(drain(once)) == 10
+    assert len(drain(once, 10.0)) == 10
     once.stop()
     looping = OpenCvSource("v", str(path), CaptureConfig(queue_size=4), is_file=True, realtime=False, loop=True)
     looping.start()
@@ -122,7 +111,7 @@ def test_demo_source_renders_requested_size_at_its_rate():
     source = DemoSource("demo", config)
     source.start()
     t0 = time.monotonic()
-    frames = drain(source)
+    frames = drain(source, 10.0)
     elapsed = time.monotonic() - t0
     source.stop()
     assert len(frames) >= 18  # 20 frames rendered; the last ones may be newer than a slow get

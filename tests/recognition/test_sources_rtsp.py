@@ -19,6 +19,7 @@ import pytest
 
 from recognition.config import CameraConfig
 from recognition.sources import create_source
+from tests.recognition._sources import wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None,
                                 reason="ffmpeg is not installed (apt-get install -y ffmpeg)")
@@ -169,15 +170,6 @@ class MiniRtspServer:
 @pytest.fixture(scope="module")
 def units():
     return h264_access_units()
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def rtsp_camera(url: str) -> CameraConfig:
