@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.changes import Changes
 from app.ui.context import UiContext
+from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.agency_panel import AgencyPanel
 from app.ui.screens.cameras_panel import CamerasPanel
 from app.ui.screens.database_panel import DatabasePanel
@@ -27,13 +28,15 @@ class AdministrationScreen(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(head)
         lay.addWidget(self.tabs)
+        self._on_view = ReloadWhenShown(self, self.users.reload)
         ui.signals.changed.connect(self._on_changed)
 
     def activate(self) -> None:
+        self._on_view.activated()
         self.users.reload()
         self.cameras.reload()
         self.agency.reload()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.users:
-            self.users.reload()
+            self._on_view.changed()

@@ -21,6 +21,7 @@ from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
 from app.ui.context import UiContext
+from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -106,13 +107,15 @@ class AuditScreen(QWidget):
         lay.addWidget(head)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
-        ui.signals.changed.connect(lambda c: self.reload() if isinstance(c, Changes) and c.records else None)
+        self._on_view = ReloadWhenShown(self, self.reload)
+        ui.signals.changed.connect(lambda c: self._on_view.changed() if isinstance(c, Changes) and c.records else None)
 
     @property
     def svc(self):  # noqa: ANN201
         return self.ui.services.records
 
     def activate(self) -> None:
+        self._on_view.activated()
         self.reload()
 
     @asyncSlot()

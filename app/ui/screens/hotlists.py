@@ -1,7 +1,8 @@
 """The Hot lists screen: sources and imports, the lazy entry browser, the approval inbox.
 
 Emits ``badge_changed(count)`` with the number of entries waiting for approval; the main window
-shows it on the navigation item. Reloads on ``Changes(hotlists=True)`` from the signal hub.
+shows it on the navigation item. Reloads on ``Changes(hotlists=True)`` from the signal hub while on
+view; while hidden only the badge is re-counted (the rest reloads when the screen is shown again).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.roles import Permission
 from app.ui.context import UiContext
+from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.hotlists_entries import EntriesPanel
 from app.ui.screens.hotlists_inbox import ApprovalInboxPanel
 from app.ui.screens.hotlists_sources import SourcesPanel
@@ -52,6 +54,7 @@ class HotListsScreen(QWidget):
         self.sources.sources_loaded.connect(self.entries.set_sources)
         self.tabs.currentChanged.connect(lambda _i: self._reload_entries_if_due())
         self._entries_due = True
+        self._on_view = ReloadWhenShown(self, self._reload_lists)
         ui.signals.changed.connect(self._on_changed)
         self._badge_timer = QTimer(self, interval=BADGE_REFRESH_MS)
         self._badge_timer.timeout.connect(lambda: self.refresh_badge())
@@ -62,9 +65,13 @@ class HotListsScreen(QWidget):
     def activate(self) -> None:
         if self.ui.services.hotlists is None:
             return
+        self._on_view.activated()
+        self._reload_lists()
+
+    def _reload_lists(self) -> None:
         self.sources.reload()
         if self.inbox is not None:
-            self.inbox.reload()
+            self.inbox.reload()  # its count_changed updates the badge
         self._reload_entries_if_due()
 
     def _reload_entries_if_due(self) -> None:
@@ -75,12 +82,10 @@ class HotListsScreen(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if not changes.hotlists or self.ui.services.hotlists is None:
             return
-        self.sources.reload()
-        if self.inbox is not None:
-            self.inbox.reload()  # its count_changed updates the badge
         self._entries_due = True
-        if self.isVisible():
-            self._reload_entries_if_due()
+        self._on_view.changed()
+        if self.inbox is not None and not self.isVisible():
+            self.refresh_badge()  # the navigation badge shows while the screen does not
 
     @asyncSlot()
     async def refresh_badge(self) -> None:

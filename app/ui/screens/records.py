@@ -29,6 +29,7 @@ from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
+from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import open_file, print_pdf, selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -122,6 +123,7 @@ class RecordsScreen(QWidget):
         lay.addWidget(head)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
+        self._on_view = ReloadWhenShown(self, self.reload)
         ui.signals.changed.connect(self._on_changed)
 
     @staticmethod
@@ -137,11 +139,12 @@ class RecordsScreen(QWidget):
         return self.ui.services.records
 
     def activate(self) -> None:
+        self._on_view.activated()
         self.reload()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.records:
-            self.reload()
+            self._on_view.changed()
 
     @asyncSlot()
     async def reload(self) -> None:
