@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from qasync import asyncSlot
 
 from app.settings.secrets import KeyringSecretStore, SecretStoreUnavailable
 from app.settings.store import save_settings
@@ -45,19 +46,20 @@ class DatabasePanel(QWidget):
         save.clicked.connect(self._save)
         form.addRow(save)
 
-    def _save(self) -> None:
+    @asyncSlot()
+    async def _save(self) -> None:
         s = self.ui.settings
         kind = self.kind.currentData()
         if kind == "postgresql" and not self.url.text().strip().startswith("postgresql"):
             QMessageBox.warning(self, "Database", "Enter a URL that starts with postgresql://")
             return
-        if self.password.text():
+        if self.password.text():  # the OS keyring may block (unlock prompt): keep it off the GUI thread
             try:
-                KeyringSecretStore().set(s.database.password_ref, self.password.text())
+                await self.ui.call(KeyringSecretStore().set, s.database.password_ref, self.password.text())
             except SecretStoreUnavailable as exc:
                 QMessageBox.critical(self, "Database", str(exc))
                 return
         s.database.kind = kind
         s.database.url = self.url.text().strip()
-        save_settings(self.ui.paths.settings_file, s)
+        await self.ui.call(save_settings, self.ui.paths.settings_file, s)
         QMessageBox.information(self, "Database", "Saved. Restart the console to connect to the new database.")
