@@ -44,7 +44,7 @@ RECORD_FIELDS = ("Plate", "State", "Plate type / year", "Type", "Category", "NIC
 
 def wanted_plate_image(plate: str, state: str | None, crop: QImage | None) -> QImage | None:
     """The listed plate drawn as a plate, as tall as the captured crop (at least 48 px)."""
-    text = plate.replace("*", "").replace("?", "?") or "?"
+    text = plate.replace("*", "") or "?"  # a partial entry is drawn with its known characters and ?
     height = max(48, min(240, crop.height() if crop is not None else 64))
     try:
         return bgr_to_qimage(render_plate(text, state, height))
