@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from PySide6.QtCore import QDate, QDateTime
 from PySide6.QtWidgets import (
@@ -106,7 +106,3 @@ class ReleaseIntakeDialog(QDialog):
             end = self.end.dateTime().toPython().astimezone(UTC)
         return ReleaseIntake(scope=ReleaseScope(plates, start, end), law_enforcement=self.law.isChecked(),
                              public_agency=self.public.isChecked(), **v)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QStyle
 from app.domain.hotlist_admin import HotListSource, SourceKind
 
 WARN_COLOUR = QColor("#f0a040")
-OK_COLOUR = QColor("#7cc47f")
 
 
 def warning_icon() -> QIcon:

@@ -73,10 +73,6 @@ class LazyEntryModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, SOURCE_COL), self.index(len(self.rows) - 1, SOURCE_COL))
 
     @property
-    def loading(self) -> bool:
-        return self._pending is not None
-
-    @property
     def exhausted(self) -> bool:
         return self._exhausted
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,6 @@ from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtWidgets import QMessageBox, QTableView, QWidget
 
 from app.ui.table_model import ItemTableModel
-
-logger = logging.getLogger(__name__)
 
 
 def selected(table: QTableView, model: ItemTableModel) -> list[Any]:
