@@ -159,9 +159,10 @@ class RecordsScreen(QWidget):
             self.holds.set_items(await self.ui.call(self.svc.holds.list, a))
             self.docs.set_items(await self.ui.call(self.svc.documents.list, a))
             self.purges.set_items(await self.ui.call(self.svc.purge.runs, a))
+            preset, periods = await self.ui.call(self.svc.retention.current)
         except DomainError as exc:
             self.message.setText(str(exc))
-        preset, periods = await self.ui.call(self.svc.retention.current)
+            return
         presets = self.svc.retention.presets()
         self.preset.clear()
         for p in presets:

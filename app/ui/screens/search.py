@@ -256,8 +256,12 @@ class SearchScreen(QWidget):
         n = self.page.page + step
         if not 0 <= n < self.page.pages:
             return
-        page = await self.ui.call(self.svc.search.page, self.ui.actor, self.page.inquiry_id, self.criteria, n,
-                                  self.page.page_size)
+        try:
+            page = await self.ui.call(self.svc.search.page, self.ui.actor, self.page.inquiry_id, self.criteria, n,
+                                      self.page.page_size)
+        except DomainError as exc:
+            show_error(self, exc)
+            return
         await self._show(page)
 
     async def _show(self, page: SearchPage) -> None:
