@@ -19,7 +19,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,20 +33,10 @@ from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
 from app.services.notifications import HitNotification, notify
+from recognition.runtime.journal import fsync_dir, write_durably
 from recognition.types import PlateRead
 
 logger = logging.getLogger(__name__)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # Windows cannot open directories; NTFS metadata is journalled anyway
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sync_paths(paths: list[Path]) -> None:
@@ -65,18 +54,7 @@ def sync_paths(paths: list[Path]) -> None:
         folders.add(path.parent)
         folders.add(path.parent.parent)
     for folder in folders:
-        _fsync_dir(folder)
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename, fsync folder."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+        fsync_dir(folder)
 
 
 class ImageStore:
@@ -116,13 +94,11 @@ class ImageStore:
         created = not target.parent.exists()
         target.parent.mkdir(parents=True, exist_ok=True)
         if created and durable:
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
         if durable:
             write_durably(target, data)
         else:
-            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            write_durably(target, data, sync=False)
             if unsynced is not None:
                 unsynced.append(target)
         return sha
@@ -221,35 +197,54 @@ class ReadStore:
             sqlalchemy.exc.OperationalError: the database is unreachable (the caller spools).
 
         """
+        return self.ingest_many([read], [images or self.store_images(read)])[0]
+
+    def ingest_many(self, reads: list[PlateRead], images: list[StoredImages]) -> list[IngestResult]:
+        """Store several reads (images already written) and their hits in ONE transaction.
+
+        One commit per batch is what lets ingest keep up with a burst (>= 200 reads/s); the
+        results come back in the order of ``reads`` and only after the commit.
+
+        Raises:
+            sqlalchemy.exc.OperationalError: the database is unreachable (the caller spools).
+
+        """
         t0 = time.perf_counter()
-        stored = images or self.store_images(read)
-        matches = self.match(read)
+        matches = [self.match(read) for read in reads]
         now = self.ctx.clock.now()
-        when = captured_at(read, now)
+        out: list[IngestResult] = []
+        cams: dict[str, _CameraInfo] = {}
         with self._lock, self.ctx.uow() as uow:
-            reads = ReadRepository(uow.s)
-            existing = reads.id_by_uuid(read.read_id)
-            if existing is not None:
-                return IngestResult(read.read_id, existing[0], existing[1], (), True, (time.perf_counter() - t0) * 1e3)
-            cam = self._camera(uow.s, read.camera_id)
-            plate = normalise_plate(read.text)[:16]
-            read_id = reads.add(
-                read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
-                plate_folded=fold_plate(plate), confidence=float(read.confidence),
-                char_confidences=[round(float(c), 4) for c in read.char_confidences],
-                alternatives=[[a.text, round(float(a.confidence), 4)] for a in read.alternatives],
-                state=read.state, state_confidence=float(read.state_confidence),
-                colour=read.colour.code if read.colour else None,
-                colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
-                box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
-                frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
-            )
-            hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, matches))
-        self._cameras[read.camera_id] = cam  # cached only once committed
+            repo = ReadRepository(uow.s)
+            for read, stored, found in zip(reads, images, matches, strict=True):
+                when = captured_at(read, now)
+                existing = repo.id_by_uuid(read.read_id)
+                if existing is not None:
+                    out.append(IngestResult(read.read_id, existing[0], existing[1], (), True, 0.0))
+                    continue
+                cam = cams.get(read.camera_id) or self._camera(uow.s, read.camera_id)
+                cams[read.camera_id] = cam
+                plate = normalise_plate(read.text)[:16]
+                read_id = repo.add(
+                    read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
+                    plate_folded=fold_plate(plate), confidence=float(read.confidence),
+                    char_confidences=[round(float(c), 4) for c in read.char_confidences],
+                    alternatives=[[a.text, round(float(a.confidence), 4)] for a in read.alternatives],
+                    state=read.state, state_confidence=float(read.state_confidence),
+                    colour=read.colour.code if read.colour else None,
+                    colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
+                    box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
+                    frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
+                )
+                hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, found))
+                out.append(IngestResult(read.read_id, read_id, when, hits, False, 0.0))
+        self._cameras.update(cams)  # cached only once committed
         ms = (time.perf_counter() - t0) * 1e3
-        if hits:
-            logger.info("read %s raised %d hit(s) in %.1f ms", read.read_id, len(hits), ms)
-        return IngestResult(read.read_id, read_id, when, hits, False, ms)
+        for result in out:
+            if result.hits:
+                logger.info("read %s raised %d hit(s) in %.1f ms", result.read_uuid, len(result.hits), ms)
+        return [r if r.duplicate else IngestResult(r.read_uuid, r.read_id, r.captured_at, r.hits, False, ms)
+                for r in out]
 
     def raise_retroactive(self, matcher: HotListMatcher, hours: int) -> list[HitSummary]:
         """Match the reads of the last ``hours`` against new entries (DOMAIN.md: retroactive hits).

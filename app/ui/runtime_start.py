@@ -12,6 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from app.domain.alerts import ChimeBand
 from app.domain.errors import DomainError
 from app.domain.users import Actor
 from app.paths import AppPaths
@@ -61,10 +62,16 @@ class ConsoleRuntime(QObject):
             self.cameras = [CameraInfo(c.id, c.name or c.id, c.location or "") for c in config.cameras]
             self.bridge = RecognitionBridge(svc.hits.ingest, self.signals, make if config.cameras else None)
             self.bridge.fault.connect(lambda fault: self.signals.banner.emit(f"Recognition: {fault.message}"))
+            self.bridge.alarm.connect(self._alarm)
             self.bridge.start()
             logger.info("recognition started for %d camera(s)", len(config.cameras))
         self._start_listener()
         self.housekeeping.start()
+
+    def _alarm(self, text: str) -> None:
+        """Reads at risk (journal unwritable, reads lost): the urgent chime on top of the banner."""
+        if text and self.alerts is not None:
+            self.alerts.chimes.play(ChimeBand.URGENT)
 
     def _start_listener(self) -> None:
         """With PostgreSQL, other consoles' hits, claims and steps arrive by LISTEN/NOTIFY."""

@@ -59,7 +59,7 @@ def test_outage_spools_in_order_and_recovery_replays(ctx, tmp_path):
     assert _uuids(ctx) == {first.read_id, *(r.read_id for r in during)}
 
 
-def test_new_reads_wait_behind_the_backlog(ctx, tmp_path):
+def test_live_reads_are_stored_before_the_backlog(ctx, tmp_path):
     switch = Switchable(ctx.uow)
     live = ServiceContext(uow=switch, workstation="WS", clock=ctx.clock)
     ticks = [0.0]
@@ -71,7 +71,7 @@ def test_new_reads_wait_behind_the_backlog(ctx, tmp_path):
     switch.up = True
     ticks[0] += 10
     new = make_read("NEW222")
-    assert [r.read_uuid for r in durable.submit(new)] == [old.read_id, new.read_id]
+    assert [r.read_uuid for r in durable.submit(new)] == [new.read_id, old.read_id]
 
 
 def test_corrupt_spool_entry_is_set_aside(ctx, tmp_path):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QWidget
 
+from app.domain.alerts import ChimeBand
 from app.ui.alerts_bridge import HitAlertsBridge, build_audio_alerts
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
@@ -88,6 +89,7 @@ def start_console_runtime(ui: UiContext, window: QWidget | None = None, *, datab
             rt.screen.tiles.set_cameras([CameraInfo(c.id, c.name or c.id, c.location or "") for c in config.cameras])
         bridge = RecognitionBridge(hits.ingest, ui.signals, make if config.cameras else None)
         bridge.fault.connect(lambda fault: ui.signals.banner.emit(f"Recognition: {fault.message}"))
+        bridge.alarm.connect(lambda text: rt.alerts.chimes.play(ChimeBand.URGENT) if text and rt.alerts else None)
         bridge.start()
         rt.bridge = bridge
     if database_url and database_url.startswith("postgresql"):
