@@ -17,6 +17,7 @@ from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
+from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
 from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
@@ -72,6 +73,7 @@ def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = 
         clock=clock or SystemClock(),
         security=SecurityPolicy(sec.max_failed_attempts, sec.lockout_minutes, sec.min_password_length,
                                 sec.idle_lock_minutes),
+        checkpoint_key=CheckpointKeyring(KeyringSecretStore()),
     )
     hashing = hashing or PasswordHashing()
     index = HotListIndexHolder(ctx)

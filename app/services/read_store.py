@@ -134,7 +134,7 @@ class ReadStore:
 
     def make_durable(self) -> None:
         """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:  # a checkpoint cannot run inside a write transaction
             if uow.s.get_bind().dialect.name == "sqlite":
                 uow.s.execute(text("PRAGMA wal_checkpoint(FULL)"))
 

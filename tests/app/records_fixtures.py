@@ -143,10 +143,13 @@ def rctx(records_template_db, tmp_path, clock):
     """A ServiceContext on a fresh copy of the migrated SQLite template."""
     from app.persistence.engine import make_engine, sqlite_url
     from app.persistence.unit_of_work import unit_of_work_factory
+    from app.services.checkpoint_key import CheckpointKeyring
     from app.services.context import ServiceContext
+    from app.settings.secrets import MemorySecretStore
 
     dst = tmp_path / "alpr.db"
     shutil.copy(records_template_db, dst)
     engine = make_engine(sqlite_url(dst))
-    yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock)
+    yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
+                         checkpoint_key=CheckpointKeyring(MemorySecretStore()))
     engine.dispose()
