@@ -4,16 +4,16 @@ The data move of existing image files into the store is not done here: each work
 its own files, so every console moves its own at start-up
 (:class:`app.services.image_migration.ImageFileMigration`, idempotent and resumable).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004_image_store
+Revises: 0003_access_checkpoints
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004_image_store"
+down_revision = "0003_access_checkpoints"
 branch_labels = None
 depends_on = None
 
