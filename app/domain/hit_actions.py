@@ -247,3 +247,30 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
 def notification_age_s(closed_at: datetime | None, now: datetime) -> int | None:
     """How long an entering agency has waited for its notification."""
     return None if closed_at is None else max(0, int((now - closed_at).total_seconds()))
+
+
+def next_step(sit: HitSituation) -> str:
+    """What the dispatcher should do next on this hit (the console's status line)."""
+    n = sit.hit_id
+    visual = sit.visual
+    if visual is None:
+        return f"H-{n}: verify the plate against the wanted plate: F3 accept, F4 reject."
+    if visual.kind is StepKind.VISUAL_REJECTED:
+        return f"H-{n} rejected at visual verification (closed)."
+    if sit.closed:
+        if sit.notification_due:
+            return f"H-{n} closed. Notify the entering agency of the recovery/arrest (F11)."
+        return f"H-{n} closed ({sit.outcome or sit.status.value})."
+    live = {s.kind for s in sit.live}
+    if StepKind.NCIC_QUERY not in live:
+        return f"H-{n} visually verified. Next: NCIC query (F5)."
+    if sit.yq_applies and StepKind.YQ_SENT not in live:
+        return f"H-{n}: confirm with the entering agency: send a YQ (F6)."
+    if StepKind.UNITS_DISPATCHED not in live:
+        if sit.ncic_confirmed:
+            return f"H-{n} confirmed outstanding. Next: dispatch units (F8)."
+        return f"H-{n}: NCIC did not confirm the record. Disposition (F10), or dispatch only under exigent " \
+               "circumstances (F8)."
+    if sit.stolen_plate and StepKind.STOLEN_PLATE_CHECK not in live:
+        return f"H-{n}: stolen-plate check (F9), then the disposition (F10)."
+    return f"H-{n}: record the disposition when the units report (F10)."
