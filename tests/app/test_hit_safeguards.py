@@ -23,7 +23,8 @@ from app.domain.hit_steps import (
 )
 from app.domain.hits import HitStatus
 from app.services.hits import HitService
-from app.services.read_store import ImageStore, ReadStore
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
 from app.services.usage_reports import UsageReportService
 from recognition.types import VehicleColour
 from tests.app.hitkit import make_actor, make_read, seed_hotlist
@@ -35,8 +36,8 @@ REASON = "Officer on scene confirms the car and plate by radio"
 @pytest.fixture
 def world(ctx, tmp_path):
     matcher, _ids = seed_hotlist(ctx)
-    images = ImageStore(tmp_path / "images")
-    store = ReadStore(ctx, images, matcher)
+    images = ReadImages.open(ctx, tmp_path / "images")
+    store = ReadStore(ctx, images.store, matcher)
     svc = HitService(ctx, images, tmp_path / "documents")
     return ctx, store, svc, make_actor(ctx, "disp.kim"), make_actor(ctx, "disp.lee")
 

@@ -29,7 +29,7 @@ K = Qt.Key
 SHOTS = os.environ.get("ALPR_SHOTS")
 
 
-def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):
+def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):  # noqa: F811
     screen = make_screen(qtbot, qloop, world)
     [hit] = raise_hit(world, "ABC1234", state="GA")  # listed CA
     press(qloop, qtbot, screen, K.Key_F2)
@@ -56,7 +56,7 @@ def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):
         screen.grab().save(str(Path(SHOTS) / "console_override.png"))
 
 
-def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot, qloop, world):
+def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot, qloop, world):  # noqa: F811
     screen = make_screen(qtbot, qloop, world)
     [hit] = raise_hit(world, "8OX1234", state="NV")  # stolen plate, no instructions
     press(qloop, qtbot, screen, K.Key_F2)
@@ -75,7 +75,7 @@ def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot
     assert step.kind is StepKind.UNITS_DISPATCHED and step.payload["exigent_reason"].startswith("Armed")
 
 
-def test_closing_a_stolen_plate_hit_waits_for_the_vehicle_check(qtbot, qloop, world):
+def test_closing_a_stolen_plate_hit_waits_for_the_vehicle_check(qtbot, qloop, world):  # noqa: F811
     screen = make_screen(qtbot, qloop, world)
     raise_hit(world, "8OX1234", state="NV")
     press(qloop, qtbot, screen, K.Key_F2)
@@ -85,7 +85,7 @@ def test_closing_a_stolen_plate_hit_waits_for_the_vehicle_check(qtbot, qloop, wo
     assert screen.actions.dialog is None and "vehicle-match" in screen.status.text()
 
 
-def test_the_panel_follows_the_hit_acted_on(qtbot, qloop, world):
+def test_the_panel_follows_the_hit_acted_on(qtbot, qloop, world):  # noqa: F811
     screen = make_screen(qtbot, qloop, world)
     [first] = raise_hit(world, "ABC1234")
     [second] = raise_hit(world, "7XYZ001", camera="cam-2")
@@ -107,7 +107,7 @@ def test_the_panel_follows_the_hit_acted_on(qtbot, qloop, world):
     assert screen.ctrl.detail.summary.id == first.id  # the panel shows the hit the note went to
 
 
-def test_unnotified_recoveries_show_on_the_console(qtbot, qloop, world):
+def test_unnotified_recoveries_show_on_the_console(qtbot, qloop, world):  # noqa: F811
     svc, me = world.svc.hits, world.disp.actor
     [hit] = raise_hit(world, "ABC1234")
     svc.claim(me, hit.id)
