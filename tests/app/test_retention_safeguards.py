@@ -219,3 +219,10 @@ def test_placing_a_hold_copies_its_images_out_of_the_pack(pw):
     # Then the held images are still there, hash-checked
     assert w.svc.search.images.of_read(rid) == f"jpeg-bytes-CPY001-{(now - timedelta(hours=3)).isoformat()}".encode()
     assert w.svc.search.images.of_read(hit_read) is not None
+
+
+def test_the_settings_form_offers_only_presets_of_the_jurisdiction(w):
+    assert {p.key for p in w.svc.retention.presets()} == {"default", "custom"}
+    w.svc.retention.set_jurisdiction(w.sup, "utah", "Agency operates under Utah Code 41-6a-2004")
+    assert {p.key for p in w.svc.retention.presets()} == {"default", "custom", "utah"}
+    assert w.svc.retention.current()[0].key == "utah"
