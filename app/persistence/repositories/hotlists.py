@@ -145,6 +145,50 @@ class HotListRepository:
         row.entry_count = n
         return n
 
+    def append_entries(self, source_id: int, records: list[HotListRecord], now: datetime) -> tuple[int, int]:
+        """Insert one chunk of a source's new list (active at once); returns ``(first new id, rows)``.
+
+        SQLite imports in chunks of short transactions so the single write lock is never held for
+        long (a dispatcher's claim waits for one chunk at most); see :meth:`delete_entries_chunk`.
+        """
+        first = (self.s.scalar(select(func.max(HotListEntryRow.id))) or 0) + 1
+        conn = self.s.connection()
+        raw = conn.connection.driver_connection
+        created = now.astimezone(UTC)
+        if conn.dialect.name == "postgresql":
+            return first, self._copy_pg(raw, source_id, records, created)
+        stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
+        rows = ((source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
+                 r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
+                 r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
+                 _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
+                 r.oca, r.remarks, "active", stamp, 1) for r in records)
+        cur = raw.cursor()
+        cur.executemany(f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})", rows)
+        n = cur.rowcount
+        cur.close()
+        return first, n
+
+    def delete_entries_chunk(self, source_id: int, *, below_id: int | None = None, from_id: int | None = None,
+                             limit: int = 20_000) -> int:
+        """Delete up to ``limit`` entries of a source with id < ``below_id`` (the old list) or >= ``from_id``."""
+        q = select(HotListEntryRow.id).where(HotListEntryRow.source_id == source_id)
+        if below_id is not None:
+            q = q.where(HotListEntryRow.id < below_id)
+        if from_id is not None:
+            q = q.where(HotListEntryRow.id >= from_id)
+        ids = list(self.s.scalars(q.limit(limit)))
+        if ids:
+            self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.id.in_(ids)))
+        return len(ids)
+
+    def set_entry_count(self, source_id: int) -> int:
+        """Recount a source's entries after a chunked import."""
+        n = self.count(source_id)
+        self.source_row(source_id).entry_count = n
+        return n
+
     @staticmethod
     def _copy_pg(raw, source_id: int, records: Iterable[HotListRecord], created: datetime) -> int:  # noqa: ANN001
         n = 0
