@@ -45,8 +45,10 @@ from app.domain.hit_steps import (
 )
 from app.domain.hits import COVERT_CATEGORIES, HitStatus, HitSummary
 from app.domain.ncic import YqRequest, prefill_yq
+from app.domain.notifications import HitNotification
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.notifications import notify
 from app.persistence.orm.records import DocumentRow
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.hits import HitRepository
@@ -55,7 +57,6 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
-from app.services.notifications import HitNotification, notify
 from app.services.read_store import ImageStore
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy

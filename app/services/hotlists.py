@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.hotlist_admin import (
     EntryStatus,
@@ -141,6 +142,7 @@ class HotListService:
             say("Updating the live matcher...")
             self.index.rebuild()
             retro = self._retroactive(source_id)
+        self.ctx.changes.publish(Changes(hotlists=True))  # scheduled imports too, not only the screen's
         return ImportSummary(
             import_id, source_id, name, outcome.accepted,
             None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", c.data_rows, imported,
@@ -296,4 +298,5 @@ class HotListService:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.expire", detail={"entries": ids[:500], "count": len(ids)})
         if ids:  # runs every few minutes: rebuilding millions of entries for nothing would stall matching
             self.index.rebuild()
+            self.ctx.changes.publish(Changes(hotlists=True))
         return len(ids)

@@ -24,16 +24,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
+from app.domain.notifications import HitNotification
+from app.persistence.durability import checkpoint
+from app.persistence.notifications import notify
 from app.persistence.repositories.cameras import CameraRepository
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
-from app.services.notifications import HitNotification, notify
 from recognition.types import PlateRead
 
 logger = logging.getLogger(__name__)
@@ -200,8 +200,7 @@ class ReadStore:
     def make_durable(self) -> None:
         """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
         with self.ctx.uow() as uow:
-            if uow.s.get_bind().dialect.name == "sqlite":
-                uow.s.execute(text("PRAGMA wal_checkpoint(FULL)"))
+            checkpoint(uow.s)
 
     def match(self, read: PlateRead) -> list[MatchLike]:
         """Hot-list matches of a read; an exception in the matcher is logged and means no match."""

@@ -28,9 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from app.domain.errors import DatabaseUnavailable
+from app.persistence.errors import DBAPIError, OperationalError
 from app.services.read_store import IngestResult, ReadStore, StoredImages, sync_paths, write_durably
 from recognition.types import Alternative, BBox, PlateRead, VehicleColour
 
