@@ -21,11 +21,14 @@ from app.domain.clock import Clock, SystemClock
 from app.domain.errors import DatabaseUnavailable
 from app.paths import AppPaths
 from app.persistence.engine import check_connection, make_engine, sqlite_url
+from app.persistence.image_stores import open_image_store
 from app.persistence.locks import job_lock
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.bundle import ServiceBundle
+from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
+from app.services.image_store import ReadImages
 from app.services.passwords import PasswordHashing
 from app.settings.model import AppSettings
 from app.settings.secrets import KeyringSecretStore, SecretStore
@@ -105,8 +108,10 @@ def build_services(engine: Engine, settings: AppSettings, paths: AppPaths, secre
         clock=clock or SystemClock(),
         security=SecurityPolicy(sec.max_failed_attempts, sec.lockout_minutes, sec.min_password_length,
                                 sec.idle_lock_minutes),
+        checkpoint_key=CheckpointKeyring(secrets),
     )
-    return ServiceBundle.build(ctx, paths, secrets, hashing)
+    images = ReadImages(ctx, open_image_store(engine, paths.images), paths.images)
+    return ServiceBundle.build(ctx, paths, secrets, hashing, images)
 
 
 def runs_cameras(settings: AppSettings, db: OpenDatabase, demo: bool = False) -> bool:

@@ -91,8 +91,8 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         return 0
     if args.admin_cmd == "audit":
         verdict = audit_trail.verify_chain(services.ctx)
-        audit_trail.record_alone(services.ctx, actor, "audit.verify", detail={"intact": verdict.intact})
-        print(verdict.describe())
+        print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
+        audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
     if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain.alerts import ChimeBand
 from app.domain.cameras import CameraInfo
 from app.domain.changes import Changes
 from app.domain.users import Actor
@@ -122,6 +123,7 @@ class AppRuntime(QObject):
         if self.bridge is None:
             self.bridge = RecognitionBridge(self.services.hits.ingest, self.signals)
             self.bridge.fault.connect(lambda fault: self.signals.banner.emit(f"Recognition: {fault.message}"))
+            self.bridge.alarm.connect(self._alarm)
             self.bridge.start()
         self.bridge.replace_runtime(make if config.cameras else None)
         self.signals.cameras_listed.emit(self.cameras)
@@ -183,6 +185,11 @@ class AppRuntime(QObject):
         if result.problems:
             self.signals.banner.emit(" ".join(result.problems))
         self.housekept.emit(result)
+
+    def _alarm(self, text: str) -> None:
+        """Reads at risk (journal unwritable, reads lost): the urgent chime on top of the banner."""
+        if text and self.alerts is not None:
+            self.alerts.chimes.play(ChimeBand.URGENT)
 
     def _on_changes(self, changes: Changes) -> None:
         """Service changes that concern the runtime itself (any thread)."""

@@ -138,7 +138,8 @@ class AuditService:
                 f"Q-{i.inquiry_id}", i.username, i.at, i.terms, f"{i.purpose}: {i.reason}".strip(": "),
                 i.case_number or "", i.on_behalf_of or "", i.result_count, i.compliant, i.notes or "")
                 for i in audit.items),
-            data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0])
+            data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0],
+            **_chain_anchor(self.ctx))
         path = document_path(self.documents_root, DocumentKind.AUDIT_MEMO, f"audit-A{audit.id}", ".pdf", now)
         try:
             rf = render_audit_memo(profile, data, inputs.GeneratedBy(actor.username, now), path)
@@ -157,3 +158,9 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "access_log.view",
                                detail={"action": action, "user_id": user_id, "rows": len(rows)})
             return rows
+
+
+def _chain_anchor(ctx) -> dict:  # noqa: ANN001
+    """The access record's head hash and row count, printed on the memo (issue 10)."""
+    head = audit_trail.chain_head(ctx)
+    return {"chain_head": head.last_hash, "chain_rows": head.count}

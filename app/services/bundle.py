@@ -11,6 +11,7 @@ from app.services.context import ServiceContext
 from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
+from app.services.image_store import ReadImages
 from app.services.passwords import PasswordHashing
 from app.services.records_bundle import RecordsServices
 from app.settings.secrets import SecretStore
@@ -30,7 +31,7 @@ class ServiceBundle:
 
     @classmethod
     def build(cls, ctx: ServiceContext, paths: AppPaths, secrets: SecretStore,
-              hashing: PasswordHashing | None = None) -> ServiceBundle:
+              hashing: PasswordHashing | None = None, images: ReadImages | None = None) -> ServiceBundle:
         """Wire every service on one context, the data folders and the given secret store.
 
         Args:
@@ -38,11 +39,13 @@ class ServiceBundle:
             paths: the data folders (images, documents, spool).
             secrets: where camera logins live (the OS keyring in production, a memory store in tests).
             hashing: password hashing parameters (cheap ones in tests).
+            images: the read image store (default: the one of ``ctx``'s database on ``paths.images``).
 
         """
         hashing = hashing or PasswordHashing()
         index = HotListIndexHolder(ctx)
-        hits = HitServices.build(ctx, paths, secrets, index.matcher, index.matcher.config)
+        images = images or ReadImages.open(ctx, paths.images)
+        hits = HitServices.build(ctx, paths, secrets, index.matcher, index.matcher.config, images=images)
         return cls(ctx=ctx, accounts=AccountService(ctx, hashing), administration=AdministrationService(ctx, hashing),
                    hotlists=HotListService(ctx, index, retroactive=hits.retroactive_check), hotlist_index=index,
-                   records=RecordsServices.build(ctx, paths.images, paths.documents), hits=hits)
+                   records=RecordsServices.build(ctx, images, paths.documents), hits=hits)

@@ -2,7 +2,7 @@
 
 API for the console (every call is synchronous: run it through ``ui.call`` on the DB executor)::
 
-    svc = HitService(ctx, images=ImageStore(paths.images), documents_dir=paths.documents)
+    svc = HitService(ctx, images=ReadImages(ctx, store, paths.images), documents_dir=paths.documents)
 
     svc.queue(actor) -> list[HitSummary]          open hits, priority then age; covert hidden unless permitted
     svc.summary(actor, hit_id) -> HitSummary      one queue row (e.g. after a NOTIFY from another console)
@@ -44,6 +44,7 @@ from app.domain.hit_steps import (
     YqSent,
 )
 from app.domain.hits import COVERT_CATEGORIES, HitStatus, HitSummary
+from app.domain.images import ImageKind
 from app.domain.ncic import YqRequest, prefill_yq
 from app.domain.notifications import HitNotification
 from app.domain.roles import Permission
@@ -57,7 +58,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
-from app.services.read_store import ImageStore
+from app.services.image_store import ReadImages
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy
 
@@ -85,7 +86,7 @@ class HitService:
 
     """
 
-    def __init__(self, ctx: ServiceContext, images: ImageStore, documents_dir: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages, documents_dir: Path) -> None:
         self.ctx = ctx
         self.images = images
         self.documents_dir = documents_dir
@@ -130,7 +131,7 @@ class HitService:
             audit_trail.record(uow, self.ctx, actor, "hit.image", object_type="hit", object_id=hit_id,
                                terms=read.plate, detail={"image": which, "read_id": read.id})
         sha = read.plate_sha256 if which == "plate" else read.overview_sha256
-        image = self._image_or_none(sha)
+        image = self._image_or_none(read.id, which)
         if sha and image is None:
             logger.warning("image %s of hit %s is missing", sha, hit_id)
         return image
@@ -238,8 +239,8 @@ class HitService:
         with self.ctx.uow() as uow:
             detail = load_detail(uow, hit_id, now)
             profile = report_profile(AgencyRepository(uow.s).get())
-        crop = self._image_or_none(detail.read.plate_sha256)
-        overview = self._image_or_none(detail.read.overview_sha256)
+        crop = self._image_or_none(detail.read.id, "plate")
+        overview = self._image_or_none(detail.read.id, "overview")
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
         out = render_hit_report(profile, report_input(detail, crop, overview), GeneratedBy(actor.username, now), path)
@@ -255,11 +256,8 @@ class HitService:
         return PrintedReport(doc_id, out.path, out.sha256, out.size_bytes)
 
     # ---- helpers -------------------------------------------------------------------------------
-    def _image_or_none(self, sha: str | None) -> bytes | None:
-        try:
-            return self.images.get(sha) if sha else None
-        except FileNotFoundError:
-            return None
+    def _image_or_none(self, read_id: int, which: str) -> bytes | None:
+        return self.images.of_read(read_id, ImageKind(which))
 
     def _require_visible(self, actor: Actor, hit_id: int, action: str, handle: bool = False) -> None:
         audit_trail.require(self.ctx, actor, P.HANDLE_HITS if handle else P.VIEW_CONSOLE, action,

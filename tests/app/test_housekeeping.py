@@ -11,10 +11,11 @@ import pytest
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import HotListSource, SourceKind
+from app.domain.hotlist_schedule import import_due
 from app.domain.roles import Role
 from app.domain.users import Actor
 from app.paths import AppPaths
-from app.runtime.housekeeping import Housekeeping, import_due
+from app.runtime.housekeeping import Housekeeping
 from app.services.bundle import ServiceBundle
 from app.settings.secrets import MemorySecretStore
 from tests.app.hitkit import make_actor

@@ -25,6 +25,11 @@ from app.domain.hotlists.settings import SourceParseSettings
 
 _MISS = object()  # cache lookup marker: value not seen yet
 _INVALID = object()  # cache value marker: unparsable state or date
+#: Characters the NCIC rule strips from a plate (reported as a warning); any other symbol rejects the row.
+_SEPARATORS = frozenset(" -.")
+#: Longest value each stored field takes (the database columns): longer is a bad row, never cut or a DB error.
+_TAIL_LIMITS = (("LIY", 4), ("LIT", 2), ("VYR", 4), ("VMA", 24), ("VMO", 24), ("VST", 8), ("VCO", 16))
+_HEAD_LIMITS = (("NIC", 10), ("ORI", 9), ("OCA", 64))
 
 
 @dataclass(slots=True)
@@ -100,10 +105,14 @@ class _Codes:
         """LIY, LIT, VYR, VMA, VMO, VST, VCO normalised, plus the number of zero-for-O repairs."""
         liy, lit, vyr, vma, vmo, vst, vco = NCIC_TAIL(raw) if isinstance(raw, str) else raw
         fixes = sum(self._alpha(k) != k.strip().upper() for k in (lit, vma, vco))
-        value = (
+        value: tuple = (
             liy.strip() or None, self._alpha(lit) or None, vyr.strip() or None, self._alpha(vma) or None,
             vmo.strip().upper() or None, vst.strip().upper() or None, self._alpha(vco) or None, fixes,
         )
+        for (tag, limit), v in zip(_TAIL_LIMITS, value, strict=False):
+            if v is not None and len(v) > limit:
+                value = (f"{tag} {v[:30]!r} is longer than {limit} characters",)
+                break
         self.tails[raw] = value
         return value
 
@@ -178,11 +187,26 @@ def build_records(
         rtype, nic, ori, edate, plate_raw, state, vehicle, exp, oca, rem = payload  # type: ignore[misc]
         plate_raw = plate_raw.strip()
         plate = plate_raw.upper()
+        normalised = False
         if not (plate.isalnum() and plate.isascii()):
             if has_foreign_letters(plate):
                 rejected.append(RowIssue(no, R.PLATE_INVALID_CHARS, f"plate {plate_raw!r} has letters outside A-Z"))
                 continue
+            symbols = set(_NON_PLATE.findall(plate))
+            if not symbols <= _SEPARATORS:  # never silently strip '#', '*', '/', quotes ... out of a plate
+                rejected.append(RowIssue(no, R.PLATE_INVALID_CHARS,
+                                         f"plate {plate_raw!r} holds {''.join(sorted(symbols - _SEPARATORS))!r}"))
+                continue
             plate = _NON_PLATE.sub("", plate)
+            normalised = bool(plate)
+        if len(plate_raw) > 32 or len(nic) > 10 and len(nic.strip()) > 10 or len(ori) > 9 and len(ori.strip()) > 9 \
+                or len(oca) > 64 and len(oca.strip()) > 64:
+            long = next((f"{tag} is longer than {lim} characters" for tag, lim, v in
+                         (("plate", 32, plate_raw), *((t, lim, x.strip()) for (t, lim), x in zip(_HEAD_LIMITS, (nic, ori, oca), strict=True)))
+                         if len(v) > lim), None)
+            if long:
+                rejected.append(RowIssue(no, R.FIELD_TOO_LONG, long))
+                continue
         if not plate:
             rejected.append(RowIssue(no, R.EMPTY_PLATE, "no plate characters"))
             continue
@@ -232,6 +256,12 @@ def build_records(
         tail = tails.get(vehicle)
         if tail is None:
             tail = codec.tail(vehicle)  # type: ignore[arg-type]
+        if len(tail) == 1:
+            rejected.append(RowIssue(no, R.FIELD_TOO_LONG, tail[0]))
+            last_bad = True
+            continue
+        if normalised:
+            warnings.append(RowIssue(no, R.PLATE_NORMALISED, f"plate {plate_raw!r} stored as {plate!r}"))
         liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, fixes = tail
         repaired += fixes + (state in repaired_keys)
         record = new_record(

@@ -123,22 +123,48 @@ def delimited_rows(lines: list[str], first_no: int, spec: DelimitedSpec) -> Rows
 
 
 def _delimited(lines: list[str], first_no: int, spec: DelimitedSpec, positions: dict[str, int]) -> Rows:
+    """Rows of a delimited file; a quote left open never swallows the rows after it.
+
+    A record is one line. When the csv reader needs more than one line for a record (a quote
+    opened and not closed on its line), the first of those lines is reported as bad quoting and
+    reading starts again on the next line.
+    """
+    start = 0
+    while start < len(lines):
+        resume = yield from _delimited_from(lines, start, first_no, spec, positions)
+        if resume is None:
+            return
+        start = resume
+
+
+def _delimited_from(lines: list[str], start: int, first_no: int, spec: DelimitedSpec,
+                    positions: dict[str, int]) -> Iterator[tuple[int, Payload]]:
     needed = max(positions.values()) + 1
     # -1 picks the "" appended to every row for fields the file does not have.
     getter = itemgetter(*(positions.get(name, -1) for name in FIELD_ORDER))
-    reader = _reader(lines, spec)
+    reader = _reader(lines[start:] if start else lines, spec)
     max_len = spec.max_line_length
-    base = first_no - 1
+    base = first_no + start - 1
+    prev = 0  # reader.line_num after the previous record
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
-            no = base + reader.line_num  # type: ignore[attr-defined]
+            no = base + prev + 1
+            if reader.line_num > prev + 1:  # type: ignore[attr-defined]
+                yield no, RowIssue(no, RowReason.BAD_QUOTING, f"quote opened on line {no} is not closed on it")
+                return start + prev + 1
             yield no, RowIssue(no, RowReason.BAD_QUOTING, str(exc))
+            prev = reader.line_num  # type: ignore[attr-defined]
             continue
-        no = base + reader.line_num  # type: ignore[attr-defined]
+        if reader.line_num > prev + 1:  # type: ignore[attr-defined]
+            no = base + prev + 1
+            yield no, RowIssue(no, RowReason.BAD_QUOTING, f"quote opened on line {no} is not closed on it")
+            return start + prev + 1
+        prev = reader.line_num  # type: ignore[attr-defined]
+        no = base + prev
         if not row or (len(row) == 1 and is_blank(row[0])):
             yield no, None
             continue

@@ -95,6 +95,9 @@ def _scope(data: AuditMemoInput) -> list[Flowable]:
                 ("Sample size", fmt_int(len(data.inquiries))),
                 ("Random seed", str(data.seed)),
                 ("Auditor", data.auditor),
+                *([("Record head", f"{fmt_int(data.chain_rows)} access rows; SHA-256 "
+                                   + " ".join(data.chain_head[i:i + 16] for i in range(0, 64, 16)))]
+                  if data.chain_head else []),
             ]
         )
     )

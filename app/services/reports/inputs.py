@@ -246,6 +246,8 @@ class AuditMemoInput:
     method: str = ""
     subject: str = ""
     minimum_sample: int = 10
+    chain_head: str = ""  # access record head hash when printed: a paper anchor outside the machine
+    chain_rows: int = 0
 
 
 # --- 4. release packet -------------------------------------------------------------------
