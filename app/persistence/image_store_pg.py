@@ -71,7 +71,12 @@ class PgImageStore:
         return cutoff
 
     def expire(self, cutoff: datetime) -> int:
-        """Drop the partitions of whole days before ``cutoff``, then delete the rows of the part-day."""
+        """Drop the partitions of whole days before ``cutoff``, then delete the rows of the part-day.
+
+        Returns:
+            Partitions dropped plus rows deleted.
+
+        """
         cutoff = cutoff.astimezone(UTC)
         dropped = 0
         with self.engine.connect() as c:
@@ -90,4 +95,4 @@ class PgImageStore:
             gone = c.execute(text("DELETE FROM read_images WHERE day <= :day AND captured_at < :cut"),
                              {"day": cutoff.date(), "cut": cutoff}).rowcount
         logger.info("image store: %d day partitions dropped, %d rows deleted before %s", dropped, gone, cutoff)
-        return dropped
+        return dropped + int(gone or 0)

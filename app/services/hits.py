@@ -11,7 +11,8 @@ API for the console (every call is synchronous: run it through ``ui.call`` on th
     svc.claim(actor, hit_id, take_over=False, reason=None) -> HitSummary   Conflict names the claimant
     svc.claim_next(actor) -> HitSummary | None    most urgent unclaimed open hit
     svc.release(actor, hit_id)
-    svc.accept(actor, hit_id, note="")            visual verification: plate/state/vehicle match
+    svc.accept(actor, hit_id, note="", override_reason="")   visual verification; a mismatch needs the override
+    svc.notifications_due(actor) -> list[NotificationDue]   recoveries/arrests not yet notified, with age
     svc.reject(actor, hit_id, RejectReason.X, text="")
     svc.record(actor, hit_id, step, corrects_step_id=None) -> HitStep     any app.domain.hit_steps input:
         NcicQuery(NcicResult.OUTSTANDING), YqSent(YqPriority.URGENT, rno), YrReceived(YrAnswer.X, confirm_by),
@@ -31,9 +32,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
 from app.domain.hit_steps import (
     HitStep,
     RejectReason,
@@ -45,7 +48,7 @@ from app.domain.hit_steps import (
 )
 from app.domain.hits import COVERT_CATEGORIES, HitStatus, HitSummary
 from app.domain.images import ImageKind
-from app.domain.ncic import YqRequest, prefill_yq
+from app.domain.ncic import YqRequest, effective, prefill_yq
 from app.domain.notifications import HitNotification
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -64,6 +67,26 @@ from app.services.reports.inputs import GeneratedBy
 
 logger = logging.getLogger(__name__)
 P = Permission
+
+
+def _override_of(step: HitStep) -> tuple[str, str] | None:
+    """("visual"|"exigent", reason) when the step was recorded under an override."""
+    if step.kind is StepKind.VISUAL_ACCEPTED and step.payload.get("override_reason"):
+        return "visual", str(step.payload["override_reason"])
+    if step.kind is StepKind.UNITS_DISPATCHED and step.payload.get("exigent_reason"):
+        return "exigent", str(step.payload["exigent_reason"])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDue:
+    """A closed arrest/recovery whose entering agency has not been notified yet, and for how long."""
+
+    hit: HitSummary
+    ori: str
+    outcome: str
+    closed_at: datetime | None
+    age_s: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +228,37 @@ class HitService:
             audit_trail.record(uow, self.ctx, actor, f"hit.step.{stored.kind.value}", object_type="hit",
                                object_id=hit_id, terms=hit.plate_read,
                                detail={"step_id": stored.id, "corrects": corrects_step_id, **stored.payload})
+            override = _override_of(stored)
+            if override is not None:  # an exception to a safeguard: its own row, found by audits and reports
+                audit_trail.record(uow, self.ctx, actor, f"hit.override.{override[0]}", object_type="hit",
+                                   object_id=hit_id, terms=hit.plate_read, reason=override[1],
+                                   detail={"step_id": stored.id, **stored.payload})
             notify(uow.s, HitNotification(hit_id, "step", self.ctx.workstation, actor.username, hit.priority))
         return stored
 
-    def accept(self, actor: Actor, hit_id: int, note: str = "") -> HitStep:
-        """Visual verification passed: plate characters, state and vehicle match."""
-        return self.record(actor, hit_id, VisualAccepted(note))
+    def accept(self, actor: Actor, hit_id: int, note: str = "", override_reason: str = "") -> HitStep:
+        """Visual verification passed: plate characters, state and vehicle match.
+
+        When the panel shows a mismatch the acceptance needs ``override_reason`` (recorded as an override).
+        """
+        return self.record(actor, hit_id, VisualAccepted(note, override_reason))
+
+    def notifications_due(self, actor: Actor) -> list[NotificationDue]:
+        """Arrests and recoveries whose entering agency is not yet notified (002 IV.J.5), oldest first."""
+        audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.notifications_due")
+        hidden = frozenset() if actor.can(P.VIEW_COVERT) else COVERT_CATEGORIES
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            rows = HitRepository(uow.s).closed_with_outcomes(sorted(NOTIFY_OUTCOMES), hidden)
+            out = []
+            for summary, closed_at in rows:
+                steps = HitRepository(uow.s).steps(summary.id)
+                if any(s.kind is StepKind.AGENCY_NOTIFIED for s in effective(steps)):
+                    continue
+                entry = HitRepository(uow.s).entry_snapshot(summary.id)
+                out.append(NotificationDue(summary, entry.ori or "", summary.disposition or "", closed_at,
+                                           notification_age_s(closed_at, now) or 0))
+        return sorted(out, key=lambda n: -n.age_s)
 
     def reject(self, actor: Actor, hit_id: int, reason: RejectReason, text: str = "") -> HitStep:
         """Visual verification failed for ``reason`` (closes the hit)."""

@@ -25,7 +25,7 @@ from app.domain.hotlist_admin import (
     SourceKind,
 )
 from app.domain.hotlist_schedule import import_due
-from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset
+from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset, preset_settings
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.hotlists import HotListRepository
@@ -82,7 +82,7 @@ class HotListService:
                 raise Conflict(f"A source named '{name}' exists.")
             src = repo.add_source(
                 name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
-                location, daily_at, (settings or SourceParseSettings()).model_dump(mode="json"), self.ctx.clock.now())
+                location, daily_at, (settings or preset_settings(preset_name)).model_dump(mode="json"), self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
                                object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
             return src

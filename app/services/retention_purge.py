@@ -125,10 +125,8 @@ class PurgeService:
             kept_hits = store.kept_hits(cut["hits"])
             released = open_request_reads(uow, cut["reads"])
             for hid, rid in store.hits_of_reads(set(released)).items():
-                kept_hits.setdefault(hid, (f"Read of a {released[rid][0].lower()}", released[rid][1]))
-            kept_reads = store.kept_reads(cut["reads"], cut["hits"], kept_hits)
-            for rid, why in released.items():
-                kept_reads.setdefault(rid, why)
+                kept_hits.setdefault(hid, (f"Hit covered by a {released[rid][0].lower()}", released[rid][1]))
+            kept_reads = {**store.kept_reads(cut["reads"], cut["hits"], kept_hits), **released}
             store.fill_keep_table(set(kept_reads))
             protected = self.images.protect(uow, kept_reads, image_edge)
             phases.mark("keep")

@@ -73,7 +73,9 @@ class _Codes:
     record type costs one dict lookup instead of strip/upper/validate.
     """
 
-    def __init__(self, settings: SourceParseSettings, date_format: str, default_record_type: str | None) -> None:
+    def __init__(self, settings: SourceParseSettings, date_format: str, default_record_type: str | None,
+                 type_char: int = 0) -> None:
+        self.type_char = type_char
         self.repair = settings.repair_zero_in_codes
         self.rules = settings.type_map.lookup()
         self.import_unknown = settings.type_map.unknown == "import"
@@ -132,11 +134,12 @@ class _Codes:
         rtype = raw.strip().upper()
         cacheable = bool(rtype)
         if not rtype:
-            rtype = nic.strip()[:1].upper() or self.default_type
+            k = self.type_char
+            rtype = nic.strip()[k:k + 1].upper() or self.default_type
         rule = self.rules.get(rtype)
         result: tuple[str, TypeRule] | str
         if rule is not None:
-            result = (rtype, rule)
+            result = (rule.code or rtype, rule)
         elif not rtype:
             result = ""
         elif self.import_unknown:
@@ -155,11 +158,12 @@ def build_records(
     date_format: str,
     default_record_type: str | None,
     as_of: date | None,
+    type_char: int = 0,
 ) -> BuildResult:
     """Validate and normalise every row, merging duplicates (same plate and state)."""
     out = BuildResult()
     rejected, skipped, warnings = out.rejected, out.skipped, out.warnings
-    codec = _Codes(settings, date_format, default_record_type)
+    codec = _Codes(settings, date_format, default_record_type, type_char)
     states, tails, dates, types = codec.states, codec.tails, codec.dates, codec.types
     repaired_keys = codec.repaired_keys
     skip_plates = settings.skip_plates
@@ -225,6 +229,8 @@ def build_records(
         typ, rule = typed  # type: ignore[misc]
         if rule is unknown_rule:
             warnings.append(RowIssue(no, R.UNKNOWN_RECORD_TYPE, f"record type {typ!r} imported as unknown, priority 9"))
+        if len(typ) > 2:  # a type in words with no stored code: kept in the report, not cut to fit
+            typ = None
         st = states.get(state, miss)
         if st is miss:
             st = codec.state(state)

@@ -18,9 +18,17 @@ from app.domain.hotlists.extract import (
     delimited_rows,
     fixed_width_rows,
     ncic_rows,
+    pattern_rows,
     tagged_rows,
 )
-from app.domain.hotlists.formats import DelimitedSpec, FixedWidthSpec, FormatSpec, NcicFixedSpec, TaggedSpec
+from app.domain.hotlists.formats import (
+    DelimitedSpec,
+    FixedWidthSpec,
+    FormatSpec,
+    NcicFixedSpec,
+    PatternSpec,
+    TaggedSpec,
+)
 from app.domain.hotlists.outcome import ParseCounts, ParseOutcome, RefusalReason, RowIssue, RowReason
 from app.domain.hotlists.settings import SourceParseSettings
 from app.domain.hotlists.text import (
@@ -60,6 +68,8 @@ def _rows(lines: list[str], first_no: int, spec: FormatSpec) -> Rows:
         return delimited_rows(lines, first_no, spec)
     if isinstance(spec, TaggedSpec):
         return tagged_rows(lines, first_no, spec)
+    if isinstance(spec, PatternSpec):
+        return pattern_rows(lines, first_no, spec)
     raise TypeError(f"unsupported format spec {type(spec).__name__}")
 
 
@@ -161,7 +171,8 @@ def parse_hotlist(
             if bad:
                 rows = _flag_bad(rows, bad)
             built = build_records(
-                rows, settings, date_format=spec.date_format, default_record_type=spec.default_record_type, as_of=as_of
+                rows, settings, date_format=spec.date_format, default_record_type=spec.default_record_type, as_of=as_of,
+                type_char=spec.type_char,
             )
     except MissingColumnsError as exc:
         return _refused(RefusalReason.MISSING_COLUMNS, str(exc), t0, encoding, len(lines), frame=frame)
