@@ -170,7 +170,7 @@ class AppRuntime(QObject):
     # ---- housekeeping and changes ---------------------------------------------------------------
     def run_housekeeping(self) -> Future[HousekeepingResult]:
         """Run housekeeping on the DB executor now; its result is broadcast and reported on this thread."""
-        future = self.executor.submit(self.housekeeping.run)
+        future = self.executor.submit_bulk(self.housekeeping.run)  # imports and purges never queue a claim
         future.add_done_callback(self._housekeeping_done)
         return future
 

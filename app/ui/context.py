@@ -34,3 +34,7 @@ class UiContext:
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a service call on the DB executor and await it."""
         return await self.executor.run(fn, *args, **kwargs)
+
+    async def call_bulk(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a long job (import, purge, export) on the bulk worker: dispatcher actions never wait on it."""
+        return await self.executor.run_bulk(fn, *args, **kwargs)

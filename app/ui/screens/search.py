@@ -332,7 +332,7 @@ class SearchScreen(QWidget):
         if not name:
             return
         try:
-            doc = await self.ui.call(self.svc.evidence.export_hold, self.ui.actor, self.last_hold.id, Path(name))
+            doc = await self.ui.call_bulk(self.svc.evidence.export_hold, self.ui.actor, self.last_hold.id, Path(name))
         except DomainError as exc:
             show_error(self, exc)
             return
