@@ -1,4 +1,5 @@
-"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify)."""
+"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import getpass
 import os
 import sys
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from app import cli_hotlist
+from app.cli_hotlist import add_hotlist_parser
 from app.domain.errors import DomainError
 from app.domain.users import Actor, TrainingRecord
-from app.paths import AppPaths
 from app.persistence.engine import DatabaseUnavailable
 from app.persistence.repositories.users import UserRepository
-from app.runtime_env import build_services, open_database
 from app.services import audit_trail
-from app.settings.secrets import KeyringSecretStore
-from app.settings.store import load_settings
+
+if TYPE_CHECKING:
+    from app.bootstrap import Assembly
 
 
 def add_admin_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +43,7 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     rp.add_argument("retention_cmd", choices=["purge"])
     rp.add_argument("--accept-clock-gap", action="store_true",
                     help="confirm a long gap since the last purge is genuine (the clock guard refuses otherwise)")
+    add_hotlist_parser(cmds)
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -52,15 +55,14 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def run_admin(args: argparse.Namespace) -> int:
-    paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
-    settings = load_settings(paths.settings_file).settings
+def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
+    if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
+        return cli_hotlist.run_check(args)  # parse only: no database
     try:
-        db = open_database(settings, paths, KeyringSecretStore(), args.database_url)
+        services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    services = build_services(db.engine, settings, paths=paths)
     actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
     try:
         return _dispatch(args, services, actor)
@@ -68,7 +70,7 @@ def run_admin(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        db.engine.dispose()
+        assembly.close()
 
 
 def _dispatch(args, services, actor) -> int:  # noqa: ANN001
@@ -92,12 +94,14 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
             services.administration.reset_password(actor, user.id, _password(args))
             print(f"password of {user.username} reset; it must be changed at next login")
         return 0
+    if args.admin_cmd == "hotlist" and services.hotlists is not None:
+        return cli_hotlist.run_import(args, services, actor)
     if args.admin_cmd == "audit":
         verdict = audit_trail.verify_chain(services.ctx)
-        audit_trail.record_alone(services.ctx, actor, "audit.verify", detail={"intact": verdict.intact})
-        print(verdict.describe())
+        print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
+        audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
-    if args.admin_cmd == "retention" and services.records is not None:
+    if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
         print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "
               f"{res.kept} items kept; report: {res.document.path if res.document else 'not written'}")

@@ -7,7 +7,7 @@ refusal is written in a unit of work of its own.
 
 from __future__ import annotations
 
-from app.domain.access import AccessEntry, ChainVerdict
+from app.domain.access import AccessEntry, ChainHead, ChainVerdict
 from app.domain.errors import PermissionDenied
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -55,7 +55,7 @@ def record(
         object_type=object_type, object_id=None if object_id is None else str(object_id),
         terms=terms, reason=reason, case_number=case_number, detail=detail,
     )
-    return AccessLogRepository(uow.s).append(entry)
+    return AccessLogRepository(uow.s, ctx.sealer()).append(entry)
 
 
 def record_alone(ctx: ServiceContext, actor: Actor, action: str, **fields: object) -> AccessEntry:
@@ -73,6 +73,30 @@ def require(ctx: ServiceContext, actor: Actor, permission: Permission, action: s
 
 
 def verify_chain(ctx: ServiceContext) -> ChainVerdict:
-    """Recompute the whole chain; names the first row that was altered, removed or inserted."""
-    with ctx.uow() as uow:
-        return AccessLogRepository(uow.s).verify()
+    """Recompute the whole chain and compare it with the signed checkpoints.
+
+    The walk runs on a snapshot without the write lock. Only an intact chain gets a new signed
+    checkpoint: a hole is never sealed. The caller reports the verdict, then calls
+    ``record_verify`` so the verify's own row cannot change what it reported.
+    """
+    sealer = ctx.sealer()
+    with ctx.uow(read_only=True) as uow:
+        verdict = AccessLogRepository(uow.s, sealer).verify()
+    if verdict.intact and verdict.head_id is not None and sealer is not None:
+        with ctx.uow() as uow:
+            AccessLogRepository(uow.s, sealer).checkpoint_verified(
+                ChainHead(verdict.head_id, verdict.head_hash, verdict.rows_checked), ctx.clock.now(), ctx.workstation)
+    return verdict
+
+
+def record_verify(ctx: ServiceContext, actor: Actor, verdict: ChainVerdict) -> None:
+    """Record that a verify ran and what it found (after it was reported)."""
+    record_alone(ctx, actor, "audit.verify", outcome="ok" if verdict.intact else "failed",
+                 detail={"intact": verdict.intact, "rows": verdict.rows_checked, "head_id": verdict.head_id,
+                         "head_hash": verdict.head_hash, "problems": list(verdict.problems[:5])})
+
+
+def chain_head(ctx: ServiceContext) -> ChainHead:
+    """The newest row's id and hash and the number of rows (printed on the audit memo as an anchor)."""
+    with ctx.uow(read_only=True) as uow:
+        return AccessLogRepository(uow.s).head()

@@ -11,8 +11,10 @@ from app.domain.users import TrainingRecord
 from app.persistence.engine import make_engine, sqlite_url
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
+from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
 from app.services.passwords import PasswordHashing
+from app.settings.secrets import MemorySecretStore
 
 
 class FakeClock:
@@ -66,12 +68,13 @@ def engine(tmp_path):
 @pytest.fixture
 def ctx(engine, clock) -> ServiceContext:
     return ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
-                          security=SecurityPolicy())
+                          security=SecurityPolicy(), checkpoint_key=CheckpointKeyring(MemorySecretStore()))
 
 
 @pytest.fixture
 def any_ctx(any_engine, clock) -> ServiceContext:
-    return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock)
+    return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock,
+                          checkpoint_key=CheckpointKeyring(MemorySecretStore()))
 
 
 def current_training(today: date | None = None) -> TrainingRecord:

@@ -78,5 +78,5 @@ class Switchable:
         self.down = unit_of_work_factory(make_engine("postgresql+psycopg://u@127.0.0.1:9/none"))  # closed port
         self.up = True
 
-    def __call__(self):
-        return (self.good if self.up else self.down)()
+    def __call__(self, read_only=False):
+        return (self.good if self.up else self.down)(read_only=read_only)

@@ -61,9 +61,12 @@ def test_import_replaces_list_and_bad_file_keeps_previous(world, tmp_path):
     assert world["holder"].matcher.match("ABC007", "CA")
     reports = svc.imports(sup, src.id)
     assert [r.accepted for r in reports] == [False, True]
-    # And a smaller good file replaces the list entirely
+    # And a much smaller good file is held (previous list intact) until an administrator confirms it
     good.write_text("\n".join(ncic(f"V{i:09d}", f"XYZ{i:03d}") for i in range(5)) + "\n")
-    assert svc.import_source(sup, src.id).imported == 5
+    held = svc.import_source(sup, src.id)
+    assert not held.accepted and held.refusal.startswith("shrank") and "90% fewer" in held.refusal
+    assert svc.entry_count(sup, src.id) == 50
+    assert svc.import_source(sup, src.id, confirm_shrink=True).imported == 5
     assert svc.entry_count(sup, src.id) == 5
     assert not world["holder"].matcher.match("ABC007", "CA")
 
@@ -74,7 +77,7 @@ def test_only_supervisors_import(world, tmp_path):
 
 
 def _draft(**kw):
-    base = dict(requesting_officer="Ofc. Reyes", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
+    base = dict(requesting_officer="Ofc. Ana Reyes", requesting_agency="Metro PD", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
                 category=RecordCategory.LOCAL_BOLO, priority=2, plate="7ABC123", state="CA")
     base.update(kw)
     return LocalEntryDraft(**base)
@@ -101,7 +104,7 @@ def test_approval_rules_self_approval_refused_and_edit_resets(world):
     with pytest.raises(Conflict, match="another supervisor"):
         svc.decide(world["sup"], mine.id, True, "ok")
     # And an entry where the approver is named as requesting officer
-    requested = svc.submit_local(world["disp"], _draft(requesting_officer="Sue Second", plate="8XYZ999"))
+    requested = svc.submit_local(world["disp"], _draft(requesting_user_id=world["sup2"].user_id, plate="8XYZ999"))
     with pytest.raises(Conflict):
         svc.decide(world["sup2"], requested.id, True, "ok")
     with pytest.raises(PermissionDenied):

@@ -70,8 +70,19 @@ class UserRepository:
         return _to_domain(row)
 
     def set_roles(self, user_id: int, roles: frozenset[Role]) -> None:
+        """Keep the rows of roles that stay, delete the removed ones, add the new ones.
+
+        Replacing the whole collection made the unit of work insert the kept roles again before
+        deleting the old rows, which broke the (user_id, role) unique constraint.
+        """
         row = self._row(user_id)
-        row.roles = [UserRoleRow(role=str(r)) for r in sorted(roles)]
+        wanted = {str(r) for r in roles}
+        for old in [x for x in row.roles if x.role not in wanted]:
+            row.roles.remove(old)
+        self.s.flush()
+        have = {x.role for x in row.roles}
+        row.roles.extend(UserRoleRow(role=r) for r in sorted(wanted - have))
+        self.s.flush()
 
     def update_profile(self, user_id: int, full_name: str, badge_number: str | None) -> None:
         row = self._row(user_id)
