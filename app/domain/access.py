@@ -131,6 +131,10 @@ class ChainSealer:
         mac = hmac.new(self._key, self._message(kind, head, at, workstation), hashlib.sha256).hexdigest()
         return Checkpoint(kind, head, at, workstation, self.key_id, mac)
 
+    def pseudonym(self, data: bytes) -> str:
+        """A keyed hash of ``data`` (e.g. a mistyped username that may be a password): linkable, not reversible."""
+        return hmac.new(self._key, b"pseudonym\n" + data, hashlib.sha256).hexdigest()[:16]
+
     def valid(self, cp: Checkpoint) -> bool:
         if cp.key_id != self.key_id:
             return False

@@ -122,6 +122,7 @@ class ConsoleApp:
                 return False
         ui = UiContext(svc, self.executor, self.signals, self.settings, self.paths, result.user, result.actor,
                        profile.display_name)
+        ui.on_session_revoked = lambda why: asyncio.ensure_future(self.lock("session_revoked", why))
         self.window = MainWindow(ui, default_screens(self.db.url_shown if self.db else ""))
         self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
         self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
@@ -147,7 +148,7 @@ class ConsoleApp:
         if await dialog_result(dlg):
             self.window.statusBar().showMessage("Password changed.", 5000)
 
-    async def lock(self, reason: str) -> None:
+    async def lock(self, reason: str, message: str = "") -> None:
         if self.window is None or self.services is None or self.idle.paused:
             return
         self.idle.pause()
@@ -160,9 +161,9 @@ class ConsoleApp:
             await self.executor.run(svc.accounts.unlock_screen, ui.actor, p)
             return True
 
+        notice = (f"The console was locked: {message} " if message else "The console was locked. ")
         dlg = LoginDialog(unlock, ui.agency_name, ui.actor.workstation,
-                          "The console was locked. Enter your password to continue.", self.window,
-                          title="Console locked")
+                          notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
         dlg.password.setFocus()

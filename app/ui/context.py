@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from app.domain.errors import SessionRevoked
 from app.domain.users import Actor, User
 from app.paths import AppPaths
 from app.services.bundle import ServiceBundle
@@ -26,7 +27,14 @@ class UiContext:
     user: User
     actor: Actor
     agency_name: str = ""
+    #: called with the reason when a service refuses the signed-in user's session (the console locks)
+    on_session_revoked: Callable[[str], None] | None = None
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a service call on the DB executor and await it."""
-        return await self.executor.run(fn, *args, **kwargs)
+        """Run a service call on the DB executor and await it; a revoked session locks the console."""
+        try:
+            return await self.executor.run(fn, *args, **kwargs)
+        except SessionRevoked as exc:
+            if self.on_session_revoked is not None:
+                self.on_session_revoked(str(exc))
+            raise
