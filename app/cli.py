@@ -9,6 +9,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from app import cli_hotlist
+from app.cli_hotlist import add_hotlist_parser
 from app.domain.errors import DomainError, PermissionDenied
 from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
@@ -48,6 +50,7 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     rp.add_argument("retention_cmd", choices=["purge"])
     rp.add_argument("--accept-clock-gap", action="store_true",
                     help="confirm a long gap since the last purge is genuine (the clock guard refuses otherwise)")
+    add_hotlist_parser(cmds)
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -60,6 +63,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def run_admin(args: argparse.Namespace) -> int:
+    if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
+        return cli_hotlist.run_check(args)  # parse only: no database
     paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
     settings = load_settings(paths.settings_file).settings
     try:
@@ -124,6 +129,8 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
             services.administration.reset_password(actor, user.id, _password(args))
             print(f"password of {user.username} reset; it must be changed at next login")
         return 0
+    if args.admin_cmd == "hotlist" and services.hotlists is not None:
+        return cli_hotlist.run_import(args, services, actor)
     if args.admin_cmd == "audit":
         verdict = audit_trail.verify_chain(services.ctx)
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it

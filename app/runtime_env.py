@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from app.domain.clock import Clock, SystemClock
 from app.paths import AppPaths
 from app.persistence.engine import DatabaseUnavailable, check_connection, make_engine, sqlite_url
+from app.persistence.image_stores import open_image_store
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.accounts import AccountService
@@ -21,6 +22,7 @@ from app.services.context import SecurityPolicy, ServiceContext
 from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
+from app.services.image_store import ReadImages
 from app.services.passwords import PasswordHashing
 from app.services.records_bundle import RecordsServices
 from app.settings.model import AppSettings
@@ -75,15 +77,10 @@ def build_services(engine: Engine, settings: AppSettings, clock: Clock | None = 
     )
     hashing = hashing or PasswordHashing()
     index = HotListIndexHolder(ctx)
-    hits = HitServices.build(ctx, paths or AppPaths.default(), KeyringSecretStore(), index.matcher,
-                             index.matcher.config)
+    paths = paths or AppPaths.default()
+    images = ReadImages(ctx, open_image_store(engine, paths.images), paths.images)
+    hits = HitServices.build(ctx, paths, KeyringSecretStore(), index.matcher, index.matcher.config, images=images)
     return ServiceBundle(ctx=ctx, accounts=AccountService(ctx, hashing),
                          administration=AdministrationService(ctx, hashing),
                          hotlists=HotListService(ctx, index, retroactive=hits.retroactive_check), hotlist_index=index,
-                         records=_records(ctx, paths), hits=hits)
-
-
-def _records(ctx: ServiceContext, paths: AppPaths | None) -> RecordsServices:
-    """Records services; without explicit paths the default data folder is used (images, documents)."""
-    paths = paths or AppPaths.default()
-    return RecordsServices.build(ctx, paths.images, paths.documents)
+                         records=RecordsServices.build(ctx, images, paths.documents), hits=hits)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.domain.errors import DomainError
+from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.exports import HitRecord
 from app.domain.records.search import ReadSummary
@@ -22,10 +23,10 @@ from app.persistence.repositories.records import DocumentRepository, HitRecords,
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
+from app.services.image_store import ReadImages
 from app.services.records_files import (
     ExportWriteError,
     load_profile,
-    read_image,
     sha256_bytes,
     write_zip_atomically,
 )
@@ -62,15 +63,20 @@ def to_json(items: list) -> bytes:
     return json.dumps([asdict(i) for i in items], default=str, indent=1, ensure_ascii=False).encode()
 
 
-def data_files(images_root: Path, reads: list[ReadSummary], hits: list[HitRecord]) -> dict[str, bytes]:
-    """The data part of an export: name -> bytes (images under images/)."""
+def data_files(images: ReadImages, reads: list[ReadSummary], hits: list[HitRecord]) -> dict[str, bytes]:
+    """The data part of an export: name -> bytes (images under images/, read through the store).
+
+    Each image is checked against the SHA-256 recorded with its read before it is exported
+    (:class:`ImageIntegrityError` otherwise); the manifest then hashes every exported file.
+    """
     files = {"reads.csv": reads_csv(reads), "reads.json": to_json(reads), "hits.csv": hits_csv(hits),
              "hits.json": to_json(hits)}
-    for r in reads:
-        for label, sha in (("plate", r.plate_sha256), ("overview", r.overview_sha256)):
-            data = read_image(images_root, sha)
-            if data is not None:
-                files[f"images/read{r.id}_{label}_{sha[:12]}.jpg"] = data
+    for kind in ImageKind:
+        found = images.of_reads([r.id for r in reads], kind)
+        for r in reads:
+            sha = r.plate_sha256 if kind is ImageKind.PLATE else r.overview_sha256
+            if r.id in found and sha:
+                files[f"images/read{r.id}_{kind.value}_{sha[:12]}.jpg"] = found[r.id]
     return files
 
 
@@ -84,9 +90,9 @@ def manifest(files: dict[str, bytes]) -> tuple[bytes, tuple[inputs.FileHash, ...
 class EvidenceExportService:
     """Build evidence packages for held data."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
 
     def export_hold(self, actor: Actor, hold_id: int, target: Path) -> Document:
         """Write the package for ``hold_id`` to ``target`` (a .zip path) and file it.
@@ -104,7 +110,7 @@ class EvidenceExportService:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
             profile = load_profile(uow)
-        files = data_files(self.images_root, reads, hits)
+        files = data_files(self.images, reads, hits)
         body, hashes = manifest(files)
         summary = inputs.EvidencePackageInput(
             package_id=f"EV-{hold_id}-{now:%Y%m%d%H%M%S}", case_number=hold.case_number, exported_by=actor.username,

@@ -9,7 +9,8 @@ from app.paths import AppPaths
 from app.services.cameras import CameraService
 from app.services.context import ServiceContext
 from app.services.hits import HitService
-from app.services.read_store import ImageStore, ReadStore
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
 from app.services.spool import DurableIngest, Spool
 from app.settings.secrets import SecretStore
 from recognition.match import HotListIndex, MatchConfig, Matcher
@@ -27,10 +28,14 @@ class HitServices:
 
     @classmethod
     def build(cls, ctx: ServiceContext, paths: AppPaths, secrets: SecretStore,
-              matcher: HotListMatcher | None = None, match_config: MatchConfig | None = None) -> HitServices:
-        """Wire the services on the app's folders; ``matcher`` is the hot-list service's live Matcher."""
-        images = ImageStore(paths.images)
-        reads = ReadStore(ctx, images, matcher)
+              matcher: HotListMatcher | None = None, match_config: MatchConfig | None = None,
+              images: ReadImages | None = None) -> HitServices:
+        """Wire the services on the app's folders; ``matcher`` is the hot-list service's live Matcher.
+
+        ``images`` defaults to the image store of ``ctx``'s database on ``paths.images``.
+        """
+        images = images or ReadImages.open(ctx, paths.images)
+        reads = ReadStore(ctx, images.store, matcher)
         return cls(hits=HitService(ctx, images, paths.documents), cameras=CameraService(ctx, secrets), reads=reads,
                    ingest=DurableIngest(reads, Spool(paths.spool)), match_config=match_config)
 

@@ -7,11 +7,9 @@ approved by an ALPR administrator before they alert. Everything lands in the acc
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
@@ -25,13 +23,14 @@ from app.domain.hotlist_admin import (
     LocalEntryDraft,
     SourceKind,
 )
-from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, parse_hotlist, preset
+from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset, preset_settings
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.hotlist_import import run_import
 from app.services.hotlist_index import HotListIndexHolder
 from recognition.match import HotListIndex, IndexEntry
 
@@ -81,7 +80,7 @@ class HotListService:
                 raise Conflict(f"A source named '{name}' exists.")
             src = repo.add_source(
                 name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
-                location, daily_at, (settings or SourceParseSettings()).model_dump(mode="json"), self.ctx.clock.now())
+                location, daily_at, (settings or preset_settings(preset_name)).model_dump(mode="json"), self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
                                object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
             return src
@@ -95,56 +94,43 @@ class HotListService:
 
     # ---- import -------------------------------------------------------------------------------
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
-                      progress: Callable[[str], None] | None = None) -> ImportSummary:
+                      progress: Callable[[str], None] | None = None, confirm_shrink: bool = False) -> ImportSummary:
         """Parse and validate the whole file, then replace the source's list in one transaction.
 
-        A refused file (empty, truncated, footer mismatch, too many bad rows) leaves the previous
-        list active; either way a report is kept.
+        A refused file (not a regular file, too large, empty, truncated, footer mismatch, too many
+        bad rows, a database error) leaves the previous list active; so does a list that shrank
+        more than the source allows, until an administrator imports it with ``confirm_shrink``.
+        Either way a report and an access-record row are kept (:mod:`app.services.hotlist_import`).
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",
                             object_id=source_id)
-        started = self.ctx.clock.now()
-        t0 = time.perf_counter()
         with self.ctx.uow() as uow:
             name, location, spec, settings = self._spec_and_settings(HotListRepository(uow.s), source_id)
         file = Path(path or location or "")
-        say = progress or (lambda _m: None)
-        say(f"Reading {file.name}...")
-        try:
-            data: bytes | None = file.read_bytes()
-        except OSError:
-            data = None  # parse_hotlist reads the path again and reports why it is unreadable
-        digest = hashlib.sha256(data).hexdigest() if data is not None else None
-        say("Checking every row...")
-        outcome = parse_hotlist(data if data is not None else file, spec, settings, as_of=started.date())
-        c = outcome.counts
-        skipped = c.skipped_listed + c.skipped_state + c.skipped_expired
-        report = outcome.report_lines()
-        with self.ctx.uow() as uow:
-            repo = HotListRepository(uow.s)
-            imported = 0
-            if outcome.accepted:
-                say(f"Replacing the list with {len(outcome.records):,} entries...")
-                imported = repo.replace_entries(source_id, outcome.records, started)
-            finished = self.ctx.clock.now()
-            import_id = repo.add_import(
-                source_id, started, finished, outcome.accepted,
-                None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", file.name, digest,
-                c.data_rows, imported, skipped, c.duplicates_merged, time.perf_counter() - t0, report,
-                actor.user_id)
-            audit_trail.record(uow, self.ctx, actor, "hotlist.import", outcome="ok" if outcome.accepted else "failed",
-                               object_type="hotlist_source", object_id=source_id,
-                               detail={"import_id": import_id, "accepted": outcome.accepted, "imported": imported,
-                                       "rejected": c.rejected, "file_sha256": digest})
-        retro = 0
-        if outcome.accepted:
-            say("Updating the live matcher...")
+        summary, replaced = run_import(self.ctx, actor, source_id, name, file, spec, settings,
+                                       progress or (lambda _m: None), confirm_shrink)
+        if replaced:
+            (progress or (lambda _m: None))("Updating the live matcher...")
             self.index.rebuild()
-            retro = self._retroactive(source_id)
-        return ImportSummary(
-            import_id, source_id, name, outcome.accepted,
-            None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", c.data_rows, imported,
-            skipped, c.rejected, c.duplicates_merged, time.perf_counter() - t0, tuple(report), started, retro)
+            summary = replace(summary, retroactive_hits=self._retroactive(source_id))
+        return summary
+
+    def import_due(self, actor: Actor, local_now: datetime) -> list[ImportSummary]:
+        """Import every source due by its daily time; one failing source never stops the others."""
+        out: list[ImportSummary] = []
+        for src in self.sources(actor):
+            if not src.daily_at or not src.location or src.kind == "local":
+                continue
+            hh, mm = (int(x) for x in src.daily_at.split(":"))
+            due = local_now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+            last = src.last_import_at.astimezone() if src.last_import_at else datetime.min.replace(tzinfo=due.tzinfo)
+            if local_now >= due and last < due:
+                logger.info("scheduled import of %s", src.name)
+                try:
+                    out.append(self.import_source(actor, src.id))
+                except Exception:  # noqa: BLE001 - logged; the next source is imported regardless
+                    logger.exception("scheduled import of %s failed", src.name)
+        return out
 
     def _retroactive(self, source_id: int) -> int:
         if self.retroactive is None:

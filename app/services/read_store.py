@@ -1,9 +1,9 @@
-"""Read ingest: images to content-addressed files, the read row, then matching and hits.
+"""Read ingest: images to the image store, the read row, then matching and hits.
 
 Order of one ingest (policy 002 IV.J: every read is kept before any hit is shown):
 
-1. plate crop and overview JPEG are written as ``images/<sha[:2]>/<sha>.jpg`` (temp file, fsync,
-   rename; the same bytes are the same file and are written once);
+1. plate crop and overview JPEG go to the image store (:mod:`app.services.image_store`: a pack file
+   per camera and hour on SQLite, the day-partitioned image table on PostgreSQL);
 2. one transaction stores the ``reads`` row and, for every hot-list match, a ``hits`` row with a
    snapshot of the matched entry, plus a NOTIFY per hit on PostgreSQL;
 3. only after that commit does the caller get the hits to show.
@@ -14,7 +14,6 @@ Matching happens in memory before the transaction; a matcher failure never loses
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -28,21 +27,24 @@ from sqlalchemy import text
 from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
+from app.domain.images import ImageRef
 from app.persistence.repositories.cameras import CameraRepository
 from app.persistence.repositories.hits import HitRepository
+from app.persistence.repositories.read_images import ref_columns
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
+from app.services.image_store import ImageStore
 from app.services.notifications import HitNotification, notify
-from recognition.runtime.journal import fsync_dir, write_durably
+from recognition.runtime.journal import fsync_dir
 from recognition.types import PlateRead
 
 logger = logging.getLogger(__name__)
 
 
 def sync_paths(paths: list[Path]) -> None:
-    """Fsync files written without it, then each of their folders once (group durability)."""
+    """Fsync files written without it (each once), then each of their folders once (group durability)."""
     folders = set()
-    for path in paths:
+    for path in dict.fromkeys(paths):
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -57,68 +59,24 @@ def sync_paths(paths: list[Path]) -> None:
         fsync_dir(folder)
 
 
-class ImageStore:
-    """JPEG files named by their SHA-256 under one folder (``<sha[:2]>/<sha>.jpg``).
-
-    Args:
-        root: the images folder (``AppPaths.images``).
-
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, sha256: str) -> Path:
-        """Where the image with this hash lives."""
-        return self.root / sha256[:2] / f"{sha256}.jpg"
-
-    def put(self, data: bytes, durable: bool = True, unsynced: list[Path] | None = None) -> str | None:
-        """Store ``data`` (if not there yet) and return its SHA-256; None for empty bytes.
-
-        Args:
-            data: JPEG bytes.
-            durable: fsync file and folder now. With False the caller makes it durable later
-                (:func:`sync_paths` on the paths appended to ``unsynced``) and keeps a copy meanwhile.
-            unsynced: collects written paths when ``durable`` is False.
-
-        """
-        if not data:
-            return None
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
-        try:
-            if target.stat().st_size == len(data) and (durable or hashlib.sha256(target.read_bytes()).hexdigest() == sha):
-                return sha
-        except FileNotFoundError:
-            pass
-        created = not target.parent.exists()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if created and durable:
-            fsync_dir(self.root)
-        if durable:
-            write_durably(target, data)
-        else:
-            write_durably(target, data, sync=False)
-            if unsynced is not None:
-                unsynced.append(target)
-        return sha
-
-    def get(self, sha256: str) -> bytes:
-        """The bytes of a stored image.
-
-        Raises:
-            FileNotFoundError: no image with this hash.
-
-        """
-        return self.path(sha256).read_bytes()
-
-
 @dataclass(frozen=True, slots=True)
 class StoredImages:
-    """Hashes of a read's images once they are on disk."""
+    """A read's images once stored: hashes, and where the image store put them (:class:`ImageRef`)."""
 
     plate_sha256: str | None
     overview_sha256: str | None
+    plate: ImageRef | None = None
+    overview: ImageRef | None = None
+
+    @classmethod
+    def of(cls, plate: ImageRef | None, overview: ImageRef | None) -> StoredImages:
+        """From the store's references."""
+        return cls(plate.sha256 if plate else None, overview.sha256 if overview else None, plate, overview)
+
+    def columns(self) -> dict[str, object]:
+        """The read-row columns locating these images."""
+        return {**ref_columns(self.plate, self.overview), "plate_sha256": self.plate_sha256,
+                "overview_sha256": self.overview_sha256}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +110,7 @@ class ReadStore:
 
     Args:
         ctx: service context (units of work, clock, workstation).
-        images: where image files go.
+        images: the image store (packs or PostgreSQL).
         matcher: the hot-list matcher (may be set later with :meth:`set_matcher`).
 
     """
@@ -170,8 +128,9 @@ class ReadStore:
 
     def store_images(self, read: PlateRead, durable: bool = True, unsynced: list[Path] | None = None) -> StoredImages:
         """Write the read's crop and overview to the image store (see :meth:`ImageStore.put`)."""
-        return StoredImages(self.images.put(read.plate_jpeg, durable, unsynced),
-                            self.images.put(read.overview_jpeg, durable, unsynced))
+        plate, overview = self.images.put((read.plate_jpeg, read.overview_jpeg), read.camera_id,
+                                          captured_at(read, self.ctx.clock.now()), durable, unsynced)
+        return StoredImages.of(plate, overview)
 
     def make_durable(self) -> None:
         """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
@@ -233,7 +192,7 @@ class ReadStore:
                     state=read.state, state_confidence=float(read.state_confidence),
                     colour=read.colour.code if read.colour else None,
                     colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
-                    box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
+                    box=read.box.as_list(), **stored.columns(),
                     frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
                 )
                 hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, found))

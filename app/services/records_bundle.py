@@ -9,6 +9,7 @@ from app.services.audits import AuditService
 from app.services.context import ServiceContext
 from app.services.evidence_export import EvidenceExportService
 from app.services.holds import HoldService
+from app.services.image_store import ReadImages
 from app.services.records_documents import DocumentService
 from app.services.releases import ReleaseService
 from app.services.retention import RetentionSettingsService
@@ -32,8 +33,13 @@ class RecordsServices:
     documents: DocumentService
 
     @classmethod
-    def build(cls, ctx: ServiceContext, images: Path, documents: Path) -> RecordsServices:
-        """Wire every records service to one context and the data folders."""
+    def build(cls, ctx: ServiceContext, images: ReadImages | Path, documents: Path) -> RecordsServices:
+        """Wire every records service to one context, the image store and the documents folder.
+
+        ``images`` may be the images folder: the store for ``ctx``'s database is then opened on it.
+        """
+        if isinstance(images, Path):
+            images = ReadImages.open(ctx, images)
         return cls(SearchService(ctx, images), HoldService(ctx), EvidenceExportService(ctx, images),
                    RetentionSettingsService(ctx), PurgeService(ctx, images, documents),
                    ReleaseService(ctx, images, documents), AuditService(ctx, documents),

@@ -8,9 +8,9 @@ is an access of its own.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.images import ImageKind
 from app.domain.records.search import (
     DEFAULT_PURPOSES,
     DEFAULT_REASON_MIN_LENGTH,
@@ -28,7 +28,7 @@ from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import InquiryRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.records_files import read_image
+from app.services.image_store import ReadImages
 
 logger = logging.getLogger(__name__)
 P = Permission
@@ -39,9 +39,9 @@ MIN_LENGTH_KEY = "search.reason_min_length"
 class SearchService:
     """Search stored reads with a recorded reason."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
 
     def reason_rules(self) -> ReasonRules:
         """The configured purposes and minimum reason length."""
@@ -121,7 +121,7 @@ class SearchService:
 
     def thumbnail(self, actor: Actor, read: ReadSummary) -> bytes | None:
         """The plate crop shown in a result row (covered by the recorded search)."""
-        return read_image(self.images_root, read.plate_sha256)
+        return self.images.of_read(read.id, ImageKind.PLATE)
 
     def open_image(self, actor: Actor, inquiry_id: int, read_id: int, which: str = "overview") -> bytes | None:
         """Open a full image of a read; recorded with the inquiry it came from."""
@@ -135,8 +135,8 @@ class SearchService:
             audit_trail.record(uow, self.ctx, actor, "read.image_view", object_type="read", object_id=read_id,
                                terms=read.plate, reason=_short(inq.purpose, inq.reason),
                                case_number=inq.case_number, detail={"inquiry_id": inquiry_id, "image": which})
-        sha = read.overview_sha256 if which == "overview" else read.plate_sha256
-        return read_image(self.images_root, sha or read.plate_sha256)
+        image = self.images.of_read(read_id, ImageKind.OVERVIEW) if which == "overview" else None
+        return image or self.images.of_read(read_id, ImageKind.PLATE)
 
 
 def _short(purpose: str, reason: str) -> str:

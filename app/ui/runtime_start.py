@@ -7,7 +7,6 @@ shown once a user is signed in.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -125,17 +124,7 @@ class ConsoleRuntime(QObject):
             except DomainError as exc:  # e.g. the clock guard refused: an administrator must look
                 logger.error("scheduled purge refused: %s", exc)
                 self.signals.banner.emit(f"Retention purge did not run: {exc}")
-        now = self.services.ctx.clock.now()
-        local_now = now.astimezone()
-        for src in hot.sources(self._system):
-            if not src.daily_at or not src.location or src.kind == "local":
-                continue
-            hh, mm = (int(x) for x in src.daily_at.split(":"))
-            due = local_now.replace(hour=hh, minute=mm, second=0, microsecond=0)
-            last = src.last_import_at.astimezone() if src.last_import_at else datetime.min.replace(tzinfo=due.tzinfo)
-            if local_now >= due and last < due:
-                logger.info("scheduled import of %s", src.name)
-                hot.import_source(self._system, src.id)
+        hot.import_due(self._system, self.services.ctx.clock.now().astimezone())
 
     def stop(self) -> None:
         self.detach()

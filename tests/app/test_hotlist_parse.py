@@ -262,12 +262,15 @@ def test_unreadable_path_is_refused(tmp_path):
 def test_state_csv_preset_with_quotes_and_header_names():
     data = (
         b"vyr,PLATE,STATE,TYPE,NIC,ORI,ENTRY_DATE,VMA,VMO,VCO,EXPIRY\n"
-        b'2005,"AB,1 23",CA,W,W000000001,CA0000000,01/31/2020,D0DG,RAM,BLK,12/31/2030\n'
+        b'2005,"AB-1 23",CA,W,W000000001,CA0000000,01/31/2020,D0DG,RAM,BLK,12/31/2030\n'
     )
-    [r] = parse_hotlist(data, preset("state_csv")).records
+    outcome = parse_hotlist(data, preset("state_csv"))
+    [r] = outcome.records
     assert (r.plate, r.plate_raw, r.vehicle_year, r.vehicle_make, r.entry_date) == (
-        "AB123", "AB,1 23", "2005", "DODG", date(2020, 1, 31),
+        "AB123", "AB-1 23", "2005", "DODG", date(2020, 1, 31),
     )
+    # the plate changed under normalisation: the report says so
+    assert [(w.line_no, w.reason.value) for w in outcome.warnings] == [(2, "plate_normalised")]
     assert r.expiry == date(2030, 12, 31)
 
 

@@ -61,9 +61,12 @@ def test_import_replaces_list_and_bad_file_keeps_previous(world, tmp_path):
     assert world["holder"].matcher.match("ABC007", "CA")
     reports = svc.imports(sup, src.id)
     assert [r.accepted for r in reports] == [False, True]
-    # And a smaller good file replaces the list entirely
+    # And a much smaller good file is held (previous list intact) until an administrator confirms it
     good.write_text("\n".join(ncic(f"V{i:09d}", f"XYZ{i:03d}") for i in range(5)) + "\n")
-    assert svc.import_source(sup, src.id).imported == 5
+    held = svc.import_source(sup, src.id)
+    assert not held.accepted and held.refusal.startswith("shrank") and "90% fewer" in held.refusal
+    assert svc.entry_count(sup, src.id) == 50
+    assert svc.import_source(sup, src.id, confirm_shrink=True).imported == 5
     assert svc.entry_count(sup, src.id) == 5
     assert not world["holder"].matcher.match("ABC007", "CA")
 

@@ -11,9 +11,10 @@ import textwrap
 import time
 from pathlib import Path
 
+from app.persistence.image_store_packs import PackImageStore as ImageStore
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
-from app.services.read_store import ImageStore, ReadStore
+from app.services.read_store import ReadStore
 from app.services.spool import DurableIngest, Spool
 from tests.app.hitkit import Switchable, make_read, seed_hotlist
 
@@ -91,7 +92,8 @@ CHILD = textwrap.dedent("""
     from app.persistence.engine import make_engine
     from app.persistence.unit_of_work import unit_of_work_factory
     from app.services.context import ServiceContext
-    from app.services.read_store import ImageStore, ReadStore
+    from app.persistence.image_store_packs import PackImageStore as ImageStore
+    from app.services.read_store import ReadStore
     from app.services.spool import DurableIngest, Spool
     from tests.app.hitkit import make_read
     import time

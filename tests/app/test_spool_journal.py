@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from app.persistence.image_store_packs import PackImageStore as ImageStore
 from app.persistence.repositories.access_log import AccessLogRepository
 from app.persistence.repositories.reads import ReadRepository
-from app.services.read_store import ImageStore, ReadStore
+from app.services.read_store import ReadStore
 from app.services.spool import DurableIngest, Spool
 from recognition.runtime.journal import JournalUnavailable, ReadJournal
 from tests.app.hitkit import make_read

@@ -163,6 +163,12 @@ class HotListRepository:
         self.s.flush()
         return row.id
 
+    def last_accepted_count(self, source_id: int) -> int | None:
+        """Entries imported by the source's newest accepted import (None: never imported)."""
+        return self.s.scalar(select(HotListImportRow.imported)
+                             .where(HotListImportRow.source_id == source_id, HotListImportRow.accepted.is_(True))
+                             .order_by(HotListImportRow.id.desc()).limit(1))
+
     def imports(self, source_id: int | None = None, limit: int = 50) -> list[ImportSummary]:
         q = (select(HotListImportRow, HotListSourceRow.name)
              .join(HotListSourceRow, HotListSourceRow.id == HotListImportRow.source_id)

@@ -106,6 +106,8 @@ class VisualVerification:
     at: datetime
     reason: str = ""
     note: str = ""
+    override_reason: str = ""  # accepted although the panel showed the mismatches below
+    mismatches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,7 @@ class HitReportInput:
     steps: tuple[ConfirmationStep, ...] = ()
     disposition: Disposition | None = None
     claimed_by: str = ""
+    exceptions: tuple[str, ...] = ()  # overrides of a safeguard and steps still owed, one line each
 
 
 # --- 2. destruction (purge) report -------------------------------------------------------
@@ -397,6 +400,17 @@ class PurgeSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideLine:
+    """A hit step taken under an override of a safeguard (002 IV.I.1-2)."""
+
+    hit_id: str
+    kind: str  # "Visual mismatch accepted" / "Exigent dispatch without NCIC confirmation"
+    user: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class UsageReportInput:
     """A quarterly (or any period's) usage report."""
 
@@ -411,6 +425,7 @@ class UsageReportInput:
     searches_by_user: tuple[UserSearchCount, ...] = ()
     releases: tuple[ReleaseSummary, ...] = ()
     purges: tuple[PurgeSummary, ...] = ()
+    overrides: tuple[OverrideLine, ...] = ()
 
 
 # --- 7. public transparency summary ------------------------------------------------------

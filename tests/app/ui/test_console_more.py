@@ -118,9 +118,11 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     [hit] = raise_hit(world, "8OX1234", state="NV")  # stolen plate
     press(qloop, qtbot, screen, K.Key_F2)
     press(qloop, qtbot, screen, K.Key_F3)
-    # F5 records "still outstanding"
+    # F5 records "still outstanding" (Space picks the focused answer)
     key(qtbot, screen, K.Key_F5)
-    submit_dialog(qloop, qtbot, screen, wait_dialog(qloop, qtbot, screen))
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)
+    submit_dialog(qloop, qtbot, screen, dlg)
     # Alt+G to the step log (the latest step is current), Ctrl+E corrects it: Down picks "Cleared"
     key(qtbot, screen, K.Key_G, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is screen.ncic.log
@@ -130,6 +132,7 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     key(qtbot, screen, K.Key_E, Qt.KeyboardModifier.ControlModifier)
     dlg = wait_dialog(qloop, qtbot, screen)
     key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     submit_dialog(qloop, qtbot, screen, dlg)
     detail = world.svc.hits.view(world.disp.actor, hit.id)
     queries = [s for s in detail.steps if s.kind is StepKind.NCIC_QUERY]
@@ -141,6 +144,7 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     key(qtbot, screen, K.Key_F9)
     dlg = wait_dialog(qloop, qtbot, screen)
     key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     key(qtbot, screen, K.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "2015 TOYT CAM WHI")
     key(qtbot, screen, K.Key_Tab)

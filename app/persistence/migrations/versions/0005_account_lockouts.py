@@ -1,15 +1,15 @@
 """lockouts counted per account so each lock lasts longer than the previous one (issue 10)
 
-Revision ID: 0004_account_lockouts
-Revises: 0003_access_checkpoints
+Revision ID: 0005_account_lockouts
+Revises: 0004_image_store
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_account_lockouts"
-down_revision = "0003_access_checkpoints"
+revision = "0005_account_lockouts"
+down_revision = "0004_image_store"
 branch_labels = None
 depends_on = None
 
