@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
+from app.data_at_rest import check_private
 from app.domain.errors import DomainError, PermissionDenied
 from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
@@ -66,6 +67,8 @@ def run_admin(args: argparse.Namespace) -> int:
     if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
         return cli_hotlist.run_check(args)  # parse only: no database
     paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
+    for warning in check_private(paths.data, paths.config):
+        print(f"warning: {warning}", file=sys.stderr)
     settings = load_settings(paths.settings_file).settings
     try:
         db = open_database(settings, paths, KeyringSecretStore(), args.database_url)

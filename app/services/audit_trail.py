@@ -110,6 +110,28 @@ def live_permissions(ctx: ServiceContext, actor: Actor) -> frozenset[Permission]
     return user.permissions
 
 
+def granted(ctx: ServiceContext, actor: Actor, permission: Permission) -> bool:
+    """True when the stored account of ``actor`` holds ``permission`` now (never the Actor's own roles)."""
+    try:
+        return permission in live_permissions(ctx, actor)
+    except SessionRevoked:
+        return False
+
+
+def require_any(ctx: ServiceContext, actor: Actor, permissions: tuple[Permission, ...], action: str,
+                **fields: object) -> None:
+    """Like ``require`` for an entry point open to several roles: any one of ``permissions`` will do."""
+    try:
+        have = live_permissions(ctx, actor)
+    except SessionRevoked as exc:
+        record_alone(ctx, actor, action, outcome="refused", detail={"session": exc.reason}, **fields)
+        raise
+    if have & set(permissions):
+        return
+    record_alone(ctx, actor, action, outcome="refused", detail={"missing_permission": str(permissions[0])}, **fields)
+    raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(permissions[0]))
+
+
 def require(ctx: ServiceContext, actor: Actor, permission: Permission, action: str, **fields: object) -> None:
     """Raise (and record the refusal) unless the stored account of ``actor`` may use ``permission`` now.
 

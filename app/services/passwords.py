@@ -16,6 +16,7 @@ MIN_SCORE = 3  # zxcvbn 0..4; 3 = "safely unguessable: moderate protection from 
 _CHECKED_PREFIX = 100  # zxcvbn's matching is quadratic in length; long passphrases are judged on a prefix
 #: words that are context for every account of this application
 APP_WORDS = ("alpr", "police", "sheriff", "dispatch", "dispatcher", "console", "plate", "license", "agency")
+APP_WORDS_REFUSED = ("alpr", "police", "sheriff", "dispatch", "console")  # refused outright, anywhere
 
 
 class PasswordHashing:
@@ -70,8 +71,8 @@ def password_problems(password: str, *, min_length: int = 12, username: str = ""
     tokens = _context_tokens((username, *context))
     if username and (username.casefold() in folded or any(t in folded for t in _context_tokens((username,)))):
         problems.append("Password must not contain the username.")
-    elif any(t in folded for t in tokens):
-        problems.append("Password must not contain your name or the agency's name.")
+    elif any(t in folded for t in tokens) or any(w in folded for w in APP_WORDS_REFUSED):
+        problems.append("Password must not contain your name, the agency's name or words of this application.")
     if not problems:
         verdict = zxcvbn(password[:_CHECKED_PREFIX], user_inputs=[*tokens, *APP_WORDS])
         if verdict["score"] < MIN_SCORE:

@@ -66,6 +66,7 @@ class SearchService:
 
     def cameras(self, actor: Actor) -> list[tuple[int, str]]:
         """(id, name) of every camera, for the criteria form."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search.cameras")
         with self.ctx.uow() as uow:
             return ReadsQuery(uow.s).cameras()
 
@@ -121,6 +122,7 @@ class SearchService:
 
     def thumbnail(self, actor: Actor, read: ReadSummary) -> bytes | None:
         """The plate crop shown in a result row (covered by the recorded search)."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "read.thumbnail", object_type="read", object_id=read.id)
         return self.images.of_read(read.id, ImageKind.PLATE)
 
     def open_image(self, actor: Actor, inquiry_id: int, read_id: int, which: str = "overview") -> bytes | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import TrainingRecord
 from app.paths import AppPaths
@@ -47,6 +48,9 @@ class ConsoleApp:
         loaded = load_settings(paths.settings_file)
         self.settings: AppSettings = loaded.settings
         self.warnings: list[str] = [loaded.warning] if loaded.warning else []
+        if tightened := check_private(paths.data, paths.config):
+            self.warnings.append(f"Data folder permissions were too open and were tightened ({len(tightened)} "
+                                 "item(s)); see the log.")
         self.secrets = KeyringSecretStore()
         self.executor = DbExecutor()
         self.signals = AppSignals()
@@ -237,6 +241,11 @@ def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
     # Dialogs (login, lock) come and go between windows: quit only when the flow says so.
     qapp.setQuitOnLastWindowClosed(False)
     paths = AppPaths.default(data_dir).ensure()
+    try:
+        instance = InstanceLock(paths.data).acquire()
+    except AlreadyRunning as exc:
+        QMessageBox.critical(None, "ALPR Dispatch Console", str(exc))
+        return 1
     console = ConsoleApp(qapp, args, paths)
     apply_theme(qapp, console.settings.ui.theme)
     loop = qasync.QEventLoop(qapp)
@@ -258,4 +267,5 @@ def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
                 task.cancel()
                 loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
             console.shutdown()
+            instance.release()
     return 0
