@@ -32,6 +32,7 @@ from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
+from app.services.bulk_gate import GATE
 from app.services.context import ServiceContext
 
 logger = logging.getLogger(__name__)
@@ -151,11 +152,17 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     if verdict.accepted and outcome is not None:
         say(f"Replacing the list with {len(outcome.records):,} entries...")
         try:
-            with ctx.uow() as uow:
-                repo = HotListRepository(uow.s)
-                imported = repo.replace_entries(source_id, outcome.records, started)
-                import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts, imported,
-                                    time.perf_counter() - t0, report, confirm_shrink)
+            if _dialect(ctx) == "sqlite":
+                imported = _replace_in_chunks(ctx, source_id, list(outcome.records), started, say)
+                with ctx.uow() as uow:
+                    import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
+                                        imported, time.perf_counter() - t0, report, confirm_shrink)
+            else:  # PostgreSQL: one transaction (MVCC: nobody waits on it)
+                with ctx.uow() as uow:
+                    repo = HotListRepository(uow.s)
+                    imported = repo.replace_entries(source_id, outcome.records, started)
+                    import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
+                                        imported, time.perf_counter() - t0, report, confirm_shrink)
         except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
             logger.error("hot-list import of %s refused by the database: %s", name, detail)
@@ -172,6 +179,55 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
     return summary, verdict.accepted
+
+
+#: Rows per transaction of a chunked (SQLite) import: the write lock is held for one chunk only.
+CHUNK_ROWS = 5_000
+
+
+def _dialect(ctx: ServiceContext) -> str:
+    with ctx.uow() as uow:
+        return uow.s.get_bind().dialect.name
+
+
+def _replace_in_chunks(ctx: ServiceContext, source_id: int, records: list, now, say) -> int:  # noqa: ANN001
+    """SQLite: the new list goes in as chunks of short transactions, then the old list goes out the same way.
+
+    SQLite has one write lock; one transaction for a million rows would hold every dispatcher's
+    claim for seconds. Between the chunks a crash leaves the old list plus part of the new one
+    (a superset: nothing that alerted yesterday stops alerting); a database error removes the new
+    part again and the old list stays. The live matcher is swapped once, after the old list is gone.
+    """
+    records.sort(key=lambda r: r.plate)  # the plate index then grows at its end pages
+    first_new: int | None = None
+    try:
+        for at in range(0, len(records), CHUNK_ROWS):
+            GATE.pause_for_interactive()
+            with ctx.uow() as uow:
+                first, _n = HotListRepository(uow.s).append_entries(source_id, records[at:at + CHUNK_ROWS], now)
+            first_new = first if first_new is None else first_new
+            say(f"Writing entries: {min(at + CHUNK_ROWS, len(records)):,} of {len(records):,}")
+    except SQLAlchemyError:
+        if first_new is not None:
+            _delete_chunked(ctx, source_id, from_id=first_new)
+        raise
+    if first_new is not None:
+        say("Removing the previous list...")
+        _delete_chunked(ctx, source_id, below_id=first_new)
+    else:
+        _delete_chunked(ctx, source_id, below_id=None)
+    with ctx.uow() as uow:
+        return HotListRepository(uow.s).set_entry_count(source_id)
+
+
+def _delete_chunked(ctx: ServiceContext, source_id: int, *, below_id: int | None = None,
+                    from_id: int | None = None) -> None:
+    while True:
+        GATE.pause_for_interactive()
+        with ctx.uow() as uow:
+            if not HotListRepository(uow.s).delete_entries_chunk(source_id, below_id=below_id, from_id=from_id,
+                                                                 limit=CHUNK_ROWS):
+                return
 
 
 def _record(uow, ctx: ServiceContext, actor: Actor, source_id: int, started, verdict: _Verdict, file: Path,  # noqa: ANN001, PLR0913

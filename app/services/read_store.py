@@ -218,7 +218,7 @@ class ReadStore:
         """
         now = self.ctx.clock.now()
         found: list[tuple] = []
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:  # a snapshot: the write lock stays free for ingest
             for rid, when, plate, state, alts, _key, name, loc, dirn in ReadRepository(uow.s).recent_for_matching(
                     now - timedelta(hours=hours)):
                 matches = list(matcher.match(plate, state, [a[0] for a in alts or ()]))

@@ -40,7 +40,7 @@ class RecordsServices:
         """
         if isinstance(images, Path):
             images = ReadImages.open(ctx, images)
-        return cls(SearchService(ctx, images), HoldService(ctx), EvidenceExportService(ctx, images),
+        return cls(SearchService(ctx, images), HoldService(ctx, images), EvidenceExportService(ctx, images),
                    RetentionSettingsService(ctx), PurgeService(ctx, images, documents),
                    ReleaseService(ctx, images, documents), AuditService(ctx, documents),
                    UsageReportService(ctx, documents), DocumentService(ctx))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,8 +32,15 @@ class UiContext:
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a service call on the DB executor and await it; a revoked session locks the console."""
+        return await self._revocable(self.executor.run(fn, *args, **kwargs))
+
+    async def call_bulk(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a long job (import, purge, export) on the bulk worker: dispatcher actions never wait on it."""
+        return await self._revocable(self.executor.run_bulk(fn, *args, **kwargs))
+
+    async def _revocable(self, work: Awaitable[T]) -> T:
         try:
-            return await self.executor.run(fn, *args, **kwargs)
+            return await work
         except SessionRevoked as exc:
             if self.on_session_revoked is not None:
                 self.on_session_revoked(str(exc))

@@ -110,7 +110,7 @@ class ConsoleRuntime(QObject):
 
     def _housekeeping(self) -> None:
         if self.services.hotlists is not None:
-            self.executor.submit(self._daily_jobs).add_done_callback(_log_failure)
+            self.executor.submit_bulk(self._daily_jobs).add_done_callback(_log_failure)
 
     def _daily_jobs(self) -> None:
         """Expire local entries, purge what retention expired (daily), re-import sources due today."""

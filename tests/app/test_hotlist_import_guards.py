@@ -80,10 +80,21 @@ def test_database_error_becomes_a_refused_import_and_the_list_stays(ctx, svc, ad
         self.s.execute(__import__("sqlalchemy").text("DELETE FROM hotlist_entries"))  # half done, then:
         raise DataError("INSERT", {}, Exception("value too long for type character varying(24)"))
 
+    real_append, calls = HotListRepository.append_entries, []
+
+    def refuse_second_chunk(self, source_id, records, now):  # the SQLite path writes in chunks
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise DataError("INSERT", {}, Exception("value too long for type character varying(24)"))
+        return real_append(self, source_id, records, now)
+
+    monkeypatch.setattr("app.services.hotlist_import.CHUNK_ROWS", 10)
     monkeypatch.setattr(HotListRepository, "replace_entries", refuse)
+    monkeypatch.setattr(HotListRepository, "append_entries", refuse_second_chunk)
     report = svc.import_source(admin, src.id)
     assert not report.accepted and report.refusal.startswith("database_error") and "too long" in report.refusal
-    assert svc.entry_count(admin, src.id) == 30  # rolled back: the previous list is intact
+    assert svc.entry_count(admin, src.id) == 30  # the previous list is intact, the first chunk removed again
+    assert {e.plate for e in svc.entries_page(admin, source_id=src.id)} == {f"ABC{i:03d}" for i in range(30)}
     assert [r.accepted for r in svc.imports(admin, src.id)] == [False, True]
     assert _audit(ctx)[-1].outcome == "failed" and _audit(ctx)[-1].detail["refusal"].startswith("database_error")
 

@@ -83,7 +83,7 @@ def test_intake_requires_the_written_request_fields(w):
 
 
 def _searches(w, n, when):
-    reason = SearchReason(purpose="Criminal investigation", case_number="C-1")
+    reason = SearchReason(purpose="Criminal investigation", case_number="C-26-0001")
     for i in range(n):
         w.ctx.clock.t = when + timedelta(hours=i)
         w.svc.search.search(w.inv, reason, SearchCriteria(plate=parse_plate_pattern(f"AU{i:03d}")))

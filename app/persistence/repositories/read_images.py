@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.access import as_utc
 from app.domain.images import KEPT_PACK, ImageRef
-from app.persistence.orm.cameras import KeptImageRow, ReadRow
+from app.persistence.orm.cameras import CameraRow, KeptImageRow, ReadRow
+from app.persistence.orm.hits import HitRow
 
 R = ReadRow.__table__.c
 K = KeptImageRow.__table__.c
@@ -32,6 +35,17 @@ def ref_columns(plate: ImageRef | None, overview: ImageRef | None) -> dict[str, 
             "plate_length": plate.length if plate and pack else None,
             "overview_offset": overview.offset if overview and pack else None,
             "overview_length": overview.length if overview and pack else None}
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyRow:
+    """A read whose images are still hash-named files."""
+
+    read_id: int
+    camera_key: str
+    captured_at: datetime
+    plate_sha256: str | None
+    overview_sha256: str | None
 
 
 class ReadImageRefs:
@@ -64,6 +78,15 @@ class ReadImageRefs:
     def set_refs(self, read_id: int, plate: ImageRef | None, overview: ImageRef | None) -> None:
         self.s.execute(update(ReadRow).where(R.id == read_id).values(**ref_columns(plate, overview)))
 
+    def legacy_rows(self, after_id: int, limit: int) -> list[LegacyRow]:
+        """Reads after ``after_id`` (id order) whose images are hash-named files."""
+        q = (select(R.id, CameraRow.key, R.captured_at, R.plate_sha256, R.overview_sha256)
+             .join(CameraRow, CameraRow.id == R.camera_id)
+             .where(R.id > after_id, R.image_pack.is_(None),
+                    or_(R.plate_sha256.is_not(None), R.overview_sha256.is_not(None)))
+             .order_by(R.id).limit(limit))
+        return [LegacyRow(i, k, as_utc(at), a, b) for i, k, at, a, b in self.s.execute(q)]
+
     def legacy_referenced(self, shas: set[str]) -> set[str]:
         """Which of these hashes a remaining row still references as a legacy file (pack NULL)."""
         found: set[str] = set()
@@ -77,6 +100,14 @@ class ReadImageRefs:
             if b in shas:
                 found.add(b)
         return found
+
+
+def read_ids_of_hits(session: Session, hit_ids: list[int]) -> list[int]:
+    """The reads of these hits."""
+    out: list[int] = []
+    for i in range(0, len(hit_ids), _CHUNK):
+        out += session.scalars(select(HitRow.read_id).where(HitRow.id.in_(hit_ids[i:i + _CHUNK])))
+    return out
 
 
 class KeptImages:

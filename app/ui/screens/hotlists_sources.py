@@ -222,8 +222,8 @@ class SourcesPanel(QWidget):
         relay.message.connect(self.progress_label.setText)
         self._busy(True, f"Importing {src.name}...")
         try:
-            summary: ImportSummary = await self.ui.call(self.svc.import_source, self.ui.actor, src.id, path,
-                                                        progress=relay)
+            summary: ImportSummary = await self.ui.call_bulk(self.svc.import_source, self.ui.actor, src.id, path,
+                                                             progress=relay)
         except DomainError as exc:
             self._busy(False, str(exc))
             return

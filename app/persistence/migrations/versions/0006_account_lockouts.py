@@ -1,15 +1,15 @@
 """lockouts counted per account so each lock lasts longer than the previous one (issue 10)
 
-Revision ID: 0005_account_lockouts
-Revises: 0004_image_store
+Revision ID: 0006_account_lockouts
+Revises: 0005_safeguards
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_account_lockouts"
-down_revision = "0004_image_store"
+revision = "0006_account_lockouts"
+down_revision = "0005_safeguards"
 branch_labels = None
 depends_on = None
 
