@@ -188,7 +188,7 @@ def revoked_calls(tmp: Path) -> tuple[int, int]:
     clock = Clock()
     ctx = _ctx(tmp / "revoked.db", clock)
     svc = RecordsServices.build(ctx, tmp / "images", tmp / "docs")
-    reason = SearchReason("Criminal investigation", "Case 26-1", "26-1")
+    reason = SearchReason(purpose="Criminal investigation", case_number="26-00001")
     today = clock.now().date()
 
     def fresh(name: str):  # noqa: ANN202

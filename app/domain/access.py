@@ -122,6 +122,7 @@ class ChainSealer:
             raise ValueError("the checkpoint key must hold at least 32 bytes")
         self._key = key
         self.key_id = hashlib.sha256(b"alpr-access-checkpoint-key\n" + key).hexdigest()[:16]
+        self.last_head: Checkpoint | None = None  # the head this process wrote last (a cache, never trusted alone)
 
     def _message(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> bytes:
         stamp = as_utc(at).isoformat(timespec="microseconds")

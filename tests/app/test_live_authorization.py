@@ -17,7 +17,7 @@ from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from tests.app.records_fixtures import access_rows, add_read, make_world, rctx, records_template_db  # noqa: F401
 
-REASON = SearchReason("Criminal investigation", "Case 26-00112", "26-00112")
+REASON = SearchReason(purpose="Criminal investigation", case_number="26-00112")
 
 
 @pytest.fixture
