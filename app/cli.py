@@ -1,4 +1,5 @@
-"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify)."""
+"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import getpass
 import os
 import sys
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
@@ -15,13 +16,12 @@ from app.data_at_rest import check_private
 from app.domain.errors import DomainError, PermissionDenied
 from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
-from app.paths import AppPaths
 from app.persistence.engine import DatabaseUnavailable
 from app.persistence.repositories.users import UserRepository
-from app.runtime_env import build_services, open_database
 from app.services import audit_trail
-from app.settings.secrets import KeyringSecretStore
-from app.settings.store import load_settings
+
+if TYPE_CHECKING:
+    from app.bootstrap import Assembly
 
 
 def add_admin_parser(sub: argparse._SubParsersAction) -> None:
@@ -63,19 +63,16 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def run_admin(args: argparse.Namespace) -> int:
+def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
     if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
         return cli_hotlist.run_check(args)  # parse only: no database
-    paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
-    for warning in check_private(paths.data, paths.config):
+    for warning in check_private(assembly.paths.data, assembly.paths.config):
         print(f"warning: {warning}", file=sys.stderr)
-    settings = load_settings(paths.settings_file).settings
     try:
-        db = open_database(settings, paths, KeyringSecretStore(), args.database_url)
+        services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    services = build_services(db.engine, settings, paths=paths)
     try:
         actor = _cli_actor(args, services)
         return _dispatch(args, services, actor)
@@ -83,7 +80,7 @@ def run_admin(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        db.engine.dispose()
+        assembly.close()
 
 
 def _cli_actor(args: argparse.Namespace, services) -> Actor:  # noqa: ANN001
@@ -139,7 +136,7 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
         audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
-    if args.admin_cmd == "retention" and services.records is not None:
+    if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
         print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "
               f"{res.kept} items kept; report: {res.document.path if res.document else 'not written'}")

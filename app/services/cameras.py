@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.cameras import Camera
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -118,6 +119,7 @@ class CameraService:
                                    detail={"key": cam.key, "source_type": values["source"].get("type")})
         if taken:
             raise Conflict(f"A camera with the id '{draft.key}' exists already.")
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def update(self, actor: Actor, camera_id: int, draft: CameraDraft) -> Camera:
@@ -136,6 +138,7 @@ class CameraService:
                                    detail={"changed": changed})
         if not same_key:
             raise ValidationFailed("A camera's id cannot change (reads are stored under it).")
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def set_credentials(self, actor: Actor, camera_id: int, user: str, password: str) -> Camera:
@@ -157,6 +160,7 @@ class CameraService:
             cam = CameraRepository(uow.s).update(camera_id, credential_ref=ref)
             audit_trail.record(uow, self.ctx, actor, "cameras.credentials", object_type="camera",
                                object_id=camera_id, detail={"set": True})
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def clear_credentials(self, actor: Actor, camera_id: int) -> Camera:
@@ -171,6 +175,7 @@ class CameraService:
             cam = repo.update(camera_id, credential_ref=None)
             audit_trail.record(uow, self.ctx, actor, "cameras.credentials", object_type="camera",
                                object_id=camera_id, detail={"set": False})
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def runtime_cameras(self, workstation: str | None = None) -> tuple[CameraConfig, ...]:

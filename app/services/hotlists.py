@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.hotlist_admin import (
     EntryRevision,
@@ -25,6 +26,7 @@ from app.domain.hotlist_admin import (
     SourceKind,
     approval_refusal,
 )
+from app.domain.hotlist_schedule import import_due
 from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset, preset_settings
 from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
@@ -130,18 +132,19 @@ class HotListService:
             (progress or (lambda _m: None))("Updating the live matcher...")
             self.index.rebuild()
             summary = replace(summary, retroactive_hits=self._retroactive(source_id))
+        self.ctx.changes.publish(Changes(hotlists=True))  # scheduled imports too, not only the screen's
         return summary
 
     def import_due(self, actor: Actor, local_now: datetime) -> list[ImportSummary]:
         """Import every source due by its daily time; one failing source never stops the others."""
         out: list[ImportSummary] = []
         for src in self.sources(actor):
-            if not src.daily_at or not src.location or src.kind == "local":
+            try:
+                due = import_due(src, local_now, local_now.tzinfo)
+            except ValueError:
+                logger.error("hot list %s: daily import time %r is not valid", src.name, src.daily_at)
                 continue
-            hh, mm = (int(x) for x in src.daily_at.split(":"))
-            due = local_now.replace(hour=hh, minute=mm, second=0, microsecond=0)
-            last = src.last_import_at.astimezone() if src.last_import_at else datetime.min.replace(tzinfo=due.tzinfo)
-            if local_now >= due and last < due:
+            if due:
                 logger.info("scheduled import of %s", src.name)
                 try:
                     out.append(self.import_source(actor, src.id))
@@ -345,4 +348,5 @@ class HotListService:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.expire", detail={"entries": ids[:500], "count": len(ids)})
         if ids:  # runs every few minutes: rebuilding millions of entries for nothing would stall matching
             self.index.rebuild()
+            self.ctx.changes.publish(Changes(hotlists=True))
         return len(ids)

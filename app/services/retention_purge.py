@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.errors import SQLAlchemyError
 from app.persistence.repositories.read_images import ReadImageRefs
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, PurgeRunRepository

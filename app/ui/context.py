@@ -1,4 +1,4 @@
-"""What a screen needs: services, the DB executor, the signed-in actor, the signal hub."""
+"""What a screen needs: services, the DB executor, the signed-in actor, the signal hub, the alerts."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from app.domain.cameras import CameraInfo
 from app.domain.errors import SessionRevoked
 from app.domain.users import Actor, User
 from app.paths import AppPaths
+from app.runtime.alerts import HitAlertsBridge
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
 from app.workers.db_executor import DbExecutor
@@ -27,6 +29,8 @@ class UiContext:
     user: User
     actor: Actor
     agency_name: str = ""
+    alerts: HitAlertsBridge | None = None  # the signed-in dispatcher's audible alerts (from the runtime)
+    cameras: tuple[CameraInfo, ...] = ()  # the cameras this console runs (tiles); more arrive on the hub
     #: called with the reason when a service refuses the signed-in user's session (the console locks)
     on_session_revoked: Callable[[str], None] | None = None
 

@@ -1,8 +1,8 @@
 """LISTEN for hit changes made on other consoles and turn them into Qt signals (QtCore only).
 
 A plain thread blocks in :meth:`PgNotificationListener.wait` (autocommit psycopg connection,
-STACK.md 4.9) and emits :attr:`PgListener.notified` with each :class:`HitNotification`; Qt
-queues the emission to the receivers' (GUI) thread. It also broadcasts ``Changes(hits=True)``
+STACK.md 4.9) and emits :attr:`PgListener.notified` and ``AppSignals.hit_notified`` with each :class:`HitNotification`;
+Qt queues the emission to the receivers' (GUI) thread. It also broadcasts ``Changes(hits=True)``
 on the AppSignals hub. A lost connection is retried every few seconds and reported on
 :attr:`PgListener.connection_changed` (False while down).
 """
@@ -15,7 +15,8 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.changes import Changes
-from app.services.notifications import CHANNEL, HitNotification, PgNotificationListener
+from app.domain.notifications import CHANNEL, HitNotification
+from app.persistence.notifications import PgNotificationListener
 from app.workers.signals import AppSignals
 
 logger = logging.getLogger(__name__)
@@ -89,4 +90,5 @@ class PgListener(QObject):
     def _deliver(self, note: HitNotification) -> None:
         self.notified.emit(note)
         if self._signals is not None:
+            self._signals.hit_notified.emit(note)
             self._signals.changed.emit(Changes(hits=True))

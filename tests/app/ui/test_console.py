@@ -18,11 +18,11 @@ from app.paths import AppPaths
 from app.persistence.orm.audit import AccessLogRow
 from app.persistence.orm.hits import HitStepRow
 from app.persistence.orm.records import DocumentRow
+from app.runtime.alerts import HitAlertsBridge
 from app.services.alert_policy import AlertPolicyConfig
 from app.services.hits_bundle import HitServices
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.ui.screens.console_queue import COL

@@ -12,12 +12,9 @@ from app.domain.hotlists.records import RecordCategory
 from app.domain.roles import Role
 from app.paths import AppPaths
 from app.persistence.repositories.access_log import AccessLogRepository
-from app.services.accounts import AccountService
-from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
-from app.services.hotlist_index import HotListIndexHolder
-from app.services.hotlists import HotListService
 from app.settings.model import AppSettings
+from app.settings.secrets import MemorySecretStore
 from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.screens.hotlists import HotListsScreen
@@ -42,16 +39,16 @@ def write_list(path: Path, n: int, bad: int = 0, prefix: str = "ABC") -> Path:
 
 @pytest.fixture
 def world(ctx, fast_hashing, executor, tmp_path):
-    accounts = AccountService(ctx, fast_hashing)
-    admin = AdministrationService(ctx, fast_hashing)
-    holder = HotListIndexHolder(ctx)
-    bundle = ServiceBundle(ctx, accounts, admin, HotListService(ctx, holder), holder)
+    bundle = ServiceBundle.build(ctx, AppPaths(tmp_path / "data", tmp_path / "cfg").ensure(), MemorySecretStore(),
+                                 fast_hashing)
+    accounts, admin = bundle.accounts, bundle.administration
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
     sup = signed_in(accounts, "sup1", PW, result=True)
     admin.create_user(sup.actor, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                       training=current_training())
     signals = AppSignals()
+    signals.follow(ctx.changes)  # as the runtime does: the services' Changes reach the screens
 
     def ui(username: str) -> UiContext:
         login = sup if username == "sup1" else signed_in(accounts, username, PW, result=True)

@@ -1,4 +1,4 @@
-"""Hit notifications between consoles: PostgreSQL NOTIFY in the writing transaction, LISTEN elsewhere.
+"""Hit notifications between consoles and nodes: PostgreSQL NOTIFY in the writing transaction, LISTEN elsewhere.
 
 A new hit, a claim and a step each send ``NOTIFY alpr_hits, '{"hit_id": .., "kind": .., ...}'``
 inside the transaction that made the change, so other consoles hear of it exactly when it is
@@ -7,51 +7,18 @@ committed (never for a rolled-back change). On SQLite (one console) nothing is s
 Listening: :class:`PgNotificationListener` owns an autocommit psycopg connection (STACK.md 4.9:
 a LISTEN connection must be autocommit); :meth:`~PgNotificationListener.wait` blocks up to a
 timeout and returns the parsed notifications. app.workers.pg_listener runs it on a thread and
-emits Qt signals.
+emits Qt signals. The payload itself is :class:`app.domain.notifications.HitNotification`.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-logger = logging.getLogger(__name__)
-
-CHANNEL = "alpr_hits"
-KINDS = ("hit", "claim", "release", "step")
-
-
-@dataclass(frozen=True, slots=True)
-class HitNotification:
-    """A change to a hit made somewhere (``kind``: hit, claim, release or step)."""
-
-    hit_id: int
-    kind: str
-    workstation: str = ""
-    user: str = ""
-    priority: int | None = None
-
-    def to_json(self) -> str:
-        """Compact JSON payload (well under PostgreSQL's 8000-byte limit)."""
-        return json.dumps({"hit_id": self.hit_id, "kind": self.kind, "ws": self.workstation, "user": self.user,
-                           "priority": self.priority}, separators=(",", ":"))
-
-    @classmethod
-    def parse(cls, payload: str) -> HitNotification | None:
-        """Parse a payload; None (logged) for anything malformed."""
-        try:
-            data: dict[str, Any] = json.loads(payload)
-            return cls(int(data["hit_id"]), str(data["kind"]), str(data.get("ws") or ""), str(data.get("user") or ""),
-                       None if data.get("priority") is None else int(data["priority"]))
-        except (ValueError, KeyError, TypeError):
-            logger.warning("ignoring a malformed hit notification")
-            return None
+from app.domain.notifications import CHANNEL, HitNotification
 
 
 def notify(session: Session, note: HitNotification, channel: str = CHANNEL) -> None:
