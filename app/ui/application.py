@@ -160,6 +160,13 @@ class ConsoleApp:
         await self.executor.run(self.services.accounts.lock_screen, ui.actor, reason)
         self.window.centralWidget().setVisible(False)
         svc = self.services
+        if reason == "session_revoked":  # the rights ended: sign in again (password change, policy, or refused)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Console locked", f"The console was locked: {message}",
+                              QMessageBox.StandardButton.Ok, self.window)
+            self.current = box
+            await dialog_result(box)
+            await self.logout(reason="session_revoked")
+            return
 
         async def unlock(_u: str, p: str):  # noqa: ANN202
             await self.executor.run(svc.accounts.unlock_screen, ui.actor, p)
