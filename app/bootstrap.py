@@ -180,7 +180,7 @@ class Assembly:
             raise DatabaseUnavailable("A recognition node works for a communications center: give the center's "
                                       "PostgreSQL (settings database.url, or --database-url).")
         args, node = self.args, self.settings.node
-        options = RuntimeOptions(run_cameras=False, listen_url=self.db.url_with_password,
+        options = RuntimeOptions(run_cameras=False, listen_url=self.db.url_with_password, standby_chime=False,
                                  child_process=not getattr(args, "in_process", False),
                                  use_models=not getattr(args, "oracle", False))
         runtime = AppRuntime(self.services, executor, signals, self.paths, options, job_lock=self.job_lock)

@@ -6,7 +6,8 @@ QCoreApplication thread in a node); database work goes through the one DB execut
 
 Reads are stored while the console is locked or signed out (a read must never be lost); hits are
 shown once a user is signed in (:meth:`AppRuntime.start_alerts` at sign-in, :meth:`stop_alerts` at
-sign-out).
+sign-out), but they sound even at the sign-in screen (:class:`app.runtime.standby.StandbyChimes`),
+and the hits that arrived meanwhile are handed to the console at sign-in (:attr:`missed_at_sign_in`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.domain.alerts import ChimeBand
+from app.domain.alerts import ChimeBand, ChimeSink
 from app.domain.cameras import CameraInfo
 from app.domain.changes import Changes
 from app.domain.users import Actor
 from app.paths import AppPaths
 from app.runtime.alerts import HitAlertsBridge, build_audio_alerts
 from app.runtime.housekeeping import Housekeeping, HousekeepingResult, JobLock
+from app.runtime.standby import StandbyChimes
 from app.services.bundle import ServiceBundle
 from app.services.demo_seed import demo_plates, seed_demo
 from app.settings.model import AlertSettings
@@ -61,6 +63,13 @@ class RuntimeOptions:
     housekeeping_ms: int = 5 * 60_000
     demo_plates: tuple[str, ...] | None = None  # the plates demo traffic carries (default: the demo hot list)
     center_health_ms: int = 0  # > 0: read the recognition nodes' health this often (consoles on PostgreSQL)
+    standby_chime: bool = True  # chime hits while nobody is signed in (a console; a headless node has no speaker)
+
+
+def _real_chimes() -> ChimeSink:
+    from app.workers.chime import ChimePlayer
+
+    return ChimePlayer()
 
 
 def camera_infos(configs: Sequence[CameraConfig]) -> tuple[CameraInfo, ...]:
@@ -79,7 +88,7 @@ class AppRuntime(QObject):
 
     def __init__(self, services: ServiceBundle, executor: DbExecutor, signals: AppSignals, paths: AppPaths,
                  options: RuntimeOptions, alert_settings: AlertSettings | None = None,
-                 job_lock: JobLock | None = None) -> None:
+                 job_lock: JobLock | None = None, standby_chimes: Callable[[], ChimeSink] | None = None) -> None:
         super().__init__()
         self.services, self.executor, self.signals = services, executor, signals
         self.paths, self.options = paths, options
@@ -99,6 +108,8 @@ class AppRuntime(QObject):
         self._health_timer.timeout.connect(self.read_center_health)
         self._health_busy = False
         self._started = False
+        self.standby = StandbyChimes(signals, lambda: self.alerts is not None, standby_chimes or _real_chimes)
+        self.missed_at_sign_in: tuple[int, ...] = ()  # hits that arrived while nobody was signed in
 
     # ---- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -115,6 +126,8 @@ class AppRuntime(QObject):
             configs = await self.executor.run(svc.hits.cameras.runtime_cameras)
             self.start_recognition(configs)
         self.start_listener()
+        if self.options.standby_chime:
+            self.standby.start()
         self._timer.start()
         if self.options.center_health_ms > 0:
             self._health_timer.start()
@@ -152,6 +165,7 @@ class AppRuntime(QObject):
     def stop(self) -> None:
         """Stop everything this runtime started (idempotent)."""
         self.stop_alerts()
+        self.standby.stop()
         self._timer.stop()
         self._health_timer.stop()
         self.services.ctx.changes.unsubscribe(self._on_changes)
@@ -169,6 +183,7 @@ class AppRuntime(QObject):
         """At sign-in: the audible alerts of the signed-in dispatcher (``make`` overrides the real audio)."""
         if self.alerts is None:
             self.alerts = make() if make is not None else build_audio_alerts(self.signals, self.alert_settings)
+            self.missed_at_sign_in = self.standby.signed_in()
         return self.alerts
 
     def stop_alerts(self) -> None:
