@@ -1,4 +1,7 @@
-"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify)."""
+"""`python main.py admin ...`: headless administration (first admin, password reset, audit verify).
+
+`python main.py node`: its command line (the node itself runs in app.runtime.node_main).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,18 @@ import getpass
 import os
 import sys
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
 from app.domain.errors import DomainError
 from app.domain.users import Actor, TrainingRecord
-from app.paths import AppPaths
 from app.persistence.engine import DatabaseUnavailable
 from app.persistence.repositories.users import UserRepository
-from app.runtime_env import build_services, open_database
 from app.services import audit_trail
-from app.settings.secrets import KeyringSecretStore
-from app.settings.store import load_settings
+
+if TYPE_CHECKING:
+    from app.bootstrap import Assembly
 
 
 def add_admin_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,17 +57,30 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def run_admin(args: argparse.Namespace) -> int:
+def add_node_parser(sub: argparse._SubParsersAction) -> None:
+    node = sub.add_parser("node", help="run a headless recognition node for the center's PostgreSQL",
+                          description="Capture, recognition and ingest for the cameras leased to this node. "
+                                      "The database is the settings' PostgreSQL (password from the keyring) "
+                                      "or --database-url.")
+    node.add_argument("--database-url", default=argparse.SUPPRESS,
+                      help="the center's PostgreSQL URL (default: the settings' URL with the keyring password)")
+    node.add_argument("--data-dir", default=argparse.SUPPRESS, help="folder for the spool, images and settings")
+    node.add_argument("--name", help="node name (default: the workstation name)")
+    node.add_argument("--capacity", type=int, help="most cameras this node runs (default: settings.node.capacity)")
+    node.add_argument("--heartbeat-s", type=float, help="heartbeat interval in seconds")
+    node.add_argument("--lease-timeout-s", type=float, help="seconds of silence before a node's cameras move")
+    node.add_argument("--oracle", action="store_true", help="demo oracle models instead of OpenVINO (benchmarks)")
+    node.add_argument("--in-process", action="store_true", help="recognition in this process, not a child")
+
+
+def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
     if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
         return cli_hotlist.run_check(args)  # parse only: no database
-    paths = AppPaths.default(Path(args.data_dir) if args.data_dir else None).ensure()
-    settings = load_settings(paths.settings_file).settings
     try:
-        db = open_database(settings, paths, KeyringSecretStore(), args.database_url)
+        services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    services = build_services(db.engine, settings, paths=paths)
     actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
     try:
         return _dispatch(args, services, actor)
@@ -73,7 +88,7 @@ def run_admin(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        db.engine.dispose()
+        assembly.close()
 
 
 def _dispatch(args, services, actor) -> int:  # noqa: ANN001
@@ -104,7 +119,7 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
         audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
-    if args.admin_cmd == "retention" and services.records is not None:
+    if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
         print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "
               f"{res.kept} items kept; report: {res.document.path if res.document else 'not written'}")

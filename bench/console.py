@@ -45,17 +45,18 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402, TID251 - a GUI benchmark
 
+from app.bootstrap import build_services  # noqa: E402
 from app.domain.alerts import ChimeBand, FakeSpeaker  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.paths import AppPaths  # noqa: E402
 from app.persistence.engine import make_engine, sqlite_url  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow  # noqa: E402
-from app.runtime_env import build_services  # noqa: E402
+from app.runtime.alerts import HitAlertsBridge  # noqa: E402
 from app.services.alert_policy import AlertPolicyConfig  # noqa: E402
 from app.services.passwords import PasswordHashing  # noqa: E402
 from app.settings.model import AppSettings  # noqa: E402
-from app.ui.alerts_bridge import HitAlertsBridge  # noqa: E402
+from app.settings.secrets import MemorySecretStore  # noqa: E402
 from app.ui.context import UiContext  # noqa: E402
 from app.ui.screens.console import ConsoleScreen  # noqa: E402
 from app.ui.screens.console_cameras import CameraInfo  # noqa: E402
@@ -120,7 +121,7 @@ class Bench:
         self.engine = make_engine(sqlite_url(root / "alpr.db"))
         upgrade(self.engine)
         fast = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
-        self.bundle = build_services(self.engine, AppSettings(), hashing=fast, paths=self.paths)
+        self.bundle = build_services(self.engine, AppSettings(), self.paths, MemorySecretStore(), hashing=fast)
         self.bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
         admin = self.bundle.accounts.login("sup1", PW)
         self.bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW,

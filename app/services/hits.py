@@ -49,8 +49,10 @@ from app.domain.hit_steps import (
 from app.domain.hits import COVERT_CATEGORIES, HitStatus, HitSummary
 from app.domain.images import ImageKind
 from app.domain.ncic import YqRequest, effective, prefill_yq
+from app.domain.notifications import HitNotification
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.notifications import notify
 from app.persistence.orm.records import DocumentRow
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.hits import HitRepository
@@ -60,7 +62,6 @@ from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
 from app.services.image_store import ReadImages
-from app.services.notifications import HitNotification, notify
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.changes import Changes
 from app.domain.hits import HotListMatcher
 from app.paths import AppPaths
 from app.services.cameras import CameraService
@@ -41,4 +42,7 @@ class HitServices:
 
     def retroactive_check(self, index: HotListIndex, hours: int) -> int:
         """HotListService's RetroactiveCheck: new entries against the reads of the last ``hours``."""
-        return len(self.reads.raise_retroactive(Matcher(index, self.match_config), hours))
+        raised = len(self.reads.raise_retroactive(Matcher(index, self.match_config), hours))
+        if raised:  # consoles show them now, not at their next safety reload
+            self.reads.ctx.changes.publish(Changes(hits=True))
+        return raised

@@ -24,12 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from app.domain.hotlist_admin import ImportSummary
 from app.domain.hotlists import ParseOutcome, SourceParseSettings, parse_hotlist
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
+from app.persistence.errors import SQLAlchemyError
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
 from app.services.bulk_gate import GATE

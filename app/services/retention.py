@@ -61,10 +61,10 @@ class RetentionSettingsService:
         self.ctx = ctx
 
     def presets(self) -> list[JurisdictionPreset]:
-        """The presets valid under the current jurisdiction, for the settings form."""
+        """The presets valid under the current jurisdiction (and the one in force), for the settings form."""
         with self.ctx.uow() as uow:
-            jurisdiction = load_settings(uow)[0]
-        return [p for p in PRESETS.values() if p.jurisdiction in (None, jurisdiction.key)]
+            jurisdiction, current, _periods = load_settings(uow)
+        return [p for p in PRESETS.values() if p.jurisdiction in (None, jurisdiction.key) or p is current]
 
     def jurisdictions(self) -> list[Jurisdiction]:
         """Every jurisdiction, for the administrator's choice."""

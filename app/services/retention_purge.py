@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.errors import SQLAlchemyError
 from app.persistence.repositories.read_images import ReadImageRefs
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, PurgeRunRepository
@@ -203,6 +202,14 @@ class PurgeService:
             legacy.update(day_shas)
             dropped += 1
         return dropped
+
+    def prepare_storage(self) -> None:
+        """Day partitions of reads and images for today and the coming week (PostgreSQL; no-op on SQLite).
+
+        Run at start-up and by housekeeping, so a fresh center's reads and images do not pile up in
+        the default partitions (moving them out later copies every byte).
+        """
+        self._partitions_ahead(self.ctx.clock.now())
 
     def _partitions_ahead(self, now: datetime) -> None:
         """Keep day partitions ready for the coming week (PostgreSQL; the daily purge is the daily job)."""

@@ -28,10 +28,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import Actor
+from app.persistence.errors import DBAPIError, OperationalError
 from app.services import audit_trail
 from app.services.read_store import IngestResult, ReadStore, StoredImages, sync_paths
 from recognition.runtime.journal import (

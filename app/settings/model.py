@@ -40,10 +40,20 @@ class UiSettings(Strict):
     theme: Literal["dark", "light"] = Field("dark", title="Theme")
 
 
+class NodeSettings(Strict):
+    capacity: int = Field(8, title="Cameras this node can run", description="A recognition node leases at most this many cameras.", ge=1, le=64)
+    heartbeat_s: float = Field(3.0, title="Heartbeat interval (s)", description="How often a node renews its leases and reports health.", ge=0.5, le=60)
+    lease_timeout_s: float = Field(15.0, title="Failover after (s)", description="A node silent this long loses its cameras to a node with capacity.", ge=3, le=600)
+
+
 class AppSettings(Strict):
     workstation_name: str = Field("", title="Workstation name", description="Shown in the access record; defaults to the host name.", max_length=128)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
-    run_recognition: bool = Field(True, title="Run recognition for this workstation's cameras")
+    run_recognition: bool | None = Field(
+        None, title="Run recognition for this workstation's cameras",
+        description="Unset: yes on the embedded SQLite database (one workstation), no on PostgreSQL (recognition "
+                    "nodes run the center's cameras). Set it to run this console's own cameras anyway.")
+    node: NodeSettings = Field(default_factory=lambda: NodeSettings())

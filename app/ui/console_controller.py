@@ -21,9 +21,9 @@ from app.domain.hit_steps import HitStep, StepInput, StepKind, VisualAccepted
 from app.domain.hits import HitStatus, HitSummary
 from app.domain.ncic import MAX_REQUESTS, YqRequest, effective, yq_due
 from app.domain.roles import Permission
+from app.runtime.alerts import HitAlertsBridge
 from app.services.hit_queries import HitDetail
 from app.services.hits import PrintedReport
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console_queue import HitQueueModel
 
@@ -57,7 +57,6 @@ class ConsoleController(QObject):
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ui = ui
-        assert ui.services.hits is not None, "the console needs the hit services"
         self.svc = ui.services.hits.hits
         self.actor = ui.actor
         self.clock = ui.services.ctx.clock
@@ -77,6 +76,7 @@ class ConsoleController(QObject):
         self.shown_at: dict[int, float] = {}  # hit id -> perf_counter when its row was inserted
         ui.signals.hit_raised.connect(self.on_hit_raised)
         ui.signals.changed.connect(self.on_changed)
+        ui.signals.hit_notified.connect(self.on_notification)
         self._second = QTimer(self)
         self._second.setInterval(1000)
         self._second.timeout.connect(self._every_second)
@@ -194,10 +194,18 @@ class ConsoleController(QObject):
         self._arrived = {}
         first = not self._loaded_once
         self._loaded_once = True
+        waiting = [h for h in fresh if h.status is HitStatus.NEW and h.claimed_by is None]
         for hit in fresh:  # e.g. retroactive hits raised by a hot-list import
             self._seen.add(hit.id)
-            if not first and hit.status is HitStatus.NEW and self.alerts is not None:
+        # at sign-in the hits that arrived meanwhile (nobody handled them) are announced too:
+        # they sounded at the sign-in screen, and the dispatcher must hear what is waiting
+        if self.alerts is not None:
+            for hit in waiting:
                 self.alerts.announce(hit)
+        if first and waiting:
+            self.message.emit(f"{len(waiting)} unclaimed hit{'s' if len(waiting) != 1 else ''} waiting "
+                              "(arrived while nobody was signed in or not yet handled): F2 claims the most urgent.",
+                              True)
         if self._reload_again:
             self._reload_again = False
             self.schedule_reload()

@@ -1,4 +1,4 @@
-"""What a screen needs: services, the DB executor, the signed-in actor, the signal hub."""
+"""What a screen needs: services, the DB executor, the signed-in actor, the signal hub, the alerts."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from app.domain.cameras import CameraInfo
 from app.domain.users import Actor, User
 from app.paths import AppPaths
+from app.runtime.alerts import HitAlertsBridge
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
 from app.workers.db_executor import DbExecutor
@@ -26,6 +28,8 @@ class UiContext:
     user: User
     actor: Actor
     agency_name: str = ""
+    alerts: HitAlertsBridge | None = None  # the signed-in dispatcher's audible alerts (from the runtime)
+    cameras: tuple[CameraInfo, ...] = ()  # the cameras this console runs (tiles); more arrive on the hub
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a service call on the DB executor and await it."""

@@ -38,7 +38,7 @@ from recognition.runtime import (
     model_pipeline,
     oracle_pipeline,
 )
-from recognition.types import PlateRead
+from recognition.types import CameraHealth, PlateRead
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def demo_cameras(count: int = 2, plates: Sequence[str] = (), realtime: bool = Tr
 
 def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Sequence[str] = (),
                     use_models: bool = True, child_process: bool = False,
-                    pipeline: PipelineFactory | None = None) -> tuple[RuntimeFactory, RuntimeConfig]:
+                    pipeline: PipelineFactory | None = None,
+                    configs: tuple[CameraConfig, ...] | None = None) -> tuple[RuntimeFactory, RuntimeConfig]:
     """Build the runtime factory for this workstation's cameras (or demo cameras with ``demo``).
 
     Args:
@@ -76,9 +77,10 @@ def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Seq
         use_models: the shipped OpenVINO models; False uses the demo oracle (tests, no models).
         child_process: run recognition in a child process (keeps the GUI process light).
         pipeline: explicit pipeline factory (overrides ``use_models``).
+        configs: the cameras to run (default: the ones this workstation owns; a node passes its leases).
 
     """
-    configs = cameras.runtime_cameras()
+    configs = cameras.runtime_cameras() if configs is None else configs
     if demo and not configs:
         configs = demo_cameras(plates=demo_plates)
     factory = pipeline or (model_pipeline if use_models else oracle_pipeline)
@@ -136,6 +138,7 @@ class RecognitionBridge(QObject):
         self._checkpointer: threading.Thread | None = None
         self.received = 0
         self.stored = 0
+        self.health: dict[str, CameraHealth] = {}  # latest per camera (a node reports it with its heartbeat)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -147,11 +150,28 @@ class RecognitionBridge(QObject):
             self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="spool-checkpoint", daemon=True)
             self._checkpointer.start()
         if self._make_runtime is not None and self._runtime is None:
-            callbacks = RuntimeCallbacks(on_read=self.submit, on_health=self.signals.camera_health.emit,
-                                         on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault,
-                                         journal_dir=str(self.ingest.spool.root), on_journalled=self.submit_journalled)
-            self._runtime = self._make_runtime(callbacks)
+            self._runtime = self._make_runtime(self._callbacks())
             self._runtime.start()
+
+    def replace_runtime(self, make_runtime: RuntimeFactory | None, timeout: float = 10.0) -> None:
+        """Stop the running recognition (if any) and start ``make_runtime``'s; ingest goes on throughout."""
+        if self._runtime is not None:
+            self._runtime.stop(timeout)
+            self._runtime = None
+        self.health.clear()
+        self._make_runtime = make_runtime
+        if make_runtime is not None and self._thread is not None:
+            self._runtime = make_runtime(self._callbacks())
+            self._runtime.start()
+
+    def _callbacks(self) -> RuntimeCallbacks:
+        return RuntimeCallbacks(on_read=self.submit, on_health=self._on_health,
+                                on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault,
+                                journal_dir=str(self.ingest.spool.root), on_journalled=self.submit_journalled)
+
+    def _on_health(self, health: CameraHealth) -> None:
+        self.health[health.camera_id] = health
+        self.signals.camera_health.emit(health)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the runtime, then finish ingesting what was already received."""

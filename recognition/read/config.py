@@ -99,6 +99,14 @@ class ReaderConfig(StrictModel):
         ge=96,
         le=960,
     )
+    syntax_weight: float = Field(
+        0.5,
+        title="Plate syntax weight",
+        description="How strongly the US/Canadian plate formats steer decoding (0: off). A format is preferred, "
+        "never forced: a vanity plate that fits none reads as itself.",
+        ge=0.0,
+        le=5.0,
+    )
     min_confidence: float = Field(
         0.2, title="Minimum confidence", description="Readings below this confidence are dropped.", ge=0.0, le=1.0
     )

@@ -23,7 +23,7 @@ def test_memo_prints_the_head_hash_and_count(w):
     reason = SearchReason("Criminal investigation", "Case 26-00112", "26-00112")
     w.svc.search.search(w.inv, reason, SearchCriteria(plate=parse_plate_pattern("AU001")))
     w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
-    audit = w.svc.audits.start(w.auditor, seed=1)
+    audit = w.svc.audits.start(w.auditor)
     for item in audit.items:
         w.svc.audits.mark(w.auditor, item.id, True, "")
     doc = w.svc.audits.complete(w.auditor, audit.id, "", "")

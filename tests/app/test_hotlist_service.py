@@ -77,7 +77,7 @@ def test_only_supervisors_import(world, tmp_path):
 
 
 def _draft(**kw):
-    base = dict(requesting_officer="Ofc. Reyes", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
+    base = dict(requesting_officer="Ofc. Ana Reyes", requesting_agency="Metro PD", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
                 category=RecordCategory.LOCAL_BOLO, priority=2, plate="7ABC123", state="CA")
     base.update(kw)
     return LocalEntryDraft(**base)
@@ -104,7 +104,7 @@ def test_approval_rules_self_approval_refused_and_edit_resets(world):
     with pytest.raises(Conflict, match="another supervisor"):
         svc.decide(world["sup"], mine.id, True, "ok")
     # And an entry where the approver is named as requesting officer
-    requested = svc.submit_local(world["disp"], _draft(requesting_officer="Sue Second", plate="8XYZ999"))
+    requested = svc.submit_local(world["disp"], _draft(requesting_user_id=world["sup2"].user_id, plate="8XYZ999"))
     with pytest.raises(Conflict):
         svc.decide(world["sup2"], requested.id, True, "ok")
     with pytest.raises(PermissionDenied):

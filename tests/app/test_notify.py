@@ -8,13 +8,14 @@ import time
 
 import pytest
 
+from app.domain.notifications import HitNotification
 from app.persistence.engine import make_engine
 from app.persistence.migrate import upgrade
+from app.persistence.notifications import PgNotificationListener
 from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.context import ServiceContext
 from app.services.hits import HitService
 from app.services.image_store import ReadImages
-from app.services.notifications import HitNotification, PgNotificationListener
 from app.services.read_store import ReadStore
 from tests.app.conftest import FakeClock, _fresh_pg_url
 from tests.app.hitkit import make_actor, make_read, seed_hotlist
@@ -99,7 +100,7 @@ def test_claim_on_one_console_reaches_the_other_within_a_second(consoles):
 
 def test_rolled_back_changes_are_not_announced(consoles):
     url, (a, _b), _tmp = consoles
-    from app.services.notifications import notify
+    from app.persistence.notifications import notify
 
     heard = Collector(url)
     try:
@@ -125,7 +126,7 @@ def test_qt_listener_emits_within_a_second(consoles, qtbot):
     listener.start()
     try:
         assert listener.connected.wait(5)
-        from app.services.notifications import notify
+        from app.persistence.notifications import notify
 
         with qtbot.waitSignal(listener.notified, timeout=1000) as blocker, qtbot.waitSignal(hub.changed, timeout=1000):
             with a.uow() as uow:

@@ -88,20 +88,21 @@ def _searches(w, n, when):
 def test_audit_sample_size_reproducible_and_memo(w):
     _searches(w, 25, datetime(2026, 10, 3, 9, tzinfo=UTC))
     w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
-    audit = w.svc.audits.start(w.auditor, seed=12345)
-    assert audit.population == 25 and len(audit.items) == 10 and audit.seed == 12345
+    audit = w.svc.audits.start(w.auditor)
+    assert audit.population == 25 and len(audit.items) == 10 and audit.seed > 0
     assert audit.period_start == datetime(2026, 10, 1, tzinfo=UTC)
-    again = w.svc.audits.start(w.auditor, seed=12345)
-    assert [i.inquiry_id for i in again.items] == [i.inquiry_id for i in audit.items]
-    other = w.svc.audits.start(w.auditor, seed=999)
-    assert [i.inquiry_id for i in other.items] != [i.inquiry_id for i in audit.items]
+    # the recorded seed reproduces the sample from the period's inquiries
+    with w.ctx.uow() as uow:
+        from app.persistence.repositories.records import InquiryRepository
+        population = InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end)
+    assert draw_sample(population, 10, audit.seed) == [i.inquiry_id for i in audit.items]
     with pytest.raises(ValidationFailed, match="Review every"):
         w.svc.audits.complete(w.auditor, audit.id, "", "")
     for k, item in enumerate(audit.items):
         w.svc.audits.mark(w.auditor, item.id, k != 3, "" if k != 3 else "Reason too vague for a plate query")
     doc = w.svc.audits.complete(w.auditor, audit.id, "Read 17 plate misread as 8 instead of B", "One finding")
     text = pdf_text(__import__("pathlib").Path(doc.path))
-    assert "Chief Casey Stone" in text and "12345" in text and "misread" in text
+    assert "Chief Casey Stone" in text and str(audit.seed) in text and "misread" in text
     with pytest.raises(Conflict):
         w.svc.audits.mark(w.auditor, audit.items[0].id, True)
 

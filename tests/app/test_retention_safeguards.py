@@ -197,3 +197,46 @@ def test_changing_the_jurisdiction_is_an_administrator_action_with_a_reason(w):
     assert ok.reason == "Agency operates under 29-A M.R.S. 2117-A"
     assert ok.detail["before"]["jurisdiction"] == "none" and ok.detail["after"]["jurisdiction"] == "maine"
     assert [r.outcome for r in rec].count("refused") == 1  # the investigator's attempt
+
+
+def test_placing_a_hold_copies_its_images_out_of_the_pack(pw):
+    # copy on hold: held evidence no longer depends on a pack file or partition retention will drop
+    w = pw
+    now = w.ctx.clock.now()
+    rid = add_read(w, "CPY001", now - timedelta(hours=3))
+    hit_read = add_read(w, "CPY002", now - timedelta(hours=2))
+    hit = add_hit(w, hit_read, now - timedelta(hours=2), status="closed")
+    w.svc.holds.place(w.inv, "24-55", "Evidence in a hit and run case", None, [rid], [hit])
+    assert access_rows(w.ctx, "hold.place")[0].detail["images_kept"] == 2
+    # Given the packs / image rows are lost (disk fault, or dropped by retention)
+    import shutil
+
+    from sqlalchemy import text
+    shutil.rmtree(w.images / "packs", ignore_errors=True)
+    with w.ctx.uow() as uow:
+        if uow.s.get_bind().dialect.name == "postgresql":
+            uow.s.execute(text("DELETE FROM read_images"))
+    # Then the held images are still there, hash-checked
+    assert w.svc.search.images.of_read(rid) == f"jpeg-bytes-CPY001-{(now - timedelta(hours=3)).isoformat()}".encode()
+    assert w.svc.search.images.of_read(hit_read) is not None
+
+
+def test_the_settings_form_offers_only_presets_of_the_jurisdiction(w):
+    assert {p.key for p in w.svc.retention.presets()} == {"default", "custom"}
+    w.svc.retention.set_jurisdiction(w.sup, "utah", "Agency operates under Utah Code 41-6a-2004")
+    assert {p.key for p in w.svc.retention.presets()} == {"default", "custom", "utah"}
+    assert w.svc.retention.current()[0].key == "utah"
+
+
+def test_a_kept_read_whose_old_file_is_on_another_console_keeps_its_reference(w):
+    # on a center, a hash-named file may sit on the console that ingested the read (moved at its start)
+    now = w.ctx.clock.now()
+    held = add_read(w, "ELS001", now - timedelta(days=40), legacy=True)
+    with w.ctx.uow() as uow:
+        sha = uow.s.get(ReadRow, held).plate_sha256
+    legacy_path(w.images, sha).unlink()
+    w.svc.holds.place(w.inv, "24-8", "Evidence in a robbery case", None, [held])
+    w.svc.purge.purge(w.sup)
+    with w.ctx.uow() as uow:
+        row = uow.s.get(ReadRow, held)
+        assert (row.plate_sha256, row.image_pack) == (sha, None)

@@ -86,7 +86,7 @@ class SearchReason:
             if problem:
                 out.append(problem)
         if reason and case:
-            problem = reason_problem(reason, "The reason", 2)
+            problem = reason_problem(reason, "The reason", 1)
             if problem:
                 out.append(problem)
         outside_purpose = OUTSIDE_MARKER in self.purpose.lower()

@@ -10,10 +10,22 @@ from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
 from app.domain.errors import NotFound
-from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource, ImportSummary, SourceKind
+from app.domain.hotlist_admin import (
+    EntryRevision,
+    EntryStatus,
+    HotListEntry,
+    HotListSource,
+    ImportSummary,
+    SourceKind,
+)
 from app.domain.hotlists.records import HotListRecord
 from app.persistence.orm.accounts import UserRow
-from app.persistence.orm.hotlists import HotListEntryRow, HotListImportRow, HotListSourceRow
+from app.persistence.orm.hotlists import (
+    HotListEntryRevisionRow,
+    HotListEntryRow,
+    HotListImportRow,
+    HotListSourceRow,
+)
 
 _BULK_COLUMNS = (
     "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
@@ -45,6 +57,8 @@ def _entry(r: HotListEntryRow, source_name: str, entered_by_name: str | None = N
         synopsis=r.synopsis, instructions=r.instructions, reference_photo_sha256=r.reference_photo_sha256,
         decided_by=r.decided_by, decision_reason=r.decision_reason,
         created_at=as_utc(r.created_at) if r.created_at else None, revision=r.revision,
+        requesting_user_id=r.requesting_user_id, requesting_agency=r.requesting_agency,
+        last_edited_by=r.last_edited_by,
     )
 
 
@@ -297,6 +311,22 @@ class HotListRepository:
         self.s.add(row)
         self.s.flush()
         return row.id
+
+    def add_revision(self, entry_id: int, revision: int, action: str, user_id: int | None, now: datetime,
+                     content: dict, changes: dict | None = None, reason: str | None = None) -> None:
+        self.s.add(HotListEntryRevisionRow(entry_id=entry_id, revision=revision, action=action, changed_by=user_id,
+                                           changed_at=now, content=content, changes=changes, reason=reason))
+        self.s.flush()
+
+    def revisions(self, entry_id: int) -> list[EntryRevision]:
+        rows = self.s.execute(
+            select(HotListEntryRevisionRow, UserRow.username)
+            .outerjoin(UserRow, UserRow.id == HotListEntryRevisionRow.changed_by)
+            .where(HotListEntryRevisionRow.entry_id == entry_id)
+            .order_by(HotListEntryRevisionRow.id))
+        return [EntryRevision(r.entry_id, r.revision, r.action, r.changed_by, name, as_utc(r.changed_at),
+                              tuple((k, str(v[0]), str(v[1])) for k, v in (r.changes or {}).items()), r.reason)
+                for r, name in rows]
 
     def expire_due(self, now: datetime) -> list[int]:
         ids = list(self.s.scalars(

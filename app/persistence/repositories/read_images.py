@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.access import as_utc
 from app.domain.images import KEPT_PACK, ImageRef
 from app.persistence.orm.cameras import CameraRow, KeptImageRow, ReadRow
+from app.persistence.orm.hits import HitRow
 
 R = ReadRow.__table__.c
 K = KeptImageRow.__table__.c
@@ -99,6 +100,14 @@ class ReadImageRefs:
             if b in shas:
                 found.add(b)
         return found
+
+
+def read_ids_of_hits(session: Session, hit_ids: list[int]) -> list[int]:
+    """The reads of these hits."""
+    out: list[int] = []
+    for i in range(0, len(hit_ids), _CHUNK):
+        out += session.scalars(select(HitRow.read_id).where(HitRow.id.in_(hit_ids[i:i + _CHUNK])))
+    return out
 
 
 class KeptImages:

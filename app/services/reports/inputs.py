@@ -232,6 +232,26 @@ class DataError:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleRedraw:
+    """An abandoned sample draw (listed on the memo: a redraw is never silent)."""
+
+    at: datetime
+    by: str
+    reason: str
+    seed: int
+    sample_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChiefReview:
+    """The chief of police's (or designee's) review of the memorandum."""
+
+    by: str
+    at: datetime | None
+    remarks: str
+
+
+@dataclass(frozen=True, slots=True)
 class AuditMemoInput:
     """A monthly detection-browsing audit memorandum to the chief of police."""
 
@@ -251,6 +271,9 @@ class AuditMemoInput:
     minimum_sample: int = 10
     chain_head: str = ""  # access record head hash when printed: a paper anchor outside the machine
     chain_rows: int = 0
+    excluded_own: int = 0  # the auditor's own inquiries, left out of the population
+    redraws: tuple[SampleRedraw, ...] = ()  # samples drawn and replaced, with the reason
+    chief_review: ChiefReview | None = None
 
 
 # --- 4. release packet -------------------------------------------------------------------

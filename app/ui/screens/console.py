@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from app.domain.alerts import AudioStatus
 from app.domain.hits import HitSummary, format_age
 from app.domain.ncic import YqDue
+from app.runtime.alerts import HitAlertsBridge
 from app.services.hit_queries import HitDetail
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.console_controller import ConsoleController
 from app.ui.context import UiContext
 from app.ui.screens.console_actions import SHORTCUTS, ConsoleActions
@@ -171,6 +171,9 @@ class ConsoleScreen(QWidget):
         self.ctrl.hit_shown.connect(self._hit_shown)
         ui.signals.camera_preview.connect(self.tiles.on_preview)
         ui.signals.camera_health.connect(self.tiles.on_health)
+        ui.signals.cameras_listed.connect(self.tiles.set_cameras)
+        if ui.cameras:
+            self.tiles.set_cameras(list(ui.cameras))
         if alerts is not None:
             self.attach_alerts(alerts)
         else:
@@ -199,7 +202,7 @@ class ConsoleScreen(QWidget):
         self.status.style().polish(self.status)
 
     def attach_alerts(self, alerts: HitAlertsBridge) -> None:
-        """Give the console its audible alerts (start_console_runtime does this after start-up)."""
+        """Give the console its audible alerts (normally ``ui.alerts`` at construction)."""
         self.alerts = alerts
         self.ctrl.alerts = alerts
         alerts.audio_status.connect(self._audio)
@@ -282,9 +285,5 @@ class ConsoleScreen(QWidget):
 
 
 def console_screen(ui: UiContext) -> QWidget:
-    """The registry's builder: the console, or a notice when this build has no hit services."""
-    if ui.services.hits is None:
-        from app.ui.screens.placeholder import PlaceholderScreen
-
-        return PlaceholderScreen("Console", "The hit services are not available in this build.")
-    return ConsoleScreen(ui)
+    """The registry's builder: the console with the signed-in dispatcher's alerts."""
+    return ConsoleScreen(ui, ui.alerts)

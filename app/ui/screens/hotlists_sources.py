@@ -232,8 +232,7 @@ class SourcesPanel(QWidget):
         self._busy(False, ("Imported {:,} entries into {}." if summary.accepted
                            else "Refused ({1}): the previous list stays active.")
                    .format(summary.imported, src.name if summary.accepted else summary.refusal))
-        self.show_report(summary)
-        self.ui.signals.changed.emit(Changes(hotlists=True))
+        self.show_report(summary)  # the service published Changes(hotlists=True); the runtime broadcasts it
 
     def show_report(self, summary: ImportSummary) -> None:
         if self.report_dialog is not None:

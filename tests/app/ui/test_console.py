@@ -18,11 +18,11 @@ from app.paths import AppPaths
 from app.persistence.orm.audit import AccessLogRow
 from app.persistence.orm.hits import HitStepRow
 from app.persistence.orm.records import DocumentRow
+from app.runtime.alerts import HitAlertsBridge
 from app.services.alert_policy import AlertPolicyConfig
 from app.services.hits_bundle import HitServices
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.ui.screens.console_queue import COL
@@ -75,7 +75,7 @@ def raise_hit(world, plate: str, camera: str = "cam-1", state: str | None = "CA"
 def make_screen(qtbot, qloop, world) -> ConsoleScreen:
     screen = ConsoleScreen(world.ui, world.alerts)
     qtbot.addWidget(screen, before_close_func=lambda w: w.shutdown())
-    screen.resize(1400, 900)
+    screen.resize(1366, 768)
     screen.show()
     screen.activateWindow()
     run_until(qloop, qtbot, screen.isActiveWindow)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from app.domain.alerts import AudioStatus, ChimeBand
 from app.domain.hit_steps import StepKind
 from app.domain.hits import HitStatus
+from app.domain.notifications import HitNotification
 from app.domain.roles import Role
-from app.services.notifications import HitNotification
 from recognition.runtime.events import PreviewFrame, PreviewPlate
 from recognition.types import BBox, CameraHealth
 from tests.app.hitkit import make_actor
@@ -160,13 +160,16 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     assert summary.claimed_by is None and summary.status is HitStatus.VERIFIED
 
 
-def test_start_console_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # noqa: F811
-    from app.ui.screens.console_runtime import start_console_runtime
+def test_app_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # noqa: F811
+    from app.runtime.app_runtime import AppRuntime, RuntimeOptions
 
     screen = make_screen(qtbot, qloop, world)
-    window = type("W", (), {"screens": {"console": screen}})()
-    rt = start_console_runtime(world.ui, window, demo=True, demo_plates=("ABC1234", "7XYZ001"), use_models=False,
-                               alerts=world.alerts)
+    ui = world.ui
+    rt = AppRuntime(ui.services, ui.executor, ui.signals, ui.paths,
+                    RuntimeOptions(demo=True, demo_plates=("ABC1234", "7XYZ001"), use_models=False,
+                                   child_process=False))
+    assert rt.start_alerts(lambda: world.alerts) is world.alerts
+    rt.start_recognition(())  # no cameras of its own: the demo cameras; the tiles hear of them on the hub
     try:
         assert set(screen.tiles.tiles) == {"demo-1", "demo-2"}
         # Then live frames reach the tiles and a demo vehicle carrying a listed plate becomes a hit
@@ -175,4 +178,4 @@ def test_start_console_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, w
         assert world.chimes.played
     finally:
         rt.stop()
-    assert rt.bridge is None and rt.alerts is None
+    assert rt.bridge is None and rt.alerts is None  # stop() ends recognition and the alerts

@@ -13,15 +13,14 @@ from app.paths import AppPaths
 from app.persistence.engine import make_engine
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
+from app.runtime.alerts import HitAlertsBridge
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.alert_policy import AlertPolicyConfig
 from app.services.bundle import ServiceBundle
 from app.services.context import ServiceContext
-from app.services.hits_bundle import HitServices
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.workers.db_executor import DbExecutor
@@ -39,9 +38,10 @@ class _Console:
         self.engine = make_engine(url)
         self.ctx = ServiceContext(uow=unit_of_work_factory(self.engine), workstation=workstation, clock=clock)
         paths = AppPaths(tmp_path / workstation, tmp_path / f"{workstation}-cfg").ensure()
-        self.hits = HitServices.build(self.ctx, paths, MemorySecretStore(), matcher)
-        self.bundle = ServiceBundle(self.ctx, AccountService(self.ctx, fast_hashing),
-                                    AdministrationService(self.ctx, fast_hashing), hits=self.hits)
+        self.bundle = ServiceBundle.build(self.ctx, paths, MemorySecretStore(), fast_hashing)
+        self.hits = self.bundle.hits
+        if matcher is not None:
+            self.hits.reads.set_matcher(matcher)
         self.executor = DbExecutor()
         self.signals = AppSignals()
         login = self.bundle.accounts.login(username, PW)
@@ -49,8 +49,7 @@ class _Console:
         self.alerts = HitAlertsBridge(self.signals, AlertPolicyConfig(), FakeSpeaker(), FakeChimeSink(),
                                       clock=lambda: 0.0)
         self.screen = ConsoleScreen(self.ui, self.alerts)
-        self.listener = PgListener(url.replace("+psycopg", ""), self.signals, workstation)
-        self.listener.notified.connect(self.screen.ctrl.on_notification)
+        self.listener = PgListener(url.replace("+psycopg", ""), self.signals, workstation)  # -> hit_notified
 
     def close(self):
         self.listener.stop()
