@@ -1,15 +1,15 @@
 """lockouts counted per account so each lock lasts longer than the previous one (issue 10)
 
-Revision ID: 0006_account_lockouts
-Revises: 0005_safeguards
+Revision ID: 0007_account_lockouts
+Revises: 0006_recognition_nodes
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_account_lockouts"
-down_revision = "0005_safeguards"
+revision = "0007_account_lockouts"
+down_revision = "0006_recognition_nodes"
 branch_labels = None
 depends_on = None
 
