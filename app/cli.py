@@ -1,4 +1,6 @@
 """`python main.py admin ...`: headless administration (first admin, password reset, audit verify).
+
+`python main.py node`: its command line (the node itself runs in app.runtime.node_main).
 """
 
 from __future__ import annotations
@@ -53,6 +55,22 @@ def _password(args: argparse.Namespace) -> str:
     if getpass.getpass("Repeat: ") != first:
         raise DomainError("The passwords differ.")
     return first
+
+
+def add_node_parser(sub: argparse._SubParsersAction) -> None:
+    node = sub.add_parser("node", help="run a headless recognition node for the center's PostgreSQL",
+                          description="Capture, recognition and ingest for the cameras leased to this node. "
+                                      "The database is the settings' PostgreSQL (password from the keyring) "
+                                      "or --database-url.")
+    node.add_argument("--database-url", default=argparse.SUPPRESS,
+                      help="the center's PostgreSQL URL (default: the settings' URL with the keyring password)")
+    node.add_argument("--data-dir", default=argparse.SUPPRESS, help="folder for the spool, images and settings")
+    node.add_argument("--name", help="node name (default: the workstation name)")
+    node.add_argument("--capacity", type=int, help="most cameras this node runs (default: settings.node.capacity)")
+    node.add_argument("--heartbeat-s", type=float, help="heartbeat interval in seconds")
+    node.add_argument("--lease-timeout-s", type=float, help="seconds of silence before a node's cameras move")
+    node.add_argument("--oracle", action="store_true", help="demo oracle models instead of OpenVINO (benchmarks)")
+    node.add_argument("--in-process", action="store_true", help="recognition in this process, not a child")
 
 
 def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:

@@ -6,7 +6,8 @@ QCoreApplication thread in a node); database work goes through the one DB execut
 
 Reads are stored while the console is locked or signed out (a read must never be lost); hits are
 shown once a user is signed in (:meth:`AppRuntime.start_alerts` at sign-in, :meth:`stop_alerts` at
-sign-out).
+sign-out), but they sound even at the sign-in screen (:class:`app.runtime.standby.StandbyChimes`),
+and the hits that arrived meanwhile are handed to the console at sign-in (:attr:`missed_at_sign_in`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.domain.alerts import ChimeBand
+from app.domain.alerts import ChimeBand, ChimeSink
 from app.domain.cameras import CameraInfo
 from app.domain.changes import Changes
 from app.domain.users import Actor
 from app.paths import AppPaths
 from app.runtime.alerts import HitAlertsBridge, build_audio_alerts
 from app.runtime.housekeeping import Housekeeping, HousekeepingResult, JobLock
+from app.runtime.standby import StandbyChimes
 from app.services.bundle import ServiceBundle
 from app.services.demo_seed import demo_plates, seed_demo
 from app.settings.model import AlertSettings
@@ -60,6 +62,14 @@ class RuntimeOptions:
     use_models: bool = True
     housekeeping_ms: int = 5 * 60_000
     demo_plates: tuple[str, ...] | None = None  # the plates demo traffic carries (default: the demo hot list)
+    center_health_ms: int = 0  # > 0: read the recognition nodes' health this often (consoles on PostgreSQL)
+    standby_chime: bool = True  # chime hits while nobody is signed in (a console; a headless node has no speaker)
+
+
+def _real_chimes() -> ChimeSink:
+    from app.workers.chime import ChimePlayer
+
+    return ChimePlayer()
 
 
 def camera_infos(configs: Sequence[CameraConfig]) -> tuple[CameraInfo, ...]:
@@ -78,7 +88,7 @@ class AppRuntime(QObject):
 
     def __init__(self, services: ServiceBundle, executor: DbExecutor, signals: AppSignals, paths: AppPaths,
                  options: RuntimeOptions, alert_settings: AlertSettings | None = None,
-                 job_lock: JobLock | None = None) -> None:
+                 job_lock: JobLock | None = None, standby_chimes: Callable[[], ChimeSink] | None = None) -> None:
         super().__init__()
         self.services, self.executor, self.signals = services, executor, signals
         self.paths, self.options = paths, options
@@ -93,7 +103,13 @@ class AppRuntime(QObject):
         self._timer.setInterval(options.housekeeping_ms)
         self._timer.timeout.connect(self.run_housekeeping)
         self._housekept_later.connect(self._after_housekeeping)
+        self._health_timer = QTimer(self)
+        self._health_timer.setInterval(max(500, options.center_health_ms))
+        self._health_timer.timeout.connect(self.read_center_health)
+        self._health_busy = False
         self._started = False
+        self.standby = StandbyChimes(signals, lambda: self.alerts is not None, standby_chimes or _real_chimes)
+        self.missed_at_sign_in: tuple[int, ...] = ()  # hits that arrived while nobody was signed in
 
     # ---- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -110,11 +126,16 @@ class AppRuntime(QObject):
             configs = await self.executor.run(svc.hits.cameras.runtime_cameras)
             self.start_recognition(configs)
         self.start_listener()
+        if self.options.standby_chime:
+            self.standby.start()
         self._timer.start()
+        if self.options.center_health_ms > 0:
+            self._health_timer.start()
+            self.read_center_health()
         self._started = True
 
     def start_recognition(self, configs: Sequence[CameraConfig]) -> None:
-        """Run recognition for ``configs`` (demo cameras when empty and in demo mode)."""
+        """Run recognition for ``configs`` (demo cameras when empty and in demo mode); replaces what ran."""
         plates = (self.options.demo_plates or demo_plates()) if self.options.demo else ()
         make, config = runtime_factory(self.services.hits.cameras, demo=self.options.demo, demo_plates=plates,
                                        use_models=self.options.use_models, child_process=self.options.child_process,
@@ -138,12 +159,15 @@ class AppRuntime(QObject):
 
         self.listener = PgListener(url, self.signals, self.services.ctx.workstation)
         self.listener.connection_changed.connect(self._link)
+        self.listener.changes_notified.connect(self._remote_changes)
         self.listener.start()
 
     def stop(self) -> None:
         """Stop everything this runtime started (idempotent)."""
         self.stop_alerts()
+        self.standby.stop()
         self._timer.stop()
+        self._health_timer.stop()
         self.services.ctx.changes.unsubscribe(self._on_changes)
         self.signals.unfollow(self.services.ctx.changes)
         if self.listener is not None:
@@ -159,6 +183,7 @@ class AppRuntime(QObject):
         """At sign-in: the audible alerts of the signed-in dispatcher (``make`` overrides the real audio)."""
         if self.alerts is None:
             self.alerts = make() if make is not None else build_audio_alerts(self.signals, self.alert_settings)
+            self.missed_at_sign_in = self.standby.signed_in()
         return self.alerts
 
     def stop_alerts(self) -> None:
@@ -192,9 +217,33 @@ class AppRuntime(QObject):
             self.alerts.chimes.play(ChimeBand.URGENT)
 
     def _on_changes(self, changes: Changes) -> None:
-        """Service changes that concern the runtime itself (any thread)."""
+        """Service changes made in this process (any thread): act on them, and tell the other processes."""
         if changes.cameras:
             self.services.hits.reads.forget_cameras()  # hits name a renamed camera by its new name at once
+        shared = Changes(hotlists=changes.hotlists, cameras=changes.cameras)
+        if shared and self.options.listen_url:
+            self.executor.submit(self.services.center.announce, shared).add_done_callback(_log_failure)
+
+    def _remote_changes(self, changes: Changes) -> None:
+        """Changes another process of the center made (LISTEN): keep this process's caches current."""
+        if changes.hotlists:
+            self.executor.submit_bulk(self.services.hotlist_index.rebuild).add_done_callback(_log_failure)
+        if changes.cameras:
+            self.services.hits.reads.forget_cameras()
+
+    # ---- recognition nodes (consoles on PostgreSQL) ---------------------------------------------
+    def read_center_health(self) -> None:
+        """Read the nodes' and cameras' health on the DB executor; it arrives on ``AppSignals.nodes_health``."""
+        if self._health_busy:
+            return
+        self._health_busy = True
+        future = self.executor.submit(self.services.center.health)
+        future.add_done_callback(self._center_health_done)
+
+    def _center_health_done(self, future: Future) -> None:
+        self._health_busy = False
+        if future.exception() is None:
+            self.signals.nodes_health.emit(future.result())
 
     def _link(self, up: bool) -> None:
         """Show the lost LISTEN link on the banner; clear only our own message, never someone else's."""
@@ -204,3 +253,8 @@ class AppRuntime(QObject):
             self.signals.banner.emit(LINK_LOST)
         self._link_down_shown = not up
         self.link_changed.emit(up)
+
+
+def _log_failure(future: Future) -> None:
+    if (exc := future.exception()) is not None:
+        logger.error("background runtime job failed: %s", exc)

@@ -1,4 +1,4 @@
-"""Scheduled housekeeping: hot-list expiry, the retention purge and the daily hot-list imports.
+"""Scheduled housekeeping: hot-list expiry, storage partitions, old image files, the retention purge and imports.
 
 Plain Python, run on the DB executor by the app runtime every few minutes. Each step runs on its
 own: one failing step is reported (``HousekeepingResult.problems``, shown on the banner) and never
@@ -62,7 +62,11 @@ class Housekeeping:
             changes = Changes()
             if self._step("Hot-list expiry", lambda: self.services.hotlists.expire(self.actor)):
                 changes |= Changes(hotlists=True)
-            purged = self._step("Retention purge", lambda: self.services.records.purge.purge_if_due(self.actor))
+            records = self.services.records
+            self._step("Storage partitions", records.purge.prepare_storage)
+            if records.image_files.needed():  # this workstation's image files from before the image store
+                self._step("Moving old image files into the image store", records.image_files.run)
+            purged = self._step("Retention purge", lambda: records.purge.purge_if_due(self.actor))
             if purged:
                 changes |= Changes(records=True, hits=True)
             imported: list[str] = []

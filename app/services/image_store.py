@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from app.domain.images import ImageIntegrityError, ImageKind, ImageMissing, ImageRef
+from app.domain.images import KEPT_PACK, ImageIntegrityError, ImageKind, ImageMissing, ImageRef
 from app.persistence.image_stores import engine_of, open_image_store
 from app.persistence.repositories.read_images import KeptImages, ReadImageRefs
 from app.persistence.unit_of_work import UnitOfWork
@@ -112,6 +112,9 @@ class ReadImages:
             ImageIntegrityError: the bytes do not match the recorded SHA-256.
 
         """
+        return check(ref, self._raw(ref, uow))
+
+    def _raw(self, ref: ImageRef, uow: UnitOfWork | None) -> bytes:
         if ref.kept:
             if uow is None:
                 with self.ctx.uow() as own:
@@ -120,13 +123,13 @@ class ReadImages:
                 data = KeptImages(uow.s).get(ref.offset)
             if data is None:
                 raise ImageMissing(f"The kept copy of image {ref.sha256[:12]} is missing.")
-            return check(ref, data)
+            return data
         if ref.legacy:
             try:
-                return check(ref, legacy_path(self.legacy_root, ref.sha256).read_bytes())
+                return legacy_path(self.legacy_root, ref.sha256).read_bytes()
             except OSError as exc:
                 raise ImageMissing(f"Image {ref.sha256[:12]} is not on this workstation.") from exc
-        return check(ref, self.store.get(ref))
+        return self.store.get(ref)
 
     def of_read(self, read_id: int, kind: ImageKind = ImageKind.PLATE) -> bytes | None:
         """One image of a read; None when it has none or it is gone (an integrity failure raises)."""
@@ -157,19 +160,22 @@ class ReadImages:
         kept = KeptImages(uow.s)
         copied = 0
         for rid, pair in refs.to_protect(list(read_ids), before).items():
+            try:
+                # raw bytes: an image failing its hash is kept as it is (and still fails when read)
+                datas = [self._raw(ref, uow) if ref is not None else None for ref in pair]
+            except ImageMissing as exc:
+                # the row keeps its references (both images share one location column): a legacy
+                # file may sit on another console and moves at its next start; a lost pack stays
+                # visible as a missing image rather than as no image
+                logger.error("images of kept read %s cannot be copied: %s", rid, exc)
+                continue
             new: list[ImageRef | None] = []
-            for kind, ref in zip(ImageKind, pair, strict=True):
-                if ref is None:
+            for kind, ref, data in zip(ImageKind, pair, datas, strict=True):
+                if ref is None or data is None:
                     new.append(None)
                     continue
-                try:
-                    data = self.get(ref, uow)
-                except ImageMissing as exc:  # nothing left to keep: the row stops pointing at it
-                    logger.error("image of kept read %s is already gone: %s", rid, exc)
-                    new.append(None)
-                    continue
-                new.append(ImageRef(ref.sha256, "kept", kept.add(rid, kind.value, ref.sha256, data,
-                                                                  self.ctx.clock.now()), len(data)))
+                kept_id = kept.add(rid, kind.value, ref.sha256, data, self.ctx.clock.now())
+                new.append(ImageRef(ref.sha256, KEPT_PACK, kept_id, len(data)))
                 copied += 1
             refs.set_refs(rid, new[0], new[1])
         return copied

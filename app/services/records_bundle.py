@@ -9,6 +9,7 @@ from app.services.audits import AuditService
 from app.services.context import ServiceContext
 from app.services.evidence_export import EvidenceExportService
 from app.services.holds import HoldService
+from app.services.image_migration import ImageFileMigration
 from app.services.image_store import ReadImages
 from app.services.records_documents import DocumentService
 from app.services.releases import ReleaseService
@@ -20,7 +21,11 @@ from app.services.usage_reports import UsageReportService
 
 @dataclass(slots=True)
 class RecordsServices:
-    """Search, holds, evidence export, retention, purge, releases, audits, reports, documents."""
+    """Search, holds, evidence export, retention, purge, releases, audits, reports, documents.
+
+    Housekeeping (scheduled on the DB executor) calls ``purge.prepare_storage()`` and, while
+    ``image_files.needed()``, ``image_files.run()`` (moves this workstation's old image files).
+    """
 
     search: SearchService
     holds: HoldService
@@ -31,6 +36,7 @@ class RecordsServices:
     audits: AuditService
     reports: UsageReportService
     documents: DocumentService
+    image_files: ImageFileMigration
 
     @classmethod
     def build(cls, ctx: ServiceContext, images: ReadImages | Path, documents: Path) -> RecordsServices:
@@ -43,4 +49,4 @@ class RecordsServices:
         return cls(SearchService(ctx, images), HoldService(ctx, images), EvidenceExportService(ctx, images),
                    RetentionSettingsService(ctx), PurgeService(ctx, images, documents),
                    ReleaseService(ctx, images, documents), AuditService(ctx, documents),
-                   UsageReportService(ctx, documents), DocumentService(ctx))
+                   UsageReportService(ctx, documents), DocumentService(ctx), ImageFileMigration(ctx, images))

@@ -203,6 +203,14 @@ class PurgeService:
             dropped += 1
         return dropped
 
+    def prepare_storage(self) -> None:
+        """Day partitions of reads and images for today and the coming week (PostgreSQL; no-op on SQLite).
+
+        Run at start-up and by housekeeping, so a fresh center's reads and images do not pile up in
+        the default partitions (moving them out later copies every byte).
+        """
+        self._partitions_ahead(self.ctx.clock.now())
+
     def _partitions_ahead(self, now: datetime) -> None:
         """Keep day partitions ready for the coming week (PostgreSQL; the daily purge is the daily job)."""
         try:

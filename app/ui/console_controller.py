@@ -194,10 +194,18 @@ class ConsoleController(QObject):
         self._arrived = {}
         first = not self._loaded_once
         self._loaded_once = True
+        waiting = [h for h in fresh if h.status is HitStatus.NEW and h.claimed_by is None]
         for hit in fresh:  # e.g. retroactive hits raised by a hot-list import
             self._seen.add(hit.id)
-            if not first and hit.status is HitStatus.NEW and self.alerts is not None:
+        # at sign-in the hits that arrived meanwhile (nobody handled them) are announced too:
+        # they sounded at the sign-in screen, and the dispatcher must hear what is waiting
+        if self.alerts is not None:
+            for hit in waiting:
                 self.alerts.announce(hit)
+        if first and waiting:
+            self.message.emit(f"{len(waiting)} unclaimed hit{'s' if len(waiting) != 1 else ''} waiting "
+                              "(arrived while nobody was signed in or not yet handled): F2 claims the most urgent.",
+                              True)
         if self._reload_again:
             self._reload_again = False
             self.schedule_reload()

@@ -107,3 +107,33 @@ def test_another_process_holding_the_lock_skips_the_run(world):
 
     result = Housekeeping(world.services, world.system, lock=held, tz=UTC).run()
     assert result.skipped and result.imported == () and not result.changes
+
+
+def test_housekeeping_moves_this_workstations_old_image_files_into_the_store(world, tmp_path):
+    import hashlib
+
+    from app.persistence.orm.cameras import CameraRow, ReadRow
+    from app.services.image_store import legacy_path
+
+    # Given a read of an older version whose image is a hash-named file in this workstation's folder
+    ctx = world.services.ctx
+    data = b"jpeg of a read stored before the image store"
+    sha = hashlib.sha256(data).hexdigest()
+    images = tmp_path / "d" / "images"
+    legacy_path(images, sha).parent.mkdir(parents=True)
+    legacy_path(images, sha).write_bytes(data)
+    with ctx.uow() as uow:
+        cam = CameraRow(key="cam-9", name="Old camera", source={})
+        uow.s.add(cam)
+        uow.s.flush()
+        row = ReadRow(read_uuid="old-1", camera_id=cam.id, captured_at=NOW, plate="OLD1", plate_folded="O1D1",
+                      confidence=0.9, plate_sha256=sha, workstation=ctx.workstation, stored_at=NOW)
+        uow.s.add(row)
+        uow.s.flush()
+        rid = row.id
+    # When housekeeping runs
+    result = Housekeeping(world.services, world.system, tz=UTC).run()
+    # Then the image is in the store (still the same bytes) and the old file is gone
+    assert not any("image" in p for p in result.problems)
+    assert not legacy_path(images, sha).exists()
+    assert world.services.records.search.images.of_read(rid) == data

@@ -60,7 +60,21 @@ def test_nothing_to_do_without_legacy_files(pw):
     assert not mig.needed() and mig.run().reads_moved == 0
 
 
-def test_upgrade_from_before_the_store_keeps_existing_reads_and_their_files(any_engine, clock, tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def pre_store_engine(request, tmp_path):
+    """A database migrated only up to the revision before the image store."""
+    from app.persistence.engine import make_engine, sqlite_url
+    from app.persistence.migrate import upgrade
+    from tests.app.conftest import _fresh_pg_url
+
+    url = sqlite_url(tmp_path / "old.db") if request.param == "sqlite" else _fresh_pg_url()
+    engine = make_engine(url)
+    upgrade(engine, "0003_access_checkpoints")
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_from_before_the_store_keeps_existing_reads_and_their_files(pre_store_engine, clock, tmp_path):
     from sqlalchemy import inspect, text
 
     from app.persistence.migrate import upgrade
@@ -68,14 +82,9 @@ def test_upgrade_from_before_the_store_keeps_existing_reads_and_their_files(any_
     from app.services.context import ServiceContext
     from app.services.image_store import ReadImages
 
+    any_engine = pre_store_engine
     # Given a database one revision before the image store, with a read and its hash-named file
     with any_engine.begin() as c:
-        c.execute(text("DROP TABLE IF EXISTS kept_images"))
-        if any_engine.dialect.name == "postgresql":
-            c.execute(text("DROP TABLE IF EXISTS read_images"))
-        for col in ("image_pack", "plate_offset", "plate_length", "overview_offset", "overview_length"):
-            c.execute(text(f"ALTER TABLE reads DROP COLUMN {col}"))
-        c.execute(text("UPDATE alembic_version SET version_num = '0003_access_checkpoints'"))
         c.execute(text("INSERT INTO cameras (key, name, location, direction, source, enabled, created_at) "
                        "VALUES ('cam-1', 'Main St', '', '', '{}', true, :t)"), {"t": clock.now()})
         data = b"jpeg bytes of an old read"

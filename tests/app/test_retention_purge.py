@@ -180,3 +180,20 @@ def test_postgres_drops_whole_expired_day_partitions(pw):
     assert d_old not in days and d_held in days
     assert (now + timedelta(days=7)).date() in days  # the daily purge keeps a week of partitions ready
     assert {stray, a, c}.isdisjoint(_ids(w.ctx, ReadRow))
+
+
+def test_prepare_storage_creates_the_week_of_read_and_image_partitions(pw):
+    from app.persistence.repositories.records_partitions import (
+        is_partitioned,
+        list_day_partitions,
+        list_image_partitions,
+    )
+
+    w = pw
+    w.svc.purge.prepare_storage()
+    with w.ctx.uow() as uow:
+        if not is_partitioned(uow.s):
+            pytest.skip("partitions exist only on PostgreSQL")
+        today = w.ctx.clock.now().date()
+        week = {today + timedelta(days=i) for i in range(8)}
+        assert week <= set(list_day_partitions(uow.s)) and week <= set(list_image_partitions(uow.s))

@@ -226,3 +226,17 @@ def test_the_settings_form_offers_only_presets_of_the_jurisdiction(w):
     w.svc.retention.set_jurisdiction(w.sup, "utah", "Agency operates under Utah Code 41-6a-2004")
     assert {p.key for p in w.svc.retention.presets()} == {"default", "custom", "utah"}
     assert w.svc.retention.current()[0].key == "utah"
+
+
+def test_a_kept_read_whose_old_file_is_on_another_console_keeps_its_reference(w):
+    # on a center, a hash-named file may sit on the console that ingested the read (moved at its start)
+    now = w.ctx.clock.now()
+    held = add_read(w, "ELS001", now - timedelta(days=40), legacy=True)
+    with w.ctx.uow() as uow:
+        sha = uow.s.get(ReadRow, held).plate_sha256
+    legacy_path(w.images, sha).unlink()
+    w.svc.holds.place(w.inv, "24-8", "Evidence in a robbery case", None, [held])
+    w.svc.purge.purge(w.sup)
+    with w.ctx.uow() as uow:
+        row = uow.s.get(ReadRow, held)
+        assert (row.plate_sha256, row.image_pack) == (sha, None)

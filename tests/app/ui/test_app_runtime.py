@@ -83,3 +83,40 @@ def test_a_renamed_camera_names_the_next_hit(qtbot, qloop, bundle, executor, tmp
         assert second.hits[0].camera_name == "Harbor Blvd"
     finally:
         rt.stop()
+
+
+def test_hits_chime_at_the_sign_in_screen_and_are_handed_over_at_sign_in(qtbot, qloop, bundle, executor, tmp_path):
+    from app.domain.alerts import ChimeBand, FakeChimeSink
+    from app.domain.notifications import HitNotification
+
+    matcher, _ = seed_hotlist(bundle.ctx)
+    bundle.hits.reads.set_matcher(matcher)
+    chimes = FakeChimeSink()
+    signals = AppSignals()
+    rt = AppRuntime(bundle, executor, signals, bundle_paths(tmp_path), RuntimeOptions(run_cameras=False),
+                    standby_chimes=lambda: chimes)
+    qloop.run_until_complete(rt.start())
+    try:
+        # Given nobody is signed in, a hit stored here and one raised by another console
+        [hit] = bundle.hits.reads.ingest(make_read("7XYZ001")).hits  # Amber alert, priority 1
+        signals.hit_raised.emit(hit)
+        signals.hit_notified.emit(HitNotification(hit.id + 100, "hit", "OTHER-WS", "", 4))
+        signals.hit_notified.emit(HitNotification(hit.id, "claim", "OTHER-WS", "disp", 1))  # not a new hit
+        # Then both sound at once, each in its band
+        assert len(chimes.played) == 2 and chimes.played[0] is ChimeBand.URGENT
+        assert chimes.played[1] is not ChimeBand.URGENT
+        # The reminder replays the most urgent band while nobody signs in
+        rt.standby._reminder()
+        assert chimes.played[-1] is ChimeBand.URGENT
+        # When a dispatcher signs in, the console receives the hits that arrived meanwhile
+        from app.domain.alerts import FakeSpeaker
+        from app.runtime.alerts import HitAlertsBridge
+        from app.services.alert_policy import AlertPolicyConfig
+
+        rt.start_alerts(lambda: HitAlertsBridge(signals, AlertPolicyConfig(), FakeSpeaker(), FakeChimeSink()))
+        assert set(rt.missed_at_sign_in) == {hit.id, hit.id + 100}
+        # and the standby chime falls silent (the signed-in console's alerts take over)
+        signals.hit_raised.emit(hit)
+        assert len(chimes.played) == 3
+    finally:
+        rt.stop()

@@ -75,7 +75,7 @@ def raise_hit(world, plate: str, camera: str = "cam-1", state: str | None = "CA"
 def make_screen(qtbot, qloop, world) -> ConsoleScreen:
     screen = ConsoleScreen(world.ui, world.alerts)
     qtbot.addWidget(screen, before_close_func=lambda w: w.shutdown())
-    screen.resize(1400, 900)
+    screen.resize(1366, 768)
     screen.show()
     screen.activateWindow()
     run_until(qloop, qtbot, screen.isActiveWindow)

@@ -9,8 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.domain.alerts import ChimeBand
 from app.domain.hit_steps import DispositionStep, NcicQuery, NcicResult, Outcome, StepKind
 from app.domain.hits import HitStatus
+from tests.app.hitkit import make_read
 from tests.app.ui.conftest import run_until
 from tests.app.ui.test_console import (  # noqa: F401 - world is a fixture
     key,
@@ -44,6 +46,9 @@ def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):  # 
     qtbot.keyClicks(dlg.reason, "xxxxxxxx")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, lambda: "not a reason" in dlg.message.text())
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        dlg.grab().save(str(Path(SHOTS) / "override_dialog.png"))
     dlg.reason.clear()
     qtbot.keyClicks(dlg.reason, "Registration sticker shows Georgia plate moved from CA car")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
@@ -119,3 +124,15 @@ def test_unnotified_recoveries_show_on_the_console(qtbot, qloop, world):  # noqa
     run_until(qloop, qtbot, lambda: "not notified" in screen.due.text())
     assert "2 h 00 min" in screen.due.text() and f"H-{hit.id}" in screen.due.toolTip()
     assert status_of(world, hit.id) is HitStatus.CLOSED
+
+
+def test_at_sign_in_the_dispatcher_sees_and_hears_the_hits_that_arrived_meanwhile(qtbot, qloop, world):  # noqa: F811
+    # Given two hits stored while nobody was signed in (no console to emit hit_raised to)
+    world.svc.ingest.submit(make_read("7XYZ001", camera="cam-2", seed=3))
+    world.svc.ingest.submit(make_read("ABC1234", seed=4))
+    # When the dispatcher signs in and the console opens
+    screen = make_screen(qtbot, qloop, world)
+    run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 2)
+    # Then both are in the queue, both sound in their bands, and the status line says they are waiting
+    assert sorted(world.chimes.played) == sorted([ChimeBand.URGENT, ChimeBand.HIGH])
+    assert "2 unclaimed hits waiting" in screen.status.text()
