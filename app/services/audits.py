@@ -222,7 +222,7 @@ class AuditService:
         errors = tuple(inputs.DataError(line.strip(), f"Audit A-{audit.id}", "Referred for correction")
                        for line in (audit.data_errors or "").splitlines() if line.strip())
         data = inputs.AuditMemoInput(
-            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=actor.username, auditor_title="Auditor",
+            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=audit.created_by_name or actor.username, auditor_title="Auditor",
             period_start=audit.period_start.date(), period_end=audit.period_end.date(),
             population_size=audit.population, seed=audit.seed,
             inquiries=tuple(inputs.SampledInquiry(

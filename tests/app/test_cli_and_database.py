@@ -48,12 +48,3 @@ def test_admin_cli_create_verify_and_tamper(tmp_path):
     r = _main("--data-dir", data, "admin", "audit", "verify")
     assert r.returncode == 3 and "BROKEN at row 1" in r.stdout
 
-
-def test_admin_cli_changes_the_jurisdiction_only_with_a_reason(tmp_path):
-    data = str(tmp_path / "d")
-    r = _main("--data-dir", data, "admin", "retention", "jurisdiction", "--to", "california", "--reason", "x")
-    assert r.returncode == 1 and "reason" in r.stderr
-    r = _main("--data-dir", data, "admin", "retention", "jurisdiction", "--to", "california",
-              "--reason", "Agency is in California, Gov. Code 34090 applies")
-    assert r.returncode == 0, r.stderr
-    assert "California" in r.stdout and "reads 730 d" in r.stdout

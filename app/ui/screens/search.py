@@ -208,7 +208,9 @@ class SearchScreen(QWidget):
         self.purpose.addItems(["(choose a purpose)", *rules.purposes])
         if current in rules.purposes:
             self.purpose.setCurrentText(current)
-        self.reason.setPlaceholderText(f"At least {rules.min_reason_length} characters when there is no case number")
+        self.reason.setPlaceholderText(f"At least {rules.min_reason_length} characters and {rules.min_reason_words} "
+                                       "words saying why, when there is no case number")
+        self.case.setPlaceholderText(f"this agency's format, e.g. {rules.case_example}")
         self.cameras.clear()
         for cid, name in cams:
             item = QListWidgetItem(name)

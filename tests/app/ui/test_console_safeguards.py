@@ -46,6 +46,9 @@ def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):  # 
     qtbot.keyClicks(dlg.reason, "xxxxxxxx")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, lambda: "not a reason" in dlg.message.text())
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        dlg.grab().save(str(Path(SHOTS) / "override_dialog.png"))
     dlg.reason.clear()
     qtbot.keyClicks(dlg.reason, "Registration sticker shows Georgia plate moved from CA car")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
