@@ -9,6 +9,10 @@ Phases (real widgets on the offscreen platform, real SQLite ingest with fsync, r
    runtime does) plus 20 hit-producing reads/s for ``--storm-s`` seconds; a 10 ms heartbeat QTimer
    on the GUI thread records its largest lateness (``gui_block_max_ms``). ``hits_lost``: hits
    stored in the database but not in the queue model at the end.
+``--during-import ROWS`` instead: hits are claimed (and released) every 100 ms from the GUI thread
+while a ROWS-row NCIC list imports on the bulk worker: ``claim_during_import_ms`` (slowest claim),
+``gui_block_max_ms`` (heartbeat lateness), ``import_s``.
+
 3. ``demo``: a demo camera through the real recognition runtime (OpenVINO models unless
    ``--oracle``) into the same bridge; frame capture of the frame that completed the read to the
    hit shown (``frame_to_hit_p95_ms``).
@@ -41,17 +45,18 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402, TID251 - a GUI benchmark
 
+from app.bootstrap import build_services  # noqa: E402
 from app.domain.alerts import ChimeBand, FakeSpeaker  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.paths import AppPaths  # noqa: E402
 from app.persistence.engine import make_engine, sqlite_url  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow  # noqa: E402
-from app.runtime_env import build_services  # noqa: E402
+from app.runtime.alerts import HitAlertsBridge  # noqa: E402
 from app.services.alert_policy import AlertPolicyConfig  # noqa: E402
 from app.services.passwords import PasswordHashing  # noqa: E402
 from app.settings.model import AppSettings  # noqa: E402
-from app.ui.alerts_bridge import HitAlertsBridge  # noqa: E402
+from app.settings.secrets import MemorySecretStore  # noqa: E402
 from app.ui.context import UiContext  # noqa: E402
 from app.ui.screens.console import ConsoleScreen  # noqa: E402
 from app.ui.screens.console_cameras import CameraInfo  # noqa: E402
@@ -116,7 +121,7 @@ class Bench:
         self.engine = make_engine(sqlite_url(root / "alpr.db"))
         upgrade(self.engine)
         fast = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
-        self.bundle = build_services(self.engine, AppSettings(), hashing=fast, paths=self.paths)
+        self.bundle = build_services(self.engine, AppSettings(), self.paths, MemorySecretStore(), hashing=fast)
         self.bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
         admin = self.bundle.accounts.login("sup1", PW)
         self.bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW,
@@ -330,6 +335,71 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
             "demo_frame_to_read_p95_ms": p95(list(stats.frame_to_read_ms)) if stats else None}
 
 
+def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
+    """An NCIC fixed-width extract of ``rows`` distinct plates (DOMAIN.md layout)."""
+    import random
+
+    rnd = random.Random(seed)
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    with open(path, "w", encoding="ascii") as f:
+        for i in range(rows):
+            plate = f"{rnd.choice(letters)}{rnd.choice(letters)}{i:07d}"[:9]
+            rtype = "VPWAF"[i % 5]
+            f.write(f"{rtype}{i:09d}CA057020020190509{plate:<10}CA2009PC2019HONDCIV4DBLK\n")
+
+
+async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int) -> dict:
+    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker."""
+    from app.domain.hotlist_admin import SourceKind
+    from app.domain.users import Actor
+
+    hot, hits, ui = b.bundle.hotlists, b.bundle.hits.hits, b.ui
+    for plate in plates[:40]:  # hits to claim
+        b.bridge.submit(make_read(plate, "cam-2", jpeg))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and b.bridge.stored < b.bridge.received:
+        await asyncio.sleep(0.05)
+    admin = Actor.system("BENCH", "bench-admin")
+    listing = b.paths.data / "ncic_big.txt"
+    await asyncio.get_running_loop().run_in_executor(None, write_ncic_file, listing, rows)
+    src = await ui.call(hot.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed", str(listing))
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def on_beat() -> None:
+        now = time.perf_counter()
+        lateness.append((now - last[0]) * 1000.0 - 10.0)
+        if lateness[-1] > 200 and os.environ.get("BENCH_TRACE"):
+            print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late", file=sys.stderr)
+        last[0] = now
+
+    def progress(message: str) -> None:
+        if os.environ.get("BENCH_TRACE"):
+            print(f"{time.perf_counter() - t0:7.2f} s: {message}", file=sys.stderr)
+
+    beat = QTimer()
+    beat.setInterval(10)
+    beat.timeout.connect(on_beat)
+    beat.start()
+    t0 = time.perf_counter()
+    job = asyncio.ensure_future(ui.call_bulk(hot.import_source, admin, src.id, progress=progress))
+    claims: list[float] = []
+    while not job.done():
+        c0 = time.perf_counter()
+        hit = await ui.call(hits.claim_next, ui.actor)
+        claims.append((time.perf_counter() - c0) * 1000.0)
+        if hit is not None:
+            await ui.call(hits.release, ui.actor, hit.id)
+        await asyncio.sleep(0.1)
+    summary = await job
+    import_s = time.perf_counter() - t0
+    beat.stop()
+    return {"claim_during_import_ms": round(max(claims), 1) if claims else None,
+            "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
+            "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
+            "import_rows": rows, "import_accepted": summary.accepted, "import_s": round(import_s, 2)}
+
+
 async def main(args: argparse.Namespace) -> dict:
     plates = [f"{chr(65 + i % 26)}{chr(65 + (i // 26) % 26)}{i % 10}{1000 + i}" for i in range(2000)]
     ok, buf = cv2.imencode(".jpg", TrafficScene(160, 60, seed=1).render(0).image)
@@ -338,6 +408,8 @@ async def main(args: argparse.Namespace) -> dict:
         b = Bench(Path(tmp), plates)
         try:
             await asyncio.sleep(0.5)
+            if args.during_import:
+                return await phase_during_import(b, plates, jpeg, args.during_import)
             r2h = await phase_read_to_hit(b, plates[1000:], jpeg, args.reads, args.read_rate)
             out: dict = {"read_to_hit_p95_ms": p95(r2h), "read_to_hit_median_ms": round(statistics.median(r2h), 1),
                          "read_to_hit_n": len(r2h)}
@@ -360,6 +432,8 @@ if __name__ == "__main__":
     ap.add_argument("--preview-fps", type=float, default=10.0, help="preview frames per camera per second")
     ap.add_argument("--demo-s", type=float, default=45.0)
     ap.add_argument("--oracle", action="store_true", help="demo phase without the OpenVINO models")
+    ap.add_argument("--during-import", type=int, default=0, metavar="ROWS",
+                    help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)

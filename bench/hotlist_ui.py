@@ -32,16 +32,14 @@ from app.domain.hotlists.records import RecordCategory, make_record  # noqa: E40
 from app.domain.hotlists.write import format_ncic_line  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.domain.users import TrainingRecord  # noqa: E402
+from app.paths import AppPaths  # noqa: E402
 from app.persistence.engine import make_engine, sqlite_url  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from app.persistence.unit_of_work import unit_of_work_factory  # noqa: E402
-from app.services.accounts import AccountService  # noqa: E402
-from app.services.administration import AdministrationService  # noqa: E402
 from app.services.bundle import ServiceBundle  # noqa: E402
 from app.services.context import ServiceContext  # noqa: E402
-from app.services.hotlist_index import HotListIndexHolder  # noqa: E402
-from app.services.hotlists import HotListService  # noqa: E402
 from app.services.passwords import PasswordHashing  # noqa: E402
+from app.settings.secrets import MemorySecretStore  # noqa: E402
 
 PW = "correct horse battery"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -88,9 +86,8 @@ def build(db: Path, clock: SystemClock | AheadClock | None = None) -> ServiceBun
     upgrade(engine)
     ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="BENCH", clock=clock or SystemClock())
     hashing = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
-    holder = HotListIndexHolder(ctx)
-    return ServiceBundle(ctx, AccountService(ctx, hashing), AdministrationService(ctx, hashing),
-                         HotListService(ctx, holder), holder)
+    paths = AppPaths(db.parent / "data", db.parent / "cfg").ensure()
+    return ServiceBundle.build(ctx, paths, MemorySecretStore(), hashing)
 
 
 def prepare(bundle: ServiceBundle, rows: int, workdir: Path) -> dict:

@@ -2,11 +2,13 @@
 
     python bench/records.py --reads 10000000 [--purge-day 600000] [--dir /tmp/x] [--pg-reads N]
 
-Generates its own data (100 cameras, 600,000 reads a day, one plate-crop file per read of the
-purged day), then measures through the services (count + first page + inquiry + access record):
-exact plate, prefix wildcard (``ABC*``) and infix (``*23*``) searches, and the purge of the
-oldest day. With DATABASE_URL pointing at PostgreSQL the same runs there (``pg_`` keys; reads
-partitioned by day, loaded with COPY). The LAST line printed is one JSON object.
+Generates its own data (100 cameras, 600,000 reads a day, one plate crop of ``--image-bytes``
+per read of the purged day, stored in the image store: pack files per camera and hour on SQLite,
+the day-partitioned ``read_images`` table on PostgreSQL), then measures through the services
+(count + first page + inquiry + access record): exact plate, prefix wildcard (``ABC*``) and infix
+(``*23*``) searches, and the purge of the oldest day with its images (``purge_day_s``; target
+<= 60 s). With DATABASE_URL pointing at PostgreSQL the same runs there (``pg_`` keys; reads and
+images partitioned by day, loaded with COPY). The LAST line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -68,7 +70,10 @@ def sha_of(i: int) -> str:
 
 
 def gen_rows(n: int, per_day: int, seed: int = 7):
-    """(id, uuid, camera, captured_at, plate, folded, sha or None) in id order; day 0 gets images."""
+    """(id, uuid, camera, captured_at, plate, folded, sha or None) in id order; day 0 gets images.
+
+    The sha here is a placeholder: the loaders take day 0's image columns from the image store's refs.
+    """
     rng = random.Random(seed)
     step = 86400.0 / per_day
     for i in range(n):
@@ -90,20 +95,52 @@ def setup_common(engine, images: Path, documents: Path, now: datetime):
     return ctx, Actor.of(u, "BENCH"), RecordsServices.build(ctx, images, documents)
 
 
-def write_images(images: Path, per_day: int) -> float:
+def crop(i: int, size: int) -> bytes:
+    """Distinct JPEG-like bytes per read (a real plate crop is 2-5 KB)."""
+    head = b"\xff\xd8" + i.to_bytes(8, "little")
+    return head + bytes(size - len(head) - 2) + b"\xff\xd9"
+
+
+def write_pack_images(packs: Path, per_day: int, size: int) -> tuple[dict[int, tuple], float]:
+    """Day 0's crops into pack files, one put per camera and hour (as ingest would fill them)."""
+    from app.persistence.image_store_packs import PackImageStore
+
+    store = PackImageStore(packs)
     t0 = time.perf_counter()
-    for i in range(per_day):
-        sha = sha_of(i)
-        d = images / sha[:2]
-        try:
-            (d / f"{sha}.jpg").write_bytes(b"\xff\xd8bench")
-        except FileNotFoundError:
-            d.mkdir(parents=True, exist_ok=True)
-            (d / f"{sha}.jpg").write_bytes(b"\xff\xd8bench")
-    return time.perf_counter() - t0
+    groups: dict[tuple[int, int], list[tuple[int, datetime]]] = {}
+    for r in gen_rows(per_day, per_day):
+        groups.setdefault((r[2], r[3].hour), []).append((r[0] - 1, r[3]))
+    refs: dict[int, tuple] = {}
+    for (cam, _hour), items in groups.items():
+        got = store.put([crop(i, size) for i, _at in items], f"cam{cam}", items[0][1], durable=False)
+        for (i, _at), ref in zip(items, got, strict=True):
+            refs[i] = (ref.sha256, ref.pack, ref.offset, ref.length)
+    os.sync()
+    return refs, time.perf_counter() - t0
 
 
-def load_sqlite(path: Path, n: int, per_day: int) -> float:
+def write_pg_images(engine, per_day: int, size: int) -> tuple[dict[int, tuple], float]:  # noqa: ANN001
+    """Day 0's crops into read_images with COPY; ids are the read index + 1."""
+    t0 = time.perf_counter()
+    refs: dict[int, tuple] = {}
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        with cur.copy("COPY read_images (day, id, captured_at, camera, sha256, data) FROM STDIN") as cp:
+            for r in gen_rows(per_day, per_day):
+                i = r[0] - 1
+                data = crop(i, size)
+                sha = hashlib.sha256(data).hexdigest()
+                cp.write_row((r[3].date(), i + 1, r[3], f"cam{r[2]}", sha, data))
+                refs[i] = (sha, r[3].date().isoformat(), i + 1, len(data))
+        cur.execute("SELECT setval(pg_get_serial_sequence('read_images', 'id'), %s)", (per_day + 1,))
+        raw.commit()
+    finally:
+        raw.close()
+    return refs, time.perf_counter() - t0
+
+
+def load_sqlite(path: Path, n: int, per_day: int, refs: dict[int, tuple]) -> float:
     import sqlite3
 
     t0 = time.perf_counter()
@@ -114,12 +151,13 @@ def load_sqlite(path: Path, n: int, per_day: int) -> float:
         con.execute(f"DROP INDEX {ix}")
     fmt = "%Y-%m-%d %H:%M:%S.%f"
     sql = ("INSERT INTO reads (id, read_uuid, camera_id, captured_at, plate, plate_folded, confidence, state, "
-           "state_confidence, colour, colour_confidence, plate_sha256, frame_count, workstation, stored_at) "
-           "VALUES (?,?,?,?,?,?,0.9,'TX',0.8,'WHITE',0.5,?,1,'BENCH',?)")
+           "state_confidence, colour, colour_confidence, plate_sha256, image_pack, plate_offset, plate_length, "
+           "frame_count, workstation, stored_at) VALUES (?,?,?,?,?,?,0.9,'TX',0.8,'WHITE',0.5,?,?,?,?,1,'BENCH',?)")
     batch = []
+    none = (None, None, None, None)
     for r in gen_rows(n, per_day):
         at = r[3].strftime(fmt)
-        batch.append((r[0], r[1], r[2], at, r[4], r[5], r[6], at))
+        batch.append((r[0], r[1], r[2], at, r[4], r[5], *refs.get(r[0] - 1, none), at))
         if len(batch) == 200_000:
             con.executemany(sql, batch)
             batch.clear()
@@ -137,7 +175,7 @@ def load_sqlite(path: Path, n: int, per_day: int) -> float:
     return time.perf_counter() - t0
 
 
-def load_pg(engine, n: int, per_day: int) -> float:
+def load_pg(engine, n: int, per_day: int, refs: dict[int, tuple]) -> float:
     t0 = time.perf_counter()
     days = -(-n // per_day)
     with engine.begin() as c:
@@ -145,12 +183,13 @@ def load_pg(engine, n: int, per_day: int) -> float:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
+        none = (None, None, None, None)
         with cur.copy("COPY reads (id, read_uuid, camera_id, captured_at, plate, plate_folded, confidence, state, "
-                      "state_confidence, colour, colour_confidence, plate_sha256, frame_count, workstation, "
-                      "stored_at) FROM STDIN") as cp:
+                      "state_confidence, colour, colour_confidence, plate_sha256, image_pack, plate_offset, "
+                      "plate_length, frame_count, workstation, stored_at) FROM STDIN") as cp:
             for r in gen_rows(n, per_day):
-                cp.write_row((r[0], r[1], r[2], r[3], r[4], r[5], 0.9, "TX", 0.8, "WHITE", 0.5, r[6], 1, "BENCH",
-                              r[3]))
+                cp.write_row((r[0], r[1], r[2], r[3], r[4], r[5], 0.9, "TX", 0.8, "WHITE", 0.5,
+                              *refs.get(r[0] - 1, none), 1, "BENCH", r[3]))
         cur.execute("SELECT setval(pg_get_serial_sequence('reads', 'id'), %s)", (n + 1,))
         raw.commit()
         cur.execute("ANALYZE reads")
@@ -178,22 +217,24 @@ def measure(svc: RecordsServices, actor: Actor, known: str) -> dict[str, float]:
     return out
 
 
-def run(engine, images: Path, documents: Path, n: int, per_day: int, loader) -> dict[str, float]:  # noqa: ANN001
+def run(engine, images: Path, documents: Path, n: int, per_day: int, write_images, loader) -> dict[str, float]:  # noqa: ANN001
     now = DAY0 + timedelta(days=31)  # 30-day retention: exactly day 0 has expired
     ctx, actor, svc = setup_common(engine, images, documents, now)
-    load_s = loader()
-    img_s = write_images(images, min(per_day, n))
-    print(f"  loaded {n:,} reads in {load_s:.0f} s, {min(per_day, n):,} image files in {img_s:.0f} s",
-          file=sys.stderr)
+    refs, img_s = write_images()
+    load_s = loader(refs)
+    print(f"  {len(refs):,} images stored in {img_s:.0f} s, {n:,} reads loaded in {load_s:.0f} s", file=sys.stderr)
+    del refs
     known = next(gen_rows(1, per_day))[4]
     res = measure(svc, actor, known)
     t0, c0 = time.perf_counter(), time.process_time()
     pr = svc.purge.purge(actor, trigger="manual")
     res["purge_day_s"] = round(time.perf_counter() - t0, 2)
     res["purge_day_cpu_s"] = round(time.process_time() - c0, 2)  # this process only (not the PG server)
-    print(f"  purge: {pr.reads:,} reads, {pr.files_removed:,} files, {pr.partitions_dropped} partitions in "
-          f"{res['purge_day_s']} s", file=sys.stderr)
+    print(f"  purge: {pr.reads:,} reads, {pr.images:,} images ({pr.files_removed:,} packs/partitions/rows), "
+          f"{pr.partitions_dropped} reads partitions in {res['purge_day_s']} s", file=sys.stderr)
     res["purged_reads"] = pr.reads
+    res["purged_images"] = pr.images
+    res["image_units_removed"] = pr.files_removed
     res["load_s"] = round(load_s, 1)
     return res
 
@@ -207,12 +248,13 @@ def main() -> int:
     ap.add_argument("--reads", type=int, default=1_000_000)
     ap.add_argument("--pg-reads", type=int, default=None, help="reads for PostgreSQL (default: --reads)")
     ap.add_argument("--purge-day", type=int, default=600_000, help="reads per day (100 cameras)")
+    ap.add_argument("--image-bytes", type=int, default=3000, help="size of each read's plate crop")
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp folder, removed)")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     args = ap.parse_args()
     base = args.dir or Path(tempfile.mkdtemp(prefix="records-bench-"))
-    out: dict[str, float] = {"reads": args.reads}
+    out: dict[str, float] = {"reads": args.reads, "image_bytes": args.image_bytes}
     try:
         if not args.skip_sqlite:
             sq = base / "sqlite"
@@ -221,8 +263,10 @@ def main() -> int:
             engine = make_engine(sqlite_url(db))
             upgrade(engine)
             print(f"SQLite, {args.reads:,} reads ({db})", file=sys.stderr)
+            day = min(args.purge_day, args.reads)
             out.update(run(engine, sq / "images", sq / "documents", args.reads, args.purge_day,
-                           lambda: load_sqlite(db, args.reads, args.purge_day)))
+                           lambda: write_pack_images(sq / "images" / "packs", day, args.image_bytes),
+                           lambda refs: load_sqlite(db, args.reads, args.purge_day, refs)))
             engine.dispose()
             if not args.keep:
                 shutil.rmtree(sq, ignore_errors=True)
@@ -238,8 +282,12 @@ def main() -> int:
                 upgrade(pg)
                 print(f"PostgreSQL, {n:,} reads", file=sys.stderr)
                 pgdir = base / "pg"
+                day = min(args.purge_day, n)
+                with pg.begin() as c:  # image partitions exist before COPY (else read_images_default)
+                    ensure_day_partitions(c, DAY0.date(), (DAY0 + timedelta(days=-(-n // args.purge_day) + 40)).date())
                 res = run(pg, pgdir / "images", pgdir / "documents", n, args.purge_day,
-                          lambda: load_pg(pg, n, args.purge_day))
+                          lambda: write_pg_images(pg, day, args.image_bytes),
+                          lambda refs: load_pg(pg, n, args.purge_day, refs))
                 out.update({f"pg_{k}": v for k, v in res.items()})
                 out["pg_reads"] = n
             finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,12 +60,84 @@ def chain_hash(prev_hash: str, e: AccessEntry) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ChainVerdict:
+    """What a verify found: ``intact`` only when every link, hash and signed checkpoint agrees."""
+
     intact: bool
     rows_checked: int
     first_broken_id: int | None = None
     problem: str | None = None
+    head_id: int | None = None
+    head_hash: str = GENESIS_HASH
+    sealed: bool = False  # the newest rows are covered by a valid signed head
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        lines = []
         if self.intact:
-            return f"intact ({self.rows_checked} rows)"
-        return f"BROKEN at row {self.first_broken_id}: {self.problem}"
+            lines.append(f"intact ({self.rows_checked} rows; head {self.head_hash[:16]}...)")
+        else:
+            where = f" at row {self.first_broken_id}" if self.first_broken_id is not None else ""
+            lines.append(f"BROKEN{where}: {self.problem}")
+            lines += [f"  also: {p}" for p in self.problems[1:]]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+# ---- signed checkpoints of the chain's head ------------------------------------------------------
+
+HEAD = "head"  # the one checkpoint moved forward with every append
+PERIODIC = "periodic"  # kept every CHECKPOINT_EVERY rows
+AT_VERIFY = "verify"  # kept at every verify that found the chain intact
+CHECKPOINT_EVERY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The newest row of the chain: its id, its hash and how many rows the chain holds up to it."""
+
+    last_id: int
+    last_hash: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A head signed with the checkpoint key (HMAC-SHA256), which lives in the OS keyring only."""
+
+    kind: str
+    head: ChainHead
+    at: datetime
+    workstation: str
+    key_id: str
+    mac: str
+    id: int | None = None
+
+
+class ChainSealer:
+    """Signs and checks checkpoints. Without the key, nobody can write a head the verify accepts."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError("the checkpoint key must hold at least 32 bytes")
+        self._key = key
+        self.key_id = hashlib.sha256(b"alpr-access-checkpoint-key\n" + key).hexdigest()[:16]
+        self.last_head: Checkpoint | None = None  # the head this process wrote last (a cache, never trusted alone)
+
+    def _message(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> bytes:
+        stamp = as_utc(at).isoformat(timespec="microseconds")
+        return f"{kind}\n{head.last_id}\n{head.last_hash}\n{head.count}\n{stamp}\n{workstation}".encode()
+
+    def seal(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> Checkpoint:
+        mac = hmac.new(self._key, self._message(kind, head, at, workstation), hashlib.sha256).hexdigest()
+        return Checkpoint(kind, head, at, workstation, self.key_id, mac)
+
+    def pseudonym(self, data: bytes) -> str:
+        """A keyed hash of ``data`` (e.g. a mistyped username that may be a password): linkable, not reversible."""
+        return hmac.new(self._key, b"pseudonym\n" + data, hashlib.sha256).hexdigest()[:16]
+
+    def valid(self, cp: Checkpoint) -> bool:
+        if cp.key_id != self.key_id:
+            return False
+        want = hmac.new(self._key, self._message(cp.kind, cp.head, cp.at, cp.workstation), hashlib.sha256)
+        return hmac.compare_digest(want.hexdigest(), cp.mac)

@@ -27,3 +27,12 @@ class Camera:
         """``Main St NB (Main & 5th)`` style label for tiles and alerts."""
         name = f"{self.name} {self.direction}".strip() if self.direction else self.name
         return f"{name} ({self.location})" if self.location else name
+
+
+@dataclass(frozen=True, slots=True)
+class CameraInfo:
+    """What a camera tile shows of a camera that this process (or a node) runs."""
+
+    key: str
+    name: str
+    location: str = ""

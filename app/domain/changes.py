@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +14,9 @@ class Changes:
     hits: bool = False
     records: bool = False
     settings: bool = False
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})

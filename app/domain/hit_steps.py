@@ -95,10 +95,20 @@ def _text(value: str | None, name: str, limit: int, required: bool = False) -> s
 
 @dataclass(frozen=True, slots=True)
 class VisualAccepted:
-    """The captured plate matches the wanted plate (characters, state, vehicle)."""
+    """The captured plate matches the wanted plate (characters, state, vehicle).
+
+    When the panel shows a mismatch (state, colour, look-alike, low read confidence) the
+    dispatcher accepts only with an explicit ``override_reason``; ``mismatches`` is filled by the
+    service from the hit (never by the caller) and kept in the log and on the hit report.
+    """
 
     note: str = ""
+    override_reason: str = ""
+    mismatches: tuple[str, ...] = ()
     kind = StepKind.VISUAL_ACCEPTED
+
+    def __post_init__(self) -> None:
+        _text(self.override_reason, "The override reason", 500)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +171,16 @@ class InstructionsRelayed:
 
 @dataclass(frozen=True, slots=True)
 class UnitsDispatched:
+    """Units sent (002 IV.J.2), with the list's instructions relayed to them (J.4).
+
+    Without a confirmed NCIC query the dispatch needs ``exigent_reason`` (002 IV.I.1 "absent
+    exigent circumstances"); such a dispatch is flagged in the access record and the usage report.
+    """
+
     units: tuple[str, ...]
     at: datetime | None = None  # defaults to the step time
+    instructions_relayed: bool = False
+    exigent_reason: str = ""
     kind = StepKind.UNITS_DISPATCHED
 
     def __post_init__(self) -> None:
@@ -170,6 +188,7 @@ class UnitsDispatched:
             raise ValidationFailed("Name at least one unit.")
         for u in self.units:
             _text(u, "A unit id", 32)
+        _text(self.exigent_reason, "The exigent-circumstances reason", 500)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +272,8 @@ def step_from_payload(kind: StepKind | str, payload: dict[str, Any] | None) -> S
             values[key] = datetime.fromisoformat(values[key])
     if "units" in values:
         values["units"] = tuple(values["units"])
+    if "mismatches" in values:
+        values["mismatches"] = tuple(values["mismatches"])
     if "fields" in values:
         values["fields"] = tuple(tuple(f) for f in values["fields"])
     return cls(**values)
@@ -283,7 +304,9 @@ class HitStep:
         text = {
             StepKind.CLAIMED: "Claimed",
             StepKind.RELEASED: "Released the hit",
-            StepKind.VISUAL_ACCEPTED: "Visually verified: plate matches",
+            StepKind.VISUAL_ACCEPTED: (f"Visually verified WITH OVERRIDE ({'; '.join(p.get('mismatches') or [])}):"
+                                       f" {p['override_reason']}") if p.get("override_reason")
+            else "Visually verified: plate matches",
             StepKind.VISUAL_REJECTED: f"Rejected: {LABELS.get(p.get('reason', ''), p.get('reason'))}"
             + (f" ({p['text']})" if p.get("text") else ""),
             StepKind.NCIC_QUERY: f"NCIC query: {LABELS.get(p.get('result', ''), p.get('result'))}",
@@ -293,7 +316,10 @@ class HitStep:
             + (f" by {p['confirm_by'][11:16]}" if p.get("confirm_by") else ""),
             StepKind.INSTRUCTIONS_RELAYED: "Instructions relayed to units" if p.get("relayed", True)
             else "Instructions not relayed",
-            StepKind.UNITS_DISPATCHED: f"Units dispatched: {', '.join(p.get('units', []))}",
+            StepKind.UNITS_DISPATCHED: f"Units dispatched: {', '.join(p.get('units', []))}"
+            + ("; instructions relayed" if p.get("instructions_relayed") else "")
+            + (f"; EXIGENT OVERRIDE without NCIC confirmation: {p['exigent_reason']}"
+               if p.get("exigent_reason") else ""),
             StepKind.STOLEN_PLATE_CHECK: f"Stolen plate check: {LABELS.get(p.get('same_vehicle', ''), '')}"
             + (f"; comes back to {p['returned_vehicle']}" if p.get("returned_vehicle") else "")
             + ("; units advised" if p.get("units_advised") else ""),

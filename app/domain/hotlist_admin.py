@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from app.domain.errors import ValidationFailed
 from app.domain.hotlists.records import RecordCategory, normalise_pattern
+from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN, case_number_problem
+from app.domain.substance import reason_problem
 
 STALE_AFTER = timedelta(hours=24)
 
@@ -80,6 +82,50 @@ class HotListEntry:
     decision_reason: str | None = None
     created_at: datetime | None = None
     revision: int = 1
+    requesting_user_id: int | None = None
+    requesting_agency: str | None = None
+    last_edited_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRevision:
+    """One version of a local entry: who changed what, when (``changes``: field -> (before, after))."""
+
+    entry_id: int
+    revision: int
+    action: str
+    changed_by: int | None
+    changed_by_name: str | None
+    changed_at: datetime
+    changes: tuple[tuple[str, str, str], ...] = ()
+    reason: str | None = None
+
+
+def approval_refusal(entry: HotListEntry, approver_id: int | None, approver_names: tuple[str, ...] = ()) -> str | None:
+    """The two-person rule (002 IV.I.5): nobody approves an entry they entered, requested or last edited."""
+    if approver_id is not None and approver_id == entry.entered_by:
+        return "You entered this entry: another supervisor must decide it."
+    if approver_id is not None and approver_id == entry.requesting_user_id:
+        return "You requested this entry: another supervisor must decide it."
+    if approver_id is not None and approver_id == entry.last_edited_by:
+        return "You made the last change to this entry: another supervisor must decide it."
+    if entry.requesting_user_id is None and entry.requesting_officer:
+        written = _name_tokens(entry.requesting_officer)
+        for name in approver_names:  # an outside person typed with the approver's own name
+            mine = _name_tokens(name)
+            if mine and mine <= written:
+                return "The requesting officer is recorded with your name: another supervisor must decide it."
+    return None
+
+
+_RANKS = frozenset({"sgt", "sergeant", "lt", "lieutenant", "cpt", "capt", "captain", "cmdr", "officer", "ofc",
+                    "det", "detective", "cpl", "corporal", "dep", "deputy", "chief", "sheriff", "mr", "mrs", "ms",
+                    "dr", "insp", "inspector", "maj", "major", "tpr", "trooper"})
+
+
+def _name_tokens(name: str) -> frozenset[str]:
+    words = "".join(c.lower() if c.isalnum() else " " for c in name).split()
+    return frozenset(w for w in words if w not in _RANKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +157,12 @@ MAJOR_CRIME_CATEGORIES = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class LocalEntryDraft:
-    """The BOLO form (policy 002 IV.I.5-6: entering member, requesting officer, case, synopsis)."""
+    """The BOLO form (policy 002 IV.I.5-6: entering member, requesting officer, case, synopsis).
+
+    The requesting officer is one of the agency's users (``requesting_user_id``), or an outside
+    person named in ``requesting_officer`` with their ``requesting_agency``; never a free-text
+    name matched against users.
+    """
 
     requesting_officer: str
     case_number: str
@@ -128,13 +179,28 @@ class LocalEntryDraft:
     instructions: str | None = None
     expires_on: date | None = None
     reference_photo: bytes | None = None
+    requesting_user_id: int | None = None
+    requesting_agency: str = ""
 
-    def validated(self, today: date, default_days: int, max_days: int) -> LocalEntryDraft:
+    def validated(self, today: date, default_days: int, max_days: int, case_pattern: str = DEFAULT_CASE_PATTERN,
+                  case_example: str = DEFAULT_CASE_EXAMPLE) -> LocalEntryDraft:
         problems = []
-        for label, value in (("Requesting officer", self.requesting_officer), ("Case number", self.case_number),
-                             ("Synopsis of the originating call", self.synopsis)):
-            if not value or not value.strip():
-                problems.append(f"{label} is required (policy: every entry documents it).")
+        if self.requesting_user_id is None:
+            officer, agency = " ".join(self.requesting_officer.split()), " ".join(self.requesting_agency.split())
+            if len(_name_tokens(officer)) < 2 or not any(c.isalpha() for c in officer):
+                problems.append("Pick the requesting officer from the agency's users, or name the outside person "
+                                "(first and last name) with their agency.")
+            elif len(agency) < 3 or not any(c.isalpha() for c in agency):
+                problems.append("Give the outside requesting officer's agency.")
+        if not self.case_number or not self.case_number.strip():
+            problems.append("Case number is required (policy: every entry documents it).")
+        else:
+            problem = case_number_problem(self.case_number, case_pattern, case_example)
+            if problem:
+                problems.append(problem)
+        problem = reason_problem(self.synopsis, "Synopsis of the originating call", 3)
+        if problem:
+            problems.append(problem + (" (policy: every entry documents it)." if "required" in problem else ""))
         plate = normalise_pattern(self.plate)
         wild = "*" in plate or "?" in plate
         literals = sum(c.isalnum() for c in plate)
@@ -157,5 +223,6 @@ class LocalEntryDraft:
         if problems:
             raise ValidationFailed(problems)
         return replace(self, plate=plate, state=state, expires_on=expires,
-                       requesting_officer=self.requesting_officer.strip(), case_number=self.case_number.strip(),
-                       synopsis=self.synopsis.strip())
+                       requesting_officer=" ".join(self.requesting_officer.split()),
+                       requesting_agency=" ".join(self.requesting_agency.split()),
+                       case_number=self.case_number.strip(), synopsis=self.synopsis.strip())

@@ -162,6 +162,9 @@ def checklist(entry: EntrySnapshot, steps: Sequence[HitStep], agency_ori: str | 
     visual = max((s for s in live if s.kind in (StepKind.VISUAL_ACCEPTED, StepKind.VISUAL_REJECTED)),
                  key=lambda s: s.sequence, default=None)
     relayed = last.get(StepKind.INSTRUCTIONS_RELAYED)
+    dispatched = last.get(StepKind.UNITS_DISPATCHED)
+    relayed_ok = bool(relayed and relayed.payload.get("relayed", True)) or bool(
+        dispatched and dispatched.payload.get("instructions_relayed"))
     outcome = last[StepKind.DISPOSITION].payload.get("outcome") if StepKind.DISPOSITION in last else None
     notify = outcome in (Outcome.ARREST, Outcome.VEHICLE_RECOVERED, Outcome.PLATE_RECOVERED)
     yq = needs_yq(entry, agency_ori)
@@ -171,8 +174,7 @@ def checklist(entry: EntrySnapshot, steps: Sequence[HitStep], agency_ori: str | 
         ChecklistItem("ncic", "NCIC query: still outstanding?", StepKind.NCIC_QUERY in last),
         ChecklistItem("yq", "Hit confirmation with the entering agency (YQ/YR)",
                       yr is not None and yr.payload.get("answer") != YrAnswer.WILL_CONFIRM, applies=yq),
-        ChecklistItem("instructions", "Instructions relayed to units",
-                      bool(relayed and relayed.payload.get("relayed", True)), applies=bool(entry.instructions)),
+        ChecklistItem("instructions", "Instructions relayed to units", relayed_ok, applies=bool(entry.instructions)),
         ChecklistItem("dispatch", "Units dispatched", StepKind.UNITS_DISPATCHED in last),
         ChecklistItem("stolen_plate", "Stolen plate: same make/model/colour? Units advised",
                       StepKind.STOLEN_PLATE_CHECK in last, applies=entry.category in STOLEN_PLATE_CATEGORIES),

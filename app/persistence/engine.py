@@ -18,13 +18,33 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
+READ_ONLY = "alpr_read_only"  # execution option: a long read that must not hold the write lock
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    # pysqlite's own transaction handling starts a transaction only before INSERT/UPDATE/DELETE,
+    # so a SELECT (such as the access log's "last hash") ran outside it and two processes chained
+    # onto the same row. We emit BEGIN ourselves (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    """Take SQLite's write lock at the start of every transaction (one writer at a time, across processes).
+
+    Nearly every unit of work appends to the hash-chained access record, which must read the newest
+    row and write after it without another writer in between. Long reads opt out with the
+    ``READ_ONLY`` execution option and run on a WAL snapshot without blocking writers.
+    """
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, password: str | None = None) -> Engine:
@@ -35,6 +55,7 @@ def make_engine(url: str, password: str | None = None) -> Engine:
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(u, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if u.get_backend_name() == "postgresql":
         if u.drivername == "postgresql":

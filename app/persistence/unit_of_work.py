@@ -12,17 +12,22 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.persistence.engine import READ_ONLY
+
 
 class UnitOfWork:
     """Context manager: commit on success, roll back on any exception."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], read_only: bool = False) -> None:
         self._factory = factory
+        self._read_only = read_only
         self.session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.session.begin()
+        if self._read_only:  # a long read on a snapshot, without SQLite's write lock
+            self.session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(
@@ -45,10 +50,10 @@ class UnitOfWork:
         return self.session
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+UnitOfWorkFactory = Callable[..., UnitOfWork]
 
 
 def unit_of_work_factory(engine: Engine) -> UnitOfWorkFactory:
-    """Return a callable producing fresh units of work bound to ``engine``."""
+    """Return a callable producing fresh units of work bound to ``engine`` (``read_only=True``: no write lock)."""
     factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
-    return lambda: UnitOfWork(factory)
+    return lambda read_only=False: UnitOfWork(factory, read_only)

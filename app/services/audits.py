@@ -1,8 +1,10 @@
 """Detection-browsing audits (002 IV.Q, 003 462.8) and the access record browser.
 
-A reproducible random sample (seed stored) of at least N inquiries of the prior period; the
-auditor marks each compliant or not with notes and records data errors; the memorandum to the
-chief of police is generated as a PDF and filed.
+A random sample (cryptographic seed drawn and stored by the service, once per period) of at least
+N inquiries of the prior period, the auditor's own inquiries left out; a redraw needs a reason
+and is listed in the memo. The auditor marks each compliant or not with notes and records data
+errors; the memorandum to the chief of police is generated as a PDF and filed; the chief's review
+(who, when, remarks) is recorded. A missed period shows as overdue.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from pathlib import Path
 
 from app.domain.access import AccessEntry
 from app.domain.errors import Conflict, DomainError, ValidationFailed
-from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, prior_period
+from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, missed_periods, prior_period
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.roles import Permission
+from app.domain.substance import reason_problem
 from app.domain.users import Actor
 from app.persistence.repositories.access_log import AccessLogRepository
 from app.persistence.repositories.agency import SharedSettingsRepository
@@ -56,25 +59,106 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "settings.audit",
                                detail={"sample_size": sample_size, "period_months": period_months})
 
-    def start(self, actor: Actor, start: datetime | None = None, end: datetime | None = None,
-              seed: int | None = None) -> Audit:
-        """Draw the sample of the prior period (or [start, end)) and open the audit."""
+    def start(self, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> Audit:
+        """Draw the sample of the prior period (or [start, end)) once and open the audit.
+
+        The seed comes from a cryptographic random source and is recorded; nobody chooses it. The
+        auditor's own inquiries are left out of the population. A period is drawn once: a second
+        draw is a :meth:`redraw` with a reason, listed in the memo.
+        """
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.start")
         size, months = self.settings()
         if start is None or end is None:
             start, end = prior_period(self.ctx.clock.now().date(), months)
         if end <= start:
             raise ValidationFailed("The audit period ends before it starts.")
-        seed = secrets.randbits(48) if seed is None else seed
+        seed = secrets.randbits(62)
         with self.ctx.uow() as uow:
-            population = InquiryRepository(uow.s).ids_between(start, end)
-            sample = draw_sample(population, size, seed)
             repo = AuditRepository(uow.s)
-            audit_id = repo.add(start, end, seed, sample, actor.user_id, self.ctx.clock.now())
-            audit_trail.record(uow, self.ctx, actor, "audit.start", object_type="audit", object_id=audit_id,
-                               detail={"seed": seed, "population": len(population), "sample": sample,
-                                       "period": [start.isoformat(), end.isoformat()]})
+            existing = repo.overlapping(start, end)
+            if existing:
+                refusal = Conflict(f"The sample of this period was drawn already (audit A-{existing[0]}); "
+                                   "redraw it there with a reason.")
+            else:
+                refusal = None
+                inquiries = InquiryRepository(uow.s)
+                population = inquiries.ids_between(start, end, exclude_user_id=actor.user_id)
+                own = len(inquiries.ids_between(start, end)) - len(population)
+                sample = draw_sample(population, size, seed)
+                audit_id = repo.add(start, end, seed, sample, actor.user_id, self.ctx.clock.now(), len(population), own)
+                audit_trail.record(uow, self.ctx, actor, "audit.start", object_type="audit", object_id=audit_id,
+                                   detail={"seed": seed, "population": len(population), "excluded_own": own,
+                                           "sample": sample, "period": [start.isoformat(), end.isoformat()]})
+                audit = repo.get(audit_id)
+        if refusal is not None:
+            audit_trail.record_alone(self.ctx, actor, "audit.start", outcome="refused", object_type="audit",
+                                     object_id=existing[0], detail={"problem": str(refusal)})
+            raise refusal
+        return audit
+
+    def redraw(self, actor: Actor, audit_id: int, reason: str) -> Audit:
+        """Draw the sample again (new random seed); needs a reason; the abandoned draw is kept and in the memo."""
+        audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.redraw", object_type="audit", object_id=audit_id)
+        problem = reason_problem(reason, "The reason for the redraw", 4)
+        if problem:
+            raise ValidationFailed(problem)
+        size, _months = self.settings()
+        seed = secrets.randbits(62)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            repo = AuditRepository(uow.s)
+            audit = repo.get(audit_id)
+            if audit.status != "open":
+                raise Conflict("This audit is completed; its sample can no longer change.")
+            population = InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
+                                                              exclude_user_id=audit.created_by)
+            sample = draw_sample(population, size, seed)
+            repo.redraw(audit_id, seed, sample, {
+                "at": now.isoformat(), "by": actor.username, "reason": " ".join(reason.split()),
+                "seed": audit.seed, "sample": [i.inquiry_id for i in audit.items]})
+            audit_trail.record(uow, self.ctx, actor, "audit.redraw", object_type="audit", object_id=audit_id,
+                               reason=" ".join(reason.split()),
+                               detail={"old_seed": audit.seed, "seed": seed, "sample": sample})
             return repo.get(audit_id)
+
+    def chief_review(self, actor: Actor, audit_id: int, remarks: str) -> Document:
+        """The chief of police (or designee) records the review of a completed audit (002 IV.Q.3).
+
+        Who, when and the remarks are kept; a reviewed copy of the memorandum is filed.
+        """
+        audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "audit.chief_review", object_type="audit",
+                            object_id=audit_id)
+        problem = reason_problem(remarks, "The review remarks", 2)
+        if problem:
+            raise ValidationFailed(problem)
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            repo = AuditRepository(uow.s)
+            audit = repo.get(audit_id)
+            if audit.status != "completed":
+                raise Conflict("Only a completed audit (memorandum filed) can be reviewed.")
+            if audit.chief_reviewed_at is not None:
+                raise Conflict(f"This audit was reviewed by {audit.chief_reviewed_by} on "
+                               f"{audit.chief_reviewed_at:%Y-%m-%d}.")
+            if audit.created_by == actor.user_id:
+                raise Conflict("The auditor cannot review their own audit: the chief or a designee must.")
+            repo.chief_review(audit_id, actor.user_id, now, " ".join(remarks.split()))
+            audit_trail.record(uow, self.ctx, actor, "audit.chief_review", object_type="audit", object_id=audit_id,
+                               reason=" ".join(remarks.split()))
+            audit = repo.get(audit_id)
+            profile = load_profile(uow)
+        return self._memo(actor, audit, profile, now, reviewed=True)
+
+    def overdue(self, actor: Actor, lookback_periods: int = 12) -> list[tuple[datetime, datetime]]:
+        """Closed periods with inquiries that no audit covers (each is an audit missed)."""
+        audit_trail.require(self.ctx, actor, P.VIEW_AUDITS, "audit.overdue")
+        _size, months = self.settings()
+        with self.ctx.uow() as uow:
+            periods = AuditRepository(uow.s).periods()
+            first = InquiryRepository(uow.s).first_at()
+        if first is None:
+            return []
+        return missed_periods(periods, self.ctx.clock.now().date(), months, lookback_periods, since=first)
 
     def list(self, actor: Actor) -> list[Audit]:
         """Every audit, newest first."""
@@ -107,6 +191,7 @@ class AuditService:
     def complete(self, actor: Actor, audit_id: int, data_errors: str, summary: str) -> Document:
         """Close the audit (every item reviewed) and file the memorandum to the chief of police."""
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.complete", object_type="audit", object_id=audit_id)
+        size, _months = self.settings()
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             repo = AuditRepository(uow.s)
@@ -116,6 +201,11 @@ class AuditService:
             if audit.reviewed < len(audit.items):
                 raise ValidationFailed(f"Review every sampled inquiry first ({audit.reviewed} of "
                                        f"{len(audit.items)} done).")
+            available = len(InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
+                                                                 exclude_user_id=audit.created_by))
+            if len(audit.items) < min(size, available):
+                raise ValidationFailed(f"The sample holds {len(audit.items)} inquiries; the policy requires at least "
+                                       f"{min(size, available)} (the period had {available}). Redraw the sample.")
             repo.complete(audit_id, data_errors, summary, now)
             audit = repo.get(audit_id)
             profile = load_profile(uow)
@@ -127,25 +217,33 @@ class AuditService:
                                        "non_compliant": sum(1 for i in audit.items if i.compliant is False)})
         return doc
 
-    def _memo(self, actor: Actor, audit: Audit, profile: inputs.AgencyProfile, now: datetime) -> Document:
+    def _memo(self, actor: Actor, audit: Audit, profile: inputs.AgencyProfile, now: datetime,
+              reviewed: bool = False) -> Document:
         errors = tuple(inputs.DataError(line.strip(), f"Audit A-{audit.id}", "Referred for correction")
                        for line in (audit.data_errors or "").splitlines() if line.strip())
         data = inputs.AuditMemoInput(
-            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=actor.username, auditor_title="Auditor",
+            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=audit.created_by_name or actor.username, auditor_title="Auditor",
             period_start=audit.period_start.date(), period_end=audit.period_end.date(),
             population_size=audit.population, seed=audit.seed,
             inquiries=tuple(inputs.SampledInquiry(
                 f"Q-{i.inquiry_id}", i.username, i.at, i.terms, f"{i.purpose}: {i.reason}".strip(": "),
                 i.case_number or "", i.on_behalf_of or "", i.result_count, i.compliant, i.notes or "")
                 for i in audit.items),
-            data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0])
-        path = document_path(self.documents_root, DocumentKind.AUDIT_MEMO, f"audit-A{audit.id}", ".pdf", now)
+            data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0],
+            excluded_own=audit.excluded_own,
+            redraws=tuple(inputs.SampleRedraw(r.at, r.by, r.reason, r.seed, len(r.sample)) for r in audit.redraws),
+            chief_review=(inputs.ChiefReview(audit.chief_reviewed_by or "", audit.chief_reviewed_at,
+                                             audit.chief_remarks or "") if audit.chief_reviewed_at else None),
+            **_chain_anchor(self.ctx))
+        stem = f"audit-A{audit.id}" + ("-reviewed" if reviewed else "")
+        path = document_path(self.documents_root, DocumentKind.AUDIT_MEMO, stem, ".pdf", now)
         try:
             rf = render_audit_memo(profile, data, inputs.GeneratedBy(actor.username, now), path)
         except ReportError as exc:
             raise DomainError(str(exc)) from exc
         with self.ctx.uow() as uow:
-            return DocumentRepository(uow.s).add(DocumentKind.AUDIT_MEMO, f"Audit memorandum A-{audit.id}",
+            title = f"Audit memorandum A-{audit.id}" + (" (reviewed by the chief)" if reviewed else "")
+            return DocumentRepository(uow.s).add(DocumentKind.AUDIT_MEMO, title,
                                                  str(rf.path), rf.sha256, actor.user_id, now, {"audit_id": audit.id})
 
     def access_record(self, actor: Actor, limit: int = 500, user_id: int | None = None, action: str | None = None,
@@ -157,3 +255,9 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "access_log.view",
                                detail={"action": action, "user_id": user_id, "rows": len(rows)})
             return rows
+
+
+def _chain_anchor(ctx) -> dict:  # noqa: ANN001
+    """The access record's head hash and row count, printed on the memo (issue 10)."""
+    head = audit_trail.chain_head(ctx)
+    return {"chain_head": head.last_hash, "chain_rows": head.count}

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.cameras import Camera
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -100,8 +101,7 @@ class CameraService:
 
     def list(self, actor: Actor) -> list[Camera]:
         """Every camera (console users see names and places; administrators edit them)."""
-        if not actor.can(P.MANAGE_CAMERAS):
-            audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "cameras.list")
+        audit_trail.require_any(self.ctx, actor, (P.VIEW_CONSOLE, P.MANAGE_CAMERAS), "cameras.list")
         with self.ctx.uow() as uow:
             return CameraRepository(uow.s).list()
 
@@ -119,6 +119,7 @@ class CameraService:
                                    detail={"key": cam.key, "source_type": values["source"].get("type")})
         if taken:
             raise Conflict(f"A camera with the id '{draft.key}' exists already.")
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def update(self, actor: Actor, camera_id: int, draft: CameraDraft) -> Camera:
@@ -137,6 +138,7 @@ class CameraService:
                                    detail={"changed": changed})
         if not same_key:
             raise ValidationFailed("A camera's id cannot change (reads are stored under it).")
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def set_credentials(self, actor: Actor, camera_id: int, user: str, password: str) -> Camera:
@@ -158,6 +160,7 @@ class CameraService:
             cam = CameraRepository(uow.s).update(camera_id, credential_ref=ref)
             audit_trail.record(uow, self.ctx, actor, "cameras.credentials", object_type="camera",
                                object_id=camera_id, detail={"set": True})
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def clear_credentials(self, actor: Actor, camera_id: int) -> Camera:
@@ -172,23 +175,21 @@ class CameraService:
             cam = repo.update(camera_id, credential_ref=None)
             audit_trail.record(uow, self.ctx, actor, "cameras.credentials", object_type="camera",
                                object_id=camera_id, detail={"set": False})
+        self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
     def runtime_cameras(self, workstation: str | None = None) -> tuple[CameraConfig, ...]:
         """Enabled cameras owned by ``workstation`` (default: this one) as recognition configs."""
         with self.ctx.uow() as uow:
             cams = CameraRepository(uow.s).list(workstation or self.ctx.workstation, enabled_only=True)
-        out = []
-        for cam in cams:
-            source = dict(cam.source)
-            if cam.credential_ref and source.get("type") in ("rtsp", "http"):
-                source["use_credentials"] = True  # a stored login is always used
-            try:
-                out.append(CameraConfig(id=cam.key, name=cam.name, location=cam.location, direction=cam.direction,
-                                        source=_SOURCE.validate_python(source)))
-            except ValidationError:
-                continue  # an invalid stored source shows as offline in the bridge, never stops the others
-        return tuple(out)
+        return _configs(cams)
+
+    def leased_cameras(self, camera_ids: list[int]) -> tuple[CameraConfig, ...]:
+        """The recognition configs of the cameras leased to this node (app.services.center)."""
+        with self.ctx.uow() as uow:
+            repo = CameraRepository(uow.s)
+            cams = [repo.get(i) for i in camera_ids]
+        return _configs([c for c in cams if c.enabled])
 
     def credentials(self, camera_key: str) -> tuple[str, str] | None:
         """The login of a camera from the keyring (the runtime's credentials lookup)."""
@@ -200,3 +201,18 @@ class CameraService:
             return str(data["user"]), str(data["password"])
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _configs(cams: list[Camera]) -> tuple[CameraConfig, ...]:
+    """Recognition configs of stored cameras; an invalid stored source is left out (shown offline)."""
+    out = []
+    for cam in cams:
+        source = dict(cam.source)
+        if cam.credential_ref and source.get("type") in ("rtsp", "http"):
+            source["use_credentials"] = True  # a stored login is always used
+        try:
+            out.append(CameraConfig(id=cam.key, name=cam.name, location=cam.location, direction=cam.direction,
+                                    source=_SOURCE.validate_python(source)))
+        except ValidationError:
+            continue  # an invalid stored source shows as offline in the bridge, never stops the others
+    return tuple(out)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.domain.access import ChainSealer
 from app.domain.clock import Clock, SystemClock
 from app.persistence.unit_of_work import UnitOfWorkFactory
+from app.services.change_feed import ChangeFeed
+from app.services.checkpoint_key import CheckpointKeyring
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +23,15 @@ class SecurityPolicy:
 
 @dataclass(frozen=True, slots=True)
 class ServiceContext:
-    """Units of work, clock, workstation and security rules shared by the services."""
+    """Units of work, clock, workstation, security rules and the change feed shared by the services."""
 
     uow: UnitOfWorkFactory
     workstation: str
     clock: Clock = field(default_factory=SystemClock)
     security: SecurityPolicy = field(default_factory=SecurityPolicy)
+    changes: ChangeFeed = field(default_factory=ChangeFeed)
+    checkpoint_key: CheckpointKeyring | None = None
+
+    def sealer(self) -> ChainSealer | None:
+        """Signs the access record's checkpoints; None without a secure keyring."""
+        return self.checkpoint_key.sealer() if self.checkpoint_key is not None else None

@@ -5,8 +5,6 @@ A ZIP with images, reads and hits (CSV + JSON), a manifest with the SHA-256 of e
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 import zipfile
@@ -14,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.domain.errors import DomainError
+from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.exports import HitRecord
 from app.domain.records.search import ReadSummary
@@ -23,10 +22,11 @@ from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, HitRecords, HoldRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.csv_export import csv_bytes
+from app.services.image_store import ReadImages
 from app.services.records_files import (
     ExportWriteError,
     load_profile,
-    read_image,
     sha256_bytes,
     write_zip_atomically,
 )
@@ -38,43 +38,45 @@ READ_FIELDS = ("id", "captured_at", "plate", "state", "colour", "confidence", "c
 
 
 def reads_csv(reads: list[ReadSummary]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(READ_FIELDS)
-    for r in reads:
-        w.writerow([getattr(r, f).isoformat() if f == "captured_at" else getattr(r, f) for f in READ_FIELDS])
-    return buf.getvalue().encode()
+    return csv_bytes(READ_FIELDS, ([getattr(r, f).isoformat() if f == "captured_at" else getattr(r, f)
+                                    for f in READ_FIELDS] for r in reads))
+
+
+HIT_FIELDS = ("hit_id", "read_id", "created_at", "status", "category", "match_kind", "priority", "source",
+              "disposition", "entry_plate", "step_id", "step_at", "step_user", "step_kind", "step_note",
+              "corrects_step_id")
 
 
 def hits_csv(hits: list[HitRecord]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(("hit_id", "read_id", "created_at", "status", "category", "match_kind", "priority", "source",
-                "disposition", "entry_plate", "step_id", "step_at", "step_user", "step_kind", "step_note",
-                "corrects_step_id"))
+    rows = []
     for h in hits:
         head = [h.id, h.read_id, h.created_at.isoformat(), h.status, h.category, h.match_kind, h.priority,
                 h.source_name, h.disposition or "", h.entry_plate]
         if not h.steps:
-            w.writerow(head + [""] * 6)
+            rows.append(head + [""] * 6)
         for s in h.steps:
-            w.writerow(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
-    return buf.getvalue().encode()
+            rows.append(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
+    return csv_bytes(HIT_FIELDS, rows)
 
 
 def to_json(items: list) -> bytes:
     return json.dumps([asdict(i) for i in items], default=str, indent=1, ensure_ascii=False).encode()
 
 
-def data_files(images_root: Path, reads: list[ReadSummary], hits: list[HitRecord]) -> dict[str, bytes]:
-    """The data part of an export: name -> bytes (images under images/)."""
+def data_files(images: ReadImages, reads: list[ReadSummary], hits: list[HitRecord]) -> dict[str, bytes]:
+    """The data part of an export: name -> bytes (images under images/, read through the store).
+
+    Each image is checked against the SHA-256 recorded with its read before it is exported
+    (:class:`ImageIntegrityError` otherwise); the manifest then hashes every exported file.
+    """
     files = {"reads.csv": reads_csv(reads), "reads.json": to_json(reads), "hits.csv": hits_csv(hits),
              "hits.json": to_json(hits)}
-    for r in reads:
-        for label, sha in (("plate", r.plate_sha256), ("overview", r.overview_sha256)):
-            data = read_image(images_root, sha)
-            if data is not None:
-                files[f"images/read{r.id}_{label}_{sha[:12]}.jpg"] = data
+    for kind in ImageKind:
+        found = images.of_reads([r.id for r in reads], kind)
+        for r in reads:
+            sha = r.plate_sha256 if kind is ImageKind.PLATE else r.overview_sha256
+            if r.id in found and sha:
+                files[f"images/read{r.id}_{kind.value}_{sha[:12]}.jpg"] = found[r.id]
     return files
 
 
@@ -88,9 +90,9 @@ def manifest(files: dict[str, bytes]) -> tuple[bytes, tuple[inputs.FileHash, ...
 class EvidenceExportService:
     """Build evidence packages for held data."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
 
     def export_hold(self, actor: Actor, hold_id: int, target: Path) -> Document:
         """Write the package for ``hold_id`` to ``target`` (a .zip path) and file it.
@@ -108,7 +110,7 @@ class EvidenceExportService:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
             profile = load_profile(uow)
-        files = data_files(self.images_root, reads, hits)
+        files = data_files(self.images, reads, hits)
         body, hashes = manifest(files)
         summary = inputs.EvidencePackageInput(
             package_id=f"EV-{hold_id}-{now:%Y%m%d%H%M%S}", case_number=hold.case_number, exported_by=actor.username,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from app.domain.agency import AgencyProfile as AgencyRecord
 from app.domain.comparison import Agreement, PlateComparison, compare_colour, compare_plates, compare_state
+from app.domain.hit_actions import HitSituation, verification_mismatches
 from app.domain.hit_steps import LABELS, HitStep, StepKind
 from app.domain.hits import EntrySnapshot, HitSummary, StoredRead, format_age, list_age_warning
 from app.domain.ncic import (
@@ -59,6 +60,14 @@ class HitDetail:
     list_age: str
     list_warning: str | None
     agency_ori: str
+    mismatches: tuple[str, ...] = ()
+
+    @property
+    def situation(self) -> HitSituation:
+        """What the action rules (app.domain.hit_actions) look at."""
+        s = self.summary
+        return HitSituation(s.id, s.status, s.claimed_by, s.claimed_by_name, self.steps, self.entry, self.yq_applies,
+                            self.mismatches)
 
     @property
     def effective_steps(self) -> list[HitStep]:
@@ -75,10 +84,14 @@ def load_detail(uow: UnitOfWork, hit_id: int, now: datetime) -> HitDetail:
     read = ReadRepository(uow.s).get(summary.read_id, summary.read_captured_at)
     agency_ori = AgencyRepository(uow.s).get().ori or ""
     next_rno = min(3, 1 + sum(1 for s in effective(steps) if s.kind is StepKind.YQ_SENT))
+    plate = compare_plates(read.plate, entry.plate)
+    state = compare_state(read.state, entry.state)
+    colour = compare_colour(read.colour, entry.vehicle_colour)
+    mismatches = verification_mismatches(plate, state, colour, read.confidence, read.state, entry.state,
+                                         read.colour, entry.vehicle_colour)
     return HitDetail(
-        summary=summary, read=read, entry=entry, steps=steps, plate_comparison=compare_plates(read.plate, entry.plate),
-        state_agreement=compare_state(read.state, entry.state),
-        colour_agreement=compare_colour(read.colour, entry.vehicle_colour),
+        summary=summary, read=read, entry=entry, steps=steps, plate_comparison=plate,
+        state_agreement=state, colour_agreement=colour, mismatches=mismatches,
         checklist=checklist(entry, steps, agency_ori), yq=yq_due(steps, now), yq_applies=needs_yq(entry, agency_ori),
         yq_prefill=prefill_yq(entry, next_rno), list_age=format_age(summary.list_age_s),
         list_warning=list_age_warning(summary.list_age_s), agency_ori=agency_ori,
@@ -104,7 +117,9 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None)
         accepted = visual.kind is StepKind.VISUAL_ACCEPTED
         reason = "" if accepted else LABELS.get(visual.payload.get("reason", ""), "")
         verification = ri.VisualVerification(accepted, visual.username, visual.at, reason,
-                                             visual.payload.get("note") or visual.payload.get("text") or "")
+                                             visual.payload.get("note") or visual.payload.get("text") or "",
+                                             visual.payload.get("override_reason") or "",
+                                             tuple(visual.payload.get("mismatches") or ()))
     dispo = next((s for s in reversed(live) if s.kind is StepKind.DISPOSITION), None)
     notified = next((s for s in reversed(live) if s.kind is StepKind.AGENCY_NOTIFIED), None)
     disposition = None
@@ -132,5 +147,21 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None)
         plate_crop=plate_crop, overview_image=overview, verification=verification,
         steps=tuple(ri.ConfirmationStep(s.at, s.username, s.kind.value.replace("_", " ").capitalize(), s.describe())
                     for s in d.steps),
-        disposition=disposition, claimed_by=d.summary.claimed_by_name or "",
+        disposition=disposition, claimed_by=d.summary.claimed_by_name or "", exceptions=report_exceptions(d),
     )
+
+
+def report_exceptions(d: HitDetail) -> tuple[str, ...]:
+    """Overrides of a safeguard on this hit, and a notification still owed (printed at the top)."""
+    out: list[str] = []
+    for s in effective(d.steps):
+        p = s.payload
+        if s.kind is StepKind.VISUAL_ACCEPTED and p.get("override_reason"):
+            out.append(f"Visual verification OVERRIDE by {s.username} at {s.at:%Y-%m-%d %H:%M} UTC: accepted despite "
+                       f"{'; '.join(p.get('mismatches') or [])}. Reason: {p['override_reason']}")
+        if s.kind is StepKind.UNITS_DISPATCHED and p.get("exigent_reason"):
+            out.append(f"EXIGENT dispatch by {s.username} at {s.at:%Y-%m-%d %H:%M} UTC without NCIC confirmation "
+                       f"that the record is outstanding. Reason: {p['exigent_reason']}")
+    if d.situation.notification_due:
+        out.append("The entering agency has not been notified of the arrest/recovery (002 IV.J.5).")
+    return tuple(out)

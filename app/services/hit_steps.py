@@ -1,14 +1,11 @@
-"""Recording one step of a hit's confirmation log: the rules of order and who may act.
+"""Recording one step of a hit's confirmation log.
 
-Rules (policy 002 IV.I-J):
-
-- only the dispatcher who claimed the hit records steps on it;
-- visual verification comes first: before it only a visual decision or a note is accepted;
-  after a rejection only notes and corrections;
-- a visual decision is made once; changing it is a correction (a new step naming the old one);
-- a correction names an earlier step of the same hit that is still in force, of the same kind
-  (accepted/rejected count as one kind);
-- the hit's status follows from the steps in force (:func:`status_from_steps`).
+Which action is allowed in which state, and what a step must carry (override reasons, NCIC
+confirmation or an exigent reason, relayed instructions), is decided by
+:mod:`app.domain.hit_actions`; this module enforces it before writing anything. Corrections
+name an earlier step of the same hit that is still in force, of the same kind (accepted and
+rejected count as one kind). The hit's status follows from the steps in force
+(:func:`status_from_steps`).
 """
 
 from __future__ import annotations
@@ -17,12 +14,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.hit_actions import ACTION_OF_STEP, HitAction, refusal, step_refusal
 from app.domain.hit_steps import (
     AgencyNotified,
     HitStep,
     StepInput,
     StepKind,
     UnitsDispatched,
+    VisualAccepted,
     YqSent,
     step_payload,
 )
@@ -31,9 +30,9 @@ from app.domain.ncic import answer_deadline, effective, prefill_yq
 from app.domain.users import Actor
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.unit_of_work import UnitOfWork
+from app.services.hit_queries import load_detail
 
 _VISUAL = (StepKind.VISUAL_ACCEPTED, StepKind.VISUAL_REJECTED)
-_ANYTIME = (StepKind.NOTE,)
 
 
 def status_from_steps(steps: list[HitStep], claimed: bool) -> tuple[HitStatus, str | None]:
@@ -50,26 +49,12 @@ def status_from_steps(steps: list[HitStep], claimed: bool) -> tuple[HitStatus, s
     return (HitStatus.CLAIMED if claimed else HitStatus.NEW), None
 
 
-def _check_order(kind: StepKind, steps: list[HitStep], correcting: HitStep | None) -> None:
-    live = effective(steps)
-    visual = next((s for s in reversed(live) if s.kind in _VISUAL), None)
-    if correcting is not None:
-        same = kind == correcting.kind or (kind in _VISUAL and correcting.kind in _VISUAL)
-        if not same:
-            raise ValidationFailed("A correction must be of the same kind as the step it corrects.")
-        if correcting not in live:
-            raise Conflict("That step was already corrected: correct the latest version.")
-        return
-    if kind in _ANYTIME:
-        return
-    if kind in _VISUAL:
-        if visual is not None:
-            raise Conflict("The visual verification is already recorded: record a correction to change it.")
-        return
-    if visual is None:
-        raise Conflict("Visually verify the plate first (accept or reject).")
-    if visual.kind is StepKind.VISUAL_REJECTED:
-        raise Conflict("This hit was rejected at visual verification: only notes and corrections can be added.")
+def _check_correction(kind: StepKind, steps: list[HitStep], correcting: HitStep) -> None:
+    same = kind == correcting.kind or (kind in _VISUAL and correcting.kind in _VISUAL)
+    if not same:
+        raise ValidationFailed("A correction must be of the same kind as the step it corrects.")
+    if correcting not in effective(steps):
+        raise Conflict("That step was already corrected: correct the latest version.")
 
 
 def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: datetime) -> StepInput:
@@ -96,28 +81,38 @@ def next_rno(steps: list[HitStep]) -> int:
 
 
 def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now: datetime,
-                corrects_step_id: int | None = None, note: str | None = None) -> HitStep:
+                corrects_step_id: int | None = None, note: str | None = None, can_handle: bool = True) -> HitStep:
     """Check the rules and append the step; updates the hit's status. Raises before writing anything."""
     hits = HitRepository(uow.s)
     row = hits.row(hit_id, lock=True)
-    if row.claimed_by != actor.user_id:
-        who = hits.username(row.claimed_by)
-        raise Conflict(f"Hit {hit_id} is claimed by {who}." if who else f"Claim hit {hit_id} first.")
-    steps = hits.steps(hit_id)
+    detail = load_detail(uow, hit_id, now)
+    sit = detail.situation
+    steps = list(detail.steps)
+    kind = StepKind(step.kind)
     correcting = None
     if corrects_step_id is not None:
         correcting = next((s for s in steps if s.id == corrects_step_id), None)
         if correcting is None:
             raise NotFound(f"Hit {hit_id} has no step {corrects_step_id}.")
-    kind = StepKind(step.kind)
-    _check_order(kind, steps, correcting)
-    entry = hits.entry_snapshot(hit_id)
-    step = complete(step, steps, entry, now)
+        action = HitAction.CORRECT
+    else:
+        action = ACTION_OF_STEP[kind]
+    problem = refusal(action, sit, actor.user_id, can_handle, now)
+    if problem:
+        raise Conflict(problem)
+    if correcting is not None:
+        _check_correction(kind, steps, correcting)
+    if isinstance(step, VisualAccepted):  # what the panel showed, whatever the caller says
+        step = replace(step, mismatches=sit.mismatches, override_reason=step.override_reason if sit.mismatches else "")
+    problem = step_refusal(step, sit, correcting)
+    if problem:
+        raise ValidationFailed(problem)
+    step = complete(step, steps, detail.entry, now)
     payload = step_payload(step)
     step_id = hits.add_step(hit_id, kind, payload, actor.user_id or 0, now, note, corrects_step_id)
     stored = HitStep(step_id, hit_id, kind, payload, actor.user_id or 0, actor.username, now,
                      (steps[-1].sequence if steps else 0) + 1, note, corrects_step_id)
-    status, dispo = status_from_steps([*steps, stored], claimed=True)
+    status, dispo = status_from_steps([*steps, stored], claimed=row.claimed_by is not None)
     closed_at = row.closed_at or now if status in (HitStatus.CLOSED, HitStatus.REJECTED) else None
     hits.set_status(hit_id, status, dispo, closed_at)
     return stored

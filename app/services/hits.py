@@ -2,7 +2,7 @@
 
 API for the console (every call is synchronous: run it through ``ui.call`` on the DB executor)::
 
-    svc = HitService(ctx, images=ImageStore(paths.images), documents_dir=paths.documents)
+    svc = HitService(ctx, images=ReadImages(ctx, store, paths.images), documents_dir=paths.documents)
 
     svc.queue(actor) -> list[HitSummary]          open hits, priority then age; covert hidden unless permitted
     svc.summary(actor, hit_id) -> HitSummary      one queue row (e.g. after a NOTIFY from another console)
@@ -11,7 +11,8 @@ API for the console (every call is synchronous: run it through ``ui.call`` on th
     svc.claim(actor, hit_id, take_over=False, reason=None) -> HitSummary   Conflict names the claimant
     svc.claim_next(actor) -> HitSummary | None    most urgent unclaimed open hit
     svc.release(actor, hit_id)
-    svc.accept(actor, hit_id, note="")            visual verification: plate/state/vehicle match
+    svc.accept(actor, hit_id, note="", override_reason="")   visual verification; a mismatch needs the override
+    svc.notifications_due(actor) -> list[NotificationDue]   recoveries/arrests not yet notified, with age
     svc.reject(actor, hit_id, RejectReason.X, text="")
     svc.record(actor, hit_id, step, corrects_step_id=None) -> HitStep     any app.domain.hit_steps input:
         NcicQuery(NcicResult.OUTSTANDING), YqSent(YqPriority.URGENT, rno), YrReceived(YrAnswer.X, confirm_by),
@@ -31,9 +32,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
 from app.domain.hit_steps import (
     HitStep,
     RejectReason,
@@ -44,9 +47,12 @@ from app.domain.hit_steps import (
     YqSent,
 )
 from app.domain.hits import COVERT_CATEGORIES, HitStatus, HitSummary
-from app.domain.ncic import YqRequest, prefill_yq
+from app.domain.images import ImageKind
+from app.domain.ncic import YqRequest, effective, prefill_yq
+from app.domain.notifications import HitNotification
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.notifications import notify
 from app.persistence.orm.records import DocumentRow
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.hits import HitRepository
@@ -55,13 +61,32 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
-from app.services.notifications import HitNotification, notify
-from app.services.read_store import ImageStore
+from app.services.image_store import ReadImages
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy
 
 logger = logging.getLogger(__name__)
 P = Permission
+
+
+def _override_of(step: HitStep) -> tuple[str, str] | None:
+    """("visual"|"exigent", reason) when the step was recorded under an override."""
+    if step.kind is StepKind.VISUAL_ACCEPTED and step.payload.get("override_reason"):
+        return "visual", str(step.payload["override_reason"])
+    if step.kind is StepKind.UNITS_DISPATCHED and step.payload.get("exigent_reason"):
+        return "exigent", str(step.payload["exigent_reason"])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDue:
+    """A closed arrest/recovery whose entering agency has not been notified yet, and for how long."""
+
+    hit: HitSummary
+    ori: str
+    outcome: str
+    closed_at: datetime | None
+    age_s: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +109,7 @@ class HitService:
 
     """
 
-    def __init__(self, ctx: ServiceContext, images: ImageStore, documents_dir: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages, documents_dir: Path) -> None:
         self.ctx = ctx
         self.images = images
         self.documents_dir = documents_dir
@@ -97,7 +122,7 @@ class HitService:
         not written to the access record (opening a hit, its images, every step and print are).
         """
         audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.queue")
-        hidden = frozenset() if actor.can(P.VIEW_COVERT) else COVERT_CATEGORIES
+        hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
         with self.ctx.uow() as uow:
             return HitRepository(uow.s).summaries(not include_closed, hidden, limit)
 
@@ -106,7 +131,7 @@ class HitService:
         audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.queue", object_type="hit", object_id=hit_id)
         with self.ctx.uow() as uow:
             hit = HitRepository(uow.s).summary(hit_id)
-        return None if hit.covert and not actor.can(P.VIEW_COVERT) else hit
+        return None if hit.covert and not audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else hit
 
     def view(self, actor: Actor, hit_id: int) -> HitDetail:
         """Everything the verification panel shows; the view is recorded."""
@@ -129,7 +154,7 @@ class HitService:
             audit_trail.record(uow, self.ctx, actor, "hit.image", object_type="hit", object_id=hit_id,
                                terms=read.plate, detail={"image": which, "read_id": read.id})
         sha = read.plate_sha256 if which == "plate" else read.overview_sha256
-        image = self._image_or_none(sha)
+        image = self._image_or_none(read.id, which)
         if sha and image is None:
             logger.warning("image %s of hit %s is missing", sha, hit_id)
         return image
@@ -203,12 +228,37 @@ class HitService:
             audit_trail.record(uow, self.ctx, actor, f"hit.step.{stored.kind.value}", object_type="hit",
                                object_id=hit_id, terms=hit.plate_read,
                                detail={"step_id": stored.id, "corrects": corrects_step_id, **stored.payload})
+            override = _override_of(stored)
+            if override is not None:  # an exception to a safeguard: its own row, found by audits and reports
+                audit_trail.record(uow, self.ctx, actor, f"hit.override.{override[0]}", object_type="hit",
+                                   object_id=hit_id, terms=hit.plate_read, reason=override[1],
+                                   detail={"step_id": stored.id, **stored.payload})
             notify(uow.s, HitNotification(hit_id, "step", self.ctx.workstation, actor.username, hit.priority))
         return stored
 
-    def accept(self, actor: Actor, hit_id: int, note: str = "") -> HitStep:
-        """Visual verification passed: plate characters, state and vehicle match."""
-        return self.record(actor, hit_id, VisualAccepted(note))
+    def accept(self, actor: Actor, hit_id: int, note: str = "", override_reason: str = "") -> HitStep:
+        """Visual verification passed: plate characters, state and vehicle match.
+
+        When the panel shows a mismatch the acceptance needs ``override_reason`` (recorded as an override).
+        """
+        return self.record(actor, hit_id, VisualAccepted(note, override_reason))
+
+    def notifications_due(self, actor: Actor) -> list[NotificationDue]:
+        """Arrests and recoveries whose entering agency is not yet notified (002 IV.J.5), oldest first."""
+        audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.notifications_due")
+        hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            rows = HitRepository(uow.s).closed_with_outcomes(sorted(NOTIFY_OUTCOMES), hidden)
+            out = []
+            for summary, closed_at in rows:
+                steps = HitRepository(uow.s).steps(summary.id)
+                if any(s.kind is StepKind.AGENCY_NOTIFIED for s in effective(steps)):
+                    continue
+                entry = HitRepository(uow.s).entry_snapshot(summary.id)
+                out.append(NotificationDue(summary, entry.ori or "", summary.disposition or "", closed_at,
+                                           notification_age_s(closed_at, now) or 0))
+        return sorted(out, key=lambda n: -n.age_s)
 
     def reject(self, actor: Actor, hit_id: int, reason: RejectReason, text: str = "") -> HitStep:
         """Visual verification failed for ``reason`` (closes the hit)."""
@@ -237,8 +287,8 @@ class HitService:
         with self.ctx.uow() as uow:
             detail = load_detail(uow, hit_id, now)
             profile = report_profile(AgencyRepository(uow.s).get())
-        crop = self._image_or_none(detail.read.plate_sha256)
-        overview = self._image_or_none(detail.read.overview_sha256)
+        crop = self._image_or_none(detail.read.id, "plate")
+        overview = self._image_or_none(detail.read.id, "overview")
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
         out = render_hit_report(profile, report_input(detail, crop, overview), GeneratedBy(actor.username, now), path)
@@ -254,16 +304,13 @@ class HitService:
         return PrintedReport(doc_id, out.path, out.sha256, out.size_bytes)
 
     # ---- helpers -------------------------------------------------------------------------------
-    def _image_or_none(self, sha: str | None) -> bytes | None:
-        try:
-            return self.images.get(sha) if sha else None
-        except FileNotFoundError:
-            return None
+    def _image_or_none(self, read_id: int, which: str) -> bytes | None:
+        return self.images.of_read(read_id, ImageKind(which))
 
     def _require_visible(self, actor: Actor, hit_id: int, action: str, handle: bool = False) -> None:
         audit_trail.require(self.ctx, actor, P.HANDLE_HITS if handle else P.VIEW_CONSOLE, action,
                             object_type="hit", object_id=hit_id)
-        if actor.can(P.VIEW_COVERT):
+        if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
             return
         with self.ctx.uow() as uow:
             covert = HitRepository(uow.s).row(hit_id).category in COVERT_CATEGORIES

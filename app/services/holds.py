@@ -1,19 +1,24 @@
 """Evidence holds (000 433.5, 003 462.12): held reads and hits survive every purge.
 
-Investigators place holds; only an administrator releases one. Both are recorded.
+Investigators place holds; only an administrator releases one. Both are recorded. Placing a hold
+copies the held reads' images (and those of the held hits' reads) out of their pack or partition
+into the kept area, in the same transaction (copy on hold): evidence no longer depends on a
+pack file or day partition that retention will drop.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.records.holds import EvidenceHold, hold_problems
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.repositories.read_images import read_ids_of_hits
 from app.persistence.repositories.records import HoldRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.image_store import ReadImages
 
 P = Permission
 
@@ -21,8 +26,9 @@ P = Permission
 class HoldService:
     """Place, list and release evidence holds."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages | None = None) -> None:
         self.ctx = ctx
+        self.images = images
 
     def place(self, actor: Actor, case_number: str, reason: str, review_on: date | None,
               read_ids: list[int], hit_ids: list[int] | None = None) -> EvidenceHold:
@@ -43,9 +49,14 @@ class HoldService:
             repo = HoldRepository(uow.s)
             hold_id = repo.add(case_number, reason, review_on, actor.user_id, now, sorted(set(read_ids)),
                                sorted(set(hit_ids)))
+            copied = 0
+            if self.images is not None:
+                held_reads = set(read_ids) | set(read_ids_of_hits(uow.s, sorted(set(hit_ids))))
+                copied = self.images.protect(uow, held_reads, now + timedelta(days=1))
             audit_trail.record(uow, self.ctx, actor, "hold.place", object_type="hold", object_id=hold_id,
                                reason=reason.strip(), case_number=case_number.strip(),
                                detail={"reads": len(set(read_ids)), "hits": len(set(hit_ids)),
+                                       "images_kept": copied,
                                        "review_on": review_on.isoformat() if review_on else None})
             return repo.get(hold_id)
 
@@ -66,7 +77,6 @@ class HoldService:
 
     def list(self, actor: Actor, active_only: bool = False) -> list[EvidenceHold]:
         """Holds, newest first (investigators, administrators and records staff)."""
-        if not (actor.can(P.PLACE_HOLD) or actor.can(P.RELEASE_HOLD) or actor.can(P.PRINT_RECORDS)):
-            audit_trail.require(self.ctx, actor, P.PLACE_HOLD, "hold.list")
+        audit_trail.require_any(self.ctx, actor, (P.PLACE_HOLD, P.RELEASE_HOLD, P.PRINT_RECORDS), "hold.list")
         with self.ctx.uow() as uow:
             return HoldRepository(uow.s).list(active_only)

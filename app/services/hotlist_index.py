@@ -30,7 +30,7 @@ class HotListIndexHolder:
         with self._lock:
             t0 = time.perf_counter()
             now = self.ctx.clock.now()
-            with self.ctx.uow() as uow:
+            with self.ctx.uow(read_only=True) as uow:  # a snapshot: no write lock while millions of rows stream
                 index = _index_of(HotListRepository(uow.s).active_for_index(now))
             self.matcher.swap(index)
             self.last_build_s = time.perf_counter() - t0
@@ -40,7 +40,7 @@ class HotListIndexHolder:
     def build_for_source(self, source_id: int) -> HotListIndex:
         """Index of one source only (for the retroactive check after its import)."""
         now = self.ctx.clock.now()
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:
             return _index_of(HotListRepository(uow.s).active_for_index(now, source_id))
 
 

@@ -7,31 +7,36 @@ approved by an ALPR administrator before they alert. Everything lands in the acc
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.hotlist_admin import (
+    EntryRevision,
     EntryStatus,
     HotListEntry,
     HotListSource,
     ImportSummary,
     LocalEntryDraft,
     SourceKind,
+    approval_refusal,
 )
-from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, parse_hotlist, preset
+from app.domain.hotlist_schedule import import_due
+from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset, preset_settings
+from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.hotlist_import import run_import
 from app.services.hotlist_index import HotListIndexHolder
 from recognition.match import HotListIndex, IndexEntry
 
@@ -49,6 +54,11 @@ class LocalEntryRules:
     default_days: int = 30
     max_days: int = 90
     retro_hours: int = 72
+
+
+def _content(values: dict) -> dict:
+    """JSON-ready content of an entry version (dates as ISO text)."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
 class HotListService:
@@ -81,7 +91,7 @@ class HotListService:
                 raise Conflict(f"A source named '{name}' exists.")
             src = repo.add_source(
                 name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
-                location, daily_at, (settings or SourceParseSettings()).model_dump(mode="json"), self.ctx.clock.now())
+                location, daily_at, (settings or preset_settings(preset_name)).model_dump(mode="json"), self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
                                object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
             return src
@@ -95,56 +105,52 @@ class HotListService:
 
     # ---- import -------------------------------------------------------------------------------
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
-                      progress: Callable[[str], None] | None = None) -> ImportSummary:
+                      progress: Callable[[str], None] | None = None, confirm_shrink: bool = False) -> ImportSummary:
         """Parse and validate the whole file, then replace the source's list in one transaction.
 
-        A refused file (empty, truncated, footer mismatch, too many bad rows) leaves the previous
-        list active; either way a report is kept.
+        A refused file (not a regular file, too large, empty, truncated, footer mismatch, too many
+        bad rows, a database error) leaves the previous list active; so does a list that shrank
+        more than the source allows, until an administrator imports it with ``confirm_shrink``.
+        Either way a report and an access-record row are kept (:mod:`app.services.hotlist_import`).
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",
                             object_id=source_id)
-        started = self.ctx.clock.now()
-        t0 = time.perf_counter()
-        with self.ctx.uow() as uow:
-            name, location, spec, settings = self._spec_and_settings(HotListRepository(uow.s), source_id)
-        file = Path(path or location or "")
-        say = progress or (lambda _m: None)
-        say(f"Reading {file.name}...")
-        try:
-            data: bytes | None = file.read_bytes()
-        except OSError:
-            data = None  # parse_hotlist reads the path again and reports why it is unreadable
-        digest = hashlib.sha256(data).hexdigest() if data is not None else None
-        say("Checking every row...")
-        outcome = parse_hotlist(data if data is not None else file, spec, settings, as_of=started.date())
-        c = outcome.counts
-        skipped = c.skipped_listed + c.skipped_state + c.skipped_expired
-        report = outcome.report_lines()
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
-            imported = 0
-            if outcome.accepted:
-                say(f"Replacing the list with {len(outcome.records):,} entries...")
-                imported = repo.replace_entries(source_id, outcome.records, started)
-            finished = self.ctx.clock.now()
-            import_id = repo.add_import(
-                source_id, started, finished, outcome.accepted,
-                None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", file.name, digest,
-                c.data_rows, imported, skipped, c.duplicates_merged, time.perf_counter() - t0, report,
-                actor.user_id)
-            audit_trail.record(uow, self.ctx, actor, "hotlist.import", outcome="ok" if outcome.accepted else "failed",
-                               object_type="hotlist_source", object_id=source_id,
-                               detail={"import_id": import_id, "accepted": outcome.accepted, "imported": imported,
-                                       "rejected": c.rejected, "file_sha256": digest})
-        retro = 0
-        if outcome.accepted:
-            say("Updating the live matcher...")
+            local = repo.source(source_id).kind is SourceKind.LOCAL
+            if not local:
+                name, location, spec, settings = self._spec_and_settings(repo, source_id)
+        if local:  # BOLO entries are entered and approved one by one (002 IV.I.5), never replaced by a file
+            audit_trail.record_alone(self.ctx, actor, "hotlist.import", outcome="refused", object_type="hotlist_source",
+                                     object_id=source_id, detail={"problem": "local BOLO source"})
+            raise Conflict("The local BOLO list cannot be replaced by a file import: enter BOLOs one by one "
+                           "for approval.")
+        file = Path(path or location or "")
+        summary, replaced = run_import(self.ctx, actor, source_id, name, file, spec, settings,
+                                       progress or (lambda _m: None), confirm_shrink)
+        if replaced:
+            (progress or (lambda _m: None))("Updating the live matcher...")
             self.index.rebuild()
-            retro = self._retroactive(source_id)
-        return ImportSummary(
-            import_id, source_id, name, outcome.accepted,
-            None if outcome.accepted else f"{outcome.refusal}: {outcome.refusal_detail}", c.data_rows, imported,
-            skipped, c.rejected, c.duplicates_merged, time.perf_counter() - t0, tuple(report), started, retro)
+            summary = replace(summary, retroactive_hits=self._retroactive(source_id))
+        self.ctx.changes.publish(Changes(hotlists=True))  # scheduled imports too, not only the screen's
+        return summary
+
+    def import_due(self, actor: Actor, local_now: datetime) -> list[ImportSummary]:
+        """Import every source due by its daily time; one failing source never stops the others."""
+        out: list[ImportSummary] = []
+        for src in self.sources(actor):
+            try:
+                due = import_due(src, local_now, local_now.tzinfo)
+            except ValueError:
+                logger.error("hot list %s: daily import time %r is not valid", src.name, src.daily_at)
+                continue
+            if due:
+                logger.info("scheduled import of %s", src.name)
+                try:
+                    out.append(self.import_source(actor, src.id))
+                except Exception:  # noqa: BLE001 - logged; the next source is imported regardless
+                    logger.exception("scheduled import of %s failed", src.name)
+        return out
 
     def _retroactive(self, source_id: int) -> int:
         if self.retroactive is None:
@@ -171,6 +177,7 @@ class HotListService:
 
     def entry_count(self, actor: Actor, source_id: int | None = None, status: EntryStatus | None = None) -> int:
         """Number of entries (for the browser's header)."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.count")
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(source_id, status)
 
@@ -189,14 +196,49 @@ class HotListService:
         """Enter a BOLO; it stays pending (and silent) until a supervisor approves it."""
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_submit", terms=draft.plate)
         now = self.ctx.clock.now()
-        d = draft.validated(now.date(), self.rules.default_days, self.rules.max_days)
+        d = self._validated(draft)
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
+            d = self._with_requester(uow, d)
             src = repo.local_source(now)
-            entry_id = repo.add_local(src.id, self._local_values(d, actor, photo_sha256), now)
+            values = self._local_values(d, actor, photo_sha256)
+            entry_id = repo.add_local(src.id, values, now)
+            repo.add_revision(entry_id, 1, "submit", actor.user_id, now, _content(values))
             audit_trail.record(uow, self.ctx, actor, "hotlist.local_submit", object_type="hotlist_entry",
                                object_id=entry_id, terms=d.plate, case_number=d.case_number, reason=d.synopsis)
             return repo.entry(entry_id)
+
+    def requesters(self, actor: Actor) -> list[tuple[int, str]]:
+        """(user id, "Full Name (username)") of the agency's active users: who may request a BOLO."""
+        audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.requesters")
+        with self.ctx.uow() as uow:
+            users = UserRepository(uow.s).list()
+        return sorted(((u.id, f"{u.full_name} ({u.username})") for u in users if u.active), key=lambda x: x[1])
+
+    def revisions(self, actor: Actor, entry_id: int) -> list[EntryRevision]:
+        """Every version of a local entry: who changed what, when."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.revisions", object_type="hotlist_entry",
+                            object_id=entry_id)
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).revisions(entry_id)
+
+    def _validated(self, draft: LocalEntryDraft) -> LocalEntryDraft:
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            repo = SharedSettingsRepository(uow.s)
+            pattern = str(repo.get("search.case_pattern", DEFAULT_CASE_PATTERN) or DEFAULT_CASE_PATTERN)
+            example = str(repo.get("search.case_example", DEFAULT_CASE_EXAMPLE) or DEFAULT_CASE_EXAMPLE)
+        return draft.validated(now.date(), self.rules.default_days, self.rules.max_days, pattern, example)
+
+    @staticmethod
+    def _with_requester(uow, d: LocalEntryDraft) -> LocalEntryDraft:  # noqa: ANN001
+        """The requesting officer's name from the user picked (never typed for one of our users)."""
+        if d.requesting_user_id is None:
+            return d
+        user = UserRepository(uow.s).get(d.requesting_user_id)
+        if not user.active:
+            raise ValidationFailed(f"{user.full_name} is not an active user: pick the requesting officer again.")
+        return replace(d, requesting_officer=user.full_name, requesting_agency="")
 
     @staticmethod
     def _local_values(d: LocalEntryDraft, actor: Actor, photo_sha256: str | None) -> dict:
@@ -206,7 +248,8 @@ class HotListService:
             vehicle_model=d.vehicle_model, vehicle_colour=d.vehicle_colour, instructions=d.instructions,
             expires_at=datetime.combine(d.expires_on, dt_time(23, 59, 59), tzinfo=UTC), entered_by=actor.user_id,
             requesting_officer=d.requesting_officer, case_number=d.case_number, synopsis=d.synopsis,
-            reference_photo_sha256=photo_sha256,
+            reference_photo_sha256=photo_sha256, requesting_user_id=d.requesting_user_id,
+            requesting_agency=d.requesting_agency or None,
         )
 
     def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft) -> HotListEntry:
@@ -214,22 +257,29 @@ class HotListService:
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_edit", object_type="hotlist_entry",
                             object_id=entry_id)
         now = self.ctx.clock.now()
-        d = draft.validated(now.date(), self.rules.default_days, self.rules.max_days)
+        d = self._validated(draft)
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
+            d = self._with_requester(uow, d)
             row = repo.entry_row(entry_id)
             if row.entered_by is None:
                 raise Conflict("Imported NCIC/state entries cannot be edited here; they change with the next import.")
             was_active = row.status == "active"
-            for k, v in self._local_values(d, actor, row.reference_photo_sha256).items():
-                if k != "entered_by":
-                    setattr(row, k, v)
+            values = {k: v for k, v in self._local_values(d, actor, row.reference_photo_sha256).items()
+                      if k != "entered_by"}
+            before = _content({k: getattr(row, k) for k in values})
+            after = _content(values)
+            changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+            for k, v in values.items():
+                setattr(row, k, v)
             row.status, row.decided_by, row.decided_at, row.decision_reason = "pending", None, None, None
             row.revision += 1
             row.updated_at = now
+            row.last_edited_by = actor.user_id
+            repo.add_revision(entry_id, row.revision, "edit", actor.user_id, now, after, changes)
             audit_trail.record(uow, self.ctx, actor, "hotlist.local_edit", object_type="hotlist_entry",
                                object_id=entry_id, terms=d.plate, case_number=d.case_number,
-                               detail={"revision": row.revision})
+                               detail={"revision": row.revision, "changes": changes})
         if was_active:
             self.index.rebuild()
         with self.ctx.uow() as uow:
@@ -244,7 +294,7 @@ class HotListService:
 
     def pending_count(self, actor: Actor) -> int:
         """Count for the navigation badge (0 for users who cannot approve)."""
-        if not actor.can(P.APPROVE_HOTLIST):
+        if not audit_trail.granted(self.ctx, actor, P.APPROVE_HOTLIST):
             return 0
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(status=EntryStatus.PENDING)
@@ -261,20 +311,21 @@ class HotListService:
             repo = HotListRepository(uow.s)
             row = repo.entry_row(entry_id)
             entry = repo.entry(entry_id)
-            names = {actor.username.lower()}
             me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
-            if me:
-                names.add(me.full_name.lower())
+            names = (actor.username, me.full_name) if me else (actor.username,)
+            rule = approval_refusal(entry, actor.user_id, names)
             if row.status != "pending":
                 refusal = Conflict(f"This entry is {row.status}, not pending.")
-            elif row.entered_by == actor.user_id or (row.requesting_officer or "").strip().lower() in names:
-                refusal = Conflict("You entered or requested this entry: another supervisor must decide it.")
+            elif rule is not None:
+                refusal = Conflict(rule)
             if refusal is not None:
                 audit_trail.record(uow, self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
                                    object_id=entry_id, terms=entry.plate, reason=str(refusal))
             else:
                 row.status = "active" if approve else "denied"
                 row.decided_by, row.decided_at, row.decision_reason = actor.user_id, now, reason.strip()
+                repo.add_revision(entry_id, row.revision, "approve" if approve else "deny", actor.user_id, now,
+                                  {}, None, reason.strip())
                 audit_trail.record(uow, self.ctx, actor, action, object_type="hotlist_entry", object_id=entry_id,
                                    terms=entry.plate, case_number=entry.case_number, reason=reason.strip())
         if refusal is not None:
@@ -289,6 +340,7 @@ class HotListService:
 
     def expire(self, actor: Actor) -> int:
         """Mark entries (local and imported) past their expiry as expired; they stop alerting. Returns how many."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.expire")
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             ids = HotListRepository(uow.s).expire_due(now)
@@ -296,4 +348,5 @@ class HotListService:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.expire", detail={"entries": ids[:500], "count": len(ids)})
         if ids:  # runs every few minutes: rebuilding millions of entries for nothing would stall matching
             self.index.rebuild()
+            self.ctx.changes.publish(Changes(hotlists=True))
         return len(ids)

@@ -1,9 +1,9 @@
-"""Read ingest: images to content-addressed files, the read row, then matching and hits.
+"""Read ingest: images to the image store, the read row, then matching and hits.
 
 Order of one ingest (policy 002 IV.J: every read is kept before any hit is shown):
 
-1. plate crop and overview JPEG are written as ``images/<sha[:2]>/<sha>.jpg`` (temp file, fsync,
-   rename; the same bytes are the same file and are written once);
+1. plate crop and overview JPEG go to the image store (:mod:`app.services.image_store`: a pack file
+   per camera and hour on SQLite, the day-partitioned image table on PostgreSQL);
 2. one transaction stores the ``reads`` row and, for every hot-list match, a ``hits`` row with a
    snapshot of the matched entry, plus a NOTIFY per hit on PostgreSQL;
 3. only after that commit does the caller get the hits to show.
@@ -14,46 +14,37 @@ Matching happens in memory before the transaction; a matcher failure never loses
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
+from app.domain.images import ImageRef
+from app.domain.notifications import HitNotification, ReadsStored
+from app.persistence.durability import checkpoint
+from app.persistence.notifications import notify, notify_reads
 from app.persistence.repositories.cameras import CameraRepository
 from app.persistence.repositories.hits import HitRepository
+from app.persistence.repositories.read_images import ref_columns
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
-from app.services.notifications import HitNotification, notify
+from app.services.image_store import ImageStore
+from recognition.runtime.journal import fsync_dir
 from recognition.types import PlateRead
 
 logger = logging.getLogger(__name__)
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # Windows cannot open directories; NTFS metadata is journalled anyway
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def sync_paths(paths: list[Path]) -> None:
-    """Fsync files written without it, then each of their folders once (group durability)."""
+    """Fsync files written without it (each once), then each of their folders once (group durability)."""
     folders = set()
-    for path in paths:
+    for path in dict.fromkeys(paths):
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -65,84 +56,27 @@ def sync_paths(paths: list[Path]) -> None:
         folders.add(path.parent)
         folders.add(path.parent.parent)
     for folder in folders:
-        _fsync_dir(folder)
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename, fsync folder."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-class ImageStore:
-    """JPEG files named by their SHA-256 under one folder (``<sha[:2]>/<sha>.jpg``).
-
-    Args:
-        root: the images folder (``AppPaths.images``).
-
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, sha256: str) -> Path:
-        """Where the image with this hash lives."""
-        return self.root / sha256[:2] / f"{sha256}.jpg"
-
-    def put(self, data: bytes, durable: bool = True, unsynced: list[Path] | None = None) -> str | None:
-        """Store ``data`` (if not there yet) and return its SHA-256; None for empty bytes.
-
-        Args:
-            data: JPEG bytes.
-            durable: fsync file and folder now. With False the caller makes it durable later
-                (:func:`sync_paths` on the paths appended to ``unsynced``) and keeps a copy meanwhile.
-            unsynced: collects written paths when ``durable`` is False.
-
-        """
-        if not data:
-            return None
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
-        try:
-            if target.stat().st_size == len(data) and (durable or hashlib.sha256(target.read_bytes()).hexdigest() == sha):
-                return sha
-        except FileNotFoundError:
-            pass
-        created = not target.parent.exists()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if created and durable:
-            _fsync_dir(self.root)
-        if durable:
-            write_durably(target, data)
-        else:
-            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-            if unsynced is not None:
-                unsynced.append(target)
-        return sha
-
-    def get(self, sha256: str) -> bytes:
-        """The bytes of a stored image.
-
-        Raises:
-            FileNotFoundError: no image with this hash.
-
-        """
-        return self.path(sha256).read_bytes()
+        fsync_dir(folder)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredImages:
-    """Hashes of a read's images once they are on disk."""
+    """A read's images once stored: hashes, and where the image store put them (:class:`ImageRef`)."""
 
     plate_sha256: str | None
     overview_sha256: str | None
+    plate: ImageRef | None = None
+    overview: ImageRef | None = None
+
+    @classmethod
+    def of(cls, plate: ImageRef | None, overview: ImageRef | None) -> StoredImages:
+        """From the store's references."""
+        return cls(plate.sha256 if plate else None, overview.sha256 if overview else None, plate, overview)
+
+    def columns(self) -> dict[str, object]:
+        """The read-row columns locating these images."""
+        return {**ref_columns(self.plate, self.overview), "plate_sha256": self.plate_sha256,
+                "overview_sha256": self.overview_sha256}
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +110,7 @@ class ReadStore:
 
     Args:
         ctx: service context (units of work, clock, workstation).
-        images: where image files go.
+        images: the image store (packs or PostgreSQL).
         matcher: the hot-list matcher (may be set later with :meth:`set_matcher`).
 
     """
@@ -194,14 +128,14 @@ class ReadStore:
 
     def store_images(self, read: PlateRead, durable: bool = True, unsynced: list[Path] | None = None) -> StoredImages:
         """Write the read's crop and overview to the image store (see :meth:`ImageStore.put`)."""
-        return StoredImages(self.images.put(read.plate_jpeg, durable, unsynced),
-                            self.images.put(read.overview_jpeg, durable, unsynced))
+        plate, overview = self.images.put((read.plate_jpeg, read.overview_jpeg), read.camera_id,
+                                          captured_at(read, self.ctx.clock.now()), durable, unsynced)
+        return StoredImages.of(plate, overview)
 
     def make_durable(self) -> None:
         """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
-        with self.ctx.uow() as uow:
-            if uow.s.get_bind().dialect.name == "sqlite":
-                uow.s.execute(text("PRAGMA wal_checkpoint(FULL)"))
+        with self.ctx.uow(read_only=True) as uow:  # a checkpoint cannot run inside a write transaction
+            checkpoint(uow.s)
 
     def match(self, read: PlateRead) -> list[MatchLike]:
         """Hot-list matches of a read; an exception in the matcher is logged and means no match."""
@@ -221,35 +155,57 @@ class ReadStore:
             sqlalchemy.exc.OperationalError: the database is unreachable (the caller spools).
 
         """
+        return self.ingest_many([read], [images or self.store_images(read)])[0]
+
+    def ingest_many(self, reads: list[PlateRead], images: list[StoredImages]) -> list[IngestResult]:
+        """Store several reads (images already written) and their hits in ONE transaction.
+
+        One commit per batch is what lets ingest keep up with a burst (>= 200 reads/s); the
+        results come back in the order of ``reads`` and only after the commit.
+
+        Raises:
+            sqlalchemy.exc.OperationalError: the database is unreachable (the caller spools).
+
+        """
         t0 = time.perf_counter()
-        stored = images or self.store_images(read)
-        matches = self.match(read)
+        matches = [self.match(read) for read in reads]
         now = self.ctx.clock.now()
-        when = captured_at(read, now)
+        out: list[IngestResult] = []
+        cams: dict[str, _CameraInfo] = {}
+        committed: list[tuple[int, str, float]] = []
         with self._lock, self.ctx.uow() as uow:
-            reads = ReadRepository(uow.s)
-            existing = reads.id_by_uuid(read.read_id)
-            if existing is not None:
-                return IngestResult(read.read_id, existing[0], existing[1], (), True, (time.perf_counter() - t0) * 1e3)
-            cam = self._camera(uow.s, read.camera_id)
-            plate = normalise_plate(read.text)[:16]
-            read_id = reads.add(
-                read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
-                plate_folded=fold_plate(plate), confidence=float(read.confidence),
-                char_confidences=[round(float(c), 4) for c in read.char_confidences],
-                alternatives=[[a.text, round(float(a.confidence), 4)] for a in read.alternatives],
-                state=read.state, state_confidence=float(read.state_confidence),
-                colour=read.colour.code if read.colour else None,
-                colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
-                box=read.box.as_list(), plate_sha256=stored.plate_sha256, overview_sha256=stored.overview_sha256,
-                frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
-            )
-            hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, matches))
-        self._cameras[read.camera_id] = cam  # cached only once committed
+            repo = ReadRepository(uow.s)
+            for read, stored, found in zip(reads, images, matches, strict=True):
+                when = captured_at(read, now)
+                existing = repo.id_by_uuid(read.read_id)
+                if existing is not None:
+                    out.append(IngestResult(read.read_id, existing[0], existing[1], (), True, 0.0))
+                    continue
+                cam = cams.get(read.camera_id) or self._camera(uow.s, read.camera_id)
+                cams[read.camera_id] = cam
+                plate = normalise_plate(read.text)[:16]
+                read_id = repo.add(
+                    read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
+                    plate_folded=fold_plate(plate), confidence=float(read.confidence),
+                    char_confidences=[round(float(c), 4) for c in read.char_confidences],
+                    alternatives=[[a.text, round(float(a.confidence), 4)] for a in read.alternatives],
+                    state=read.state, state_confidence=float(read.state_confidence),
+                    colour=read.colour.code if read.colour else None,
+                    colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
+                    box=read.box.as_list(), **stored.columns(),
+                    frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
+                )
+                hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, found))
+                out.append(IngestResult(read.read_id, read_id, when, hits, False, 0.0))
+                committed.append((read_id, read.camera_id, now.timestamp()))
+            notify_reads(uow.s, ReadsStored(self.ctx.workstation, tuple(committed)))  # every console, at commit
+        self._cameras.update(cams)  # cached only once committed
         ms = (time.perf_counter() - t0) * 1e3
-        if hits:
-            logger.info("read %s raised %d hit(s) in %.1f ms", read.read_id, len(hits), ms)
-        return IngestResult(read.read_id, read_id, when, hits, False, ms)
+        for result in out:
+            if result.hits:
+                logger.info("read %s raised %d hit(s) in %.1f ms", result.read_uuid, len(result.hits), ms)
+        return [r if r.duplicate else IngestResult(r.read_uuid, r.read_id, r.captured_at, r.hits, False, ms)
+                for r in out]
 
     def raise_retroactive(self, matcher: HotListMatcher, hours: int) -> list[HitSummary]:
         """Match the reads of the last ``hours`` against new entries (DOMAIN.md: retroactive hits).
@@ -264,7 +220,7 @@ class ReadStore:
         """
         now = self.ctx.clock.now()
         found: list[tuple] = []
-        with self.ctx.uow() as uow:
+        with self.ctx.uow(read_only=True) as uow:  # a snapshot: the write lock stays free for ingest
             for rid, when, plate, state, alts, _key, name, loc, dirn in ReadRepository(uow.s).recent_for_matching(
                     now - timedelta(hours=hours)):
                 matches = list(matcher.match(plate, state, [a[0] for a in alts or ()]))

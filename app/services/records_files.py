@@ -1,4 +1,7 @@
-"""Shared helpers of the records services: image files, document paths, settings and report headers."""
+"""Shared helpers of the records services: document paths, atomic ZIPs, settings and report headers.
+
+Images are read through :class:`app.services.image_store.ReadImages` (hash-checked).
+"""
 
 from __future__ import annotations
 
@@ -18,27 +21,9 @@ from app.persistence.repositories.agency import AgencyRepository, SharedSettings
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.reports import inputs
 
-#: Image files are named by the SHA-256 of their bytes: ``images/<sha[:2]>/<sha>.jpg``.
-IMAGE_SUFFIX = ".jpg"
-
 
 class ExportWriteError(DomainError):
     """An export could not be written; nothing was left at the target."""
-
-
-def image_path(images_root: Path, sha256: str) -> Path:
-    """Where the image with this content hash lives."""
-    return images_root / sha256[:2] / f"{sha256}{IMAGE_SUFFIX}"
-
-
-def read_image(images_root: Path, sha256: str | None) -> bytes | None:
-    """The image bytes, or None when missing (purged, never stored)."""
-    if not sha256:
-        return None
-    try:
-        return image_path(images_root, sha256).read_bytes()
-    except OSError:
-        return None
 
 
 def setting(uow: UnitOfWork, key: str, default: object) -> object:

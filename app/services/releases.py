@@ -7,9 +7,11 @@ administrator (never their own request), fulfilment as a packet PDF plus a data 
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from app.domain.errors import Conflict, DomainError, ValidationFailed
+from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.releases import ReleaseIntake, ReleaseRequest, ReleaseStatus, check_review
@@ -20,10 +22,12 @@ from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, HitRecords
 from app.persistence.repositories.records_releases import ReleaseRepository
+from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.evidence_export import data_files, manifest
-from app.services.records_files import document_path, load_profile, read_image, write_zip_atomically
+from app.services.image_store import ReadImages
+from app.services.records_files import document_path, load_profile, write_zip_atomically
 from app.services.reports import ReportError, inputs, render_release_packet
 
 P = Permission
@@ -34,9 +38,9 @@ MAX_RELEASED = 5000
 class ReleaseService:
     """Intake, review and fulfil release requests."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path, documents_root: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages, documents_root: Path) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
         self.documents_root = documents_root
 
     def public_agencies_only(self) -> bool:
@@ -70,8 +74,8 @@ class ReleaseService:
 
     def list(self, actor: Actor) -> list[ReleaseRequest]:
         """All requests, newest first."""
-        if not (actor.can(P.INTAKE_RELEASE) or actor.can(P.APPROVE_RELEASE) or actor.can(P.PRINT_RECORDS)):
-            audit_trail.require(self.ctx, actor, P.INTAKE_RELEASE, "release.list")
+        audit_trail.require_any(self.ctx, actor, (P.INTAKE_RELEASE, P.APPROVE_RELEASE, P.PRINT_RECORDS),
+                                "release.list")
         public_only = self.public_agencies_only()
         with self.ctx.uow() as uow:
             return ReleaseRepository(uow.s).list(public_only)
@@ -115,7 +119,7 @@ class ReleaseService:
             reads = _scope_reads(ReadsQuery(uow.s), req)
             hits = HitRecords(uow.s).for_reads([r.id for r in reads])
             profile = load_profile(uow)
-        files = data_files(self.images_root, reads, hits)
+        files = data_files(self.images, reads, hits)
         body, hashes = manifest(files)
         data_path = document_path(self.documents_root, DocumentKind.RELEASE_DATA, f"release-R{request_id}-data",
                                   ".zip", now)
@@ -158,8 +162,9 @@ class ReleaseService:
             scope_start=i.scope.start, scope_end=i.scope.end, scope_cameras=tuple(map(str, i.scope.camera_ids)))
         approval = inputs.ReleaseApproval(True, req.reviewed_by_name, req.reviewed_at or now,
                                           req.decision_reason or "")
+        crops = self.images.of_reads([r.id for r in reads], ImageKind.PLATE)
         records = tuple(inputs.ReleasedRecord(f"R-{r.id}", "Read", r.plate, r.state or "", r.camera_name,
-                                              r.captured_at, read_image(self.images_root, r.plate_sha256))
+                                              r.captured_at, crops.get(r.id))
                         for r in reads)
         return inputs.ReleasePacketInput(f"R-{req.id}", now.date(), request, approval, records, hashes)
 
@@ -173,3 +178,24 @@ def _scope_reads(q: ReadsQuery, req: ReleaseRequest) -> list[ReadSummary]:
         for r in q.iter_matching(c, MAX_RELEASED):
             out[r.id] = r
     return sorted(out.values(), key=lambda r: (r.captured_at, r.id))[:MAX_RELEASED]
+
+
+def open_request_reads(uow: UnitOfWork, before: datetime) -> dict[int, tuple[str, str]]:
+    """Reads captured before ``before`` that a pending or approved, not yet fulfilled, request covers.
+
+    The purge keeps them (a request to produce records is a lawful action that suspends
+    destruction: 000 433.5, 003 462.12); the scope is the one :meth:`ReleaseService.fulfil` releases.
+
+    Returns:
+        read id -> (reason, reference) for the destruction report.
+
+    """
+    out: dict[int, tuple[str, str]] = {}
+    for req in ReleaseRepository(uow.s).list():
+        if req.status not in (ReleaseStatus.PENDING, ReleaseStatus.APPROVED):
+            continue
+        state = "approved, not yet fulfilled" if req.status is ReleaseStatus.APPROVED else "awaiting review"
+        for r in _scope_reads(ReadsQuery(uow.s), req):
+            if r.captured_at < before:
+                out.setdefault(r.id, (f"Release request ({state})", f"request R-{req.id}"))
+    return out

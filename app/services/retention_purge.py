@@ -1,8 +1,14 @@
 """The daily retention purge (000 433.5, 002 IV.N.3, 003 462.12).
 
-Deletes expired reads, hit records and image files; skips held data and open hits; refuses to
-run when the clock looks wrong; writes a destruction report (PDF) kept in the documents table.
-On PostgreSQL a whole expired day is dropped as a partition when nothing in it is kept.
+Deletes expired reads, hit records and images; never what an evidence hold, an open hit, a hit
+still within its retention or a release request not yet fulfilled covers; refuses to run when
+the clock looks wrong; writes a destruction report (PDF) kept in the documents table.
+
+Images: the purge asks the image store to keep copies of the kept reads' images
+(:meth:`ReadImages.protect`) in the same transaction that deletes the rows, then, after the
+commit, lets the store drop whole hours (pack files) or days (PostgreSQL partitions). Files from
+before the image store are removed only when no remaining row references them. On PostgreSQL a
+whole expired day of reads is dropped as a partition when nothing in it is kept.
 
 The app schedules :meth:`PurgeService.purge_if_due` (e.g. a QTimer every hour); the CLI runs
 ``python main.py admin retention purge``.
@@ -11,21 +17,19 @@ The app schedules :meth:`PurgeService.purge_if_due` (e.g. a QTimer every hour); 
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import time as _time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.errors import SQLAlchemyError
+from app.persistence.repositories.read_images import ReadImageRefs
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, PurgeRunRepository
 from app.persistence.repositories.records_partitions import (
@@ -38,14 +42,15 @@ from app.persistence.repositories.records_partitions import (
 from app.persistence.repositories.records_purge import DayCounts, KeptRow, PurgeStore
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.records_files import IMAGE_SUFFIX, document_path, load_profile
+from app.services.image_store import ReadImages, legacy_path
+from app.services.records_files import document_path, load_profile
+from app.services.releases import open_request_reads
 from app.services.reports import ReportError, inputs, render_purge_report
 from app.services.retention import load_periods
 
 logger = logging.getLogger(__name__)
 P = Permission
 KEPT_LISTED = 1000
-UNLINK_THREADS = 4
 PARTITION_LOCK_TIMEOUT_S = 10
 PARTITIONS_AHEAD_DAYS = 7
 
@@ -68,20 +73,22 @@ class PurgeResult:
 class PurgeService:
     """Run the purge now, or when a day has passed since the last one."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path, documents_root: Path,
+    def __init__(self, ctx: ServiceContext, images: ReadImages, documents_root: Path,
                  guard: ClockGuard | None = None) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
         self.documents_root = documents_root
         self.guard = guard or ClockGuard()
 
     def runs(self, actor: Actor, limit: int = 100) -> list[PurgeRun]:
         """Recent purge runs and refusals, newest first."""
+        audit_trail.require_any(self.ctx, actor, (P.RUN_PURGE, P.MANAGE_RETENTION, P.PRINT_RECORDS), "purge.runs")
         with self.ctx.uow() as uow:
             return PurgeRunRepository(uow.s).list(limit)
 
     def purge_if_due(self, actor: Actor, min_interval: timedelta = timedelta(hours=20)) -> PurgeResult | None:
         """The scheduled entry point: purge unless a run happened within ``min_interval``."""
+        audit_trail.require(self.ctx, actor, P.RUN_PURGE, "purge.due")
         with self.ctx.uow() as uow:
             last = PurgeRunRepository(uow.s).last_started()
         if last is not None and self.ctx.clock.now() - last < min_interval and self.ctx.clock.now() >= last:
@@ -108,6 +115,7 @@ class PurgeService:
             self._refuse(actor, trigger, now, problem)
             raise Conflict(problem)
         cut = _cutoffs(now, periods)
+        image_edge = self.images.store.boundary(cut["images"])
         counts = DayCounts({})
         with self.ctx.uow() as uow:
             runs = PurgeRunRepository(uow.s)
@@ -117,28 +125,34 @@ class PurgeService:
             store.prepare()
             phases = _Phases()
             kept_hits = store.kept_hits(cut["hits"])
-            kept_reads = store.kept_reads(cut["reads"], cut["hits"], kept_hits)
+            released = open_request_reads(uow, cut["reads"])
+            for hid, rid in store.hits_of_reads(set(released)).items():
+                kept_hits.setdefault(hid, (f"Hit covered by a {released[rid][0].lower()}", released[rid][1]))
+            kept_reads = {**store.kept_reads(cut["reads"], cut["hits"], kept_hits), **released}
             store.fill_keep_table(set(kept_reads))
+            protected = self.images.protect(uow, kept_reads, image_edge)
             phases.mark("keep")
             store.delete_hits(cut["hits"], set(kept_hits), counts)
             phases.mark("hits")
-            shas: list[str] = []
-            dropped = self._drop_partitions(uow, store, cut["reads"], set(kept_reads), counts, shas)
+            legacy: set[str] = set()
+            dropped = self._drop_partitions(uow, store, cut["reads"], set(kept_reads), counts, legacy)
             phases.mark("partitions")
             store.count_reads(cut["reads"], counts)
-            shas.extend(store.iter_image_shas(cut["reads"]))
+            legacy.update(store.iter_legacy_shas(cut["reads"]))
             phases.mark("scan")
             store.delete_reads(cut["reads"])
             phases.mark("delete")
-            shas.extend(store.strip_images(cut["images"], counts))
+            legacy.update(store.strip_images(image_edge, counts))
+            legacy -= ReadImageRefs(uow.s).legacy_referenced(legacy)  # shared files still referenced stay
+            self.images.forget_unreferenced(uow)
             kept_rows = (store.describe_kept(kept_reads, KEPT_LISTED)
                          + store.describe_kept_hits(kept_hits, KEPT_LISTED))
             store.drop_keep_table()
             store.optimize()
         phases.mark("commit")
         self._partitions_ahead(now)
-        removed = self._unlink(shas)
-        phases.mark("files")
+        removed = self._expire_images(cut["images"], legacy)
+        phases.mark("images")
         totals = counts.totals()
         kept_summary = _kept_summary(kept_reads, kept_hits)
         doc = self._report(actor, run_id, trigger, now, periods, cut, counts, kept_rows, len(kept_reads)
@@ -146,7 +160,8 @@ class PurgeService:
         finished = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             PurgeRunRepository(uow.s).update(run_id, finished_at=finished, counts={**totals, "files": removed,
-                                             "partitions_dropped": dropped}, kept=kept_summary,
+                                             "partitions_dropped": dropped, "images_kept_copies": protected},
+                                             kept=kept_summary,
                                              report_document_id=doc.id if doc else None)
             audit_trail.record(uow, self.ctx, actor, "retention.purge", object_type="purge_run", object_id=run_id,
                                detail={**totals, "files": removed, "kept": kept_summary, "trigger": trigger,
@@ -165,7 +180,7 @@ class PurgeService:
         logger.warning("purge refused: %s", problem)
 
     def _drop_partitions(self, uow, store: PurgeStore, reads_cutoff: datetime, kept: set[int],  # noqa: ANN001
-                         counts: DayCounts, shas: list[str]) -> int:
+                         counts: DayCounts, legacy: set[str]) -> int:
         """Drop whole expired days (PostgreSQL); a day whose lock is not granted in time is row-deleted later."""
         if not is_partitioned(uow.s):
             return 0
@@ -175,9 +190,9 @@ class PurgeService:
             lo, hi = day_bounds(day)
             if hi > reads_cutoff or day.isoformat() in busy:
                 continue
-            day_counts, day_shas = DayCounts({}), []
+            day_counts, day_shas = DayCounts({}), set()
             store.count_reads(hi, day_counts, start=lo)
-            day_shas.extend(store.iter_image_shas(hi, start=lo))
+            day_shas.update(store.iter_legacy_shas(hi, start=lo))
             try:
                 with uow.s.begin_nested():
                     drop_day_partition(uow.s, day, lock_timeout_s=PARTITION_LOCK_TIMEOUT_S)
@@ -186,9 +201,17 @@ class PurgeService:
                 continue
             for (d, cam), v in day_counts.rows.items():
                 counts.add(d, cam, *v)
-            shas.extend(day_shas)
+            legacy.update(day_shas)
             dropped += 1
         return dropped
+
+    def prepare_storage(self) -> None:
+        """Day partitions of reads and images for today and the coming week (PostgreSQL; no-op on SQLite).
+
+        Run at start-up and by housekeeping, so a fresh center's reads and images do not pile up in
+        the default partitions (moving them out later copies every byte).
+        """
+        self._partitions_ahead(self.ctx.clock.now())
 
     def _partitions_ahead(self, now: datetime) -> None:
         """Keep day partitions ready for the coming week (PostgreSQL; the daily purge is the daily job)."""
@@ -198,30 +221,25 @@ class PurgeService:
         except SQLAlchemyError as exc:  # reads then land in reads_default: slower purge, nothing lost
             logger.error("could not create reads partitions ahead: %s", exc)
 
-    def _unlink(self, shas: list[str]) -> int:
-        """Remove image files; unlink is I/O-bound and releases the GIL, so a few threads share the work."""
-        if not shas:
-            return 0
-        root = str(self.images_root)
+    def _expire_images(self, images_cutoff: datetime, legacy: set[str]) -> int:
+        """After the commit: the store drops expired hours/days; unreferenced legacy files are removed.
 
-        def chunk(part: list[str]) -> int:
-            removed = 0
-            for sha in part:
-                try:
-                    os.unlink(f"{root}/{sha[:2]}/{sha}{IMAGE_SUFFIX}")
-                    removed += 1
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:  # keep going: a file we cannot remove is logged, the rest still go
-                    logger.error("could not remove image %s: %s", sha, exc)
-            return removed
-
-        size = 5000
-        parts = [shas[i:i + size] for i in range(0, len(shas), size)]
-        if len(parts) == 1:
-            return chunk(parts[0])
-        with ThreadPoolExecutor(max_workers=UNLINK_THREADS, thread_name_prefix="purge-unlink") as pool:
-            return sum(pool.map(chunk, parts))
+        A failure here leaves bytes no row points at (removed by the next run), never a row without its image.
+        """
+        removed = 0
+        try:
+            removed += self.images.store.expire(images_cutoff)
+        except (OSError, SQLAlchemyError) as exc:
+            logger.error("image store could not drop expired images (next run retries): %s", exc)
+        for sha in legacy:
+            try:
+                legacy_path(self.images.legacy_root, sha).unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # keep going: a file we cannot remove is logged, the rest still go
+                logger.error("could not remove image %s: %s", sha, exc)
+        return removed
 
     def _report(self, actor: Actor, run_id: int, trigger: str, now: datetime, periods: RetentionPeriods,
                 cut: dict[str, datetime], counts: DayCounts, kept: list[KeptRow], kept_total: int) -> Document | None:

@@ -1,20 +1,24 @@
 """Detection browsing (policies 000 433.4(g)(h), 002 IV.L/IV.P.4/IV.Q.1, 003 462.6).
 
-No search runs without a purpose and a case/CFS number or a detailed reason; a refused search
-is recorded too. Every search is stored as an inquiry and in the access record; opening an image
-is an access of its own.
+No search runs without a purpose and a case/CFS number of the agency's format or a detailed
+reason; a refused search is recorded too. Every search is stored as an inquiry and in the access
+record. An inquiry's criteria are fixed when it is recorded: further pages, thumbnails and images
+run exactly those criteria, only for the inquiry's owner, and each view is recorded.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+import re
 
-from app.domain.errors import NotFound, ValidationFailed
+from app.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from app.domain.images import ImageKind
 from app.domain.records.search import (
+    DEFAULT_CASE_EXAMPLE,
+    DEFAULT_CASE_PATTERN,
     DEFAULT_PURPOSES,
     DEFAULT_REASON_MIN_LENGTH,
-    ReadSummary,
+    Inquiry,
     ReasonRules,
     SearchCriteria,
     SearchPage,
@@ -28,20 +32,22 @@ from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import InquiryRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.records_files import read_image
+from app.services.image_store import ReadImages
 
 logger = logging.getLogger(__name__)
 P = Permission
 PURPOSES_KEY = "search.purposes"
 MIN_LENGTH_KEY = "search.reason_min_length"
+CASE_PATTERN_KEY = "search.case_pattern"
+CASE_EXAMPLE_KEY = "search.case_example"
 
 
 class SearchService:
     """Search stored reads with a recorded reason."""
 
-    def __init__(self, ctx: ServiceContext, images_root: Path) -> None:
+    def __init__(self, ctx: ServiceContext, images: ReadImages) -> None:
         self.ctx = ctx
-        self.images_root = images_root
+        self.images = images
 
     def reason_rules(self) -> ReasonRules:
         """The configured purposes and minimum reason length."""
@@ -49,23 +55,36 @@ class SearchService:
             repo = SharedSettingsRepository(uow.s)
             purposes = repo.get(PURPOSES_KEY, list(DEFAULT_PURPOSES))
             min_len = repo.get(MIN_LENGTH_KEY, DEFAULT_REASON_MIN_LENGTH)
-        return ReasonRules(tuple(str(p) for p in purposes or DEFAULT_PURPOSES), int(min_len))  # type: ignore[arg-type]
+            pattern = repo.get(CASE_PATTERN_KEY, DEFAULT_CASE_PATTERN)
+            example = repo.get(CASE_EXAMPLE_KEY, DEFAULT_CASE_EXAMPLE)
+        return ReasonRules(tuple(str(p) for p in purposes or DEFAULT_PURPOSES), int(min_len),  # type: ignore[arg-type]
+                           str(pattern or DEFAULT_CASE_PATTERN), str(example or DEFAULT_CASE_EXAMPLE))
 
     def set_reason_rules(self, actor: Actor, rules: ReasonRules) -> None:
         """Change the purpose list and minimum reason length (administrator; recorded)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "settings.search_reasons")
         if not rules.purposes or rules.min_reason_length < 10:
             raise ValidationFailed("Keep at least one purpose and a minimum reason length of 10 characters.")
+        try:
+            ok = re.fullmatch(rules.case_pattern, rules.case_example, flags=re.IGNORECASE) is not None
+        except re.error as exc:
+            raise ValidationFailed(f"The case number pattern is not a valid regular expression: {exc}.") from exc
+        if not ok or re.fullmatch(rules.case_pattern, "X", flags=re.IGNORECASE):
+            raise ValidationFailed("The case number pattern must accept its example and refuse a single character.")
         with self.ctx.uow() as uow:
             repo = SharedSettingsRepository(uow.s)
             now = self.ctx.clock.now()
             repo.put(PURPOSES_KEY, list(rules.purposes), actor.user_id, now)
             repo.put(MIN_LENGTH_KEY, rules.min_reason_length, actor.user_id, now)
+            repo.put(CASE_PATTERN_KEY, rules.case_pattern, actor.user_id, now)
+            repo.put(CASE_EXAMPLE_KEY, rules.case_example, actor.user_id, now)
             audit_trail.record(uow, self.ctx, actor, "settings.search_reasons",
-                               detail={"purposes": list(rules.purposes), "min_length": rules.min_reason_length})
+                               detail={"purposes": list(rules.purposes), "min_length": rules.min_reason_length,
+                                       "case_pattern": rules.case_pattern, "case_example": rules.case_example})
 
     def cameras(self, actor: Actor) -> list[tuple[int, str]]:
         """(id, name) of every camera, for the criteria form."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search.cameras")
         with self.ctx.uow() as uow:
             return ReadsQuery(uow.s).cameras()
 
@@ -103,40 +122,55 @@ class SearchService:
         logger.info("inquiry %s: %d results", inquiry_id, total)
         return SearchPage(inquiry_id, total, 0, page_size, tuple(reads))
 
-    def page(self, actor: Actor, inquiry_id: int, criteria: SearchCriteria, page: int,
-             page_size: int = 50) -> SearchPage:
-        """Another page of a recorded inquiry (recorded as a page view of that inquiry)."""
+    def page(self, actor: Actor, inquiry_id: int, page: int, page_size: int = 50) -> SearchPage:
+        """Another page of a recorded inquiry: its own recorded criteria, for its owner only (recorded)."""
         audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search.page", object_type="inquiry",
                             object_id=inquiry_id)
+        page_size = max(1, min(page_size, 500))
+        inq = self._own_inquiry(actor, inquiry_id, "search.page")
         with self.ctx.uow() as uow:
-            inq = InquiryRepository(uow.s).get(inquiry_id)
-            if inq.user_id != actor.user_id:
-                raise NotFound("That inquiry belongs to another user; run your own search.")
-            q = ReadsQuery(uow.s)
-            reads = q.page(criteria, page, page_size)
+            criteria = SearchCriteria.from_json(inq.terms)
+            reads = ReadsQuery(uow.s).page(criteria, max(0, page), page_size)
             audit_trail.record(uow, self.ctx, actor, "search.page", object_type="inquiry", object_id=inquiry_id,
                                terms=criteria.describe(), case_number=inq.case_number,
-                               detail={"page": page})
+                               detail={"page": page, "rows": len(reads)})
         return SearchPage(inquiry_id, inq.result_count, page, page_size, tuple(reads))
 
-    def thumbnail(self, actor: Actor, read: ReadSummary) -> bytes | None:
-        """The plate crop shown in a result row (covered by the recorded search)."""
-        return read_image(self.images_root, read.plate_sha256)
+    def thumbnail(self, actor: Actor, inquiry_id: int, read_id: int) -> bytes | None:
+        """The plate crop of a result row: a result of the owner's inquiry only; every view recorded."""
+        return self._image(actor, inquiry_id, read_id, "read.thumbnail_view", "plate")
 
     def open_image(self, actor: Actor, inquiry_id: int, read_id: int, which: str = "overview") -> bytes | None:
-        """Open a full image of a read; recorded with the inquiry it came from."""
-        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "read.image_view", object_type="read",
-                            object_id=read_id)
+        """Open a full image of a result of the owner's inquiry; recorded with the inquiry."""
+        return self._image(actor, inquiry_id, read_id, "read.image_view", which)
+
+    def _image(self, actor: Actor, inquiry_id: int, read_id: int, action: str, which: str) -> bytes | None:
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, action, object_type="read", object_id=read_id)
+        inq = self._own_inquiry(actor, inquiry_id, action, read_id)
+        with self.ctx.uow() as uow:
+            read = ReadsQuery(uow.s).get_matching(SearchCriteria.from_json(inq.terms), read_id)
+            if read is None:
+                refusal = NotFound(f"Read {read_id} is not a result of inquiry {inquiry_id} (or was purged).")
+            else:
+                refusal = None
+                audit_trail.record(uow, self.ctx, actor, action, object_type="read", object_id=read_id,
+                                   terms=read.plate, reason=_short(inq.purpose, inq.reason),
+                                   case_number=inq.case_number, detail={"inquiry_id": inquiry_id, "image": which})
+        if refusal is not None:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="read", object_id=read_id,
+                                     detail={"inquiry_id": inquiry_id, "problem": str(refusal)})
+            raise refusal
+        image = self.images.of_read(read_id, ImageKind.OVERVIEW) if which == "overview" else None
+        return image or self.images.of_read(read_id, ImageKind.PLATE)
+
+    def _own_inquiry(self, actor: Actor, inquiry_id: int, action: str, read_id: int | None = None) -> Inquiry:
         with self.ctx.uow() as uow:
             inq = InquiryRepository(uow.s).get(inquiry_id)
-            read = ReadsQuery(uow.s).get(read_id)
-            if read is None:
-                raise NotFound(f"Read {read_id} no longer exists (purged).")
-            audit_trail.record(uow, self.ctx, actor, "read.image_view", object_type="read", object_id=read_id,
-                               terms=read.plate, reason=_short(inq.purpose, inq.reason),
-                               case_number=inq.case_number, detail={"inquiry_id": inquiry_id, "image": which})
-        sha = read.overview_sha256 if which == "overview" else read.plate_sha256
-        return read_image(self.images_root, sha or read.plate_sha256)
+        if inq.user_id != actor.user_id:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="inquiry",
+                                     object_id=inquiry_id, detail={"owner": inq.username, "read_id": read_id})
+            raise PermissionDenied(f"use inquiry {inquiry_id} of {inq.username}", "the inquiry's owner")
+        return inq
 
 
 def _short(purpose: str, reason: str) -> str:

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.domain.errors import DomainError
+from app.domain.hit_steps import HitStep, StepKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.roles import Permission
 from app.domain.users import Actor
+from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import (
     DocumentRepository,
@@ -55,6 +57,15 @@ def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     return out
 
 
+def _override_line(step: HitStep) -> inputs.OverrideLine:
+    if step.kind is StepKind.VISUAL_ACCEPTED:
+        kind, reason = "Visual mismatch accepted", step.payload.get("override_reason", "")
+        reason = f"{reason} (shown: {'; '.join(step.payload.get('mismatches') or [])})"
+    else:
+        kind, reason = "Exigent dispatch without NCIC confirmation", step.payload.get("exigent_reason", "")
+    return inputs.OverrideLine(f"H-{step.hit_id}", kind, step.username, step.at, reason)
+
+
 class UsageReportService:
     """Usage statistics documents."""
 
@@ -87,7 +98,8 @@ class UsageReportService:
                                for r in ReleaseRepository(uow.s).list(since=start, until=end)),
                 purges=tuple(inputs.PurgeSummary(f"P-{p.id}", p.started_at, p.total["reads"], p.total["hits"],
                                                  p.total["images"], int((p.kept or {}).get("reads", 0)))
-                             for p in PurgeRunRepository(uow.s).list(1000, start, end) if not p.refused_reason))
+                             for p in PurgeRunRepository(uow.s).list(1000, start, end) if not p.refused_reason),
+                overrides=tuple(_override_line(s) for s in HitRepository(uow.s).override_steps(start, end)))
             profile = load_profile(uow)
         path = document_path(self.documents_root, DocumentKind.USAGE_REPORT, "usage", ".pdf", now)
         return self._file(actor, DocumentKind.USAGE_REPORT, f"Usage report {label}", path, now,

@@ -1,25 +1,27 @@
-"""GUI start-up: settings, database, first administrator, login, policy, main window, idle lock."""
+"""GUI start-up: database, first administrator, login, policy, main window, idle lock.
+
+Everything it runs on comes from app.bootstrap (the ``Assembly``): settings, secrets, the database,
+services and the runtime (recognition, listener, housekeeping), which lives beside the windows.
+"""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import TrainingRecord
-from app.paths import AppPaths
-from app.runtime_env import OpenDatabase, build_services, open_database, workstation_name
+from app.runtime.app_runtime import AppRuntime
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
-from app.settings.secrets import NO_KEYRING_MESSAGE, KeyringSecretStore
-from app.settings.store import load_settings
+from app.settings.secrets import NO_KEYRING_MESSAGE
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.change_password import ChangePasswordDialog
@@ -28,11 +30,13 @@ from app.ui.dialogs.login import LoginDialog
 from app.ui.dialogs.policy import PolicyDialog
 from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
-from app.ui.runtime_start import ConsoleRuntime
 from app.ui.screens_registry import default_screens
 from app.ui.theme import apply_theme
 from app.workers.db_executor import DbExecutor
 from app.workers.signals import AppSignals
+
+if TYPE_CHECKING:
+    from app.bootstrap import Assembly
 
 logger = logging.getLogger(__name__)
 
@@ -40,20 +44,22 @@ logger = logging.getLogger(__name__)
 class ConsoleApp:
     """Owns the top-level windows of one running console."""
 
-    def __init__(self, qapp: QApplication, args: argparse.Namespace, paths: AppPaths) -> None:
+    def __init__(self, qapp: QApplication, assembly: Assembly) -> None:
         self.qapp = qapp
-        self.args = args
-        self.paths = paths
-        loaded = load_settings(paths.settings_file)
-        self.settings: AppSettings = loaded.settings
-        self.warnings: list[str] = [loaded.warning] if loaded.warning else []
-        self.secrets = KeyringSecretStore()
+        self.assembly = assembly
+        self.args = assembly.args
+        self.paths = assembly.paths
+        self.settings: AppSettings = assembly.settings
+        self.warnings: list[str] = list(assembly.warnings)
+        self.secrets = assembly.secrets
+        if tightened := check_private(self.paths.data, self.paths.config):
+            self.warnings.append(f"Data folder permissions were too open and were tightened ({len(tightened)} "
+                                 "item(s)); see the log.")
         self.executor = DbExecutor()
         self.signals = AppSignals()
-        self.db: OpenDatabase | None = None
         self.services: ServiceBundle | None = None
         self.window: MainWindow | None = None
-        self.runtime: ConsoleRuntime | None = None
+        self.runtime: AppRuntime | None = None
         self.current: QWidget | None = None  # what --screenshot grabs
         self.idle = IdleWatcher(self.settings.security.idle_lock_minutes)
         qapp.installEventFilter(self.idle)
@@ -62,9 +68,7 @@ class ConsoleApp:
     async def connect_database(self) -> bool:
         while True:
             try:
-                self.db = await self.executor.run(open_database, self.settings, self.paths, self.secrets,
-                                                  self.args.database_url)
-                self.services = build_services(self.db.engine, self.settings, paths=self.paths)
+                self.services = await self.executor.run(self.assembly.connect)
                 return True
             except DatabaseUnavailable as exc:
                 box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable",
@@ -99,7 +103,7 @@ class ConsoleApp:
         async def authenticate(u: str, p: str):  # noqa: ANN202
             return await self.executor.run(svc.accounts.login, u, p)
 
-        dlg = LoginDialog(authenticate, profile.display_name, workstation_name(self.settings), notice)
+        dlg = LoginDialog(authenticate, profile.display_name, svc.ctx.workstation, notice)
         self.current = dlg
         if not await dialog_result(dlg) or dlg.result_value is None:
             return False
@@ -120,16 +124,17 @@ class ConsoleApp:
             if not await dialog_result(cp):
                 await self.executor.run(svc.accounts.logout, result.actor, "password_not_changed")
                 return False
+        alerts = self.runtime.start_alerts() if self.runtime is not None else None
         ui = UiContext(svc, self.executor, self.signals, self.settings, self.paths, result.user, result.actor,
-                       profile.display_name)
-        self.window = MainWindow(ui, default_screens(self.db.url_shown if self.db else ""))
+                       profile.display_name, alerts, self.runtime.cameras if self.runtime is not None else ())
+        ui.on_session_revoked = lambda why: asyncio.ensure_future(self.lock("session_revoked", why))
+        db = self.assembly.db
+        self.window = MainWindow(ui, default_screens(db.url_shown if db else ""))
         self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
         self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
         self.window.password_requested.connect(lambda: asyncio.ensure_future(self.change_password()))
         if not self.secrets.available():
             self.signals.banner.emit(NO_KEYRING_MESSAGE)
-        if self.runtime is not None:
-            self.runtime.attach(self.window, ui)
         self.window.show()
         self.current = self.window
         self.idle.start()
@@ -147,7 +152,7 @@ class ConsoleApp:
         if await dialog_result(dlg):
             self.window.statusBar().showMessage("Password changed.", 5000)
 
-    async def lock(self, reason: str) -> None:
+    async def lock(self, reason: str, message: str = "") -> None:
         if self.window is None or self.services is None or self.idle.paused:
             return
         self.idle.pause()
@@ -155,14 +160,21 @@ class ConsoleApp:
         await self.executor.run(self.services.accounts.lock_screen, ui.actor, reason)
         self.window.centralWidget().setVisible(False)
         svc = self.services
+        if reason == "session_revoked":  # the rights ended: sign in again (password change, policy, or refused)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Console locked", f"The console was locked: {message}",
+                              QMessageBox.StandardButton.Ok, self.window)
+            self.current = box
+            await dialog_result(box)
+            await self.logout(reason="session_revoked")
+            return
 
         async def unlock(_u: str, p: str):  # noqa: ANN202
             await self.executor.run(svc.accounts.unlock_screen, ui.actor, p)
             return True
 
+        notice = (f"The console was locked: {message} " if message else "The console was locked. ")
         dlg = LoginDialog(unlock, ui.agency_name, ui.actor.workstation,
-                          "The console was locked. Enter your password to continue.", self.window,
-                          title="Console locked")
+                          notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
         dlg.password.setFocus()
@@ -177,8 +189,9 @@ class ConsoleApp:
 
     async def logout(self, reason: str = "user") -> None:
         if self.window is not None and self.services is not None:
+            self.window.shutdown()
             if self.runtime is not None:
-                self.runtime.detach()
+                self.runtime.stop_alerts()
             await self.executor.run(self.services.accounts.logout, self.window.ui.actor, reason)
             self.window.close()
             self.window.deleteLater()
@@ -190,21 +203,19 @@ class ConsoleApp:
     async def start(self) -> bool:
         if not await self.connect_database():
             return False
-        assert self.services is not None
-        self.runtime = ConsoleRuntime(self.services, self.executor, self.signals, self.settings, self.paths,
-                                      bool(self.args.demo),
-                                      self.db.engine.url.render_as_string(hide_password=False) if self.db else "")
+        self.runtime = self.assembly.console_runtime(self.executor, self.signals)
         await self.runtime.start()
         if not await self.first_admin_if_needed():
             return False
         return await self.login()
 
     def shutdown(self) -> None:
+        if self.window is not None:
+            self.window.shutdown()
         if self.runtime is not None:
             self.runtime.stop()
         self.executor.shutdown()
-        if self.db:
-            self.db.engine.dispose()
+        self.assembly.close()
 
 
 def _screenshot(app: ConsoleApp, path: str, delay_s: float, limit_s: float = 90.0) -> None:
@@ -227,7 +238,7 @@ def _screenshot(app: ConsoleApp, path: str, delay_s: float, limit_s: float = 90.
     QTimer.singleShot(int(delay_s * 1000), poll)
 
 
-def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
+def run_gui(assembly: Assembly) -> int:
     import qasync
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
@@ -235,8 +246,13 @@ def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
     qapp.setOrganizationName("alpr-console")
     # Dialogs (login, lock) come and go between windows: quit only when the flow says so.
     qapp.setQuitOnLastWindowClosed(False)
-    paths = AppPaths.default(data_dir).ensure()
-    console = ConsoleApp(qapp, args, paths)
+    args = assembly.args
+    try:
+        instance = InstanceLock(assembly.paths.data).acquire()
+    except AlreadyRunning as exc:
+        QMessageBox.critical(None, "ALPR Dispatch Console", str(exc))
+        return 1
+    console = ConsoleApp(qapp, assembly)
     apply_theme(qapp, console.settings.ui.theme)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
@@ -257,4 +273,5 @@ def run_gui(args: argparse.Namespace, data_dir: Path | None) -> int:
                 task.cancel()
                 loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
             console.shutdown()
+            instance.release()
     return 0

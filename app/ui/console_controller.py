@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError
+from app.domain.hit_actions import HitAction, allowed_actions, next_step, refusal
 from app.domain.hit_steps import HitStep, StepInput, StepKind, VisualAccepted
-from app.domain.hits import STOLEN_PLATE_CATEGORIES, HitStatus, HitSummary
-from app.domain.ncic import MAX_REQUESTS, YqDue, YqRequest, effective, yq_due
+from app.domain.hits import HitStatus, HitSummary
+from app.domain.ncic import MAX_REQUESTS, YqRequest, effective, yq_due
 from app.domain.roles import Permission
+from app.runtime.alerts import HitAlertsBridge
 from app.services.hit_queries import HitDetail
 from app.services.hits import PrintedReport
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console_queue import HitQueueModel
 
@@ -32,46 +34,12 @@ SAFETY_RELOAD_MS = 60_000
 #: Rows arriving faster than this are inserted together (a table repaint costs ~10 ms of GUI time;
 #: at 20 hits/s one paint per hit would take a third of the GUI thread). A lone hit goes in at once.
 ROW_BATCH_S = 0.1
-_VISUAL = (StepKind.VISUAL_ACCEPTED, StepKind.VISUAL_REJECTED)
-
-
-def visual_step(detail: HitDetail) -> HitStep | None:
-    return next((s for s in reversed(detail.effective_steps) if s.kind in _VISUAL), None)
 
 
 def available_actions(detail: HitDetail | None, my_user_id: int | None, can_handle: bool,
-                      due: YqDue | None = None) -> frozenset[str]:
-    """Which confirmation actions make sense now (the service enforces the rules again)."""
-    if detail is None:
-        return frozenset()
-    s = detail.summary
-    acts: set[str] = {"print"} if can_handle else set()
-    mine = can_handle and s.claimed_by is not None and s.claimed_by == my_user_id
-    if not mine:
-        return frozenset(acts)
-    acts |= {"note", "correct"}
-    if s.status.open:
-        acts.add("release")
-    visual = visual_step(detail)
-    if visual is None:
-        acts |= {"accept", "reject"}
-        return frozenset(acts)
-    if visual.kind is StepKind.VISUAL_REJECTED:
-        return frozenset(acts)
-    live = {x.kind for x in detail.effective_steps}
-    acts |= {"ncic", "dispatch", "disposition", "notify"}
-    due = due or detail.yq
-    if detail.yq_applies or StepKind.YQ_SENT in live:
-        sent = sum(1 for x in detail.effective_steps if x.kind is StepKind.YQ_SENT)
-        if due.state != "answered" and sent < MAX_REQUESTS:
-            acts.add("yq")
-        if sent and due.state != "answered":
-            acts.add("yr")
-    if detail.entry.instructions:
-        acts.add("relay")
-    if detail.entry.category in STOLEN_PLATE_CATEGORIES:
-        acts.add("stolen")
-    return frozenset(acts)
+                      now: datetime | None = None) -> frozenset[HitAction]:
+    """What the buttons and F-keys offer now: asked of the domain rules the service enforces."""
+    return allowed_actions(detail.situation if detail else None, my_user_id, can_handle, now)
 
 
 class ConsoleController(QObject):
@@ -84,11 +52,11 @@ class ConsoleController(QObject):
     message = Signal(str, bool)  # text, is an error
     hit_shown = Signal(object)  # HitSummary newly in the queue (tiles flash it, the window may alert)
     busy_changed = Signal(bool)
+    changed_hit = Signal(int)  # a step, claim or release was recorded on this hit
 
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ui = ui
-        assert ui.services.hits is not None, "the console needs the hit services"
         self.svc = ui.services.hits.hits
         self.actor = ui.actor
         self.clock = ui.services.ctx.clock
@@ -108,6 +76,7 @@ class ConsoleController(QObject):
         self.shown_at: dict[int, float] = {}  # hit id -> perf_counter when its row was inserted
         ui.signals.hit_raised.connect(self.on_hit_raised)
         ui.signals.changed.connect(self.on_changed)
+        ui.signals.hit_notified.connect(self.on_notification)
         self._second = QTimer(self)
         self._second.setInterval(1000)
         self._second.timeout.connect(self._every_second)
@@ -225,30 +194,38 @@ class ConsoleController(QObject):
         self._arrived = {}
         first = not self._loaded_once
         self._loaded_once = True
+        waiting = [h for h in fresh if h.status is HitStatus.NEW and h.claimed_by is None]
         for hit in fresh:  # e.g. retroactive hits raised by a hot-list import
             self._seen.add(hit.id)
-            if not first and hit.status is HitStatus.NEW and self.alerts is not None:
+        # at sign-in the hits that arrived meanwhile (nobody handled them) are announced too:
+        # they sounded at the sign-in screen, and the dispatcher must hear what is waiting
+        if self.alerts is not None:
+            for hit in waiting:
                 self.alerts.announce(hit)
+        if first and waiting:
+            self.message.emit(f"{len(waiting)} unclaimed hit{'s' if len(waiting) != 1 else ''} waiting "
+                              "(arrived while nobody was signed in or not yet handled): F2 claims the most urgent.",
+                              True)
         if self._reload_again:
             self._reload_again = False
             self.schedule_reload()
 
     # ---- the open hit -------------------------------------------------------------------------
     async def open(self, hit_id: int) -> None:
-        """Open a hit: claim it when nobody holds it (and we may), then load what the panel shows."""
-        row = self.model.hit(self.model.row_of(hit_id))
-        if self.can_handle and (row is None or row.claimed_by is None) and (row is None or row.status.open):
-            try:
-                hit = await self.ui.call(self.svc.claim, self.actor, hit_id)
-                self.model.upsert(hit)
-                self._ack(hit_id)
-            except Conflict as exc:
-                self.message.emit(f"{exc} Shown read-only.", True)
-            except DomainError as exc:
-                self.message.emit(str(exc), True)
-                return
+        """Show a hit in the panels (recorded as a view); looking at a hit never claims it."""
         self.current_id = hit_id
         await self.reload_detail(images=True)
+        if self.detail is not None and self.detail.summary.id == hit_id:
+            self._hint()
+
+    async def claim(self) -> HitSummary:
+        """Claim the hit shown in the panel (the explicit action, Ctrl+K)."""
+        hit_id = self._require_open()
+        hit = await self.ui.call(self.svc.claim, self.actor, hit_id)
+        self.model.upsert(hit)
+        self._ack(hit_id)
+        await self._after_change(hit_id)
+        return hit
 
     async def claim_next(self) -> HitSummary | None:
         try:
@@ -263,6 +240,7 @@ class ConsoleController(QObject):
         self._ack(hit.id)
         self.current_id = hit.id
         await self.reload_detail(images=True)
+        self._hint()
         return hit
 
     async def reload_detail(self, images: bool = False) -> None:
@@ -295,25 +273,39 @@ class ConsoleController(QObject):
             logger.warning("image %s of hit %s: %s", which, hit_id, exc)
             return None
 
-    def actions(self) -> frozenset[str]:
-        due = yq_due(self.detail.steps, self.clock.now()) if self.detail else None
-        return available_actions(self.detail, self.actor.user_id, self.can_handle, due)
+    def actions(self) -> frozenset[HitAction]:
+        return available_actions(self.detail, self.actor.user_id, self.can_handle, self.clock.now())
+
+    def refusal(self, action: HitAction) -> str | None:
+        """Why the action is not available on the open hit (None when it is)."""
+        if self.detail is None:
+            return "Open a hit first (F2 claims the next one)."
+        return refusal(action, self.detail.situation, self.actor.user_id, self.can_handle, self.clock.now())
+
+    def _hint(self) -> None:
+        if self.detail is not None:
+            self.message.emit(next_step(self.detail.situation), False)
 
     # ---- steps (raise DomainError to the dialog that asked) -----------------------------------
-    async def record(self, step: StepInput, corrects_step_id: int | None = None) -> HitStep:
-        hit_id = self._require_open()
+    async def record(self, step: StepInput, corrects_step_id: int | None = None, hit_id: int | None = None) -> HitStep:
+        """Record on ``hit_id`` (the hit the action started on; default the open one)."""
+        hit_id = hit_id if hit_id is not None else self._require_open()
         stored = await self.ui.call(self.svc.record, self.actor, hit_id, step, corrects_step_id)
         await self._after_change(hit_id)
         return stored
 
-    async def accept(self) -> HitStep:
-        return await self.record(VisualAccepted())
+    async def accept(self, override_reason: str = "", hit_id: int | None = None) -> HitStep:
+        return await self.record(VisualAccepted("", override_reason), hit_id=hit_id)
 
-    async def send_yq(self, priority: str, fields: tuple[tuple[str, str], ...]) -> HitStep:
-        hit_id = self._require_open()
+    async def send_yq(self, priority: str, fields: tuple[tuple[str, str], ...], hit_id: int | None = None) -> HitStep:
+        hit_id = hit_id if hit_id is not None else self._require_open()
         stored = await self.ui.call(self.svc.send_yq, self.actor, hit_id, priority, fields)
         await self._after_change(hit_id)
         return stored
+
+    async def notifications_due(self) -> list:
+        """Recoveries/arrests whose entering agency is not yet notified (with age)."""
+        return await self.ui.call(self.svc.notifications_due, self.actor)
 
     async def yq_prefill(self, priority: str = "U") -> YqRequest | None:
         return await self.ui.call(self.svc.yq_prefill, self.actor, self._require_open(), priority)
@@ -326,7 +318,7 @@ class ConsoleController(QObject):
     async def release(self) -> None:
         hit_id = self._require_open()
         await self.ui.call(self.svc.release, self.actor, hit_id)
-        await self._after_change(hit_id)
+        await self._after_change(hit_id, hint=False)
 
     def step(self, step_id: int) -> HitStep | None:
         return next((s for s in self.detail.steps if s.id == step_id), None) if self.detail else None
@@ -340,7 +332,8 @@ class ConsoleController(QObject):
             raise Conflict("Open a hit first (F2 claims the next one).")
         return self.current_id
 
-    async def _after_change(self, hit_id: int) -> None:
+    async def _after_change(self, hit_id: int, hint: bool = True) -> None:
+        """The panel follows the hit acted on, with its fresh state, actions and next step."""
         try:
             summary = await self.ui.call(self.svc.summary, self.actor, hit_id)
         except DomainError:
@@ -349,7 +342,11 @@ class ConsoleController(QObject):
             self.model.upsert(summary)
             if summary.claimed_by is not None or not summary.status.open:
                 self._ack(hit_id)
+        self.current_id = hit_id
         await self.reload_detail()
+        if hint:
+            self._hint()
+        self.changed_hit.emit(hit_id)
 
     # ---- timers -------------------------------------------------------------------------------
     def _every_second(self) -> None:

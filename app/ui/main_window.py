@@ -145,6 +145,13 @@ class MainWindow(QMainWindow):
                 item.setText(f"{title} ({count})" if count else title)
                 item.setToolTip(f"{count} waiting for you" if count else "")
 
+    def shutdown(self) -> None:
+        """At sign-out: every screen that has timers or tasks stops them (each screen's own ``shutdown``)."""
+        for widget in self.screens.values():
+            stop = getattr(widget, "shutdown", None)
+            if callable(stop):
+                stop()
+
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(bool(text))

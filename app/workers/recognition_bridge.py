@@ -1,9 +1,13 @@
 """Runs recognition for this workstation's cameras and feeds every read to durable ingest.
 
-Threads: the recognition runtime calls back from its own threads; reads go into a queue
-drained by one ingest thread (never the GUI thread, never a runtime thread), which journals,
-stores and matches each read (:class:`~app.services.spool.DurableIngest`) and only then emits
-``AppSignals.hit_raised`` per hit. Camera health and (already throttled) preview frames go
+Threads: every read is journalled where it is made, before anything else can lose it: by the
+recognition child process (``RuntimeCallbacks.journal_dir``) or, for the in-process runtime, in
+the runtime's own thread inside :meth:`RecognitionBridge.submit`. Only then does it enter a
+bounded queue (a full queue blocks the sender: back-pressure, never an unbounded backlog in
+memory) drained in batches by one ingest thread (never the GUI thread), which stores and matches
+the reads (:class:`~app.services.spool.DurableIngest`, live reads before any backlog) and only
+then emits ``AppSignals.hit_raised`` per hit. A journal that cannot be written raises the alarm
+(``alarm`` signal: banner and chime; the access record is written by the ingest). Camera health and (already throttled) preview frames go
 straight to ``AppSignals.camera_health`` / ``camera_preview`` (queued to the GUI thread by Qt).
 The spool status reaches ``AppSignals.banner`` whenever its text changes.
 """
@@ -15,6 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -33,7 +38,7 @@ from recognition.runtime import (
     model_pipeline,
     oracle_pipeline,
 )
-from recognition.types import PlateRead
+from recognition.types import CameraHealth, PlateRead
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +66,8 @@ def demo_cameras(count: int = 2, plates: Sequence[str] = (), realtime: bool = Tr
 
 def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Sequence[str] = (),
                     use_models: bool = True, child_process: bool = False,
-                    pipeline: PipelineFactory | None = None) -> tuple[RuntimeFactory, RuntimeConfig]:
+                    pipeline: PipelineFactory | None = None,
+                    configs: tuple[CameraConfig, ...] | None = None) -> tuple[RuntimeFactory, RuntimeConfig]:
     """Build the runtime factory for this workstation's cameras (or demo cameras with ``demo``).
 
     Args:
@@ -71,9 +77,10 @@ def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Seq
         use_models: the shipped OpenVINO models; False uses the demo oracle (tests, no models).
         child_process: run recognition in a child process (keeps the GUI process light).
         pipeline: explicit pipeline factory (overrides ``use_models``).
+        configs: the cameras to run (default: the ones this workstation owns; a node passes its leases).
 
     """
-    configs = cameras.runtime_cameras()
+    configs = cameras.runtime_cameras() if configs is None else configs
     if demo and not configs:
         configs = demo_cameras(plates=demo_plates)
     factory = pipeline or (model_pipeline if use_models else oracle_pipeline)
@@ -111,15 +118,19 @@ class RecognitionBridge(QObject):
     spool_changed = Signal(object)
     #: recognition.runtime.RuntimeFault
     fault = Signal(object)
+    #: the alarm text when reads are at risk (journal unwritable, reads lost); "" when it clears
+    alarm = Signal(str)
 
     def __init__(self, ingest: DurableIngest, signals: AppSignals, make_runtime: RuntimeFactory | None = None,
-                 replay_every_s: float = 2.0) -> None:
+                 replay_every_s: float = 2.0, queue_size: int = 1000, batch_size: int = 200) -> None:
         super().__init__()
         self.ingest = ingest
         self.signals = signals
         self._make_runtime = make_runtime
         self._runtime: Runtime | None = None
-        self._queue: queue.Queue[PlateRead | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[PlateRead, Path | None] | None] = queue.Queue(queue_size)
+        self._batch_size = batch_size
+        self._alarm = False
         self._thread: threading.Thread | None = None
         self._replay_every_s = replay_every_s
         self._banner = ""
@@ -127,6 +138,7 @@ class RecognitionBridge(QObject):
         self._checkpointer: threading.Thread | None = None
         self.received = 0
         self.stored = 0
+        self.health: dict[str, CameraHealth] = {}  # latest per camera (a node reports it with its heartbeat)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -138,10 +150,28 @@ class RecognitionBridge(QObject):
             self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="spool-checkpoint", daemon=True)
             self._checkpointer.start()
         if self._make_runtime is not None and self._runtime is None:
-            callbacks = RuntimeCallbacks(on_read=self.submit, on_health=self.signals.camera_health.emit,
-                                         on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault)
-            self._runtime = self._make_runtime(callbacks)
+            self._runtime = self._make_runtime(self._callbacks())
             self._runtime.start()
+
+    def replace_runtime(self, make_runtime: RuntimeFactory | None, timeout: float = 10.0) -> None:
+        """Stop the running recognition (if any) and start ``make_runtime``'s; ingest goes on throughout."""
+        if self._runtime is not None:
+            self._runtime.stop(timeout)
+            self._runtime = None
+        self.health.clear()
+        self._make_runtime = make_runtime
+        if make_runtime is not None and self._thread is not None:
+            self._runtime = make_runtime(self._callbacks())
+            self._runtime.start()
+
+    def _callbacks(self) -> RuntimeCallbacks:
+        return RuntimeCallbacks(on_read=self.submit, on_health=self._on_health,
+                                on_preview=self.signals.camera_preview.emit, on_fault=self._on_fault,
+                                journal_dir=str(self.ingest.spool.root), on_journalled=self.submit_journalled)
+
+    def _on_health(self, health: CameraHealth) -> None:
+        self.health[health.camera_id] = health
+        self.signals.camera_health.emit(health)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the runtime, then finish ingesting what was already received."""
@@ -159,35 +189,62 @@ class RecognitionBridge(QObject):
             self._safely(lambda: (self.ingest.checkpoint(), [])[1])
 
     def submit(self, read: PlateRead) -> None:
-        """Hand one read to the ingest thread (thread-safe, returns at once)."""
+        """Journal one read in the caller's thread, then hand it to the ingest thread.
+
+        Thread-safe. Blocks while the ingest queue is full (back-pressure on recognition); when the
+        journal cannot be written the read is held in the ingest's bounded memory buffer instead.
+        """
+        self._enqueue(read, self.ingest.journal(read))
+
+    def submit_journalled(self, read: PlateRead, path: str | None) -> None:
+        """Hand over a read the recognition child journalled at ``path`` (None: it could not: keep it)."""
+        if path is None:
+            self.ingest.hold(read)
+        self._enqueue(read, Path(path) if path else None)
+
+    def _enqueue(self, read: PlateRead, path: Path | None) -> None:
         self.received += 1
-        self._queue.put(read)
+        self._queue.put((read, path))  # a read held in memory (path None) only wakes the ingest thread
 
     @property
     def backlog(self) -> int:
-        """Reads received but not yet journalled."""
+        """Reads journalled but not yet handed to the database."""
         return self._queue.qsize()
 
     # -- ingest thread ---------------------------------------------------------------------------
     def _ingest_loop(self) -> None:
         self._safely(lambda: self.ingest.replay(force=True))
         last_replay = time.monotonic()
-        while True:
+        stopping = False
+        while not stopping:
             try:
-                read = self._queue.get(timeout=self._replay_every_s)
+                first = self._queue.get(timeout=self._replay_every_s)
             except queue.Empty:
-                read = False  # type: ignore[assignment]
-            if read is None:
-                break
-            if read is False:
-                if self.ingest.status().pending:
+                status = self.ingest.status()
+                if status.pending or status.buffered:
                     self._safely(self.ingest.replay)
+                else:
+                    self._safely(lambda: [])  # the banner follows the disk space and the journal
                 last_replay = time.monotonic()
-            else:
-                self._safely(lambda r=read: self.ingest.submit(r, checkpoint=False))
-                if time.monotonic() - last_replay > self._replay_every_s and self.ingest.status().pending:
-                    self._safely(self.ingest.replay)
-                    last_replay = time.monotonic()
+                continue
+            batch: list[tuple[PlateRead, Path | None]] = []
+            item = first
+            while True:  # everything already queued goes in one transaction
+                if item is None:
+                    stopping = True
+                    break
+                if item[1] is not None:
+                    batch.append(item)
+                if len(batch) >= self._batch_size:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._safely(lambda b=batch: self.ingest.ingest(b, checkpoint=False))
+            if time.monotonic() - last_replay > self._replay_every_s and self.ingest.status().pending:
+                self._safely(self.ingest.replay)
+                last_replay = time.monotonic()
         self._safely(self.ingest.replay)
 
     def _checkpoint_loop(self) -> None:
@@ -217,6 +274,9 @@ class RecognitionBridge(QObject):
             self._banner = status.text
             self.signals.banner.emit(status.text)
             self.spool_changed.emit(status)
+        if status.alarm != self._alarm:
+            self._alarm = status.alarm
+            self.alarm.emit(status.text if status.alarm else "")
 
     def _on_fault(self, fault: RuntimeFault) -> None:
         logger.warning("recognition fault (%s): %s", fault.camera_id or "runtime", fault.message)

@@ -21,7 +21,7 @@ from recognition.types import PLATE_ALPHABET
 
 #: Character pairs plates print alike; each is offered as an alternative of the other.
 LOOKALIKES: tuple[str, ...] = ("O0", "I1", "B8", "S5", "Z2", "G6", "D0", "Q0", "OQ")
-_LOOKALIKE_OF: dict[str, str] = {
+LOOKALIKE_OF: dict[str, str] = {
     c: "".join(p.replace(c, "") for p in LOOKALIKES if c in p) for c in set("".join(LOOKALIKES))
 }
 _MAX_MIXES = 64
@@ -51,6 +51,9 @@ class FusedLine:
     char_confidences: tuple[float, ...]
     log_likelihood: float
     alternatives: tuple[tuple[str, float], ...] = ()
+    #: Per character: how surely a character is there at all (its position's top score), whichever
+    #: character was chosen; empty means the same as ``char_confidences``.
+    presence: tuple[float, ...] = ()
 
     @property
     def confidence(self) -> float:
@@ -93,8 +96,12 @@ def mixes(texts: Sequence[str]) -> set[str]:
     return out
 
 
-def _char_confidences(text: str, decodings: Sequence[Decoded]) -> tuple[float, ...]:
-    """Per character of ``text``: mean over models of the model's peak score for it (0 if absent)."""
+def char_confidences_of(text: str, decodings: Sequence[Decoded], presence: bool = False) -> tuple[float, ...]:
+    """Per character of ``text``: mean over models of the model's peak score for it (0 if absent).
+
+    With ``presence``, the aligned character's own confidence is used instead, whichever
+    character ``text`` holds there: how surely there is a character at all.
+    """
     totals = np.zeros(len(text))
     for decoded in decodings:
         cols = align(text, decoded.text)
@@ -102,7 +109,8 @@ def _char_confidences(text: str, decodings: Sequence[Decoded]) -> tuple[float, .
         i = 0  # index into text
         for x, y in cols:
             if x and y:
-                totals[i] += decoded.chars[k].scores[PLATE_ALPHABET.index(x)]
+                char = decoded.chars[k]
+                totals[i] += char.confidence if presence else char.scores[PLATE_ALPHABET.index(x)]
             if x:
                 i += 1
             if y:
@@ -129,7 +137,7 @@ def fuse(lines: Sequence[LineScores], max_alternatives: int = 4) -> FusedLine:
 
     scored = {c: joint(c) for c in candidates}
     best = max(scored, key=lambda c: (scored[c], len(c)))
-    confidences = _char_confidences(best, decodings)
+    confidences = char_confidences_of(best, decodings)
     alternatives = _alternatives(best, scored[best], confidences, joint, max_alternatives)
     return FusedLine(best, confidences, scored[best], alternatives)
 
@@ -148,7 +156,7 @@ def _alternatives(
     base = float(np.mean(confidences)) if confidences else 0.0
     found: dict[str, float] = {}
     for i, ch in enumerate(text):
-        for other in _LOOKALIKE_OF.get(ch, ""):
+        for other in LOOKALIKE_OF.get(ch, ""):
             alt = text[:i] + other + text[i + 1 :]
             ratio = math.exp(min(0.0, joint(alt) - best_ll))
             found[alt] = round(base * ratio, 4)
@@ -162,11 +170,12 @@ def drop_weak(line: FusedLine, floor: float, min_length: int = 4) -> FusedLine:
     Nothing is dropped when fewer than ``min_length`` characters would remain. The undropped
     text stays available as an alternative.
     """
-    keep = [i for i, c in enumerate(line.char_confidences) if c >= floor]
+    keep = [i for i, c in enumerate(line.presence or line.char_confidences) if c >= floor]
     if len(keep) == len(line.text) or len(keep) < min_length:
         return line
     text = "".join(line.text[i] for i in keep)
     confidences = tuple(line.char_confidences[i] for i in keep)
+    presence = tuple(line.presence[i] for i in keep) if line.presence else ()
     base = float(np.mean(confidences))
     alternatives = [("".join(t[i] for i in keep), c) for t, c in line.alternatives if len(t) == len(line.text)]
     alternatives.append((line.text, round(line.confidence * 0.5, 4)))
@@ -174,4 +183,6 @@ def drop_weak(line: FusedLine, floor: float, min_length: int = 4) -> FusedLine:
     for t, c in alternatives:
         if t != text:
             seen[t] = max(min(c, base), seen.get(t, 0.0))
-    return FusedLine(text, confidences, line.log_likelihood, tuple(seen.items())[: max(1, len(line.alternatives))])
+    return FusedLine(
+        text, confidences, line.log_likelihood, tuple(seen.items())[: max(1, len(line.alternatives))], presence
+    )

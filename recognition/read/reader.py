@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from recognition.plates import default_prior
 from recognition.read.config import ReaderConfig
 from recognition.read.ctc import FoldedDictionary
+from recognition.read.decode import concat_scores, decode_row
 from recognition.read.fusion import FusedLine, LineScores, drop_weak, fuse
 from recognition.read.layout import split_layout
 from recognition.read.lines import TextLine, crop_line, db_lines
@@ -16,6 +18,7 @@ from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
 from recognition.read.states import match_state
+from recognition.read.views import band_views, vote
 from recognition.types import Alternative, PlateText
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ class OpenVinoPlateReader:
         self._recs = [models["v6_rec"]] + ([models["v4_rec"]] if config.use_v4 and "v4_rec" in models else [])
         self._folds = [FoldedDictionary(m.characters) for m in self._recs]
         self._state_rec = models.get("v4_rec", models["v6_rec"])
+        self._prior = default_prior() if config.syntax_weight > 0.0 else None
 
     def read(self, crop: np.ndarray) -> PlateText | None:
         """Read one BGR plate crop; None when no plausible text is found."""
@@ -53,18 +57,21 @@ class OpenVinoPlateReader:
         lines = self._detect(image)
         cfg = self.config
         layout = split_layout(lines, image.shape[0], cfg.row_height_ratio, cfg.min_main_height, cfg.max_state_lines)
+        state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
+        syntax = (state, state_conf)
         parts = [crop_line(image, line) for line in layout.main] or [image]
-        fused = self._read_row(parts)
+        fused = self._read_row(parts, syntax)
         if layout.main and cfg.band_extra_conf < 1.0:
-            fused = self._extend_with_band(image, layout.main, fused)
+            fused = self._extend_with_band(image, layout.main, fused, syntax)
         fused = drop_weak(fused, cfg.drop_below)
         if len(fused.text) < 2 and layout.main:
-            whole = self._read_row([image])
+            whole = self._read_row([image], syntax)
             if len(whole.text) > len(fused.text):
                 fused = whole
+        if cfg.vote_below > 0.0 and self._unsure(fused, state):
+            fused = self._vote_views(image, fused, syntax)
         if not fused.text or fused.confidence < cfg.min_confidence:
             return None
-        state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
         return PlateText(
             text=fused.text,
             confidence=round(fused.confidence * plausibility_factor(fused.text), 4),
@@ -88,6 +95,26 @@ class OpenVinoPlateReader:
         """Read several crops (one result per crop, same order)."""
         return [self.read(crop) for crop in crops]
 
+    def _unsure(self, fused: FusedLine, state: str | None) -> bool:
+        """Whether a row reading is doubtful enough to read more views of the crop."""
+        if fused.confidence < self.config.vote_below or len(fused.text) < 4:
+            return True
+        return self._prior is not None and not self._prior.fits(fused.text, state) and not self._prior.fits(fused.text)
+
+    def _vote_views(self, image: np.ndarray, fused: FusedLine, syntax: tuple[str | None, float]) -> FusedLine:
+        """Read horizontal bands of the crop too and vote (:mod:`recognition.read.views`)."""
+        views = band_views(image)
+        if not views:
+            return fused
+        readings = [fused] + self._read_each(views, syntax)
+        prior = self._prior
+
+        def weight(text: str) -> float:
+            fits = prior is not None and prior.fits(text, syntax[0] if syntax[1] > 0 else None)
+            return plausibility_factor(text) * (1.5 if fits else 1.0)
+
+        return vote(readings, weight, self.config.max_alternatives)
+
     def _detect(self, image: np.ndarray) -> list[TextLine]:
         cfg = self.config
         batch, sx, sy = det_input(image, cfg.det_short_side, 4 * cfg.det_short_side)
@@ -103,12 +130,20 @@ class OpenVinoPlateReader:
             for i in range(len(images))
         ]
 
-    def _read_row(self, parts: Sequence[np.ndarray]) -> FusedLine:
-        """Fuse every part with all models and join the parts left to right."""
+    def _read_row(self, parts: Sequence[np.ndarray], syntax: tuple[str | None, float] = (None, 0.0)) -> FusedLine:
+        """Fuse every part with all models and join the parts left to right.
+
+        ``syntax`` is the state read on the plate and its confidence: the plate formats the
+        decoder prefers (:mod:`recognition.read.decode`).
+        """
         first = self._scores(0, parts)
         per_model = [first]
         if len(self._recs) > 1 and not self._confident(first):
             per_model += [self._scores(i, parts) for i in range(1, len(self._recs))]
+        if self.config.syntax_weight > 0.0:
+            state, state_conf = syntax
+            rows = [concat_scores(scores) for scores in per_model]
+            return decode_row(rows, self._prior, state, state_conf, self.config.syntax_weight, self.config.max_alternatives)
         fused = [fuse([scores[p] for scores in per_model], self.config.max_alternatives) for p in range(len(parts))]
         if len(fused) == 1:
             return fused[0]
@@ -125,7 +160,29 @@ class OpenVinoPlateReader:
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
 
-    def _extend_with_band(self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine) -> FusedLine:
+    def _read_each(self, images: Sequence[np.ndarray], syntax: tuple[str | None, float]) -> list[FusedLine]:
+        """Read several single-line images, each on its own, with one batched inference per model."""
+        first = self._scores(0, images)
+        unsure = [i for i, line in enumerate(first) if not self._confident([line])]
+        if len(self._recs) > 1 and unsure:
+            others = [self._scores(m, [images[i] for i in unsure]) for m in range(1, len(self._recs))]
+            extra = {i: [o[k] for o in others] for k, i in enumerate(unsure)}
+        else:
+            extra = {}
+        state, state_conf = syntax
+        out = []
+        for i, line in enumerate(first):
+            lines = [line, *extra.get(i, [])]
+            if self.config.syntax_weight > 0.0:
+                out.append(decode_row(lines, self._prior, state, state_conf, self.config.syntax_weight,
+                                      self.config.max_alternatives))
+            else:
+                out.append(fuse(lines, self.config.max_alternatives))
+        return out
+
+    def _extend_with_band(
+        self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine, syntax: tuple[str | None, float]
+    ) -> FusedLine:
         """Add characters the detector missed at the row's ends (a lone county digit, say).
 
         The full-width band of the row is read too; when it reads the row's text with extra
@@ -139,7 +196,7 @@ class OpenVinoPlateReader:
         bottom = int(min(h, max(ln.bottom for ln in row) + 1))
         if bottom - top < MIN_CROP_SIDE:
             return fused
-        band = self._read_row([image[top:bottom]])
+        band = self._read_row([image[top:bottom]], syntax)
         at = band.text.find(fused.text)
         if at < 0:
             return fused
@@ -154,6 +211,7 @@ class OpenVinoPlateReader:
             char_confidences=band.char_confidences[:at] + fused.char_confidences + band.char_confidences[end:],
             log_likelihood=fused.log_likelihood,
             alternatives=tuple((pre + t + post, c) for t, c in fused.alternatives),
+            presence=(band.char_confidences[:at] + fused.presence + band.char_confidences[end:]) if fused.presence else (),
         )
 
     def _confident(self, scores: Sequence[LineScores]) -> bool:

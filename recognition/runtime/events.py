@@ -53,3 +53,8 @@ class RuntimeCallbacks:
     on_health: Callable[[CameraHealth], None] | None = None
     on_preview: Callable[[PreviewFrame], None] | None = None
     on_fault: Callable[[RuntimeFault], None] | None = None
+    #: Where a recognition child journals each read before sending it (None: the receiver journals).
+    journal_dir: str | None = None
+    #: Receives ``(read, journal file or None)`` from a child that journalled it (None: the child could
+    #: not write the journal and the receiver must keep the read); defaults to ``on_read``.
+    on_journalled: Callable[[PlateRead, str | None], None] | None = None

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from recognition.config import RuntimeConfig
@@ -73,7 +74,21 @@ class _RuntimeChild(ChildProcess):
         def put(kind: str) -> Callable[[object], None]:
             return lambda value: events.put((kind, value))
 
-        callbacks = RuntimeCallbacks(put("read"), put("health"), put("preview"), put("fault"))
+        on_read = put("read")
+        if spec.get("journal_dir"):
+            from recognition.runtime.journal import JournalUnavailable, ReadJournal
+
+            journal = ReadJournal(Path(spec["journal_dir"]))
+
+            def on_read(read: object) -> None:  # journalled here, before it is sent: a kill loses nothing
+                try:
+                    path: str | None = str(journal.put(read))  # type: ignore[arg-type]
+                except JournalUnavailable as exc:
+                    logging.getLogger(__name__).error("cannot journal read: %s", exc)
+                    path = None
+                events.put(("journalled", (read, path)))
+
+        callbacks = RuntimeCallbacks(on_read, put("health"), put("preview"), put("fault"))
         runtime = RecognitionRuntime(
             spec["config"], spec["factory"], callbacks, credentials=creds.get,
             demo_plates=spec["demo_plates"], workers=spec["workers"],
@@ -117,7 +132,9 @@ class RecognitionProcess:
         demo_plates: Extra plate texts for demo sources.
         workers: Inference threads in the child.
         name: Process name (shows in ``ps``).
-        restart: Restart a crashed child (with backoff up to 30 s).
+        restart: Restart a crashed child (with backoff from 1 s up to 30 s).
+        stable_after_s: A child that ran this long before it died restarts after the initial
+            delay again (the backoff resets after a stable run).
 
     """
 
@@ -132,13 +149,18 @@ class RecognitionProcess:
         workers: int = 1,
         name: str = "alpr-recognition",
         restart: bool = True,
+        stable_after_s: float = 60.0,
     ) -> None:
         self.config = config
         self._callbacks = callbacks or RuntimeCallbacks()
         self._spec = {"config": config, "factory": pipeline_factory, "credentials": dict(credentials or {}),
-                      "demo_plates": demo_plates, "workers": workers, "paused": False}
+                      "demo_plates": demo_plates, "workers": workers, "paused": False,
+                      "journal_dir": self._callbacks.journal_dir}
         self._name = name
         self._restart = restart
+        self.stable_after_s = stable_after_s
+        self._spawned_at = 0.0
+        self.last_backoff_s = 0.0
         self._events: Any = _CTX.Queue()
         self._logs: Any = _CTX.Queue()
         self._commands: Any = None
@@ -210,6 +232,7 @@ class RecognitionProcess:
         self._ready.clear()
         self._child = _RuntimeChild(self._name, self._logs, self._events, self._commands, self._spec)
         self._child.start()
+        self._spawned_at = time.monotonic()
 
     def _dispatch(self) -> None:
         backoff = 1.0
@@ -229,6 +252,11 @@ class RecognitionProcess:
         target: Callable[[Any], None] | None = None
         if kind == "read":
             target = cb.on_read
+        elif kind == "journalled":
+            if cb.on_journalled is not None:
+                target = lambda pair: cb.on_journalled(*pair)  # noqa: E731
+            elif cb.on_read is not None:
+                target = lambda pair: cb.on_read(pair[0])  # noqa: E731
         elif kind == "health":
             self._health[value.camera_id] = value
             target = cb.on_health
@@ -258,6 +286,9 @@ class RecognitionProcess:
         if not self._restart:
             self._child = None
             return backoff
+        if time.monotonic() - self._spawned_at >= self.stable_after_s:
+            backoff = 1.0  # it ran long enough: this is a new fault, not the same one again
+        self.last_backoff_s = backoff
         if self._stop.wait(backoff):
             return backoff
         self.restarts += 1

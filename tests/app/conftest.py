@@ -11,8 +11,10 @@ from app.domain.users import TrainingRecord
 from app.persistence.engine import make_engine, sqlite_url
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
+from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
 from app.services.passwords import PasswordHashing
+from app.settings.secrets import MemorySecretStore
 
 
 class FakeClock:
@@ -66,14 +68,44 @@ def engine(tmp_path):
 @pytest.fixture
 def ctx(engine, clock) -> ServiceContext:
     return ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
-                          security=SecurityPolicy())
+                          security=SecurityPolicy(), checkpoint_key=CheckpointKeyring(MemorySecretStore()))
 
 
 @pytest.fixture
 def any_ctx(any_engine, clock) -> ServiceContext:
-    return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock)
+    return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock,
+                          checkpoint_key=CheckpointKeyring(MemorySecretStore()))
 
 
 def current_training(today: date | None = None) -> TrainingRecord:
     today = today or date(2026, 11, 2)
     return TrainingRecord("ALPR operator", today - timedelta(days=30), today + timedelta(days=335))
+
+
+def ready_user(ctx, user_id: int, today: date | None = None) -> None:
+    """Give a test account what a session needs now: current training and the policy accepted."""
+    from app.persistence.repositories.agency import AgencyRepository
+    from app.persistence.repositories.users import UserRepository
+
+    with ctx.uow() as uow:
+        users = UserRepository(uow.s)
+        user = users.get(user_id)
+        if not any(t.expires_on >= (today or ctx.clock.now().date()) for t in user.training):
+            users.add_training(user_id, current_training(today or ctx.clock.now().date()), None, ctx.clock.now())
+        users.acknowledge_policy(user_id, AgencyRepository(uow.s).get().policy_version, ctx.clock.now())
+
+
+def signed_in(accounts, username: str, password: str, result: bool = False):
+    """Log in and accept the policy as the login flow does; returns the actor (or the LoginResult).
+
+    A temporary password is kept (the flag cleared directly) so tests can sign in again with it.
+    """
+    from app.persistence.repositories.users import UserRepository
+
+    login = accounts.login(username, password)
+    if login.must_change_password:
+        with accounts.ctx.uow() as uow:
+            UserRepository(uow.s)._row(login.user.id).must_change_password = False
+    if login.needs_policy_ack:
+        accounts.acknowledge_policy(login.actor, login.policy_version)
+    return login if result else login.actor

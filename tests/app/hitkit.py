@@ -24,7 +24,10 @@ def make_actor(ctx: ServiceContext, username: str = "disp.kim", roles=frozenset(
         repo = UserRepository(uow.s)
         user = repo.by_username(username) or repo.add(username, username.title(), "x", roles, None, ctx.clock.now())
         uow.s.flush()
-        return Actor(user.id, username, ctx.workstation, roles)
+    from tests.app.conftest import ready_user
+
+    ready_user(ctx, user.id)
+    return Actor(user.id, username, ctx.workstation, roles)
 
 
 ENTRIES = [
@@ -78,5 +81,5 @@ class Switchable:
         self.down = unit_of_work_factory(make_engine("postgresql+psycopg://u@127.0.0.1:9/none"))  # closed port
         self.up = True
 
-    def __call__(self):
-        return (self.good if self.up else self.down)()
+    def __call__(self, read_only=False):
+        return (self.good if self.up else self.down)(read_only=read_only)

@@ -18,9 +18,10 @@ from app.domain.users import Actor
 from app.persistence.orm.cameras import CameraRow, ReadRow
 from app.persistence.orm.hits import HitRow, HitStepRow
 from app.persistence.repositories.agency import AgencyRepository
+from app.persistence.repositories.read_images import ref_columns
 from app.persistence.repositories.users import UserRepository
+from app.services.image_store import legacy_path
 from app.services.records_bundle import RecordsServices
-from app.services.records_files import image_path
 
 
 @dataclass
@@ -58,24 +59,35 @@ def make_world(ctx, tmp_path: Path, prefix: str = "") -> World:
             cams.append(row.id)
         AgencyRepository(uow.s).save(AgencyProfile(name="Test County Sheriff", ori="TX1234567",
                                                    chief_of_police="Chief Casey Stone"), now)
+    from tests.app.conftest import ready_user
+
+    for a in actors.values():
+        ready_user(ctx, a.user_id)
     svc = RecordsServices.build(ctx, images, documents)
     return World(ctx, svc, images, documents, actors["sup1"], actors["sup2"], actors["inv1"], actors["clerk1"],
                  actors["aud1"], actors["disp1"], cams)
 
 
 def add_read(w: World, plate: str, at: datetime, cam: int | None = None, colour: str | None = "WHITE",
-             state: str | None = "TX", image: bool = True, jpeg: bool = False) -> int:
-    sha = None
+             state: str | None = "TX", image: bool = True, jpeg: bool = False, legacy: bool = False,
+             data: bytes | None = None) -> int:
+    """A read row; its plate image goes through the image store, or with ``legacy`` to a hash-named file."""
+    refs = ref_columns(None, None)
     if image:
-        data = _jpeg(plate) if jpeg else f"jpeg-bytes-{plate}-{at.isoformat()}".encode()
-        sha = hashlib.sha256(data).hexdigest()
-        p = image_path(w.images, sha)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
+        data = data or (_jpeg(plate) if jpeg else f"jpeg-bytes-{plate}-{at.isoformat()}".encode())
+        if legacy:
+            sha = hashlib.sha256(data).hexdigest()
+            p = legacy_path(w.images, sha)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+            refs["plate_sha256"] = sha
+        else:
+            ref, = w.svc.search.images.store.put([data], f"cam-{cam or w.cams[0]}", at)
+            refs = ref_columns(ref, None)
     with w.ctx.uow() as uow:
         row = ReadRow(read_uuid=f"{plate}-{at.timestamp()}", camera_id=cam or w.cams[0], captured_at=at, plate=plate,
-                      plate_folded=fold_plate(plate), confidence=0.93, state=state, colour=colour, plate_sha256=sha,
-                      overview_sha256=None, workstation="TEST-WS", stored_at=at)
+                      plate_folded=fold_plate(plate), confidence=0.93, state=state, colour=colour, **refs,
+                      workstation="TEST-WS", stored_at=at)
         uow.s.add(row)
         uow.s.flush()
         return row.id
@@ -135,10 +147,13 @@ def rctx(records_template_db, tmp_path, clock):
     """A ServiceContext on a fresh copy of the migrated SQLite template."""
     from app.persistence.engine import make_engine, sqlite_url
     from app.persistence.unit_of_work import unit_of_work_factory
+    from app.services.checkpoint_key import CheckpointKeyring
     from app.services.context import ServiceContext
+    from app.settings.secrets import MemorySecretStore
 
     dst = tmp_path / "alpr.db"
     shutil.copy(records_template_db, dst)
     engine = make_engine(sqlite_url(dst))
-    yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock)
+    yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
+                         checkpoint_key=CheckpointKeyring(MemorySecretStore()))
     engine.dispose()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.bootstrap import open_database
 from app.domain.errors import DatabaseUnavailable
 from app.paths import AppPaths
-from app.runtime_env import open_database
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import threading
 
+from app.persistence.image_store_packs import PackImageStore as ImageStore
 from app.persistence.repositories.reads import ReadRepository
 from app.services.cameras import CameraService
 from app.services.context import ServiceContext
-from app.services.read_store import ImageStore, ReadStore
+from app.services.read_store import ReadStore
 from app.services.spool import DurableIngest, Spool
 from app.settings.secrets import MemorySecretStore
 from app.workers.recognition_bridge import RecognitionBridge, demo_cameras, runtime_factory

@@ -32,14 +32,15 @@ from app.persistence.orm.audit import AccessLogRow
 from app.persistence.orm.hits import HitStepRow
 from app.persistence.orm.records import DocumentRow
 from app.services.hits import HitService
-from app.services.read_store import ImageStore, ReadStore
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
 from tests.app.hitkit import make_actor, make_read, seed_hotlist
 
 
 def _world(ctx, tmp_path):
     matcher, _ids = seed_hotlist(ctx)
-    images = ImageStore(tmp_path / "images")
-    store = ReadStore(ctx, images, matcher)
+    images = ReadImages.open(ctx, tmp_path / "images")
+    store = ReadStore(ctx, images.store, matcher)
     svc = HitService(ctx, images, tmp_path / "documents")
     return ctx, store, svc, make_actor(ctx, "disp.kim"), make_actor(ctx, "disp.lee")
 
@@ -246,5 +247,6 @@ def test_no_future_notification_and_unit_ids_required(world):
     (hit,) = store.ingest(make_read("ABC1234")).hits
     svc.claim(kim, hit.id)
     svc.accept(kim, hit.id)
+    svc.record(kim, hit.id, DispositionStep(Outcome.VEHICLE_RECOVERED))
     with pytest.raises(ValidationFailed):
         svc.record(kim, hit.id, AgencyNotified(ctx.clock.now() + timedelta(hours=1), "phone"))

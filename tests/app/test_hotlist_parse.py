@@ -102,8 +102,11 @@ def test_cut_last_line_without_newline_is_truncated():
     assert out.refusal is RefusalReason.TRUNCATED and "line 101" in out.refusal_detail
 
 
-def test_missing_final_newline_alone_is_fine():
-    assert parse_hotlist(ncic().encode(), preset("ncic_fixed")).accepted
+def test_missing_final_newline_costs_only_the_unterminated_last_line():
+    # the last line may be cut inside a field and still look valid ("HOND" -> "HO"): it is reported, not stored
+    out = parse_hotlist("\n".join([ncic("A1"), ncic("B2"), ncic("C3")]).encode(), preset("ncic_fixed"), LENIENT)
+    assert out.accepted and [r.plate for r in out.records] == ["A1", "B2"]
+    assert [(i.line_no, i.reason.value) for i in out.rejected] == [(3, "unterminated")]
 
 
 def test_blank_lines_are_counted_not_bad():
@@ -262,12 +265,15 @@ def test_unreadable_path_is_refused(tmp_path):
 def test_state_csv_preset_with_quotes_and_header_names():
     data = (
         b"vyr,PLATE,STATE,TYPE,NIC,ORI,ENTRY_DATE,VMA,VMO,VCO,EXPIRY\n"
-        b'2005,"AB,1 23",CA,W,W000000001,CA0000000,01/31/2020,D0DG,RAM,BLK,12/31/2030\n'
+        b'2005,"AB-1 23",CA,W,W000000001,CA0000000,01/31/2020,D0DG,RAM,BLK,12/31/2030\n'
     )
-    [r] = parse_hotlist(data, preset("state_csv")).records
+    outcome = parse_hotlist(data, preset("state_csv"))
+    [r] = outcome.records
     assert (r.plate, r.plate_raw, r.vehicle_year, r.vehicle_make, r.entry_date) == (
-        "AB123", "AB,1 23", "2005", "DODG", date(2020, 1, 31),
+        "AB123", "AB-1 23", "2005", "DODG", date(2020, 1, 31),
     )
+    # the plate changed under normalisation: the report says so
+    assert [(w.line_no, w.reason.value) for w in outcome.warnings] == [(2, "plate_normalised")]
     assert r.expiry == date(2030, 12, 31)
 
 

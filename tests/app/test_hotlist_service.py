@@ -13,7 +13,7 @@ from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 
 PW = "correct horse battery"
 
@@ -27,7 +27,7 @@ def world(any_ctx, fast_hashing):
     accounts = AccountService(any_ctx, fast_hashing)
     admin = AdministrationService(any_ctx, fast_hashing)
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    sup = accounts.login("sup1", PW).actor
+    sup = signed_in(accounts, "sup1", PW)
     admin.create_user(sup, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}), training=current_training())
     retro_calls = []
@@ -38,8 +38,8 @@ def world(any_ctx, fast_hashing):
 
     holder = HotListIndexHolder(any_ctx)
     svc = HotListService(any_ctx, holder, retroactive=retro)
-    return dict(svc=svc, holder=holder, sup=sup, sup2=accounts.login("sup2", PW).actor,
-                disp=accounts.login("disp1", PW).actor, ctx=any_ctx, retro=retro_calls)
+    return dict(svc=svc, holder=holder, sup=sup, sup2=signed_in(accounts, "sup2", PW),
+                disp=signed_in(accounts, "disp1", PW), ctx=any_ctx, retro=retro_calls)
 
 
 def test_import_replaces_list_and_bad_file_keeps_previous(world, tmp_path):
@@ -61,9 +61,12 @@ def test_import_replaces_list_and_bad_file_keeps_previous(world, tmp_path):
     assert world["holder"].matcher.match("ABC007", "CA")
     reports = svc.imports(sup, src.id)
     assert [r.accepted for r in reports] == [False, True]
-    # And a smaller good file replaces the list entirely
+    # And a much smaller good file is held (previous list intact) until an administrator confirms it
     good.write_text("\n".join(ncic(f"V{i:09d}", f"XYZ{i:03d}") for i in range(5)) + "\n")
-    assert svc.import_source(sup, src.id).imported == 5
+    held = svc.import_source(sup, src.id)
+    assert not held.accepted and held.refusal.startswith("shrank") and "90% fewer" in held.refusal
+    assert svc.entry_count(sup, src.id) == 50
+    assert svc.import_source(sup, src.id, confirm_shrink=True).imported == 5
     assert svc.entry_count(sup, src.id) == 5
     assert not world["holder"].matcher.match("ABC007", "CA")
 
@@ -74,7 +77,7 @@ def test_only_supervisors_import(world, tmp_path):
 
 
 def _draft(**kw):
-    base = dict(requesting_officer="Ofc. Reyes", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
+    base = dict(requesting_officer="Ofc. Ana Reyes", requesting_agency="Metro PD", case_number="26-001234", synopsis="Armed robbery at 5th and Main",
                 category=RecordCategory.LOCAL_BOLO, priority=2, plate="7ABC123", state="CA")
     base.update(kw)
     return LocalEntryDraft(**base)
@@ -101,7 +104,7 @@ def test_approval_rules_self_approval_refused_and_edit_resets(world):
     with pytest.raises(Conflict, match="another supervisor"):
         svc.decide(world["sup"], mine.id, True, "ok")
     # And an entry where the approver is named as requesting officer
-    requested = svc.submit_local(world["disp"], _draft(requesting_officer="Sue Second", plate="8XYZ999"))
+    requested = svc.submit_local(world["disp"], _draft(requesting_user_id=world["sup2"].user_id, plate="8XYZ999"))
     with pytest.raises(Conflict):
         svc.decide(world["sup2"], requested.id, True, "ok")
     with pytest.raises(PermissionDenied):

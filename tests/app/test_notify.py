@@ -8,13 +8,15 @@ import time
 
 import pytest
 
+from app.domain.notifications import HitNotification
 from app.persistence.engine import make_engine
 from app.persistence.migrate import upgrade
+from app.persistence.notifications import PgNotificationListener
 from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.context import ServiceContext
 from app.services.hits import HitService
-from app.services.notifications import HitNotification, PgNotificationListener
-from app.services.read_store import ImageStore, ReadStore
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
 from tests.app.conftest import FakeClock, _fresh_pg_url
 from tests.app.hitkit import make_actor, make_read, seed_hotlist
 
@@ -68,8 +70,8 @@ class Collector:
 def test_claim_on_one_console_reaches_the_other_within_a_second(consoles):
     url, (a, b), tmp = consoles
     matcher, _ = seed_hotlist(a)
-    images = ImageStore(tmp / "images")
-    store_a = ReadStore(a, images, matcher)
+    images = ReadImages.open(a, tmp / "images")
+    store_a = ReadStore(a, images.store, matcher)
     svc_a, svc_b = HitService(a, images, tmp / "docs"), HitService(b, images, tmp / "docs")
     kim, lee = make_actor(a, "disp.kim"), make_actor(b, "disp.lee")
     heard = Collector(url)
@@ -98,7 +100,7 @@ def test_claim_on_one_console_reaches_the_other_within_a_second(consoles):
 
 def test_rolled_back_changes_are_not_announced(consoles):
     url, (a, _b), _tmp = consoles
-    from app.services.notifications import notify
+    from app.persistence.notifications import notify
 
     heard = Collector(url)
     try:
@@ -124,7 +126,7 @@ def test_qt_listener_emits_within_a_second(consoles, qtbot):
     listener.start()
     try:
         assert listener.connected.wait(5)
-        from app.services.notifications import notify
+        from app.persistence.notifications import notify
 
         with qtbot.waitSignal(listener.notified, timeout=1000) as blocker, qtbot.waitSignal(hub.changed, timeout=1000):
             with a.uow() as uow:

@@ -9,20 +9,22 @@ import time
 from sqlalchemy import select
 
 from app.domain.hits import EntrySnapshot, HitStatus
+from app.domain.images import ImageKind
 from app.persistence.orm.cameras import ReadRow
 from app.persistence.orm.hits import HitRow
 from app.persistence.orm.hotlists import HotListEntryRow
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.reads import ReadRepository
-from app.services.read_store import ImageStore, ReadStore
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
 from tests.app.hitkit import make_read, seed_hotlist
 
 
 def _store(ctx, tmp_path, matcher=None) -> ReadStore:
-    return ReadStore(ctx, ImageStore(tmp_path / "images"), matcher)
+    return ReadStore(ctx, ReadImages.open(ctx, tmp_path / "images").store, matcher)
 
 
-def test_read_row_and_images_are_stored_by_hash(any_ctx, tmp_path):
+def test_read_row_and_images_go_through_the_image_store(any_ctx, tmp_path):
     store = _store(any_ctx, tmp_path)
     read = make_read("AB C-123", state="CA")
 
@@ -35,9 +37,12 @@ def test_read_row_and_images_are_stored_by_hash(any_ctx, tmp_path):
     assert row.alternatives and row.box == [10, 20, 120, 40] and row.colour == "BLK"
     sha = hashlib.sha256(read.plate_jpeg).hexdigest()
     assert row.plate_sha256 == sha
-    path = tmp_path / "images" / sha[:2] / f"{sha}.jpg"
-    assert path.read_bytes() == read.plate_jpeg
-    assert store.images.get(row.overview_sha256) == read.overview_jpeg
+    # one pack per camera and hour on SQLite, a row of the day's image partition on PostgreSQL
+    assert row.image_pack and row.plate_length == len(read.plate_jpeg)
+    images = ReadImages(any_ctx, store.images, tmp_path / "images")
+    assert images.of_read(row.id) == read.plate_jpeg
+    assert images.of_read(row.id, ImageKind.OVERVIEW) == read.overview_jpeg
+    assert not list((tmp_path / "images").glob("??/*.jpg")), "no content-addressed files any more"
     assert stored.camera_key == "cam-1" and stored.captured_at.timestamp() == read.best_ts
     assert not list((tmp_path / "images").rglob("*.tmp")), "no temp files left behind"
 
@@ -49,14 +54,18 @@ def test_folding_covers_every_lookalike_class(ctx, tmp_path):
         assert uow.s.scalar(select(ReadRow.plate_folded)) == "00001118526"
 
 
-def test_same_image_bytes_are_one_file(ctx, tmp_path):
+def test_same_image_bytes_are_stored_per_read_not_shared(ctx, tmp_path):
+    # issue 9: sharing one file by content hash let the purge of one read delete another's image
     store = _store(ctx, tmp_path)
     a = make_read("ABC123", seed=1)
     b = make_read("XYZ999", seed=1)  # same overview bytes
-    store.ingest(a)
-    store.ingest(b)
-    files = list((tmp_path / "images").rglob("*.jpg"))
-    assert len(files) == 3  # two crops, one shared overview
+    ra, rb = store.ingest(a), store.ingest(b)
+    with ctx.uow() as uow:
+        row_a, row_b = uow.s.get(ReadRow, ra.read_id), uow.s.get(ReadRow, rb.read_id)
+    assert row_a.overview_sha256 == row_b.overview_sha256
+    assert (row_a.image_pack, row_a.overview_offset) != (row_b.image_pack, row_b.overview_offset)
+    packs = list((tmp_path / "images" / "packs").rglob("*.pack"))
+    assert len(packs) == 1  # one camera, one hour
 
 
 def test_replayed_read_is_not_stored_twice(any_ctx, tmp_path):

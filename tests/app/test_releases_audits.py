@@ -44,6 +44,10 @@ def test_release_flow_packet_and_self_approval_refused(w):
     add_hit(w, rid, now - timedelta(days=1))
     # a supervisor who also takes in requests may not approve their own
     both = Actor(w.sup.user_id, w.sup.username, "TEST-WS", frozenset({Role.SUPERVISOR, Role.RECORDS_CLERK}))
+    with w.ctx.uow() as uow:  # roles are read from the account at each call
+        from app.persistence.repositories.users import UserRepository
+
+        UserRepository(uow.s).set_roles(w.sup.user_id, both.roles)
     own = w.svc.releases.intake(both, _intake())
     with pytest.raises(Conflict, match="entered yourself"):
         w.svc.releases.review(both, own.id, True, "Looks fine to me")
@@ -79,7 +83,7 @@ def test_intake_requires_the_written_request_fields(w):
 
 
 def _searches(w, n, when):
-    reason = SearchReason(purpose="Criminal investigation", case_number="C-1")
+    reason = SearchReason(purpose="Criminal investigation", case_number="C-26-0001")
     for i in range(n):
         w.ctx.clock.t = when + timedelta(hours=i)
         w.svc.search.search(w.inv, reason, SearchCriteria(plate=parse_plate_pattern(f"AU{i:03d}")))
@@ -88,20 +92,21 @@ def _searches(w, n, when):
 def test_audit_sample_size_reproducible_and_memo(w):
     _searches(w, 25, datetime(2026, 10, 3, 9, tzinfo=UTC))
     w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
-    audit = w.svc.audits.start(w.auditor, seed=12345)
-    assert audit.population == 25 and len(audit.items) == 10 and audit.seed == 12345
+    audit = w.svc.audits.start(w.auditor)
+    assert audit.population == 25 and len(audit.items) == 10 and audit.seed > 0
     assert audit.period_start == datetime(2026, 10, 1, tzinfo=UTC)
-    again = w.svc.audits.start(w.auditor, seed=12345)
-    assert [i.inquiry_id for i in again.items] == [i.inquiry_id for i in audit.items]
-    other = w.svc.audits.start(w.auditor, seed=999)
-    assert [i.inquiry_id for i in other.items] != [i.inquiry_id for i in audit.items]
+    # the recorded seed reproduces the sample from the period's inquiries
+    with w.ctx.uow() as uow:
+        from app.persistence.repositories.records import InquiryRepository
+        population = InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end)
+    assert draw_sample(population, 10, audit.seed) == [i.inquiry_id for i in audit.items]
     with pytest.raises(ValidationFailed, match="Review every"):
         w.svc.audits.complete(w.auditor, audit.id, "", "")
     for k, item in enumerate(audit.items):
         w.svc.audits.mark(w.auditor, item.id, k != 3, "" if k != 3 else "Reason too vague for a plate query")
     doc = w.svc.audits.complete(w.auditor, audit.id, "Read 17 plate misread as 8 instead of B", "One finding")
     text = pdf_text(__import__("pathlib").Path(doc.path))
-    assert "Chief Casey Stone" in text and "12345" in text and "misread" in text
+    assert "Chief Casey Stone" in text and str(audit.seed) in text and "misread" in text
     with pytest.raises(Conflict):
         w.svc.audits.mark(w.auditor, audit.items[0].id, True)
 

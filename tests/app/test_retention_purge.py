@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.images import ImageMissing
 from app.domain.records.retention import RetentionPeriods
 from app.persistence.orm.cameras import ReadRow
 from app.persistence.orm.hits import HitRow
-from app.services.records_files import image_path
+from app.persistence.repositories.read_images import ReadImageRefs
 from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
     add_hit,
@@ -40,6 +41,11 @@ def _sha(ctx, read_id):
         return uow.s.get(ReadRow, read_id).plate_sha256
 
 
+def _ref(ctx, read_id):
+    with ctx.uow() as uow:
+        return ReadImageRefs(uow.s).refs([read_id])[read_id][0]
+
+
 def test_purge_deletes_expired_but_keeps_held_and_open_hits(pw):
     w = pw
     now = w.ctx.clock.now()
@@ -51,13 +57,16 @@ def test_purge_deletes_expired_but_keeps_held_and_open_hits(pw):
     fresh = add_read(w, "NEW555", now - timedelta(days=2))
     open_hit = add_hit(w, open_read, old, status="claimed")
     closed_hit = add_hit(w, closed_read, old, status="closed")
-    held_sha, expired_sha = _sha(w.ctx, held), _sha(w.ctx, expired)
+    held_sha, expired_ref = _sha(w.ctx, held), _ref(w.ctx, expired)
     w.svc.holds.place(w.inv, "24-000777", "Evidence in burglary case", date(2027, 3, 1), [held])
     res = w.svc.purge.purge(w.sup, trigger="manual")
     assert _ids(w.ctx, ReadRow) == {held, open_read, fresh}
     assert _ids(w.ctx, HitRow) == {open_hit}
     assert res.reads == 2 and res.hits == 1 and res.kept >= 2
-    assert image_path(w.images, held_sha).exists() and not image_path(w.images, expired_sha).exists()
+    assert w.svc.search.images.of_read(held) == f"jpeg-bytes-HELD22-{old.isoformat()}".encode()
+    assert _sha(w.ctx, held) == held_sha
+    with pytest.raises(ImageMissing):
+        w.svc.search.images.store.get(expired_ref)
     assert closed_hit not in _ids(w.ctx, HitRow)
     text = pdf_text(__import__("pathlib").Path(res.document.path))
     assert "Evidence hold" in text and "case 24-000777" in text and "Open hit" in text
@@ -96,6 +105,9 @@ def test_clock_going_backwards_refuses_and_records(w):
 def test_clock_jump_refuses_unless_confirmed(w):
     w.svc.purge.purge(w.sup)
     w.ctx.clock.advance(days=400)
+    from tests.app.conftest import ready_user
+
+    ready_user(w.ctx, w.sup.user_id)  # the supervisor's training was renewed meanwhile
     add_read(w, "JMP001", w.ctx.clock.now() - timedelta(days=100))
     with pytest.raises(Conflict, match="jumped"):
         w.svc.purge.purge(w.sup)
@@ -112,10 +124,12 @@ def test_clock_behind_newest_read_refuses(w):
 def test_images_can_expire_before_reads(w):
     w.svc.retention.change(w.sup, "custom", RetentionPeriods(reads_days=60, hits_days=60, images_days=10))
     rid = add_read(w, "IMG001", w.ctx.clock.now() - timedelta(days=20))
-    sha = _sha(w.ctx, rid)
+    ref = _ref(w.ctx, rid)
     res = w.svc.purge.purge(w.sup)
     assert res.reads == 0 and res.images == 1 and rid in _ids(w.ctx, ReadRow)
-    assert _sha(w.ctx, rid) is None and not image_path(w.images, sha).exists()
+    assert _sha(w.ctx, rid) is None
+    with pytest.raises(ImageMissing):
+        w.svc.search.images.store.get(ref)
 
 
 def test_retention_changes_need_admin_and_respect_presets(w):
@@ -125,11 +139,12 @@ def test_retention_changes_need_admin_and_respect_presets(w):
         w.svc.retention.change(w.sup, "california", RetentionPeriods(30, 30, 30))
     with pytest.raises(ValidationFailed, match="at most 21"):
         w.svc.retention.change(w.sup, "maine", RetentionPeriods(30, 21, 21))
+    w.svc.retention.set_jurisdiction(w.sup, "tennessee", "Agency operates under Tenn. Code 55-10-302")
     w.svc.retention.change(w.sup, "tennessee", RetentionPeriods(90, 90, 30))
     preset, periods = w.svc.retention.current()
     assert preset.key == "tennessee" and periods == RetentionPeriods(90, 90, 30)
-    rec = access_rows(w.ctx, "retention.change")
-    assert rec[0].detail["after"]["reads_days"] == 90 and rec[0].detail["before"]["preset"] == "default"
+    rec = [r for r in access_rows(w.ctx, "retention.change") if r.outcome == "ok"]
+    assert rec[0].detail["after"]["reads_days"] == 90 and rec[0].detail["before"]["reads_days"] == 30
 
 
 def test_purge_if_due_runs_once_a_day(w):
@@ -168,3 +183,20 @@ def test_postgres_drops_whole_expired_day_partitions(pw):
     assert d_old not in days and d_held in days
     assert (now + timedelta(days=7)).date() in days  # the daily purge keeps a week of partitions ready
     assert {stray, a, c}.isdisjoint(_ids(w.ctx, ReadRow))
+
+
+def test_prepare_storage_creates_the_week_of_read_and_image_partitions(pw):
+    from app.persistence.repositories.records_partitions import (
+        is_partitioned,
+        list_day_partitions,
+        list_image_partitions,
+    )
+
+    w = pw
+    w.svc.purge.prepare_storage()
+    with w.ctx.uow() as uow:
+        if not is_partitioned(uow.s):
+            pytest.skip("partitions exist only on PostgreSQL")
+        today = w.ctx.clock.now().date()
+        week = {today + timedelta(days=i) for i in range(8)}
+        assert week <= set(list_day_partitions(uow.s)) and week <= set(list_image_partitions(uow.s))

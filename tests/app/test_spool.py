@@ -11,9 +11,10 @@ import textwrap
 import time
 from pathlib import Path
 
+from app.persistence.image_store_packs import PackImageStore as ImageStore
 from app.persistence.repositories.reads import ReadRepository
 from app.services.context import ServiceContext
-from app.services.read_store import ImageStore, ReadStore
+from app.services.read_store import ReadStore
 from app.services.spool import DurableIngest, Spool
 from tests.app.hitkit import Switchable, make_read, seed_hotlist
 
@@ -59,7 +60,7 @@ def test_outage_spools_in_order_and_recovery_replays(ctx, tmp_path):
     assert _uuids(ctx) == {first.read_id, *(r.read_id for r in during)}
 
 
-def test_new_reads_wait_behind_the_backlog(ctx, tmp_path):
+def test_live_reads_are_stored_before_the_backlog(ctx, tmp_path):
     switch = Switchable(ctx.uow)
     live = ServiceContext(uow=switch, workstation="WS", clock=ctx.clock)
     ticks = [0.0]
@@ -71,7 +72,7 @@ def test_new_reads_wait_behind_the_backlog(ctx, tmp_path):
     switch.up = True
     ticks[0] += 10
     new = make_read("NEW222")
-    assert [r.read_uuid for r in durable.submit(new)] == [old.read_id, new.read_id]
+    assert [r.read_uuid for r in durable.submit(new)] == [new.read_id, old.read_id]
 
 
 def test_corrupt_spool_entry_is_set_aside(ctx, tmp_path):
@@ -91,7 +92,8 @@ CHILD = textwrap.dedent("""
     from app.persistence.engine import make_engine
     from app.persistence.unit_of_work import unit_of_work_factory
     from app.services.context import ServiceContext
-    from app.services.read_store import ImageStore, ReadStore
+    from app.persistence.image_store_packs import PackImageStore as ImageStore
+    from app.services.read_store import ReadStore
     from app.services.spool import DurableIngest, Spool
     from tests.app.hitkit import make_read
     import time

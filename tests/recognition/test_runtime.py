@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
 
 from recognition.config import (
     CameraConfig,
@@ -13,6 +15,8 @@ from recognition.config import (
     RuntimeConfig,
 )
 from recognition.runtime import RecognitionProcess, RecognitionRuntime, RuntimeCallbacks, oracle_pipeline
+from recognition.runtime.journal import read_from_json
+from tests.recognition._sources import wait_for
 
 
 def demo_camera(cid: str, seed: int, **kw) -> CameraConfig:
@@ -68,8 +72,7 @@ def test_preview_rate_is_throttled():
     rec = Recorder()
     runtime = RecognitionRuntime(config, oracle_pipeline, rec.callbacks())
     runtime.start()
-    while any(s.running for s in runtime.sources.values()):
-        time.sleep(0.05)
+    assert wait_for(lambda: not any(s.running for s in runtime.sources.values()), timeout=60)
     runtime.stop()
     # 3 s of capture timestamps cannot hold more than 5 previews per second (frames are captured
     # faster than real time here, so far fewer previews pass).
@@ -88,8 +91,7 @@ def test_subscriber_exceptions_do_not_stop_recognition():
 
     runtime = RecognitionRuntime(config, oracle_pipeline, RuntimeCallbacks(on_read=explode))
     runtime.start()
-    while any(s.running for s in runtime.sources.values()):
-        time.sleep(0.05)
+    assert wait_for(lambda: not any(s.running for s in runtime.sources.values()), timeout=60)
     runtime.stop()
     assert len(seen) >= 2
 
@@ -109,3 +111,36 @@ def test_runtime_in_a_child_process_forwards_reads_and_health():
     assert rec.reads[0].plate_jpeg.startswith(b"\xff\xd8")
     assert proc.stats["frames"] == 5 * 20
     assert proc.pid is None
+
+
+def test_child_journals_each_read_before_sending_it(tmp_path):
+    config = RuntimeConfig(cameras=(demo_camera("j", 6, duration_s=3, realtime=False),),
+                           preview=PreviewConfig(jpeg=True), health_interval_s=0.2)
+    got: list[tuple[object, str | None]] = []
+    callbacks = RuntimeCallbacks(journal_dir=str(tmp_path / "spool"),
+                                 on_journalled=lambda read, path: got.append((read, path)))
+    proc = RecognitionProcess(config, oracle_pipeline, callbacks, name="alpr-test-journal")
+    proc.start()
+    assert wait_for(lambda: any(h.state == "stopped" for h in proc.health()) or len(got) >= 3, timeout=60)
+    proc.stop()
+    assert got and all(path is not None for _, path in got)
+    for read, path in got:  # the file on disk is the read the parent received
+        assert read_from_json(json.loads(Path(path).read_bytes())).read_id == read.read_id
+
+
+def test_restart_backoff_resets_after_a_stable_run(monkeypatch):
+    config = RuntimeConfig(cameras=(demo_camera("r", 7, duration_s=1),))
+    proc = RecognitionProcess(config, oracle_pipeline, RuntimeCallbacks(), stable_after_s=60.0)
+    monkeypatch.setattr(proc, "_spawn", lambda: setattr(proc, "_spawned_at", clock[0]))
+    monkeypatch.setattr(proc._stop, "wait", lambda _s: False)
+    clock = [1000.0]
+    monkeypatch.setattr("recognition.runtime.process.time.monotonic", lambda: clock[0])
+    proc._spawned_at = clock[0]
+    backoff = 1.0
+    for _ in range(6):  # crashing at once, again and again: the delay grows to the cap
+        clock[0] += 0.5
+        backoff = proc._on_crash(backoff)
+    assert proc.last_backoff_s == 30.0
+    clock[0] += 120  # then a run of two minutes before the next crash
+    proc._on_crash(backoff)
+    assert proc.last_backoff_s == 1.0

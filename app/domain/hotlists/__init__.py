@@ -14,7 +14,7 @@ from app.domain.hotlists.formats import (
 )
 from app.domain.hotlists.outcome import ParseCounts, ParseOutcome, RefusalReason, RowIssue, RowReason
 from app.domain.hotlists.parse import parse_hotlist
-from app.domain.hotlists.presets import PRESETS, preset
+from app.domain.hotlists.presets import PRESET_TYPE_RULES, PRESETS, preset, preset_settings
 from app.domain.hotlists.records import (
     MAX_PLATE_LENGTH,
     HotListRecord,
@@ -26,7 +26,7 @@ from app.domain.hotlists.settings import SourceParseSettings
 from app.domain.hotlists.write import format_ncic_line, format_tagged_line
 
 __all__ = [
-    "DEFAULT_TYPE_RULES", "FORMAT_SPEC_ADAPTER", "MAX_PLATE_LENGTH", "PRESETS", "Column", "DelimitedSpec",
+    "DEFAULT_TYPE_RULES", "FORMAT_SPEC_ADAPTER", "MAX_PLATE_LENGTH", "PRESETS", "PRESET_TYPE_RULES", "preset_settings", "Column", "DelimitedSpec",
     "FixedWidthSpec", "FooterLine", "FormatSpec", "HeaderLine", "HotListRecord", "NcicFixedSpec", "ParseCounts",
     "ParseOutcome", "RecordCategory", "RecordTypeMap", "RefusalReason", "RowIssue", "RowReason",
     "SourceParseSettings", "TaggedSpec", "TypeRule", "format_ncic_line", "format_tagged_line",

@@ -7,6 +7,7 @@ instead of attribute lookups, value caches for low-cardinality codes and dates, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +26,18 @@ from app.domain.hotlists.settings import SourceParseSettings
 
 _MISS = object()  # cache lookup marker: value not seen yet
 _INVALID = object()  # cache value marker: unparsable state or date
+#: Characters the NCIC rule strips from a plate (reported as a warning); any other symbol rejects the row.
+_SEPARATORS = frozenset(" -.")
+#: Longest value each stored field takes (the database columns): longer is a bad row, never cut or a DB error.
+_TAIL_LIMITS = (("LIY", 4), ("LIT", 2), ("VYR", 4), ("VMA", 24), ("VMO", 24), ("VST", 8), ("VCO", 16))
+_HEAD_LIMITS = (("NIC", 10), ("ORI", 9), ("OCA", 64))
+#: What each vehicle/plate code may look like (ASCII only): a shifted column or a stray byte fails these.
+_CODE_SHAPES = (
+    ("LIY", re.compile(r"[0-9]{2}|[0-9]{4}|[A-Z]{2}")), ("LIT", re.compile(r"[A-Z0-9]{1,2}")),
+    ("VYR", re.compile(r"[0-9]{2}|[0-9]{4}")), ("VMA", re.compile(r"[A-Z0-9][A-Z0-9 &.-]*")),
+    ("VMO", re.compile(r"[A-Z0-9][A-Z0-9 &.-]*")), ("VST", re.compile(r"[A-Z0-9]{1,8}")),
+    ("VCO", re.compile(r"[A-Z]{3,}(?:[/ -][A-Z]{3,})*")),  # BLK, YEL/BLK, BLACK/WHITE
+)
 
 
 @dataclass(slots=True)
@@ -68,7 +81,9 @@ class _Codes:
     record type costs one dict lookup instead of strip/upper/validate.
     """
 
-    def __init__(self, settings: SourceParseSettings, date_format: str, default_record_type: str | None) -> None:
+    def __init__(self, settings: SourceParseSettings, date_format: str, default_record_type: str | None,
+                 type_char: int = 0) -> None:
+        self.type_char = type_char
         self.repair = settings.repair_zero_in_codes
         self.rules = settings.type_map.lookup()
         self.import_unknown = settings.type_map.unknown == "import"
@@ -100,10 +115,19 @@ class _Codes:
         """LIY, LIT, VYR, VMA, VMO, VST, VCO normalised, plus the number of zero-for-O repairs."""
         liy, lit, vyr, vma, vmo, vst, vco = NCIC_TAIL(raw) if isinstance(raw, str) else raw
         fixes = sum(self._alpha(k) != k.strip().upper() for k in (lit, vma, vco))
-        value = (
+        value: tuple = (
             liy.strip() or None, self._alpha(lit) or None, vyr.strip() or None, self._alpha(vma) or None,
             vmo.strip().upper() or None, vst.strip().upper() or None, self._alpha(vco) or None, fixes,
         )
+        for (tag, limit), (_, shape), v in zip(_TAIL_LIMITS, _CODE_SHAPES, value, strict=False):
+            if v is None:
+                continue
+            if len(v) > limit:
+                value = (RowReason.FIELD_TOO_LONG, f"{tag} {v[:30]!r} is longer than {limit} characters")
+                break
+            if not (v.isascii() and shape.fullmatch(v)):
+                value = (RowReason.INVALID_CODE, f"{tag} {v[:30]!r} is not a valid code")
+                break
         self.tails[raw] = value
         return value
 
@@ -123,11 +147,12 @@ class _Codes:
         rtype = raw.strip().upper()
         cacheable = bool(rtype)
         if not rtype:
-            rtype = nic.strip()[:1].upper() or self.default_type
+            k = self.type_char
+            rtype = nic.strip()[k:k + 1].upper() or self.default_type
         rule = self.rules.get(rtype)
         result: tuple[str, TypeRule] | str
         if rule is not None:
-            result = (rtype, rule)
+            result = (rule.code or rtype, rule)
         elif not rtype:
             result = ""
         elif self.import_unknown:
@@ -146,11 +171,12 @@ def build_records(
     date_format: str,
     default_record_type: str | None,
     as_of: date | None,
+    type_char: int = 0,
 ) -> BuildResult:
     """Validate and normalise every row, merging duplicates (same plate and state)."""
     out = BuildResult()
     rejected, skipped, warnings = out.rejected, out.skipped, out.warnings
-    codec = _Codes(settings, date_format, default_record_type)
+    codec = _Codes(settings, date_format, default_record_type, type_char)
     states, tails, dates, types = codec.states, codec.tails, codec.dates, codec.types
     repaired_keys = codec.repaired_keys
     skip_plates = settings.skip_plates
@@ -178,11 +204,26 @@ def build_records(
         rtype, nic, ori, edate, plate_raw, state, vehicle, exp, oca, rem = payload  # type: ignore[misc]
         plate_raw = plate_raw.strip()
         plate = plate_raw.upper()
+        normalised = False
         if not (plate.isalnum() and plate.isascii()):
             if has_foreign_letters(plate):
                 rejected.append(RowIssue(no, R.PLATE_INVALID_CHARS, f"plate {plate_raw!r} has letters outside A-Z"))
                 continue
+            symbols = set(_NON_PLATE.findall(plate))
+            if not symbols <= _SEPARATORS:  # never silently strip '#', '*', '/', quotes ... out of a plate
+                rejected.append(RowIssue(no, R.PLATE_INVALID_CHARS,
+                                         f"plate {plate_raw!r} holds {''.join(sorted(symbols - _SEPARATORS))!r}"))
+                continue
             plate = _NON_PLATE.sub("", plate)
+            normalised = bool(plate)
+        if len(plate_raw) > 32 or len(nic) > 10 and len(nic.strip()) > 10 or len(ori) > 9 and len(ori.strip()) > 9 \
+                or len(oca) > 64 and len(oca.strip()) > 64:
+            long = next((f"{tag} is longer than {lim} characters" for tag, lim, v in
+                         (("plate", 32, plate_raw), *((t, lim, x.strip()) for (t, lim), x in zip(_HEAD_LIMITS, (nic, ori, oca), strict=True)))
+                         if len(v) > lim), None)
+            if long:
+                rejected.append(RowIssue(no, R.FIELD_TOO_LONG, long))
+                continue
         if not plate:
             rejected.append(RowIssue(no, R.EMPTY_PLATE, "no plate characters"))
             continue
@@ -201,6 +242,8 @@ def build_records(
         typ, rule = typed  # type: ignore[misc]
         if rule is unknown_rule:
             warnings.append(RowIssue(no, R.UNKNOWN_RECORD_TYPE, f"record type {typ!r} imported as unknown, priority 9"))
+        if len(typ) > 2:  # a type in words with no stored code: kept in the report, not cut to fit
+            typ = None
         st = states.get(state, miss)
         if st is miss:
             st = codec.state(state)
@@ -232,11 +275,22 @@ def build_records(
         tail = tails.get(vehicle)
         if tail is None:
             tail = codec.tail(vehicle)  # type: ignore[arg-type]
+        if len(tail) == 2:
+            rejected.append(RowIssue(no, tail[0], tail[1]))
+            last_bad = True
+            continue
+        nic_v, ori_v = nic.strip(), ori.strip()
+        if (nic_v and not (nic_v.isalnum() and nic_v.isascii())) or (ori_v and not (ori_v.isalnum() and ori_v.isascii())):
+            rejected.append(RowIssue(no, R.INVALID_CODE, f"record id {nic_v!r} / ORI {ori_v!r} is not a valid code"))
+            last_bad = True
+            continue
+        if normalised:
+            warnings.append(RowIssue(no, R.PLATE_NORMALISED, f"plate {plate_raw!r} stored as {plate!r}"))
         liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, fixes = tail
         repaired += fixes + (state in repaired_keys)
         record = new_record(
             plate, plate_raw, st, typ, rule.category, rule.priority, rule.covert, nic.strip() or None,
-            ori.strip() or None, entry_date, liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, expiry,
+            ori_v or None, entry_date, liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, expiry,
             oca.strip() or None, rem.strip() or None, no,
         )
         record.__class__ = record_class  # see records.make_record

@@ -23,10 +23,16 @@ class TypeRule(BaseModel):
         title="Covert",
         description="Only privileged users see hits on this type (terrorist screening).",
     )
+    code: str | None = Field(
+        default=None, pattern=r"^[A-Z0-9]{1,2}$",
+        title="Stored code",
+        description="1-2 character type stored for the entry when the file names the type in words "
+                    "('STOLEN LICENSE PLATE' -> 'P'); empty = the type as found.",
+    )
 
 
-def _r(category: RecordCategory, priority: int, covert: bool = False) -> TypeRule:
-    return TypeRule(category=category, priority=priority, covert=covert)
+def _r(category: RecordCategory, priority: int, covert: bool = False, code: str | None = None) -> TypeRule:
+    return TypeRule(category=category, priority=priority, covert=covert, code=code)
 
 
 #: Letters seen in NCIC LPR extracts (DOMAIN.md) with the default priorities of "Hit priorities".

@@ -26,6 +26,7 @@ from app.domain.hotlists.formats import (
     DelimitedSpec,
     FixedWidthSpec,
     NcicFixedSpec,
+    PatternSpec,
     TaggedSpec,
 )
 from app.domain.hotlists.outcome import RowIssue, RowReason
@@ -123,22 +124,48 @@ def delimited_rows(lines: list[str], first_no: int, spec: DelimitedSpec) -> Rows
 
 
 def _delimited(lines: list[str], first_no: int, spec: DelimitedSpec, positions: dict[str, int]) -> Rows:
+    """Rows of a delimited file; a quote left open never swallows the rows after it.
+
+    A record is one line. When the csv reader needs more than one line for a record (a quote
+    opened and not closed on its line), the first of those lines is reported as bad quoting and
+    reading starts again on the next line.
+    """
+    start = 0
+    while start < len(lines):
+        resume = yield from _delimited_from(lines, start, first_no, spec, positions)
+        if resume is None:
+            return
+        start = resume
+
+
+def _delimited_from(lines: list[str], start: int, first_no: int, spec: DelimitedSpec,
+                    positions: dict[str, int]) -> Iterator[tuple[int, Payload]]:
     needed = max(positions.values()) + 1
     # -1 picks the "" appended to every row for fields the file does not have.
     getter = itemgetter(*(positions.get(name, -1) for name in FIELD_ORDER))
-    reader = _reader(lines, spec)
+    reader = _reader(lines[start:] if start else lines, spec)
     max_len = spec.max_line_length
-    base = first_no - 1
+    base = first_no + start - 1
+    prev = 0  # reader.line_num after the previous record
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
-            no = base + reader.line_num  # type: ignore[attr-defined]
+            no = base + prev + 1
+            if reader.line_num > prev + 1:  # type: ignore[attr-defined]
+                yield no, RowIssue(no, RowReason.BAD_QUOTING, f"quote opened on line {no} is not closed on it")
+                return start + prev + 1
             yield no, RowIssue(no, RowReason.BAD_QUOTING, str(exc))
+            prev = reader.line_num  # type: ignore[attr-defined]
             continue
-        no = base + reader.line_num  # type: ignore[attr-defined]
+        if reader.line_num > prev + 1:  # type: ignore[attr-defined]
+            no = base + prev + 1
+            yield no, RowIssue(no, RowReason.BAD_QUOTING, f"quote opened on line {no} is not closed on it")
+            return start + prev + 1
+        prev = reader.line_num  # type: ignore[attr-defined]
+        no = base + prev
         if not row or (len(row) == 1 and is_blank(row[0])):
             yield no, None
             continue
@@ -152,10 +179,10 @@ def _delimited(lines: list[str], first_no: int, spec: DelimitedSpec, positions: 
         yield no, _group(getter(row))
 
 
-def tagged_rows(lines: list[str], first_no: int, spec: TaggedSpec) -> Rows:
-    """Rows of tagged fields; unknown tags are ignored, the first occurrence of a tag wins."""
-    tag_re = re.compile(r"(?:^|(?<=[\s.;]))([A-Z]{2,4})/")
-    slots = {tag: FIELD_INDEX[name] for tag, name in spec.tags.items()}
+def pattern_rows(lines: list[str], first_no: int, spec: PatternSpec) -> Rows:
+    """Rows matched by one regular expression with named field groups."""
+    regex = re.compile(spec.pattern)
+    slots = [(FIELD_INDEX[name], idx) for name, idx in regex.groupindex.items()]
     max_len = spec.max_line_length
     for no, line in enumerate(lines, first_no):
         if is_blank(line):
@@ -164,9 +191,49 @@ def tagged_rows(lines: list[str], first_no: int, spec: TaggedSpec) -> Rows:
         if len(line) > max_len:
             yield no, RowIssue(no, RowReason.LINE_TOO_LONG, f"{len(line)} characters, the limit is {max_len}")
             continue
+        m = regex.match(line)
+        if m is None:
+            yield no, RowIssue(no, RowReason.NO_FIELDS, "the line does not have the source's layout")
+            continue
+        values = [""] * len(FIELD_ORDER)
+        for slot, idx in slots:
+            values[slot] = m.group(idx) or ""
+        yield no, _group(tuple(values))
+
+
+def tagged_rows(lines: list[str], first_no: int, spec: TaggedSpec) -> Rows:
+    """Rows of tagged fields; unknown tags are ignored, the first occurrence of a tag wins."""
+    tag_re = re.compile(r"(?:^|(?<=[\s.;]))([A-Z]{2,4})/")
+    slots = {tag: FIELD_INDEX[name] for tag, name in spec.tags.items()}
+    prefix = [(FIELD_INDEX[c.field], slice(c.start, c.end)) for c in spec.prefix]
+    prefix_end = max((c.end or c.start + 1 for c in spec.prefix), default=0)
+    lead = FIELD_INDEX[spec.lead_field] if spec.lead_field else None
+    max_len = spec.max_line_length
+    for no, full in enumerate(lines, first_no):
+        if prefix:
+            if len(full.rstrip()) < prefix_end and not is_blank(full):
+                yield no, RowIssue(no, RowReason.LINE_TOO_SHORT, f"{len(full)} characters, a row needs {prefix_end}")
+                continue
+            line = full[prefix_end:]
+        else:
+            line = full
+        if is_blank(full):
+            yield no, None
+            continue
+        if is_blank(line):
+            yield no, None
+            continue
+        if len(line) > max_len:
+            yield no, RowIssue(no, RowReason.LINE_TOO_LONG, f"{len(line)} characters, the limit is {max_len}")
+            continue
         values = [""] * len(FIELD_ORDER)
         found = False
+        for slot, cut in prefix:
+            values[slot] = full[cut]
+            found = True
         matches = list(tag_re.finditer(line))
+        if lead is not None:
+            values[lead] = line[: matches[0].start() if matches else len(line)].strip()
         for k, m in enumerate(matches):
             slot = slots.get(m.group(1))
             if slot is None or values[slot]:

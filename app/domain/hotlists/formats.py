@@ -121,6 +121,11 @@ class _SpecBase(_Strict):
     max_line_length: int = Field(
         default=1024, ge=16, le=65536, title="Maximum line length", description="Longer lines are rejected."
     )
+    type_char: int = Field(
+        default=0, ge=0, le=9, title="Type character",
+        description="Without a record-type field: which character (0-based) of the record id holds the type "
+                    "(NCIC: 0; Texas TCIC: 1).",
+    )
 
 
 class NcicFixedSpec(_SpecBase):
@@ -192,9 +197,17 @@ class DelimitedSpec(_SpecBase):
 
 
 class TaggedSpec(_SpecBase):
-    """Tagged fields, ``LIC/ABC123 LIS/CA VYR/05 VMA/DODG`` (spaces or periods between fields)."""
+    """Tagged fields, ``LIC/ABC123 LIS/CA VYR/05 VMA/DODG`` (spaces or periods between fields).
+
+    Optionally after fixed-width ``prefix`` columns (Illinois LEADS: plate, state and plate type
+    first); the text between the prefix and the first tag then goes to ``lead_field``.
+    """
 
     type: Literal["tagged"] = "tagged"
+    prefix: list[Column] = Field(default_factory=list, max_length=8, title="Prefix columns",
+                                 description="Fixed-width columns before the first tag.")
+    lead_field: FieldName | None = Field(default=None, title="Lead field",
+                                         description="Field for the text between the prefix and the first tag.")
     tags: dict[str, FieldName] = Field(
         default_factory=lambda: dict(NCIC_TAGS), title="Tags", description="Tag (2-4 letters) -> field."
     )
@@ -205,13 +218,35 @@ class TaggedSpec(_SpecBase):
         for tag in v:
             if not re.fullmatch(r"[A-Z]{2,4}", tag):
                 raise ValueError(f"tag {tag!r} must be 2-4 uppercase letters")
-        if "plate" not in v.values():
-            raise ValueError("a tag for 'plate' is required")
+        return v
+
+    @model_validator(mode="after")
+    def _has_plate(self) -> TaggedSpec:
+        if "plate" not in self.tags.values() and not any(c.field == "plate" for c in self.prefix):
+            raise ValueError("a tag or prefix column for 'plate' is required")
+        return self
+
+
+class PatternSpec(_SpecBase):
+    """One regular expression per line with named groups for the fields (space-delimited lists
+    whose list name has spaces, e.g. Ohio LEADS ``ABC1234 0H STOLEN VEHICLE 20270101``)."""
+
+    type: Literal["pattern"] = "pattern"
+    pattern: str = Field(max_length=1000, title="Row pattern",
+                         description="Regular expression with named groups (plate, state, record_type, ...).")
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid(cls, v: str) -> str:
+        _check_regex(v, "plate")
+        unknown = set(re.compile(v).groupindex) - set(FIELD_ORDER)
+        if unknown:
+            raise ValueError(f"unknown field groups: {sorted(unknown)}")
         return v
 
 
 FormatSpec = Annotated[
-    NcicFixedSpec | FixedWidthSpec | DelimitedSpec | TaggedSpec, Field(discriminator="type")
+    NcicFixedSpec | FixedWidthSpec | DelimitedSpec | TaggedSpec | PatternSpec, Field(discriminator="type")
 ]
 
 #: Loads a stored spec (dict or JSON) into the right model.

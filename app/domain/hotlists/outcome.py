@@ -28,6 +28,13 @@ class RowReason(StrEnum):
     STATE_FILTERED = "state_filtered"
     EXPIRED = "expired"
     DUPLICATE = "duplicate"
+    CONTROL_CHARACTERS = "control_characters"
+    INVALID_ENCODING = "invalid_encoding"
+    FORMULA = "formula"
+    FIELD_TOO_LONG = "field_too_long"
+    PLATE_NORMALISED = "plate_normalised"
+    INVALID_CODE = "invalid_code"
+    UNTERMINATED = "unterminated"
 
 
 class RefusalReason(StrEnum):
@@ -42,6 +49,11 @@ class RefusalReason(StrEnum):
     MISSING_COLUMNS = "missing_columns"
     TOO_MANY_BAD_ROWS = "too_many_bad_rows"
     TOO_FEW_ROWS = "too_few_rows"
+    NOT_A_FILE = "not_a_file"
+    TOO_LARGE = "too_large"
+    TIMED_OUT = "timed_out"
+    SHRANK = "shrank"
+    DATABASE_ERROR = "database_error"
 
 
 @dataclass(frozen=True, slots=True)

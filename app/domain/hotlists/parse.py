@@ -18,12 +18,28 @@ from app.domain.hotlists.extract import (
     delimited_rows,
     fixed_width_rows,
     ncic_rows,
+    pattern_rows,
     tagged_rows,
 )
-from app.domain.hotlists.formats import DelimitedSpec, FixedWidthSpec, FormatSpec, NcicFixedSpec, TaggedSpec
-from app.domain.hotlists.outcome import ParseCounts, ParseOutcome, RefusalReason
+from app.domain.hotlists.formats import (
+    DelimitedSpec,
+    FixedWidthSpec,
+    FormatSpec,
+    NcicFixedSpec,
+    PatternSpec,
+    TaggedSpec,
+)
+from app.domain.hotlists.outcome import ParseCounts, ParseOutcome, RefusalReason, RowIssue, RowReason
 from app.domain.hotlists.settings import SourceParseSettings
-from app.domain.hotlists.text import Frame, TruncatedTextError, decode_bytes, find_frame, split_lines
+from app.domain.hotlists.text import (
+    Frame,
+    TruncatedTextError,
+    bad_lines,
+    decode_bytes,
+    find_frame,
+    normalise_newlines,
+    split_lines,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +68,25 @@ def _rows(lines: list[str], first_no: int, spec: FormatSpec) -> Rows:
         return delimited_rows(lines, first_no, spec)
     if isinstance(spec, TaggedSpec):
         return tagged_rows(lines, first_no, spec)
+    if isinstance(spec, PatternSpec):
+        return pattern_rows(lines, first_no, spec)
     raise TypeError(f"unsupported format spec {type(spec).__name__}")
+
+
+def _drop_unterminated(built: BuildResult, last_no: int) -> None:
+    """A last line with no newline may be cut inside a field and still look valid: never store it."""
+    for k in range(len(built.records) - 1, -1, -1):
+        if built.records[k].line_no == last_no:
+            del built.records[k]
+            built.rejected.append(RowIssue(last_no, RowReason.UNTERMINATED,
+                                           "the last line has no newline: the file may be cut inside it"))
+            return
+
+
+def _flag_bad(rows: Rows, bad: dict[int, tuple[str, str]]) -> Rows:
+    for no, payload in rows:
+        found = bad.get(no)
+        yield (no, payload) if found is None else (no, RowIssue(no, RowReason(found[0]), found[1]))
 
 
 def _refused(
@@ -126,8 +160,12 @@ def parse_hotlist(
         text, encoding = decode_bytes(raw, settings.encoding)
     except TruncatedTextError as exc:
         return _refused(RefusalReason.TRUNCATED, str(exc), t0, "utf-8")
+    text = normalise_newlines(text)
+    bad = bad_lines(text, isinstance(spec, DelimitedSpec))
     lines, ended = split_lines(text)
     del text, raw
+    for no in bad:  # never parsed, never stored in part: the row is reported with its line number
+        lines[no - 1] = "?"
     frame = find_frame(lines, spec.header, spec.footer)
     if spec.header is not None and spec.header.required and not frame.header_found:
         return _refused(RefusalReason.MISSING_HEADER, "first line is not the expected header", t0, encoding, len(lines))
@@ -140,11 +178,16 @@ def parse_hotlist(
     try:
         with _gc_paused():
             rows = _rows(data_lines, frame.start + 1, spec)
+            if bad:
+                rows = _flag_bad(rows, bad)
             built = build_records(
-                rows, settings, date_format=spec.date_format, default_record_type=spec.default_record_type, as_of=as_of
+                rows, settings, date_format=spec.date_format, default_record_type=spec.default_record_type, as_of=as_of,
+                type_char=spec.type_char,
             )
     except MissingColumnsError as exc:
         return _refused(RefusalReason.MISSING_COLUMNS, str(exc), t0, encoding, len(lines), frame=frame)
+    if not ended and not frame.footer_found and not built.last_row_rejected and built.records:
+        _drop_unterminated(built, frame.start + len(data_lines))
     verdict = _verdict(built, frame, spec, settings, ended)
     if verdict is not None:
         return _refused(verdict[0], verdict[1], t0, encoding, len(lines), built, frame)

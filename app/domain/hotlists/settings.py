@@ -45,6 +45,12 @@ class SourceParseSettings(BaseModel):
         title="Minimum rows",
         description="Refuse a file that yields fewer records (a truncated download).",
     )
+    max_shrink_fraction: float = Field(
+        default=0.2, ge=0.0, le=1.0,
+        title="Shrink guard",
+        description="Hold a list this much smaller than the previous import until an administrator confirms it "
+                    "(1 = never hold).",
+    )
     repair_zero_in_codes: bool = Field(
         default=True,
         title="Repair zero-for-O",

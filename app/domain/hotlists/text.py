@@ -20,10 +20,13 @@ def decode_bytes(data: bytes, encoding: str) -> tuple[str, str]:
     ``auto`` tries UTF-8 (a BOM is dropped) and falls back to Latin-1, which decodes any byte.
     A UTF-8 file cut inside a multi-byte character raises :class:`TruncatedTextError` instead of
     silently turning into Latin-1 mojibake.
+    Bytes that do not decode are kept as lone surrogates (``surrogateescape``), never replaced or
+    dropped: :func:`bad_lines` then reports each line holding one as a bad row. A file that is
+    UTF-8 elsewhere (it holds valid multi-byte sequences) is decoded as damaged UTF-8, not Latin-1.
     """
     if encoding != "auto":
         name = "utf-8-sig" if encoding == "utf-8" else encoding
-        return data.decode(name, errors="replace"), encoding
+        return data.decode(name, errors="surrogateescape"), encoding
     bom = data.startswith(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8"
@@ -31,7 +34,59 @@ def decode_bytes(data: bytes, encoding: str) -> tuple[str, str]:
         if exc.reason == "unexpected end of data" and exc.end >= len(data):
             raise TruncatedTextError(f"file ends inside a UTF-8 character at byte {exc.start}") from exc
         body = data[len(codecs.BOM_UTF8):] if bom else data
+        if bom or _UTF8_MULTIBYTE.search(body):
+            return body.decode("utf-8", errors="surrogateescape"), "utf-8 (damaged)"
         return body.decode("latin-1"), "latin-1"
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: C0 controls but tab (LF and CR end lines), DEL, C1 controls, the replacement character, undecodable bytes.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+#: A delimited field that a spreadsheet would run as a formula.
+_FORMULA = r'(?:^|(?<=[,;|\t]))[ "]*[=+@]'
+_BAD_OR_FORMULA = re.compile(f"{_BAD_CHAR.pattern}|{_FORMULA}", re.M)
+
+
+def bad_lines(text: str, delimited: bool, first_no: int = 1) -> dict[int, tuple[str, str]]:
+    """Line number -> (reason, detail) for lines that must never be stored, even in part.
+
+    ``text`` has LF line ends only (see :func:`normalise_newlines`). Control characters (NUL,
+    ESC ...), bytes that are not text in the file's encoding, and (in delimited files) formula
+    cells. Lines of only NUL/blank padding are left to the blank rule. A clean file costs one
+    regular-expression pass over the text and no per-line work.
+    """
+    pattern = _BAD_OR_FORMULA if delimited else _BAD_CHAR
+    out: dict[int, tuple[str, str]] = {}
+    no, counted, pos = first_no, 0, 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return out
+        at = m.start()
+        no += text.count("\n", counted, at)
+        begin = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        counted, pos = end, end + 1
+        line = text[begin:end]
+        if is_blank(line):
+            continue
+        bad = _BAD_CHAR.search(line)
+        if bad is not None:
+            ch, col = bad.group(), bad.start() + 1
+            if "\ud800" <= ch <= "\udfff":
+                out[no] = ("invalid_encoding", f"byte 0x{ord(ch) - 0xDC00:02X} at column {col} is not text")
+            elif ch == "\ufffd":
+                out[no] = ("invalid_encoding", f"replacement character U+FFFD at column {col}")
+            else:
+                out[no] = ("control_characters", f"control character U+{ord(ch):04X} at column {col}")
+        else:
+            out[no] = ("formula", f"formula cell at column {m.end() - begin}")
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and CR -> LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def split_lines(text: str) -> tuple[list[str], bool]:

@@ -17,6 +17,24 @@ def draw_sample(population: list[int], size: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(ordered, size))
 
 
+def missed_periods(audited: list[tuple[datetime, datetime]], today: date, months: int = 1,
+                   lookback_periods: int = 12, since: datetime | None = None) -> list[tuple[datetime, datetime]]:
+    """Closed periods (oldest first) that no audit covers: each shows as overdue (002 IV.Q.2).
+
+    Periods before ``since`` (when the system started keeping inquiries) are not owed.
+    """
+    out: list[tuple[datetime, datetime]] = []
+    end = prior_period(today, months)[1]
+    for _ in range(lookback_periods):
+        start = prior_period(end.date(), months)[0]
+        if since is not None and end <= since:
+            break
+        if not any(a < end and b > start for a, b in audited):
+            out.append((start, end))
+        end = start
+    return sorted(out)
+
+
 def prior_period(today: date, months: int = 1) -> tuple[datetime, datetime]:
     """The ``months`` calendar months before the month of ``today``, as [start, end) in UTC."""
     y, m = today.year, today.month
@@ -45,6 +63,17 @@ class AuditItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Redraw:
+    """A sample drawn and then replaced: kept and listed in the memo."""
+
+    at: datetime
+    by: str
+    reason: str
+    seed: int
+    sample: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     id: int
     period_start: datetime
@@ -60,6 +89,12 @@ class Audit:
     data_errors: str | None = None
     summary: str | None = None
     memo_document_id: int | None = None
+    excluded_own: int = 0
+    redraws: tuple[Redraw, ...] = ()
+    created_by_name: str = ""
+    chief_reviewed_by: str | None = None
+    chief_reviewed_at: datetime | None = None
+    chief_remarks: str | None = None
 
     @property
     def reviewed(self) -> int:

@@ -27,9 +27,48 @@ class RetentionPeriods:
                    int(value.get("images_days", DEFAULT_DAYS)))
 
 
+def _bound_problems(label: str, citation: str, floor: int, ceiling: int | None, periods: RetentionPeriods) -> list[str]:
+    out = []
+    for name, days in (("reads", periods.reads_days), ("hit records", periods.hits_days),
+                       ("images", periods.images_days)):
+        if days < 1:
+            out.append(f"The retention of {name} must be at least one day.")
+        elif days < floor:
+            out.append(f"{label} requires keeping {name} at least {floor} days ({citation}); {days} is too short.")
+        elif ceiling is not None and days > ceiling:
+            out.append(f"{label} allows keeping {name} at most {ceiling} days ({citation}); {days} is too long.")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """The law the agency is under: every retention period, whatever the preset, lies within [floor, ceiling]."""
+
+    key: str
+    label: str
+    floor_days: int
+    ceiling_days: int | None
+    citation: str = ""
+
+    def problems(self, periods: RetentionPeriods) -> list[str]:
+        return _bound_problems(self.label, self.citation or "jurisdiction", self.floor_days, self.ceiling_days,
+                               periods)
+
+    def clamp(self, periods: RetentionPeriods) -> RetentionPeriods:
+        """The periods the purge applies: never under the floor nor over the ceiling, whatever is stored."""
+        def one(days: int) -> int:
+            days = max(days, self.floor_days, 1)
+            return min(days, self.ceiling_days) if self.ceiling_days is not None else days
+        return RetentionPeriods(one(periods.reads_days), one(periods.hits_days), one(periods.images_days))
+
+
 @dataclass(frozen=True, slots=True)
 class JurisdictionPreset:
-    """A law or policy bounding retention: every period must lie within [floor, ceiling] days."""
+    """A choice of periods offered to the administrator, bounded by its own [floor, ceiling].
+
+    A state preset belongs to that state's jurisdiction (``jurisdiction``) and is only offered
+    under it; the others (default policy, custom) apply under any jurisdiction, within its bounds.
+    """
 
     key: str
     label: str
@@ -37,33 +76,55 @@ class JurisdictionPreset:
     ceiling_days: int | None
     default_days: int
     citation: str = ""
+    jurisdiction: str | None = None
 
     def problems(self, periods: RetentionPeriods) -> list[str]:
-        out = []
-        for name, days in (("reads", periods.reads_days), ("hit records", periods.hits_days),
-                           ("images", periods.images_days)):
-            if days < 1:
-                out.append(f"The retention of {name} must be at least one day.")
-            elif days < self.floor_days:
-                out.append(f"{self.label} requires keeping {name} at least {self.floor_days} days "
-                           f"({self.citation or 'preset floor'}); {days} is too short.")
-            elif self.ceiling_days is not None and days > self.ceiling_days:
-                out.append(f"{self.label} allows keeping {name} at most {self.ceiling_days} days "
-                           f"({self.citation or 'preset ceiling'}); {days} is too long.")
-        return out
+        return _bound_problems(self.label, self.citation or "preset bounds", self.floor_days, self.ceiling_days,
+                               periods)
 
+
+NO_JURISDICTION = "none"
+JURISDICTIONS: dict[str, Jurisdiction] = {j.key: j for j in (
+    Jurisdiction(NO_JURISDICTION, "No state retention law (agency records schedule)", 1, 3650,
+                 "agency records schedule"),
+    Jurisdiction("california", "California", 730, None, "Gov. Code 34090, policy 003 462.12"),
+    Jurisdiction("maine", "Maine", 1, 21, "29-A M.R.S. 2117-A"),
+    Jurisdiction("virginia", "Virginia", 1, 21, "Va. Code 2.2-5517"),
+    Jurisdiction("tennessee", "Tennessee", 1, 90, "Tenn. Code 55-10-302"),
+    Jurisdiction("arkansas", "Arkansas", 1, 150, "Ark. Code 12-12-1804"),
+    Jurisdiction("utah", "Utah", 1, 274, "Utah Code 41-6a-2004"),
+)}
 
 PRESETS: dict[str, JurisdictionPreset] = {p.key: p for p in (
     JurisdictionPreset("default", "Default policy (30 days)", 1, 30, 30, "agency policy 000 433.5 / 002 IV.N.3"),
     JurisdictionPreset("california", "California (2-year server minimum)", 730, None, 730,
-                       "Gov. Code 34090, policy 003 462.12"),
-    JurisdictionPreset("maine", "Maine (21 days)", 1, 21, 21, "29-A M.R.S. 2117-A"),
-    JurisdictionPreset("virginia", "Virginia (21 days)", 1, 21, 21, "Va. Code 2.2-5517"),
-    JurisdictionPreset("tennessee", "Tennessee (90 days)", 1, 90, 90, "Tenn. Code 55-10-302"),
-    JurisdictionPreset("arkansas", "Arkansas (150 days)", 1, 150, 150, "Ark. Code 12-12-1804"),
-    JurisdictionPreset("utah", "Utah (9 months)", 1, 274, 274, "Utah Code 41-6a-2004"),
+                       "Gov. Code 34090, policy 003 462.12", "california"),
+    JurisdictionPreset("maine", "Maine (21 days)", 1, 21, 21, "29-A M.R.S. 2117-A", "maine"),
+    JurisdictionPreset("virginia", "Virginia (21 days)", 1, 21, 21, "Va. Code 2.2-5517", "virginia"),
+    JurisdictionPreset("tennessee", "Tennessee (90 days)", 1, 90, 90, "Tenn. Code 55-10-302", "tennessee"),
+    JurisdictionPreset("arkansas", "Arkansas (150 days)", 1, 150, 150, "Ark. Code 12-12-1804", "arkansas"),
+    JurisdictionPreset("utah", "Utah (9 months)", 1, 274, 274, "Utah Code 41-6a-2004", "utah"),
     JurisdictionPreset("custom", "No preset (agency schedule)", 1, 3650, 30, "agency records schedule"),
 )}
+
+
+def preset_problems(jurisdiction: Jurisdiction, preset: JurisdictionPreset, periods: RetentionPeriods) -> list[str]:
+    """Why ``periods`` under ``preset`` are not allowed in ``jurisdiction`` (empty: allowed).
+
+    The jurisdiction binds every preset, custom included; a state preset is only valid under
+    its own state (changing the jurisdiction is a separate, reasoned administrator action).
+    """
+    out = preset.problems(periods)
+    if preset.jurisdiction is not None and preset.jurisdiction != jurisdiction.key:
+        return [*out, f"The preset '{preset.label}' belongs to {JURISDICTIONS[preset.jurisdiction].label}, but the "
+                f"agency's jurisdiction is {jurisdiction.label}. Changing the jurisdiction is an administrator "
+                "action recorded with a reason."]
+    return list(dict.fromkeys(out + jurisdiction.problems(periods)))
+
+
+def jurisdiction_of_stored(value: object) -> Jurisdiction:
+    """The jurisdiction from the stored setting (older versions stored a preset key there)."""
+    return JURISDICTIONS.get(str(value), JURISDICTIONS[NO_JURISDICTION])
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.domain.records.plates import PlatePattern
+from app.domain.substance import reason_problem
 
 DEFAULT_PURPOSES: tuple[str, ...] = (
     "Criminal investigation",
@@ -17,14 +19,35 @@ DEFAULT_PURPOSES: tuple[str, ...] = (
     "Civil or administrative action of the department",
 )
 DEFAULT_REASON_MIN_LENGTH = 20
+DEFAULT_REASON_MIN_WORDS = 4
+#: Purposes that are made on behalf of an outside agency (its fields are then required).
+OUTSIDE_MARKER = "outside agency"
+#: The agency's case/CFS number format (shared setting ``search.case_pattern``): the default takes
+#: 5-20 letters, digits and dashes with at least three digits in a row (``2026-001234``, ``CFS26-01234``).
+DEFAULT_CASE_PATTERN = r"(?=.*\d{3})[A-Z0-9][A-Z0-9-]{4,19}"
+DEFAULT_CASE_EXAMPLE = "2026-001234"
+
+
+def case_number_problem(case: str, pattern: str, example: str = DEFAULT_CASE_EXAMPLE) -> str | None:
+    """Why ``case`` is not a case/CFS number of this agency's format (None when it is)."""
+    value = case.strip().upper()
+    try:
+        ok = re.fullmatch(pattern, value, flags=re.IGNORECASE) is not None
+    except re.error:  # a broken setting must not let every case number through
+        ok = re.fullmatch(DEFAULT_CASE_PATTERN, value, flags=re.IGNORECASE) is not None
+    return None if ok else f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
 
 
 @dataclass(frozen=True, slots=True)
 class ReasonRules:
-    """Configurable rules (shared settings ``search.purposes`` and ``search.reason_min_length``)."""
+    """Configurable rules (shared settings ``search.purposes``, ``search.reason_min_length``,
+    ``search.case_pattern`` and ``search.case_example``)."""
 
     purposes: tuple[str, ...] = DEFAULT_PURPOSES
     min_reason_length: int = DEFAULT_REASON_MIN_LENGTH
+    case_pattern: str = DEFAULT_CASE_PATTERN
+    case_example: str = DEFAULT_CASE_EXAMPLE
+    min_reason_words: int = DEFAULT_REASON_MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +73,24 @@ class SearchReason:
             out.append("Choose the purpose of the search from the list.")
         case = self.case_number.strip()
         reason = " ".join(self.reason.split())
-        if not case and len(reason) < rules.min_reason_length:
+        if case:
+            problem = case_number_problem(case, rules.case_pattern, rules.case_example)
+            if problem:
+                out.append(problem)
+        elif len(reason) < rules.min_reason_length:
             out.append(
                 "Enter the case/CFS number, or a detailed reason of at least "
                 f"{rules.min_reason_length} characters when no case number has been issued.")
-        if outside if outside is not None else self.on_behalf_of_outside_agency:
+        else:
+            problem = reason_problem(reason, "The reason", rules.min_reason_words)
+            if problem:
+                out.append(problem)
+        if reason and case:
+            problem = reason_problem(reason, "The reason", 1)
+            if problem:
+                out.append(problem)
+        outside_purpose = OUTSIDE_MARKER in self.purpose.lower()
+        if outside_purpose or (outside if outside is not None else self.on_behalf_of_outside_agency):
             if not self.outside_agency.strip():
                 out.append("Enter the name of the outside agency the search is made for.")
             if not self.outside_requester.strip():
@@ -91,6 +127,20 @@ class SearchCriteria:
         if self.state:
             parts.append(f"state={self.state}")
         return " ".join(parts) or "(all reads)"
+
+    @classmethod
+    def from_json(cls, terms: dict) -> SearchCriteria:
+        """The criteria exactly as an inquiry recorded them (paging and images run these, nothing else)."""
+        plate = None
+        text = terms.get("plate")
+        if text:
+            cut = min((i for i, c in enumerate(text) if c in "*?"), default=len(text))
+            plate = PlatePattern(text=text, prefix=text[:cut], exact=cut == len(text),
+                                 folded=bool(terms.get("lookalikes")))
+        return cls(plate=plate, start=datetime.fromisoformat(terms["start"]) if terms.get("start") else None,
+                   end=datetime.fromisoformat(terms["end"]) if terms.get("end") else None,
+                   camera_ids=tuple(int(i) for i in terms.get("camera_ids") or ()),
+                   colour=terms.get("colour"), state=terms.get("state"))
 
     def as_json(self) -> dict:
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -59,3 +59,23 @@ class ReadRow(Base):
     workstation: Mapped[str] = mapped_column(String(128), default="")
     stored_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)
+    # where the image bytes are (app.domain.images.ImageRef): pack file / image-table day / "kept";
+    # NULL with a SHA-256 set = a file named by the hash, from before the image store
+    image_pack: Mapped[str | None] = mapped_column(String(96))
+    plate_offset: Mapped[int | None] = mapped_column(BigInteger)
+    plate_length: Mapped[int | None] = mapped_column(Integer)
+    overview_offset: Mapped[int | None] = mapped_column(BigInteger)
+    overview_length: Mapped[int | None] = mapped_column(Integer)
+
+
+class KeptImageRow(Base):
+    """A copy of a read's image that must outlive its pack or partition (hold, open hit, release request)."""
+
+    __tablename__ = "kept_images"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    read_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    kept_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -72,6 +72,26 @@ class HotListEntryRow(Base):
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # two-person rule (002 IV.I.5): the requester picked from the agency's users, or an outside person
+    requesting_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    requesting_agency: Mapped[str | None] = mapped_column(String(128))
+    last_edited_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class HotListEntryRevisionRow(Base):
+    """One version of a local entry: who changed what, when (never edited)."""
+
+    __tablename__ = "hotlist_entry_revisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("hotlist_entries.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))  # submit | edit | approve | deny
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    content: Mapped[object | None] = mapped_column(Json)
+    changes: Mapped[object | None] = mapped_column(Json)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class HotListImportRow(Base):

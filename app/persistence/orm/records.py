@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
@@ -94,6 +94,12 @@ class AuditRow(Base):
     data_errors: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     memo_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    population: Mapped[int | None] = mapped_column(Integer)  # inquiries of the period the sample came from
+    excluded_own: Mapped[int | None] = mapped_column(Integer)  # the auditor's own inquiries left out
+    redraws: Mapped[object | None] = mapped_column(Json)  # earlier draws: seed, sample, who, when, why
+    chief_reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    chief_reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    chief_remarks: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditItemRow(Base):

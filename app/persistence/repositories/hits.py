@@ -107,6 +107,15 @@ class HitRepository:
             raise NotFound(f"No hit with id {hit_id}.")
         return self._to_summary(*row)
 
+    def closed_with_outcomes(self, outcomes: list[str], hidden_categories: frozenset[str] = frozenset(),
+                             limit: int = 500) -> list[tuple[HitSummary, datetime | None]]:
+        """Closed hits with one of ``outcomes`` as disposition, with their closing time."""
+        q = self._summary_query().where(HitRow.status == HitStatus.CLOSED.value, HitRow.disposition.in_(outcomes))
+        if hidden_categories:
+            q = q.where(HitRow.category.not_in(sorted(hidden_categories)))
+        rows = self.s.execute(q.order_by(HitRow.closed_at, HitRow.id).limit(limit)).all()
+        return [(self._to_summary(*row), _utc(row[0].closed_at)) for row in rows]
+
     def row(self, hit_id: int, lock: bool = False) -> HitRow:
         q = select(HitRow).where(HitRow.id == hit_id)
         if lock:
@@ -165,6 +174,23 @@ class HitRepository:
                     corrects_step_id=r.corrects_step_id)
             for r, name in rows
         ]
+
+    def override_steps(self, start: datetime, end: datetime) -> list[HitStep]:
+        """Steps recorded under an override (visual mismatch accepted, exigent dispatch) in [start, end)."""
+        rows = self.s.execute(
+            select(HitStepRow, UserRow.username).join(UserRow, UserRow.id == HitStepRow.user_id)
+            .where(HitStepRow.kind.in_((StepKind.VISUAL_ACCEPTED.value, StepKind.UNITS_DISPATCHED.value)),
+                   HitStepRow.at >= start, HitStepRow.at < end)
+            .order_by(HitStepRow.at, HitStepRow.id)
+        )
+        out = []
+        for r, name in rows:
+            payload = dict(r.payload or {})
+            if payload.get("override_reason") or payload.get("exigent_reason"):
+                out.append(HitStep(id=r.id, hit_id=r.hit_id, kind=StepKind(r.kind), payload=payload,
+                                   user_id=r.user_id, username=name, at=as_utc(r.at), sequence=r.sequence,
+                                   note=r.note, corrects_step_id=r.corrects_step_id))
+        return out
 
     def step_hit_id(self, step_id: int) -> int | None:
         return self.s.scalar(select(HitStepRow.hit_id).where(HitStepRow.id == step_id))

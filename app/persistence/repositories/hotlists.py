@@ -10,10 +10,22 @@ from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
 from app.domain.errors import NotFound
-from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource, ImportSummary, SourceKind
+from app.domain.hotlist_admin import (
+    EntryRevision,
+    EntryStatus,
+    HotListEntry,
+    HotListSource,
+    ImportSummary,
+    SourceKind,
+)
 from app.domain.hotlists.records import HotListRecord
 from app.persistence.orm.accounts import UserRow
-from app.persistence.orm.hotlists import HotListEntryRow, HotListImportRow, HotListSourceRow
+from app.persistence.orm.hotlists import (
+    HotListEntryRevisionRow,
+    HotListEntryRow,
+    HotListImportRow,
+    HotListSourceRow,
+)
 
 _BULK_COLUMNS = (
     "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
@@ -45,6 +57,8 @@ def _entry(r: HotListEntryRow, source_name: str, entered_by_name: str | None = N
         synopsis=r.synopsis, instructions=r.instructions, reference_photo_sha256=r.reference_photo_sha256,
         decided_by=r.decided_by, decision_reason=r.decision_reason,
         created_at=as_utc(r.created_at) if r.created_at else None, revision=r.revision,
+        requesting_user_id=r.requesting_user_id, requesting_agency=r.requesting_agency,
+        last_edited_by=r.last_edited_by,
     )
 
 
@@ -131,6 +145,50 @@ class HotListRepository:
         row.entry_count = n
         return n
 
+    def append_entries(self, source_id: int, records: list[HotListRecord], now: datetime) -> tuple[int, int]:
+        """Insert one chunk of a source's new list (active at once); returns ``(first new id, rows)``.
+
+        SQLite imports in chunks of short transactions so the single write lock is never held for
+        long (a dispatcher's claim waits for one chunk at most); see :meth:`delete_entries_chunk`.
+        """
+        first = (self.s.scalar(select(func.max(HotListEntryRow.id))) or 0) + 1
+        conn = self.s.connection()
+        raw = conn.connection.driver_connection
+        created = now.astimezone(UTC)
+        if conn.dialect.name == "postgresql":
+            return first, self._copy_pg(raw, source_id, records, created)
+        stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
+        rows = ((source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
+                 r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
+                 r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
+                 _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
+                 r.oca, r.remarks, "active", stamp, 1) for r in records)
+        cur = raw.cursor()
+        cur.executemany(f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})", rows)
+        n = cur.rowcount
+        cur.close()
+        return first, n
+
+    def delete_entries_chunk(self, source_id: int, *, below_id: int | None = None, from_id: int | None = None,
+                             limit: int = 20_000) -> int:
+        """Delete up to ``limit`` entries of a source with id < ``below_id`` (the old list) or >= ``from_id``."""
+        q = select(HotListEntryRow.id).where(HotListEntryRow.source_id == source_id)
+        if below_id is not None:
+            q = q.where(HotListEntryRow.id < below_id)
+        if from_id is not None:
+            q = q.where(HotListEntryRow.id >= from_id)
+        ids = list(self.s.scalars(q.limit(limit)))
+        if ids:
+            self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.id.in_(ids)))
+        return len(ids)
+
+    def set_entry_count(self, source_id: int) -> int:
+        """Recount a source's entries after a chunked import."""
+        n = self.count(source_id)
+        self.source_row(source_id).entry_count = n
+        return n
+
     @staticmethod
     def _copy_pg(raw, source_id: int, records: Iterable[HotListRecord], created: datetime) -> int:  # noqa: ANN001
         n = 0
@@ -162,6 +220,12 @@ class HotListRepository:
             src.last_success_at = finished
         self.s.flush()
         return row.id
+
+    def last_accepted_count(self, source_id: int) -> int | None:
+        """Entries imported by the source's newest accepted import (None: never imported)."""
+        return self.s.scalar(select(HotListImportRow.imported)
+                             .where(HotListImportRow.source_id == source_id, HotListImportRow.accepted.is_(True))
+                             .order_by(HotListImportRow.id.desc()).limit(1))
 
     def imports(self, source_id: int | None = None, limit: int = 50) -> list[ImportSummary]:
         q = (select(HotListImportRow, HotListSourceRow.name)
@@ -247,6 +311,22 @@ class HotListRepository:
         self.s.add(row)
         self.s.flush()
         return row.id
+
+    def add_revision(self, entry_id: int, revision: int, action: str, user_id: int | None, now: datetime,
+                     content: dict, changes: dict | None = None, reason: str | None = None) -> None:
+        self.s.add(HotListEntryRevisionRow(entry_id=entry_id, revision=revision, action=action, changed_by=user_id,
+                                           changed_at=now, content=content, changes=changes, reason=reason))
+        self.s.flush()
+
+    def revisions(self, entry_id: int) -> list[EntryRevision]:
+        rows = self.s.execute(
+            select(HotListEntryRevisionRow, UserRow.username)
+            .outerjoin(UserRow, UserRow.id == HotListEntryRevisionRow.changed_by)
+            .where(HotListEntryRevisionRow.entry_id == entry_id)
+            .order_by(HotListEntryRevisionRow.id))
+        return [EntryRevision(r.entry_id, r.revision, r.action, r.changed_by, name, as_utc(r.changed_at),
+                              tuple((k, str(v[0]), str(v[1])) for k, v in (r.changes or {}).items()), r.reason)
+                for r, name in rows]
 
     def expire_due(self, now: datetime) -> list[int]:
         ids = list(self.s.scalars(

@@ -76,6 +76,12 @@ class ReadsQuery:
              .order_by(R.captured_at.desc(), R.id.desc()).limit(page_size).offset(page * page_size))
         return [_summary(r) for r in self.s.execute(q)]
 
+    def get_matching(self, c: SearchCriteria, read_id: int) -> ReadSummary | None:
+        """The read when it is one of the results of ``c`` (None otherwise, or when purged)."""
+        q = self._base().where(R.id == read_id, and_(True, *criteria_filters(c, self.dialect)))
+        row = self.s.execute(q).first()
+        return _summary(row) if row else None
+
     def by_ids(self, ids: list[int]) -> list[ReadSummary]:
         out: list[ReadSummary] = []
         for i in range(0, len(ids), 500):

@@ -56,8 +56,15 @@ class InquiryRepository:
             raise NotFound(f"Inquiry {inquiry_id} does not exist.")
         return self._dom(*row)
 
-    def ids_between(self, start: datetime, end: datetime) -> list[int]:
+    def first_at(self) -> datetime | None:
+        """When the first inquiry was made (audits are owed from then on)."""
+        first = self.s.scalar(select(func.min(InquiryRow.at)))
+        return as_utc(first) if first is not None else None
+
+    def ids_between(self, start: datetime, end: datetime, exclude_user_id: int | None = None) -> list[int]:
         q = select(InquiryRow.id).where(InquiryRow.at >= start, InquiryRow.at < end)
+        if exclude_user_id is not None:
+            q = q.where(InquiryRow.user_id != exclude_user_id)
         return list(self.s.scalars(q))
 
     def by_ids(self, ids: list[int]) -> list[Inquiry]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
 from app.domain.errors import NotFound
-from app.domain.records.audits import Audit, AuditItem
+from app.domain.records.audits import Audit, AuditItem, Redraw
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.records import AuditItemRow, AuditRow, InquiryRow
 
@@ -25,15 +25,35 @@ class AuditRepository:
         self.s = session
 
     def add(self, start: datetime, end: datetime, seed: int, inquiry_ids: list[int], user_id: int | None,
-            now: datetime) -> int:
+            now: datetime, population: int | None = None, excluded_own: int = 0) -> int:
         row = AuditRow(period_start=start, period_end=end, seed=seed, sample_size=len(inquiry_ids), status="open",
-                       created_by=user_id, created_at=now)
+                       created_by=user_id, created_at=now, population=population, excluded_own=excluded_own)
         self.s.add(row)
         self.s.flush()
         if inquiry_ids:
             self.s.execute(AuditItemRow.__table__.insert(),
                            [{"audit_id": row.id, "inquiry_id": i} for i in inquiry_ids])
         return row.id
+
+    def overlapping(self, start: datetime, end: datetime) -> list[int]:
+        """Audits whose period overlaps [start, end)."""
+        return list(self.s.scalars(select(AuditRow.id).where(AuditRow.period_start < end, AuditRow.period_end > start)))
+
+    def periods(self) -> list[tuple[datetime, datetime]]:
+        return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(select(AuditRow.period_start, AuditRow.period_end))]
+
+    def redraw(self, audit_id: int, seed: int, inquiry_ids: list[int], entry: dict) -> None:
+        """Replace the sample; the previous draw goes to the audit's redraw list (kept, never deleted)."""
+        r = self.s.get(AuditRow, audit_id)
+        r.redraws = [*(r.redraws or []), entry]
+        r.seed, r.sample_size = seed, len(inquiry_ids)
+        self.s.execute(AuditItemRow.__table__.delete().where(AuditItemRow.audit_id == audit_id))
+        if inquiry_ids:
+            self.s.execute(AuditItemRow.__table__.insert(), [{"audit_id": audit_id, "inquiry_id": i} for i in inquiry_ids])
+
+    def chief_review(self, audit_id: int, user_id: int | None, now: datetime, remarks: str) -> None:
+        r = self.s.get(AuditRow, audit_id)
+        r.chief_reviewed_by, r.chief_reviewed_at, r.chief_remarks = user_id, now, remarks
 
     def population(self, start: datetime, end: datetime) -> int:
         q = select(func.count()).select_from(InquiryRow).where(InquiryRow.at >= start, InquiryRow.at < end)
@@ -53,9 +73,16 @@ class AuditRepository:
                       or None, _terms(inq.terms), inq.result_count, it.compliant, it.notes)
             for it, inq, name in self.s.execute(q))
         start, end = as_utc(r.period_start), as_utc(r.period_end)
-        return Audit(r.id, start, end, int(r.seed), r.sample_size, self.population(start, end), r.status,
+        population = r.population if r.population is not None else self.population(start, end)
+        names = dict(self.s.execute(select(UserRow.id, UserRow.username).where(
+            UserRow.id.in_([x for x in (r.created_by, r.chief_reviewed_by) if x is not None]))).all())
+        redraws = tuple(Redraw(datetime.fromisoformat(d["at"]), d.get("by", ""), d.get("reason", ""), int(d["seed"]),
+                               tuple(d.get("sample") or ())) for d in (r.redraws or []))
+        return Audit(r.id, start, end, int(r.seed), r.sample_size, population, r.status,
                      r.created_by, as_utc(r.created_at), items, as_utc(r.completed_at) if r.completed_at else None,
-                     r.data_errors, r.summary, r.memo_document_id)
+                     r.data_errors, r.summary, r.memo_document_id, r.excluded_own or 0, redraws,
+                     names.get(r.created_by, ""), names.get(r.chief_reviewed_by),
+                     as_utc(r.chief_reviewed_at) if r.chief_reviewed_at else None, r.chief_remarks)
 
     def list(self) -> list[Audit]:
         ids = list(self.s.scalars(select(AuditRow.id).order_by(AuditRow.id.desc())))

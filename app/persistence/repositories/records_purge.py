@@ -106,6 +106,14 @@ class PurgeStore:
                 out.setdefault(rid, ("Read of a hit still within its retention", f"hit H-{hid}"))
         return out
 
+    def hits_of_reads(self, read_ids: set[int]) -> dict[int, int]:
+        """hit id -> read id for hits of these reads."""
+        ids = sorted(read_ids)
+        out: dict[int, int] = {}
+        for i in range(0, len(ids), 500):
+            out.update({h: r for h, r in self.s.execute(select(H.id, H.read_id).where(H.read_id.in_(ids[i:i + 500])))})
+        return out
+
     def fill_keep_table(self, read_ids: set[int]) -> None:
         self.s.execute(text("DROP TABLE IF EXISTS purge_keep"))
         self.s.execute(text("CREATE TEMPORARY TABLE purge_keep (id BIGINT PRIMARY KEY)"))
@@ -161,8 +169,9 @@ class PurgeStore:
         for d, cam, n, a, b in self.s.execute(q):
             counts.add(str(d), self.cameras().get(cam, str(cam)), reads=int(n), images=int(a) + int(b))
 
-    def iter_image_shas(self, cutoff: datetime, start: datetime | None = None) -> Iterator[str]:
-        q = select(R.plate_sha256, R.overview_sha256).where(*self._doomed(cutoff, start))
+    def iter_legacy_shas(self, cutoff: datetime, start: datetime | None = None) -> Iterator[str]:
+        """Hashes of doomed reads' images stored as files named by the hash (before the image store)."""
+        q = select(R.plate_sha256, R.overview_sha256).where(*self._doomed(cutoff, start), R.image_pack.is_(None))
         for a, b in self.s.execute(q.execution_options(yield_per=20000)):
             if a:
                 yield a
@@ -174,19 +183,27 @@ class PurgeStore:
         return int(res.rowcount or 0)
 
     def strip_images(self, images_cutoff: datetime, counts: DayCounts) -> list[str]:
-        """Forget the images of remaining, unkept reads older than the image cutoff; return their hashes."""
+        """Forget the images of remaining, unkept reads older than the image cutoff.
+
+        Returns:
+            The hashes of those stored as legacy files (the store drops its own packs/partitions).
+
+        """
         cond = [*self._doomed(images_cutoff),
                 (R.plate_sha256.is_not(None)) | (R.overview_sha256.is_not(None))]
         shas: list[str] = []
         per: dict[tuple[str, str], int] = defaultdict(int)
-        for a, b, at, cam in self.s.execute(select(R.plate_sha256, R.overview_sha256, R.captured_at,
-                                                   R.camera_id).where(*cond)):
+        for a, b, at, cam, pack in self.s.execute(select(R.plate_sha256, R.overview_sha256, R.captured_at,
+                                                         R.camera_id, R.image_pack).where(*cond)):
             for sha in (a, b):
                 if sha:
-                    shas.append(sha)
+                    if pack is None:
+                        shas.append(sha)
                     per[(as_utc(at).date().isoformat(), self.cameras().get(cam, str(cam)))] += 1
-        if shas:
-            self.s.execute(update(ReadRow).where(*cond).values(plate_sha256=None, overview_sha256=None))
+        if per:
+            self.s.execute(update(ReadRow).where(*cond).values(
+                plate_sha256=None, overview_sha256=None, image_pack=None, plate_offset=None, plate_length=None,
+                overview_offset=None, overview_length=None))
         for (d, cam), n in per.items():
             counts.add(d, cam, images=n)
         return shas

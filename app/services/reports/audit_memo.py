@@ -91,14 +91,34 @@ def _scope(data: AuditMemoInput) -> list[Flowable]:
             [
                 ("Audit", data.audit_id),
                 ("Period audited", _period(data)),
-                ("Inquiries in period", fmt_int(data.population_size)),
+                ("Inquiries in period", fmt_int(data.population_size)
+                 + (f" (the auditor's own {fmt_int(data.excluded_own)} excluded)" if data.excluded_own else "")),
                 ("Sample size", fmt_int(len(data.inquiries))),
                 ("Random seed", str(data.seed)),
                 ("Auditor", data.auditor),
+                *([("Record head", f"{fmt_int(data.chain_rows)} access rows; SHA-256 "
+                                   + " ".join(data.chain_head[i:i + 16] for i in range(0, 64, 16)))]
+                  if data.chain_head else []),
             ]
         )
     )
     items.append(para(data.method or default_method(data)))
+    warn = BODY.clone("warn_scope", fontName=FONT_BOLD)
+    items.append(para(
+        f"The auditor's own inquiries ({fmt_int(data.excluded_own)}) were excluded from the population: "
+        "nobody audits their own searches." if data.excluded_own else
+        "The auditor made no inquiries in the period (the auditor's own inquiries are always excluded)."))
+    if data.population_size < data.minimum_sample:
+        items.append(para(
+            f"The period had only {fmt_int(data.population_size)} inquiries by others, fewer than the minimum "
+            f"sample of {data.minimum_sample}: all of them were reviewed.", warn))
+    if data.redraws:
+        items.append(para(f"EXCEPTION: the sample was redrawn {len(data.redraws)} time(s). Each abandoned draw "
+                          "is listed below with its reason; the findings are on the last draw.", warn))
+        items.append(data_table(
+            ["Abandoned draw at", "By", "Seed", "Size", "Reason for the redraw"],
+            [(fmt_dt(r.at), r.by, str(r.seed), r.sample_size, r.reason) for r in data.redraws],
+            widths=[1.3, 0.9, 1.5, 0.5, 2.8]))
     required = min(data.minimum_sample, data.population_size)
     if len(data.inquiries) < required:
         items.append(
@@ -160,6 +180,13 @@ def build_audit_story(profile: AgencyProfile, data: AuditMemoInput) -> list[Flow
     story += _scope(data)
     story += _findings(data)
     story += [*heading("Summary"), para(data.summary or "No further remarks.")]
+    review = data.chief_review
+    story += heading("Review by the chief of police")
+    if review is None:
+        story.append(para("Not yet reviewed."))
+    else:
+        story.append(field_grid([("Reviewed by", review.by), ("On", fmt_dt(review.at) if review.at else ""),
+                                 ("Remarks", review.remarks)]))
     story.append(
         signature_block(
             [

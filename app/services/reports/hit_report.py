@@ -54,8 +54,14 @@ def _verification(data: HitReportInput) -> list[Flowable]:
     v = data.verification
     if v is None:
         return [para("Not yet visually verified.")]
-    decision = "Accepted as visually verified" if v.accepted else "Rejected"
+    if v.accepted and v.override_reason:
+        decision = "ACCEPTED BY OVERRIDE despite the mismatches below (not a clean visual match)"
+    else:
+        decision = "Accepted as visually verified" if v.accepted else "Rejected"
     pairs = [("Decision", decision), ("By", v.user), ("At", fmt_dt(v.at)), ("Reason", v.reason)]
+    if v.override_reason:
+        pairs.append(("Mismatches shown", "; ".join(v.mismatches)))
+        pairs.append(("Override reason", v.override_reason))
     if v.note:
         pairs.append(("Note", v.note))
     return [field_grid(pairs)]
@@ -141,6 +147,9 @@ def build_hit_story(data: HitReportInput) -> list[Flowable]:
             columns=3,
         )
     )
+    if data.exceptions:
+        story += heading("Overrides and exceptions")
+        story += [para("\u26a0 " + line) for line in data.exceptions]
     story += _read_section(data)
     story.append(_entry_section(data))
     story += [*heading("Visual verification"), *_verification(data)]

@@ -106,6 +106,8 @@ class VisualVerification:
     at: datetime
     reason: str = ""
     note: str = ""
+    override_reason: str = ""  # accepted although the panel showed the mismatches below
+    mismatches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,7 @@ class HitReportInput:
     steps: tuple[ConfirmationStep, ...] = ()
     disposition: Disposition | None = None
     claimed_by: str = ""
+    exceptions: tuple[str, ...] = ()  # overrides of a safeguard and steps still owed, one line each
 
 
 # --- 2. destruction (purge) report -------------------------------------------------------
@@ -229,6 +232,26 @@ class DataError:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleRedraw:
+    """An abandoned sample draw (listed on the memo: a redraw is never silent)."""
+
+    at: datetime
+    by: str
+    reason: str
+    seed: int
+    sample_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChiefReview:
+    """The chief of police's (or designee's) review of the memorandum."""
+
+    by: str
+    at: datetime | None
+    remarks: str
+
+
+@dataclass(frozen=True, slots=True)
 class AuditMemoInput:
     """A monthly detection-browsing audit memorandum to the chief of police."""
 
@@ -246,6 +269,11 @@ class AuditMemoInput:
     method: str = ""
     subject: str = ""
     minimum_sample: int = 10
+    chain_head: str = ""  # access record head hash when printed: a paper anchor outside the machine
+    chain_rows: int = 0
+    excluded_own: int = 0  # the auditor's own inquiries, left out of the population
+    redraws: tuple[SampleRedraw, ...] = ()  # samples drawn and replaced, with the reason
+    chief_review: ChiefReview | None = None
 
 
 # --- 4. release packet -------------------------------------------------------------------
@@ -395,6 +423,17 @@ class PurgeSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideLine:
+    """A hit step taken under an override of a safeguard (002 IV.I.1-2)."""
+
+    hit_id: str
+    kind: str  # "Visual mismatch accepted" / "Exigent dispatch without NCIC confirmation"
+    user: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class UsageReportInput:
     """A quarterly (or any period's) usage report."""
 
@@ -409,6 +448,7 @@ class UsageReportInput:
     searches_by_user: tuple[UserSearchCount, ...] = ()
     releases: tuple[ReleaseSummary, ...] = ()
     purges: tuple[PurgeSummary, ...] = ()
+    overrides: tuple[OverrideLine, ...] = ()
 
 
 # --- 7. public transparency summary ------------------------------------------------------

@@ -127,7 +127,9 @@ def build_purge_story(profile: AgencyProfile, data: PurgeReportInput) -> list[Fl
             preamble=[
                 para(
                     f"The records counted above were destroyed under {agency_policy(profile)} and "
-                    "the retention periods shown. Data under an evidence hold and open hits were not destroyed."
+                    "the retention periods shown. Data under an evidence hold, open hits, hits still within "
+                    "their retention and data a release request not yet fulfilled covers were not destroyed; "
+                    "the images of kept reads were kept with them."
                 )
             ],
         ),

@@ -119,6 +119,15 @@ def build_usage_story(profile: AgencyProfile, data: UsageReportInput) -> list[Fl
     story.append(counts_table(data.hits_by_type, "Hit type", "No hits in the period."))
     story += heading("Hit dispositions")
     story.append(counts_table(data.dispositions, "Disposition", "No dispositions recorded."))
+    story += heading("Overrides of hit safeguards")
+    story.append(
+        data_table(
+            ["Hit", "Override", "User", "At", "Reason"],
+            [(o.hit_id, o.kind, o.user, fmt_dt(o.at), o.reason) for o in data.overrides],
+            widths=[0.7, 1.8, 1.0, 1.3, 2.3],
+            empty_text="No hit was verified or dispatched under an override in the period.",
+        )
+    )
     story += heading("Detection-browsing searches by user")
     story.append(_searches(data))
     story += heading("Data release requests")

@@ -40,6 +40,7 @@ _PROBLEM_FIELDS = (
     ("plate", ("plate",)), ("priority", ("priority",)), ("state", ("state",)), ("expiry", ("expir",)),
 )
 _BOLO_PRIORITY = 3
+OUTSIDE = "outside"
 
 Submit = Callable[[LocalEntryDraft, str | None], Awaitable[HotListEntry]]
 
@@ -77,7 +78,8 @@ class BoloEntryDialog(QDialog):
     """Enter or edit a local entry; stays open until the service accepts it."""
 
     def __init__(self, submit: Submit, entering_member: str, today: date, default_days: int, max_days: int,
-                 entry: HotListEntry | None = None, parent: QWidget | None = None) -> None:
+                 entry: HotListEntry | None = None, parent: QWidget | None = None,
+                 requesters: list[tuple[int, str]] | None = None) -> None:
         super().__init__(parent)
         self._submit_fn = submit
         self.result_entry: HotListEntry | None = None
@@ -92,7 +94,27 @@ class BoloEntryDialog(QDialog):
         self.member.setReadOnly(True)
         self.member.setAccessibleName("Entering member (you)")
         self._row("Entering member", self.member, None)
-        self.officer = self._line("Requesting &officer", "officer", "name and badge of the officer asking for it")
+        # the requesting officer is picked from the agency's users, or recorded as an outside person with
+        # agency (002 IV.I.5: the two-person rule must never hang on how a name was typed)
+        self.requester = QComboBox()
+        self.requester.setAccessibleName("Requesting officer")
+        self.requester.addItem("- pick the requesting officer -", None)
+        for user_id, label in requesters or ():
+            self.requester.addItem(label, user_id)
+        self.requester.addItem("Outside person (name and agency below)", OUTSIDE)
+        self._row("Requesting &officer", self.requester, "officer")
+        self.officer = QLineEdit()
+        self.officer.setAccessibleName("Outside requesting officer, name and badge")
+        self.officer.setPlaceholderText("outside person: first and last name, badge")
+        self.agency = QLineEdit()
+        self.agency.setAccessibleName("Outside requesting officer's agency")
+        self.agency.setPlaceholderText("their agency")
+        outside_row = QHBoxLayout()
+        outside_row.addWidget(self.officer, 2)
+        outside_row.addWidget(self.agency, 1)
+        self._row("Outside &person / agency", outside_row, None, buddy=self.officer)
+        self.requester.currentIndexChanged.connect(self._requester_changed)
+        self._requester_changed()
         self.case = self._line("Related &case number", "case", "e.g. 26-004711")
         self.synopsis = QPlainTextEdit()
         self.synopsis.setAccessibleName("Synopsis of the originating call")
@@ -182,7 +204,7 @@ class BoloEntryDialog(QDialog):
             self.photo.setPlaceholderText("the photo of the original entry is kept")
             self.photo.setEnabled(False)
             self.photo_btn.setEnabled(False)
-        self.officer.setFocus()
+        self.requester.setFocus()
 
     # ---- building ---------------------------------------------------------------------------------
     def _row(self, label: str, field, key: str | None, buddy: QWidget | None = None) -> None:  # noqa: ANN001
@@ -221,8 +243,21 @@ class BoloEntryDialog(QDialog):
             self.major.setChecked(False)
         self.major.setToolTip("" if major else "Partial plates are allowed only for major-crime categories.")
 
+    def _requester_changed(self) -> None:
+        outside = self.requester.currentData() == OUTSIDE
+        self.officer.setEnabled(outside)
+        self.agency.setEnabled(outside)
+
+    def pick_outside(self) -> None:
+        self.requester.setCurrentIndex(self.requester.findData(OUTSIDE))
+
     def _fill(self, e: HotListEntry) -> None:
-        self.officer.setText(e.requesting_officer or "")
+        if e.requesting_user_id is not None and self.requester.findData(e.requesting_user_id) >= 0:
+            self.requester.setCurrentIndex(self.requester.findData(e.requesting_user_id))
+        elif e.requesting_officer and e.requesting_user_id is None:
+            self.pick_outside()
+            self.officer.setText(e.requesting_officer or "")
+            self.agency.setText(e.requesting_agency or "")
         self.case.setText(e.case_number or "")
         self.synopsis.setPlainText(e.synopsis or "")
         try:
@@ -250,8 +285,12 @@ class BoloEntryDialog(QDialog):
         def opt(w: QLineEdit) -> str | None:
             return w.text().strip() or None
 
+        picked = self.requester.currentData()
+        outside = picked == OUTSIDE
         return LocalEntryDraft(
-            requesting_officer=self.officer.text(), case_number=self.case.text(),
+            requesting_officer=self.officer.text() if outside else "",
+            requesting_user_id=picked if isinstance(picked, int) else None,
+            requesting_agency=self.agency.text() if outside else "", case_number=self.case.text(),
             synopsis=self.synopsis.toPlainText(), category=self.category.currentData(),
             priority=self.priority.value(), plate=self.plate.text(), state=opt(self.state),
             major_crime=self.major.isChecked(), vehicle_year=opt(self.v_year), vehicle_make=opt(self.v_make),
@@ -267,7 +306,7 @@ class BoloEntryDialog(QDialog):
         for p in problems:
             key = field_for_problem(p)
             (per.setdefault(key, []) if key in self.errors else rest).append(p)
-        width = max(240, self.officer.width())
+        width = max(240, self.requester.width())
         for key, label in self.errors.items():
             label.setText("\n".join(per.get(key, [])))
             label.setVisible(key in per)

@@ -3,6 +3,9 @@
 A step dialog builds a step value (validated by the domain dataclass) and hands it to an async
 ``submit`` (the controller records it through the service). It stays open with the refusal
 shown inline when validation or the service says no; Enter submits, Escape cancels.
+
+Consequential choices (outcome, NCIC result, reject reason ...) start unanswered: the record
+button stays disabled, so Enter does nothing, until the dispatcher picks an answer.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ Submit = Callable[[Any], Awaitable[object]]
 
 
 class ChoiceGroup(QWidget):
-    """Radio buttons for one choice; arrow keys move between them, Alt+letter picks one."""
+    """Radio buttons for one choice, none picked unless ``default``; arrows, Space or Alt+letter pick one."""
 
-    def __init__(self, name: str, options: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, options: Sequence[tuple[str, str]], parent: QWidget | None = None,
+                 default: str | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
         self.group = QButtonGroup(self)
@@ -44,9 +48,8 @@ class ChoiceGroup(QWidget):
             self.group.addButton(button)
             self.buttons[value] = button
             lay.addWidget(button)
-        first = next(iter(self.buttons.values()), None)
-        if first is not None:
-            first.setChecked(True)
+        if default is not None:
+            self.set_value(default)
 
     @property
     def value(self) -> str:
@@ -57,7 +60,7 @@ class ChoiceGroup(QWidget):
             self.buttons[value].setChecked(True)
 
     def focus_checked(self) -> None:
-        button = self.buttons.get(self.value)
+        button = self.buttons.get(self.value) or next(iter(self.buttons.values()), None)
         if button is not None:
             button.setFocus()
 
@@ -92,13 +95,31 @@ class StepDialog(QDialog):
         lay.addWidget(self.buttons)
         self.busy = False
         self.result_value: object = None
+        self._required: list[ChoiceGroup] = []
+
+    def require(self, *groups: ChoiceGroup) -> None:
+        """These choices must be answered before the record button works (no pre-selected answer)."""
+        for group in groups:
+            self._required.append(group)
+            group.group.buttonToggled.connect(lambda *_: self._sync_ok())
+        self._sync_ok()
+
+    def answered(self) -> bool:
+        return all(g.value for g in self._required)
+
+    def _sync_ok(self) -> None:
+        self.ok.setEnabled(not self.busy and self.answered())
+        if not self.answered():
+            self.ok.setToolTip("Pick an answer first.")
+        else:
+            self.ok.setToolTip("")
 
     def build(self) -> Any:
         """The value handed to ``submit`` (raise ValidationFailed to refuse it)."""
         raise NotImplementedError
 
     def accept(self) -> None:
-        if not self.busy:
+        if not self.busy and self.answered():
             self._go()
 
     @asyncSlot()
@@ -117,7 +138,7 @@ class StepDialog(QDialog):
             return
         finally:
             self.busy = False
-            self.ok.setEnabled(True)
+            self._sync_ok()
         self.done(QDialog.DialogCode.Accepted)
 
     def _refuse(self, text: str) -> None:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.errors import ValidationFailed
-from app.domain.hit_steps import InstructionsRelayed, UnitsDispatched
+from app.domain.hit_steps import UnitsDispatched
 from app.ui.dialogs.console_common import StepDialog, Submit
-
-
-@dataclass(frozen=True, slots=True)
-class DispatchInput:
-    """Units dispatched, and whether the instructions were relayed to them at the same time."""
-
-    units: UnitsDispatched
-    relayed: InstructionsRelayed | None
 
 
 def split_units(text: str) -> tuple[str, ...]:
@@ -25,10 +16,14 @@ def split_units(text: str) -> tuple[str, ...]:
 
 
 class DispatchDialog(StepDialog):
-    """Unit ids (comma or space separated); the instructions shown with a 'relayed' checkbox."""
+    """Unit ids (comma or space separated); the instructions with a 'relayed' checkbox (required).
+
+    Without a confirmed NCIC query the dialog says so and asks for the exigent circumstances:
+    the dispatch is then recorded as an override (the service refuses it without a reason).
+    """
 
     def __init__(self, submit: Submit, instructions: str, vehicle: str, relayed_already: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ncic_confirmed: bool = True) -> None:
         super().__init__("Dispatch units", "Record the units sent to look for the vehicle"
                          + (f" ({vehicle})" if vehicle else "") + ".", submit, parent)
         self.units = QLineEdit()
@@ -51,12 +46,32 @@ class DispatchDialog(StepDialog):
         else:
             self.relayed.setVisible(False)
         self._needs_relay = bool(instructions) and not relayed_already
-        self.ok.setText("Record dispatch")
+        self.exigent = QPlainTextEdit()
+        self.exigent.setAccessibleName("Exigent circumstances")
+        self.exigent.setTabChangesFocus(True)
+        self.exigent.setFixedHeight(60)
+        self.exigent.setPlaceholderText("What makes this exigent (recorded as an override, seen in audits)")
+        self.ncic_confirmed = ncic_confirmed
+        if not ncic_confirmed:
+            warn = QLabel("\u26a0 No NCIC query has confirmed the record is still outstanding (F5). Dispatch only "
+                          "under exigent circumstances, and say what they are:")
+            warn.setObjectName("Stale")
+            warn.setWordWrap(True)
+            self.form.addRow(warn)
+            self.form.addRow("&Exigent", self.exigent)
+        else:
+            self.exigent.setVisible(False)
+        self.ok.setText("Record dispatch" if ncic_confirmed else "Record exigent dispatch")
         self.units.setFocus()
 
-    def build(self) -> DispatchInput:
+    def build(self) -> UnitsDispatched:
         units = split_units(self.units.text())
         if not units:
             raise ValidationFailed("Name at least one unit.")
-        relayed = InstructionsRelayed(True) if self._needs_relay and self.relayed.isChecked() else None
-        return DispatchInput(UnitsDispatched(units), relayed)
+        if self._needs_relay and not self.relayed.isChecked():
+            raise ValidationFailed("Relay the instructions to the units and tick that you did.")
+        exigent = "" if self.ncic_confirmed else self.exigent.toPlainText().strip()
+        if not self.ncic_confirmed and not exigent:
+            raise ValidationFailed("Say what the exigent circumstances are, or record the NCIC result first (F5).")
+        return UnitsDispatched(units, instructions_relayed=self._needs_relay and self.relayed.isChecked(),
+                               exigent_reason=exigent)

@@ -25,6 +25,7 @@ class DispositionDialog(StepDialog):
         self.form.addRow("Outcome", self.outcome)
         self.form.addRow("&Details", self.text)
         self.ok.setText("Record disposition")
+        self.require(self.outcome)
         self.outcome.focus_checked()
 
     def build(self) -> DispositionStep:

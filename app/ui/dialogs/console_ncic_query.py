@@ -24,6 +24,7 @@ class NcicQueryDialog(StepDialog):
         self.note.setAccessibleName("Query note")
         self.form.addRow("Result", self.result)
         self.form.addRow("No&te", self.note)
+        self.require(self.result)
         self.result.focus_checked()
 
     def build(self) -> NcicQuery:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.domain.errors import ValidationFailed
 from app.domain.hit_steps import RejectReason, VisualRejected
@@ -26,14 +26,18 @@ class RejectDialog(StepDialog):
         super().__init__("Reject hit", f"Reject the hit on {plate}: the captured plate does not match the "
                          "wanted plate. The hit is closed and the reason recorded.", submit, parent)
         self.reason = ChoiceGroup("Reject reason", [(str(v), label) for v, label in REASONS])
-        if suggested is not None:
-            self.reason.set_value(str(suggested))
+        if suggested is not None:  # a hint only: the dispatcher still picks the reason
+            hint = QLabel(f"The panel shows a mismatch: perhaps '{dict(REASONS)[suggested].replace('&', '')}'.")
+            hint.setObjectName("Info")
+            hint.setWordWrap(True)
+            self.form.addRow(hint)
         self.text = QLineEdit()
         self.text.setAccessibleName("Reason text")
         self.text.setPlaceholderText("Required for Other; optional otherwise")
         self.form.addRow("Reason", self.reason)
         self.form.addRow("&Details", self.text)
         self.ok.setText("Reject hit")
+        self.require(self.reason)
         self.reason.focus_checked()
 
     def build(self) -> VisualRejected:

@@ -33,6 +33,7 @@ class StolenPlateDialog(StepDialog):
         self.form.addRow("&Returned vehicle", self.returned)
         self.form.addRow("", self.advised)
         self.ok.setText("Record check")
+        self.require(self.answer)
         self.answer.focus_checked()
 
     def build(self) -> StolenPlateCheck:

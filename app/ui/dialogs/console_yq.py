@@ -32,7 +32,8 @@ class YqDialog(StepDialog):
                          "check them, send the message on your NCIC terminal, then record it here.", submit, parent)
         self.priority = ChoiceGroup("YQ priority", [(YqPriority.URGENT.value, "&Urgent: answer within 10 minutes "
                                                      "(the hit is the only basis to detain)"),
-                                                    (YqPriority.ROUTINE.value, "&Routine: answer within 1 hour")])
+                                                    (YqPriority.ROUTINE.value, "&Routine: answer within 1 hour")],
+                                    default=YqPriority.URGENT.value)
         self.form.addRow("Priority", self.priority)
         self.fields: dict[str, QLineEdit] = {}
         for name, value in prefill.fields:
@@ -86,6 +87,7 @@ class YrDialog(StepDialog):
         self.form.addRow("No&te", self.note)
         self.answer.buttons[YrAnswer.WILL_CONFIRM.value].toggled.connect(self.confirm_by.setEnabled)
         self.confirm_by.setEnabled(False)
+        self.require(self.answer)
         self.answer.focus_checked()
 
     def build(self) -> YrReceived:

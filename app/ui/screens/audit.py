@@ -34,7 +34,8 @@ def _access_cells(e: AccessEntry) -> tuple:
 
 def _audit_cells(a: Audit) -> tuple:
     return (f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed, len(a.items), a.population,
-            f"{a.reviewed}/{len(a.items)}", a.status)
+            f"{a.reviewed}/{len(a.items)}", a.status, len(a.redraws) or "",
+            f"{a.chief_reviewed_by} {a.chief_reviewed_at:%Y-%m-%d}" if a.chief_reviewed_at else "")
 
 
 def _item_cells(i: AuditItem) -> tuple:
@@ -65,8 +66,8 @@ class AuditScreen(QWidget):
         self.tabs.addTab(acc, "A&ccess record")
         # audits
         aud = QWidget()
-        self.audits = ItemTableModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status"),
-                                     _audit_cells)
+        self.audits = ItemTableModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status",
+                                      "Redraws", "Chief's review"), _audit_cells)
         self.audit_table = make_table(self.audits, "Audits")
         self.audit_table.clicked.connect(lambda _i: self.show_audit())
         self.items = ItemTableModel(("Inquiry", "User", "When", "Purpose / reason", "Case", "On behalf of",
@@ -82,10 +83,17 @@ class AuditScreen(QWidget):
         self.summary = QLineEdit()
         self.summary.setAccessibleName("Summary")
         self.summary.setPlaceholderText("Summary for the memorandum")
+        self.why = QLineEdit()
+        self.why.setAccessibleName("Reason for a redraw, or the chief's review remarks")
+        self.why.setPlaceholderText("Reason for a redraw (listed in the memo), or the chief's review remarks")
+        self.overdue = QLabel("")
+        self.overdue.setObjectName("Error")
+        self.overdue.setAccessibleName("Audits overdue")
+        self.overdue.setWordWrap(True)
         row = QHBoxLayout()
         for text, slot in (("&Start audit of prior period", self.start), ("&Compliant", lambda: self.mark(True)),
-                           ("&Non-compliant", lambda: self.mark(False)), ("Complete and &file memorandum",
-                                                                           self.complete)):
+                           ("&Non-compliant", lambda: self.mark(False)), ("Re&draw sample", self.redraw),
+                           ("Complete and &file memorandum", self.complete), ("Chief's re&view", self.review)):
             b = QPushButton(text)
             b.setAccessibleName(text.replace("&", ""))
             b.clicked.connect(slot)
@@ -96,10 +104,12 @@ class AuditScreen(QWidget):
         split.addWidget(self.item_table)
         split.setSizes([380, 900])
         v = QVBoxLayout(aud)
+        v.addWidget(self.overdue)
         v.addWidget(split, 1)
         v.addWidget(self.notes)
         v.addWidget(self.errors)
         v.addWidget(self.summary)
+        v.addWidget(self.why)
         v.addLayout(row)
         self.tabs.addTab(aud, "A&udits")
         self.message = QLabel("")
@@ -148,6 +158,13 @@ class AuditScreen(QWidget):
         except DomainError:
             return
         self.audits.set_items(audits)
+        try:
+            missed = await self.ui.call(self.svc.audits.overdue, self.ui.actor)
+        except DomainError:
+            missed = []
+        self.overdue.setText("\u26a0 OVERDUE: no audit of " + ", ".join(f"{a:%b %Y}" for a, _b in missed)
+                             + " (002 IV.Q.2: at least once per period)." if missed else "")
+        self.overdue.setVisible(bool(missed))
         if self.audit is not None:
             match = [a for a in audits if a.id == self.audit.id]
             self._show_items(match[0] if match else None)
@@ -198,4 +215,25 @@ class AuditScreen(QWidget):
         doc = await self._do(self.svc.audits.complete, self.audit.id, self.errors.toPlainText(), self.summary.text())
         if doc:
             self.message.setText(f"Memorandum filed: {doc.path}")
+            self.ui.signals.changed.emit(Changes(records=True))
+
+    @asyncSlot()
+    async def redraw(self) -> None:
+        if self.audit is None:
+            return
+        audit = await self._do(self.svc.audits.redraw, self.audit.id, self.why.text())
+        if audit:
+            self.why.clear()
+            self.message.setText(f"Audit A-{audit.id} redrawn ({len(audit.redraws)} redraw(s), listed in the memo).")
+            self._show_items(audit)
+            await self._load_audits()
+
+    @asyncSlot()
+    async def review(self) -> None:
+        if self.audit is None:
+            return
+        doc = await self._do(self.svc.audits.chief_review, self.audit.id, self.why.text())
+        if doc:
+            self.why.clear()
+            self.message.setText(f"Review recorded; reviewed memorandum filed: {doc.path}")
             self.ui.signals.changed.emit(Changes(records=True))

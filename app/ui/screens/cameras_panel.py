@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.domain.cameras import Camera
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
@@ -86,8 +85,7 @@ class CamerasPanel(QWidget):
         except DomainError as exc:
             QMessageBox.warning(self, "Cameras", str(exc))
             return False
-        self.ui.signals.changed.emit(Changes(cameras=True))
-        await self.reload()
+        await self.reload()  # the service published Changes(cameras=True); the runtime broadcasts it
         return True
 
     @asyncSlot()

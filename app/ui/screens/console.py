@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.alerts import AudioStatus
-from app.domain.hits import HitSummary
+from app.domain.hits import HitSummary, format_age
 from app.domain.ncic import YqDue
+from app.runtime.alerts import HitAlertsBridge
 from app.services.hit_queries import HitDetail
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.console_controller import ConsoleController
 from app.ui.context import UiContext
 from app.ui.screens.console_actions import SHORTCUTS, ConsoleActions
@@ -51,6 +51,7 @@ CONSOLE_QSS = """
 #ClaimNext { background: #2f6fae; border-color: #4a9be8; color: #ffffff; font-weight: 600; padding: 5px 16px; }
 #ConsoleStrip { border-bottom: 1px solid #2a3038; }
 #ConsoleStatus { color: #9ecbff; padding: 2px 4px; }
+#NotificationsDue { color: #ffb347; font-weight: 700; }
 #ConsoleStatus[error="true"] { color: #ff8a80; font-weight: 600; }
 #AudioState[problem="true"] { color: #ffb347; font-weight: 700; }
 #VerifyPanel, #NcicPanel { border: 1px solid #2a3038; border-radius: 3px; }
@@ -84,6 +85,10 @@ class ConsoleScreen(QWidget):
         self.mute_btn = QPushButton("Mute speech  [Ctrl+M]")
         self.mute_btn.setAccessibleName("Mute speech of routine hits (top priorities are never muted)")
         self.mute_btn.setCheckable(True)
+        self.due = QLabel("")
+        self.due.setObjectName("NotificationsDue")
+        self.due.setAccessibleName("Entering agencies not yet notified")
+        self.due.setWordWrap(True)
         self.audio = QLabel("")
         self.audio.setObjectName("AudioState")
         self.audio.setAccessibleName("Audio alerts")
@@ -96,6 +101,7 @@ class ConsoleScreen(QWidget):
         sl.addWidget(heading)
         sl.addWidget(self.counts)
         sl.addStretch(1)
+        sl.addWidget(self.due)
         sl.addWidget(self.audio)
         sl.addWidget(self.mute_btn)
         sl.addWidget(self.claim_btn)
@@ -120,7 +126,8 @@ class ConsoleScreen(QWidget):
         left.setSizes([300, 500])
         right.setSizes([470, 430])
         self.splitters = (body, left, right)
-        self.status = QLabel("F2 claim next  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
+        self.due_items: list = []
+        self.status = QLabel("F2 claim next  Ctrl+K claim this  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
                              "F9 stolen plate  F10 disposition  F11 agency notified  F12 instructions relayed")
         self.status.setObjectName("ConsoleStatus")
         self.status.setAccessibleName("Console messages")
@@ -144,6 +151,12 @@ class ConsoleScreen(QWidget):
         self.claim_btn.clicked.connect(lambda: self.actions.trigger("claim_next"))
         self.mute_btn.clicked.connect(lambda: self.actions.trigger("mute"))
         self.verify.accept_btn.clicked.connect(lambda: self.actions.trigger("accept"))
+        self.verify.claim_btn.clicked.connect(lambda: self.actions.trigger("claim"))
+        self.ctrl.changed_hit.connect(lambda _id: self._refresh_due())
+        self._due_timer = QTimer(self)
+        self._due_timer.setInterval(60_000)
+        self._due_timer.timeout.connect(self._refresh_due)
+        self._due_timer.start()
         self.verify.reject_btn.clicked.connect(lambda: self.actions.trigger("reject"))
         for key, button in self.ncic.buttons.items():
             button.clicked.connect(lambda _c=False, k=key: self.actions.trigger(k))
@@ -158,6 +171,9 @@ class ConsoleScreen(QWidget):
         self.ctrl.hit_shown.connect(self._hit_shown)
         ui.signals.camera_preview.connect(self.tiles.on_preview)
         ui.signals.camera_health.connect(self.tiles.on_health)
+        ui.signals.cameras_listed.connect(self.tiles.set_cameras)
+        if ui.cameras:
+            self.tiles.set_cameras(list(ui.cameras))
         if alerts is not None:
             self.attach_alerts(alerts)
         else:
@@ -186,7 +202,7 @@ class ConsoleScreen(QWidget):
         self.status.style().polish(self.status)
 
     def attach_alerts(self, alerts: HitAlertsBridge) -> None:
-        """Give the console its audible alerts (start_console_runtime does this after start-up)."""
+        """Give the console its audible alerts (normally ``ui.alerts`` at construction)."""
         self.alerts = alerts
         self.ctrl.alerts = alerts
         alerts.audio_status.connect(self._audio)
@@ -194,11 +210,30 @@ class ConsoleScreen(QWidget):
         self._audio(alerts.status)
 
     def shutdown(self) -> None:
+        self._due_timer.stop()
         self.ctrl.stop()
 
     # ---- slots --------------------------------------------------------------------------------
     def _first_load(self) -> None:
         asyncio.ensure_future(self.ctrl.reload())
+        self._refresh_due()
+
+    def _refresh_due(self) -> None:
+        asyncio.ensure_future(self.actions._guard(self._show_due()))
+
+    async def _show_due(self) -> None:
+        due = await self.ctrl.notifications_due()
+        self.due_items = due
+        if not due:
+            self.due.setText("")
+            self.due.setToolTip("")
+            return
+        oldest = format_age(due[0].age_s)
+        self.due.setText(f"\u26a0 {len(due)} recover{'y' if len(due) == 1 else 'ies'}/arrest"
+                         f"{'' if len(due) == 1 else 's'} not notified to the entering agency (oldest {oldest})")
+        self.due.setToolTip("\n".join(f"H-{d.hit.id} {d.hit.plate_listed} {d.outcome.replace('_', ' ')} "
+                                       f"ORI {d.ori or '?'}: waiting {format_age(d.age_s)}" for d in due))
+        self.due.setAccessibleDescription(self.due.toolTip())
 
     def _counts(self, total: int, new: int) -> None:
         warn = "color:#ff6b6b" if new else "color:#8b96a3"
@@ -207,8 +242,9 @@ class ConsoleScreen(QWidget):
         self.badge_changed.emit(new)
 
     def _detail(self, detail: HitDetail | None) -> None:
-        self.verify.show_detail(detail, self.ui.actor.user_id)
-        self.ncic.show_detail(detail, self.ctrl.actions())
+        actions = self.ctrl.actions()
+        self.verify.show_detail(detail, self.ui.actor.user_id, actions)
+        self.ncic.show_detail(detail, actions)
         if detail is not None:
             self.queue.select_hit(detail.summary.id)
 
@@ -249,9 +285,5 @@ class ConsoleScreen(QWidget):
 
 
 def console_screen(ui: UiContext) -> QWidget:
-    """The registry's builder: the console, or a notice when this build has no hit services."""
-    if ui.services.hits is None:
-        from app.ui.screens.placeholder import PlaceholderScreen
-
-        return PlaceholderScreen("Console", "The hit services are not available in this build.")
-    return ConsoleScreen(ui)
+    """The registry's builder: the console with the signed-in dispatcher's alerts."""
+    return ConsoleScreen(ui, ui.alerts)

@@ -13,14 +13,16 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.domain.hit_actions import HitAction
 from app.domain.hit_steps import InstructionsRelayed, RejectReason, StepKind, VisualAccepted
 from app.ui.asyncio_qt import dialog_result
 from app.ui.console_controller import ConsoleController
 from app.ui.dialogs.console_common import StepDialog
-from app.ui.dialogs.console_dispatch import DispatchDialog, DispatchInput
+from app.ui.dialogs.console_dispatch import DispatchDialog
 from app.ui.dialogs.console_disposition import DispositionDialog
 from app.ui.dialogs.console_ncic_query import NcicQueryDialog, NoteDialog
 from app.ui.dialogs.console_notified import AgencyNotifiedDialog
+from app.ui.dialogs.console_override import VerifyOverrideDialog
 from app.ui.dialogs.console_reject import RejectDialog
 from app.ui.dialogs.console_stolen import StolenPlateDialog
 from app.ui.dialogs.console_yq import YqDialog, YrDialog
@@ -29,11 +31,11 @@ logger = logging.getLogger(__name__)
 
 #: shortcut -> action key (the screen binds them; every action also has a button)
 SHORTCUTS: dict[str, str] = {
-    "F2": "claim_next", "F3": "accept", "F4": "reject", "F5": "ncic", "F6": "yq", "F7": "yr", "F8": "dispatch",
+    "F2": "claim_next", "Ctrl+K": "claim", "F3": "accept", "F4": "reject", "F5": "ncic", "F6": "yq", "F7": "yr", "F8": "dispatch",
     "F9": "stolen", "F10": "disposition", "F11": "notify", "F12": "relay", "Ctrl+T": "note", "Ctrl+E": "correct",
     "Ctrl+P": "print", "Ctrl+Shift+R": "release", "Ctrl+M": "mute",
 }
-NAMES = {"claim_next": "Claim next", "accept": "Accept", "reject": "Reject", "ncic": "NCIC query result",
+NAMES = {"claim_next": "Claim next", "claim": "Claim this hit", "accept": "Accept", "reject": "Reject", "ncic": "NCIC query result",
          "yq": "Send YQ", "yr": "YR received", "dispatch": "Dispatch units", "stolen": "Stolen-plate check",
          "disposition": "Disposition", "notify": "Agency notified", "relay": "Instructions relayed",
          "note": "Note", "correct": "Correct step", "print": "Print report", "release": "Release hit",
@@ -65,10 +67,11 @@ class ConsoleActions:
             return
         if self.dialog is not None:
             return  # one dialog at a time; its own keys apply
-        if key not in ("claim_next",) and key not in self.ctrl.actions():
-            self.ctrl.message.emit(f"{NAMES.get(key, key)} is not available now"
-                                   + (": claim a hit first." if self.ctrl.detail is None else "."), True)
-            return
+        if key != "claim_next":
+            why = self.ctrl.refusal(HitAction(key))
+            if why is not None:
+                self.ctrl.message.emit(f"{NAMES.get(key, key)} is not available: {why}", True)
+                return
         handler: Callable[[], Awaitable[object]] = getattr(self, f"_{key}")
         self.running = asyncio.ensure_future(self._guard(handler()))
 
@@ -92,78 +95,80 @@ class ConsoleActions:
             self._focus_back()
 
     # ---- actions ------------------------------------------------------------------------------
+    # Each action takes the open hit's id when it starts and records on that hit, whatever the
+    # panel shows by the time its dialog is submitted.
+    def _on(self, corrects: int | None):  # noqa: ANN202 - the submit callable of a step dialog
+        hit_id = self.ctrl._require_open()
+        return lambda v: self.ctrl.record(v, corrects, hit_id)
+
     async def _claim_next(self) -> None:
         await self.ctrl.claim_next()
 
-    async def _accept(self) -> None:
-        await self.ctrl.accept()
-        self.ctrl.message.emit("Visually verified. Next: NCIC query (F5).", False)
+    async def _claim(self) -> None:
+        await self.ctrl.claim()
+
+    async def _accept(self, corrects: int | None = None) -> None:
+        d = self.ctrl.detail
+        assert d is not None
+        if d.mismatches:
+            await self._show(VerifyOverrideDialog(lambda v: self.ctrl.record(v, corrects, d.summary.id),
+                                                  d.read.plate, d.mismatches, self.parent))
+            return
+        await self.ctrl.record(VisualAccepted("corrected: the rejection was a mistake" if corrects else ""),
+                               corrects, d.summary.id)
 
     async def _reject(self, corrects: int | None = None) -> None:
         d = self.ctrl.detail
         assert d is not None
         suggested = RejectReason.WRONG_STATE if d.state_agreement.value == "mismatch" else None
-        await self._show(RejectDialog(lambda v: self.ctrl.record(v, corrects), d.read.plate, suggested,
-                                      self.parent))
+        await self._show(RejectDialog(self._on(corrects), d.read.plate, suggested, self.parent))
 
     async def _ncic(self, corrects: int | None = None) -> None:
         e = self.ctrl.detail.entry  # type: ignore[union-attr]
-        await self._show(NcicQueryDialog(lambda v: self.ctrl.record(v, corrects), e.plate, e.state, e.nic,
-                                         self.parent))
+        await self._show(NcicQueryDialog(self._on(corrects), e.plate, e.state, e.nic, self.parent))
 
     async def _yq(self) -> None:
+        hit_id = self.ctrl._require_open()
         prefill = await self.ctrl.yq_prefill("U")
         if prefill is None:
             raise ValidationFailed("This record type takes no YQ.")
-        await self._show(YqDialog(lambda v: self.ctrl.send_yq(*v), prefill, self.ctrl.next_rno(), self.parent))
+        await self._show(YqDialog(lambda v: self.ctrl.send_yq(*v, hit_id=hit_id), prefill, self.ctrl.next_rno(),
+                                  self.parent))
 
     async def _yr(self, corrects: int | None = None) -> None:
         d = self.ctrl.detail
         assert d is not None
-        await self._show(YrDialog(lambda v: self.ctrl.record(v, corrects), max(1, self.ctrl.next_rno() - 1),
+        await self._show(YrDialog(self._on(corrects), max(1, self.ctrl.next_rno() - 1),
                                   d.entry.ori or "", self.ctrl.clock.now(), self.parent))
 
     async def _dispatch(self, corrects: int | None = None) -> None:
         d = self.ctrl.detail
         assert d is not None
-        relayed = any(i.key == "instructions" and i.done for i in d.checklist)
-
-        async def submit(value: DispatchInput) -> object:
-            stored = await self.ctrl.record(value.units, corrects)
-            if value.relayed is not None:
-                await self.ctrl.record(value.relayed)
-            return stored
-
-        await self._show(DispatchDialog(submit, d.entry.instructions or "", d.entry.vehicle, relayed, self.parent))
+        sit = d.situation
+        await self._show(DispatchDialog(self._on(corrects), d.entry.instructions or "", d.entry.vehicle,
+                                        sit.instructions_relayed, self.parent, ncic_confirmed=sit.ncic_confirmed))
 
     async def _stolen(self, corrects: int | None = None) -> None:
         d = self.ctrl.detail
         assert d is not None
         seen = " ".join(x for x in (d.read.colour or "",) if x)
-        await self._show(StolenPlateDialog(lambda v: self.ctrl.record(v, corrects), d.entry.vehicle,
+        await self._show(StolenPlateDialog(self._on(corrects), d.entry.vehicle,
                                            f"colour {seen}" if seen else "", self.parent))
 
     async def _disposition(self, corrects: int | None = None) -> None:
-        ok = await self._show(DispositionDialog(lambda v: self.ctrl.record(v, corrects), self.parent))
-        d = self.ctrl.detail
-        if ok and d is not None and any(i.key == "notify" and i.applies and not i.done for i in d.checklist):
-            self.ctrl.message.emit("Hit closed. Notify the entering agency of the recovery/arrest (F11).", False)
+        await self._show(DispositionDialog(self._on(corrects), self.parent))
 
     async def _notify(self, corrects: int | None = None) -> None:
         d = self.ctrl.detail
         assert d is not None
-        await self._show(AgencyNotifiedDialog(lambda v: self.ctrl.record(v, corrects), d.entry.ori or "",
+        await self._show(AgencyNotifiedDialog(self._on(corrects), d.entry.ori or "",
                                               self.ctrl.clock.now(), self.parent))
 
     async def _relay(self) -> None:
-        d = self.ctrl.detail
-        if d is not None and any(i.key == "instructions" and i.done for i in d.checklist):
-            self.ctrl.message.emit("Instructions are already recorded as relayed.", False)
-            return
         await self.ctrl.record(InstructionsRelayed(True))
 
     async def _note(self, corrects: int | None = None) -> None:
-        await self._show(NoteDialog(lambda v: self.ctrl.record(v, corrects), self.parent))
+        await self._show(NoteDialog(self._on(corrects), self.parent))
 
     async def _print(self) -> None:
         await self.ctrl.print_report()
@@ -184,7 +189,7 @@ class ConsoleActions:
             StepKind.NOTE: self._note,
         }
         if step.kind is StepKind.VISUAL_REJECTED:
-            await self.ctrl.record(VisualAccepted("corrected: the rejection was a mistake"), step.id)
+            await self._accept(step.id)
             return
         opener = openers.get(step.kind)
         if opener is None:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.domain.cameras import CameraInfo
 from app.ui.screens.console_look import BAD_COLOUR, OK_COLOUR, WARN_COLOUR, bgr_to_qimage
 from recognition.runtime.events import PreviewFrame
 from recognition.types import CameraHealth
+
+__all__ = ["CameraInfo", "CameraTilesWidget"]
 
 MAX_FPS = 15
 BAR_H = 24
@@ -27,13 +29,6 @@ STATE_LOOK = {  # state -> (word, colour)
     "reconnecting": ("RECONNECTING", WARN_COLOUR), "offline": ("OFFLINE", BAD_COLOUR),
     "stopped": ("STOPPED", "#9aa7b4"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CameraInfo:
-    key: str
-    name: str
-    location: str = ""
 
 
 class CameraTile(QFrame):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.hits import HitStatus
 from app.services.hit_queries import HitDetail
 from app.ui.screens.console_images import ComparisonStrip, ZoomImage
 from app.ui.screens.console_look import (
@@ -75,6 +74,10 @@ class VerificationPanel(QFrame):
         head.addWidget(self.title_icon)
         head.addWidget(self.title, 1)
         head.addWidget(self.claim)
+        self.claim_btn = QPushButton("Clai&m this hit  [Ctrl+K]")
+        self.claim_btn.setAccessibleName("Claim this hit")
+        self.claim_btn.setEnabled(False)
+        head.addWidget(self.claim_btn)
 
         self.captured = ZoomImage("Captured plate image, zoomable", "plate image not available")
         self.wanted = ZoomImage("Wanted plate", "no reference")
@@ -163,8 +166,10 @@ class VerificationPanel(QFrame):
         self.show_detail(None)
 
     # ---- content ------------------------------------------------------------------------------
-    def show_detail(self, detail: HitDetail | None, my_user_id: int | None = None) -> None:
+    def show_detail(self, detail: HitDetail | None, my_user_id: int | None = None,
+                    actions: frozenset[str] = frozenset()) -> None:
         self.detail = detail
+        self.claim_btn.setEnabled("claim" in actions)
         if detail is None:
             self.title.setText("No hit open - F2 claims the next hit, Enter opens the selected one")
             self.title_icon.clear()
@@ -218,12 +223,17 @@ class VerificationPanel(QFrame):
         self.instructions.setVisible(bool(e.instructions))
         visual = next((x for x in reversed(detail.effective_steps)
                        if x.kind.value in ("visual_accepted", "visual_rejected")), None)
-        decided = visual is not None
         self.decision.setText(f"{visual.describe()} - {visual.username} {visual.at.astimezone():%H:%M:%S}"
                               if visual else "Visual verification pending")
-        can = mine and not decided and s.status in (HitStatus.CLAIMED, HitStatus.NEW)
-        self.accept_btn.setEnabled(can)
-        self.reject_btn.setEnabled(can)
+        self.accept_btn.setEnabled("accept" in actions)
+        self.reject_btn.setEnabled("reject" in actions)
+        if detail.mismatches:
+            self.accept_btn.setText("&Accept with override...  [F3]")
+            self.accept_btn.setAccessibleName("Accept despite the mismatch, with an override reason")
+            self.strip_text.setText(f"{verdict} {WARN} Not a clean match: " + "; ".join(detail.mismatches) + ".")
+        else:
+            self.accept_btn.setText("&Accept: visually verified  [F3]")
+            self.accept_btn.setAccessibleName("Accept as visually verified")
 
     def show_images(self, plate_jpeg: bytes | None, overview_jpeg: bytes | None) -> None:
         crop = QImage.fromData(plate_jpeg) if plate_jpeg else None

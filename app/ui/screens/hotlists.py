@@ -36,10 +36,6 @@ class HotListsScreen(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(head)
         self.inbox: ApprovalInboxPanel | None = None
-        if ui.services.hotlists is None:
-            lay.addWidget(QLabel("The hot-list service is not available in this build."))
-            lay.addStretch(1)
-            return
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Hot list sections")
         self.sources = SourcesPanel(ui)
@@ -63,8 +59,6 @@ class HotListsScreen(QWidget):
             QTimer.singleShot(0, lambda: self.refresh_badge())
 
     def activate(self) -> None:
-        if self.ui.services.hotlists is None:
-            return
         self._on_view.activated()
         self._reload_lists()
 
@@ -80,7 +74,7 @@ class HotListsScreen(QWidget):
             self.entries.reload()
 
     def _on_changed(self, changes: Changes) -> None:
-        if not changes.hotlists or self.ui.services.hotlists is None:
+        if not changes.hotlists:
             return
         self._entries_due = True
         self._on_view.changed()

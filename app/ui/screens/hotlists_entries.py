@@ -50,18 +50,39 @@ def store_reference_photo(paths: AppPaths, file: str) -> tuple[bytes, str]:
     return data, sha
 
 
-def entry_details_html(e: HotListEntry) -> str:
+def _requester(e: HotListEntry) -> str:
+    if not e.requesting_officer:
+        return ""
+    if e.requesting_user_id is not None:
+        return f"{e.requesting_officer} (agency user)"
+    return f"{e.requesting_officer} (outside: {e.requesting_agency})" if e.requesting_agency else e.requesting_officer
+
+
+def _history(revisions) -> str:  # noqa: ANN001 - a sequence of EntryRevision
+    lines = []
+    for r in revisions:
+        line = f"rev {r.revision} {r.action} by {r.changed_by_name or '?'} {r.changed_at.astimezone():%Y-%m-%d %H:%M}"
+        if r.changes:
+            line += ": " + "; ".join(f"{k} '{a}' -> '{b}'" for k, a, b in r.changes)
+        if r.reason:
+            line += f" ({r.reason})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def entry_details_html(e: HotListEntry, revisions=()) -> str:  # noqa: ANN001
     rows = [("Plate", f"<b>{e.plate}</b> {e.state or ''}"), ("Category", category_label(e.category)),
             ("Priority", str(e.priority)), ("Status", str(e.status).capitalize()), ("Source", e.source_name),
             ("Vehicle", vehicle_text(e)), ("NIC / ORI", " / ".join(v for v in (e.nic, e.ori) if v)),
-            ("Entered by", e.entered_by_name or ""), ("Requesting officer", e.requesting_officer or ""),
+            ("Entered by", e.entered_by_name or ""), ("Requesting officer", _requester(e)),
             ("Case number", e.case_number or ""), ("Synopsis", e.synopsis or ""),
             ("Instructions", e.instructions or ""), ("Decision", e.decision_reason or ""),
             ("Expires", e.expires_at.strftime("%Y-%m-%d") if e.expires_at else ""),
-            ("Reference photo", "on file" if e.reference_photo_sha256 else "")]
+            ("Reference photo", "on file" if e.reference_photo_sha256 else ""), ("History", _history(revisions))]
     from html import escape
 
-    body = "".join(f"<tr><td style='padding-right:8px;color:#8b96a3'>{k}</td><td>{v if k == 'Plate' else escape(v)}"
+    body = "".join(f"<tr><td style='padding-right:8px;color:#8b96a3'>{k}</td><td>"
+                   f"{v if k == 'Plate' else escape(v).replace(chr(10), '<br>')}"
                    f"</td></tr>" for k, v in rows if v)
     return f"<table>{body}</table>"
 
@@ -213,11 +234,12 @@ class EntriesPanel(QWidget):
             return
         self.details.setText(entry_details_html(full))
 
-    def _dialog(self, submit, entry: HotListEntry | None) -> BoloEntryDialog:  # noqa: ANN001
+    async def _dialog(self, submit, entry: HotListEntry | None) -> BoloEntryDialog:  # noqa: ANN001
         u = self.ui.user
         rules = self.svc.rules
+        requesters = await self.ui.call(self.svc.requesters, self.ui.actor)
         return BoloEntryDialog(submit, f"{u.full_name} ({u.username})", self.ui.services.ctx.clock.now().date(),
-                               rules.default_days, rules.max_days, entry, self)
+                               rules.default_days, rules.max_days, entry, self, requesters)
 
     async def _with_photo(self, draft: LocalEntryDraft, photo: str | None) -> tuple[LocalEntryDraft, str | None]:
         if not photo:
@@ -231,7 +253,7 @@ class EntriesPanel(QWidget):
             draft, sha = await self._with_photo(draft, photo)
             return await self.ui.call(self.svc.submit_local, self.ui.actor, draft, sha)
 
-        self.dialog = self._dialog(submit, None)
+        self.dialog = await self._dialog(submit, None)
         if await dialog_result(self.dialog):
             e = self.dialog.result_entry
             self.message.setText(f"{e.plate} submitted: pending until another supervisor approves it.")
@@ -247,7 +269,7 @@ class EntriesPanel(QWidget):
         async def submit(draft: LocalEntryDraft, _photo: str | None) -> HotListEntry:
             return await self.ui.call(self.svc.edit_local, self.ui.actor, e.id, draft)
 
-        self.dialog = self._dialog(submit, e)
+        self.dialog = await self._dialog(submit, e)
         if await dialog_result(self.dialog):
             self.message.setText(f"{e.plate} changed: it is pending approval again.")
             self.ui.signals.changed.emit(Changes(hotlists=True))

@@ -99,6 +99,19 @@ class ApprovalInboxPanel(QWidget):
     def _show_selected(self) -> None:
         e = self.selected()
         self.details.setText(entry_details_html(e) if e else "")
+        if e is not None:
+            self._show_history(e)
+
+    @asyncSlot()
+    async def _show_history(self, e: HotListEntry) -> None:
+        """Who changed what, when: the approver sees every version before deciding."""
+        try:
+            revisions = await self.ui.call(self.svc.revisions, self.ui.actor, e.id)
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return
+        if self.selected() is not None and self.selected().id == e.id:
+            self.details.setText(entry_details_html(e, revisions))
 
     @asyncSlot()
     async def reload(self) -> None:

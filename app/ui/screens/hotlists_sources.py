@@ -222,8 +222,8 @@ class SourcesPanel(QWidget):
         relay.message.connect(self.progress_label.setText)
         self._busy(True, f"Importing {src.name}...")
         try:
-            summary: ImportSummary = await self.ui.call(self.svc.import_source, self.ui.actor, src.id, path,
-                                                        progress=relay)
+            summary: ImportSummary = await self.ui.call_bulk(self.svc.import_source, self.ui.actor, src.id, path,
+                                                             progress=relay)
         except DomainError as exc:
             self._busy(False, str(exc))
             return
@@ -232,8 +232,7 @@ class SourcesPanel(QWidget):
         self._busy(False, ("Imported {:,} entries into {}." if summary.accepted
                            else "Refused ({1}): the previous list stays active.")
                    .format(summary.imported, src.name if summary.accepted else summary.refusal))
-        self.show_report(summary)
-        self.ui.signals.changed.emit(Changes(hotlists=True))
+        self.show_report(summary)  # the service published Changes(hotlists=True); the runtime broadcasts it
 
     def show_report(self, summary: ImportSummary) -> None:
         if self.report_dialog is not None:

@@ -208,7 +208,9 @@ class SearchScreen(QWidget):
         self.purpose.addItems(["(choose a purpose)", *rules.purposes])
         if current in rules.purposes:
             self.purpose.setCurrentText(current)
-        self.reason.setPlaceholderText(f"At least {rules.min_reason_length} characters when there is no case number")
+        self.reason.setPlaceholderText(f"At least {rules.min_reason_length} characters and {rules.min_reason_words} "
+                                       "words saying why, when there is no case number")
+        self.case.setPlaceholderText(f"this agency's format, e.g. {rules.case_example}")
         self.cameras.clear()
         for cid, name in cams:
             item = QListWidgetItem(name)
@@ -257,7 +259,7 @@ class SearchScreen(QWidget):
         if not 0 <= n < self.page.pages:
             return
         try:
-            page = await self.ui.call(self.svc.search.page, self.ui.actor, self.page.inquiry_id, self.criteria, n,
+            page = await self.ui.call(self.svc.search.page, self.ui.actor, self.page.inquiry_id, n,
                                       self.page.page_size)
         except DomainError as exc:
             show_error(self, exc)
@@ -271,7 +273,10 @@ class SearchScreen(QWidget):
                             f"{page.pages}")
         self._update_buttons()
         for row, r in enumerate(page.reads):
-            data = await self.ui.call(self.svc.search.thumbnail, self.ui.actor, r)
+            try:
+                data = await self.ui.call(self.svc.search.thumbnail, self.ui.actor, page.inquiry_id, r.id)
+            except DomainError:  # purged since the search: no thumbnail
+                continue
             if data and self.page is page:
                 pm = QPixmap()
                 if pm.loadFromData(data):
@@ -329,7 +334,7 @@ class SearchScreen(QWidget):
         if not name:
             return
         try:
-            doc = await self.ui.call(self.svc.evidence.export_hold, self.ui.actor, self.last_hold.id, Path(name))
+            doc = await self.ui.call_bulk(self.svc.evidence.export_hold, self.ui.actor, self.last_hold.id, Path(name))
         except DomainError as exc:
             show_error(self, exc)
             return

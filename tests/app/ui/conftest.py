@@ -5,10 +5,9 @@ import asyncio
 import pytest
 
 from app.paths import AppPaths
-from app.services.accounts import AccountService
-from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
+from app.settings.secrets import MemorySecretStore
 from app.ui.context import UiContext
 from app.workers.db_executor import DbExecutor
 from app.workers.signals import AppSignals
@@ -37,19 +36,24 @@ def executor():
 
 
 @pytest.fixture
-def bundle(ctx, fast_hashing) -> ServiceBundle:
-    return ServiceBundle(ctx, AccountService(ctx, fast_hashing), AdministrationService(ctx, fast_hashing))
+def bundle(ctx, fast_hashing, tmp_path) -> ServiceBundle:
+    paths = AppPaths(tmp_path / "data", tmp_path / "cfg").ensure()
+    return ServiceBundle.build(ctx, paths, MemorySecretStore(), fast_hashing)
 
 
 @pytest.fixture
 def admin_login(bundle):
     bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    return bundle.accounts.login("sup1", PW)
+    result = bundle.accounts.login("sup1", PW)
+    bundle.accounts.acknowledge_policy(result.actor, result.policy_version)
+    return result
 
 
 @pytest.fixture
 def ui_ctx(bundle, executor, admin_login, tmp_path) -> UiContext:
-    return UiContext(bundle, executor, AppSignals(), AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
+    signals = AppSignals()
+    signals.follow(bundle.ctx.changes)  # as the runtime does: the services' Changes reach the screens
+    return UiContext(bundle, executor, signals, AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
                      admin_login.user, admin_login.actor, "Test County Sheriff")
 
 

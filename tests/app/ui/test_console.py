@@ -18,16 +18,16 @@ from app.paths import AppPaths
 from app.persistence.orm.audit import AccessLogRow
 from app.persistence.orm.hits import HitStepRow
 from app.persistence.orm.records import DocumentRow
+from app.runtime.alerts import HitAlertsBridge
 from app.services.alert_policy import AlertPolicyConfig
 from app.services.hits_bundle import HitServices
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.ui.screens.console_queue import COL
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
 from tests.app.ui.conftest import PW, run_until
 
@@ -50,10 +50,10 @@ def world(ctx, bundle, executor, tmp_path):
     paths = AppPaths(tmp_path / "data", tmp_path / "cfg")
     bundle.hits = HitServices.build(ctx, paths, MemorySecretStore(), matcher)
     bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    admin = bundle.accounts.login("sup1", PW)
+    admin = signed_in(bundle.accounts, "sup1", PW, result=True)
     bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                                       training=current_training())
-    disp = bundle.accounts.login("disp1", PW)
+    disp = signed_in(bundle.accounts, "disp1", PW, result=True)
     signals = AppSignals()
     ui = UiContext(bundle, executor, signals, AppSettings(), paths, disp.user, disp.actor, "Test County")
     speaker, chimes, clock = FakeSpeaker(), FakeChimeSink(), Clock()
@@ -75,7 +75,7 @@ def raise_hit(world, plate: str, camera: str = "cam-1", state: str | None = "CA"
 def make_screen(qtbot, qloop, world) -> ConsoleScreen:
     screen = ConsoleScreen(world.ui, world.alerts)
     qtbot.addWidget(screen, before_close_func=lambda w: w.shutdown())
-    screen.resize(1400, 900)
+    screen.resize(1366, 768)
     screen.show()
     screen.activateWindow()
     run_until(qloop, qtbot, screen.isActiveWindow)
@@ -162,9 +162,15 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     # F3 accepts (visually verified)
     press(qloop, qtbot, screen, K.Key_F3)
     assert status_of(world, hit.id) is HitStatus.VERIFIED and "ncic" in screen.ctrl.actions()
-    # F5: NCIC query result, Still outstanding is preselected, Enter records it
+    # F5: NCIC query result; nothing is preselected, so Enter alone records nothing
     key(qtbot, screen, K.Key_F5)
-    submit_dialog(qloop, qtbot, screen, wait_dialog(qloop, qtbot, screen))
+    dlg = wait_dialog(qloop, qtbot, screen)
+    assert dlg.result.value == "" and not dlg.ok.isEnabled()
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    assert dlg.isVisible() and "ncic_query" not in steps_of(world.ctx, hit.id)
+    key(qtbot, screen, K.Key_Space)  # picks the focused answer: Still outstanding
+    assert dlg.result.value == "outstanding"
+    submit_dialog(qloop, qtbot, screen, dlg)
     # F6: YQ prefilled; Down picks Routine; Enter records it
     key(qtbot, screen, K.Key_F6)
     dlg = wait_dialog(qloop, qtbot, screen)
@@ -178,9 +184,11 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     screen.ctrl._every_second()
     assert "second request (RNO 2)" in screen.ncic.countdown.text()
     assert "second request" in screen.status.text()
-    # F7: YR received, confirmed
+    # F7: YR received, confirmed (picked with Space)
     key(qtbot, screen, K.Key_F7)
-    submit_dialog(qloop, qtbot, screen, wait_dialog(qloop, qtbot, screen))
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)
+    submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: "confirmed the record" in screen.ncic.countdown.text())
     # F8: dispatch two units and tick "instructions relayed" with the keyboard
     key(qtbot, screen, K.Key_F8)
@@ -190,10 +198,14 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     assert QApplication.focusWidget() is dlg.relayed
     key(qtbot, screen, K.Key_Space)
     submit_dialog(qloop, qtbot, screen, dlg)
-    # F10: disposition, Down twice from Arrest -> Vehicle recovered -> Plate recovered; Up once -> Vehicle recovered
+    # F10: disposition; no outcome is preselected (one Enter never records an arrest); Down, Space picks
     key(qtbot, screen, K.Key_F10)
     dlg = wait_dialog(qloop, qtbot, screen)
+    assert dlg.outcome.value == ""
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    assert dlg.isVisible() and "disposition" not in steps_of(world.ctx, hit.id)
     key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     assert dlg.outcome.value == "vehicle_recovered"
     submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: status_of(world, hit.id) is HitStatus.CLOSED)
@@ -204,15 +216,18 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     run_until(qloop, qtbot, lambda: StepKind.AGENCY_NOTIFIED.value in steps_of(world.ctx, hit.id))
     # Then the log holds every step, attributed, in order
     assert steps_of(world.ctx, hit.id) == ["claimed", "visual_accepted", "ncic_query", "yq_sent", "yr_received",
-                                           "units_dispatched", "instructions_relayed", "disposition",
-                                           "agency_notified"]
+                                           "units_dispatched", "disposition", "agency_notified"]
     detail = world.svc.hits.view(world.disp.actor, hit.id)
     units = next(s for s in detail.steps if s.kind is StepKind.UNITS_DISPATCHED)
     assert units.payload["units"] == ["2A12", "2A14"] and units.username == "disp1"
+    assert units.payload["instructions_relayed"] is True
     yq = next(s for s in detail.steps if s.kind is StepKind.YQ_SENT)
     assert yq.payload["priority"] == "R" and ["NIC", detail.entry.nic] in yq.payload["fields"]
     assert all(c.done for c in detail.checklist if c.applies and c.key != "stolen_plate")
-    run_until(qloop, qtbot, lambda: screen.ncic.log.rowCount() == 9)
+    run_until(qloop, qtbot, lambda: screen.ncic.log.rowCount() == 8)
+    # the closed hit stays in the panel with its actions disabled and a fresh status line
+    assert screen.ctrl.detail.summary.id == hit.id and not screen.ncic.buttons["disposition"].isEnabled()
+    assert not screen.ncic.buttons["dispatch"].isEnabled() and "closed" in screen.status.text()
     # The closed hit left the queue; the stolen plate hit is still there
     assert [h.plate_listed for h in screen.ctrl.model.rows] == ["8OX1234"]
     # Ctrl+P prints the hit report (registered in documents)
@@ -233,18 +248,26 @@ def test_reject_with_reason_and_queue_by_keyboard(qtbot, qloop, world):
     world.ctx.clock.advance(seconds=30)
     [second] = raise_hit(world, "ABC1234", camera="cam-3", seed=7)
     run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 2)
-    # Arrow down to the second row, Enter opens (and claims) it
+    # Arrow down to the second row, Enter opens it: looking at a hit does not claim it
     screen.queue.setFocus()
     screen.queue.setCurrentIndex(screen.ctrl.model.index(0, 0))
     key(qtbot, screen, K.Key_Down)
     key(qtbot, screen, K.Key_Return)
     run_until(qloop, qtbot, lambda: screen.ctrl.detail is not None and screen.verify.captured.caption != "")
     assert screen.ctrl.detail.summary.id == second.id
-    # F4: reject as duplicate (Down x4 from Misread), with a text
+    assert status_of(world, second.id) is HitStatus.NEW and not screen.verify.accept_btn.isEnabled()
+    press(qloop, qtbot, screen, K.Key_F4)
+    assert screen.actions.dialog is None and "Claim hit" in screen.status.text()
+    # Ctrl+K claims the hit shown
+    press(qloop, qtbot, screen, K.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert status_of(world, second.id) is HitStatus.CLAIMED and screen.verify.accept_btn.isEnabled()
+    # F4: reject as duplicate (Down x4 from Misread, Space picks), with a text
     key(qtbot, screen, K.Key_F4)
     dlg = wait_dialog(qloop, qtbot, screen)
+    assert dlg.reason.value == ""
     for _ in range(4):
         key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     assert dlg.reason.value == "duplicate"
     key(qtbot, screen, K.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "same car as first hit")
@@ -264,6 +287,7 @@ def test_other_reason_needs_text_and_refusal_stays_in_dialog(qtbot, qloop, world
     dlg = wait_dialog(qloop, qtbot, screen)
     for _ in range(5):
         key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     assert dlg.reason.value == "other"
     qtbot.keyClick(dlg.reason.buttons["other"], K.Key_Return)
     run_until(qloop, qtbot, lambda: "Say why" in dlg.message.text())

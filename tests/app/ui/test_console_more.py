@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from app.domain.alerts import AudioStatus, ChimeBand
 from app.domain.hit_steps import StepKind
 from app.domain.hits import HitStatus
+from app.domain.notifications import HitNotification
 from app.domain.roles import Role
-from app.services.notifications import HitNotification
 from recognition.runtime.events import PreviewFrame, PreviewPlate
 from recognition.types import BBox, CameraHealth
 from tests.app.hitkit import make_actor
@@ -118,9 +118,11 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     [hit] = raise_hit(world, "8OX1234", state="NV")  # stolen plate
     press(qloop, qtbot, screen, K.Key_F2)
     press(qloop, qtbot, screen, K.Key_F3)
-    # F5 records "still outstanding"
+    # F5 records "still outstanding" (Space picks the focused answer)
     key(qtbot, screen, K.Key_F5)
-    submit_dialog(qloop, qtbot, screen, wait_dialog(qloop, qtbot, screen))
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)
+    submit_dialog(qloop, qtbot, screen, dlg)
     # Alt+G to the step log (the latest step is current), Ctrl+E corrects it: Down picks "Cleared"
     key(qtbot, screen, K.Key_G, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is screen.ncic.log
@@ -130,6 +132,7 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     key(qtbot, screen, K.Key_E, Qt.KeyboardModifier.ControlModifier)
     dlg = wait_dialog(qloop, qtbot, screen)
     key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     submit_dialog(qloop, qtbot, screen, dlg)
     detail = world.svc.hits.view(world.disp.actor, hit.id)
     queries = [s for s in detail.steps if s.kind is StepKind.NCIC_QUERY]
@@ -141,6 +144,7 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     key(qtbot, screen, K.Key_F9)
     dlg = wait_dialog(qloop, qtbot, screen)
     key(qtbot, screen, K.Key_Down)
+    key(qtbot, screen, K.Key_Space)
     key(qtbot, screen, K.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "2015 TOYT CAM WHI")
     key(qtbot, screen, K.Key_Tab)
@@ -156,13 +160,16 @@ def test_correction_stolen_plate_check_and_release_by_keyboard(qtbot, qloop, wor
     assert summary.claimed_by is None and summary.status is HitStatus.VERIFIED
 
 
-def test_start_console_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # noqa: F811
-    from app.ui.screens.console_runtime import start_console_runtime
+def test_app_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # noqa: F811
+    from app.runtime.app_runtime import AppRuntime, RuntimeOptions
 
     screen = make_screen(qtbot, qloop, world)
-    window = type("W", (), {"screens": {"console": screen}})()
-    rt = start_console_runtime(world.ui, window, demo=True, demo_plates=("ABC1234", "7XYZ001"), use_models=False,
-                               alerts=world.alerts)
+    ui = world.ui
+    rt = AppRuntime(ui.services, ui.executor, ui.signals, ui.paths,
+                    RuntimeOptions(demo=True, demo_plates=("ABC1234", "7XYZ001"), use_models=False,
+                                   child_process=False))
+    assert rt.start_alerts(lambda: world.alerts) is world.alerts
+    rt.start_recognition(())  # no cameras of its own: the demo cameras; the tiles hear of them on the hub
     try:
         assert set(screen.tiles.tiles) == {"demo-1", "demo-2"}
         # Then live frames reach the tiles and a demo vehicle carrying a listed plate becomes a hit
@@ -171,4 +178,4 @@ def test_start_console_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, w
         assert world.chimes.played
     finally:
         rt.stop()
-    assert rt.bridge is None and rt.alerts is None
+    assert rt.bridge is None and rt.alerts is None  # stop() ends recognition and the alerts

@@ -12,18 +12,15 @@ from app.domain.hotlists.records import RecordCategory
 from app.domain.roles import Role
 from app.paths import AppPaths
 from app.persistence.repositories.access_log import AccessLogRepository
-from app.services.accounts import AccountService
-from app.services.administration import AdministrationService
 from app.services.bundle import ServiceBundle
-from app.services.hotlist_index import HotListIndexHolder
-from app.services.hotlists import HotListService
 from app.settings.model import AppSettings
+from app.settings.secrets import MemorySecretStore
 from app.ui.context import UiContext
 from app.ui.main_window import MainWindow
 from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens_registry import default_screens
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.ui.conftest import PW
 
 DR = Qt.ItemDataRole
@@ -42,19 +39,19 @@ def write_list(path: Path, n: int, bad: int = 0, prefix: str = "ABC") -> Path:
 
 @pytest.fixture
 def world(ctx, fast_hashing, executor, tmp_path):
-    accounts = AccountService(ctx, fast_hashing)
-    admin = AdministrationService(ctx, fast_hashing)
-    holder = HotListIndexHolder(ctx)
-    bundle = ServiceBundle(ctx, accounts, admin, HotListService(ctx, holder), holder)
+    bundle = ServiceBundle.build(ctx, AppPaths(tmp_path / "data", tmp_path / "cfg").ensure(), MemorySecretStore(),
+                                 fast_hashing)
+    accounts, admin = bundle.accounts, bundle.administration
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    sup = accounts.login("sup1", PW)
+    sup = signed_in(accounts, "sup1", PW, result=True)
     admin.create_user(sup.actor, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                       training=current_training())
     signals = AppSignals()
+    signals.follow(ctx.changes)  # as the runtime does: the services' Changes reach the screens
 
     def ui(username: str) -> UiContext:
-        login = sup if username == "sup1" else accounts.login(username, PW)
+        login = sup if username == "sup1" else signed_in(accounts, username, PW, result=True)
         return UiContext(bundle, executor, signals, AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
                          login.user, login.actor, "Test County Sheriff")
 
@@ -97,7 +94,8 @@ def _drain(qloop):
 
 
 def _draft(**kw) -> LocalEntryDraft:
-    base = dict(requesting_officer="Det. Reyes", case_number="26-004711", synopsis="Armed robbery",
+    base = dict(requesting_officer="Det. Ana Reyes", requesting_agency="Metro PD", case_number="26-004711",
+                synopsis="Armed robbery at the bank",
                 category=RecordCategory.LOCAL_BOLO, priority=2, plate="7ABC123", state="CA")
     base.update(kw)
     return LocalEntryDraft(**base)
@@ -128,10 +126,14 @@ def test_dispatcher_enters_bolo_with_inline_errors(qtbot, qloop, world):
     # When submitted empty, each problem shows under its field
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: dlg.errors["officer"].isVisible())
-    assert "Requesting officer is required" in dlg.errors["officer"].text()
+    assert "Pick the requesting officer" in dlg.errors["officer"].text()
+    # the requester is picked from the agency's users (no free text for our own people)
+    assert dlg.requester.findText("Sam Supervisor (sup1)") > 0 and not dlg.officer.isEnabled()
     assert "Case number" in dlg.errors["case"].text() and dlg.errors["plate"].isVisible()
     # When a partial plate is given without "major crime"
-    qtbot.keyClicks(dlg.officer, "Ofc. Reyes 4411")
+    dlg.pick_outside()
+    qtbot.keyClicks(dlg.officer, "Ofc. Ana Reyes 4411")
+    qtbot.keyClicks(dlg.agency, "Metro PD")
     qtbot.keyClicks(dlg.case, "26-004711")
     qtbot.keyClicks(dlg.synopsis, "Armed robbery at 5th and Main, silver Camry")
     qtbot.keyClicks(dlg.plate, "7ab*23")
@@ -162,7 +164,7 @@ def test_self_approval_refused_then_another_supervisor_approves(qtbot, qloop, wo
     qtbot.keyClicks(inbox1.reason, "looks fine")
     qtbot.mouseClick(inbox1.approve_btn, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: inbox1.message.text() != "")
-    assert inbox1.message.text() == "You entered or requested this entry: another supervisor must decide it."
+    assert inbox1.message.text() == "You entered this entry: another supervisor must decide it."
     assert svc.entry(world["sup"], entry.id).status is EntryStatus.PENDING
     # When sup2 approves without a reason, then with one
     w2 = MainWindow(world["ui"]("sup2"), default_screens("sqlite:///x"))
@@ -171,7 +173,7 @@ def test_self_approval_refused_then_another_supervisor_approves(qtbot, qloop, wo
     w2.activateWindow()
     inbox2 = w2.show_screen("hotlists").inbox
     w2.screens["hotlists"].tabs.setCurrentWidget(inbox2)
-    wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 1 and "Det. Reyes" in inbox2.details.text())
+    wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 1 and "Ana Reyes" in inbox2.details.text())
     qtbot.mouseClick(inbox2.approve_btn, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: inbox2.message.text() == "Give the reason for the decision.")
     qtbot.keyClicks(inbox2.reason, "Verified with Det. Reyes")
@@ -279,7 +281,7 @@ def test_details_are_recorded_and_edit_sends_back_to_pending(qtbot, qloop, world
     panel.table.selectRow(0)
     panel.show_details(0)
     drain(qloop)
-    wait(qloop, qtbot, lambda: "Det. Reyes" in panel.details.text())
+    wait(qloop, qtbot, lambda: "Ana Reyes" in panel.details.text())
     qtbot.mouseClick(panel.edit_btn, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: panel.dialog is not None and panel.dialog.isVisible())
     dlg = panel.dialog
@@ -304,9 +306,10 @@ def test_reference_photo_is_stored_by_hash(qtbot, qloop, world, tmp_path):
     drain(qloop)
     wait(qloop, qtbot, lambda: panel.dialog is not None and panel.dialog.isVisible())
     dlg = panel.dialog
-    for w, text in ((dlg.officer, "Ofc. Lee"), (dlg.case, "26-1"), (dlg.plate, "5XYZ789"), (dlg.photo, str(photo))):
+    dlg.requester.setCurrentIndex(1)
+    for w, text in ((dlg.case, "26-00001"), (dlg.plate, "5XYZ789"), (dlg.photo, str(photo))):
         w.setText(text)
-    dlg.synopsis.setPlainText("Hit and run")
+    dlg.synopsis.setPlainText("Hit and run on Elm Street")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: not dlg.isVisible())
     sha = dlg.result_entry.reference_photo_sha256

@@ -31,6 +31,8 @@ def test_navigation_follows_roles(qtbot, qloop, ui_ctx, bundle):
     w2 = MainWindow(ui2, default_screens("sqlite:///x"))
     qtbot.addWidget(w2)
     assert _nav_titles(w2) == ["Hot lists", "Search", "Records"]
+    run_until(qloop, qtbot, lambda: True)  # the console's first queue load runs inside the loop
+    w.shutdown()
 
 
 def test_admin_screen_lists_users_and_unlocks(qtbot, qloop, ui_ctx, bundle, qapp):

@@ -13,21 +13,20 @@ from app.paths import AppPaths
 from app.persistence.engine import make_engine
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
+from app.runtime.alerts import HitAlertsBridge
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.alert_policy import AlertPolicyConfig
 from app.services.bundle import ServiceBundle
 from app.services.context import ServiceContext
-from app.services.hits_bundle import HitServices
 from app.settings.model import AppSettings
 from app.settings.secrets import MemorySecretStore
-from app.ui.alerts_bridge import HitAlertsBridge
 from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.workers.db_executor import DbExecutor
 from app.workers.pg_listener import PgListener
 from app.workers.signals import AppSignals
-from tests.app.conftest import _fresh_pg_url, current_training
+from tests.app.conftest import _fresh_pg_url, current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
 from tests.app.ui.conftest import PW, run_until
 
@@ -39,18 +38,18 @@ class _Console:
         self.engine = make_engine(url)
         self.ctx = ServiceContext(uow=unit_of_work_factory(self.engine), workstation=workstation, clock=clock)
         paths = AppPaths(tmp_path / workstation, tmp_path / f"{workstation}-cfg").ensure()
-        self.hits = HitServices.build(self.ctx, paths, MemorySecretStore(), matcher)
-        self.bundle = ServiceBundle(self.ctx, AccountService(self.ctx, fast_hashing),
-                                    AdministrationService(self.ctx, fast_hashing), hits=self.hits)
+        self.bundle = ServiceBundle.build(self.ctx, paths, MemorySecretStore(), fast_hashing)
+        self.hits = self.bundle.hits
+        if matcher is not None:
+            self.hits.reads.set_matcher(matcher)
         self.executor = DbExecutor()
         self.signals = AppSignals()
-        login = self.bundle.accounts.login(username, PW)
+        login = signed_in(self.bundle.accounts, username, PW, result=True)
         self.ui = UiContext(self.bundle, self.executor, self.signals, AppSettings(), paths, login.user, login.actor)
         self.alerts = HitAlertsBridge(self.signals, AlertPolicyConfig(), FakeSpeaker(), FakeChimeSink(),
                                       clock=lambda: 0.0)
         self.screen = ConsoleScreen(self.ui, self.alerts)
-        self.listener = PgListener(url.replace("+psycopg", ""), self.signals, workstation)
-        self.listener.notified.connect(self.screen.ctrl.on_notification)
+        self.listener = PgListener(url.replace("+psycopg", ""), self.signals, workstation)  # -> hit_notified
 
     def close(self):
         self.listener.stop()
@@ -68,7 +67,7 @@ def test_hit_and_claim_reach_the_other_console_within_a_second(qtbot, qloop, tmp
     matcher, _ = seed_hotlist(setup)
     accounts = AccountService(setup, fast_hashing)
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    admin = accounts.login("sup1", PW).actor
+    admin = signed_in(accounts, "sup1", PW)
     admin_svc = AdministrationService(setup, fast_hashing)
     for name in ("disp1", "disp2"):
         admin_svc.create_user(admin, name, name.title(), PW, frozenset({Role.DISPATCHER}), training=current_training())

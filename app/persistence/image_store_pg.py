@@ -1,0 +1,98 @@
+"""Image store of a PostgreSQL center: image bytes in ``read_images``, partitioned by UTC day.
+
+Every console and node sees every image; retention drops a day's partition (``read_images_pYYYYMMDD``,
+created with the reads partitions; rows of a day without one land in ``read_images_default``).
+The read row keeps the day (``image_pack``), the image row id (offset) and the length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.domain.images import ImageMissing, ImageRef
+from app.persistence.repositories.records_partitions import drop_image_partition, list_image_partitions
+
+logger = logging.getLogger(__name__)
+LOCK_TIMEOUT_S = 10
+_INSERT = text("INSERT INTO read_images (day, captured_at, camera, sha256, data) "
+               "VALUES (:day, :at, :camera, :sha, :data) RETURNING id")
+
+
+class PgImageStore:
+    """Images as rows of the day-partitioned ``read_images`` table.
+
+    Args:
+        engine: the center's PostgreSQL engine.
+
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def put(self, images: Sequence[bytes], camera: str, captured_at: datetime, durable: bool = True,
+            unsynced: list[Path] | None = None) -> tuple[ImageRef | None, ...]:
+        at = captured_at.astimezone(UTC)
+        day = at.date()
+        out: list[ImageRef | None] = [None] * len(images)
+        if not any(images):
+            return tuple(out)
+        with self.engine.begin() as c:
+            if not durable:
+                # the read's own (synchronous) commit follows and flushes this one's WAL with it
+                c.execute(text("SET LOCAL synchronous_commit = off"))
+            for i, data in enumerate(images):
+                if data:
+                    sha = hashlib.sha256(data).hexdigest()
+                    rid = c.execute(_INSERT, {"day": day, "at": at, "camera": camera[:64], "sha": sha,
+                                              "data": data}).scalar_one()
+                    out[i] = ImageRef(sha, day.isoformat(), int(rid), len(data))
+        return tuple(out)
+
+    def get(self, ref: ImageRef) -> bytes:
+        try:
+            day = date.fromisoformat(str(ref.pack))
+        except ValueError as exc:
+            raise ImageMissing(f"Image {ref.sha256[:12]} has no valid location ({ref.pack}).") from exc
+        with self.engine.connect() as c:
+            data = c.execute(text("SELECT data FROM read_images WHERE day = :day AND id = :id"),
+                             {"day": day, "id": ref.offset}).scalar()
+        if data is None:
+            raise ImageMissing(f"Image {ref.sha256[:12]} of {day} is no longer stored.")
+        return bytes(data)
+
+    def boundary(self, cutoff: datetime) -> datetime:
+        return cutoff
+
+    def expire(self, cutoff: datetime) -> int:
+        """Drop the partitions of whole days before ``cutoff``, then delete the rows of the part-day.
+
+        Returns:
+            Partitions dropped plus rows deleted.
+
+        """
+        cutoff = cutoff.astimezone(UTC)
+        dropped = 0
+        with self.engine.connect() as c:
+            days = list_image_partitions(c)
+        for day in days:
+            if datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC) > cutoff:
+                break
+            try:
+                with self.engine.begin() as c:
+                    drop_image_partition(c, day, lock_timeout_s=LOCK_TIMEOUT_S)
+                dropped += 1
+            except SQLAlchemyError as exc:  # busy: its rows go by the delete below instead
+                logger.warning("image partition of %s not dropped (%s); deleting its rows", day,
+                               exc.__class__.__name__)
+        with self.engine.begin() as c:
+            gone = c.execute(text("DELETE FROM read_images WHERE day <= :day AND captured_at < :cut"),
+                             {"day": cutoff.date(), "cut": cutoff}).rowcount
+        logger.info("image store: %d day partitions dropped, %d rows deleted before %s", dropped, gone, cutoff)
+        return dropped + int(gone or 0)
