@@ -46,9 +46,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--screenshot-delay", type=float, default=1.5, help=argparse.SUPPRESS)
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command")
-    from app.cli import add_admin_parser
+    from app.cli import add_admin_parser, add_node_parser
 
     add_admin_parser(sub)
+    add_node_parser(sub)
     return p.parse_args(argv)
 
 
@@ -111,7 +112,7 @@ def build_services(engine: Engine, settings: AppSettings, paths: AppPaths, secre
         checkpoint_key=CheckpointKeyring(secrets),
     )
     images = ReadImages(ctx, open_image_store(engine, paths.images), paths.images)
-    return ServiceBundle.build(ctx, paths, secrets, hashing, images)
+    return ServiceBundle.build(ctx, paths, secrets, hashing, images, settings.node.lease_timeout_s)
 
 
 def runs_cameras(settings: AppSettings, db: OpenDatabase, demo: bool = False) -> bool:
@@ -150,6 +151,9 @@ class Assembly:
 
         """
         self.db = open_database(self.settings, self.paths, self.secrets, getattr(self.args, "database_url", None))
+        timeout = getattr(self.args, "lease_timeout_s", None)
+        if timeout:
+            self.settings.node.lease_timeout_s = timeout
         self.services = build_services(self.db.engine, self.settings, self.paths, self.secrets)
         return self.services
 
@@ -159,10 +163,31 @@ class Assembly:
 
         assert self.db is not None and self.services is not None, "connect() first"
         demo = bool(getattr(self.args, "demo", False))
+        pg = self.db.is_postgres
         options = RuntimeOptions(run_cameras=runs_cameras(self.settings, self.db, demo), demo=demo,
-                                 listen_url=self.db.url_with_password if self.db.is_postgres else "")
+                                 listen_url=self.db.url_with_password if pg else "",
+                                 center_health_ms=3000 if pg else 0)
         return AppRuntime(self.services, executor, signals, self.paths, options, self.settings.alerts,
                           job_lock=self.job_lock)
+
+    def node_runtime(self, executor, signals):  # noqa: ANN001, ANN201 - Qt types imported lazily
+        """The runtime of a recognition node: cameras by lease, the center's PostgreSQL only."""
+        from app.runtime.app_runtime import AppRuntime, RuntimeOptions
+        from app.runtime.node import NodeRuntime
+
+        assert self.db is not None and self.services is not None, "connect() first"
+        if not self.db.is_postgres:
+            raise DatabaseUnavailable("A recognition node works for a communications center: give the center's "
+                                      "PostgreSQL (settings database.url, or --database-url).")
+        args, node = self.args, self.settings.node
+        options = RuntimeOptions(run_cameras=False, listen_url=self.db.url_with_password, standby_chime=False,
+                                 child_process=not getattr(args, "in_process", False),
+                                 use_models=not getattr(args, "oracle", False))
+        runtime = AppRuntime(self.services, executor, signals, self.paths, options, job_lock=self.job_lock)
+        return NodeRuntime(runtime, self.services.center, getattr(args, "name", None) or self.services.ctx.workstation,
+                           capacity=getattr(args, "capacity", None) or node.capacity,
+                           heartbeat_s=getattr(args, "heartbeat_s", None) or node.heartbeat_s,
+                           lease_timeout_s=self.services.center.lease_timeout_s)
 
     def job_lock(self, name: str):  # noqa: ANN201
         assert self.db is not None
@@ -182,6 +207,10 @@ def run(argv: list[str] | None = None) -> int:
         from app.cli import run_admin
 
         return run_admin(args, assembly)
+    if args.command == "node":
+        from app.runtime.node_main import run_node
+
+        return run_node(assembly)
     from app.ui.application import run_gui
 
     return run_gui(assembly)

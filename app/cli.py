@@ -1,4 +1,6 @@
 """`python main.py admin ...`: headless administration (first admin, password reset, audit verify).
+
+`python main.py node`: its command line (the node itself runs in app.runtime.node_main).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
-from app.domain.errors import DomainError
+from app.data_at_rest import check_private
+from app.domain.errors import DomainError, PermissionDenied
+from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
 from app.persistence.engine import DatabaseUnavailable
 from app.persistence.repositories.users import UserRepository
@@ -23,7 +27,13 @@ if TYPE_CHECKING:
 
 
 def add_admin_parser(sub: argparse._SubParsersAction) -> None:
-    admin = sub.add_parser("admin", help="administrative commands")
+    admin = sub.add_parser(
+        "admin", help="administrative commands",
+        description="Every command except create-admin (on an empty database) and audit verify needs an "
+                    "administrator's username (--as) and password; the access record names that administrator.")
+    admin.add_argument("--as", dest="admin_user", metavar="USERNAME", help="the administrator running the command")
+    admin.add_argument("--admin-password-stdin", action="store_true",
+                       help="read the administrator's password from the first line of stdin")
     cmds = admin.add_subparsers(dest="admin_cmd", required=True)
     c = cmds.add_parser("create-admin", help="create the first administrator")
     c.add_argument("--username", required=True)
@@ -55,22 +65,65 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
+def add_node_parser(sub: argparse._SubParsersAction) -> None:
+    node = sub.add_parser("node", help="run a headless recognition node for the center's PostgreSQL",
+                          description="Capture, recognition and ingest for the cameras leased to this node. "
+                                      "The database is the settings' PostgreSQL (password from the keyring) "
+                                      "or --database-url.")
+    node.add_argument("--database-url", default=argparse.SUPPRESS,
+                      help="the center's PostgreSQL URL (default: the settings' URL with the keyring password)")
+    node.add_argument("--data-dir", default=argparse.SUPPRESS, help="folder for the spool, images and settings")
+    node.add_argument("--name", help="node name (default: the workstation name)")
+    node.add_argument("--capacity", type=int, help="most cameras this node runs (default: settings.node.capacity)")
+    node.add_argument("--heartbeat-s", type=float, help="heartbeat interval in seconds")
+    node.add_argument("--lease-timeout-s", type=float, help="seconds of silence before a node's cameras move")
+    node.add_argument("--oracle", action="store_true", help="demo oracle models instead of OpenVINO (benchmarks)")
+    node.add_argument("--in-process", action="store_true", help="recognition in this process, not a child")
+
+
 def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
     if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
         return cli_hotlist.run_check(args)  # parse only: no database
+    for warning in check_private(assembly.paths.data, assembly.paths.config):
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
     try:
+        actor = _cli_actor(args, services)
         return _dispatch(args, services, actor)
     except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         assembly.close()
+
+
+def _cli_actor(args: argparse.Namespace, services) -> Actor:  # noqa: ANN001
+    """The administrator named by ``--as`` after checking their password (the same checks as the console).
+
+    ``create-admin`` and ``audit verify`` run as the command line itself: the first has no account
+    yet (it is refused once any account exists), the second only reads and records its verdict.
+    """
+    if args.admin_cmd == "create-admin" or (args.admin_cmd == "audit" and args.audit_cmd == "verify"):
+        return Actor(None, f"cli:{getpass.getuser() or os.getpid()}", services.ctx.workstation)
+    if not args.admin_user:
+        raise DomainError(f"'admin {args.admin_cmd}' needs an administrator: add --as USERNAME "
+                          "(the password is asked for, or read from stdin with --admin-password-stdin).")
+    if args.admin_password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password of {args.admin_user}: ")
+    result = services.accounts.login(args.admin_user, password)
+    if result.must_change_password or result.needs_policy_ack:
+        raise DomainError("Sign in to the console first to change your temporary password and accept the "
+                          "agency's ALPR policy.")
+    if not result.actor.can(Permission.MANAGE_USERS):
+        services.accounts.logout(result.actor, "cli_not_administrator")
+        raise PermissionDenied("run administrative commands", str(Permission.MANAGE_USERS))
+    return result.actor
 
 
 def _dispatch(args, services, actor) -> int:  # noqa: ANN001

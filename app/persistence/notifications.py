@@ -18,7 +18,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.domain.notifications import CHANNEL, HitNotification
+from app.domain.changes import Changes
+from app.domain.notifications import (
+    CHANGES_CHANNEL,
+    CHANNEL,
+    READS_CHANNEL,
+    HitNotification,
+    ReadsStored,
+    changes_payload,
+)
 
 
 def notify(session: Session, note: HitNotification, channel: str = CHANNEL) -> None:
@@ -26,6 +34,22 @@ def notify(session: Session, note: HitNotification, channel: str = CHANNEL) -> N
     if session.get_bind().dialect.name != "postgresql":
         return
     session.execute(text("select pg_notify(:ch, :payload)"), {"ch": channel, "payload": note.to_json()})
+
+
+def notify_reads(session: Session, note: ReadsStored) -> None:
+    """Queue the reads a transaction stores (PostgreSQL only; delivered at commit)."""
+    if session.get_bind().dialect.name != "postgresql" or not note.reads:
+        return
+    for payload in note.to_json_chunks():
+        session.execute(text("select pg_notify(:ch, :payload)"), {"ch": READS_CHANNEL, "payload": payload})
+
+
+def notify_changes(session: Session, changes: Changes, workstation: str) -> None:
+    """Tell the other processes of the center what changed here (PostgreSQL only; delivered at commit)."""
+    if session.get_bind().dialect.name != "postgresql" or not changes:
+        return
+    session.execute(text("select pg_notify(:ch, :payload)"),
+                    {"ch": CHANGES_CHANNEL, "payload": changes_payload(changes, workstation)})
 
 
 def psycopg_dsn(url: str) -> str:
@@ -44,11 +68,14 @@ class PgNotificationListener:
 
     """
 
-    def __init__(self, dsn: str, channel: str = CHANNEL, connect_timeout: float = 5.0) -> None:
-        if not channel.replace("_", "").isalnum():
-            raise ValueError("channel must be a plain identifier")
+    def __init__(self, dsn: str, channel: str = CHANNEL, connect_timeout: float = 5.0,
+                 also: tuple[str, ...] = ()) -> None:
+        for name in (channel, *also):
+            if not name.replace("_", "").isalnum():
+                raise ValueError("channel must be a plain identifier")
         self.dsn = psycopg_dsn(dsn) if "+" in dsn.split("://", 1)[0] else dsn
         self.channel = channel
+        self.channels = (channel, *also)
         self.connect_timeout = connect_timeout
         self._conn: Any = None
 
@@ -64,31 +91,41 @@ class PgNotificationListener:
         if self.connected:
             return
         self._conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=max(1, int(self.connect_timeout)))
-        self._conn.execute(f"LISTEN {self.channel}")
+        for name in self.channels:
+            self._conn.execute(f"LISTEN {name}")
 
     def wait(self, timeout: float = 0.5) -> list[HitNotification]:
-        """Block up to ``timeout`` seconds; return what arrived (reconnects on the next call after a failure).
+        """Block up to ``timeout`` seconds; return the hit notifications that arrived.
 
         Raises:
             psycopg.OperationalError: the connection could not be opened or was lost.
 
         """
+        out: list[HitNotification] = []
+        for channel, payload in self.wait_raw(timeout):
+            parsed = HitNotification.parse(payload) if channel == CHANNEL else None
+            if parsed is not None:
+                out.append(parsed)
+        return out
+
+    def wait_raw(self, timeout: float = 0.5) -> list[tuple[str, str]]:
+        """Block up to ``timeout`` seconds; return ``(channel, payload)`` of what arrived on any channel.
+
+        Raises:
+            psycopg.OperationalError: the connection could not be opened or was lost (the next call reconnects).
+
+        """
         import psycopg
 
         self.connect()
-        out: list[HitNotification] = []
         try:
             got = list(self._conn.notifies(timeout=timeout, stop_after=1))
             if got:
                 got += list(self._conn.notifies(timeout=0.02))  # drain a burst, then return promptly
-            for n in got:
-                parsed = HitNotification.parse(n.payload)
-                if parsed is not None:
-                    out.append(parsed)
         except psycopg.OperationalError:
             self.close()
             raise
-        return out
+        return [(n.channel, n.payload) for n in got]
 
     def close(self) -> None:
         """Close the connection (the next wait reconnects)."""

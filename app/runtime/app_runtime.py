@@ -62,6 +62,7 @@ class RuntimeOptions:
     use_models: bool = True
     housekeeping_ms: int = 5 * 60_000
     demo_plates: tuple[str, ...] | None = None  # the plates demo traffic carries (default: the demo hot list)
+    center_health_ms: int = 0  # > 0: read the recognition nodes' health this often (consoles on PostgreSQL)
     standby_chime: bool = True  # chime hits while nobody is signed in (a console; a headless node has no speaker)
 
 
@@ -102,6 +103,10 @@ class AppRuntime(QObject):
         self._timer.setInterval(options.housekeeping_ms)
         self._timer.timeout.connect(self.run_housekeeping)
         self._housekept_later.connect(self._after_housekeeping)
+        self._health_timer = QTimer(self)
+        self._health_timer.setInterval(max(500, options.center_health_ms))
+        self._health_timer.timeout.connect(self.read_center_health)
+        self._health_busy = False
         self._started = False
         self.standby = StandbyChimes(signals, lambda: self.alerts is not None, standby_chimes or _real_chimes)
         self.missed_at_sign_in: tuple[int, ...] = ()  # hits that arrived while nobody was signed in
@@ -124,10 +129,13 @@ class AppRuntime(QObject):
         if self.options.standby_chime:
             self.standby.start()
         self._timer.start()
+        if self.options.center_health_ms > 0:
+            self._health_timer.start()
+            self.read_center_health()
         self._started = True
 
     def start_recognition(self, configs: Sequence[CameraConfig]) -> None:
-        """Run recognition for ``configs`` (demo cameras when empty and in demo mode)."""
+        """Run recognition for ``configs`` (demo cameras when empty and in demo mode); replaces what ran."""
         plates = (self.options.demo_plates or demo_plates()) if self.options.demo else ()
         make, config = runtime_factory(self.services.hits.cameras, demo=self.options.demo, demo_plates=plates,
                                        use_models=self.options.use_models, child_process=self.options.child_process,
@@ -151,6 +159,7 @@ class AppRuntime(QObject):
 
         self.listener = PgListener(url, self.signals, self.services.ctx.workstation)
         self.listener.connection_changed.connect(self._link)
+        self.listener.changes_notified.connect(self._remote_changes)
         self.listener.start()
 
     def stop(self) -> None:
@@ -158,6 +167,7 @@ class AppRuntime(QObject):
         self.stop_alerts()
         self.standby.stop()
         self._timer.stop()
+        self._health_timer.stop()
         self.services.ctx.changes.unsubscribe(self._on_changes)
         self.signals.unfollow(self.services.ctx.changes)
         if self.listener is not None:
@@ -207,9 +217,33 @@ class AppRuntime(QObject):
             self.alerts.chimes.play(ChimeBand.URGENT)
 
     def _on_changes(self, changes: Changes) -> None:
-        """Service changes that concern the runtime itself (any thread)."""
+        """Service changes made in this process (any thread): act on them, and tell the other processes."""
         if changes.cameras:
             self.services.hits.reads.forget_cameras()  # hits name a renamed camera by its new name at once
+        shared = Changes(hotlists=changes.hotlists, cameras=changes.cameras)
+        if shared and self.options.listen_url:
+            self.executor.submit(self.services.center.announce, shared).add_done_callback(_log_failure)
+
+    def _remote_changes(self, changes: Changes) -> None:
+        """Changes another process of the center made (LISTEN): keep this process's caches current."""
+        if changes.hotlists:
+            self.executor.submit_bulk(self.services.hotlist_index.rebuild).add_done_callback(_log_failure)
+        if changes.cameras:
+            self.services.hits.reads.forget_cameras()
+
+    # ---- recognition nodes (consoles on PostgreSQL) ---------------------------------------------
+    def read_center_health(self) -> None:
+        """Read the nodes' and cameras' health on the DB executor; it arrives on ``AppSignals.nodes_health``."""
+        if self._health_busy:
+            return
+        self._health_busy = True
+        future = self.executor.submit(self.services.center.health)
+        future.add_done_callback(self._center_health_done)
+
+    def _center_health_done(self, future: Future) -> None:
+        self._health_busy = False
+        if future.exception() is None:
+            self.signals.nodes_health.emit(future.result())
 
     def _link(self, up: bool) -> None:
         """Show the lost LISTEN link on the banner; clear only our own message, never someone else's."""
@@ -219,3 +253,8 @@ class AppRuntime(QObject):
             self.signals.banner.emit(LINK_LOST)
         self._link_down_shown = not up
         self.link_changed.emit(up)
+
+
+def _log_failure(future: Future) -> None:
+    if (exc := future.exception()) is not None:
+        logger.error("background runtime job failed: %s", exc)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.center import DEFAULT_LEASE_TIMEOUT_S
 from app.paths import AppPaths
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
+from app.services.center import CenterService
 from app.services.context import ServiceContext
 from app.services.hits_bundle import HitServices
 from app.services.hotlist_index import HotListIndexHolder
@@ -28,10 +30,12 @@ class ServiceBundle:
     hotlist_index: HotListIndexHolder
     records: RecordsServices
     hits: HitServices  # read ingest + spool, hit workflow, cameras
+    center: CenterService  # recognition nodes: camera leases, heartbeats, health
 
     @classmethod
     def build(cls, ctx: ServiceContext, paths: AppPaths, secrets: SecretStore,
-              hashing: PasswordHashing | None = None, images: ReadImages | None = None) -> ServiceBundle:
+              hashing: PasswordHashing | None = None, images: ReadImages | None = None,
+              lease_timeout_s: float = DEFAULT_LEASE_TIMEOUT_S) -> ServiceBundle:
         """Wire every service on one context, the data folders and the given secret store.
 
         Args:
@@ -40,6 +44,7 @@ class ServiceBundle:
             secrets: where camera logins live (the OS keyring in production, a memory store in tests).
             hashing: password hashing parameters (cheap ones in tests).
             images: the read image store (default: the one of ``ctx``'s database on ``paths.images``).
+            lease_timeout_s: a recognition node silent this long loses its cameras.
 
         """
         hashing = hashing or PasswordHashing()
@@ -48,4 +53,5 @@ class ServiceBundle:
         hits = HitServices.build(ctx, paths, secrets, index.matcher, index.matcher.config, images=images)
         return cls(ctx=ctx, accounts=AccountService(ctx, hashing), administration=AdministrationService(ctx, hashing),
                    hotlists=HotListService(ctx, index, retroactive=hits.retroactive_check), hotlist_index=index,
-                   records=RecordsServices.build(ctx, images, paths.documents), hits=hits)
+                   records=RecordsServices.build(ctx, images, paths.documents), hits=hits,
+                   center=CenterService(ctx, hits.cameras, lease_timeout_s))

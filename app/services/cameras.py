@@ -101,8 +101,7 @@ class CameraService:
 
     def list(self, actor: Actor) -> list[Camera]:
         """Every camera (console users see names and places; administrators edit them)."""
-        if not actor.can(P.MANAGE_CAMERAS):
-            audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "cameras.list")
+        audit_trail.require_any(self.ctx, actor, (P.VIEW_CONSOLE, P.MANAGE_CAMERAS), "cameras.list")
         with self.ctx.uow() as uow:
             return CameraRepository(uow.s).list()
 
@@ -183,17 +182,14 @@ class CameraService:
         """Enabled cameras owned by ``workstation`` (default: this one) as recognition configs."""
         with self.ctx.uow() as uow:
             cams = CameraRepository(uow.s).list(workstation or self.ctx.workstation, enabled_only=True)
-        out = []
-        for cam in cams:
-            source = dict(cam.source)
-            if cam.credential_ref and source.get("type") in ("rtsp", "http"):
-                source["use_credentials"] = True  # a stored login is always used
-            try:
-                out.append(CameraConfig(id=cam.key, name=cam.name, location=cam.location, direction=cam.direction,
-                                        source=_SOURCE.validate_python(source)))
-            except ValidationError:
-                continue  # an invalid stored source shows as offline in the bridge, never stops the others
-        return tuple(out)
+        return _configs(cams)
+
+    def leased_cameras(self, camera_ids: list[int]) -> tuple[CameraConfig, ...]:
+        """The recognition configs of the cameras leased to this node (app.services.center)."""
+        with self.ctx.uow() as uow:
+            repo = CameraRepository(uow.s)
+            cams = [repo.get(i) for i in camera_ids]
+        return _configs([c for c in cams if c.enabled])
 
     def credentials(self, camera_key: str) -> tuple[str, str] | None:
         """The login of a camera from the keyring (the runtime's credentials lookup)."""
@@ -205,3 +201,18 @@ class CameraService:
             return str(data["user"]), str(data["password"])
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _configs(cams: list[Camera]) -> tuple[CameraConfig, ...]:
+    """Recognition configs of stored cameras; an invalid stored source is left out (shown offline)."""
+    out = []
+    for cam in cams:
+        source = dict(cam.source)
+        if cam.credential_ref and source.get("type") in ("rtsp", "http"):
+            source["use_credentials"] = True  # a stored login is always used
+        try:
+            out.append(CameraConfig(id=cam.key, name=cam.name, location=cam.location, direction=cam.direction,
+                                    source=_SOURCE.validate_python(source)))
+        except ValidationError:
+            continue  # an invalid stored source shows as offline in the bridge, never stops the others
+    return tuple(out)

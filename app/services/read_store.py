@@ -26,9 +26,9 @@ from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
 from app.domain.images import ImageRef
-from app.domain.notifications import HitNotification
+from app.domain.notifications import HitNotification, ReadsStored
 from app.persistence.durability import checkpoint
-from app.persistence.notifications import notify
+from app.persistence.notifications import notify, notify_reads
 from app.persistence.repositories.cameras import CameraRepository
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.read_images import ref_columns
@@ -172,6 +172,7 @@ class ReadStore:
         now = self.ctx.clock.now()
         out: list[IngestResult] = []
         cams: dict[str, _CameraInfo] = {}
+        committed: list[tuple[int, str, float]] = []
         with self._lock, self.ctx.uow() as uow:
             repo = ReadRepository(uow.s)
             for read, stored, found in zip(reads, images, matches, strict=True):
@@ -196,6 +197,8 @@ class ReadStore:
                 )
                 hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, found))
                 out.append(IngestResult(read.read_id, read_id, when, hits, False, 0.0))
+                committed.append((read_id, read.camera_id, now.timestamp()))
+            notify_reads(uow.s, ReadsStored(self.ctx.workstation, tuple(committed)))  # every console, at commit
         self._cameras.update(cams)  # cached only once committed
         ms = (time.perf_counter() - t0) * 1e3
         for result in out:

@@ -15,7 +15,14 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.changes import Changes
-from app.domain.notifications import CHANNEL, HitNotification
+from app.domain.notifications import (
+    CHANGES_CHANNEL,
+    CHANNEL,
+    READS_CHANNEL,
+    HitNotification,
+    ReadsStored,
+    parse_changes,
+)
 from app.persistence.notifications import PgNotificationListener
 from app.workers.signals import AppSignals
 
@@ -37,11 +44,13 @@ class PgListener(QObject):
     notified = Signal(object)
     #: True when (re)connected, False when the connection was lost
     connection_changed = Signal(bool)
+    #: Changes made by another process of the center (hot lists, cameras ...)
+    changes_notified = Signal(object)
 
     def __init__(self, dsn: str, signals: AppSignals | None = None, workstation: str = "",
                  channel: str = CHANNEL, retry_s: float = 3.0) -> None:
         super().__init__()
-        self._listener = PgNotificationListener(dsn, channel)
+        self._listener = PgNotificationListener(dsn, channel, also=(READS_CHANNEL, CHANGES_CHANNEL))
         self._signals = signals
         self.workstation = workstation
         self._retry_s = retry_s
@@ -73,7 +82,7 @@ class PgListener(QObject):
                     up = True
                     self.connected.set()
                     self.connection_changed.emit(True)
-                notes = self._listener.wait(0.25)
+                notes = self._listener.wait_raw(0.25)
             except Exception as exc:  # noqa: BLE001 - any failure: report, wait, reconnect
                 if up is not False:
                     logger.warning("hit notifications unavailable: %s", exc)
@@ -83,9 +92,25 @@ class PgListener(QObject):
                 self._listener.close()
                 self._stop.wait(self._retry_s)
                 continue
-            for note in notes:
-                self._deliver(note)
+            for channel, payload in notes:
+                self._dispatch(channel, payload)
         self._listener.close()
+
+    def _dispatch(self, channel: str, payload: str) -> None:
+        if channel == READS_CHANNEL:
+            reads = ReadsStored.parse(payload)
+            if reads is not None and self._signals is not None:
+                self._signals.reads_stored.emit(reads)
+        elif channel == CHANGES_CHANNEL:
+            parsed = parse_changes(payload)
+            if parsed is not None and parsed[0] != self.workstation:  # our own were broadcast when made
+                self.changes_notified.emit(parsed[1])
+                if self._signals is not None:
+                    self._signals.changed.emit(parsed[1])
+        else:
+            note = HitNotification.parse(payload)
+            if note is not None:
+                self._deliver(note)
 
     def _deliver(self, note: HitNotification) -> None:
         self.notified.emit(note)

@@ -15,6 +15,8 @@ class AppSignals(QObject):
     hit_raised = Signal(object)
     #: a hit changed somewhere in the center (app.domain.notifications.HitNotification, by LISTEN/NOTIFY)
     hit_notified = Signal(object)
+    #: reads stored anywhere in the center (app.domain.notifications.ReadsStored, by LISTEN/NOTIFY)
+    reads_stored = Signal(object)
     #: camera health (recognition.types.CameraHealth)
     camera_health = Signal(object)
     #: preview frame for a camera tile: (camera_id, QImage-ready ndarray or bytes)
