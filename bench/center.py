@@ -11,7 +11,8 @@ PostgreSQL from DATABASE_URL (a fresh database ``<name>_center_bench`` is made n
 4. the consoles' tallies give ``read_to_other_console_p95_ms`` (read stored by a node -> notification
    at a console), ``images_visible_on_all_consoles``; the database gives ``hits_claimed_twice``;
 5. ``ingest_reads_per_s``: each of two processes pushes ``--ingest-reads`` synthetic reads through the
-   node's ingest path (RecognitionBridge -> journal -> batched ingest with images) at the same time.
+   node's ingest path (RecognitionBridge -> journal -> batched ingest with images) at the same time
+   (the slower of the two); ``store_reads_per_s_each``: the database + image part alone (no journal).
 
 Usage: ``DATABASE_URL=postgresql+psycopg://... python bench/center.py [--seconds 30]``. Last line: JSON.
 """
@@ -218,6 +219,7 @@ def main() -> None:
     ingest = run_ingest(fresh_database(base, db_name + "_ingest"), work, args.ingest_reads)
     result["ingest_reads_per_s"] = min(i.get("reads_per_s", 0.0) for i in ingest)
     result["ingest_reads_per_s_each"] = [i.get("reads_per_s") for i in ingest]
+    result["store_reads_per_s_each"] = [i.get("store_reads_per_s") for i in ingest]  # database + images, no journal
     result["work"] = str(work) if args.keep else None
     if not args.keep:
         import shutil
