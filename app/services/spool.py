@@ -267,6 +267,7 @@ class DurableIngest:
         self._dropped = 0
         self._journal_error = ""
         self._fault_recorded = False
+        self._record_failed = False
         self._fault_peak = 0
         self._pending_hint = 0
 
@@ -361,6 +362,8 @@ class DurableIngest:
             if self._buffer:
                 return
         if self._journal_error:
+            if not self._fault_recorded:  # the database was unwritable too: the fault is recorded now
+                self._record_fault("spool.journal_fault", "failed")
             self._record_fault("spool.journal_recovered", "ok")
             self._journal_error = ""
             self._fault_recorded = False
@@ -373,8 +376,11 @@ class DurableIngest:
                 detail={"error": self._journal_error, "held": len(self._buffer), "held_peak": self._fault_peak,
                         "dropped": self._dropped, "folder": str(self.spool.root)})
         except Exception as exc:  # noqa: BLE001 - the database may be down too; retried next time
-            logger.warning("cannot record the journal fault in the access record: %s", exc)
+            (logger.debug if self._record_failed else logger.warning)(
+                "cannot record the journal fault in the access record (retried): %s", exc)
+            self._record_failed = True
             return
+        self._record_failed = False
         self._fault_recorded = action == "spool.journal_fault"
 
     # -- ingest (one thread) ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from app.domain.hotlists import SourceParseSettings, parse_hotlist, preset
 
 LOOSE = SourceParseSettings(max_bad_row_fraction=0.5)
-CSV_HEAD = b"PLATE,STATE,TYPE,NIC,ORI,ENTRY_DATE,VYR,VMA,VMO,VCO,EXPIRY\n"
+CSV_HEAD = b"PLATE,STATE,TYPE,NIC,ORI,ENTRY_DATE,VYR,VMA,VMO,VCO,EXPIRY,NOTE\n"
 
 
 def _csv(*rows: bytes) -> bytes:
@@ -30,7 +30,7 @@ def _rejects(outcome) -> list[tuple[int, str]]:
 ])
 def test_control_characters_and_bad_bytes_are_bad_rows_never_stored(junk, reason):
     # a UTF-8 file (the é elsewhere makes that clear) with one damaged row
-    data = _csv(_ok(b"GOOD1"), _ok(junk), _ok(b"GOOD2"), _ok(b"CAF1").replace(b"RAM", "RAMÉ".encode()))
+    data = _csv(_ok(b"GOOD1"), _ok(junk), _ok(b"GOOD2"), _ok(b"CAF1") + ",café".encode())
     outcome = parse_hotlist(data, preset("state_csv"), LOOSE)
     assert outcome.accepted
     assert _rejects(outcome) == [(3, reason)]
@@ -76,5 +76,12 @@ def test_field_longer_than_its_column_is_a_bad_row():
 
 
 def test_a_latin1_file_still_reads():
-    outcome = parse_hotlist(_csv(_ok(b"GOOD1").replace(b"RAM", b"RAM\xc9")), preset("state_csv"))
-    assert outcome.accepted and outcome.encoding == "latin-1" and outcome.records[0].vehicle_model == "RAMÉ"
+    outcome = parse_hotlist(_csv(_ok(b"GOOD1") + b",caf\xe9"), preset("state_csv"))
+    assert outcome.accepted and outcome.encoding == "latin-1" and outcome.records[0].plate == "GOOD1"
+
+
+def test_codes_that_are_not_codes_are_bad_rows():
+    outcome = parse_hotlist(_csv(_ok(b"GOOD1"), _ok(b"GOOD2").replace(b"2005", b"20\xc3\xbf5"),
+                                 _ok(b"GOOD3").replace(b"DODG", b"DO#G"), _ok(b"GOOD4").replace(b"BLK", b"B*K"),
+                                 _ok(b"GOOD5")), preset("state_csv"), LOOSE)
+    assert _rejects(outcome) == [(3, "invalid_code"), (4, "invalid_code"), (5, "invalid_code")]

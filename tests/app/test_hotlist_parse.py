@@ -102,8 +102,11 @@ def test_cut_last_line_without_newline_is_truncated():
     assert out.refusal is RefusalReason.TRUNCATED and "line 101" in out.refusal_detail
 
 
-def test_missing_final_newline_alone_is_fine():
-    assert parse_hotlist(ncic().encode(), preset("ncic_fixed")).accepted
+def test_missing_final_newline_costs_only_the_unterminated_last_line():
+    # the last line may be cut inside a field and still look valid ("HOND" -> "HO"): it is reported, not stored
+    out = parse_hotlist("\n".join([ncic("A1"), ncic("B2"), ncic("C3")]).encode(), preset("ncic_fixed"), LENIENT)
+    assert out.accepted and [r.plate for r in out.records] == ["A1", "B2"]
+    assert [(i.line_no, i.reason.value) for i in out.rejected] == [(3, "unterminated")]
 
 
 def test_blank_lines_are_counted_not_bad():

@@ -110,7 +110,7 @@ def test_delimited_round_trip(records, delimiter):
 @FAST
 @given(st.lists(record(), min_size=1, max_size=40).map(unique))
 def test_tagged_round_trip(records):
-    data = "\n".join(format_tagged_line(r) for r in records).encode()
+    data = "\n".join(format_tagged_line(r) for r in records).encode() + b"\n"
     out = parse_hotlist(data, preset("ncic_tagged"))
     assert out.accepted, out.refusal_detail
     assert [comparable(r, ALL) for r in out.records] == [comparable(r, ALL) for r in records]
@@ -123,7 +123,7 @@ def test_fixed_width_round_trip(records):
         columns=[Column(field="state", start=0, end=2), Column(field="record_type", start=2, end=3),
                  Column(field="plate", start=3, end=13), Column(field="vehicle_colour", start=13)],
     )
-    data = "\n".join(f"{r.state}{r.record_type}{r.plate_raw:<10}{r.vehicle_colour or ''}" for r in records).encode()
+    data = "\n".join(f"{r.state}{r.record_type}{r.plate_raw:<10}{r.vehicle_colour or ''}" for r in records).encode() + b"\n"
     out = parse_hotlist(data, spec)
     names = ("plate", "state", "record_type", "priority", "vehicle_colour")
     assert [comparable(r, names) for r in out.records] == [comparable(r, names) for r in records]
@@ -132,7 +132,7 @@ def test_fixed_width_round_trip(records):
 @FAST
 @given(st.lists(record(), min_size=2, max_size=30))
 def test_duplicates_merge_to_the_highest_priority(records):
-    data = "\n".join(format_ncic_line(r) for r in records).encode()
+    data = "\n".join(format_ncic_line(r) for r in records).encode() + b"\n"
     out = parse_hotlist(data, preset("ncic_fixed"))
     best: dict[tuple, int] = {}
     for r in records:

@@ -7,6 +7,7 @@ instead of attribute lookups, value caches for low-cardinality codes and dates, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +31,13 @@ _SEPARATORS = frozenset(" -.")
 #: Longest value each stored field takes (the database columns): longer is a bad row, never cut or a DB error.
 _TAIL_LIMITS = (("LIY", 4), ("LIT", 2), ("VYR", 4), ("VMA", 24), ("VMO", 24), ("VST", 8), ("VCO", 16))
 _HEAD_LIMITS = (("NIC", 10), ("ORI", 9), ("OCA", 64))
+#: What each vehicle/plate code may look like (ASCII only): a shifted column or a stray byte fails these.
+_CODE_SHAPES = (
+    ("LIY", re.compile(r"[0-9]{2}|[0-9]{4}|[A-Z]{2}")), ("LIT", re.compile(r"[A-Z0-9]{1,2}")),
+    ("VYR", re.compile(r"[0-9]{2}|[0-9]{4}")), ("VMA", re.compile(r"[A-Z0-9][A-Z0-9 &.-]*")),
+    ("VMO", re.compile(r"[A-Z0-9][A-Z0-9 &.-]*")), ("VST", re.compile(r"[A-Z0-9]{1,8}")),
+    ("VCO", re.compile(r"[A-Z]{3,}(?:[/ -][A-Z]{3,})*")),  # BLK, YEL/BLK, BLACK/WHITE
+)
 
 
 @dataclass(slots=True)
@@ -111,9 +119,14 @@ class _Codes:
             liy.strip() or None, self._alpha(lit) or None, vyr.strip() or None, self._alpha(vma) or None,
             vmo.strip().upper() or None, vst.strip().upper() or None, self._alpha(vco) or None, fixes,
         )
-        for (tag, limit), v in zip(_TAIL_LIMITS, value, strict=False):
-            if v is not None and len(v) > limit:
-                value = (f"{tag} {v[:30]!r} is longer than {limit} characters",)
+        for (tag, limit), (_, shape), v in zip(_TAIL_LIMITS, _CODE_SHAPES, value, strict=False):
+            if v is None:
+                continue
+            if len(v) > limit:
+                value = (RowReason.FIELD_TOO_LONG, f"{tag} {v[:30]!r} is longer than {limit} characters")
+                break
+            if not (v.isascii() and shape.fullmatch(v)):
+                value = (RowReason.INVALID_CODE, f"{tag} {v[:30]!r} is not a valid code")
                 break
         self.tails[raw] = value
         return value
@@ -262,8 +275,13 @@ def build_records(
         tail = tails.get(vehicle)
         if tail is None:
             tail = codec.tail(vehicle)  # type: ignore[arg-type]
-        if len(tail) == 1:
-            rejected.append(RowIssue(no, R.FIELD_TOO_LONG, tail[0]))
+        if len(tail) == 2:
+            rejected.append(RowIssue(no, tail[0], tail[1]))
+            last_bad = True
+            continue
+        nic_v, ori_v = nic.strip(), ori.strip()
+        if (nic_v and not (nic_v.isalnum() and nic_v.isascii())) or (ori_v and not (ori_v.isalnum() and ori_v.isascii())):
+            rejected.append(RowIssue(no, R.INVALID_CODE, f"record id {nic_v!r} / ORI {ori_v!r} is not a valid code"))
             last_bad = True
             continue
         if normalised:
@@ -272,7 +290,7 @@ def build_records(
         repaired += fixes + (state in repaired_keys)
         record = new_record(
             plate, plate_raw, st, typ, rule.category, rule.priority, rule.covert, nic.strip() or None,
-            ori.strip() or None, entry_date, liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, expiry,
+            ori_v or None, entry_date, liy_v, lit_v, vyr_v, vma_v, vmo_v, vst_v, vco_v, expiry,
             oca.strip() or None, rem.strip() or None, no,
         )
         record.__class__ = record_class  # see records.make_record

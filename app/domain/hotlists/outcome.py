@@ -33,6 +33,8 @@ class RowReason(StrEnum):
     FORMULA = "formula"
     FIELD_TOO_LONG = "field_too_long"
     PLATE_NORMALISED = "plate_normalised"
+    INVALID_CODE = "invalid_code"
+    UNTERMINATED = "unterminated"
 
 
 class RefusalReason(StrEnum):

@@ -73,6 +73,16 @@ def _rows(lines: list[str], first_no: int, spec: FormatSpec) -> Rows:
     raise TypeError(f"unsupported format spec {type(spec).__name__}")
 
 
+def _drop_unterminated(built: BuildResult, last_no: int) -> None:
+    """A last line with no newline may be cut inside a field and still look valid: never store it."""
+    for k in range(len(built.records) - 1, -1, -1):
+        if built.records[k].line_no == last_no:
+            del built.records[k]
+            built.rejected.append(RowIssue(last_no, RowReason.UNTERMINATED,
+                                           "the last line has no newline: the file may be cut inside it"))
+            return
+
+
 def _flag_bad(rows: Rows, bad: dict[int, tuple[str, str]]) -> Rows:
     for no, payload in rows:
         found = bad.get(no)
@@ -176,6 +186,8 @@ def parse_hotlist(
             )
     except MissingColumnsError as exc:
         return _refused(RefusalReason.MISSING_COLUMNS, str(exc), t0, encoding, len(lines), frame=frame)
+    if not ended and not frame.footer_found and not built.last_row_rejected and built.records:
+        _drop_unterminated(built, frame.start + len(data_lines))
     verdict = _verdict(built, frame, spec, settings, ended)
     if verdict is not None:
         return _refused(verdict[0], verdict[1], t0, encoding, len(lines), built, frame)

@@ -27,7 +27,7 @@ from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.ui.screens.console_queue import COL
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
 from tests.app.ui.conftest import PW, run_until
 
@@ -50,10 +50,10 @@ def world(ctx, bundle, executor, tmp_path):
     paths = AppPaths(tmp_path / "data", tmp_path / "cfg")
     bundle.hits = HitServices.build(ctx, paths, MemorySecretStore(), matcher)
     bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    admin = bundle.accounts.login("sup1", PW)
+    admin = signed_in(bundle.accounts, "sup1", PW, result=True)
     bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                                       training=current_training())
-    disp = bundle.accounts.login("disp1", PW)
+    disp = signed_in(bundle.accounts, "disp1", PW, result=True)
     signals = AppSignals()
     ui = UiContext(bundle, executor, signals, AppSettings(), paths, disp.user, disp.actor, "Test County")
     speaker, chimes, clock = FakeSpeaker(), FakeChimeSink(), Clock()

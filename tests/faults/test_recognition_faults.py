@@ -1,0 +1,91 @@
+"""The recognition child killed (journalled reads survive, restarts), a stalled HTTP camera detected."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import threading
+from pathlib import Path
+
+from recognition.config import (
+    CameraConfig,
+    CaptureConfig,
+    DemoSourceConfig,
+    HttpMjpegSourceConfig,
+    RuntimeConfig,
+)
+from recognition.runtime import RecognitionProcess, RuntimeCallbacks, oracle_pipeline
+from recognition.runtime.journal import read_from_json
+from recognition.sources import create_source
+from tests.faults.scenarios import wait_until
+
+
+def test_killed_recognition_child_restarts_and_every_read_it_sent_is_journalled(tmp_path):
+    spool = tmp_path / "spool"
+    cam = CameraConfig(id="k", source=DemoSourceConfig(seed=8, resolution="720p", fps=20, vehicles_per_minute=120,
+                                                       realtime=False, duration_s=30))
+    got: list[tuple[str, str | None]] = []
+    lock = threading.Lock()
+
+    def received(read, path) -> None:  # noqa: ANN001
+        with lock:
+            got.append((read.read_id, path))
+
+    proc = RecognitionProcess(RuntimeConfig(cameras=(cam,)), oracle_pipeline,
+                              RuntimeCallbacks(journal_dir=str(spool), on_journalled=received),
+                              name="alpr-fault-recognition")
+    proc.start()
+    try:
+        for kill in range(2):
+            assert wait_until(lambda k=kill: len(got) > 2 * (k + 1) and proc.pid is not None, 90)
+            os.kill(proc.pid, signal.SIGKILL)
+            assert wait_until(lambda k=kill: proc.restarts > k, 60)
+        assert wait_until(lambda: len(got) > 8, 90)
+    finally:
+        proc.stop()
+    assert all(path is not None for _, path in got)
+    on_disk = {read_from_json(json.loads(Path(p).read_bytes())).read_id for p in spool.glob("*.json")}
+    assert {rid for rid, _ in got} <= on_disk  # 0 lost: everything the parent got is in the journal
+    assert len(on_disk) == len(list(spool.glob("*.json")))  # 0 duplicates
+    assert not list(spool.glob("*.tmp"))
+
+
+def test_stalled_http_camera_is_detected_and_reported():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    port = server.getsockname()[1]
+    stop = threading.Event()
+    clients: list[socket.socket] = []
+
+    def serve() -> None:  # answers the request, sends one multipart header, then never a frame
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            clients.append(conn)
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=frame\r\n\r\n"
+                         b"--frame\r\nContent-Type: image/jpeg\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    cam = CameraConfig(id="stall", source=HttpMjpegSourceConfig(url=f"http://127.0.0.1:{port}/video.mjpg"),
+                       capture=CaptureConfig(read_timeout_s=1.0, backoff_initial_s=0.2,
+                                             backoff_max_s=0.5, offline_after=2))
+    source = create_source(cam)
+    try:
+        source.start()
+        assert wait_until(lambda: source.health().state in ("reconnecting", "offline"), 30), source.health()
+        assert source.health().last_error
+    finally:
+        source.stop()
+        stop.set()
+        thread.join(5)
+        for c in clients:
+            c.close()
+        server.close()
