@@ -235,19 +235,20 @@ class PlateTracker:
     def _finish(self, track: Track) -> PlateRead | None:
         track.likeness = self._likeness(track)
         self._closed.append(track)
-        if track.suppressed and not track.repeat and still(track.history):
-            vote = track.voter.vote()  # a sign that is not a plate: its misreadings later are repeats too
-            if vote is not None:
-                self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
-            return None
         if track.emitted or track.suppressed:
-            vote = track.voter.vote()
-            if vote is not None:
-                self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
+            self._remember(track)
             return None
         if track.frames < self.config.min_frames:
             return None
-        return self._emit(track, preview=False)
+        read = self._emit(track, preview=False)
+        if read is None and track.suppressed and not track.repeat and still(track.history):
+            self._remember(track)  # a sign that is not a plate: its later misreadings are repeats too
+        return read
+
+    def _remember(self, track: Track) -> None:
+        vote = track.voter.vote()
+        if vote is not None:
+            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
 
     def _emit(self, track: Track, *, preview: bool) -> PlateRead | None:
         cfg = self.config
