@@ -78,3 +78,14 @@ def test_reset_password_records_the_administrator(data):
 def test_audit_verify_needs_no_login(data):
     r = _main(data, "audit", "verify")
     assert r.returncode == 0 and r.stdout.startswith("intact")
+
+
+def test_jurisdiction_change_needs_a_reason_and_names_the_administrator(data):
+    admin = ("--as", "sup1", "--admin-password-stdin", "retention", "jurisdiction", "--to", "california")
+    r = _main(data, *admin, "--reason", "x", stdin=ADMIN_PW + "\n")
+    assert r.returncode == 1 and "reason" in r.stderr
+    r = _main(data, *admin, "--reason", "Agency is in California, Gov. Code 34090 applies", stdin=ADMIN_PW + "\n")
+    assert r.returncode == 0, r.stderr
+    assert "California" in r.stdout and "reads 730 d" in r.stdout
+    row = next(e for e in _log(data) if e.action == "retention.jurisdiction")
+    assert row.username == "sup1" and row.reason == "Agency is in California, Gov. Code 34090 applies"
