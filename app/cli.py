@@ -16,6 +16,7 @@ from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
 from app.data_at_rest import check_private
 from app.domain.errors import DomainError, PermissionDenied
+from app.domain.records.retention import JURISDICTIONS
 from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
 from app.persistence.engine import DatabaseUnavailable
@@ -49,10 +50,13 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--username", required=True)
     a = cmds.add_parser("audit", help="access record")
     a.add_argument("audit_cmd", choices=["verify"])
-    rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images)")
-    rp.add_argument("retention_cmd", choices=["purge"])
+    rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images), jurisdiction")
+    rp.add_argument("retention_cmd", choices=["purge", "jurisdiction"])
     rp.add_argument("--accept-clock-gap", action="store_true",
                     help="confirm a long gap since the last purge is genuine (the clock guard refuses otherwise)")
+    rp.add_argument("--to", dest="jurisdiction", choices=sorted(JURISDICTIONS),
+                    help="jurisdiction: its minimum and maximum retention bind every preset")
+    rp.add_argument("--reason", default="", help="why the jurisdiction changes (kept in the access record)")
     add_hotlist_parser(cmds)
 
 
@@ -90,6 +94,12 @@ def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
         services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if audit_trail.unsigned_writes_would_break_the_seal(services.ctx):
+        print("error: the access record is signed with a key held in the OS keyring, which this session cannot "
+              "reach (no unlocked keyring). Run the command in the desktop session of the console, or unlock the "
+              "keyring: rows written without the key would look forged to every later verify.", file=sys.stderr)
+        assembly.close()
         return 2
     try:
         actor = _cli_actor(args, services)
@@ -154,6 +164,15 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
         audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
+    if args.admin_cmd == "retention" and args.retention_cmd == "jurisdiction":
+        if not args.jurisdiction:
+            print("error: name the jurisdiction with --to", file=sys.stderr)
+            return 2
+        j = services.records.retention.set_jurisdiction(actor, args.jurisdiction, args.reason)
+        _preset, periods = services.records.retention.current()
+        print(f"jurisdiction: {j.label}; retention reads {periods.reads_days} d, hits {periods.hits_days} d, "
+              f"images {periods.images_days} d")
+        return 0
     if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
         print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "

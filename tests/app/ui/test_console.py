@@ -209,9 +209,13 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     assert dlg.outcome.value == "vehicle_recovered"
     submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: status_of(world, hit.id) is HitStatus.CLOSED)
-    # F11: entering agency notified (method Nlets message preselected)
+    # F11: entering agency notified; no method preselected (Enter alone records nothing), Space picks Nlets
     key(qtbot, screen, K.Key_F11)
     dlg = wait_dialog(qloop, qtbot, screen)
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    assert dlg.isVisible() and "agency_notified" not in steps_of(world.ctx, hit.id)
+    key(qtbot, screen, K.Key_Space)
+    assert dlg.method.value == "Nlets message"
     submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: StepKind.AGENCY_NOTIFIED.value in steps_of(world.ctx, hit.id))
     # Then the log holds every step, attributed, in order
