@@ -20,7 +20,7 @@ from app.ui.main_window import MainWindow
 from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens_registry import default_screens
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.ui.conftest import PW
 
 DR = Qt.ItemDataRole
@@ -43,7 +43,7 @@ def world(ctx, fast_hashing, executor, tmp_path):
                                  fast_hashing)
     accounts, admin = bundle.accounts, bundle.administration
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    sup = accounts.login("sup1", PW)
+    sup = signed_in(accounts, "sup1", PW, result=True)
     admin.create_user(sup.actor, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                       training=current_training())
@@ -51,7 +51,7 @@ def world(ctx, fast_hashing, executor, tmp_path):
     signals.follow(ctx.changes)  # as the runtime does: the services' Changes reach the screens
 
     def ui(username: str) -> UiContext:
-        login = sup if username == "sup1" else accounts.login(username, PW)
+        login = sup if username == "sup1" else signed_in(accounts, username, PW, result=True)
         return UiContext(bundle, executor, signals, AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
                          login.user, login.actor, "Test County Sheriff")
 
@@ -174,6 +174,9 @@ def test_self_approval_refused_then_another_supervisor_approves(qtbot, qloop, wo
     inbox2 = w2.show_screen("hotlists").inbox
     w2.screens["hotlists"].tabs.setCurrentWidget(inbox2)
     wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 1 and "Ana Reyes" in inbox2.details.text())
+    # the approver sees who entered and changed what, and that the requester is an outside person
+    wait(qloop, qtbot, lambda: "rev 1 submit by sup1" in inbox2.details.text())
+    assert "outside: Metro PD" in inbox2.details.text()
     qtbot.mouseClick(inbox2.approve_btn, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: inbox2.message.text() == "Give the reason for the decision.")
     qtbot.keyClicks(inbox2.reason, "Verified with Det. Reyes")
