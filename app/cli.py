@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 from app import cli_hotlist
 from app.cli_hotlist import add_hotlist_parser
-from app.domain.errors import DomainError
+from app.data_at_rest import check_private
+from app.domain.errors import DomainError, PermissionDenied
+from app.domain.records.retention import JURISDICTIONS
+from app.domain.roles import Permission
 from app.domain.users import Actor, TrainingRecord
 from app.persistence.engine import DatabaseUnavailable
 from app.persistence.repositories.users import UserRepository
@@ -25,7 +28,13 @@ if TYPE_CHECKING:
 
 
 def add_admin_parser(sub: argparse._SubParsersAction) -> None:
-    admin = sub.add_parser("admin", help="administrative commands")
+    admin = sub.add_parser(
+        "admin", help="administrative commands",
+        description="Every command except create-admin (on an empty database) and audit verify needs an "
+                    "administrator's username (--as) and password; the access record names that administrator.")
+    admin.add_argument("--as", dest="admin_user", metavar="USERNAME", help="the administrator running the command")
+    admin.add_argument("--admin-password-stdin", action="store_true",
+                       help="read the administrator's password from the first line of stdin")
     cmds = admin.add_subparsers(dest="admin_cmd", required=True)
     c = cmds.add_parser("create-admin", help="create the first administrator")
     c.add_argument("--username", required=True)
@@ -41,10 +50,13 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--username", required=True)
     a = cmds.add_parser("audit", help="access record")
     a.add_argument("audit_cmd", choices=["verify"])
-    rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images)")
-    rp.add_argument("retention_cmd", choices=["purge"])
+    rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images), jurisdiction")
+    rp.add_argument("retention_cmd", choices=["purge", "jurisdiction"])
     rp.add_argument("--accept-clock-gap", action="store_true",
                     help="confirm a long gap since the last purge is genuine (the clock guard refuses otherwise)")
+    rp.add_argument("--to", dest="jurisdiction", choices=sorted(JURISDICTIONS),
+                    help="jurisdiction: its minimum and maximum retention bind every preset")
+    rp.add_argument("--reason", default="", help="why the jurisdiction changes (kept in the access record)")
     add_hotlist_parser(cmds)
 
 
@@ -76,19 +88,46 @@ def add_node_parser(sub: argparse._SubParsersAction) -> None:
 def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
     if args.admin_cmd == "hotlist" and args.hotlist_cmd == "check":
         return cli_hotlist.run_check(args)  # parse only: no database
+    for warning in check_private(assembly.paths.data, assembly.paths.config):
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         services = assembly.connect()
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    actor = Actor.system(services.ctx.workstation, f"cli:{getpass.getuser() or os.getpid()}")
     try:
+        actor = _cli_actor(args, services)
         return _dispatch(args, services, actor)
     except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         assembly.close()
+
+
+def _cli_actor(args: argparse.Namespace, services) -> Actor:  # noqa: ANN001
+    """The administrator named by ``--as`` after checking their password (the same checks as the console).
+
+    ``create-admin`` and ``audit verify`` run as the command line itself: the first has no account
+    yet (it is refused once any account exists), the second only reads and records its verdict.
+    """
+    if args.admin_cmd == "create-admin" or (args.admin_cmd == "audit" and args.audit_cmd == "verify"):
+        return Actor(None, f"cli:{getpass.getuser() or os.getpid()}", services.ctx.workstation)
+    if not args.admin_user:
+        raise DomainError(f"'admin {args.admin_cmd}' needs an administrator: add --as USERNAME "
+                          "(the password is asked for, or read from stdin with --admin-password-stdin).")
+    if args.admin_password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password of {args.admin_user}: ")
+    result = services.accounts.login(args.admin_user, password)
+    if result.must_change_password or result.needs_policy_ack:
+        raise DomainError("Sign in to the console first to change your temporary password and accept the "
+                          "agency's ALPR policy.")
+    if not result.actor.can(Permission.MANAGE_USERS):
+        services.accounts.logout(result.actor, "cli_not_administrator")
+        raise PermissionDenied("run administrative commands", str(Permission.MANAGE_USERS))
+    return result.actor
 
 
 def _dispatch(args, services, actor) -> int:  # noqa: ANN001
@@ -119,6 +158,15 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it
         audit_trail.record_verify(services.ctx, actor, verdict)
         return 0 if verdict.intact else 3
+    if args.admin_cmd == "retention" and args.retention_cmd == "jurisdiction":
+        if not args.jurisdiction:
+            print("error: name the jurisdiction with --to", file=sys.stderr)
+            return 2
+        j = services.records.retention.set_jurisdiction(actor, args.jurisdiction, args.reason)
+        _preset, periods = services.records.retention.current()
+        print(f"jurisdiction: {j.label}; retention reads {periods.reads_days} d, hits {periods.hits_days} d, "
+              f"images {periods.images_days} d")
+        return 0
     if args.admin_cmd == "retention":
         res = services.records.purge.purge(actor, trigger="cli", accept_clock_gap=args.accept_clock_gap)
         print(f"purge P-{res.run_id}: {res.reads} reads, {res.hits} hits, {res.images} images deleted; "

@@ -37,8 +37,12 @@ class AppPaths:
         return self.config / "settings.json"
 
     def ensure(self) -> AppPaths:
+        """Create the folders owner-only and make this process create private files from now on."""
+        from app.data_at_rest import private_umask
+
+        private_umask()
         for p in (self.data, self.config, self.images, self.documents, self.spool):
-            p.mkdir(parents=True, exist_ok=True)
+            p.mkdir(parents=True, exist_ok=True, mode=0o700)
         return self
 
     @classmethod

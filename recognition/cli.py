@@ -1,4 +1,4 @@
-"""Argument parsing for ``python -m recognition`` (read, eval, bench)."""
+"""Argument parsing for ``python -m recognition`` (read, eval, passes, bench)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the command-line parser (subcommands read, eval, bench)."""
+    """Build the command-line parser (subcommands read, eval, passes, bench)."""
     parser = argparse.ArgumentParser(prog="python -m recognition", description="Licence plate recognition tools.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr at INFO level")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -24,6 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--scenes", metavar="DIR", help="street scenes with <name>.txt boxes and plates")
     which.add_argument("--crops", metavar="DIR", help="plate crops with labels.csv (file,state,plate)")
     ev.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N images")
+
+    passes = sub.add_parser("passes", help="one JSON line per vehicle pass in a video, stream or folder")
+    passes.add_argument("source", help="video file, RTSP/HTTP URL, USB camera index or image folder")
+    passes.add_argument("--realtime", action="store_true",
+                        help="files and folders: play at their frame rate and drop frames when behind")
+    passes.add_argument("--fps", type=float, default=None,
+                        help="frame rate of a folder (default 10) or override of a file's")
+    passes.add_argument("--fake", action="store_true", help=argparse.SUPPRESS)
 
     bench = sub.add_parser("bench", help="throughput, latency and memory; JSON as the last line")
     bench.add_argument("--seconds", type=float, default=20.0, help="length of each generated clip")
@@ -51,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             print('{"error": "--limit must be >= 1"}', flush=True)
             return 2
         return evaluate.main(args.scenes, args.crops, args.limit)
+    if args.command == "passes":
+        from recognition.commands import passes
+
+        if args.fps is not None and not 0 < args.fps <= 1000:
+            print('{"error": "--fps must be in (0, 1000]"}', flush=True)
+            return 2
+        return passes.main(args.source, args.realtime, args.fps, args.fake)
     from recognition.commands import bench
 
     return bench.main(args)

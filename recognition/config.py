@@ -193,6 +193,13 @@ class TrackerConfig(StrictModel):
         0.3, title="Minimum confidence", description="Voted reads below this confidence are not emitted.", ge=0, le=1
     )
     min_chars: int = Field(2, title="Minimum characters", description="Shorter voted texts are not emitted.", ge=1, le=10)
+    min_likeness: float = Field(
+        0.2,
+        title="Minimum plate likeness",
+        description="Tracks less plate-like than this (shape, text syntax, steady reading) are not emitted.",
+        ge=0,
+        le=1,
+    )
     emit_after_s: float = Field(
         3.0,
         title="Emit long tracks after (s)",

@@ -122,6 +122,7 @@ class ChainSealer:
             raise ValueError("the checkpoint key must hold at least 32 bytes")
         self._key = key
         self.key_id = hashlib.sha256(b"alpr-access-checkpoint-key\n" + key).hexdigest()[:16]
+        self.last_head: Checkpoint | None = None  # the head this process wrote last (a cache, never trusted alone)
 
     def _message(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> bytes:
         stamp = as_utc(at).isoformat(timespec="microseconds")
@@ -130,6 +131,10 @@ class ChainSealer:
     def seal(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> Checkpoint:
         mac = hmac.new(self._key, self._message(kind, head, at, workstation), hashlib.sha256).hexdigest()
         return Checkpoint(kind, head, at, workstation, self.key_id, mac)
+
+    def pseudonym(self, data: bytes) -> str:
+        """A keyed hash of ``data`` (e.g. a mistyped username that may be a password): linkable, not reversible."""
+        return hmac.new(self._key, b"pseudonym\n" + data, hashlib.sha256).hexdigest()[:16]
 
     def valid(self, cp: Checkpoint) -> bool:
         if cp.key_id != self.key_id:

@@ -14,6 +14,19 @@ class PermissionDenied(DomainError):
         self.needed = needed
 
 
+class SessionRevoked(PermissionDenied):
+    """The signed-in user may no longer act (disabled, training expired ...); the console locks.
+
+    ``reason`` is a short code recorded in the access record; the message says what to do.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        DomainError.__init__(self, message)
+        self.action = reason
+        self.needed = reason
+        self.reason = reason
+
+
 class LoginRefused(DomainError):
     """Login refused; ``reason`` is a short code recorded in the access record."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -34,6 +36,7 @@ class User:
     badge_number: str | None = None
     failed_attempts: int = 0
     locked_until: datetime | None = None
+    lockout_count: int = 0
     must_change_password: bool = False
     policy_ack_version: str | None = None
     training: tuple[TrainingRecord, ...] = field(default=())
@@ -59,6 +62,23 @@ class User:
         return self.locked_until is not None and self.locked_until > now
 
 
+def session_refusal(user: User, today: date, policy_version: str | None) -> tuple[str, str] | None:
+    """Why ``user`` may not act now (code, message), or None. Decided from the stored account at each call."""
+    if not user.active:
+        return "disabled", "Your account has been disabled. Contact the ALPR administrator."
+    status = user.training_status(today)
+    if status is not TrainingStatus.CURRENT:
+        exp = user.training_expires_on()
+        text = ("No ALPR training is on record for you" if status is TrainingStatus.MISSING
+                else f"Your ALPR training expired on {exp:%Y-%m-%d}")
+        return f"training_{status.value}", f"{text}. Contact the ALPR administrator."
+    if user.must_change_password:
+        return "must_change_password", "You must change your password before using the console."
+    if policy_version is not None and user.policy_ack_version != policy_version:
+        return "policy_not_acknowledged", "Read and accept the agency's ALPR policy before using the console."
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who is acting and from where: attached to every service call and access-record row."""
@@ -80,15 +100,17 @@ class Actor:
         return cls(None, name, workstation, frozenset(Role))
 
 
-def password_problems(username: str, password: str, min_length: int = 12) -> list[str]:
-    """Rules of policy 002 IV.B / 003 462.6: personal, non-trivial passwords."""
-    problems = []
-    if len(password) < min_length:
-        problems.append(f"Password must be at least {min_length} characters long.")
-    if password.strip().lower() == username.strip().lower() or (
-        username and username.lower() in password.lower()
-    ):
-        problems.append("Password must not contain the username.")
-    if len(set(password)) < 4:
-        problems.append("Password must not be a repetition of a few characters.")
-    return problems
+USERNAME_RULE = "3 to 32 characters: lower-case letters a-z, digits, dot, dash or underscore, starting with a letter or digit"
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
+
+
+def fold_username(raw: str) -> str:
+    """NFKC, case-folded, trimmed: the form a username is stored and looked up in."""
+    return unicodedata.normalize("NFKC", raw).casefold().strip()
+
+
+def username_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot be a username (look-alikes such as Cyrillic letters or zero-width marks), or None."""
+    if not _USERNAME.fullmatch(fold_username(raw)):
+        return f"The username must be {USERNAME_RULE}."
+    return None

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.domain.errors import Conflict, LoginRefused, ValidationFailed
 from app.domain.roles import Role
-from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, password_problems
+from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.passwords import PasswordHashing
+from app.services.passwords import PasswordHashing, password_problems
+
+#: the one message for unknown user, disabled, locked and wrong password (the reason is recorded)
+SIGN_IN_REFUSED = ("Sign-in refused: unknown username or wrong password, or the account cannot sign in now. "
+                   "Try again, or ask the ALPR administrator.")
+MAX_LOCK_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +50,12 @@ class AccountService:
         self, username: str, full_name: str, password: str, training: TrainingRecord, badge: str | None = None
     ) -> User:
         """Create the first supervisor/ALPR administrator; refused once any account exists."""
-        self._check_password(username, password)
         if not username.strip() or not full_name.strip():
             raise ValidationFailed("Username and full name are required.")
+        problem = username_problem(username)
+        if problem:
+            raise ValidationFailed(problem)
+        self._check_password(username, password, full_name)
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
@@ -62,53 +71,35 @@ class AccountService:
     def login(self, username: str, password: str) -> LoginResult:
         """Check credentials, lockout, disabled state and the training gate.
 
+        Unknown username, disabled account, locked account and wrong password get the same message
+        and cost one password verification each, so neither the words nor the timing tell them
+        apart; the reason is kept in the access record. The training gate is told only after the
+        right password.
+
         Raises:
-            LoginRefused: with the reason; the refusal is recorded.
+            LoginRefused: with the reason code; the refusal is recorded.
 
         """
-        sec = self.ctx.security
         now = self.ctx.clock.now()
-        anon = Actor(None, username.strip()[:64] or "(blank)", self.ctx.workstation)
         outcome = "refused"
         # Never raise inside the unit of work: the failure count and the record must commit.
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
-            user = users.by_username(username)
+            user = users.by_username(username) if username_problem(username) is None else None
             if user is None:
                 self.hashing.burn(password)
-                refusal = LoginRefused("unknown_user", "Unknown username or wrong password.")
-            elif not user.active:
-                refusal = LoginRefused("disabled", "This account is disabled. Contact the ALPR administrator.")
-            elif user.is_locked(now):
-                until = user.locked_until.astimezone().strftime("%H:%M") if user.locked_until else ""
-                refusal = LoginRefused(
-                    "locked", f"This account is locked after too many failed attempts (until {until}). "
-                    "Wait, or ask an administrator to unlock it."
-                )
+                refusal = LoginRefused("unknown_user", SIGN_IN_REFUSED)
+            elif not user.active or user.is_locked(now):
+                self.hashing.burn(password)
+                refusal = LoginRefused("disabled" if not user.active else "locked", SIGN_IN_REFUSED)
             elif not self.hashing.verify(users.password_hash(user.id), password):
-                attempts = user.failed_attempts + 1
-                lock_until = now + timedelta(minutes=sec.lockout_minutes) if attempts >= sec.max_failed_attempts else None
+                lock_until = self._lock_after_failure(user, now)
                 users.record_failure(user.id, lock_until)
-                left = sec.max_failed_attempts - attempts
-                msg = "Unknown username or wrong password."
-                if lock_until is not None:
-                    msg += f" The account is now locked for {sec.lockout_minutes} minutes."
-                elif left <= 2:
-                    msg += f" {left} attempt(s) left before the account is locked."
-                refusal = LoginRefused("bad_password" if lock_until is None else "locked_now", msg)
+                refusal = LoginRefused("bad_password" if lock_until is None else "locked_now", SIGN_IN_REFUSED)
                 outcome = "failed"
             else:
-                status = user.training_status(now.date())
-                if status is not TrainingStatus.CURRENT:
-                    exp = user.training_expires_on()
-                    text = ("No ALPR training is on record for you" if status is TrainingStatus.MISSING
-                            else f"Your ALPR training expired on {exp:%Y-%m-%d}")
-                    refusal = LoginRefused(
-                        f"training_{status.value}",
-                        f"{text}. Department-approved training is required before any access to ALPR data "
-                        "(policy). Contact the ALPR administrator.",
-                    )
-                else:
+                refusal = _training_refusal(user, now)
+                if refusal is None:
                     users.record_success(user.id, now)
                     actor = Actor.of(user, self.ctx.workstation)
                     audit_trail.record(uow, self.ctx, actor, "login")
@@ -119,9 +110,29 @@ class AccountService:
                         policy_version=profile.policy_version, policy_text=profile.policy_text,
                         must_change_password=user.must_change_password,
                     )
-            actor = anon if user is None else Actor(user.id, user.username, self.ctx.workstation, user.roles)
+            if user is None:  # the typed name may be a password typed in the wrong box: keep only a keyed hash
+                actor = Actor(None, self._pseudonym(username), self.ctx.workstation)
+            else:
+                actor = Actor(user.id, user.username, self.ctx.workstation)
             audit_trail.record(uow, self.ctx, actor, "login", outcome=outcome, detail={"reason": refusal.reason})
         raise refusal
+
+    def _lock_after_failure(self, user: User, now: datetime) -> datetime | None:
+        """When this failure reaches the limit: the end of a lock that doubles with each lock since success."""
+        sec = self.ctx.security
+        if user.failed_attempts + 1 < sec.max_failed_attempts:
+            return None
+        minutes = min(sec.lockout_minutes * 2 ** min(user.lockout_count, 16), MAX_LOCK_MINUTES)
+        return now + timedelta(minutes=minutes)
+
+    def _pseudonym(self, typed: str) -> str:
+        sealer = self.ctx.sealer()
+        folded = typed.strip().encode()
+        if sealer is not None:
+            digest = sealer.pseudonym(folded)
+        else:
+            digest = hashlib.sha256(b"alpr-unknown-username\n" + folded).hexdigest()[:16]
+        return f"unknown#{digest}"
 
     def acknowledge_policy(self, actor: Actor, version: str) -> None:
         """Record that ``actor`` read and accepted the agency's ALPR policy ``version``."""
@@ -150,13 +161,33 @@ class AccountService:
             users = UserRepository(uow.s)
             if not self.hashing.verify(users.password_hash(actor.user_id), old):
                 raise ValidationFailed("The current password is wrong.")
-            self._check_password(actor.username, new)
+            me = users.get(actor.user_id)
+            if not me.active:
+                raise LoginRefused("disabled", SIGN_IN_REFUSED)
+            self._check_password(me.username, new, me.full_name)
             if self.hashing.verify(users.password_hash(actor.user_id), new):
                 raise ValidationFailed("The new password must differ from the current one.")
             users.set_password(actor.user_id, self.hashing.hash(new), self.ctx.clock.now(), must_change=False)
             audit_trail.record(uow, self.ctx, actor, "password.changed", object_type="user", object_id=actor.user_id)
 
-    def _check_password(self, username: str, password: str) -> None:
-        problems = password_problems(username, password, self.ctx.security.min_password_length)
+    def _check_password(self, username: str, password: str, full_name: str = "") -> None:
+        problems = password_problems(password, min_length=self.ctx.security.min_password_length,
+                                     username=username, context=(full_name, *self._agency_words()))
         if problems:
             raise ValidationFailed(problems)
+
+    def _agency_words(self) -> tuple[str, ...]:
+        with self.ctx.uow(read_only=True) as uow:
+            p = AgencyRepository(uow.s).get()
+        return (p.name, p.ori)
+
+
+def _training_refusal(user: User, now: datetime) -> LoginRefused | None:
+    status = user.training_status(now.date())
+    if status is TrainingStatus.CURRENT:
+        return None
+    exp = user.training_expires_on()
+    text = ("No ALPR training is on record for you" if status is TrainingStatus.MISSING
+            else f"Your ALPR training expired on {exp:%Y-%m-%d}")
+    return LoginRefused(f"training_{status.value}", f"{text}. Department-approved training is required before "
+                        "any access to ALPR data (policy). Contact the ALPR administrator.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from app.domain.agency import AgencyProfile
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import Permission, Role
-from app.domain.users import Actor, TrainingRecord, User, password_problems
+from app.domain.users import Actor, TrainingRecord, User, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.passwords import PasswordHashing
+from app.services.passwords import PasswordHashing, password_problems
 
 P = Permission
 
@@ -36,11 +36,12 @@ class AdministrationService:
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.create", terms=username)
         if not username.strip() or not full_name.strip():
             raise ValidationFailed("Username and full name are required.")
+        problem = username_problem(username)
+        if problem:
+            raise ValidationFailed(problem)
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
-        problems = password_problems(username, password, self.ctx.security.min_password_length)
-        if problems:
-            raise ValidationFailed(problems)
+        self._check_password(username, password, full_name)
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
@@ -110,12 +111,18 @@ class AdministrationService:
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             target = users.get(user_id)
-            problems = password_problems(target.username, new_password, self.ctx.security.min_password_length)
-            if problems:
-                raise ValidationFailed(problems)
+            self._check_password(target.username, new_password, target.full_name)
             users.set_password(user_id, self.hashing.hash(new_password), self.ctx.clock.now(), must_change=True)
             users.unlock(user_id)
             audit_trail.record(uow, self.ctx, actor, "users.reset_password", object_type="user", object_id=user_id)
+
+    def _check_password(self, username: str, password: str, full_name: str) -> None:
+        with self.ctx.uow(read_only=True) as uow:
+            agency = AgencyRepository(uow.s).get()
+        problems = password_problems(password, min_length=self.ctx.security.min_password_length,
+                                     username=username, context=(full_name, agency.name, agency.ori))
+        if problems:
+            raise ValidationFailed(problems)
 
     def agency_profile(self, actor: Actor) -> AgencyProfile:
         """The agency profile (readable by every logged-in user: it heads every document)."""

@@ -1,17 +1,24 @@
-"""Writing the access record: who, when, what, why, from which workstation.
+"""Writing the access record: who, when, what, why, from which workstation; and who may act.
 
 Rows are written through the caller's unit of work so they commit (or roll back) together with
 the access they describe. Refusals are the exception: the refused action rolls back, so the
 refusal is written in a unit of work of its own.
+
+Authorization is decided here from the database at every call, never from the roles an ``Actor``
+carries: a disabled account, a removed role, expired training, a password that must be changed
+or a policy not yet accepted ends access at the next call (``require``), and ``record`` refuses
+to write an "ok" row for such an account (the access then rolls back with it).
 """
 
 from __future__ import annotations
 
 from app.domain.access import AccessEntry, ChainHead, ChainVerdict
-from app.domain.errors import PermissionDenied
-from app.domain.roles import Permission
-from app.domain.users import Actor
+from app.domain.errors import NotFound, PermissionDenied, SessionRevoked
+from app.domain.roles import Permission, permissions_for
+from app.domain.users import Actor, User, session_refusal
 from app.persistence.repositories.access_log import AccessLogRepository
+from app.persistence.repositories.agency import AgencyRepository
+from app.persistence.repositories.users import UserRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import ServiceContext
 
@@ -49,6 +56,10 @@ def record(
         The stored entry with its chain hash.
 
     """
+    if actor.user_id is not None and outcome == "ok" and action not in SESSION_EXEMPT:
+        refusal = _refusal(uow, ctx, actor)
+        if refusal is not None:
+            raise SessionRevoked(*refusal)
     entry = AccessEntry(
         at=ctx.clock.now(), user_id=actor.user_id, username=actor.username,
         workstation=actor.workstation or ctx.workstation, action=action, outcome=outcome,
@@ -64,9 +75,78 @@ def record_alone(ctx: ServiceContext, actor: Actor, action: str, **fields: objec
         return record(uow, ctx, actor, action, **fields)  # type: ignore[arg-type]
 
 
+#: actions a signed-in user may still take while their session is refused (they end or repair it)
+SESSION_EXEMPT = frozenset({
+    "login", "logout", "lock", "unlock", "password.changed", "policy.acknowledged", "admin.first_admin_created",
+})
+
+
+def _load(uow: UnitOfWork, actor: Actor) -> tuple[User | None, str]:
+    try:
+        user = UserRepository(uow.s).get(actor.user_id)  # type: ignore[arg-type]
+    except NotFound:
+        return None, ""
+    return user, AgencyRepository(uow.s).get().policy_version
+
+
+def _refusal(uow: UnitOfWork, ctx: ServiceContext, actor: Actor) -> tuple[str, str] | None:
+    user, policy_version = _load(uow, actor)
+    if user is None:
+        return "unknown_account", "Your account no longer exists."
+    return session_refusal(user, ctx.clock.now().date(), policy_version)
+
+
+def live_permissions(ctx: ServiceContext, actor: Actor) -> frozenset[Permission]:
+    """What ``actor`` may do right now, from the stored account; SessionRevoked when nothing."""
+    if actor.user_id is None:  # the system itself (runtime, jobs): roles given by the composition root
+        return permissions_for(actor.roles)
+    with ctx.uow(read_only=True) as uow:
+        user, policy_version = _load(uow, actor)
+    refusal = ("unknown_account", "Your account no longer exists.") if user is None else session_refusal(
+        user, ctx.clock.now().date(), policy_version)
+    if refusal is not None:
+        raise SessionRevoked(*refusal)
+    assert user is not None
+    return user.permissions
+
+
+def granted(ctx: ServiceContext, actor: Actor, permission: Permission) -> bool:
+    """True when the stored account of ``actor`` holds ``permission`` now (never the Actor's own roles)."""
+    try:
+        return permission in live_permissions(ctx, actor)
+    except SessionRevoked:
+        return False
+
+
+def require_any(ctx: ServiceContext, actor: Actor, permissions: tuple[Permission, ...], action: str,
+                **fields: object) -> None:
+    """Like ``require`` for an entry point open to several roles: any one of ``permissions`` will do."""
+    try:
+        have = live_permissions(ctx, actor)
+    except SessionRevoked as exc:
+        record_alone(ctx, actor, action, outcome="refused", detail={"session": exc.reason}, **fields)
+        raise
+    if have & set(permissions):
+        return
+    record_alone(ctx, actor, action, outcome="refused", detail={"missing_permission": str(permissions[0])}, **fields)
+    raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(permissions[0]))
+
+
 def require(ctx: ServiceContext, actor: Actor, permission: Permission, action: str, **fields: object) -> None:
-    """Raise PermissionDenied (and record the refusal) unless ``actor`` holds ``permission``."""
-    if actor.can(permission):
+    """Raise (and record the refusal) unless the stored account of ``actor`` may use ``permission`` now.
+
+    Raises:
+        SessionRevoked: the account is disabled, its training expired, its password must be changed
+            or the policy accepted first: the console locks with this reason.
+        PermissionDenied: the account's current roles do not carry ``permission``.
+
+    """
+    try:
+        granted = live_permissions(ctx, actor)
+    except SessionRevoked as exc:
+        record_alone(ctx, actor, action, outcome="refused", detail={"session": exc.reason}, **fields)
+        raise
+    if permission in granted:
         return
     record_alone(ctx, actor, action, outcome="refused", detail={"missing_permission": str(permission)}, **fields)
     raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(permission))

@@ -22,12 +22,14 @@ from app.domain.substance import reason_problem
 from app.domain.users import Actor
 from app.persistence.repositories.access_log import AccessLogRepository
 from app.persistence.repositories.agency import SharedSettingsRepository
+from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.records import DocumentRepository, InquiryRepository
 from app.persistence.repositories.records_audits import AuditRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.records_files import document_path, load_profile
 from app.services.reports import ReportError, inputs, render_audit_memo
+from app.services.usage_reports import override_line
 
 P = Permission
 SAMPLE_KEY = "audit.sample_size"
@@ -230,7 +232,7 @@ class AuditService:
                 i.case_number or "", i.on_behalf_of or "", i.result_count, i.compliant, i.notes or "")
                 for i in audit.items),
             data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0],
-            excluded_own=audit.excluded_own,
+            excluded_own=audit.excluded_own, overrides=self._overrides(audit),
             redraws=tuple(inputs.SampleRedraw(r.at, r.by, r.reason, r.seed, len(r.sample)) for r in audit.redraws),
             chief_review=(inputs.ChiefReview(audit.chief_reviewed_by or "", audit.chief_reviewed_at,
                                              audit.chief_remarks or "") if audit.chief_reviewed_at else None),
@@ -245,6 +247,11 @@ class AuditService:
             title = f"Audit memorandum A-{audit.id}" + (" (reviewed by the chief)" if reviewed else "")
             return DocumentRepository(uow.s).add(DocumentKind.AUDIT_MEMO, title,
                                                  str(rf.path), rf.sha256, actor.user_id, now, {"audit_id": audit.id})
+
+    def _overrides(self, audit: Audit) -> tuple[inputs.OverrideLine, ...]:
+        with self.ctx.uow() as uow:
+            steps = HitRepository(uow.s).override_steps(audit.period_start, audit.period_end)
+        return tuple(override_line(s) for s in steps)
 
     def access_record(self, actor: Actor, limit: int = 500, user_id: int | None = None, action: str | None = None,
                       since: datetime | None = None) -> list[AccessEntry]:

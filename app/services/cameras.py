@@ -101,8 +101,7 @@ class CameraService:
 
     def list(self, actor: Actor) -> list[Camera]:
         """Every camera (console users see names and places; administrators edit them)."""
-        if not actor.can(P.MANAGE_CAMERAS):
-            audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "cameras.list")
+        audit_trail.require_any(self.ctx, actor, (P.VIEW_CONSOLE, P.MANAGE_CAMERAS), "cameras.list")
         with self.ctx.uow() as uow:
             return CameraRepository(uow.s).list()
 

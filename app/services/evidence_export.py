@@ -5,8 +5,6 @@ A ZIP with images, reads and hits (CSV + JSON), a manifest with the SHA-256 of e
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 import zipfile
@@ -24,6 +22,7 @@ from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, HitRecords, HoldRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.csv_export import csv_bytes
 from app.services.image_store import ReadImages
 from app.services.records_files import (
     ExportWriteError,
@@ -39,28 +38,25 @@ READ_FIELDS = ("id", "captured_at", "plate", "state", "colour", "confidence", "c
 
 
 def reads_csv(reads: list[ReadSummary]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(READ_FIELDS)
-    for r in reads:
-        w.writerow([getattr(r, f).isoformat() if f == "captured_at" else getattr(r, f) for f in READ_FIELDS])
-    return buf.getvalue().encode()
+    return csv_bytes(READ_FIELDS, ([getattr(r, f).isoformat() if f == "captured_at" else getattr(r, f)
+                                    for f in READ_FIELDS] for r in reads))
+
+
+HIT_FIELDS = ("hit_id", "read_id", "created_at", "status", "category", "match_kind", "priority", "source",
+              "disposition", "entry_plate", "step_id", "step_at", "step_user", "step_kind", "step_note",
+              "corrects_step_id")
 
 
 def hits_csv(hits: list[HitRecord]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(("hit_id", "read_id", "created_at", "status", "category", "match_kind", "priority", "source",
-                "disposition", "entry_plate", "step_id", "step_at", "step_user", "step_kind", "step_note",
-                "corrects_step_id"))
+    rows = []
     for h in hits:
         head = [h.id, h.read_id, h.created_at.isoformat(), h.status, h.category, h.match_kind, h.priority,
                 h.source_name, h.disposition or "", h.entry_plate]
         if not h.steps:
-            w.writerow(head + [""] * 6)
+            rows.append(head + [""] * 6)
         for s in h.steps:
-            w.writerow(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
-    return buf.getvalue().encode()
+            rows.append(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
+    return csv_bytes(HIT_FIELDS, rows)
 
 
 def to_json(items: list) -> bytes:

@@ -122,7 +122,7 @@ class HitService:
         not written to the access record (opening a hit, its images, every step and print are).
         """
         audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.queue")
-        hidden = frozenset() if actor.can(P.VIEW_COVERT) else COVERT_CATEGORIES
+        hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
         with self.ctx.uow() as uow:
             return HitRepository(uow.s).summaries(not include_closed, hidden, limit)
 
@@ -131,7 +131,7 @@ class HitService:
         audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.queue", object_type="hit", object_id=hit_id)
         with self.ctx.uow() as uow:
             hit = HitRepository(uow.s).summary(hit_id)
-        return None if hit.covert and not actor.can(P.VIEW_COVERT) else hit
+        return None if hit.covert and not audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else hit
 
     def view(self, actor: Actor, hit_id: int) -> HitDetail:
         """Everything the verification panel shows; the view is recorded."""
@@ -246,7 +246,7 @@ class HitService:
     def notifications_due(self, actor: Actor) -> list[NotificationDue]:
         """Arrests and recoveries whose entering agency is not yet notified (002 IV.J.5), oldest first."""
         audit_trail.require(self.ctx, actor, P.VIEW_CONSOLE, "hits.notifications_due")
-        hidden = frozenset() if actor.can(P.VIEW_COVERT) else COVERT_CATEGORIES
+        hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             rows = HitRepository(uow.s).closed_with_outcomes(sorted(NOTIFY_OUTCOMES), hidden)
@@ -310,7 +310,7 @@ class HitService:
     def _require_visible(self, actor: Actor, hit_id: int, action: str, handle: bool = False) -> None:
         audit_trail.require(self.ctx, actor, P.HANDLE_HITS if handle else P.VIEW_CONSOLE, action,
                             object_type="hit", object_id=hit_id)
-        if actor.can(P.VIEW_COVERT):
+        if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
             return
         with self.ctx.uow() as uow:
             covert = HitRepository(uow.s).row(hit_id).category in COVERT_CATEGORIES

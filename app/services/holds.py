@@ -77,7 +77,6 @@ class HoldService:
 
     def list(self, actor: Actor, active_only: bool = False) -> list[EvidenceHold]:
         """Holds, newest first (investigators, administrators and records staff)."""
-        if not (actor.can(P.PLACE_HOLD) or actor.can(P.RELEASE_HOLD) or actor.can(P.PRINT_RECORDS)):
-            audit_trail.require(self.ctx, actor, P.PLACE_HOLD, "hold.list")
+        audit_trail.require_any(self.ctx, actor, (P.PLACE_HOLD, P.RELEASE_HOLD, P.PRINT_RECORDS), "hold.list")
         with self.ctx.uow() as uow:
             return HoldRepository(uow.s).list(active_only)

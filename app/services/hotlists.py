@@ -177,6 +177,7 @@ class HotListService:
 
     def entry_count(self, actor: Actor, source_id: int | None = None, status: EntryStatus | None = None) -> int:
         """Number of entries (for the browser's header)."""
+        audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.count")
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(source_id, status)
 
@@ -293,7 +294,7 @@ class HotListService:
 
     def pending_count(self, actor: Actor) -> int:
         """Count for the navigation badge (0 for users who cannot approve)."""
-        if not actor.can(P.APPROVE_HOTLIST):
+        if not audit_trail.granted(self.ctx, actor, P.APPROVE_HOTLIST):
             return 0
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(status=EntryStatus.PENDING)
@@ -339,6 +340,7 @@ class HotListService:
 
     def expire(self, actor: Actor) -> int:
         """Mark entries (local and imported) past their expiry as expired; they stop alerting. Returns how many."""
+        audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.expire")
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             ids = HotListRepository(uow.s).expire_due(now)

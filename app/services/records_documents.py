@@ -23,8 +23,7 @@ class DocumentService:
         self.ctx = ctx
 
     def _check(self, actor: Actor, action: str, **fields: object) -> None:
-        if not any(actor.can(p) for p in _VIEWERS):
-            audit_trail.require(self.ctx, actor, P.PRINT_RECORDS, action, **fields)
+        audit_trail.require_any(self.ctx, actor, (P.PRINT_RECORDS, *_VIEWERS), action, **fields)
 
     def list(self, actor: Actor, kinds: tuple[str, ...] = ()) -> list[Document]:
         """Documents of the given kinds, newest first."""

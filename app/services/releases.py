@@ -74,8 +74,8 @@ class ReleaseService:
 
     def list(self, actor: Actor) -> list[ReleaseRequest]:
         """All requests, newest first."""
-        if not (actor.can(P.INTAKE_RELEASE) or actor.can(P.APPROVE_RELEASE) or actor.can(P.PRINT_RECORDS)):
-            audit_trail.require(self.ctx, actor, P.INTAKE_RELEASE, "release.list")
+        audit_trail.require_any(self.ctx, actor, (P.INTAKE_RELEASE, P.APPROVE_RELEASE, P.PRINT_RECORDS),
+                                "release.list")
         public_only = self.public_agencies_only()
         with self.ctx.uow() as uow:
             return ReleaseRepository(uow.s).list(public_only)

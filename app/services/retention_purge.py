@@ -82,11 +82,13 @@ class PurgeService:
 
     def runs(self, actor: Actor, limit: int = 100) -> list[PurgeRun]:
         """Recent purge runs and refusals, newest first."""
+        audit_trail.require_any(self.ctx, actor, (P.RUN_PURGE, P.MANAGE_RETENTION, P.PRINT_RECORDS), "purge.runs")
         with self.ctx.uow() as uow:
             return PurgeRunRepository(uow.s).list(limit)
 
     def purge_if_due(self, actor: Actor, min_interval: timedelta = timedelta(hours=20)) -> PurgeResult | None:
         """The scheduled entry point: purge unless a run happened within ``min_interval``."""
+        audit_trail.require(self.ctx, actor, P.RUN_PURGE, "purge.due")
         with self.ctx.uow() as uow:
             last = PurgeRunRepository(uow.s).last_started()
         if last is not None and self.ctx.clock.now() - last < min_interval and self.ctx.clock.now() >= last:

@@ -84,6 +84,7 @@ class SearchService:
 
     def cameras(self, actor: Actor) -> list[tuple[int, str]]:
         """(id, name) of every camera, for the criteria form."""
+        audit_trail.require(self.ctx, actor, P.SEARCH_READS, "search.cameras")
         with self.ctx.uow() as uow:
             return ReadsQuery(uow.s).cameras()
 

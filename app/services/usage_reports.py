@@ -57,7 +57,8 @@ def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     return out
 
 
-def _override_line(step: HitStep) -> inputs.OverrideLine:
+def override_line(step: HitStep) -> inputs.OverrideLine:
+    """One override of a hit safeguard as printed on the usage report and the audit memo."""
     if step.kind is StepKind.VISUAL_ACCEPTED:
         kind, reason = "Visual mismatch accepted", step.payload.get("override_reason", "")
         reason = f"{reason} (shown: {'; '.join(step.payload.get('mismatches') or [])})"
@@ -99,7 +100,7 @@ class UsageReportService:
                 purges=tuple(inputs.PurgeSummary(f"P-{p.id}", p.started_at, p.total["reads"], p.total["hits"],
                                                  p.total["images"], int((p.kept or {}).get("reads", 0)))
                              for p in PurgeRunRepository(uow.s).list(1000, start, end) if not p.refused_reason),
-                overrides=tuple(_override_line(s) for s in HitRepository(uow.s).override_steps(start, end)))
+                overrides=tuple(override_line(s) for s in HitRepository(uow.s).override_steps(start, end)))
             profile = load_profile(uow)
         path = document_path(self.documents_root, DocumentKind.USAGE_REPORT, "usage", ".pdf", now)
         return self._file(actor, DocumentKind.USAGE_REPORT, f"Usage report {label}", path, now,

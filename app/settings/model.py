@@ -7,8 +7,9 @@ Secrets are never here: only the name of a keyring entry.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Strict(BaseModel):
@@ -20,12 +21,29 @@ class DatabaseSettings(Strict):
     url: str = Field("", title="PostgreSQL URL", description="postgresql://user@host:5432/alpr, without the password (kept in the OS keyring).", max_length=500)
     password_ref: str = Field("database", title="Keyring entry", description="Name of the keyring entry that holds the database password.", max_length=100)
 
+    @field_validator("url")
+    @classmethod
+    def _no_password_in_url(cls, v: str) -> str:
+        """The database password lives in the OS keyring, never in the settings file."""
+        if not v.strip():
+            return v
+        try:
+            parts = urlsplit(v.strip())
+            embedded = parts.password
+        except ValueError as exc:
+            raise ValueError(f"not a database URL: {exc}") from exc
+        if embedded:
+            raise ValueError("the URL holds a password: remove it, the password is kept in the OS keyring")
+        if any(k.lower() in ("password", "passfile") for k in parse_qs(parts.query)):
+            raise ValueError("the URL holds a password parameter: remove it, the password is kept in the OS keyring")
+        return v
+
 
 class SecuritySettings(Strict):
     max_failed_attempts: int = Field(5, title="Failed attempts before lockout", ge=3, le=10)
     lockout_minutes: int = Field(15, title="Lockout duration (minutes)", ge=1, le=1440)
     min_password_length: int = Field(12, title="Minimum password length", ge=12, le=128)
-    idle_lock_minutes: int = Field(30, title="Idle lock after (minutes)", ge=1, le=240)
+    idle_lock_minutes: int = Field(30, title="Idle lock after (minutes)", description="CJIS 5.5.5 session lock: at most 30 minutes.", ge=1, le=30)
 
 
 class AlertSettings(Strict):

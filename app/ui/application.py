@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import TrainingRecord
 from app.runtime.app_runtime import AppRuntime
@@ -51,6 +52,9 @@ class ConsoleApp:
         self.settings: AppSettings = assembly.settings
         self.warnings: list[str] = list(assembly.warnings)
         self.secrets = assembly.secrets
+        if tightened := check_private(self.paths.data, self.paths.config):
+            self.warnings.append(f"Data folder permissions were too open and were tightened ({len(tightened)} "
+                                 "item(s)); see the log.")
         self.executor = DbExecutor()
         self.signals = AppSignals()
         self.services: ServiceBundle | None = None
@@ -123,6 +127,7 @@ class ConsoleApp:
         alerts = self.runtime.start_alerts() if self.runtime is not None else None
         ui = UiContext(svc, self.executor, self.signals, self.settings, self.paths, result.user, result.actor,
                        profile.display_name, alerts, self.runtime.cameras if self.runtime is not None else ())
+        ui.on_session_revoked = lambda why: asyncio.ensure_future(self.lock("session_revoked", why))
         db = self.assembly.db
         self.window = MainWindow(ui, default_screens(db.url_shown if db else ""))
         self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
@@ -147,7 +152,7 @@ class ConsoleApp:
         if await dialog_result(dlg):
             self.window.statusBar().showMessage("Password changed.", 5000)
 
-    async def lock(self, reason: str) -> None:
+    async def lock(self, reason: str, message: str = "") -> None:
         if self.window is None or self.services is None or self.idle.paused:
             return
         self.idle.pause()
@@ -155,14 +160,21 @@ class ConsoleApp:
         await self.executor.run(self.services.accounts.lock_screen, ui.actor, reason)
         self.window.centralWidget().setVisible(False)
         svc = self.services
+        if reason == "session_revoked":  # the rights ended: sign in again (password change, policy, or refused)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Console locked", f"The console was locked: {message}",
+                              QMessageBox.StandardButton.Ok, self.window)
+            self.current = box
+            await dialog_result(box)
+            await self.logout(reason="session_revoked")
+            return
 
         async def unlock(_u: str, p: str):  # noqa: ANN202
             await self.executor.run(svc.accounts.unlock_screen, ui.actor, p)
             return True
 
+        notice = (f"The console was locked: {message} " if message else "The console was locked. ")
         dlg = LoginDialog(unlock, ui.agency_name, ui.actor.workstation,
-                          "The console was locked. Enter your password to continue.", self.window,
-                          title="Console locked")
+                          notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
         dlg.password.setFocus()
@@ -235,6 +247,11 @@ def run_gui(assembly: Assembly) -> int:
     # Dialogs (login, lock) come and go between windows: quit only when the flow says so.
     qapp.setQuitOnLastWindowClosed(False)
     args = assembly.args
+    try:
+        instance = InstanceLock(assembly.paths.data).acquire()
+    except AlreadyRunning as exc:
+        QMessageBox.critical(None, "ALPR Dispatch Console", str(exc))
+        return 1
     console = ConsoleApp(qapp, assembly)
     apply_theme(qapp, console.settings.ui.theme)
     loop = qasync.QEventLoop(qapp)
@@ -256,4 +273,5 @@ def run_gui(assembly: Assembly) -> int:
                 task.cancel()
                 loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
             console.shutdown()
+            instance.release()
     return 0

@@ -20,11 +20,12 @@ import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
+from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_to_frame
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
 from recognition.detect.geometry import nms, to_detections
-from recognition.detect.runtime import OpenVinoDetector, compile_model, read_model
-from recognition.detect.textlines import TextLineFilter, plate_candidates
+from recognition.detect.runtime import DetectionsCallback, OpenVinoDetector, as_bgr, compile_model, read_model
+from recognition.detect.textlines import TextLineFilter, plate_candidates, text_regions
 from recognition.types import PlateDetection
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ MANIFEST = Path(__file__).resolve().parent.parent / "models" / "detector" / "man
 _MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255]  # ImageNet statistics, RGB order
 _STD = [0.229 * 255, 0.224 * 255, 0.225 * 255]
 _NMS_IOU = 0.3
+_ZOOM_MAX_TEXT_PX = 24.0  # taller text lines were seen well enough by the coarse pass
+_JOIN_SPECKS = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1))
 
 
 def builtin_model_path() -> Path:
@@ -145,8 +148,89 @@ class BuiltinPlateDetector(OpenVinoDetector):
     ) -> list[PlateDetection]:
         prob = output.reshape(output.shape[-2:])
         xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
+        return self._finish(xyxy, scores, image_shape)
+
+    def _finish(self, xyxy: np.ndarray, scores: np.ndarray, image_shape: tuple[int, int]) -> list[PlateDetection]:
         if not len(scores):
             return []
         kept = nms(xyxy, scores, _NMS_IOU)
         h, w = image_shape
         return to_detections(xyxy[kept], scores[kept], w, h, self._config.max_detections)
+
+    def _infer(self, tensor: np.ndarray) -> np.ndarray:
+        result = self._request().infer({0: tensor})
+        out = np.asarray(result[self._output])
+        return out.reshape(out.shape[-2:])
+
+    def detect(self, image: np.ndarray) -> list[PlateDetection]:
+        """Plates in a BGR frame, best first: the coarse pass, then zoomed windows (``zoom_windows``)."""
+        frame = as_bgr(image)
+        if frame is None:
+            return []
+        region, dx, dy = self._region(frame)
+        tensor, meta = self._prepare(region)
+        prob = self._infer(tensor)
+        xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
+        if self._config.zoom_windows:
+            xyxy = xyxy.reshape(-1, 4)
+            zx, zs = self._zoom_pass(region, prob, meta, xyxy, scores)
+            xyxy, scores = np.concatenate([xyxy, zx]), np.concatenate([scores, zs])
+        return self._shift(self._finish(xyxy, scores, region.shape[:2]), dx, dy)
+
+    def _zoom_pass(
+        self, frame: np.ndarray, prob: np.ndarray, meta: _Scaling, xyxy: np.ndarray, scores: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Look again, zoomed, at small plates and text-like spots of the coarse map.
+
+        Returns the boxes and scores found in the windows (frame pixels); overlaps with the coarse
+        boxes are settled by the caller's non-maximum suppression.
+        """
+        cfg = self._config
+        h, w = frame.shape[:2]
+        # Specks of one plate's characters join when the low-threshold mask is closed sideways.
+        mask = cv2.dilate((prob > cfg.zoom_threshold).astype(np.uint8), _JOIN_SPECKS)
+        kernels, means = text_regions(np.where(mask > 0, np.maximum(prob, 1e-3), 0).astype(np.float32), 0)
+        kernels = kernels * np.array([meta.sx, meta.sy, meta.sx, meta.sy])
+        small_text = kernels[:, 3] <= _ZOOM_MAX_TEXT_PX
+        heights = xyxy[:, 3] - xyxy[:, 1] if len(xyxy) else np.zeros(0)
+        small_plates = heights <= 2 * _ZOOM_MAX_TEXT_PX
+        # Small plates already found come first (a sharper box, maybe the rest of the plate).
+        seeds = np.concatenate([
+            np.column_stack([xyxy[small_plates, :2], xyxy[small_plates, 2:] - xyxy[small_plates, :2]]).reshape(-1, 4),
+            kernels[small_text],
+        ])
+        priority = np.concatenate([1 + scores[small_plates], means[small_text]])
+        found = xyxy[~small_plates] if len(xyxy) else np.zeros((0, 4))
+        windows = select_windows(seeds, priority, found, w, h, plate_px=cfg.zoom_plate_px, limit=cfg.zoom_windows)
+        if not windows:
+            return np.zeros((0, 4)), np.zeros(0)
+        placed, mw, mh = pack(windows, cfg.zoom_mosaic_width)
+        mosaic_prob = self._infer(build_mosaic(frame, placed, mw, mh)[None])
+        boxes, found_scores = [], []
+        for win in placed:
+            tile = mosaic_prob[win.ty : win.ty + win.tile_h, win.tx : win.tx + win.tile_w]
+            zx, zs = plate_candidates(tile, 1.0, 1.0, self._zoom_rules(win.scale))
+            if len(zs):
+                boxes.append(tile_to_frame(zx + [win.tx, win.ty, win.tx, win.ty], win))
+                found_scores.append(zs)
+        if not boxes:
+            return np.zeros((0, 4)), np.zeros(0)
+        return np.concatenate(boxes), np.concatenate(found_scores)
+
+    def _zoom_rules(self, scale: float) -> TextLineFilter:
+        """The plate-shape rules in mosaic pixels of a tile zoomed by ``scale``."""
+        rules = self._rules
+        return TextLineFilter(
+            bin_threshold=rules.bin_threshold,
+            box_threshold=rules.box_threshold,
+            min_height=rules.min_height * scale,
+            min_aspect=rules.min_aspect,
+            max_aspect=rules.max_aspect,
+        )
+
+    def submit(self, image: np.ndarray, callback: DetectionsCallback) -> None:
+        """Detect (both passes) and call ``callback``; with zooming this runs in the caller's thread."""
+        if not self._config.zoom_windows:
+            super().submit(image, callback)
+            return
+        callback(self.detect(image))

@@ -97,6 +97,36 @@ class BuiltinDetectorConfig(_DetectorBase):
     max_aspect: float = Field(
         12.0, title="Maximum aspect", description="Largest width/height of a plate text line.", ge=1, le=50
     )
+    zoom_windows: int = Field(
+        8,
+        title="Zoomed windows",
+        description="Second pass for small plates: at most this many text-like spots the first pass "
+        "did not call a plate are zoomed and looked at again, in one extra inference (0 = off).",
+        ge=0,
+        le=32,
+    )
+    zoom_plate_px: int = Field(
+        80,
+        title="Zoomed plate width",
+        description="Width a plate in a zoomed window is scaled to (pixels).",
+        ge=40,
+        le=200,
+    )
+    zoom_threshold: float = Field(
+        0.05,
+        title="Zoom threshold",
+        description="Mean text probability a first-pass region needs to be worth a zoomed look.",
+        gt=0,
+        lt=1,
+    )
+    zoom_mosaic_width: int = Field(
+        640,
+        title="Zoom mosaic width",
+        description="Width of the image the zoomed windows are packed into (pixels, multiple of 32).",
+        ge=256,
+        le=2048,
+        multiple_of=32,
+    )
 
 
 class YoloDetectorConfig(_DetectorBase):

@@ -107,6 +107,14 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=5.0,
     )
+    vote_below: float = Field(
+        0.85,
+        title="Multi-view threshold",
+        description="A row read less confident than this (or shorter than 4, or fitting no plate format) is read again "
+        "in several horizontal bands of the crop and the readings are voted (0: never).",
+        ge=0.0,
+        le=1.0,
+    )
     min_confidence: float = Field(
         0.2, title="Minimum confidence", description="Readings below this confidence are dropped.", ge=0.0, le=1.0
     )

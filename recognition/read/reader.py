@@ -18,6 +18,7 @@ from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
 from recognition.read.states import match_state
+from recognition.read.views import band_views, vote
 from recognition.types import Alternative, PlateText
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class OpenVinoPlateReader:
             whole = self._read_row([image], syntax)
             if len(whole.text) > len(fused.text):
                 fused = whole
+        if cfg.vote_below > 0.0 and self._unsure(fused, state):
+            fused = self._vote_views(image, fused, syntax)
         if not fused.text or fused.confidence < cfg.min_confidence:
             return None
         return PlateText(
@@ -91,6 +94,26 @@ class OpenVinoPlateReader:
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
         """Read several crops (one result per crop, same order)."""
         return [self.read(crop) for crop in crops]
+
+    def _unsure(self, fused: FusedLine, state: str | None) -> bool:
+        """Whether a row reading is doubtful enough to read more views of the crop."""
+        if fused.confidence < self.config.vote_below or len(fused.text) < 4:
+            return True
+        return self._prior is not None and not self._prior.fits(fused.text, state) and not self._prior.fits(fused.text)
+
+    def _vote_views(self, image: np.ndarray, fused: FusedLine, syntax: tuple[str | None, float]) -> FusedLine:
+        """Read horizontal bands of the crop too and vote (:mod:`recognition.read.views`)."""
+        views = band_views(image)
+        if not views:
+            return fused
+        readings = [fused] + self._read_each(views, syntax)
+        prior = self._prior
+
+        def weight(text: str) -> float:
+            fits = prior is not None and prior.fits(text, syntax[0] if syntax[1] > 0 else None)
+            return plausibility_factor(text) * (1.5 if fits else 1.0)
+
+        return vote(readings, weight, self.config.max_alternatives)
 
     def _detect(self, image: np.ndarray) -> list[TextLine]:
         cfg = self.config
@@ -136,6 +159,26 @@ class OpenVinoPlateReader:
             log_likelihood=sum(f.log_likelihood for f in fused),
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
+
+    def _read_each(self, images: Sequence[np.ndarray], syntax: tuple[str | None, float]) -> list[FusedLine]:
+        """Read several single-line images, each on its own, with one batched inference per model."""
+        first = self._scores(0, images)
+        unsure = [i for i, line in enumerate(first) if not self._confident([line])]
+        if len(self._recs) > 1 and unsure:
+            others = [self._scores(m, [images[i] for i in unsure]) for m in range(1, len(self._recs))]
+            extra = {i: [o[k] for o in others] for k, i in enumerate(unsure)}
+        else:
+            extra = {}
+        state, state_conf = syntax
+        out = []
+        for i, line in enumerate(first):
+            lines = [line, *extra.get(i, [])]
+            if self.config.syntax_weight > 0.0:
+                out.append(decode_row(lines, self._prior, state, state_conf, self.config.syntax_weight,
+                                      self.config.max_alternatives))
+            else:
+                out.append(fuse(lines, self.config.max_alternatives))
+        return out
 
     def _extend_with_band(
         self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine, syntax: tuple[str | None, float]

@@ -16,7 +16,7 @@ from recognition.config import (
     RtspSourceConfig,
     UsbSourceConfig,
 )
-from recognition.sources.base import CaptureSource, CorruptFrame, EndOfStream, SourceError
+from recognition.sources.base import CaptureSource, CorruptFrame, EndOfStream, SourceError, StreamFailed
 from recognition.sources.demo import DemoSource
 from recognition.sources.folder import FolderSource
 from recognition.sources.opencv import Credentials, CredentialsHook, OpenCvSource, redact, with_credentials
@@ -31,6 +31,7 @@ __all__ = [
     "FolderSource",
     "OpenCvSource",
     "SourceError",
+    "StreamFailed",
     "create_source",
     "redact",
     "with_credentials",

@@ -25,6 +25,10 @@ class SourceError(Exception):
     """The source could not be opened or stopped delivering frames."""
 
 
+class StreamFailed(SourceError):  # noqa: N818 - reads better at the raise site
+    """A recorded source cannot go on (truncated or corrupt file): the capture ends, no retry."""
+
+
 class EndOfStream(Exception):  # noqa: N818 - a signal, not an error
     """A finite source (file or folder without loop) has no more frames."""
 
@@ -101,6 +105,7 @@ class CaptureSource(ABC):
         self._corrupt = 0
         self._reconnects = 0
         self._last_error: str | None = None
+        self._failure: str | None = None
         self._in = RateMeter()
         self._out = RateMeter()
 
@@ -126,6 +131,7 @@ class CaptureSource(ABC):
         if self._thread is not None and self._thread.is_alive():
             return
         self._stop.clear()
+        self._failure = None
         self._state = "connecting"
         self._thread = threading.Thread(target=self._run, name=f"capture-{self.camera_id}", daemon=True)
         self._thread.start()
@@ -176,6 +182,11 @@ class CaptureSource(ABC):
         )
 
     @property
+    def failure(self) -> str | None:
+        """Why a finite source ended early (truncated or corrupt file); None after a normal end."""
+        return self._failure
+
+    @property
     def running(self) -> bool:
         """True while the capture thread is alive (finite sources end on their own)."""
         return self._thread is not None and self._thread.is_alive()
@@ -195,9 +206,17 @@ class CaptureSource(ABC):
             self._cond.notify_all()
         self._in.tick(time.monotonic())
 
+    def _fail(self, exc: StreamFailed) -> None:
+        self._failure = self._last_error = str(exc)
+        logger.error("camera %s: %s", self.camera_id, exc)
+
     def _connect(self, failures: int) -> bool:
         try:
             self._open()
+        except StreamFailed as exc:
+            self._fail(exc)
+            self._stop.set()
+            return False
         except SourceError as exc:
             self._last_error = str(exc)
             if failures + 1 >= self._cfg.offline_after:
@@ -214,6 +233,7 @@ class CaptureSource(ABC):
             try:
                 image = as_bgr(self._read())
             except CorruptFrame as exc:
+                self._seq += 1  # the frame keeps its place in source order
                 self._corrupt += 1
                 self._dropped += 1
                 self._last_error = f"corrupt frame: {exc}"
@@ -222,6 +242,9 @@ class CaptureSource(ABC):
                     return False
                 continue
             except EndOfStream:
+                return True
+            except StreamFailed as exc:
+                self._fail(exc)
                 return True
             except SourceError as exc:
                 self._last_error = str(exc)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from recognition.config import CaptureConfig
-from recognition.sources.base import CaptureSource, CorruptFrame, EndOfStream, SourceError
+from recognition.sources.base import CaptureSource, CorruptFrame, EndOfStream, SourceError, StreamFailed
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +99,17 @@ class OpenCvSource(CaptureSource):
         self._is_file = is_file
         self._frame_size = frame_size
         self._cap: cv2.VideoCapture | None = None
+        self._decoded = 0  # frames decoded since the file was opened or rewound
+        self._expected = 0  # frame count the container announces (0 = unknown)
+        self._announced_fps = 0.0
         self._next_due = 0.0
         self._realtime = realtime
         self.backpressure = is_file and not realtime
+
+    @property
+    def fps(self) -> float:
+        """Frame rate the stream or file announced when opened (0 = unknown or not open yet)."""
+        return self._announced_fps
 
     def describe(self) -> str:
         """Target without credentials."""
@@ -135,8 +143,13 @@ class OpenCvSource(CaptureSource):
                             os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = previous
         if not cap.isOpened():
             cap.release()
+            if self._is_file:  # it exists (checked above): retrying cannot help
+                raise StreamFailed(f"cannot open video file {self.describe()}: truncated, corrupt or not a video")
             raise SourceError(f"cannot open {self.describe()}")
         self._cap = cap
+        self._decoded = 0
+        self._expected = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if self._is_file else 0
+        self._announced_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         if self._is_file and self._realtime and not self._pace:
             self._pace = cap.get(cv2.CAP_PROP_FPS) or 25.0
         self._next_due = time.monotonic()
@@ -154,18 +167,35 @@ class OpenCvSource(CaptureSource):
                 self._next_due = time.monotonic()
         ok, image = cap.read()
         if ok and image is not None and image.size:
+            self._decoded += 1
             return image
         if self._is_file:
+            self._check_complete()
             if not self._loop:
                 raise EndOfStream()
             cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             ok, image = cap.read()
             if ok and image is not None and image.size:
+                self._decoded = 1
                 return image
             raise SourceError(f"cannot rewind {self.describe()}")
         if ok:
             raise CorruptFrame("decoder returned an empty image")
         raise SourceError(f"stream ended or timed out: {self.describe()}")
+
+    def _check_complete(self) -> None:
+        """At the end of a file: decoding that stopped well before the announced frame count is an error.
+
+        One frame of slack: containers without an index (MPEG-TS) announce an estimate.
+        """
+        if self._expected <= 0 or self._decoded >= self._expected - 1:
+            return
+        message = (f"video {self.describe()} stopped decoding after {self._decoded} of {self._expected} frames:"
+                   " the file is truncated or corrupt")
+        if not self._loop:
+            raise StreamFailed(message)
+        self._last_error = message  # a looping camera keeps playing what it can, but says so
+        logger.warning("camera %s: %s", self.camera_id, message)
 
     def _close(self) -> None:
         if self._cap is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -12,11 +13,25 @@ import numpy as np
 from recognition.config import TrackerConfig
 from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, sharpness
+from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
+from recognition.track.vehicle import lower, rigid, same_vehicle, still
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
 logger = logging.getLogger(__name__)
+
+#: Ended tracks are kept this long to compare later tracks of the same vehicle with them.
+CLOSED_KEEP_S = 3.0
+#: Sightings of a track kept for the same-vehicle test.
+HISTORY = 600
+#: A track below its rival on the vehicle counts this much more plate-like.
+LOWER_BONUS = 1.4
+#: Likeness of a typical plate: such a track only loses to a rival this many times more plate-like,
+#: unless the two move rigidly together (two plate-like tracks close together but drifting apart are
+#: two vehicles, one behind the other).
+STRONG_LIKENESS = 0.6
+STRONG_MARGIN = 1.6
 
 #: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
 StateReader = Callable[[np.ndarray], tuple[str | None, float]]
@@ -52,6 +67,10 @@ class Track:
     emitted: bool = False
     previewed: bool = False
     suppressed: bool = False
+    repeat: bool = False  # suppressed as a repeat of an earlier read (still a plate)
+    history: list[tuple[float, BBox]] = field(default_factory=list)
+    evidence: PlateEvidence = field(default_factory=PlateEvidence)
+    likeness: float | None = None  # fixed when the track ends
 
     def predicted(self) -> BBox:
         """Box expected in the next frame under constant velocity."""
@@ -80,6 +99,7 @@ class PlateTracker:
         self.config = config or TrackerConfig()
         self._state_reader = state_reader
         self._tracks: list[Track] = []
+        self._closed: deque[Track] = deque()
         self._suppressor = RepeatSuppressor(self.config.repeat_window_s, self.config.parked_window_s)
         self._frame_size = (0, 0)
 
@@ -111,18 +131,23 @@ class PlateTracker:
             read = self._maybe_emit_early(track)
             if read is not None:
                 reads.append(read)
+        ended.sort(key=lambda t: -self._likeness(t))  # the best of a vehicle's tracks decides first
         for track in ended:
             self._tracks.remove(track)
             read = self._finish(track)
             if read is not None:
                 reads.append(read)
+        while self._closed and frame.ts - self._closed[0].last_seen > CLOSED_KEEP_S:
+            self._closed.popleft()
         self._suppressor.expire(frame.ts)
         return reads
 
     def flush(self) -> list[PlateRead]:
         """End every live track (end of a file, camera stopped) and return their reads."""
-        reads = [r for r in (self._finish(t) for t in self._tracks) if r is not None]
+        tracks = sorted(self._tracks, key=lambda t: -self._likeness(t))
         self._tracks.clear()
+        reads = [r for r in (self._finish(t) for t in tracks) if r is not None]
+        self._closed.clear()
         return reads
 
     # -- association ---------------------------------------------------------------------------
@@ -165,13 +190,19 @@ class PlateTracker:
             del track.boxes[:-8]
         track.last_seen = frame.ts
         track.lost = 0
-        track.voter.add(obs.reading, sighting.colour)
+        track.history.append((frame.ts, obs.detection.box))
+        if len(track.history) > HISTORY:
+            del track.history[: -HISTORY // 2]
+        text = obs.reading.text if obs.reading is not None else None
+        track.evidence.add(obs.detection.box, text)
+        crop = sighting.crop
+        sharp = sharpness(crop) if crop is not None and text else 0.5
+        track.voter.add(obs.reading, sighting.colour, quality=obs.detection.box.w * (0.5 + sharp))
         if obs.reading is None or not obs.reading.text:
             return
         track.frames += 1
         track.last_text = obs.reading.text
-        crop = sighting.crop
-        score = obs.reading.confidence * (sharpness(crop) if crop is not None else 0.5)
+        score = obs.reading.confidence * sharp
         if score > track.best_score:
             track.best_score = score
             track.best_crop = crop
@@ -202,14 +233,22 @@ class PlateTracker:
         return None
 
     def _finish(self, track: Track) -> PlateRead | None:
+        track.likeness = self._likeness(track)
+        self._closed.append(track)
         if track.emitted or track.suppressed:
-            vote = track.voter.vote()
-            if vote is not None:
-                self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
+            self._remember(track)
             return None
         if track.frames < self.config.min_frames:
             return None
-        return self._emit(track, preview=False)
+        read = self._emit(track, preview=False)
+        if read is None and track.suppressed and not track.repeat and still(track.history):
+            self._remember(track)  # a sign that is not a plate: its later misreadings are repeats too
+        return read
+
+    def _remember(self, track: Track) -> None:
+        vote = track.voter.vote()
+        if vote is not None:
+            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
 
     def _emit(self, track: Track, *, preview: bool) -> PlateRead | None:
         cfg = self.config
@@ -217,8 +256,13 @@ class PlateTracker:
         if vote is None or vote.confidence < cfg.min_confidence or len(vote.text) < cfg.min_chars:
             return None
         box = track.boxes[-1]
+        likeness = self._likeness(track, vote)
+        if likeness < cfg.min_likeness or (not preview and self._outranked(track, likeness)):
+            track.suppressed = not preview
+            logger.debug("camera %s: %s is not the plate of its vehicle (%.2f)", self.camera_id, vote.text, likeness)
+            return None
         if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen):
-            track.suppressed = True
+            track.suppressed = track.repeat = True
             self._suppressor.remember(vote.text, box, track.last_seen)
             logger.debug("camera %s: suppressed repeat of %s", self.camera_id, vote.text)
             return None
@@ -228,6 +272,39 @@ class PlateTracker:
             track.emitted = True
             self._suppressor.remember(vote.text, box, track.last_seen)
         return self._to_read(track, vote, preview)
+
+    def _likeness(self, track: Track, vote: Vote | None = None) -> float:
+        """How plate-like ``track`` is (0..1; fixed once the track has ended)."""
+        if track.likeness is not None:
+            return track.likeness
+        vote = vote or track.voter.vote()
+        return track.evidence.score(vote.text) if vote is not None else 0.0
+
+    def _eligible(self, track: Track) -> bool:
+        """Whether ``track`` is, or could become, a read (a rival that cannot be read never wins)."""
+        if track.emitted or track.repeat:
+            return True
+        if track.likeness is None:  # still live: it may yet be read
+            return track.frames > 0
+        if track.suppressed or track.frames < self.config.min_frames:
+            return False
+        vote = track.voter.vote()
+        cfg = self.config
+        return (vote is not None and vote.confidence >= cfg.min_confidence and len(vote.text) >= cfg.min_chars
+                and self._likeness(track, vote) >= cfg.min_likeness)
+
+    def _outranked(self, track: Track, likeness: float) -> bool:
+        """True when a more plate-like track rides on the same vehicle (live or recently ended)."""
+        for other in (*self._tracks, *self._closed):
+            if other is track or not same_vehicle(track.history, other.history):
+                continue
+            mine = likeness * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
+            theirs = self._likeness(other) * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
+            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history):
+                theirs /= STRONG_MARGIN
+            if theirs > mine and self._eligible(other):
+                return True
+        return False
 
     def _to_read(self, track: Track, vote: Vote, preview: bool) -> PlateRead:
         cfg = self.config

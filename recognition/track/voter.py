@@ -27,23 +27,32 @@ class Vote:
     readings: int
 
 
+#: Share of a reading's weight that does not depend on its image quality (the rest scales with it).
+QUALITY_FLOOR = 0.0
+
+
 class PlateVoter:
     """Accumulates readings and colour estimates of one vehicle pass and votes on them.
 
-    Each reading votes with weight ``confidence``; at each character position the vote of a
-    character is ``weight * char_confidence``. Readings are aligned to a reference of the most
-    supported length, so a reading with one character missing or added still counts.
+    Each reading votes with weight ``confidence x (QUALITY_FLOOR + (1 - QUALITY_FLOOR) x q)`` where
+    ``q`` is its image quality (plate size x sharpness, given by the tracker) relative to the best
+    reading of the pass: an approaching plate's large, sharp frames outvote its small, blurred ones.
+    At each character position the vote of a character is ``weight * char_confidence``. Readings
+    are aligned to a reference of the most supported length, so a reading with one character
+    missing or added still counts.
     """
 
     def __init__(self) -> None:
         """Start with no readings."""
         self._readings: list[PlateText] = []
+        self._quality: list[float] = []
         self._colours: dict[str, float] = defaultdict(float)
 
-    def add(self, reading: PlateText | None, colour: VehicleColour | None = None) -> None:
-        """Add one frame's reading (None = plate seen but not read) and colour estimate."""
+    def add(self, reading: PlateText | None, colour: VehicleColour | None = None, quality: float = 1.0) -> None:
+        """Add one frame's reading (None = plate seen but not read), its image quality and colour estimate."""
         if reading is not None and reading.text:
             self._readings.append(reading)
+            self._quality.append(max(quality, 0.0))
         if colour is not None:
             self._colours[colour.code] += colour.confidence
 
@@ -57,11 +66,11 @@ class PlateVoter:
         readings = self._readings
         if not readings:
             return None
-        total = sum(max(r.confidence, 1e-3) for r in readings)
-        reference = self._reference(readings)
+        weights = self._weights()
+        total = sum(weights)
+        reference = self._reference(readings, weights)
         votes: list[dict[str, float]] = [defaultdict(float) for _ in reference]
-        for r in readings:
-            weight = max(r.confidence, 1e-3)
+        for r, weight in zip(readings, weights, strict=True):
             chars = r.char_confidences if len(r.char_confidences) == len(r.text) else (r.confidence,) * len(r.text)
             mapping = range(len(r.text)) if len(r.text) == len(reference) else align_to(reference, r.text)
             for ch, pos, cc in zip(r.text, mapping, chars, strict=True):
@@ -83,7 +92,7 @@ class PlateVoter:
                     runners.append((pos, ch, score / total))
         text = "".join(text_chars)
         confidence = 0.5 * (sum(char_conf) / len(char_conf)) + 0.5 * min(char_conf)
-        state, state_conf = self._vote_state(readings, total)
+        state, state_conf = self._vote_state(readings, weights, total)
         return Vote(
             text=text,
             confidence=round(confidence, 4),
@@ -95,20 +104,28 @@ class PlateVoter:
             readings=len(readings),
         )
 
-    @staticmethod
-    def _reference(readings: list[PlateText]) -> str:
-        by_length: dict[int, float] = defaultdict(float)
-        for r in readings:
-            by_length[len(r.text)] += r.confidence
-        length = max(by_length, key=lambda k: (by_length[k], k))
-        return max((r for r in readings if len(r.text) == length), key=lambda r: r.confidence).text
+    def _weights(self) -> list[float]:
+        best = max(self._quality) if self._quality else 0.0
+        return [
+            max(r.confidence, 1e-3) * (QUALITY_FLOOR + (1 - QUALITY_FLOOR) * (q / best if best > 0 else 1.0))
+            for r, q in zip(self._readings, self._quality, strict=True)
+        ]
 
     @staticmethod
-    def _vote_state(readings: list[PlateText], total: float) -> tuple[str | None, float]:
+    def _reference(readings: list[PlateText], weights: list[float]) -> str:
+        by_length: dict[int, float] = defaultdict(float)
+        for r, weight in zip(readings, weights, strict=True):
+            by_length[len(r.text)] += weight
+        length = max(by_length, key=lambda k: (by_length[k], k))
+        candidates = [(weight, r.text) for r, weight in zip(readings, weights, strict=True) if len(r.text) == length]
+        return max(candidates)[1]
+
+    @staticmethod
+    def _vote_state(readings: list[PlateText], weights: list[float], total: float) -> tuple[str | None, float]:
         tally: dict[str, float] = defaultdict(float)
-        for r in readings:
+        for r, weight in zip(readings, weights, strict=True):
             if r.state:
-                tally[r.state] += max(r.confidence, 1e-3) * r.state_confidence
+                tally[r.state] += weight * r.state_confidence
         if not tally:
             return None, 0.0
         state = max(tally, key=lambda k: tally[k])

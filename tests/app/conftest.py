@@ -80,3 +80,32 @@ def any_ctx(any_engine, clock) -> ServiceContext:
 def current_training(today: date | None = None) -> TrainingRecord:
     today = today or date(2026, 11, 2)
     return TrainingRecord("ALPR operator", today - timedelta(days=30), today + timedelta(days=335))
+
+
+def ready_user(ctx, user_id: int, today: date | None = None) -> None:
+    """Give a test account what a session needs now: current training and the policy accepted."""
+    from app.persistence.repositories.agency import AgencyRepository
+    from app.persistence.repositories.users import UserRepository
+
+    with ctx.uow() as uow:
+        users = UserRepository(uow.s)
+        user = users.get(user_id)
+        if not any(t.expires_on >= (today or ctx.clock.now().date()) for t in user.training):
+            users.add_training(user_id, current_training(today or ctx.clock.now().date()), None, ctx.clock.now())
+        users.acknowledge_policy(user_id, AgencyRepository(uow.s).get().policy_version, ctx.clock.now())
+
+
+def signed_in(accounts, username: str, password: str, result: bool = False):
+    """Log in and accept the policy as the login flow does; returns the actor (or the LoginResult).
+
+    A temporary password is kept (the flag cleared directly) so tests can sign in again with it.
+    """
+    from app.persistence.repositories.users import UserRepository
+
+    login = accounts.login(username, password)
+    if login.must_change_password:
+        with accounts.ctx.uow() as uow:
+            UserRepository(uow.s)._row(login.user.id).must_change_password = False
+    if login.needs_policy_ack:
+        accounts.acknowledge_policy(login.actor, login.policy_version)
+    return login if result else login.actor

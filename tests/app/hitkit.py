@@ -24,7 +24,10 @@ def make_actor(ctx: ServiceContext, username: str = "disp.kim", roles=frozenset(
         repo = UserRepository(uow.s)
         user = repo.by_username(username) or repo.add(username, username.title(), "x", roles, None, ctx.clock.now())
         uow.s.flush()
-        return Actor(user.id, username, ctx.workstation, roles)
+    from tests.app.conftest import ready_user
+
+    ready_user(ctx, user.id)
+    return Actor(user.id, username, ctx.workstation, roles)
 
 
 ENTRIES = [

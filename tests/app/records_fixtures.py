@@ -59,6 +59,10 @@ def make_world(ctx, tmp_path: Path, prefix: str = "") -> World:
             cams.append(row.id)
         AgencyRepository(uow.s).save(AgencyProfile(name="Test County Sheriff", ori="TX1234567",
                                                    chief_of_police="Chief Casey Stone"), now)
+    from tests.app.conftest import ready_user
+
+    for a in actors.values():
+        ready_user(ctx, a.user_id)
     svc = RecordsServices.build(ctx, images, documents)
     return World(ctx, svc, images, documents, actors["sup1"], actors["sup2"], actors["inv1"], actors["clerk1"],
                  actors["aud1"], actors["disp1"], cams)

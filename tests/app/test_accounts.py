@@ -10,7 +10,7 @@ from app.domain.users import TrainingRecord
 from app.persistence.repositories.access_log import AccessLogRepository
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 
 PW = "correct horse battery"
 
@@ -23,7 +23,7 @@ def accounts(any_ctx, fast_hashing):
 @pytest.fixture
 def admin_actor(accounts):
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    return accounts.login("sup1", PW).actor
+    return signed_in(accounts, "sup1", PW)
 
 
 def _log(ctx):

@@ -20,7 +20,7 @@ def w(rctx, tmp_path):  # noqa: F811
 
 def test_memo_prints_the_head_hash_and_count(w):
     w.ctx.clock.t = datetime(2026, 10, 3, 9, tzinfo=UTC)
-    reason = SearchReason("Criminal investigation", "Case 26-00112", "26-00112")
+    reason = SearchReason(purpose="Criminal investigation", case_number="26-00112")
     w.svc.search.search(w.inv, reason, SearchCriteria(plate=parse_plate_pattern("AU001")))
     w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
     audit = w.svc.audits.start(w.auditor)

@@ -35,7 +35,10 @@ def _auditing_investigator(w) -> Actor:
     with w.ctx.uow() as uow:
         user = UserRepository(uow.s).add("invaud", "Ina Auditor", "x", frozenset({Role.INVESTIGATOR, Role.AUDITOR}),
                                          None, w.ctx.clock.now())
-        return Actor.of(user, "TEST-WS")
+    from tests.app.conftest import ready_user
+
+    ready_user(w.ctx, user.id)  # training current and policy accepted: rights are read at every call
+    return Actor.of(user, "TEST-WS")
 
 
 def _review_all(w, audit, actor):

@@ -47,3 +47,4 @@ def test_admin_cli_create_verify_and_tamper(tmp_path):
     con.close()
     r = _main("--data-dir", data, "admin", "audit", "verify")
     assert r.returncode == 3 and "BROKEN at row 1" in r.stdout
+

@@ -125,6 +125,13 @@ def test_exigent_dispatch_needs_a_reason_and_is_flagged(world, tmp_path):
     doc = UsageReportService(ctx, tmp_path / "docs").usage_report(clerk, start, start + timedelta(days=2), "test")
     text = pdf_text(doc.path)
     assert "Exigent dispatch" in text and "gun at a witness" in text
+    # and the audit memo of the period flags it too
+    from app.services.audits import AuditService
+    auditor = make_actor(ctx, "aud.ina", frozenset({Role.AUDITOR}))
+    audits = AuditService(ctx, tmp_path / "docs")
+    audit = audits.start(auditor, start, start + timedelta(days=2))
+    memo = " ".join(pdf_text(audits.complete(auditor, audit.id, "", "").path).split())
+    assert "Overrides of hit safeguards in the period" in memo and "gun at a witness" in memo
 
 
 def test_dispatch_after_outstanding_query(world):

@@ -13,7 +13,7 @@ from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlists import HotListService
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 
 PW = "correct horse battery"
 
@@ -27,7 +27,7 @@ def world(any_ctx, fast_hashing):
     accounts = AccountService(any_ctx, fast_hashing)
     admin = AdministrationService(any_ctx, fast_hashing)
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    sup = accounts.login("sup1", PW).actor
+    sup = signed_in(accounts, "sup1", PW)
     admin.create_user(sup, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}), training=current_training())
     retro_calls = []
@@ -38,8 +38,8 @@ def world(any_ctx, fast_hashing):
 
     holder = HotListIndexHolder(any_ctx)
     svc = HotListService(any_ctx, holder, retroactive=retro)
-    return dict(svc=svc, holder=holder, sup=sup, sup2=accounts.login("sup2", PW).actor,
-                disp=accounts.login("disp1", PW).actor, ctx=any_ctx, retro=retro_calls)
+    return dict(svc=svc, holder=holder, sup=sup, sup2=signed_in(accounts, "sup2", PW),
+                disp=signed_in(accounts, "disp1", PW), ctx=any_ctx, retro=retro_calls)
 
 
 def test_import_replaces_list_and_bad_file_keeps_previous(world, tmp_path):

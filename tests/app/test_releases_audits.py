@@ -44,6 +44,10 @@ def test_release_flow_packet_and_self_approval_refused(w):
     add_hit(w, rid, now - timedelta(days=1))
     # a supervisor who also takes in requests may not approve their own
     both = Actor(w.sup.user_id, w.sup.username, "TEST-WS", frozenset({Role.SUPERVISOR, Role.RECORDS_CLERK}))
+    with w.ctx.uow() as uow:  # roles are read from the account at each call
+        from app.persistence.repositories.users import UserRepository
+
+        UserRepository(uow.s).set_roles(w.sup.user_id, both.roles)
     own = w.svc.releases.intake(both, _intake())
     with pytest.raises(Conflict, match="entered yourself"):
         w.svc.releases.review(both, own.id, True, "Looks fine to me")

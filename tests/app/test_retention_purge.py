@@ -105,6 +105,9 @@ def test_clock_going_backwards_refuses_and_records(w):
 def test_clock_jump_refuses_unless_confirmed(w):
     w.svc.purge.purge(w.sup)
     w.ctx.clock.advance(days=400)
+    from tests.app.conftest import ready_user
+
+    ready_user(w.ctx, w.sup.user_id)  # the supervisor's training was renewed meanwhile
     add_read(w, "JMP001", w.ctx.clock.now() - timedelta(days=100))
     with pytest.raises(Conflict, match="jumped"):
         w.svc.purge.purge(w.sup)

@@ -52,3 +52,36 @@ def test_plaintext_keyring_is_refused():
         assert not KeyringSecretStore().available()
     finally:
         keyring.set_keyring(old)
+
+
+@pytest.mark.parametrize("url", ["postgresql://alpr:s3cret@db.example:5432/alpr",
+                                 "postgresql+psycopg://alpr:s3cret@127.0.0.1/alpr",
+                                 "postgresql://alpr@db/alpr?password=s3cret"])
+def test_database_url_with_an_embedded_password_is_refused(url):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="keyring"):
+        AppSettings.model_validate({"database": {"kind": "postgresql", "url": url}})
+
+
+def test_database_url_without_password_is_accepted():
+    s = AppSettings.model_validate({"database": {"kind": "postgresql", "url": "postgresql://alpr@db.example/alpr"}})
+    assert s.database.url.endswith("/alpr")
+
+
+def test_settings_file_with_a_password_in_the_url_falls_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"database": {"kind": "postgresql", "url": "postgresql://a:pw@h/db"}}')
+    loaded = load_settings(path)
+    assert loaded.settings.database.url == "" and loaded.warning
+
+
+@pytest.mark.parametrize("minutes", [31, 60, 240])
+def test_idle_lock_longer_than_30_minutes_is_refused(minutes):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        AppSettings.model_validate({"security": {"idle_lock_minutes": minutes}})
+    s = AppSettings()
+    with pytest.raises(ValidationError):
+        s.security.idle_lock_minutes = minutes

@@ -55,8 +55,22 @@ def test_plate_shaped_reading_beats_a_more_confident_word():
     assert best_reading([None]) == ""
 
 
-def test_scores_detection_and_reading(tmp_path):
-    # Given three labelled scenes; the fake finds the plate (60 px wide) and a sign (40 px wide)
+class StepClock:
+    """perf_counter stand-in: each call is ``step_s`` later than the previous one."""
+
+    def __init__(self, steps_s: list[float]) -> None:
+        self.now, self.steps = 100.0, list(steps_s)
+
+    def __call__(self) -> float:
+        self.now += self.steps.pop(0) if self.steps else 0.0
+        return self.now
+
+
+def test_scores_detection_and_reading(tmp_path, monkeypatch):
+    # Given three labelled scenes; the fake finds the plate (60 px wide) and a sign (40 px wide);
+    # detect + read take 10, 20 and 90 ms by a fake clock (start and end read per image)
+    clock = StepClock([0, 0.010, 0, 0.020, 0, 0.090])
+    monkeypatch.setattr("recognition.evaluate.scenes.time.perf_counter", clock)
     folder = _folder(tmp_path, ["ABC123", "ABC12O", "XYZ999"])
     detector = BoxDetector([BBox(105, 100, 60, 20), BBox(0, 0, 40, 20)])
     reader = WidthReader({60: PlateText("ABC120", 0.8), 40: PlateText("STOP", 0.99)})
@@ -69,7 +83,8 @@ def test_scores_detection_and_reading(tmp_path):
     assert result["folded_pct"] == pytest.approx(33.33)
     assert result["edit1_pct"] == pytest.approx(66.67)
     assert result["state_pct"] is None
-    assert result["ms_mean"] >= 0 and result["ms_p95"] >= result["ms_mean"] * 0
+    assert result["ms_mean"] == pytest.approx(40.0)
+    assert result["ms_p95"] == pytest.approx(83.0)  # linear-interpolated 95th percentile of 10, 20, 90
 
 
 def test_detection_only_and_limit(tmp_path):

@@ -20,6 +20,7 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lockout_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # locks since last success
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

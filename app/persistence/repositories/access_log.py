@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.access import (
@@ -48,6 +48,22 @@ def _checkpoint(r: AccessCheckpointRow) -> Checkpoint:
                       r.key_id, r.mac, r.id)
 
 
+_LOG = AccessLogRow.__table__
+_CPS = AccessCheckpointRow.__table__
+_TAIL = select(_LOG.c.id, _LOG.c.hash).order_by(_LOG.c.id.desc()).limit(1)
+_INSERT_ROW = _LOG.insert().returning(_LOG.c.id)
+_HEAD = select(_CPS).where(_CPS.c.kind == HEAD).order_by(_CPS.c.id.desc()).limit(1)
+_ANY_CHECKPOINT = select(_CPS.c.id).limit(1)
+_ANY_MAC = ""  # the head was just read and checked: move it whatever its signature
+_MOVE_HEAD = _CPS.update().where(_CPS.c.id == bindparam("cid"), _CPS.c.kind == HEAD,
+                                 (bindparam("old_mac") == _ANY_MAC) | (_CPS.c.mac == bindparam("old_mac")))
+
+
+def _checkpoint_values(cp: Checkpoint) -> dict:
+    return dict(kind=cp.kind, at=cp.at, workstation=cp.workstation, last_id=cp.head.last_id,
+                last_hash=cp.head.last_hash, row_count=cp.head.count, key_id=cp.key_id, mac=cp.mac)
+
+
 def _row_values(e: AccessEntry, prev: str, digest: str) -> dict:
     return dict(
         at=e.at, user_id=e.user_id, username=e.username, workstation=e.workstation, action=e.action,
@@ -63,11 +79,10 @@ class AccessLogRepository:
 
     # ---- appending -----------------------------------------------------------------------------
     def _lock_and_tail(self) -> tuple[int | None, str]:
-        if self.s.get_bind().dialect.name == "postgresql":
-            self.s.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
-        last = self.s.execute(
-            select(AccessLogRow.id, AccessLogRow.hash).order_by(AccessLogRow.id.desc()).limit(1)
-        ).first()
+        conn = self.s.connection()
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+        last = conn.execute(_TAIL).first()
         return (last[0], last[1]) if last else (None, GENESIS_HASH)
 
     def append(self, entry: AccessEntry) -> AccessEntry:
@@ -78,13 +93,20 @@ class AccessLogRepository:
         """Chain ``entries`` in order onto the newest row; returns them with ids and hashes."""
         if not entries:
             return []
+        conn = self.s.connection()
         last_id, prev = self._lock_and_tail()
-        head = self._head_to_advance(last_id, prev)
+        # The head this process wrote last, when the chain still ends there: moved below only if the stored
+        # head is byte for byte that one (same signature), which saves reading it on every append.
+        mine = self.sealer.last_head if self.sealer is not None else None
+        if mine is not None and mine.head.last_id == (last_id or 0) and mine.head.last_hash == prev:
+            head_row_id, head = mine.id, mine.head
+        else:
+            mine = None
+            head_row_id, head = self._head_to_advance(last_id, prev)
         out: list[AccessEntry] = []
         for e in entries:
             digest = chain_hash(prev, e)
-            new_id = self.s.execute(AccessLogRow.__table__.insert().values(**_row_values(e, prev, digest))
-                                    .returning(AccessLogRow.id)).scalar_one()
+            new_id = conn.execute(_INSERT_ROW, _row_values(e, prev, digest)).scalar_one()
             out.append(AccessEntry(**{**_entry_fields(e), "id": new_id, "prev_hash": prev, "hash": digest}))
             prev = digest
             if head is not None:
@@ -92,35 +114,43 @@ class AccessLogRepository:
                 if head.count % CHECKPOINT_EVERY == 0:
                     self._write_checkpoint(PERIODIC, head, e.at, e.workstation)
         if head is not None:
-            self.s.execute(delete(AccessCheckpointRow).where(AccessCheckpointRow.kind == HEAD))
-            self._write_checkpoint(HEAD, head, entries[-1].at, entries[-1].workstation)
+            assert self.sealer is not None
+            cp = self.sealer.seal(HEAD, head, entries[-1].at, entries[-1].workstation)
+            if head_row_id is None:
+                head_row_id = conn.execute(_CPS.insert().returning(_CPS.c.id), _checkpoint_values(cp)).scalar_one()
+                moved = True
+            else:
+                moved = conn.execute(_MOVE_HEAD, {"cid": head_row_id, "old_mac": mine.mac if mine else _ANY_MAC,
+                                                  **_checkpoint_values(cp)}).rowcount == 1
+            self.sealer.last_head = Checkpoint(HEAD, head, cp.at, cp.workstation, cp.key_id, cp.mac, head_row_id) \
+                if moved else None  # not moved: the stored head was changed behind our back; verify will say so
         return out
 
-    def _head_to_advance(self, last_id: int | None, last_hash: str) -> ChainHead | None:
-        """The signed head to move forward, or None when there is no key or the head no longer matches.
+    def _head_to_advance(self, last_id: int | None, last_hash: str) -> tuple[int | None, ChainHead | None]:
+        """(row id, head) of the signed head to move forward; head None when it must stay as it is.
 
         A fresh record (no checkpoint at all) starts its head here. A head whose signature fails, or
         that names another row than the newest one, stays as it is: verify reports the difference.
         """
         if self.sealer is None:
-            return None
-        cp = self.latest(HEAD)
-        if cp is None:
-            if self.s.scalar(select(func.count(AccessCheckpointRow.id))):
-                return None  # checkpoints exist but the head is gone: removed, keep the evidence
-            count = self.s.scalar(select(func.count(AccessLogRow.id))) or 0
-            return ChainHead(last_id or 0, last_hash, count)
+            return None, None
+        conn = self.s.connection()
+        row = conn.execute(_HEAD).first()
+        if row is None:
+            if conn.execute(_ANY_CHECKPOINT).first() is not None:
+                return None, None  # checkpoints exist but the head is gone: removed, keep the evidence
+            count = conn.execute(select(func.count(AccessLogRow.id))).scalar() or 0
+            return None, ChainHead(last_id or 0, last_hash, count)
+        cp = Checkpoint(row.kind, ChainHead(row.last_id, row.last_hash, row.row_count), as_utc(row.at),
+                        row.workstation, row.key_id, row.mac, row.id)
         if not self.sealer.valid(cp) or cp.head.last_id != (last_id or 0) or cp.head.last_hash != last_hash:
-            return None
-        return cp.head
+            return row.id, None
+        return row.id, cp.head
 
     def _write_checkpoint(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> Checkpoint:
         assert self.sealer is not None
         cp = self.sealer.seal(kind, head, at, workstation)
-        self.s.execute(AccessCheckpointRow.__table__.insert().values(
-            kind=cp.kind, at=cp.at, workstation=cp.workstation, last_id=head.last_id, last_hash=head.last_hash,
-            row_count=head.count, key_id=cp.key_id, mac=cp.mac,
-        ))
+        self.s.connection().execute(AccessCheckpointRow.__table__.insert(), _checkpoint_values(cp))
         return cp
 
     def checkpoint_verified(self, head: ChainHead, at: datetime, workstation: str) -> Checkpoint | None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.access import as_utc
 from app.domain.errors import NotFound
 from app.domain.roles import Role
-from app.domain.users import TrainingRecord, User
+from app.domain.users import TrainingRecord, User, fold_username
 from app.persistence.orm.accounts import TrainingRecordRow, UserRoleRow, UserRow
 
 
@@ -22,6 +22,7 @@ def _to_domain(r: UserRow) -> User:
         badge_number=r.badge_number,
         failed_attempts=r.failed_attempts,
         locked_until=as_utc(r.locked_until) if r.locked_until else None,
+        lockout_count=r.lockout_count or 0,
         must_change_password=r.must_change_password,
         policy_ack_version=r.policy_ack_version,
         training=tuple(
@@ -48,7 +49,8 @@ class UserRepository:
         return _to_domain(self._row(user_id))
 
     def by_username(self, username: str) -> User | None:
-        row = self.s.scalar(select(UserRow).where(func.lower(UserRow.username) == username.strip().lower()))
+        """The account named ``username`` in its folded form (NFKC, case-folded), or None."""
+        row = self.s.scalar(select(UserRow).where(func.lower(UserRow.username) == fold_username(username)))
         return _to_domain(row) if row else None
 
     def password_hash(self, user_id: int) -> str:
@@ -60,7 +62,7 @@ class UserRepository:
     def add(self, username: str, full_name: str, password_hash: str, roles: frozenset[Role],
             badge_number: str | None, now: datetime, must_change_password: bool = False) -> User:
         row = UserRow(
-            username=username.strip(), full_name=full_name.strip(), password_hash=password_hash,
+            username=fold_username(username), full_name=full_name.strip(), password_hash=password_hash,
             badge_number=badge_number, active=True, failed_attempts=0, created_at=now,
             password_changed_at=now, must_change_password=must_change_password,
         )
@@ -93,19 +95,22 @@ class UserRepository:
         row.password_hash, row.password_changed_at, row.must_change_password = password_hash, now, must_change
 
     def record_failure(self, user_id: int, locked_until: datetime | None) -> int:
+        """Count a wrong password; ``locked_until`` starts a lock (the counter starts again after it)."""
         row = self._row(user_id)
         row.failed_attempts = (row.failed_attempts or 0) + 1
         if locked_until is not None:
             row.locked_until = locked_until
+            row.failed_attempts = 0
+            row.lockout_count = (row.lockout_count or 0) + 1
         return row.failed_attempts
 
     def record_success(self, user_id: int, now: datetime) -> None:
         row = self._row(user_id)
-        row.failed_attempts, row.locked_until, row.last_login_at = 0, None, now
+        row.failed_attempts, row.locked_until, row.lockout_count, row.last_login_at = 0, None, 0, now
 
     def unlock(self, user_id: int) -> None:
         row = self._row(user_id)
-        row.failed_attempts, row.locked_until = 0, None
+        row.failed_attempts, row.locked_until, row.lockout_count = 0, None, 0
 
     def set_active(self, user_id: int, active: bool, now: datetime) -> None:
         row = self._row(user_id)

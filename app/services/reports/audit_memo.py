@@ -154,6 +154,15 @@ def _findings(data: AuditMemoInput) -> list[Flowable]:
             empty_text="No inquiries were made in the period; nothing to sample.",
         )
     )
+    items += heading("Overrides of hit safeguards in the period")
+    items.append(
+        data_table(
+            ["Hit", "Override", "User", "At", "Reason"],
+            [(o.hit_id, o.kind, o.user, fmt_dt(o.at), o.reason) for o in data.overrides],
+            widths=[0.6, 1.6, 0.9, 1.2, 2.6],
+            empty_text="No hit was verified or dispatched under an override in the period.",
+        )
+    )
     items += heading("Data errors found and corrective actions")
     items.append(
         data_table(

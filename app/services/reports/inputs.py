@@ -271,6 +271,7 @@ class AuditMemoInput:
     minimum_sample: int = 10
     chain_head: str = ""  # access record head hash when printed: a paper anchor outside the machine
     chain_rows: int = 0
+    overrides: tuple[OverrideLine, ...] = ()  # hit safeguards overridden in the period (exigent dispatch ...)
     excluded_own: int = 0  # the auditor's own inquiries, left out of the population
     redraws: tuple[SampleRedraw, ...] = ()  # samples drawn and replaced, with the reason
     chief_review: ChiefReview | None = None

@@ -15,7 +15,8 @@ class ChangePasswordDialog(QDialog):
         self._change = change
         self.setWindowTitle("Change password")
         intro = QLabel("Your password was set by an administrator; choose your own now." if forced
-                       else "Choose a new password (12+ characters, not your username).")
+                       else "Choose a new password: 12+ characters, not a common or breached password, without your name "
+                       "or the agency's; a passphrase of unrelated words works well.")
         intro.setWordWrap(True)
         self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()
         form = QFormLayout()

@@ -143,3 +143,8 @@ class StepDialog(QDialog):
 
     def _refuse(self, text: str) -> None:
         self.message.setText(text)
+        # a wrapped label under-reports its height: reserve it and grow the dialog so nothing overlaps
+        self.message.setMinimumHeight(self.message.heightForWidth(self.message.width() or 440))
+        need = self.layout().totalMinimumSize().height()
+        if self.height() < need:
+            self.resize(self.width(), need)

@@ -57,7 +57,8 @@ class DispatchDialog(StepDialog):
                           "under exigent circumstances, and say what they are:")
             warn.setObjectName("Stale")
             warn.setWordWrap(True)
-            self.form.addRow(warn)
+            warn.setAccessibleName("No NCIC confirmation")
+            self.layout().insertWidget(1, warn)  # outside the form: a wrapped label in a form row is clipped
             self.form.addRow("&Exigent", self.exigent)
         else:
             self.exigent.setVisible(False)

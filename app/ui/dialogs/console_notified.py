@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.domain.hit_steps import AgencyNotified
-from app.ui.dialogs.console_common import StepDialog, Submit
+from app.ui.dialogs.console_common import ChoiceGroup, StepDialog, Submit
 from app.ui.dialogs.console_times import TimeEdit
 
 METHODS = ("Nlets message", "Phone", "Teletype", "Email", "In person")
@@ -20,10 +20,8 @@ class AgencyNotifiedDialog(StepDialog):
         super().__init__("Entering agency notified", f"Record that the entering agency {ori or ''} was notified "
                          "of the recovery or arrest.", submit, parent)
         self.at = TimeEdit(now, "Notified at")
-        self.method = QComboBox()
-        self.method.setEditable(False)  # an editable combo would swallow Enter (the dialog's default)
-        self.method.addItems(METHODS)
-        self.method.setAccessibleName("Notification method")
+        # no method is preselected: one Enter must not record a notification that never happened
+        self.method = ChoiceGroup("Notification method", [(m, m) for m in METHODS])
         self.contact = QLineEdit()
         self.contact.setAccessibleName("Contact")
         self.contact.setPlaceholderText("who took the notification")
@@ -31,7 +29,8 @@ class AgencyNotifiedDialog(StepDialog):
         self.form.addRow("&At", self.at)
         self.form.addRow("&Contact", self.contact)
         self.ok.setText("Record notification")
-        self.method.setFocus()
+        self.require(self.method)
+        self.method.focus_checked()
 
     def build(self) -> AgencyNotified:
-        return AgencyNotified(self.at.value(), self.method.currentText().strip(), self.contact.text().strip())
+        return AgencyNotified(self.at.value(), self.method.value, self.contact.text().strip())

@@ -36,6 +36,7 @@ class FirstAdminDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.username = QLineEdit()
+        self.username.setPlaceholderText("lower-case letters, digits, . - _ (e.g. sam.lee)")
         self.full_name = QLineEdit()
         self.badge = QLineEdit()
         self.password = QLineEdit()

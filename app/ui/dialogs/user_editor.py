@@ -35,6 +35,7 @@ class UserDialog(QDialog):
         self.setWindowTitle("New user" if user is None else f"Edit {user.username}")
         self.username = QLineEdit(user.username if user else (previous.username if previous else ""))
         self.username.setEnabled(user is None)
+        self.username.setPlaceholderText("lower-case letters, digits, . - _ (e.g. dana.ortiz)")
         self.full_name = QLineEdit(user.full_name if user else (previous.full_name if previous else ""))
         self.badge = QLineEdit((user.badge_number or "") if user else "")
         self.password = QLineEdit()

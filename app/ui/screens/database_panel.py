@@ -53,6 +53,12 @@ class DatabasePanel(QWidget):
         if kind == "postgresql" and not self.url.text().strip().startswith("postgresql"):
             QMessageBox.warning(self, "Database", "Enter a URL that starts with postgresql://")
             return
+        try:  # the settings model refuses a URL that holds a password
+            type(s.database).model_validate({**s.database.model_dump(), "url": self.url.text().strip()})
+        except ValueError as exc:
+            errors = exc.errors() if hasattr(exc, "errors") else [{"msg": str(exc)}]
+            QMessageBox.warning(self, "Database", "; ".join(str(e["msg"]) for e in errors))
+            return
         if self.password.text():  # the OS keyring may block (unlock prompt): keep it off the GUI thread
             try:
                 await self.ui.call(KeyringSecretStore().set, s.database.password_ref, self.password.text())

@@ -44,7 +44,9 @@ def bundle(ctx, fast_hashing, tmp_path) -> ServiceBundle:
 @pytest.fixture
 def admin_login(bundle):
     bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    return bundle.accounts.login("sup1", PW)
+    result = bundle.accounts.login("sup1", PW)
+    bundle.accounts.acknowledge_policy(result.actor, result.policy_version)
+    return result
 
 
 @pytest.fixture

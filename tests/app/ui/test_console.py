@@ -27,7 +27,7 @@ from app.ui.context import UiContext
 from app.ui.screens.console import ConsoleScreen
 from app.ui.screens.console_queue import COL
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
 from tests.app.ui.conftest import PW, run_until
 
@@ -50,10 +50,10 @@ def world(ctx, bundle, executor, tmp_path):
     paths = AppPaths(tmp_path / "data", tmp_path / "cfg")
     bundle.hits = HitServices.build(ctx, paths, MemorySecretStore(), matcher)
     bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    admin = bundle.accounts.login("sup1", PW)
+    admin = signed_in(bundle.accounts, "sup1", PW, result=True)
     bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                                       training=current_training())
-    disp = bundle.accounts.login("disp1", PW)
+    disp = signed_in(bundle.accounts, "disp1", PW, result=True)
     signals = AppSignals()
     ui = UiContext(bundle, executor, signals, AppSettings(), paths, disp.user, disp.actor, "Test County")
     speaker, chimes, clock = FakeSpeaker(), FakeChimeSink(), Clock()
@@ -209,9 +209,13 @@ def test_whole_confirmation_log_by_keyboard(qtbot, qloop, world, qapp):
     assert dlg.outcome.value == "vehicle_recovered"
     submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: status_of(world, hit.id) is HitStatus.CLOSED)
-    # F11: entering agency notified (method Nlets message preselected)
+    # F11: entering agency notified; no method preselected (Enter alone records nothing), Space picks Nlets
     key(qtbot, screen, K.Key_F11)
     dlg = wait_dialog(qloop, qtbot, screen)
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    assert dlg.isVisible() and "agency_notified" not in steps_of(world.ctx, hit.id)
+    key(qtbot, screen, K.Key_Space)
+    assert dlg.method.value == "Nlets message"
     submit_dialog(qloop, qtbot, screen, dlg)
     run_until(qloop, qtbot, lambda: StepKind.AGENCY_NOTIFIED.value in steps_of(world.ctx, hit.id))
     # Then the log holds every step, attributed, in order

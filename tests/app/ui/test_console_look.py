@@ -115,9 +115,16 @@ def test_verification_panel_shows_pictures_and_lookalikes(qtbot, qloop, world, q
     qtbot.keyClick(v.captured, K.Key_Plus)
     assert v.captured.zoom_index == 1 and v.wanted.zoom_index == 1
     qtbot.keyClick(v.captured, K.Key_0)
-    press(qloop, qtbot, screen, K.Key_F3)
+    # the look-alike makes F3 an override with a typed reason
+    key(qtbot, screen, K.Key_F3)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    qtbot.keyClicks(dlg.reason, "Zero and letter O look alike; the car matches the Amber alert")
+    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    settle(qloop, qtbot, screen)
     key(qtbot, screen, K.Key_F5)
-    submit_dialog(qloop, qtbot, screen, wait_dialog(qloop, qtbot, screen))
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)
+    submit_dialog(qloop, qtbot, screen, dlg)
     screen.tiles.note_hit("cam-3", "7XYZ0O1 amber alert")
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)

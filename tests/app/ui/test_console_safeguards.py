@@ -61,7 +61,11 @@ def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):  # 
         screen.grab().save(str(Path(SHOTS) / "console_override.png"))
 
 
-def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot, qloop, world):  # noqa: F811
+def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot, qloop, world, qapp):  # noqa: F811
+    if SHOTS:
+        from app.ui.theme import apply_theme
+
+        apply_theme(qapp, "dark")
     screen = make_screen(qtbot, qloop, world)
     [hit] = raise_hit(world, "8OX1234", state="NV")  # stolen plate, no instructions
     press(qloop, qtbot, screen, K.Key_F2)
@@ -72,6 +76,9 @@ def test_dispatch_without_ncic_confirmation_asks_for_exigent_circumstances(qtbot
     qtbot.keyClicks(dlg.units, "2A12")
     qtbot.keyClick(dlg.units, K.Key_Return)
     run_until(qloop, qtbot, lambda: "exigent" in dlg.message.text())
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        dlg.grab().save(str(Path(SHOTS) / "dispatch_exigent.png"))
     assert dlg.isVisible() and "units_dispatched" not in steps_of(world.ctx, hit.id)
     qtbot.keyClicks(dlg.exigent, "Armed suspect seen by the unit, no time to query")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)

@@ -20,7 +20,7 @@ from app.ui.main_window import MainWindow
 from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens_registry import default_screens
 from app.workers.signals import AppSignals
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.ui.conftest import PW
 
 DR = Qt.ItemDataRole
@@ -43,7 +43,7 @@ def world(ctx, fast_hashing, executor, tmp_path):
                                  fast_hashing)
     accounts, admin = bundle.accounts, bundle.administration
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    sup = accounts.login("sup1", PW)
+    sup = signed_in(accounts, "sup1", PW, result=True)
     admin.create_user(sup.actor, "sup2", "Sue Second", PW, frozenset({Role.SUPERVISOR}), training=current_training())
     admin.create_user(sup.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                       training=current_training())
@@ -51,7 +51,7 @@ def world(ctx, fast_hashing, executor, tmp_path):
     signals.follow(ctx.changes)  # as the runtime does: the services' Changes reach the screens
 
     def ui(username: str) -> UiContext:
-        login = sup if username == "sup1" else accounts.login(username, PW)
+        login = sup if username == "sup1" else signed_in(accounts, username, PW, result=True)
         return UiContext(bundle, executor, signals, AppSettings(), AppPaths(tmp_path / "data", tmp_path / "cfg"),
                          login.user, login.actor, "Test County Sheriff")
 

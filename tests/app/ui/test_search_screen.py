@@ -12,7 +12,7 @@ from app.ui.context import UiContext
 from app.ui.screens.audit import AuditScreen
 from app.ui.screens.records import RecordsScreen
 from app.ui.screens.search import SearchScreen
-from tests.app.conftest import current_training
+from tests.app.conftest import current_training, signed_in
 from tests.app.records_fixtures import access_rows, add_read, make_world
 from tests.app.ui.conftest import PW, run_until
 
@@ -28,7 +28,7 @@ def inv_ui(ui_ctx, bundle, ctx, tmp_path, monkeypatch):
     bundle.records = world.svc
     bundle.administration.create_user(ui_ctx.actor, "ivy", "Ivy Investigator", PW,
                                       frozenset({Role.INVESTIGATOR}), training=current_training())
-    login = bundle.accounts.login("ivy", PW)
+    login = signed_in(bundle.accounts, "ivy", PW, result=True)
     ui = UiContext(bundle, ui_ctx.executor, ui_ctx.signals, ui_ctx.settings, ui_ctx.paths, login.user, login.actor)
     return ui, world
 

@@ -24,7 +24,7 @@ from app.ui.screens.console import ConsoleScreen
 from app.workers.db_executor import DbExecutor
 from app.workers.pg_listener import PgListener
 from app.workers.signals import AppSignals
-from tests.app.conftest import _fresh_pg_url, current_training
+from tests.app.conftest import _fresh_pg_url, current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
 from tests.app.ui.conftest import PW, run_until
 
@@ -42,7 +42,7 @@ class _Console:
             self.hits.reads.set_matcher(matcher)
         self.executor = DbExecutor()
         self.signals = AppSignals()
-        login = self.bundle.accounts.login(username, PW)
+        login = signed_in(self.bundle.accounts, username, PW, result=True)
         self.ui = UiContext(self.bundle, self.executor, self.signals, AppSettings(), paths, login.user, login.actor)
         self.alerts = HitAlertsBridge(self.signals, AlertPolicyConfig(), FakeSpeaker(), FakeChimeSink(),
                                       clock=lambda: 0.0)
@@ -65,7 +65,7 @@ def test_hit_and_claim_reach_the_other_console_within_a_second(qtbot, qloop, tmp
     matcher, _ = seed_hotlist(setup)
     accounts = AccountService(setup, fast_hashing)
     accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
-    admin = accounts.login("sup1", PW).actor
+    admin = signed_in(accounts, "sup1", PW)
     admin_svc = AdministrationService(setup, fast_hashing)
     for name in ("disp1", "disp2"):
         admin_svc.create_user(admin, name, name.title(), PW, frozenset({Role.DISPATCHER}), training=current_training())

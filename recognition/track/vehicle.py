@@ -1,0 +1,75 @@
+"""Which tracks belong to one vehicle: seen together, close together, in most of their common frames.
+
+A vehicle carries one plate and often other text (make and model badges, fleet lettering, phone
+numbers). Tracks that move together on one vehicle compete: only the most plate-like is a read.
+Distances are in units of the taller box's height, so the rule holds at every distance from the
+camera; vehicles in neighbouring lanes are many plate heights apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from recognition.types import BBox
+
+#: Largest horizontal or vertical gap between two boxes on one vehicle, in box heights.
+REACH = 4.0
+#: Share of the common frames in which the two boxes must be that close.
+TOGETHER_SHARE = 0.6
+
+History = Sequence[tuple[float, BBox]]
+
+
+def close(a: BBox, b: BBox, reach: float = REACH) -> bool:
+    """True when the gaps between ``a`` and ``b`` are at most ``reach`` times the taller box's height."""
+    unit = max(a.h, b.h, 1)
+    gap_x = max(0, max(a.x, b.x) - min(a.x + a.w, b.x + b.w))
+    gap_y = max(0, max(a.y, b.y) - min(a.y + a.h, b.y + b.h))
+    return gap_x <= reach * unit and gap_y <= reach * unit
+
+
+def _common(a: History, b: History) -> list[tuple[BBox, BBox]]:
+    at_time = dict(b)
+    return [(box, at_time[ts]) for ts, box in a if ts in at_time]
+
+
+def same_vehicle(a: History, b: History) -> bool:
+    """True when the tracks ``a`` and ``b`` (``(timestamp, box)`` per sighting) ride on one vehicle."""
+    common = _common(a, b)
+    if not common or len(common) < (1 if min(len(a), len(b)) <= 3 else 2):
+        return False
+    return sum(close(x, y) for x, y in common) >= TOGETHER_SHARE * len(common)
+
+
+def rigid(a: History, b: History, *, min_common: int = 3, tolerance: float = 0.3) -> bool:
+    """True when ``a`` and ``b`` keep the same offset relative to their size over their common frames.
+
+    Two things on one vehicle keep their offset (in units of their widths) as it approaches; the
+    plates of two vehicles one behind the other drift apart. Needs ``min_common`` common frames.
+    """
+    common = _common(a, b)
+    if len(common) < min_common:
+        return False
+    offsets = []
+    for x, y in common:
+        unit = max(1.0, (x.w * y.w) ** 0.5)
+        offsets.append(((y.x + y.w / 2 - x.x - x.w / 2) / unit, (y.y + y.h / 2 - x.y - x.h / 2) / unit))
+    spread_x = max(o[0] for o in offsets) - min(o[0] for o in offsets)
+    spread_y = max(o[1] for o in offsets) - min(o[1] for o in offsets)
+    return max(spread_x, spread_y) <= tolerance
+
+
+def still(history: History, min_sightings: int = 5) -> bool:
+    """True for a track that has not moved (a sign or a parked vehicle) over ``min_sightings`` or more."""
+    if len(history) < min_sightings:
+        return False
+    first, last = history[0][1], history[-1][1]
+    shift = abs(last.x + last.w / 2 - first.x - first.w / 2) + abs(last.y + last.h / 2 - first.y - first.h / 2)
+    return shift <= 0.5 * max(first.w, last.w, 1)
+
+
+def lower(a: History, b: History) -> bool:
+    """True when ``a`` sits below ``b`` (plates ride low on a vehicle) in most common frames."""
+    common = _common(a, b)
+    below = sum((x.y + x.h / 2) - (y.y + y.h / 2) > 0.5 * max(x.h, y.h) for x, y in common)
+    return bool(common) and below > len(common) / 2

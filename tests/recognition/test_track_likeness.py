@@ -1,0 +1,134 @@
+"""Plate-likeness and the one-read-per-vehicle rule: lettering, signs and following vehicles."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recognition.track import PlateTracker, PlateVoter, Sighting
+from recognition.track.likeness import PlateEvidence, shape_score, syntax_score
+from recognition.track.vehicle import close, lower, rigid, same_vehicle, still
+from recognition.types import BBox, Frame, PlateDetection, PlateObservation, PlateText
+
+IMAGE = np.zeros((720, 1280, 3), np.uint8)
+
+
+def sighting(text: str | None, box: BBox, conf: float = 0.95) -> Sighting:
+    reading = PlateText(text, conf, (conf,) * len(text)) if text else None
+    return Sighting(PlateObservation(PlateDetection(box, 0.9), reading))
+
+
+def approach(x: float, y: float, w: float, h: float, k: int, grow: float = 0.06, drop: float = 18.0) -> BBox:
+    """Box of something on a vehicle approaching the camera, ``k`` frames in (it grows and moves down)."""
+    s = 1 + grow * k
+    return BBox(int(640 + (x - 640) * s), int(300 + (y - 300) * s + drop * k), int(w * s), int(h * s))
+
+
+def drive(tracker: PlateTracker, frames: list[list[Sighting]], start: int = 0) -> list:
+    reads = []
+    for i, sightings in enumerate(frames):
+        reads += tracker.update(Frame("cam", start + i, (start + i) / 10.0, IMAGE), sightings)
+    return reads
+
+
+def test_syntax_prefers_plate_serials_but_keeps_vanity_plates():
+    assert syntax_score("7KQB228") == 1.0
+    assert syntax_score("COUGAR") > syntax_score("SK") > 0  # letters only still counts
+    assert syntax_score("18005550199") < 0.1  # phone number
+    assert syntax_score("WWWQUICKFIXNET") < 0.1  # web address
+    assert syntax_score("4475") > syntax_score("AWD")
+
+
+def test_shape_scores_plate_boxes_above_text_lines():
+    assert shape_score(BBox(0, 0, 100, 50)) == 1.0
+    assert shape_score(BBox(0, 0, 300, 40)) < 0.2  # a slogan's line
+    assert shape_score(BBox(0, 0, 20, 40)) == 0.0
+
+
+def test_steady_readings_are_more_plate_like_than_flickering_ones():
+    steady, flicker = PlateEvidence(), PlateEvidence()
+    for text in ("ABC123", "ABC123", "ABC123", "ABC123"):
+        steady.add(BBox(0, 0, 100, 50), text)
+    for text in ("ABC123", "A8", "XBC1", None):
+        flicker.add(BBox(0, 0, 100, 50), text)
+    assert steady.score("ABC123") > flicker.score("ABC123")
+    assert PlateEvidence().score("ABC123") == 0.0
+
+
+def test_vehicle_geometry():
+    plate = [(k / 10, approach(600, 400, 80, 40, k)) for k in range(6)]
+    badge = [(k / 10, approach(610, 340, 70, 22, k)) for k in range(6)]
+    far_lane = [(k / 10, approach(1100, 400, 80, 40, k)) for k in range(6)]
+    behind = [(k / 10, BBox(600 + 2 * k, 300 + 6 * k, 50 + k, 25)) for k in range(6)]
+    assert same_vehicle(plate, badge) and rigid(plate, badge)
+    assert lower(plate, badge) and not lower(badge, plate)
+    assert not same_vehicle(plate, far_lane)
+    assert not rigid(plate, behind)  # the car behind does not keep its offset
+    assert not same_vehicle(plate, [(9.0, BBox(600, 400, 80, 40))])  # never seen together
+    assert close(BBox(0, 0, 100, 50), BBox(0, 150, 100, 50)) and not close(BBox(0, 0, 100, 50), BBox(0, 400, 100, 50))
+    assert still([(k / 10, BBox(50, 50, 100, 40)) for k in range(6)]) and not still(plate)
+
+
+def test_lettering_on_the_vehicle_is_not_read_only_the_plate_is():
+    tracker = PlateTracker("cam")
+    frames = [
+        [sighting("7KQB228", approach(600, 400, 80, 40, k)),
+         sighting("TOYOTA", approach(610, 340, 80, 24, k)),
+         sighting("18005550199", approach(540, 300, 230, 30, k))]
+        for k in range(8)
+    ]
+    reads = drive(tracker, frames + [[]] * 4) + tracker.flush()
+    assert [r.text for r in reads] == ["7KQB228"]
+
+
+def test_lettering_that_ends_first_still_loses_to_the_plate():
+    tracker = PlateTracker("cam")
+    frames = [
+        [sighting("7KQB228", approach(600, 400, 80, 40, k))]
+        + ([sighting("RAV4", approach(700, 330, 60, 28, k))] if k < 3 else [])
+        for k in range(8)
+    ]
+    reads = drive(tracker, frames + [[]] * 4) + tracker.flush()
+    assert [r.text for r in reads] == ["7KQB228"]
+
+
+def test_two_vehicles_one_behind_the_other_give_two_reads():
+    tracker = PlateTracker("cam")
+    frames = [
+        [sighting("7KQB228", approach(600, 400, 80, 40, k)),
+         sighting("LKR4821", BBox(600 + 3 * k, 250 + 5 * k, 48 + 2 * k, 24 + k))]
+        for k in range(8)
+    ]
+    reads = drive(tracker, frames + [[]] * 4) + tracker.flush()
+    assert sorted(r.text for r in reads) == ["7KQB228", "LKR4821"]
+
+
+def test_a_vanity_plate_alone_is_read_but_a_phone_number_alone_is_not():
+    tracker = PlateTracker("cam")
+    vanity = [[sighting("COUGAR", approach(600, 400, 80, 40, k))] for k in range(8)]
+    phone = [[sighting("5558675309", approach(600, 400, 240, 34, k))] for k in range(8)]
+    reads = drive(tracker, vanity + [[]] * 4 + phone + [[]] * 4) + tracker.flush()
+    assert [r.text for r in reads] == ["COUGAR"]
+
+
+def test_a_sign_is_not_read_again_when_its_reading_changes():
+    tracker = PlateTracker("cam")
+    sign = BBox(310, 387, 120, 48)
+    first = [[sighting("LIQUIMOLY", sign)] for _ in range(8)]  # letters only and too long for a plate
+    later = [[sighting("LIQU1MOLY", sign)] for _ in range(8)]  # with a digit it would pass on its own
+    reads = drive(tracker, first + [[]] * 4 + later + [[]] * 4) + tracker.flush()
+    assert reads == []
+
+
+def test_bigger_sharper_readings_outvote_small_ones():
+    voter = PlateVoter()
+    for _ in range(3):
+        voter.add(PlateText("8ALK167", 0.9, (0.9,) * 7), quality=40.0)  # far away, small
+    for _ in range(2):
+        voter.add(PlateText("BALK167", 0.9, (0.9,) * 7), quality=160.0)  # close up
+    assert voter.vote().text == "BALK167"
+    even = PlateVoter()
+    for _ in range(3):
+        even.add(PlateText("8ALK167", 0.9, (0.9,) * 7))
+    for _ in range(2):
+        even.add(PlateText("BALK167", 0.9, (0.9,) * 7))
+    assert even.vote().text == "8ALK167"
