@@ -178,7 +178,7 @@ class TrackerConfig(StrictModel):
         0.4, title="Text weight", description="Weight of text similarity in the association score.", ge=0, le=1
     )
     max_lost_frames: int = Field(
-        3, title="Lost frames", description="A track ends after this many frames without its plate.", ge=1, le=1000
+        4, title="Lost frames", description="A track ends after this many frames without its plate.", ge=1, le=1000
     )
     max_lost_s: float = Field(
         0.6, title="Lost time (s)", description="A track also ends after this long without its plate.", gt=0, le=60

@@ -25,7 +25,7 @@ from app.domain.hit_steps import (
     YqSent,
     step_payload,
 )
-from app.domain.hits import EntrySnapshot, HitStatus
+from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
 from app.domain.ncic import answer_deadline, effective, prefill_yq
 from app.domain.users import Actor
 from app.persistence.repositories.hits import HitRepository
@@ -81,8 +81,12 @@ def next_rno(steps: list[HitStep]) -> int:
 
 
 def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now: datetime,
-                corrects_step_id: int | None = None, note: str | None = None, can_handle: bool = True) -> HitStep:
-    """Check the rules and append the step; updates the hit's status. Raises before writing anything."""
+                corrects_step_id: int | None = None, note: str | None = None,
+                can_handle: bool = True) -> tuple[HitStep, HitSummary]:
+    """Check the rules and append the step; updates the hit's status. Raises before writing anything.
+
+    Returns the stored step and the hit's queue row as it was before the step (plate, priority).
+    """
     hits = HitRepository(uow.s)
     row = hits.row(hit_id, lock=True)
     detail = load_detail(uow, hit_id, now)
@@ -115,4 +119,4 @@ def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now
     status, dispo = status_from_steps([*steps, stored], claimed=row.claimed_by is not None)
     closed_at = row.closed_at or now if status in (HitStatus.CLOSED, HitStatus.REJECTED) else None
     hits.set_status(hit_id, status, dispo, closed_at)
-    return stored
+    return stored, detail.summary

@@ -223,8 +223,7 @@ class HitService:
         self._require_visible(actor, hit_id, f"hit.step.{step.kind}", handle=True)
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
-            stored = record_step(uow, actor, hit_id, step, now, corrects_step_id, note)
-            hit = HitRepository(uow.s).summary(hit_id)
+            stored, hit = record_step(uow, actor, hit_id, step, now, corrects_step_id, note)
             audit_trail.record(uow, self.ctx, actor, f"hit.step.{stored.kind.value}", object_type="hit",
                                object_id=hit_id, terms=hit.plate_read,
                                detail={"step_id": stored.id, "corrects": corrects_step_id, **stored.payload})

@@ -15,7 +15,7 @@ from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
-from recognition.track.vehicle import lower, rigid, same_vehicle, still
+from recognition.track.vehicle import height_ratio, lower, rigid, same_vehicle, still
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
@@ -27,11 +27,11 @@ CLOSED_KEEP_S = 3.0
 HISTORY = 600
 #: A track below its rival on the vehicle counts this much more plate-like.
 LOWER_BONUS = 1.4
-#: Likeness of a typical plate: such a track only loses to a rival this many times more plate-like,
-#: unless the two move rigidly together (two plate-like tracks close together but drifting apart are
-#: two vehicles, one behind the other).
+#: How much a taller box counts on one vehicle: likeness x (height ratio, clamped to 0.5-2) ** weight.
+HEIGHT_WEIGHT = 0.5
+#: Likeness of a typical plate: such a track only loses to a rival that moves rigidly with it (two
+#: plate-like tracks close together but drifting apart are two vehicles, one behind the other).
 STRONG_LIKENESS = 0.6
-STRONG_MARGIN = 1.6
 
 #: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
 StateReader = Callable[[np.ndarray], tuple[str | None, float]]
@@ -298,10 +298,11 @@ class PlateTracker:
         for other in (*self._tracks, *self._closed):
             if other is track or not same_vehicle(track.history, other.history):
                 continue
-            mine = likeness * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
-            theirs = self._likeness(other) * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
+            taller = min(2.0, max(0.5, height_ratio(track.history, other.history))) ** HEIGHT_WEIGHT
+            mine = likeness * taller * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
+            theirs = self._likeness(other) / taller * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
             if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history):
-                theirs /= STRONG_MARGIN
+                continue  # two plate-like tracks not moving as one: two vehicles
             if theirs > mine and self._eligible(other):
                 return True
         return False

@@ -12,20 +12,23 @@ from collections.abc import Sequence
 
 from recognition.types import BBox
 
-#: Largest horizontal or vertical gap between two boxes on one vehicle, in box heights.
+#: Largest vertical gap between two boxes on one vehicle, in box heights (a vehicle following
+#: close behind is often nearer than that sideways, so the vertical reach is the shorter one).
 REACH = 4.0
+#: Largest horizontal gap: lettering beside the plate runs wide, neighbouring lanes are ~20 heights away.
+REACH_X = 6.0
 #: Share of the common frames in which the two boxes must be that close.
 TOGETHER_SHARE = 0.6
 
 History = Sequence[tuple[float, BBox]]
 
 
-def close(a: BBox, b: BBox, reach: float = REACH) -> bool:
-    """True when the gaps between ``a`` and ``b`` are at most ``reach`` times the taller box's height."""
+def close(a: BBox, b: BBox, reach: float = REACH, reach_x: float = REACH_X) -> bool:
+    """True when the gaps between ``a`` and ``b`` are within reach (in heights of the taller box)."""
     unit = max(a.h, b.h, 1)
     gap_x = max(0, max(a.x, b.x) - min(a.x + a.w, b.x + b.w))
     gap_y = max(0, max(a.y, b.y) - min(a.y + a.h, b.y + b.h))
-    return gap_x <= reach * unit and gap_y <= reach * unit
+    return gap_x <= reach_x * unit and gap_y <= reach * unit
 
 
 def _common(a: History, b: History) -> list[tuple[BBox, BBox]]:
@@ -66,6 +69,15 @@ def still(history: History, min_sightings: int = 5) -> bool:
     first, last = history[0][1], history[-1][1]
     shift = abs(last.x + last.w / 2 - first.x - first.w / 2) + abs(last.y + last.h / 2 - first.y - first.h / 2)
     return shift <= 0.5 * max(first.w, last.w, 1)
+
+
+def height_ratio(a: History, b: History) -> float:
+    """Median height of ``a``'s boxes over ``b``'s in their common frames (1 when never together).
+
+    On one vehicle the plate's box is usually the tallest: badges and most lettering are smaller.
+    """
+    ratios = sorted(x.h / max(1, y.h) for x, y in _common(a, b))
+    return ratios[len(ratios) // 2] if ratios else 1.0
 
 
 def lower(a: History, b: History) -> bool:

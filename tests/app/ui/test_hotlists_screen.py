@@ -174,6 +174,9 @@ def test_self_approval_refused_then_another_supervisor_approves(qtbot, qloop, wo
     inbox2 = w2.show_screen("hotlists").inbox
     w2.screens["hotlists"].tabs.setCurrentWidget(inbox2)
     wait(qloop, qtbot, lambda: inbox2.model.rowCount() == 1 and "Ana Reyes" in inbox2.details.text())
+    # the approver sees who entered and changed what, and that the requester is an outside person
+    wait(qloop, qtbot, lambda: "rev 1 submit by sup1" in inbox2.details.text())
+    assert "outside: Metro PD" in inbox2.details.text()
     qtbot.mouseClick(inbox2.approve_btn, Qt.MouseButton.LeftButton)
     wait(qloop, qtbot, lambda: inbox2.message.text() == "Give the reason for the decision.")
     qtbot.keyClicks(inbox2.reason, "Verified with Det. Reyes")
