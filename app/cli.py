@@ -95,6 +95,12 @@ def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if audit_trail.unsigned_writes_would_break_the_seal(services.ctx):
+        print("error: the access record is signed with a key held in the OS keyring, which this session cannot "
+              "reach (no unlocked keyring). Run the command in the desktop session of the console, or unlock the "
+              "keyring: rows written without the key would look forged to every later verify.", file=sys.stderr)
+        assembly.close()
+        return 2
     try:
         actor = _cli_actor(args, services)
         return _dispatch(args, services, actor)

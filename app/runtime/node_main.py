@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 def run_node(assembly: Assembly) -> int:
     """Connect, lease cameras, recognise and ingest until told to stop; 2 when the database is unusable."""
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    name = getattr(assembly.args, "name", None)
+    if name:
+        assembly.settings.workstation_name = name  # its reads and access rows name the node
     try:
         assembly.connect()
         executor, signals = DbExecutor(), AppSignals()

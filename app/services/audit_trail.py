@@ -176,6 +176,14 @@ def record_verify(ctx: ServiceContext, actor: Actor, verdict: ChainVerdict) -> N
                          "head_hash": verdict.head_hash, "problems": list(verdict.problems[:5])})
 
 
+def unsigned_writes_would_break_the_seal(ctx: ServiceContext) -> bool:
+    """True when the record is signed but this process cannot reach the key (its rows would look forged)."""
+    if ctx.sealer() is not None:
+        return False
+    with ctx.uow(read_only=True) as uow:
+        return bool(AccessLogRepository(uow.s).checkpoints_exist())
+
+
 def chain_head(ctx: ServiceContext) -> ChainHead:
     """The newest row's id and hash and the number of rows (printed on the audit memo as an anchor)."""
     with ctx.uow(read_only=True) as uow:

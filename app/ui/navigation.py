@@ -28,6 +28,7 @@ def visible(specs: list[ScreenSpec], user: User) -> list[ScreenSpec]:
 
 SCREEN_PERMISSIONS = {
     "console": frozenset({P.VIEW_CONSOLE}),
+    "center": frozenset({P.VIEW_CONSOLE, P.MANAGE_CAMERAS}),
     "hotlists": frozenset({P.VIEW_HOTLISTS, P.APPROVE_HOTLIST, P.MANAGE_HOTLIST_SOURCES}),
     "search": frozenset({P.SEARCH_READS}),
     "records": frozenset({P.INTAKE_RELEASE, P.APPROVE_RELEASE, P.PRINT_RECORDS, P.PLACE_HOLD, P.RELEASE_HOLD}),

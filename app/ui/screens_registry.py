@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.ui.navigation import SCREEN_PERMISSIONS, ScreenSpec
 from app.ui.screens.administration import AdministrationScreen
 from app.ui.screens.audit import AuditScreen
+from app.ui.screens.center import CenterScreen
 from app.ui.screens.console import console_screen
 from app.ui.screens.hotlists import HotListsScreen
 from app.ui.screens.placeholder import PlaceholderScreen
@@ -16,8 +17,11 @@ def default_screens(database_url: str) -> list[ScreenSpec]:
     def ph(title: str, text: str):  # noqa: ANN202
         return lambda _ui: PlaceholderScreen(title, text)
 
+    center = [ScreenSpec("center", "Center", SCREEN_PERMISSIONS["center"], CenterScreen)] \
+        if database_url.startswith("postgresql") else []  # one workstation on SQLite has no nodes
     return [
         ScreenSpec("console", "Console", SCREEN_PERMISSIONS["console"], console_screen),
+        *center,
         ScreenSpec("hotlists", "Hot lists", SCREEN_PERMISSIONS["hotlists"],
                    HotListsScreen),
         ScreenSpec("search", "Search", SCREEN_PERMISSIONS["search"], SearchScreen),

@@ -173,6 +173,9 @@ class AccessLogRepository:
                             .order_by(AccessCheckpointRow.id.desc()).limit(1))
         return _checkpoint(row) if row else None
 
+    def checkpoints_exist(self) -> bool:
+        return self.s.connection().execute(_ANY_CHECKPOINT).first() is not None
+
     def checkpoints(self) -> list[Checkpoint]:
         return [_checkpoint(r) for r in self.s.scalars(select(AccessCheckpointRow).order_by(AccessCheckpointRow.id))]
 
