@@ -19,6 +19,7 @@ from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import TrainingRecord
 from app.runtime.app_runtime import AppRuntime
+from app.services import audit_trail
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
 from app.settings.secrets import NO_KEYRING_MESSAGE
@@ -69,6 +70,9 @@ class ConsoleApp:
         while True:
             try:
                 self.services = await self.executor.run(self.assembly.connect)
+                if await self.executor.run(audit_trail.unsigned_writes_would_break_the_seal, self.services.ctx):
+                    self.warnings.append("The access record's signing key (OS keyring) cannot be reached: unlock "
+                                         "the keyring, or every verify will report the rows written now.")
                 return True
             except DatabaseUnavailable as exc:
                 box = QMessageBox(QMessageBox.Icon.Critical, "Database unavailable",

@@ -80,6 +80,29 @@ def test_audit_verify_needs_no_login(data):
     assert r.returncode == 0 and r.stdout.startswith("intact")
 
 
+def test_a_session_without_the_checkpoint_key_writes_nothing_to_a_signed_record(tmp_path):
+    """Rows written without the key would look forged to every later verify: refuse, and say why."""
+    from app.domain.users import Actor
+    from app.persistence.migrate import upgrade
+    from app.services import audit_trail
+    from app.services.checkpoint_key import CheckpointKeyring
+    from app.settings.secrets import MemorySecretStore
+
+    data = tmp_path / "d"
+    engine = make_engine(sqlite_url(AppPaths.default(data).ensure().database))
+    upgrade(engine)
+    ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="CONSOLE",
+                         checkpoint_key=CheckpointKeyring(MemorySecretStore()))
+    audit_trail.record_alone(ctx, Actor(None, "console", "CONSOLE"), "login")  # the console signs its head
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    r = subprocess.run([sys.executable, "main.py", "--data-dir", str(data), "admin", "audit", "verify"], cwd=ROOT,
+                       text=True, capture_output=True, env=env, timeout=180)
+    assert r.returncode == 2 and "OS keyring" in r.stderr
+    verdict = audit_trail.verify_chain(ctx)
+    engine.dispose()
+    assert verdict.intact and verdict.rows_checked == 1
+
+
 def test_jurisdiction_change_needs_a_reason_and_names_the_administrator(data):
     admin = ("--as", "sup1", "--admin-password-stdin", "retention", "jurisdiction", "--to", "california")
     r = _main(data, *admin, "--reason", "x", stdin=ADMIN_PW + "\n")

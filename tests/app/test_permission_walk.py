@@ -16,11 +16,7 @@ from app.domain.errors import PermissionDenied
 from app.domain.users import Actor
 from app.paths import AppPaths
 from app.persistence.repositories.users import UserRepository
-from app.services.accounts import AccountService
-from app.services.administration import AdministrationService
-from app.services.hits_bundle import HitServices
-from app.services.hotlist_index import HotListIndexHolder
-from app.services.hotlists import HotListService
+from app.services.bundle import ServiceBundle
 from app.settings.secrets import MemorySecretStore
 from tests.app.conftest import ready_user
 from tests.app.records_fixtures import make_world, rctx, records_template_db  # noqa: F401
@@ -40,15 +36,24 @@ EMPTY_FOR_OTHERS = {"HotListService.pending_count"}
 
 
 def _services(w, tmp_path, fast_hashing):
-    ctx = w.ctx
+    """Every service object of a fully built bundle (nested bundles walked), so new ones are covered."""
     paths = AppPaths(tmp_path / "data", tmp_path / "cfg").ensure()
-    hits = HitServices.build(ctx, paths, MemorySecretStore(), None)
-    holder = HotListIndexHolder(ctx)
-    out = {"accounts": AccountService(ctx, fast_hashing), "administration": AdministrationService(ctx, fast_hashing),
-           "hotlists": HotListService(ctx, holder), "hits": hits.hits, "cameras": hits.cameras}
-    for name in w.svc.__slots__:
-        out[name] = getattr(w.svc, name)
-    return out
+    bundle = ServiceBundle.build(w.ctx, paths, MemorySecretStore(), fast_hashing)
+    found: dict[str, object] = {}
+
+    def walk(obj, prefix):
+        for name in getattr(type(obj), "__slots__", ()):
+            value = getattr(obj, name, None)
+            if value is None or name == "ctx":
+                continue
+            if hasattr(type(value), "__slots__") and type(value).__module__.startswith("app.services") \
+                    and type(value).__name__.endswith(("Services", "Bundle")):
+                walk(value, f"{prefix}{name}.")
+            elif type(value).__module__.startswith("app.services"):
+                found[prefix + name] = value
+
+    walk(bundle, "")
+    return found
 
 
 class Probe(str):
@@ -116,6 +121,7 @@ def test_every_entry_point_refuses_an_actor_without_the_permission(world, tmp_pa
             continue
         leaks.append(f"{qualname}: returned without a permission check")
     assert len(walked) > 60
+    assert {"HitService", "SearchService", "CameraService", "AdministrationService"} <= {q.split(".")[0] for q in walked}
     assert leaks == [], "\n".join(leaks)
 
 
