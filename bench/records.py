@@ -34,9 +34,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from app.domain.records.plates import fold_plate, parse_plate_pattern  # noqa: E402
 from app.domain.records.search import SearchCriteria, SearchReason  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
-from app.domain.users import Actor  # noqa: E402
+from app.domain.users import Actor, TrainingRecord  # noqa: E402
 from app.persistence.engine import make_engine, sqlite_url  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
+from app.persistence.repositories.agency import AgencyRepository  # noqa: E402
 from app.persistence.repositories.records_partitions import ensure_day_partitions  # noqa: E402
 from app.persistence.repositories.users import UserRepository  # noqa: E402
 from app.persistence.unit_of_work import unit_of_work_factory  # noqa: E402
@@ -87,8 +88,13 @@ def gen_rows(n: int, per_day: int, seed: int = 7):
 def setup_common(engine, images: Path, documents: Path, now: datetime):
     ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="BENCH", clock=FixedClock(now))
     with ctx.uow() as uow:
-        u = UserRepository(uow.s).add("bench.inv", "Bench Investigator", "x", frozenset({Role.INVESTIGATOR,
-                                                                                    Role.SUPERVISOR}), None, now)
+        users = UserRepository(uow.s)
+        u = users.add("bench.inv", "Bench Investigator", "x", frozenset({Role.INVESTIGATOR, Role.SUPERVISOR}), None,
+                      now)
+        # a session needs current training and the accepted policy (checked at every service call)
+        users.add_training(u.id, TrainingRecord("ALPR operator", now.date() - timedelta(days=30),
+                                                now.date() + timedelta(days=335)), None, now)
+        users.acknowledge_policy(u.id, AgencyRepository(uow.s).get().policy_version, now)
         uow.s.execute(text("INSERT INTO cameras (id, key, name, location, direction, source, enabled, created_at) "
                            "VALUES (:i, :k, :n, '', '', '{}', true, :t)"),
                       [{"i": c, "k": f"cam{c}", "n": f"Camera {c:03d}", "t": now} for c in range(1, CAMERAS + 1)])
@@ -200,7 +206,7 @@ def load_pg(engine, n: int, per_day: int, refs: dict[int, tuple]) -> float:
 
 
 def measure(svc: RecordsServices, actor: Actor, known: str) -> dict[str, float]:
-    reason = SearchReason(purpose="Criminal investigation", case_number="BENCH-1")
+    reason = SearchReason(purpose="Criminal investigation", case_number="2026-001234")
     out = {}
     for key, pat in (("search_exact_ms", known), ("search_prefix_ms", known[:3] + "*"),
                      ("search_infix_ms", "*23*")):

@@ -63,9 +63,10 @@ class BuiltinDetectorConfig(_DetectorBase):
 
     type: Literal["builtin"] = Field("builtin", title="Detector", description="The shipped detector.")
     input_size: int = Field(
-        640,
+        960,
         title="Input size",
-        description="Longest side the frame is scaled to before detection (pixels, multiple of 32).",
+        description="Longest side the frame is scaled to for the first (coarse) pass (pixels, multiple "
+        "of 32). 960 finds plates down to ~90 px in 1080p; smaller ones are left to the zoomed windows.",
         ge=256,
         le=2048,
         multiple_of=32,

@@ -12,6 +12,8 @@ from recognition.pipeline import Pipeline
 from recognition.protocols import FrameSource
 from recognition.synth.scene import GroundTruthPlate
 
+VIDEO_INPUT_SIZE = 640  # coarse detector pass on video frames (frame rate for several cameras)
+
 
 def model_pipeline(
     sources: Mapping[str, FrameSource] | None = None, tracker: TrackerConfig | None = None
@@ -35,7 +37,12 @@ def model_pipeline(
     # per frame without the state lines (the costliest step); the pipeline reads the state once per
     # vehicle on its best crop (PlateTracker, state_reader)
     reader = create_reader(ReaderConfig(read_state=False))
-    return Pipeline(create_detector(), reader, colour, tracker_config=tracker)
+    # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate too
+    # small for this frame is usually found a few frames later as it approaches (notes/detector.md).
+    from recognition.detect import BuiltinDetectorConfig
+
+    detector = create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE))
+    return Pipeline(detector, reader, colour, tracker_config=tracker)
 
 
 def oracle_pipeline(

@@ -139,7 +139,7 @@ def detectors():
         builtin_model_path()
     except ModelLoadError as exc:
         pytest.skip(str(exc))
-    base = {"precision": "f32", "threads": 1}
+    base = {"precision": "f32", "threads": 1, "input_size": 640}
     return (create_detector(BuiltinDetectorConfig(**base, zoom_windows=0)),
             create_detector(BuiltinDetectorConfig(**base)))
 
@@ -186,7 +186,7 @@ def test_zoom_pass_with_a_region_of_interest_reports_frame_pixels():
         pytest.skip(str(exc))
     truth = BBox(1060, 830, 100, 34)
     frame = _small_plate_frame(truth, (1080, 1920))
-    roi = create_detector(BuiltinDetectorConfig(precision="f32", threads=1, roi=(0.5, 0.5, 0.5, 0.5)))
+    roi = create_detector(BuiltinDetectorConfig(precision="f32", threads=1, input_size=640, roi=(0.5, 0.5, 0.5, 0.5)))
     dets = roi.detect(frame)
     assert any(d.box.iou(truth) >= 0.3 for d in dets)
     assert all(d.box.x >= 960 and d.box.y >= 540 for d in dets)
