@@ -44,6 +44,7 @@ from app.settings.model import AppSettings  # noqa: E402
 from app.settings.secrets import MemorySecretStore  # noqa: E402
 
 PW = "correct horse battery staple"
+TEMP_PW = "temporary horse battery 1"
 FAST = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
 
 
@@ -52,6 +53,14 @@ def _services(url: str, name: str, data: Path):
     paths = AppPaths(data / name, data / f"{name}-cfg").ensure()
     return engine, build_services(engine, AppSettings(workstation_name=name), paths, MemorySecretStore(),
                                   hashing=FAST)
+
+
+def _login(svc, username: str) -> Actor:  # noqa: ANN001
+    """Sign in as a console does: the agency's policy acknowledged when asked for."""
+    result = svc.accounts.login(username, PW)
+    if result.needs_policy_ack:
+        svc.accounts.acknowledge_policy(result.actor, result.policy_version)
+    return result.actor
 
 
 def _training() -> TrainingRecord:
@@ -68,10 +77,12 @@ def setup(url: str, cameras: int, data: Path, vehicles_per_minute: float = 20.0)
     engine, svc = _services(url, "SETUP", data)
     seed_demo(svc.hotlists, svc.ctx.uow, data / "demo", "SETUP")
     svc.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
-    admin = svc.accounts.login("sup1", PW).actor
+    admin = _login(svc, "sup1")
     for user in ("disp1", "disp2"):
-        svc.administration.create_user(admin, user, user.title(), PW, frozenset({Role.DISPATCHER}),
+        svc.administration.create_user(admin, user, user.title(), TEMP_PW, frozenset({Role.DISPATCHER}),
                                        training=_training())
+        first = svc.accounts.login(user, TEMP_PW)  # a new account must set its own password first
+        svc.accounts.change_password(first.actor, TEMP_PW, PW)
     system = Actor.system("SETUP", "setup")
     for i in range(cameras):
         source = {"type": "demo", "seed": i + 1, "plates": list(demo_plates()), "seeded_share": 0.5,
@@ -86,7 +97,7 @@ class ConsoleService:
 
     def __init__(self, url: str, name: str, user: str, out: Path, data: Path) -> None:
         self.engine, self.svc = _services(url, name, data)
-        self.actor = self.svc.accounts.login(user, PW).actor
+        self.actor = _login(self.svc, user)
         self.out = out
         self.listener = PgNotificationListener(url, CHANNEL, also=(READS_CHANNEL,))
         self.stats = {"name": name, "reads": 0, "read_latency_ms": [], "hits_heard": 0, "claimed": [],
