@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import json
 import os
+import queue
 import signal
 import sys
 import threading
@@ -105,9 +106,27 @@ class ConsoleService:
         self.stop = threading.Event()
 
     def run(self) -> None:
+        """LISTEN on a thread of its own (as the console's PgListener does); hits are handled here."""
         self.listener.connect()
         self.stats["ready"] = True
+        hits: queue.Queue[int] = queue.Queue()
+        listening = threading.Thread(target=self._listen, args=(hits,), name="listen", daemon=True)
+        listening.start()
         last = 0.0
+        while not self.stop.is_set():
+            try:
+                self._hit(hits.get(timeout=0.2))
+            except queue.Empty:
+                pass
+            if time.monotonic() - last > 0.5:
+                self._write()
+                last = time.monotonic()
+        listening.join(5)
+        self._write()
+        self.listener.close()
+        self.engine.dispose()
+
+    def _listen(self, hits: queue.Queue) -> None:
         while not self.stop.is_set():
             try:
                 got = self.listener.wait_raw(0.2)
@@ -124,13 +143,7 @@ class ConsoleService:
                 else:
                     note = HitNotification.parse(payload)
                     if note is not None and note.kind == "hit":
-                        self._hit(note.hit_id)
-            if time.monotonic() - last > 0.5:
-                self._write()
-                last = time.monotonic()
-        self._write()
-        self.listener.close()
-        self.engine.dispose()
+                        hits.put(note.hit_id)
 
     def _hit(self, hit_id: int) -> None:
         self.stats["hits_heard"] += 1
