@@ -49,7 +49,9 @@ def add_admin_parser(sub: argparse._SubParsersAction) -> None:
     u = cmds.add_parser("unlock", help="clear a lockout")
     u.add_argument("--username", required=True)
     a = cmds.add_parser("audit", help="access record")
-    a.add_argument("audit_cmd", choices=["verify"])
+    a.add_argument("audit_cmd", choices=["verify", "reseal"],
+                   help="verify: check the record; reseal: sign its present end after a benign break (with --reason)")
+    a.add_argument("--reason", default="", help="reseal: what was found and why it is benign")
     rp = cmds.add_parser("retention", help="retention purge (expired reads, hits and images), jurisdiction")
     rp.add_argument("retention_cmd", choices=["purge", "jurisdiction"])
     rp.add_argument("--accept-clock-gap", action="store_true",
@@ -159,6 +161,10 @@ def _dispatch(args, services, actor) -> int:  # noqa: ANN001
         return 0
     if args.admin_cmd == "hotlist" and services.hotlists is not None:
         return cli_hotlist.run_import(args, services, actor)
+    if args.admin_cmd == "audit" and args.audit_cmd == "reseal":
+        found = audit_trail.reseal(services.ctx, actor, args.reason)
+        print(f"resealed after: {found.describe()}")
+        return 0
     if args.admin_cmd == "audit":
         verdict = audit_trail.verify_chain(services.ctx)
         print(verdict.describe(), flush=True)  # reported first: the verify's own row cannot change it

@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import json
 import os
+import queue
 import signal
 import sys
 import threading
@@ -44,6 +45,7 @@ from app.settings.model import AppSettings  # noqa: E402
 from app.settings.secrets import MemorySecretStore  # noqa: E402
 
 PW = "correct horse battery staple"
+TEMP_PW = "temporary horse battery 1"
 FAST = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
 
 
@@ -52,6 +54,14 @@ def _services(url: str, name: str, data: Path):
     paths = AppPaths(data / name, data / f"{name}-cfg").ensure()
     return engine, build_services(engine, AppSettings(workstation_name=name), paths, MemorySecretStore(),
                                   hashing=FAST)
+
+
+def _login(svc, username: str) -> Actor:  # noqa: ANN001
+    """Sign in as a console does: the agency's policy acknowledged when asked for."""
+    result = svc.accounts.login(username, PW)
+    if result.needs_policy_ack:
+        svc.accounts.acknowledge_policy(result.actor, result.policy_version)
+    return result.actor
 
 
 def _training() -> TrainingRecord:
@@ -68,10 +78,12 @@ def setup(url: str, cameras: int, data: Path, vehicles_per_minute: float = 20.0)
     engine, svc = _services(url, "SETUP", data)
     seed_demo(svc.hotlists, svc.ctx.uow, data / "demo", "SETUP")
     svc.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
-    admin = svc.accounts.login("sup1", PW).actor
+    admin = _login(svc, "sup1")
     for user in ("disp1", "disp2"):
-        svc.administration.create_user(admin, user, user.title(), PW, frozenset({Role.DISPATCHER}),
+        svc.administration.create_user(admin, user, user.title(), TEMP_PW, frozenset({Role.DISPATCHER}),
                                        training=_training())
+        first = svc.accounts.login(user, TEMP_PW)  # a new account must set its own password first
+        svc.accounts.change_password(first.actor, TEMP_PW, PW)
     system = Actor.system("SETUP", "setup")
     for i in range(cameras):
         source = {"type": "demo", "seed": i + 1, "plates": list(demo_plates()), "seeded_share": 0.5,
@@ -86,7 +98,7 @@ class ConsoleService:
 
     def __init__(self, url: str, name: str, user: str, out: Path, data: Path) -> None:
         self.engine, self.svc = _services(url, name, data)
-        self.actor = self.svc.accounts.login(user, PW).actor
+        self.actor = _login(self.svc, user)
         self.out = out
         self.listener = PgNotificationListener(url, CHANNEL, also=(READS_CHANNEL,))
         self.stats = {"name": name, "reads": 0, "read_latency_ms": [], "hits_heard": 0, "claimed": [],
@@ -94,9 +106,27 @@ class ConsoleService:
         self.stop = threading.Event()
 
     def run(self) -> None:
+        """LISTEN on a thread of its own (as the console's PgListener does); hits are handled here."""
         self.listener.connect()
         self.stats["ready"] = True
+        hits: queue.Queue[int] = queue.Queue()
+        listening = threading.Thread(target=self._listen, args=(hits,), name="listen", daemon=True)
+        listening.start()
         last = 0.0
+        while not self.stop.is_set():
+            try:
+                self._hit(hits.get(timeout=0.2))
+            except queue.Empty:
+                pass
+            if time.monotonic() - last > 0.5:
+                self._write()
+                last = time.monotonic()
+        listening.join(5)
+        self._write()
+        self.listener.close()
+        self.engine.dispose()
+
+    def _listen(self, hits: queue.Queue) -> None:
         while not self.stop.is_set():
             try:
                 got = self.listener.wait_raw(0.2)
@@ -113,13 +143,7 @@ class ConsoleService:
                 else:
                     note = HitNotification.parse(payload)
                     if note is not None and note.kind == "hit":
-                        self._hit(note.hit_id)
-            if time.monotonic() - last > 0.5:
-                self._write()
-                last = time.monotonic()
-        self._write()
-        self.listener.close()
-        self.engine.dispose()
+                        hits.put(note.hit_id)
 
     def _hit(self, hit_id: int) -> None:
         self.stats["hits_heard"] += 1

@@ -123,10 +123,10 @@ class Bench:
         fast = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
         self.bundle = build_services(self.engine, AppSettings(), self.paths, MemorySecretStore(), hashing=fast)
         self.bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
-        admin = self.bundle.accounts.login("sup1", PW)
+        admin = self._login("sup1")
         self.bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW,
                                                frozenset({Role.DISPATCHER}), training=_training())
-        disp = self.bundle.accounts.login("disp1", PW)
+        disp = self._login("disp1")
         seed_entries(self.bundle, plates)
         self.signals = AppSignals()
         self.executor = DbExecutor()
@@ -142,6 +142,17 @@ class Bench:
         self.submitted: dict[str, float] = {}  # plate -> perf_counter at submit
         self.shown: dict[int, float] = {}
         self.screen.ctrl.hit_shown.connect(lambda hit: self.shown.__setitem__(hit.id, time.perf_counter()))
+
+    def _login(self, username: str):  # noqa: ANN202 - a LoginResult, policy accepted as the login flow does
+        result = self.bundle.accounts.login(username, PW)
+        if getattr(result, "must_change_password", False):  # the bench keeps its password
+            from app.persistence.repositories.users import UserRepository
+
+            with self.bundle.ctx.uow() as uow:
+                UserRepository(uow.s)._row(result.user.id).must_change_password = False
+        if getattr(result, "needs_policy_ack", False):
+            self.bundle.accounts.acknowledge_policy(result.actor, result.policy_version)
+        return result
 
     def stop(self) -> None:
         self.bridge.stop()

@@ -20,6 +20,9 @@ Per-frame observations are cached (``--cache``, default /tmp/passes/cache) so tr
 changes can be re-scored without re-running the models; ``--refresh`` recomputes them (do so after
 detector or reader changes).
 
+``--reads FILE`` scores the output of ``python -m recognition passes CLIP`` instead (one clip; the
+command end to end; no single-frame figures, ``fps`` from its summary line).
+
 Usage: ``python bench/passes.py /tmp/passes/dev.mp4 [more clips] [--refresh] [--show-failures]``
 """
 
@@ -109,6 +112,29 @@ def track(frames: list[FrameObs], fps: float) -> tuple[list[PlateRead], float]:
     return reads, spent * 1000.0 / max(1, len(frames))
 
 
+@dataclass(frozen=True, slots=True)
+class CommandRead:
+    """One pass line of the ``passes`` command, in the shape :func:`score` reads."""
+
+    text: str
+    best_ts: float
+    box: BBox
+
+
+def command_reads(path: Path, fps: float) -> tuple[list[CommandRead], dict]:
+    """Pass lines and the summary line of a ``passes`` output file."""
+    reads, summary = [], {}
+    for line in path.read_text().splitlines():
+        if not line.startswith("{"):
+            continue
+        item = json.loads(line)
+        if "text" in item:
+            reads.append(CommandRead(item["text"], item["best_frame"] / fps, BBox(*item["box"])))
+        else:
+            summary = item
+    return reads, summary
+
+
 def _on_plate(box: BBox, truth: list[int]) -> bool:
     gt = BBox(*truth)
     if box.iou(gt) >= 0.2:
@@ -117,7 +143,7 @@ def _on_plate(box: BBox, truth: list[int]) -> bool:
     return gt.x <= cx <= gt.x + gt.w and gt.y <= cy <= gt.y + gt.h
 
 
-def score(truth: dict, frames: list[FrameObs], reads: list[PlateRead], fps: float, show: bool) -> dict[str, float]:
+def score(truth: dict, frames: list[FrameObs] | None, reads: list, fps: float, show: bool) -> dict[str, float]:
     """Counts for one clip (summed over clips by the caller)."""
     passes = truth["passes"]
     by_frame = {}
@@ -152,7 +178,7 @@ def score(truth: dict, frames: list[FrameObs], reads: list[PlateRead], fps: floa
         if show and not (len(found) == 1 and right):
             print(f"  pass {text}: reads {[r.text for r in found]}", file=sys.stderr)
     single_frames = single_right = best_single = 0
-    for p in passes:
+    for p in passes if frames is not None else ():
         text = normalise_plate(p["text"])
         best_conf, best_text = -1.0, None
         for k, number in enumerate(range(p["first_frame"], p["last_frame"] + 1)):
@@ -177,7 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default="/tmp/passes/cache")
     parser.add_argument("--refresh", action="store_true", help="re-run the models instead of using the cache")
     parser.add_argument("--show-failures", action="store_true", help="list wrong, missed and extra reads on stderr")
+    parser.add_argument("--reads", metavar="FILE", help="score this output of `python -m recognition passes CLIP`")
     args = parser.parse_args(argv)
+    if args.reads:
+        truth = json.loads(Path(args.clips[0]).with_suffix(".json").read_text())
+        reads, summary = command_reads(Path(args.reads), float(truth["fps"]))
+        counts = score(truth, None, reads, float(truth["fps"]), args.show_failures)
+        n = max(1, counts["passes"])
+        extra = counts["lettering"] + counts["empty"] + counts["duplicate"]
+        print(json.dumps({"passes": counts["passes"], "exact_share": round(counts["exact"] / n, 4),
+                          "exact_folded_share": round(counts["folded"] / n, 4),
+                          "missed_share": round(counts["missed"] / n, 4), "extra_reads": extra,
+                          "extra_share": round(extra / n, 4), "voted_exact": round(counts["voted"] / n, 4),
+                          "fps": summary.get("fps"), "frames": summary.get("frames")}))
+        return 0
     totals: dict[str, float] = {}
     fps_values, track_ms = [], []
     for name in args.clips:

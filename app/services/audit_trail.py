@@ -12,8 +12,8 @@ to write an "ok" row for such an account (the access then rolls back with it).
 
 from __future__ import annotations
 
-from app.domain.access import AccessEntry, ChainHead, ChainVerdict
-from app.domain.errors import NotFound, PermissionDenied, SessionRevoked
+from app.domain.access import HEAD, AccessEntry, ChainHead, ChainVerdict
+from app.domain.errors import Conflict, NotFound, PermissionDenied, SessionRevoked, ValidationFailed
 from app.domain.roles import Permission, permissions_for
 from app.domain.users import Actor, User, session_refusal
 from app.persistence.repositories.access_log import AccessLogRepository
@@ -174,6 +174,37 @@ def record_verify(ctx: ServiceContext, actor: Actor, verdict: ChainVerdict) -> N
     record_alone(ctx, actor, "audit.verify", outcome="ok" if verdict.intact else "failed",
                  detail={"intact": verdict.intact, "rows": verdict.rows_checked, "head_id": verdict.head_id,
                          "head_hash": verdict.head_hash, "problems": list(verdict.problems[:5])})
+
+
+def reseal(ctx: ServiceContext, actor: Actor, reason: str) -> ChainVerdict:
+    """Sign the present end of the record as its head after a verify found it not intact.
+
+    For a head left behind by rows written without the key (a locked keyring) once the cause is
+    understood. The verify's findings, the old head and the reason are chained into the record in
+    the same transaction, and earlier checkpoints keep pinning what they pinned.
+
+    Raises:
+        ValidationFailed: no reason, or no checkpoint key here.
+        Conflict: the record is intact (nothing to reseal).
+
+    """
+    require(ctx, actor, Permission.MANAGE_AGENCY, "audit.reseal")
+    if len(reason.split()) < 3:
+        raise ValidationFailed("Say why the record is resealed (what was found and why it is benign).")
+    sealer = ctx.sealer()
+    if sealer is None:
+        raise ValidationFailed("The checkpoint key (OS keyring) is not reachable here.")
+    verdict = verify_chain(ctx)
+    if verdict.intact:
+        raise Conflict("The access record is intact: there is nothing to reseal.")
+    with ctx.uow() as uow:
+        repo = AccessLogRepository(uow.s, sealer)
+        old = repo.latest(HEAD)
+        record(uow, ctx, actor, "audit.reseal", reason=reason, detail={
+            "problems": list(verdict.problems[:20]), "rows": verdict.rows_checked,
+            "old_head": None if old is None else {"last_id": old.head.last_id, "count": old.head.count}})
+        repo.reseal_head(ctx.clock.now(), ctx.workstation)
+    return verdict
 
 
 def unsigned_writes_would_break_the_seal(ctx: ServiceContext) -> bool:

@@ -268,6 +268,7 @@ class DurableIngest:
         self._journal_error = ""
         self._fault_recorded = False
         self._record_failed = False
+        self._handed_over = 0
         self._fault_peak = 0
         self._pending_hint = 0
 
@@ -285,6 +286,8 @@ class DurableIngest:
             except JournalUnavailable as exc:
                 self._journal_failed(exc)
             else:
+                with self._buffer_lock:
+                    self._handed_over += 1  # on its way to the ingest thread: not a backlog
                 if self._journal_error:
                     self._journal_recovered()
                 return path
@@ -405,6 +408,8 @@ class DurableIngest:
         """
         with self._lock:
             live = [(r, p) for r, p in items if p is not None]
+            with self._buffer_lock:
+                self._handed_over = max(0, self._handed_over - len(live))
             if self._buffer:
                 self.flush_buffer()
             if self._journal_error and not self._fault_recorded:
@@ -544,8 +549,9 @@ class DurableIngest:
         space = self.spool.journal.space()
         with self._buffer_lock:
             buffered = len(self._buffer)
+            handed_over = self._handed_over
         return SpoolStatus(
-            self.spool.count(), self._down_since is None, self._last_error, self._set_aside, buffered, self._dropped,
+            max(0, self.spool.count() - handed_over), self._down_since is None, self._last_error, self._set_aside, buffered, self._dropped,
             self._journal_error, None if space is None else space.free // (1024 * 1024),
             bool(space is not None and space.low))
 

@@ -115,6 +115,17 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=1.0,
     )
+    vote_level: bool = Field(
+        False,
+        title="Level the multi-view crop",
+        description="Rotate the crop by the row's tilt before cutting the bands (measured: no gain, off).",
+    )
+    vote_shears: tuple[float, ...] = Field(
+        (),
+        title="Multi-view shears",
+        description="Horizontal shears of the middle band added to the vote, e.g. (-0.15, 0.15) (measured: no gain, off).",
+        max_length=4,
+    )
     min_confidence: float = Field(
         0.2, title="Minimum confidence", description="Readings below this confidence are dropped.", ge=0.0, le=1.0
     )

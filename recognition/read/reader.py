@@ -18,7 +18,7 @@ from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
 from recognition.read.states import match_state
-from recognition.read.views import band_views, vote
+from recognition.read.views import plate_views, vote
 from recognition.types import Alternative, PlateText
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ class OpenVinoPlateReader:
             if len(whole.text) > len(fused.text):
                 fused = whole
         if cfg.vote_below > 0.0 and self._unsure(fused, state):
-            fused = self._vote_views(image, fused, syntax)
+            angle = layout.main[0].angle if layout.main and cfg.vote_level else 0.0
+            fused = self._vote_views(image, fused, syntax, angle)
         if not fused.text or fused.confidence < cfg.min_confidence:
             return None
         return PlateText(
@@ -101,9 +102,11 @@ class OpenVinoPlateReader:
             return True
         return self._prior is not None and not self._prior.fits(fused.text, state) and not self._prior.fits(fused.text)
 
-    def _vote_views(self, image: np.ndarray, fused: FusedLine, syntax: tuple[str | None, float]) -> FusedLine:
-        """Read horizontal bands of the crop too and vote (:mod:`recognition.read.views`)."""
-        views = band_views(image)
+    def _vote_views(
+        self, image: np.ndarray, fused: FusedLine, syntax: tuple[str | None, float], angle: float = 0.0
+    ) -> FusedLine:
+        """Read bands of the levelled crop and sheared copies too, and vote (:mod:`recognition.read.views`)."""
+        views = plate_views(image, angle, self.config.vote_shears)
         if not views:
             return fused
         readings = [fused] + self._read_each(views, syntax)

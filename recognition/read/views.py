@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import cv2
 import numpy as np
 
 from recognition.read.fusion import FusedLine
@@ -30,6 +31,35 @@ def band_views(image: np.ndarray, bands: Sequence[tuple[float, float]] = BANDS) 
         y1 = max(y0 + MIN_BAND_HEIGHT, int(round(bottom * h)))
         if y1 <= h:
             views.append(image[y0:y1])
+    return views
+
+
+#: Horizontal shears of the middle band: a plate seen from the side slants its characters.
+SHEARS: tuple[float, ...] = (-0.15, 0.15)
+
+
+def level(image: np.ndarray, angle: float) -> np.ndarray:
+    """The crop rotated by ``angle`` degrees (the row's tilt) about its centre, same size."""
+    if abs(angle) < 1.0:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def sheared(image: np.ndarray, shear: float) -> np.ndarray:
+    """``image`` with x shifted by ``shear * (y - centre)``: undoes the slant of a plate seen at an angle."""
+    h, w = image.shape[:2]
+    matrix = np.float32([[1.0, shear, -shear * h / 2.0], [0.0, 1.0, 0.0]])
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def plate_views(image: np.ndarray, angle: float = 0.0, shears: Sequence[float] = SHEARS) -> list[np.ndarray]:
+    """Band views of the levelled crop plus sheared copies of its middle band."""
+    views = band_views(level(image, angle))
+    if views and shears:
+        middle = views[1] if len(views) > 1 else views[0]
+        views += [sheared(middle, s) for s in shears]
     return views
 
 

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 CLOSED_KEEP_S = 3.0
 #: Sightings of a track kept for the same-vehicle test.
 HISTORY = 600
+#: Plate width (px) from which a crop counts as fully sized when the best crop of a track is picked.
+BEST_CROP_WIDTH = 160
 #: A track below its rival on the vehicle counts this much more plate-like.
 LOWER_BONUS = 1.4
 #: How much a taller box counts on one vehicle: likeness x (height ratio, clamped to 0.5-2) ** weight.
@@ -202,7 +204,9 @@ class PlateTracker:
             return
         track.frames += 1
         track.last_text = obs.reading.text
-        score = obs.reading.confidence * sharp
+        # the best crop is stored and its state read: prefer large crops (a small one looks sharp only
+        # because downscaling concentrates its edges)
+        score = obs.reading.confidence * sharp * min(1.0, obs.detection.box.w / BEST_CROP_WIDTH)
         if score > track.best_score:
             track.best_score = score
             track.best_crop = crop

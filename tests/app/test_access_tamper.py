@@ -175,3 +175,53 @@ def test_two_processes_appending_never_fork_the_chain(tmp_path, clock):
     engine.dispose()
     assert verdict.intact, verdict.describe()
     assert verdict.rows_checked == 300 and verdict.sealed
+
+
+def _admin(ctx, role="supervisor"):
+    from app.domain.roles import Role
+    from app.persistence.repositories.users import UserRepository
+    from tests.app.conftest import ready_user
+
+    with ctx.uow() as uow:
+        u = UserRepository(uow.s).add(f"{role}9", "Admin Nine", "x", frozenset({Role(role)}), None, ctx.clock.now())
+    ready_user(ctx, u.id)
+    return Actor(u.id, u.username, "WS1")
+
+
+def test_reseal_after_rows_written_without_the_key(ctx, engine):
+    from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+    from app.persistence.unit_of_work import unit_of_work_factory
+    from app.services.context import ServiceContext
+
+    # Given a signed record and a session that wrote two rows without reaching the keyring
+    _fill(ctx, 5)
+    admin = _admin(ctx)
+    with pytest.raises(Conflict):
+        audit_trail.reseal(ctx, admin, "nothing wrong at all here")
+    keyless = ServiceContext(uow=unit_of_work_factory(engine), workstation="SSH", clock=ctx.clock)
+    _fill(keyless, 2)
+    assert not audit_trail.verify_chain(ctx).intact
+    # When an auditor (no agency rights) or a reason-less administrator tries to reseal, nothing changes
+    with pytest.raises(PermissionDenied):
+        audit_trail.reseal(ctx, _admin(ctx, "auditor"), "keyring was locked during an ssh session")
+    with pytest.raises(ValidationFailed):
+        audit_trail.reseal(ctx, admin, "ok")
+    # Then the administrator's reseal, with its reason, signs the present end, and is itself recorded
+    found = audit_trail.reseal(ctx, admin, "keyring was locked during an ssh session")
+    assert not found.intact
+    after = audit_trail.verify_chain(ctx)
+    assert after.intact and after.sealed, after.describe()
+    with ctx.uow() as uow:
+        from app.persistence.repositories.access_log import AccessLogRepository
+
+        row = AccessLogRepository(uow.s).recent(1, action="audit.reseal")[0]
+    assert row.username == admin.username and row.detail["problems"]
+
+
+def test_reseal_keeps_what_earlier_checkpoints_pinned(ctx, engine):
+    _fill(ctx, 10)
+    assert audit_trail.verify_chain(ctx).intact  # leaves a "verify" checkpoint at row 10
+    with engine.begin() as c:
+        TAMPER["truncate_last_3"](c)
+    audit_trail.reseal(ctx, _admin(ctx), "testing that history stays checked")
+    assert not audit_trail.verify_chain(ctx).intact  # row 10, pinned by the verify checkpoint, is still missing

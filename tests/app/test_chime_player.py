@@ -66,9 +66,25 @@ def test_no_audio_device_emits_a_visible_warning(qtbot):
 def test_play_without_a_device_returns_at_once(qtbot):
     player = ChimePlayer()
     player.check_output()
+    asked: list[ChimeBand] = []
+
+    class Spy:  # the real effect behind it, recording that play() reached it
+        def __init__(self, band, effect):
+            self.band, self.effect = band, effect
+
+        def play(self):
+            asked.append(self.band)
+            self.effect.play()
+
+        def __getattr__(self, name):
+            return getattr(self.effect, name)
+
+    player._effects = {band: Spy(band, effect) for band, effect in player._effects.items()}
     for band in ChimeBand:
         player.play(band)  # must neither raise nor block
-    qtbot.wait(50)
+    # every band reached its sound effect, and the missing device stays reported (not swallowed)
+    assert asked == list(ChimeBand)
+    assert player.problem == NO_DEVICE
     player.stop()
 
 

@@ -242,3 +242,30 @@ def test_cli_check_prints_rejects_and_a_sample(tmp_path):
                                   "il_leads", "oh_leads", "wa_ncic"])
 def test_every_named_preset_exists(name):
     assert preset(name) is not None
+
+
+def test_cli_import_runs_the_guarded_import_headless(ctx, tmp_path):
+    import argparse
+    import io
+    from types import SimpleNamespace
+
+    from app import cli_hotlist
+    from app.domain.hotlist_admin import SourceKind
+    from app.domain.users import Actor
+    from app.services.hotlist_index import HotListIndexHolder
+    from app.services.hotlists import HotListService
+
+    services = SimpleNamespace(hotlists=HotListService(ctx, HotListIndexHolder(ctx)))
+    actor = Actor.system(ctx.workstation, "cli:test")
+    f = tmp_path / "tx.csv"
+    f.write_bytes(TX_NCIC)
+    services.hotlists.add_source(actor, "Texas NCIC", SourceKind.STATE, "tx_ncic", str(f),
+                                 settings=preset_settings("tx_ncic", max_bad_row_fraction=0.5))
+    out = io.StringIO()
+    args = argparse.Namespace(source="Texas NCIC", file=None, confirm_shrink=False)
+    assert cli_hotlist.run_import(args, services, actor, out=out) == 0
+    summary = json.loads(out.getvalue().splitlines()[-1])
+    assert summary["accepted"] and summary["imported"] == 3 and summary["rejected"] == 2
+    assert "line 4: plate_invalid_chars" in out.getvalue()
+    assert cli_hotlist.run_import(argparse.Namespace(source="nope", file=None, confirm_shrink=False), services,
+                                  actor, out=out) == 2

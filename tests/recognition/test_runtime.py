@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 from recognition.config import (
@@ -50,11 +49,8 @@ def test_runtime_reads_demo_cameras_while_a_bad_camera_fails():
     rec = Recorder()
     runtime = RecognitionRuntime(config, oracle_pipeline, rec.callbacks())
     runtime.start()
-    deadline = time.monotonic() + 20
-    while any(s.running for cid, s in runtime.sources.items() if cid != "bad") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    while runtime.stats.frames < 2 * 6 * 20 and time.monotonic() < deadline:  # let the queues drain
-        time.sleep(0.05)
+    assert wait_for(lambda: not any(s.running for cid, s in runtime.sources.items() if cid != "bad"), timeout=60)
+    assert wait_for(lambda: runtime.stats.frames >= 2 * 6 * 20, timeout=30)  # let the queues drain
     bad_state = next(h.state for h in runtime.health() if h.camera_id == "bad")
     runtime.stop()
     # Then both good cameras produced reads and previews, and the bad one is offline
@@ -103,9 +99,7 @@ def test_runtime_in_a_child_process_forwards_reads_and_health():
     proc = RecognitionProcess(config, oracle_pipeline, rec.callbacks(), name="alpr-test-recognition")
     proc.start()
     assert proc.pid is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(h.state == "stopped" for h in proc.health()):
-        time.sleep(0.1)
+    assert wait_for(lambda: any(h.state == "stopped" for h in proc.health()), timeout=60)
     proc.stop()
     assert rec.reads and all(r.camera_id == "p" for r in rec.reads)
     assert rec.reads[0].plate_jpeg.startswith(b"\xff\xd8")

@@ -132,3 +132,15 @@ def test_bigger_sharper_readings_outvote_small_ones():
     for _ in range(2):
         even.add(PlateText("BALK167", 0.9, (0.9,) * 7))
     assert even.vote().text == "8ALK167"
+
+
+def test_the_best_crop_is_a_large_one_not_the_first_small_one():
+    tracker = PlateTracker("cam")
+    frames = []
+    for k in range(8):
+        box = approach(600, 400, 60, 30, k)
+        crop = np.zeros((box.h, box.w, 3), np.uint8)
+        crop[:, ::4] = 255  # equally sharp stripes at every size
+        frames.append([Sighting(sighting("7KQB228", box).observation, crop)])
+    reads = drive(tracker, frames + [[]] * 4) + tracker.flush()
+    assert len(reads) == 1 and reads[0].best_ts >= 0.5

@@ -153,6 +153,18 @@ class AccessLogRepository:
         self.s.connection().execute(AccessCheckpointRow.__table__.insert(), _checkpoint_values(cp))
         return cp
 
+    def reseal_head(self, at: datetime, workstation: str) -> Checkpoint:
+        """Sign the chain's present end as its head (an administrator's decision, recorded by the caller).
+
+        Earlier periodic and verify checkpoints stay: whatever they pinned is still checked.
+        """
+        assert self.sealer is not None
+        self._lock_and_tail()
+        head = self.head()
+        self.s.connection().execute(_CPS.delete().where(_CPS.c.kind == HEAD))
+        self.sealer.last_head = None
+        return self._write_checkpoint(HEAD, head, at, workstation)
+
     def checkpoint_verified(self, head: ChainHead, at: datetime, workstation: str) -> Checkpoint | None:
         """Keep a signed checkpoint of a head that a verify has just found intact."""
         if self.sealer is None or head.count == 0:

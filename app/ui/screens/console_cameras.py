@@ -27,7 +27,7 @@ STALE_FRAME_S = 3.0
 STATE_LOOK = {  # state -> (word, colour)
     "live": ("LIVE", OK_COLOUR), "connecting": ("CONNECTING", WARN_COLOUR),
     "reconnecting": ("RECONNECTING", WARN_COLOUR), "offline": ("OFFLINE", BAD_COLOUR),
-    "stopped": ("STOPPED", "#9aa7b4"),
+    "stopped": ("STOPPED", "#9aa7b4"), "error": ("ERROR", BAD_COLOUR),
 }
 
 
@@ -107,6 +107,8 @@ class CameraTile(QFrame):
         word, colour = STATE_LOOK.get(h.state, (h.state.upper(), WARN_COLOUR))
         if h.state == "live" and self.frame_at and time.monotonic() - self.frame_at > STALE_FRAME_S:
             word, colour = "LIVE (no preview)", WARN_COLOUR
+        if h.state in ("stopped", "error") and h.last_error:  # e.g. a video file corrupt part-way
+            return f"ERROR: {h.last_error[:80]}", BAD_COLOUR
         return f"{word}  {h.fps_in:4.1f} fps  {h.dropped} dropped", colour
 
     # ---- painting -----------------------------------------------------------------------------

@@ -179,3 +179,17 @@ def test_app_runtime_runs_the_demo_feed_into_the_queue(qtbot, qloop, world):  # 
     finally:
         rt.stop()
     assert rt.bridge is None and rt.alerts is None  # stop() ends recognition and the alerts
+
+
+def test_camera_tile_shows_a_source_that_ended_with_an_error(qtbot):
+    from app.ui.screens.console_cameras import CameraInfo, CameraTile
+    from recognition.types import CameraHealth
+
+    tile = CameraTile(CameraInfo("f", "File camera", "Lot"))
+    qtbot.addWidget(tile)
+    tile.set_health(CameraHealth("f", "stopped", last_error="corrupt frame data at frame 10 of 30"))
+    text, colour = tile.health_text()
+    assert text.startswith("ERROR: corrupt frame data") and colour != "#9aa7b4"
+    assert "corrupt frame data" in tile.accessibleDescription()
+    tile.set_health(CameraHealth("f", "stopped"))  # a clean end stays a plain STOPPED
+    assert tile.health_text()[0].startswith("STOPPED")
