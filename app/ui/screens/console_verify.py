@@ -64,6 +64,7 @@ class VerificationPanel(QFrame):
         self.title = QLabel("No hit open")
         self.title.setObjectName("HitTitle")
         self.title.setAccessibleName("Open hit")
+        self.title.setWordWrap(True)  # a long camera/location must wrap, not widen the panel and squeeze the queue
         self.claim = QLabel("")
         self.claim.setObjectName("Muted")
         self.warning = QLabel("")
