@@ -161,6 +161,9 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("info message", "info", "window"),
     ("ok message", "ok", "window"),
     ("warning message", "warn", "window"),
+    ("warning in a table", "warn", "base"),
+    ("error in a table", "error", "base"),
+    ("muted in a table", "muted", "base"),
     ("button", "button_text", "button_bg"),
     ("button hover", "button_text", "button_hover_bg"),
     ("button disabled", "button_disabled_text", "button_disabled_bg"),
@@ -202,6 +205,7 @@ def queue_text_pairs(p: Palette) -> list[tuple[str, str, str]]:
             (f"{band.value} unacknowledged status", p.new_text, tint),
             (f"{band.value} stale list age", p.warn, tint),
             (f"{band.value} claimed status", p.text, tint),
+            (f"{band.value} priority word on the panel", p.band_text[band], p.window),
         ]
     return out
 

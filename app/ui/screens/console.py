@@ -35,28 +35,10 @@ from app.ui.screens.console_cameras import CameraTilesWidget
 from app.ui.screens.console_ncic import NcicPanel
 from app.ui.screens.console_queue import HitQueueView
 from app.ui.screens.console_verify import VerificationPanel
+from app.ui.scroll import scrolling
+from app.ui.theme import palette
 
 TOP_PRIORITY_MAX = 2
-#: Console-only looks (object names set by the panels); colours read on the dark and the light theme.
-CONSOLE_QSS = """
-#HitTitle { font-size: 13pt; font-weight: 600; }
-#PanelTitle, #StripTitle, #Caption { font-size: 9pt; font-weight: 700; color: #8fb4da; letter-spacing: 1px; }
-#FieldName { color: #8b96a3; }
-#FieldValue { font-weight: 600; }
-#Instructions { background: #ffcf5c; color: #1b1300; font-weight: 700; padding: 4px 8px; border-radius: 3px; }
-#Stale { background: #5c3b00; color: #ffe2a8; padding: 3px 8px; border-radius: 3px; }
-#Decision { color: #9ecbff; padding-left: 8px; }
-#AcceptButton:enabled { background: #1f6b3a; border-color: #39a35f; color: #ffffff; font-weight: 600; }
-#RejectButton:enabled { background: #7a2226; border-color: #c2454b; color: #ffffff; font-weight: 600; }
-#ClaimNext { background: #2f6fae; border-color: #4a9be8; color: #ffffff; font-weight: 600; padding: 5px 16px; }
-#ConsoleStrip { border-bottom: 1px solid #2a3038; }
-#ConsoleStatus { color: #9ecbff; padding: 2px 4px; }
-#NotificationsDue { color: #ffb347; font-weight: 700; }
-#ConsoleStatus[error="true"] { color: #ff8a80; font-weight: 600; }
-#AudioState[problem="true"] { color: #ffb347; font-weight: 700; }
-#VerifyPanel, #NcicPanel { border: 1px solid #2a3038; border-radius: 3px; }
-"""
-
 
 class ConsoleScreen(QWidget):
     badge_changed = Signal(int)
@@ -64,7 +46,6 @@ class ConsoleScreen(QWidget):
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleScreen")
-        self.setStyleSheet(CONSOLE_QSS)
         self.ui = ui
         self.alerts = alerts
         self.ctrl = ConsoleController(ui, alerts, self)
@@ -113,7 +94,13 @@ class ConsoleScreen(QWidget):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 3)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.verify)
+        verify_box = QFrame()  # a tall record scrolls; the window stays put and Accept/Reject stay in view
+        vb = QVBoxLayout(verify_box)
+        vb.setContentsMargins(0, 0, 0, 0)
+        vb.setSpacing(2)
+        vb.addWidget(scrolling(self.verify, "VerifyScroll"), 1)
+        vb.addWidget(self.verify.action_row)
+        right.addWidget(verify_box)
         right.addWidget(self.ncic)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -236,7 +223,7 @@ class ConsoleScreen(QWidget):
         self.due.setAccessibleDescription(self.due.toolTip())
 
     def _counts(self, total: int, new: int) -> None:
-        warn = "color:#ff6b6b" if new else "color:#8b96a3"
+        warn = f"color:{palette().error}" if new else f"color:{palette().muted}"
         self.counts.setText(f"<b>{total}</b> open &nbsp; <span style='{warn}'><b>{new}</b> unacknowledged</span>")
         self.counts.setAccessibleDescription(f"{total} open hits, {new} unacknowledged")
         self.badge_changed.emit(new)

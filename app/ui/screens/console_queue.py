@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning, queue_key
-from app.ui.screens.console_look import WARN_COLOUR, band_colour, band_tint, band_word, type_icon, type_text
+from app.ui.screens.console_look import band_colour, band_tint, band_word, queue_font, type_icon, type_text
+from app.ui.theme import palette
 
 DR = Qt.ItemDataRole
 COLUMNS = ("Priority", "Hit type", "Plate read", "Status", "Age", "Listed", "Camera / location", "List age")
@@ -176,7 +177,9 @@ class HitQueueModel(QAbstractTableModel):
         if role == DR.ForegroundRole:
             return self._look(hit).colours[col]
         if role == DR.FontRole:
-            return self._bold if (col in BOLD_COLS or hit.status is HitStatus.NEW) else None
+            if col in BOLD_COLS:  # plate and priority: the largest text, read first
+                return queue_font(large=True)
+            return queue_font(large=False) if hit.status is HitStatus.NEW else None
         if role == DR.DecorationRole and col == TYPE_COL:
             return self._look(hit).icon
         if role == HIT_ID_ROLE:
@@ -194,9 +197,9 @@ class HitQueueModel(QAbstractTableModel):
             colours = [None] * len(COLUMNS)
             colours[COL["Priority"]] = band_colour(hit.priority)
             if warn:
-                colours[COL["List age"]] = QColor(WARN_COLOUR)
+                colours[COL["List age"]] = QColor(palette().warn)
             if hit.status is HitStatus.NEW:
-                colours[COL["Status"]] = QColor("#ffffff")
+                colours[COL["Status"]] = QColor(palette().new_text)
             look = _RowLook(hit, tuple(self._text(hit, c) for c in range(len(COLUMNS))), tuple(colours),
                             band_tint(hit.priority), type_icon(hit.category, hit.priority), self._spoken(hit))
             self._cache[hit.id] = look
