@@ -56,6 +56,10 @@ class AlertSettings(Strict):
 
 class UiSettings(Strict):
     theme: Literal["dark", "light"] = Field("dark", title="Theme")
+    date_format: Literal["iso", "us", "dmy"] = Field(
+        "iso", title="Date format",
+        description="How dates are written in tables, dialogs and PDFs: iso 2026-12-04 (ISO 8601), "
+                    "us 12/04/2026, dmy 04/12/2026. Times are always 24-hour.")
 
 
 class NodeSettings(Strict):
