@@ -1,15 +1,15 @@
 """users get a title (rank or position) so documents name people by full name and title (issue 11)
 
-Revision ID: 0008_user_titles
-Revises: 0007_account_lockouts
+Revision ID: 0009_user_titles
+Revises: 0008_hit_sightings
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_user_titles"
-down_revision = "0007_account_lockouts"
+revision = "0009_user_titles"
+down_revision = "0008_hit_sightings"
 branch_labels = None
 depends_on = None
 
