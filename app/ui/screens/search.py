@@ -311,15 +311,16 @@ class SearchScreen(QWidget):
         reads = selected(self.table, self.model)
         if not reads:
             return
-        dlg = HoldDialog(len(reads), self.case.text(), self)
+
+        async def place(values: tuple) -> object:  # a refusal keeps the dialog open with it shown
+            case, reason, review = values
+            return await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review,
+                                      [r.id for r in reads])
+
+        dlg = HoldDialog(len(reads), self.case.text(), self, place)
         if await dialog_result(dlg) != QDialog.DialogCode.Accepted:
             return
-        case, reason, review = dlg.values()
-        try:
-            hold = await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review, [r.id for r in reads])
-        except DomainError as exc:
-            show_error(self, exc)
-            return
+        hold = dlg.result_value
         self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
         self.last_hold = hold
         self._update_buttons()
