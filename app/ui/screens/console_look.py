@@ -125,6 +125,42 @@ def _type_icon(category: str, priority: int, size: int, palette_name: str) -> QI
     return QIcon(pix)
 
 
+DRAWING_LABEL = "DRAWING - NOT A PHOTO"
+
+
+def drawing_band(plate_height: int) -> int:
+    """Height of the label band :func:`mark_as_drawing` adds above a drawn plate of ``plate_height``."""
+    return max(14, round(plate_height * 0.28))
+
+
+def mark_as_drawing(image: QImage) -> QImage:
+    """A rendered plate, marked so nobody takes it for a photograph: hatched border and a label band.
+
+    The mark is painted into the picture itself, so it is there at every zoom and in every grab.
+    """
+    out = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = out.width(), out.height()
+    band = drawing_band(h)
+    full = QImage(w, h + band, QImage.Format.Format_RGB32)
+    full.fill(QColor("#ffffff"))
+    p = QPainter(full)
+    p.drawImage(0, band, out)
+    p.fillRect(0, 0, w, band, QColor("#000000"))
+    pen = QPen(QColor("#ffcf00"), max(2, h // 16), Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    inset = pen.width() / 2
+    p.drawRect(QRectF(inset, inset, w - 2 * inset, h + band - 2 * inset))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(9, round(band * 0.62)))
+    p.setFont(font)
+    p.setPen(QColor("#ffcf00"))
+    p.drawText(QRectF(0, 0, w, band), Qt.AlignmentFlag.AlignCenter, DRAWING_LABEL)
+    p.end()
+    return full
+
+
 def bgr_to_qimage(image: np.ndarray) -> QImage:
     """A deep copy of a BGR (or grey) uint8 array as a QImage."""
     image = np.ascontiguousarray(image)

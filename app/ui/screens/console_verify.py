@@ -29,6 +29,7 @@ from app.ui.screens.console_look import (
     band_colour,
     band_word,
     bgr_to_qimage,
+    mark_as_drawing,
     type_icon,
     type_text,
 )
@@ -46,7 +47,7 @@ def wanted_plate_image(plate: str, state: str | None, crop: QImage | None) -> QI
     text = plate.replace("*", "") or "?"  # a partial entry is drawn with its known characters and ?
     height = max(48, min(240, crop.height() if crop is not None else 64))
     try:
-        return bgr_to_qimage(render_plate(text, state, height))
+        return mark_as_drawing(bgr_to_qimage(render_plate(text, state, height)))
     except ValueError:
         logger.debug("could not render plate %r", plate)
         return None
@@ -250,7 +251,7 @@ class VerificationPanel(QFrame):
         self.overview.set_image(overview, d.read.camera_name if d else "")
         if d is not None:
             self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
-                                  f"listed {d.entry.plate} {d.entry.state or ''} (drawn: no photo)")
+                                  f"DRAWN from the list entry (no photo): {d.entry.plate} {d.entry.state or ''}")
 
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001
