@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 
 from app.domain.comparison import CellKind
 from app.ui.main_window import MainWindow
-from app.ui.screens.console_look import drawing_band
 from app.ui.screens.console import ConsoleScreen
+from app.ui.screens.console_look import drawing_band
 from app.ui.screens_registry import default_screens
 from recognition.runtime.events import PreviewFrame, PreviewPlate
 from recognition.synth.scene import TrafficScene
