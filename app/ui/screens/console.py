@@ -36,7 +36,7 @@ from app.ui.screens.console_ncic import NcicPanel
 from app.ui.screens.console_queue import HitQueueView
 from app.ui.screens.console_verify import VerificationPanel
 from app.ui.scroll import scrolling
-from app.ui.theme import palette
+from app.ui.theme import palette, theme_signals
 
 TOP_PRIORITY_MAX = 2
 
@@ -101,7 +101,13 @@ class ConsoleScreen(QWidget):
         vb.addWidget(scrolling(self.verify, "VerifyScroll"), 1)
         vb.addWidget(self.verify.action_row)
         right.addWidget(verify_box)
-        right.addWidget(self.ncic)
+        ncic_box = QFrame()  # the checklist and step log scroll; the NCIC action buttons stay in view
+        nb = QVBoxLayout(ncic_box)
+        nb.setContentsMargins(0, 0, 0, 0)
+        nb.setSpacing(2)
+        nb.addWidget(scrolling(self.ncic, "NcicScroll"), 1)
+        nb.addWidget(self.ncic.action_bar)
+        right.addWidget(ncic_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         body = QSplitter(Qt.Orientation.Horizontal)
@@ -111,7 +117,7 @@ class ConsoleScreen(QWidget):
         body.setStretchFactor(1, 1)
         body.setSizes([700, 700])
         left.setSizes([300, 500])
-        right.setSizes([470, 430])
+        right.setSizes([430, 470])
         self.splitters = (body, left, right)
         self.due_items: list = []
         self.status = QLabel("F2 claim next  Ctrl+K claim this  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
@@ -166,6 +172,8 @@ class ConsoleScreen(QWidget):
         else:
             self.audio.setText("\u26a0 Audio alerts not running")
         self._counts(0, 0)
+        theme_signals().changed.connect(self._restyle)
+        self._themed = True
         QTimer.singleShot(0, self._first_load)
 
     # ---- public -------------------------------------------------------------------------------
@@ -197,10 +205,20 @@ class ConsoleScreen(QWidget):
         self._audio(alerts.status)
 
     def shutdown(self) -> None:
+        if self._themed:
+            self._themed = False
+            theme_signals().changed.disconnect(self._restyle)
         self._due_timer.stop()
         self.ctrl.stop()
 
     # ---- slots --------------------------------------------------------------------------------
+    def _restyle(self, _theme: str) -> None:
+        """Palette colours live in cached rows and rich text: render them again in the new theme."""
+        model = self.ctrl.model
+        model.restyle()
+        self._counts(model.rowCount(), model.unacknowledged)
+        self._detail(self.ctrl.detail)
+
     def _first_load(self) -> None:
         asyncio.ensure_future(self.ctrl.reload())
         self._refresh_due()

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
 
 from app.domain.alerts import ChimeBand, band_for_priority
 from app.domain.comparison import Agreement
@@ -126,6 +126,7 @@ def _type_icon(category: str, priority: int, size: int, palette_name: str) -> QI
 
 
 DRAWING_LABEL = "DRAWING - NOT A PHOTO"
+DRAWING_SHORT = "DRAWING"  # on a plate too narrow for the whole label (the caption says "no photo")
 
 
 def drawing_band(plate_height: int) -> int:
@@ -153,10 +154,19 @@ def mark_as_drawing(image: QImage) -> QImage:
     p.drawRect(QRectF(inset, inset, w - 2 * inset, h + band - 2 * inset))
     font = QFont()
     font.setBold(True)
-    font.setPixelSize(max(9, round(band * 0.62)))
+    label, size = DRAWING_LABEL, max(9, round(band * 0.62))
+    font.setPixelSize(size)
+    while QFontMetrics(font).horizontalAdvance(label) > w - 10:  # the whole label, never cut
+        if size > 9:
+            size -= 1
+        elif label != DRAWING_SHORT:
+            label, size = DRAWING_SHORT, max(9, round(band * 0.62))
+        else:
+            break
+        font.setPixelSize(size)
     p.setFont(font)
     p.setPen(QColor("#ffcf00"))
-    p.drawText(QRectF(0, 0, w, band), Qt.AlignmentFlag.AlignCenter, DRAWING_LABEL)
+    p.drawText(QRectF(0, 0, w, band), Qt.AlignmentFlag.AlignCenter, label)
     p.end()
     return full
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -55,6 +54,7 @@ class NcicPanel(QFrame):
         self.checklist = QLabel("")
         self.checklist.setObjectName("Checklist")
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        self.checklist.setWordWrap(True)
         self.checklist.setAccessibleName("Confirmation checklist")
         self.countdown = QLabel("")
         self.countdown.setObjectName("Countdown")
@@ -63,7 +63,10 @@ class NcicPanel(QFrame):
         self.relayed = QCheckBox("Instructions relayed to units  [F12]")
         self.relayed.setAccessibleName("Instructions relayed to units")
         self.buttons: dict[str, QPushButton] = {}
-        grid = FlowLayout(spacing=4)  # wraps to the panel's width (1366x768 with a 12 pt font)
+        #: the F-key action buttons; they wrap to the width (1366x768 with a 12 pt font), and the console
+        #: keeps them below the scrolled checklist and log, always in view
+        self.action_bar = QWidget()
+        grid = FlowLayout(self.action_bar, spacing=4)
         for key, (text, name) in ACTIONS.items():
             button = QPushButton(text)
             button.setAccessibleName(name)
@@ -87,19 +90,17 @@ class NcicPanel(QFrame):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        top = QHBoxLayout()
-        top.addWidget(self.checklist, 1)
-        right = QVBoxLayout()
-        right.addWidget(self.countdown)
-        right.addWidget(self.relayed)
-        right.addStretch(1)
-        top.addLayout(right, 1)
+        top = QVBoxLayout()  # checklist over the YQ countdown: full-width lines wrap less than two columns
+        top.setSpacing(2)
+        top.addWidget(self.checklist)
+        top.addWidget(self.countdown)
+        top.addWidget(self.relayed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.setSpacing(6)
         lay.addWidget(title)
         lay.addLayout(top)
-        lay.addLayout(grid)
+        lay.addWidget(self.action_bar)
         lay.addWidget(self.log, 1)
         self.step_ids: list[int] = []
         self.show_detail(None, frozenset())
@@ -120,13 +121,17 @@ class NcicPanel(QFrame):
             return
         lines = []
         look = palette()
+        not_needed = [item.label for item in detail.checklist if not item.applies]
         for item in detail.checklist:
             if not item.applies:
-                lines.append(f"<span style='color:{look.check_na}'>\u2013 {item.label} (n/a)</span>")
-            elif item.done:
+                continue  # one line for all of them, below: the steps to do stay on screen at 1366x768
+            if item.done:
                 lines.append(f"<span style='color:{look.check_done}'>\u2611 {item.label}</span>")
             else:
                 lines.append(f"<span style='color:{look.check_pending}'><b>\u2610 {item.label}</b></span>")
+        if not_needed:
+            lines.append(f"<span style='color:{look.check_na}'>\u2013 Not needed for this hit (n/a): "
+                         f"{'; '.join(not_needed)}</span>")
         self.checklist.setText("<br>".join(lines))
         self.checklist.setAccessibleDescription("; ".join(
             f"{i.label}: {'done' if i.done else 'to do' if i.applies else 'not applicable'}" for i in detail.checklist))

@@ -127,6 +127,12 @@ class HitQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, COL["Age"]), self.index(len(self.rows) - 1, COL["Age"]),
                                   [DR.DisplayRole])
 
+    def restyle(self) -> None:
+        """The theme changed: rows are painted again in the new palette (their looks are cached)."""
+        self._cache.clear()
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
     @property
     def unacknowledged(self) -> int:
         return sum(1 for h in self.rows if h.status is HitStatus.NEW)

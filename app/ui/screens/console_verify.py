@@ -110,6 +110,8 @@ class VerificationPanel(QFrame):
         self.state_cmp.setAccessibleName("State, read against listed")
         self.colour_cmp = QLabel("")
         self.colour_cmp.setAccessibleName("Colour, read against listed")
+        for label in (self.state_cmp, self.colour_cmp):
+            label.setWordWrap(True)  # wraps in a narrow panel instead of being cut ("MISMA")
         checks = QVBoxLayout()
         checks.addWidget(self.state_cmp)
         checks.addWidget(self.colour_cmp)
