@@ -29,6 +29,16 @@ class _Holder(QWidget):
 
     def resizeEvent(self, _event: QResizeEvent) -> None:  # noqa: N802
         self.inner.setGeometry(self.rect())
+        self._follow_wrapping()
+
+    def _follow_wrapping(self) -> None:
+        """Wrapped text needs more height when narrower: the minimum follows the width (then it scrolls)."""
+        lay = self.inner.layout()
+        if lay is None or not lay.hasHeightForWidth():
+            return
+        need = max(lay.totalMinimumHeightForWidth(self.width()), self.inner.minimumSizeHint().height())
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.LayoutRequest:  # the inner widget's minimum changed

@@ -117,7 +117,7 @@ class ConsoleScreen(QWidget):
         body.setStretchFactor(1, 1)
         body.setSizes([700, 700])
         left.setSizes([300, 500])
-        right.setSizes([430, 470])
+        right.setSizes([520, 380])  # the pictures first; the checklist and log scroll
         self.splitters = (body, left, right)
         self.due_items: list = []
         self.status = QLabel("F2 claim next  Ctrl+K claim this  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "

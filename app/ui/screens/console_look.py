@@ -1,7 +1,7 @@
 """How the console shows hit types and checks: colour AND shape AND text, never colour alone.
 
 Each priority band has a colour and an icon shape (urgent: octagon, high: triangle, normal:
-circle, low: square); each hit category a letter drawn in the icon and a label in words.
+diamond, low: square; an octagon and a circle look alike at 22 px, a diamond does not); each hit category a letter drawn in the icon and a label in words.
 """
 
 from __future__ import annotations
@@ -91,8 +91,8 @@ def _shape(band: ChimeBand, r: QRectF) -> QPolygonF:
         pts = [(c.x(), r.top()), (r.right(), r.bottom()), (r.left(), r.bottom())]
     elif band is ChimeBand.LOW:  # square
         pts = [(r.left(), r.top()), (r.right(), r.top()), (r.right(), r.bottom()), (r.left(), r.bottom())]
-    else:  # circle, approximated
-        pts = [(c.x() + w / 2 * np.cos(a), c.y() + h / 2 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 24)]
+    else:  # diamond
+        pts = [(c.x(), r.top()), (r.right(), c.y()), (c.x(), r.bottom()), (r.left(), c.y())]
     return QPolygonF([QPointF(float(x), float(y)) for x, y in pts])
 
 

@@ -16,8 +16,16 @@ from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning, queue_key
-from app.ui.screens.console_look import band_colour, band_tint, band_word, queue_font, type_icon, type_text
-from app.ui.theme import palette
+from app.ui.screens.console_look import (
+    PLATE_SCALE,
+    band_colour,
+    band_tint,
+    band_word,
+    queue_font,
+    type_icon,
+    type_text,
+)
+from app.ui.theme import font_pt, palette
 
 DR = Qt.ItemDataRole
 COLUMNS = ("Priority", "Hit type", "Plate read", "Status", "Age", "Listed", "Camera / location", "List age")
@@ -259,7 +267,8 @@ class HitQueueView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         for col, width in ((0, 96), (1, 145), (2, 108), (3, 190), (4, 58), (5, 140), (6, 180)):
-            header.resizeSection(col, width)
+            # widths were set for 10.5 pt; plate and priority cells use the larger queue font
+            header.resizeSection(col, round(width * font_pt() / 10.5 * (PLATE_SCALE if col in BOLD_COLS else 1.0)))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.doubleClicked.connect(lambda idx: self._open(idx))
         self._kept: int | None = None

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QPushButton
 
 from app.domain.alerts import ChimeBand
 from app.ui.colour_checks import contrast
-from app.ui.palette import DARK, LIGHT
+from app.ui.palette import DARK, LIGHT, PALETTES
+from app.ui.screens.console_look import type_icon
 from app.ui.theme import DEFAULT_FONT_PT, apply_theme
 from tests.app.ui.conftest import run_until
 from tests.app.ui.test_console import K, make_screen, press, raise_hit, world  # noqa: F401
@@ -47,3 +51,42 @@ def test_theme_change_repaints_queue_and_open_hit(qtbot, qloop, world, qapp, dar
     for html in (screen.ncic.checklist.text(), screen.verify.title.text()):
         colours = _colours(html)
         assert colours and all(contrast(c, LIGHT.window) >= 4.5 for c in colours), (colours, html)
+
+
+def _rgb(image) -> np.ndarray:  # noqa: ANN001
+    img = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    return arr[:, : img.width() * 4].reshape(img.height(), img.width(), 4)
+
+
+def test_priority_icons_differ_in_shape(qapp, dark_then_restore):
+    masks = {}
+    for name, priority in (("urgent", 1), ("high", 4), ("normal", 6)):
+        pix = type_icon("stolen_vehicle", priority, 32).pixmap(32, 32)
+        masks[name] = _rgb(pix.toImage())[:, :, 3] > 128  # the drawn shape, without colour
+    for a, b in (("urgent", "high"), ("urgent", "normal"), ("high", "normal")):
+        differing = (masks[a] != masks[b]).mean()
+        assert differing > 0.08, (a, b, differing)  # octagon, triangle, diamond: told apart in grey too
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_disabled_buttons_do_not_look_pressable(qtbot, qapp, theme):
+    apply_theme(qapp, theme, DEFAULT_FONT_PT)
+    try:
+        shots = {}
+        for enabled in (True, False):
+            b = QPushButton("NCIC query result  [F5]")
+            b.setEnabled(enabled)
+            qtbot.addWidget(b)
+            b.resize(240, 40)
+            b.show()
+            qtbot.waitExposed(b)
+            shots[enabled] = _rgb(b.grab().toImage())[:, :, :3].astype(float)
+        # the fill (inside the border, away from the text) differs clearly between the two states
+        fill_on = shots[True][6:12, 6:30].mean(axis=(0, 1))
+        fill_off = shots[False][6:12, 6:30].mean(axis=(0, 1))
+        assert np.abs(fill_on - fill_off).max() >= 12, (fill_on, fill_off)
+        window = np.array([int(PALETTES[theme].window[i:i + 2], 16) for i in (1, 3, 5)], float)
+        assert np.abs(fill_off - window).max() < 6  # disabled: flat, the window shows through
+    finally:
+        apply_theme(qapp, "dark", DEFAULT_FONT_PT)
