@@ -135,6 +135,7 @@ class VerificationPanel(QFrame):
             key.setObjectName("FieldName")
             value = QLabel("")
             value.setObjectName("FieldValue")
+            value.setWordWrap(True)  # a long source or vehicle wraps in a narrow panel instead of widening it
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(name)
             self.values[name] = value

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QScrollArea
 
 from app.domain.alerts import ChimeBand
 from app.ui.colour_checks import contrast
@@ -90,3 +90,16 @@ def test_disabled_buttons_do_not_look_pressable(qtbot, qapp, theme):
         assert np.abs(fill_off - window).max() < 6  # disabled: flat, the window shows through
     finally:
         apply_theme(qapp, "dark", DEFAULT_FONT_PT)
+
+
+def test_open_hit_fits_the_panel_width_at_1366(qtbot, qloop, world, qapp, dark_then_restore):  # noqa: F811
+    """No sideways scrolling in the verification panel at 1366x768 with the reading font."""
+    screen = make_screen(qtbot, qloop, world)
+    raise_hit(world, "7XYZ001")
+    run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 1)
+    press(qloop, qtbot, screen, K.Key_F2)
+    run_until(qloop, qtbot, lambda: screen.ctrl.detail is not None)
+    screen.resize(1366 - 160, 768 - 80)  # the console's share of the window (navigation, header, status bar)
+    area = screen.findChild(QScrollArea, "VerifyScroll")
+    run_until(qloop, qtbot, lambda: True)
+    assert not area.horizontalScrollBar().isVisible(), (area.viewport().width(), screen.verify.minimumSizeHint())
