@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -140,7 +141,7 @@ class ConsoleScreen(QWidget):
         for seq, target in (("Alt+Q", self.queue), ("Alt+G", self.ncic.log), ("Alt+V", self.verify.captured)):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(target.setFocus)
+            sc.activated.connect(lambda t=target: self._focus(t))
         self.claim_btn.clicked.connect(lambda: self.actions.trigger("claim_next"))
         self.mute_btn.clicked.connect(lambda: self.actions.trigger("mute"))
         self.verify.accept_btn.clicked.connect(lambda: self.actions.trigger("accept"))
@@ -210,6 +211,13 @@ class ConsoleScreen(QWidget):
             theme_signals().changed.disconnect(self._restyle)
         self._due_timer.stop()
         self.ctrl.stop()
+
+    def _focus(self, target: QWidget) -> None:
+        """Focus a panel part and scroll it into view (on a short screen the panels scroll)."""
+        target.setFocus()
+        for area in self.findChildren(QScrollArea):
+            if area.widget() is not None and area.widget().isAncestorOf(target):
+                area.ensureWidgetVisible(target, 0, 0)
 
     # ---- slots --------------------------------------------------------------------------------
     def _restyle(self, _theme: str) -> None:

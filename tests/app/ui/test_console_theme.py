@@ -103,3 +103,15 @@ def test_open_hit_fits_the_panel_width_at_1366(qtbot, qloop, world, qapp, dark_t
     area = screen.findChild(QScrollArea, "VerifyScroll")
     run_until(qloop, qtbot, lambda: True)
     assert not area.horizontalScrollBar().isVisible(), (area.viewport().width(), screen.verify.minimumSizeHint())
+
+
+def test_alt_g_brings_the_step_log_into_view_on_a_short_screen(qtbot, qloop, world, qapp, dark_then_restore):  # noqa: F811
+    screen = make_screen(qtbot, qloop, world)
+    screen.resize(1366 - 160, 768 - 140)  # 1366x768 with the header, a warning banner and the status bar
+    raise_hit(world, "7XYZ001")
+    run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 1)
+    press(qloop, qtbot, screen, K.Key_F2)
+    run_until(qloop, qtbot, lambda: screen.ctrl.detail is not None and screen.ncic.log.rowCount() > 0)
+    qtbot.keyClick(screen.queue, K.Key_G, Qt.KeyboardModifier.AltModifier)
+    run_until(qloop, qtbot, lambda: screen.ncic.log.hasFocus())
+    assert screen.ncic.log.visibleRegion().boundingRect().height() >= 40
