@@ -180,8 +180,9 @@ def build_audio_alerts(signals: AppSignals, settings: AlertSettings) -> HitAlert
     from app.workers.chime import ChimePlayer
     from app.workers.speech import SpeechWorker
 
-    speech = SpeechWorker()
-    chimes = ChimePlayer()
+    speech = SpeechWorker(rate_wpm=settings.speech_rate_wpm, volume=settings.speech_volume,
+                          voice=settings.voice or None)
+    chimes = ChimePlayer(volume=settings.chime_volume)
     check = AudioCheck(speech, chimes)
     bridge = HitAlertsBridge(signals, policy_config(settings), speech, chimes, audio_check=check)
     bridge.own(check, chimes, speech)

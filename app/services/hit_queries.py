@@ -8,6 +8,7 @@ from datetime import datetime
 from app.domain.agency import AgencyProfile as AgencyRecord
 from app.domain.comparison import Agreement, PlateComparison, compare_colour, compare_plates, compare_state
 from app.domain.hit_actions import HitSituation, verification_mismatches
+from app.domain.hit_grouping import Sighting
 from app.domain.hit_steps import LABELS, HitStep, StepKind
 from app.domain.hits import EntrySnapshot, HitSummary, StoredRead, format_age, list_age_warning
 from app.domain.ncic import (
@@ -61,6 +62,7 @@ class HitDetail:
     list_warning: str | None
     agency_ori: str
     mismatches: tuple[str, ...] = ()
+    sightings: tuple[Sighting, ...] = ()  # every pass of the vehicle for this hit, oldest first
 
     @property
     def situation(self) -> HitSituation:
@@ -95,6 +97,7 @@ def load_detail(uow: UnitOfWork, hit_id: int, now: datetime) -> HitDetail:
         checklist=checklist(entry, steps, agency_ori), yq=yq_due(steps, now), yq_applies=needs_yq(entry, agency_ori),
         yq_prefill=prefill_yq(entry, next_rno), list_age=format_age(summary.list_age_s),
         list_warning=list_age_warning(summary.list_age_s), agency_ori=agency_ori,
+        sightings=tuple(hits.sightings(hit_id)),
     )
 
 

@@ -18,12 +18,13 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.domain.access import as_utc
 from app.domain.comparison import fold_plate, normalise_plate
+from app.domain.hit_grouping import group_key
 from app.domain.hits import HitStatus, HitSummary, HotListMatcher, MatchLike
 from app.domain.images import ImageRef
 from app.domain.notifications import HitNotification, ReadsStored
@@ -244,11 +245,11 @@ class ReadStore:
         now = self.ctx.clock.now()
         found: list[tuple] = []
         with self.ctx.uow(read_only=True) as uow:  # a snapshot: the write lock stays free for ingest
-            for rid, when, plate, state, alts, _key, name, loc, dirn in ReadRepository(uow.s).recent_for_matching(
+            for rid, when, plate, state, alts, _key, name, loc, dirn, cam_id in ReadRepository(uow.s).recent_for_matching(
                     now - timedelta(hours=hours)):
                 matches = list(matcher.match(plate, state, [a[0] for a in alts or ()]))
                 if matches:
-                    found.append((rid, as_utc(when), plate, state, _CameraInfo(0, name, loc or "", dirn or ""),
+                    found.append((rid, as_utc(when), plate, state, _CameraInfo(cam_id, name, loc or "", dirn or ""),
                                   matches))
         out: list[HitSummary] = []
         for rid, when, plate, state, cam, matches in found:
@@ -263,6 +264,7 @@ class ReadStore:
     def _raise_hits(self, session, plate: str, state: str | None, read_id: int, when: datetime,  # noqa: ANN001
                     now: datetime, cam: _CameraInfo, matches: list[MatchLike],
                     retroactive: bool = False) -> list[HitSummary]:
+        """A hit per match, or a sighting of the open hit of the same entry and plate (hit_grouping)."""
         repo = HitRepository(session)
         out: list[HitSummary] = []
         for m in matches:
@@ -271,12 +273,18 @@ class ReadStore:
                 logger.warning("matched entry %s is no longer in the database", m.entry_id)
                 continue
             snap, age = found
-            hit_id = repo.add(
-                read_id=read_id, read_captured_at=when, entry_id=snap.entry_id, entry_snapshot=snap.to_json(),
-                source_name=snap.source_name[:128], list_age_s=age, match_kind=str(m.kind)[:16],
-                distance=int(m.distance), state_match=str(m.state_match)[:10], priority=snap.priority,
-                category=snap.category[:48], retroactive=retroactive, status=HitStatus.NEW.value, created_at=now,
-            )
+            hit_id, sightings = repo.raise_or_sight(
+                dict(read_id=read_id, read_captured_at=when, entry_id=snap.entry_id, entry_snapshot=snap.to_json(),
+                     source_name=snap.source_name[:128], list_age_s=age, match_kind=str(m.kind)[:16],
+                     distance=int(m.distance), state_match=str(m.state_match)[:10], priority=snap.priority,
+                     category=snap.category[:48], retroactive=retroactive, status=HitStatus.NEW.value,
+                     created_at=now),
+                group_key(plate, snap.entry_id), cam.id or None, self.ctx.workstation)
+            if sightings > 1:
+                hit = replace(repo.summary(hit_id), resighted=True)
+                notify(session, HitNotification(hit_id, "sighting", self.ctx.workstation, "", hit.priority))
+                out.append(hit)
+                continue
             notify(session, HitNotification(hit_id, "hit", self.ctx.workstation, "", snap.priority))
             out.append(HitSummary(
                 id=hit_id, priority=snap.priority, category=snap.category, status=HitStatus.NEW, created_at=now,
@@ -286,6 +294,7 @@ class ReadStore:
                 camera_name=f"{cam.name} {cam.direction}".strip(), camera_location=cam.location,
                 source_name=snap.source_name, list_age_s=age, record_type=snap.record_type,
                 entry_id=snap.entry_id, workstation=self.ctx.workstation, retroactive=retroactive,
+                last_seen_at=when,
             ))
         return out
 

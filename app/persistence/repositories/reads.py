@@ -76,9 +76,9 @@ class ReadRepository:
         return self.s.scalar(select(func.count()).select_from(ReadRow)) or 0
 
     def recent_for_matching(self, since: datetime, batch: int = 5000):  # noqa: ANN201 - row iterator
-        """(id, captured_at, plate, state, alternatives, camera key, name, location, direction) since ``since``."""
+        """(id, captured_at, plate, state, alternatives, camera key, name, location, direction, camera id)."""
         q = (select(ReadRow.id, ReadRow.captured_at, ReadRow.plate, ReadRow.state, ReadRow.alternatives, CameraRow.key,
-                    CameraRow.name, CameraRow.location, CameraRow.direction)
+                    CameraRow.name, CameraRow.location, CameraRow.direction, CameraRow.id)
              .join(CameraRow, CameraRow.id == ReadRow.camera_id).where(ReadRow.captured_at >= since)
              .order_by(ReadRow.captured_at))
         return self.s.execute(q.execution_options(yield_per=batch))

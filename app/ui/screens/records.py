@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +22,7 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.documents import Document
 from app.domain.records.holds import EvidenceHold
-from app.domain.records.releases import ReleaseRequest
+from app.domain.records.releases import ReleaseIntake, ReleaseRequest
 from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
@@ -183,22 +182,32 @@ class RecordsScreen(QWidget):
         self.ui.signals.changed.emit(Changes(records=True))
         return out
 
+    async def _submit(self, fn, *args, done: str = ""):  # noqa: ANN001, ANN202
+        """A dialog's service call: a refusal propagates, so the dialog stays open with it shown."""
+        out = await self.ui.call(fn, self.ui.actor, *args)
+        if done:
+            self.message.setText(done)
+        self.ui.signals.changed.emit(Changes(records=True))
+        return out
+
     @asyncSlot()
     async def new_request(self) -> None:
-        dlg = ReleaseIntakeDialog(self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.releases.intake, dlg.intake(), done="Request entered; it awaits review.")
+        async def enter(intake: ReleaseIntake) -> object:
+            return await self._submit(self.svc.releases.intake, intake, done="Request entered; it awaits review.")
+
+        await dialog_result(ReleaseIntakeDialog(self, enter))
 
     @asyncSlot()
     async def review(self, approve: bool) -> None:
         reqs = selected(self.rel_table, self.releases)
         if not reqs:
             return
-        dlg = ReasonDialog("Reason for approving" if approve else "Reason for denying",
-                           "Approve" if approve else "Deny", self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.releases.review, reqs[0].id, approve, dlg.text.toPlainText(),
-                           done="Decision recorded.")
+
+        async def decide(reason: str) -> object:
+            return await self._submit(self.svc.releases.review, reqs[0].id, approve, reason, done="Decision recorded.")
+
+        await dialog_result(ReasonDialog("Reason for approving" if approve else "Reason for denying",
+                                         "Approve" if approve else "Deny", self, decide))
 
     @asyncSlot()
     async def fulfil(self) -> None:
@@ -225,9 +234,11 @@ class RecordsScreen(QWidget):
         holds = selected(self.hold_table, self.holds)
         if not holds:
             return
-        dlg = ReasonDialog("Reason for releasing the hold", "Release hold", self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.holds.release, holds[0].id, dlg.text.toPlainText(), done="Hold released.")
+
+        async def release(reason: str) -> object:
+            return await self._submit(self.svc.holds.release, holds[0].id, reason, done="Hold released.")
+
+        await dialog_result(ReasonDialog("Reason for releasing the hold", "Release hold", self, release))
 
     @asyncSlot()
     async def save_retention(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -160,7 +161,9 @@ class SearchScreen(QWidget):
         self.hold_btn.clicked.connect(self.place_hold)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
-        self.image.setMinimumWidth(280)
+        self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
+        self.image.setWordWrap(True)
+        self.image.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Opened image")
 
@@ -180,7 +183,7 @@ class SearchScreen(QWidget):
         body = QHBoxLayout()
         lw = QWidget()
         lw.setLayout(left)
-        lw.setMaximumWidth(470)
+        lw.setMaximumWidth(max(470, self.fontMetrics().averageCharWidth() * 52))  # the form's lines at any font size
         body.addWidget(lw)
         body.addLayout(right, 1)
         body.addWidget(self.image)
@@ -311,15 +314,16 @@ class SearchScreen(QWidget):
         reads = selected(self.table, self.model)
         if not reads:
             return
-        dlg = HoldDialog(len(reads), self.case.text(), self)
+
+        async def place(values: tuple) -> object:  # a refusal keeps the dialog open with it shown
+            case, reason, review = values
+            return await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review,
+                                      [r.id for r in reads])
+
+        dlg = HoldDialog(len(reads), self.case.text(), self, place)
         if await dialog_result(dlg) != QDialog.DialogCode.Accepted:
             return
-        case, reason, review = dlg.values()
-        try:
-            hold = await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review, [r.id for r in reads])
-        except DomainError as exc:
-            show_error(self, exc)
-            return
+        hold = dlg.result_value
         self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
         self.last_hold = hold
         self._update_buttons()

@@ -250,7 +250,7 @@ def test_reject_with_reason_and_queue_by_keyboard(qtbot, qloop, world):
     screen = make_screen(qtbot, qloop, world)
     [first] = raise_hit(world, "ABC1234")
     world.ctx.clock.advance(seconds=30)
-    [second] = raise_hit(world, "ABC1234", camera="cam-3", seed=7)
+    [second] = raise_hit(world, "8OX1234", camera="cam-3", state="NV", seed=7)  # ABC1234 again would group
     run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 2)
     # Arrow down to the second row, Enter opens it: looking at a hit does not claim it
     screen.queue.setFocus()
