@@ -16,7 +16,16 @@ from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning, queue_key
-from app.ui.screens.console_look import WARN_COLOUR, band_colour, band_tint, band_word, type_icon, type_text
+from app.ui.screens.console_look import (
+    PLATE_SCALE,
+    band_colour,
+    band_tint,
+    band_word,
+    queue_font,
+    type_icon,
+    type_text,
+)
+from app.ui.theme import font_pt, palette
 
 DR = Qt.ItemDataRole
 COLUMNS = ("Priority", "Hit type", "Plate read", "Status", "Age", "Listed", "Camera / location", "List age")
@@ -126,6 +135,12 @@ class HitQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, COL["Age"]), self.index(len(self.rows) - 1, COL["Age"]),
                                   [DR.DisplayRole])
 
+    def restyle(self) -> None:
+        """The theme changed: rows are painted again in the new palette (their looks are cached)."""
+        self._cache.clear()
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
     @property
     def unacknowledged(self) -> int:
         return sum(1 for h in self.rows if h.status is HitStatus.NEW)
@@ -176,7 +191,9 @@ class HitQueueModel(QAbstractTableModel):
         if role == DR.ForegroundRole:
             return self._look(hit).colours[col]
         if role == DR.FontRole:
-            return self._bold if (col in BOLD_COLS or hit.status is HitStatus.NEW) else None
+            if col in BOLD_COLS:  # plate and priority: the largest text, read first
+                return queue_font(large=True)
+            return queue_font(large=False) if hit.status is HitStatus.NEW else None
         if role == DR.DecorationRole and col == TYPE_COL:
             return self._look(hit).icon
         if role == HIT_ID_ROLE:
@@ -194,9 +211,9 @@ class HitQueueModel(QAbstractTableModel):
             colours = [None] * len(COLUMNS)
             colours[COL["Priority"]] = band_colour(hit.priority)
             if warn:
-                colours[COL["List age"]] = QColor(WARN_COLOUR)
+                colours[COL["List age"]] = QColor(palette().warn)
             if hit.status is HitStatus.NEW:
-                colours[COL["Status"]] = QColor("#ffffff")
+                colours[COL["Status"]] = QColor(palette().new_text)
             look = _RowLook(hit, tuple(self._text(hit, c) for c in range(len(COLUMNS))), tuple(colours),
                             band_tint(hit.priority), type_icon(hit.category, hit.priority), self._spoken(hit))
             self._cache[hit.id] = look
@@ -250,7 +267,8 @@ class HitQueueView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         for col, width in ((0, 96), (1, 145), (2, 108), (3, 190), (4, 58), (5, 140), (6, 180)):
-            header.resizeSection(col, width)
+            # widths were set for 10.5 pt; plate and priority cells use the larger queue font
+            header.resizeSection(col, round(width * font_pt() / 10.5 * (PLATE_SCALE if col in BOLD_COLS else 1.0)))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.doubleClicked.connect(lambda idx: self._open(idx))
         self._kept: int | None = None

@@ -82,7 +82,10 @@ def entry_details_html(e: HotListEntry, revisions=()) -> str:  # noqa: ANN001
             ("Reference photo", "on file" if e.reference_photo_sha256 else ""), ("History", _history(revisions))]
     from html import escape
 
-    body = "".join(f"<tr><td style='padding-right:8px;color:#8b96a3;white-space:nowrap;vertical-align:top'>{k}</td><td>"
+    from app.ui.theme import palette
+
+    muted = palette().muted
+    body = "".join(f"<tr><td style='padding-right:8px;color:{muted};white-space:nowrap;vertical-align:top'>{k}</td><td>"
                    f"{v if k == 'Plate' else escape(v).replace(chr(10), '<br>')}"
                    f"</td></tr>" for k, v in rows if v)
     return f"<table>{body}</table>"

@@ -17,7 +17,7 @@ from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource
 from app.ui.dialogs.bolo_entry import category_label
-from app.ui.screens.hotlists_common import WARN_COLOUR, stale_note, warning_icon
+from app.ui.screens.hotlists_common import stale_note, warn_colour, warning_icon
 
 logger = logging.getLogger(__name__)
 DR = Qt.ItemDataRole
@@ -132,9 +132,9 @@ class LazyEntryModel(QAbstractTableModel):
             if role == DR.DecorationRole:
                 return warning_icon()
             if role == DR.ForegroundRole:
-                return WARN_COLOUR
+                return warn_colour()
         if col == STATUS_COL and role == DR.ForegroundRole and e.status is not EntryStatus.ACTIVE:
-            return WARN_COLOUR
+            return warn_colour()
         return None
 
     def entry_at(self, row: int) -> HotListEntry | None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -160,7 +161,9 @@ class SearchScreen(QWidget):
         self.hold_btn.clicked.connect(self.place_hold)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
-        self.image.setMinimumWidth(280)
+        self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
+        self.image.setWordWrap(True)
+        self.image.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Opened image")
 
@@ -180,7 +183,7 @@ class SearchScreen(QWidget):
         body = QHBoxLayout()
         lw = QWidget()
         lw.setLayout(left)
-        lw.setMaximumWidth(470)
+        lw.setMaximumWidth(max(470, self.fontMetrics().averageCharWidth() * 52))  # the form's lines at any font size
         body.addWidget(lw)
         body.addLayout(right, 1)
         body.addWidget(self.image)

@@ -24,20 +24,21 @@ from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.user_editor import TrainingDialog, UserDialog, UserValues
 from app.ui.table_model import ItemTableModel, make_table
+from app.ui.theme import palette
 
 COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
 
 
 def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
     if not u.active:
-        return "Disabled", "#888888"
+        return "Disabled", palette().muted
     if u.is_locked(now):
-        return "Locked (failed sign-ins)", "#d9822b"
+        return "Locked (failed sign-ins)", palette().warn
     t = u.training_status(now.date())
     if t is TrainingStatus.MISSING:
-        return "No training on record", "#d9822b"
+        return "No training on record", palette().warn
     if t is TrainingStatus.EXPIRED:
-        return "Training expired", "#d9822b"
+        return "Training expired", palette().warn
     return "Active", None
 
 
