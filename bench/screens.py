@@ -27,8 +27,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PW = "steady lantern 4821"
-SIZES = ((1366, 768), (1920, 1080))
-THEMES = ("dark", "light")
 
 
 def _make_admin(data: Path) -> None:
@@ -67,7 +65,11 @@ def main() -> None:
     ap.add_argument("out", help="folder for the PNGs (created; not in git)")
     ap.add_argument("--seconds", type=float, default=20, help="demo feed run time before the shots")
     ap.add_argument("--font-pt", type=float, default=None, help="body font size (default: the setting's)")
+    ap.add_argument("--sizes", default="1366x768,1920x1080", help="window sizes, e.g. 1280x720,1366x768")
+    ap.add_argument("--themes", default="dark,light")
     a = ap.parse_args()
+    sizes = [tuple(int(v) for v in size.split("x")) for size in a.sizes.split(",")]
+    themes = a.themes.split(",")
     out = Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="alpr-look-"))
@@ -115,9 +117,9 @@ def main() -> None:
         window = console.window
         await asyncio.sleep(a.seconds)
         hits = 0
-        for theme in THEMES:
+        for theme in themes:
             apply_theme(qapp, theme, font_pt)
-            for w, h in SIZES:
+            for w, h in sizes:
                 window.resize(w, h)
                 tag = f"{theme}_{w}x{h}"
                 for key in list(window.screens):
@@ -140,8 +142,8 @@ def main() -> None:
                         await _until(lambda cs=console_screen: cs.ctrl.detail is not None, 20)
                     await asyncio.sleep(2.0)
                     grab(window, f"{tag}_console_hit_open")
-        return {"shots": len(shots), "dir": str(out), "hits": hits, "sizes": [f"{w}x{h}" for w, h in SIZES],
-                "themes": list(THEMES)}
+        return {"shots": len(shots), "dir": str(out), "hits": hits, "sizes": [f"{w}x{h}" for w, h in sizes],
+                "themes": themes}
 
     with loop:
         try:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.ui.context import UiContext
 from app.ui.navigation import ScreenSpec, visible
 from app.ui.scroll import scrolling
-from app.ui.theme import DEFAULT_FONT_PT, FONT_STEP_PT, apply_theme, clamp_font_pt, font_pt
+from app.ui.theme import DEFAULT_FONT_PT, FONT_STEP_PT, apply_theme, clamp_font_pt, font_pt, theme_signals
 
 logger = logging.getLogger(__name__)
 #: The smallest workstation screen the console is laid out for; every screen scrolls below it.
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self._tick.start(1000)
         self._update_clock()
         self.fit_rows()
+        theme_signals().changed.connect(self._on_theme)  # font size from Appearance or Ctrl+Plus
         if self.nav.count():
             self.nav.setCurrentRow(0)
 
@@ -177,8 +178,7 @@ class MainWindow(QMainWindow):
         """Ctrl+Plus / Ctrl+Minus one point, Ctrl+0 back to the default; kept for the next start."""
         size = DEFAULT_FONT_PT if step == 0 else clamp_font_pt(font_pt() + step * FONT_STEP_PT)
         settings = self.ui.settings
-        apply_theme(QApplication.instance(), settings.ui.theme, size)
-        self.fit_rows()
+        apply_theme(QApplication.instance(), settings.ui.theme, size)  # -> _on_theme
         self.statusBar().showMessage(f"Font size {size:g} pt (Ctrl+Plus / Ctrl+Minus, Ctrl+0 for {DEFAULT_FONT_PT:g} pt)",
                                      5000)
         asyncio.ensure_future(self._keep_font(size))
@@ -190,6 +190,9 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             logger.warning("font size not saved: %s", exc)
             self.statusBar().showMessage(f"Font size not saved: {exc}", 8000)
+
+    def _on_theme(self, _name: str) -> None:
+        self.fit_rows()
 
     def fit_rows(self) -> None:
         """Item views' row heights follow the font size (set once per view as a default)."""

@@ -87,7 +87,7 @@ class ZoomImage(QWidget):
         area = QRectF(2, 2, self.width() - 4, self.height() - 4 - caption_h)
         if self.image is None:
             p.setPen(QColor("#6b7580"))
-            p.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            p.drawText(area, int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap), self.empty_text)
         else:
             fit = min(area.width() / self.image.width(), area.height() / self.image.height())
             zoom = ZOOMS[self.zoom_index]

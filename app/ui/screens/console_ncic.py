@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import datetime_text, time_text
 from app.domain.ncic import YqDue
 from app.services.hit_queries import HitDetail
 from app.ui.flow_layout import FlowLayout
@@ -151,16 +152,17 @@ class NcicPanel(QFrame):
         grey = QColor(palette().check_na)
         strike = QFont()
         strike.setStrikeOut(True)
+        number = {s.id: n for n, s in enumerate(steps, start=1)}  # "#" counts this hit's steps, not global ids
         for row, step in enumerate(steps):
             text = step.describe()
             if step.note:
                 text += f" - {step.note}"
             if step.id in corrected_by:
-                text += f"  (corrected by #{corrected_by[step.id]})"
-            cells = (str(step.id), step.at.astimezone().strftime("%H:%M:%S"), step.username, text)
+                text += f"  (corrected by #{number[corrected_by[step.id]]})"
+            cells = (str(number[step.id]), time_text(step.at), step.username, text)
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"{step.at.astimezone():%Y-%m-%d %H:%M:%S} {step.username}: {text}")
+                item.setToolTip(f"{datetime_text(step.at, seconds=True)} {step.username}: {text}")
                 if step.id in corrected_by:
                     item.setForeground(grey)
                     if col == 3:

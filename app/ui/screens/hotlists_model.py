@@ -13,6 +13,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource
 from app.ui.dialogs.bolo_entry import category_label
@@ -126,7 +127,7 @@ class LazyEntryModel(QAbstractTableModel):
                 return f"{note} - {e.source_name}" if note else e.source_name
             return (e.plate, e.state or "", category_label(e.category), str(e.priority),
                     _STATUS.get(e.status, str(e.status)), vehicle_text(e), e.nic or e.case_number or "",
-                    e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")[col]
+                    date_text(e.expires_at, local=False))[col]
         if col == SOURCE_COL and e.source_id in self._stale:
             if role == DR.DecorationRole:
                 return warning_icon()

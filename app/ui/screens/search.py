@@ -32,9 +32,12 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
+from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import HoldDialog
+from app.ui.flow_layout import FlowLayout
+from app.ui.permission_gate import gate
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -159,6 +162,8 @@ class SearchScreen(QWidget):
         self.next_btn.clicked.connect(lambda: self.go(1))
         self.image_btn.clicked.connect(self.open_image)
         self.hold_btn.clicked.connect(self.place_hold)
+        gate(ui.actor, self.hold_btn, P.PLACE_HOLD)
+        gate(ui.actor, self.export_btn, P.EXPORT_EVIDENCE)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
         self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
@@ -172,10 +177,9 @@ class SearchScreen(QWidget):
         left.addWidget(crit_box)
         left.addWidget(self.search_btn)
         left.addStretch(1)
-        actions = QHBoxLayout()
+        actions = FlowLayout(spacing=6)  # wraps: the row of five buttons made the screen 1424 px wide
         for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn, self.export_btn):
             actions.addWidget(b)
-        actions.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.status)
         right.addWidget(self.table, 1)
@@ -183,7 +187,7 @@ class SearchScreen(QWidget):
         body = QHBoxLayout()
         lw = QWidget()
         lw.setLayout(left)
-        lw.setMaximumWidth(max(470, self.fontMetrics().averageCharWidth() * 52))  # the form's lines at any font size
+        lw.setMaximumWidth(max(560, self.fontMetrics().averageCharWidth() * 62))  # the form's lines at any font size
         body.addWidget(lw)
         body.addLayout(right, 1)
         body.addWidget(self.image)

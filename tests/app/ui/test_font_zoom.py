@@ -31,6 +31,7 @@ def test_ctrl_plus_minus_zero_change_and_keep_the_size(qtbot, qloop, ui_ctx, qap
     run_until(qloop, qtbot, w.isActiveWindow)
     label = w.who
     before = label.fontInfo().pointSizeF()
+    row_before = w.screens["console"].queue.verticalHeader().defaultSectionSize()
     # When the dispatcher presses Ctrl+Plus twice
     qtbot.keyClick(w, Qt.Key.Key_Plus, C)
     qtbot.keyClick(w, Qt.Key.Key_Equal, C)
@@ -39,6 +40,7 @@ def test_ctrl_plus_minus_zero_change_and_keep_the_size(qtbot, qloop, ui_ctx, qap
     # Then the text is larger on screen, and the size is kept in the workstation settings
     assert font_pt() == DEFAULT_FONT_PT + 2
     assert label.fontInfo().pointSizeF() > before
+    assert w.screens["console"].queue.verticalHeader().defaultSectionSize() > row_before  # rows grow with it
     assert load_settings(ui_ctx.paths.settings_file).settings.ui.font_pt == DEFAULT_FONT_PT + 2
     # Ctrl+Minus takes one point off, Ctrl+0 goes back to the default
     qtbot.keyClick(w, Qt.Key.Key_Minus, C)

@@ -86,3 +86,20 @@ def test_window_scales_to_4k(qtbot, qloop, window):
     assert w.size().width() == 3840 and w.size().height() == 2160
     # the panels take the space (no fixed-size island in a corner)
     assert console.queue.width() > 1200 and console.ncic.width() > 1200
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_search_fits_beside_the_navigation_at_1280(qtbot, qloop, ui_ctx, qapp, theme):
+    """Search is not in the supervisor's navigation: built alone, it must fit 1280 minus the navigation."""
+    from app.ui.screens.search import SearchScreen
+
+    apply_theme(qapp, theme, DEFAULT_FONT_PT)
+    try:
+        screen = SearchScreen(ui_ctx)
+        qtbot.addWidget(screen)
+        screen.show()
+        run_until(qloop, qtbot, lambda: True)
+        nav = max(150, round(DEFAULT_FONT_PT * 13))
+        assert screen.minimumSizeHint().width() <= 1280 - nav - 20, screen.minimumSizeHint()
+    finally:
+        apply_theme(qapp, "dark", DEFAULT_FONT_PT)
