@@ -63,6 +63,7 @@ from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
 from app.services.image_store import ReadImages
+from app.services.people import Signatures
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy
 
@@ -300,11 +301,14 @@ class HitService:
         with self.ctx.uow() as uow:
             detail = load_detail(uow, hit_id, now)
             profile = report_profile(AgencyRepository(uow.s).get())
+            names = Signatures.load(uow.s, {actor.user_id}, {s.username for s in detail.steps}
+                                    | {detail.summary.claimed_by_name or ""})
         crop = self._image_or_none(detail.read.id, "plate")
         overview = self._image_or_none(detail.read.id, "overview")
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
-        out = render_hit_report(profile, report_input(detail, crop, overview), GeneratedBy(actor.username, now), path)
+        data = report_input(detail, crop, overview, names.of)
+        out = render_hit_report(profile, data, GeneratedBy(names.of_actor(actor), now), path)
         with self.ctx.uow() as uow:
             doc = DocumentRow(kind="hit_report", title=f"Hit report H-{hit_id}", path=str(out.path),
                               sha256=out.sha256, created_by=actor.user_id, created_at=now,

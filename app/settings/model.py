@@ -61,6 +61,10 @@ class AlertSettings(Strict):
 class UiSettings(Strict):
     theme: Literal["dark", "light"] = Field("dark", title="Theme", description="Dark for a darkened room, light for a day-lit office. Both pass WCAG AA contrast.")
     font_pt: float = Field(12.0, title="Font size (pt)", description="Body text size; plates and priorities are shown larger. Ctrl+Plus / Ctrl+Minus / Ctrl+0 change it too.", ge=9.0, le=24.0)
+    date_format: Literal["iso", "us", "dmy"] = Field(
+        "iso", title="Date format",
+        description="How dates are written in tables, dialogs and PDFs: iso 2026-12-04 (ISO 8601), "
+                    "us 12/04/2026, dmy 04/12/2026. Times are always 24-hour.")
 
 
 class QueueSettings(Strict):

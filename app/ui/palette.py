@@ -5,7 +5,7 @@ Every colour the screens show on a themed background comes from here, so the con
 and :data:`CONTROL_PAIRS` (3:1) name each foreground/background pair by field, per state of the
 queue, the NCIC checklist and the buttons.
 
-Priority cues (URGENT / High / Normal / Low) differ in icon shape (octagon, triangle, circle, square)
+Priority cues (URGENT / High / Normal / Low) differ in icon shape (octagon, triangle, diamond, square)
 AND in lightness (``band_fill`` and ``band_tint`` step from dark to light), not only in hue, so they
 stay apart for a red-green colour-blind reader.
 """
@@ -123,7 +123,7 @@ LIGHT = Palette(
     table_header_bg="#e1e7ed", table_header_text="#17212b", tab_bg="#e1e7ed", tab_selected_bg="#ffffff",
     tooltip_bg="#17212b", tooltip_text="#ffffff", status_bg="#e6ebf0", status_text="#434f5b",
     error="#a3001b", info="#174f8a", ok="#1b6b32", warn="#6e3a00",
-    button_bg="#ffffff", button_hover_bg="#e8eef4", button_text="#17212b",
+    button_bg="#e3e9f0", button_hover_bg="#d3dde8", button_text="#17212b",
     button_disabled_bg="#f4f6f8", button_disabled_text="#5c6671", button_disabled_border="#7d8894",
     default_bg="#1f5f9f", default_text="#ffffff", default_border="#0f3d6b", focus="#000000",
     accept_bg="#1b6b32", reject_bg="#a3222a", claim_bg="#1f5f9f", action_text="#ffffff",
@@ -161,6 +161,9 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("info message", "info", "window"),
     ("ok message", "ok", "window"),
     ("warning message", "warn", "window"),
+    ("warning in a table", "warn", "base"),
+    ("error in a table", "error", "base"),
+    ("muted in a table", "muted", "base"),
     ("button", "button_text", "button_bg"),
     ("button hover", "button_text", "button_hover_bg"),
     ("button disabled", "button_disabled_text", "button_disabled_bg"),
@@ -202,6 +205,7 @@ def queue_text_pairs(p: Palette) -> list[tuple[str, str, str]]:
             (f"{band.value} unacknowledged status", p.new_text, tint),
             (f"{band.value} stale list age", p.warn, tint),
             (f"{band.value} claimed status", p.text, tint),
+            (f"{band.value} priority word on the panel", p.band_text[band], p.window),
         ]
     return out
 

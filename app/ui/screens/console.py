@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -37,29 +38,10 @@ from app.ui.screens.console_ncic import NcicPanel
 from app.ui.screens.console_queue import HitQueueView
 from app.ui.screens.console_sightings import SightingsPanel
 from app.ui.screens.console_verify import VerificationPanel
-from app.ui.theme import palette
+from app.ui.scroll import scrolling
+from app.ui.theme import palette, theme_signals
 
 TOP_PRIORITY_MAX = 2
-#: Console-only looks (object names set by the panels); colours read on the dark and the light theme.
-CONSOLE_QSS = """
-#HitTitle { font-size: 13pt; font-weight: 600; }
-#PanelTitle, #StripTitle, #Caption { font-size: 9pt; font-weight: 700; color: #8fb4da; letter-spacing: 1px; }
-#FieldName { color: #8b96a3; }
-#FieldValue { font-weight: 600; }
-#Instructions { background: #ffcf5c; color: #1b1300; font-weight: 700; padding: 4px 8px; border-radius: 3px; }
-#Stale { background: #5c3b00; color: #ffe2a8; padding: 3px 8px; border-radius: 3px; }
-#Decision { color: #9ecbff; padding-left: 8px; }
-#AcceptButton:enabled { background: #1f6b3a; border-color: #39a35f; color: #ffffff; font-weight: 600; }
-#RejectButton:enabled { background: #7a2226; border-color: #c2454b; color: #ffffff; font-weight: 600; }
-#ClaimNext { background: #2f6fae; border-color: #4a9be8; color: #ffffff; font-weight: 600; padding: 5px 16px; }
-#ConsoleStrip { border-bottom: 1px solid #2a3038; }
-#ConsoleStatus { color: #9ecbff; padding: 2px 4px; }
-#NotificationsDue { color: #ffb347; font-weight: 700; }
-#ConsoleStatus[error="true"] { color: #ff8a80; font-weight: 600; }
-#AudioState[problem="true"] { color: #ffb347; font-weight: 700; }
-#VerifyPanel, #NcicPanel { border: 1px solid #2a3038; border-radius: 3px; }
-"""
-
 
 class ConsoleScreen(QWidget):
     badge_changed = Signal(int)
@@ -67,7 +49,6 @@ class ConsoleScreen(QWidget):
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleScreen")
-        self.setStyleSheet(CONSOLE_QSS)
         self.ui = ui
         self.alerts = alerts
         self.ctrl = ConsoleController(ui, alerts, self)
@@ -119,8 +100,20 @@ class ConsoleScreen(QWidget):
         left.setStretchFactor(1, 3)
         left.setStretchFactor(2, 1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.verify)
-        right.addWidget(self.ncic)
+        verify_box = QFrame()  # a tall record scrolls; the window stays put and Accept/Reject stay in view
+        vb = QVBoxLayout(verify_box)
+        vb.setContentsMargins(0, 0, 0, 0)
+        vb.setSpacing(2)
+        vb.addWidget(scrolling(self.verify, "VerifyScroll"), 1)
+        vb.addWidget(self.verify.action_row)
+        right.addWidget(verify_box)
+        ncic_box = QFrame()  # the checklist and step log scroll; the NCIC action buttons stay in view
+        nb = QVBoxLayout(ncic_box)
+        nb.setContentsMargins(0, 0, 0, 0)
+        nb.setSpacing(2)
+        nb.addWidget(scrolling(self.ncic, "NcicScroll"), 1)
+        nb.addWidget(self.ncic.action_bar)
+        right.addWidget(ncic_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         body = QSplitter(Qt.Orientation.Horizontal)
@@ -130,7 +123,7 @@ class ConsoleScreen(QWidget):
         body.setStretchFactor(1, 1)
         body.setSizes([700, 700])
         left.setSizes([260, 380, 160])
-        right.setSizes([470, 430])
+        right.setSizes([520, 380])  # the pictures first; the checklist and log scroll
         self.splitters = (body, left, right)
         self.due_items: list = []
         self.status = QLabel("F2 claim next  Ctrl+K claim this  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
@@ -154,7 +147,7 @@ class ConsoleScreen(QWidget):
                             ("Alt+S", self.sightings.table)):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(target.setFocus)
+            sc.activated.connect(lambda t=target: self._focus(t))
         self.claim_btn.clicked.connect(lambda: self.actions.trigger("claim_next"))
         self.mute_btn.clicked.connect(lambda: self.actions.trigger("mute"))
         self.verify.accept_btn.clicked.connect(lambda: self.actions.trigger("accept"))
@@ -188,6 +181,8 @@ class ConsoleScreen(QWidget):
         else:
             self.audio.setText("\u26a0 Audio alerts not running")
         self._counts(QueueCounts())
+        theme_signals().changed.connect(self._restyle)
+        self._themed = True
         QTimer.singleShot(0, self._first_load)
 
     # ---- public -------------------------------------------------------------------------------
@@ -219,10 +214,27 @@ class ConsoleScreen(QWidget):
         self._audio(alerts.status)
 
     def shutdown(self) -> None:
+        if self._themed:
+            self._themed = False
+            theme_signals().changed.disconnect(self._restyle)
         self._due_timer.stop()
         self.ctrl.stop()
 
+    def _focus(self, target: QWidget) -> None:
+        """Focus a panel part and scroll it into view (on a short screen the panels scroll)."""
+        target.setFocus()
+        for area in self.findChildren(QScrollArea):
+            if area.widget() is not None and area.widget().isAncestorOf(target):
+                area.ensureWidgetVisible(target, 0, 0)
+
     # ---- slots --------------------------------------------------------------------------------
+    def _restyle(self, _theme: str) -> None:
+        """Palette colours live in cached rows and rich text: render them again in the new theme."""
+        model = self.ctrl.model
+        model.restyle()
+        self._counts(model.counts)
+        self._detail(self.ctrl.detail)
+
     def _first_load(self) -> None:
         asyncio.ensure_future(self.ctrl.reload())
         self._refresh_due()

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
 from app.domain.hit_grouping import (
@@ -32,7 +32,7 @@ from app.domain.hit_grouping import (
     seen_again_text,
 )
 from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning
-from app.ui.screens.console_look import WARN_COLOUR, band_colour, band_tint, band_word, type_icon, type_text
+from app.ui.screens.console_look import band_colour, band_tint, band_word, queue_font, type_icon, type_text
 from app.ui.theme import palette
 
 DR = Qt.ItemDataRole
@@ -121,8 +121,6 @@ class HitQueueModel(QAbstractTableModel):
         self._keys: list[tuple] = []
         self._cache: dict[int, _RowLook] = {}
         self._flash: dict[int, float] = {}  # hit id -> monotonic time its "seen again" highlight ends
-        self._bold = QFont()
-        self._bold.setBold(True)
         self.counts = QueueCounts()
 
     # ---- content ------------------------------------------------------------------------------
@@ -216,6 +214,12 @@ class HitQueueModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         self._emit_counts()
 
+    def restyle(self) -> None:
+        """The theme changed: rows are painted again in the new palette (their looks are cached)."""
+        self._cache.clear()
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
     @property
     def unacknowledged(self) -> int:
         return sum(1 for h in self.rows if h.status is HitStatus.NEW)
@@ -277,7 +281,9 @@ class HitQueueModel(QAbstractTableModel):
                 return QColor(palette().stale_text)
             return self._look(hit).colours[col]
         if role == DR.FontRole:
-            return self._bold if (col in BOLD_COLS or hit.status is HitStatus.NEW) else None
+            if col in BOLD_COLS:  # plate and priority: the largest text, read first
+                return queue_font(large=True)
+            return queue_font(large=False) if hit.status is HitStatus.NEW else None
         if role == DR.DecorationRole and col == ICON_COL:
             return self._look(hit).icon
         if role == HIT_ID_ROLE:
@@ -295,9 +301,9 @@ class HitQueueModel(QAbstractTableModel):
             colours = [None] * len(COLUMNS)
             colours[COL["Priority"]] = band_colour(hit.priority)
             if warn:
-                colours[COL["List age"]] = QColor(WARN_COLOUR)
+                colours[COL["List age"]] = QColor(palette().warn)
             if hit.status is HitStatus.NEW:
-                colours[COL["Status"]] = QColor("#ffffff")
+                colours[COL["Status"]] = QColor(palette().new_text)
             look = _RowLook(hit, tuple(self._text(hit, c) for c in range(len(COLUMNS))), tuple(colours),
                             band_tint(hit.priority), type_icon(hit.category, hit.priority), self._spoken(hit))
             self._cache[hit.id] = look
@@ -386,9 +392,7 @@ class HitQueueView(QTableView):
         """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
         plain = QFontMetrics(self.font())
-        bold_font = QFont(self.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
+        bold = self._metrics(col)
         header = self.horizontalHeader()
         head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 24
         texts = [model.data(model.index(r, col)) or "" for r in range(min(model.rowCount(), 400))]
@@ -399,6 +403,10 @@ class HitQueueView(QTableView):
             widest = max(widest, bold.horizontalAdvance("23 h 59 min"))
         return max(head, widest + self._icon_room(col) + plain.horizontalAdvance("M") + 8)
 
+    def _metrics(self, col: int) -> QFontMetrics:
+        """The widest font a cell of ``col`` is drawn in (the queue fonts of app.ui.screens.console_look)."""
+        return QFontMetrics(queue_font(large=col in BOLD_COLS))
+
     def _icon_room(self, col: int) -> int:
         return self.iconSize().width() + 8 if col == ICON_COL else 0
 
@@ -406,7 +414,7 @@ class HitQueueView(QTableView):
         """Size each column to its content; hide optional columns rather than scroll sideways."""
         header = self.horizontalHeader()
         rows = self.verticalHeader()
-        rows.setDefaultSectionSize(max(30, QFontMetrics(self.font()).height() + 12))
+        rows.setDefaultSectionSize(max(30, QFontMetrics(queue_font(large=True)).height() + 10))
         widths = {c: self.needed_width(c) for c in range(len(COLUMNS)) if c != ELIDED_COL}
         widths[ELIDED_COL] = MIN_ELIDED_W
         # room for a vertical scrollbar is always kept, so a growing queue never pushes the columns out
@@ -432,13 +440,11 @@ class HitQueueView(QTableView):
         """(row, column, text) of every visible cell whose text does not fit (for tests and checks)."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
         header = self.horizontalHeader()
-        bold_font = QFont(self.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
         out = []
         for col in range(len(COLUMNS)):
             if header.isSectionHidden(col) or col == ELIDED_COL:
                 continue
+            bold = self._metrics(col)
             room = header.sectionSize(col) - 8 - self._icon_room(col)
             for row in range(model.rowCount()):
                 text = model.data(model.index(row, col)) or ""
@@ -449,6 +455,11 @@ class HitQueueView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.fit_columns()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # Ctrl+Plus, theme
+            self._fit_timer.start()
 
     def _remember(self) -> None:
         self._kept = self.current_hit_id()
