@@ -21,6 +21,7 @@ from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
 from app.ui.context import UiContext
+from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
@@ -91,12 +92,19 @@ class AuditScreen(QWidget):
         self.overdue.setAccessibleName("Audits overdue")
         self.overdue.setWordWrap(True)
         row = QHBoxLayout()
-        for text, slot in (("&Start audit of prior period", self.start), ("&Compliant", lambda: self.mark(True)),
-                           ("&Non-compliant", lambda: self.mark(False)), ("Re&draw sample", self.redraw),
-                           ("Complete and &file memorandum", self.complete), ("Chief's re&view", self.review)):
+        self.audit_buttons: dict[str, QPushButton] = {}
+        for key, text, slot, perm in (
+                ("start", "&Start audit of prior period", self.start, P.RUN_AUDIT),
+                ("compliant", "&Compliant", lambda: self.mark(True), P.RUN_AUDIT),
+                ("non_compliant", "&Non-compliant", lambda: self.mark(False), P.RUN_AUDIT),
+                ("redraw", "Re&draw sample", self.redraw, P.RUN_AUDIT),
+                ("complete", "Complete and &file memorandum", self.complete, P.RUN_AUDIT),
+                ("review", "Chief's re&view", self.review, P.MANAGE_AGENCY)):
             b = QPushButton(text)
             b.setAccessibleName(text.replace("&", ""))
             b.clicked.connect(slot)
+            gate(ui.actor, b, perm)  # e.g. a records clerk reads audits but does not run them
+            self.audit_buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
         split = QSplitter()

@@ -32,10 +32,12 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
+from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import HoldDialog
 from app.ui.flow_layout import FlowLayout
+from app.ui.permission_gate import gate
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -160,6 +162,8 @@ class SearchScreen(QWidget):
         self.next_btn.clicked.connect(lambda: self.go(1))
         self.image_btn.clicked.connect(self.open_image)
         self.hold_btn.clicked.connect(self.place_hold)
+        gate(ui.actor, self.hold_btn, P.PLACE_HOLD)
+        gate(ui.actor, self.export_btn, P.EXPORT_EVIDENCE)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
         self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
