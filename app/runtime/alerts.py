@@ -57,11 +57,22 @@ class BannerKeeper(QObject):
         self._theirs = ""
         self._emitting = False
         self._pending = False
+        self._closed = False
         signals.banner.connect(self._on_banner)
 
     def set(self, text: str) -> None:
         self._ours = text
         self._emit()
+
+    def close(self) -> None:
+        """At sign-out: take our warning off the banner and stop following it (a later session has its own)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._signals.banner.disconnect(self._on_banner)
+        if self._ours:
+            self._ours = ""
+            self._emit()
 
     def _on_banner(self, text: str) -> None:
         if self._emitting:
@@ -75,8 +86,12 @@ class BannerKeeper(QObject):
     def _emit(self) -> None:
         self._pending = False
         self._emitting = True
+        # each warning once: theirs may already carry ours (or a copy from an earlier sender)
+        theirs = self._theirs.replace(self._ours, "") if self._ours else self._theirs
+        parts = [p.strip() for p in theirs.split(" | ") if p.strip()]
+        text = " | ".join(dict.fromkeys([*parts, *([self._ours] if self._ours else [])]))
         try:
-            self._signals.banner.emit(" | ".join(t for t in (self._theirs, self._ours) if t))
+            self._signals.banner.emit(text)
         finally:
             self._emitting = False
 
@@ -168,6 +183,7 @@ class HitAlertsBridge(QObject):
     def shutdown(self) -> None:
         self._timer.stop()
         self._mute_timer.stop()
+        self.banner.close()
         for obj in self._owned:
             stop = getattr(obj, "shutdown", None)
             if callable(stop):
