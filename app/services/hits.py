@@ -69,6 +69,7 @@ from app.services.reports.inputs import GeneratedBy
 
 logger = logging.getLogger(__name__)
 P = Permission
+MAX_PRINTED_CROPS = 24
 
 
 def _override_of(step: HitStep) -> tuple[str, str] | None:
@@ -305,9 +306,12 @@ class HitService:
                                     | {detail.summary.claimed_by_name or ""})
         crop = self._image_or_none(detail.read.id, "plate")
         overview = self._image_or_none(detail.read.id, "overview")
+        # the crops of the latest sightings go on the report (a long history lists the rest without crops)
+        crops = {s.read_id: self._image_or_none(s.read_id, "plate")
+                 for s in detail.sightings[-MAX_PRINTED_CROPS:] if s.read_available and s.plate_sha256}
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
-        data = report_input(detail, crop, overview, names.of)
+        data = report_input(detail, crop, overview, names.of, crops)
         out = render_hit_report(profile, data, GeneratedBy(names.of_actor(actor), now), path)
         with self.ctx.uow() as uow:
             doc = DocumentRow(kind="hit_report", title=f"Hit report H-{hit_id}", path=str(out.path),
@@ -316,7 +320,8 @@ class HitService:
             uow.s.add(doc)
             uow.s.flush()
             audit_trail.record(uow, self.ctx, actor, "hit.print", object_type="hit", object_id=hit_id,
-                               terms=detail.read.plate, detail={"document_id": doc.id, "sha256": out.sha256})
+                               terms=detail.read.plate, detail={"document_id": doc.id, "sha256": out.sha256,
+                                                                 "sightings": [s.read_id for s in detail.sightings]})
             doc_id = doc.id
         return PrintedReport(doc_id, out.path, out.sha256, out.size_bytes)
 
