@@ -5,6 +5,7 @@ API for the console (every call is synchronous: run it through ``ui.call`` on th
     svc = HitService(ctx, images=ReadImages(ctx, store, paths.images), documents_dir=paths.documents)
 
     svc.queue(actor) -> list[HitSummary]          open hits, priority then age; covert hidden unless permitted
+    svc.queue_counts(actor, stale_after) -> QueueCounts   open / unacknowledged / urgent waiting / stale
     svc.summary(actor, hit_id) -> HitSummary      one queue row (e.g. after a NOTIFY from another console)
     svc.view(actor, hit_id) -> HitDetail          verification panel data; recorded as "hit.view"
     svc.image(actor, hit_id, "plate"|"overview") -> bytes   recorded as "hit.image"
@@ -33,11 +34,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
+from app.domain.hit_grouping import DEFAULT_STALE_AFTER, QueueCounts, queue_counts
 from app.domain.hit_steps import (
     HitStep,
     RejectReason,
@@ -128,6 +130,10 @@ class HitService:
         hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
         with self.ctx.uow() as uow:
             return HitRepository(uow.s).summaries(not include_closed, hidden, limit)
+
+    def queue_counts(self, actor: Actor, stale_after: timedelta = DEFAULT_STALE_AFTER) -> QueueCounts:
+        """Open / unacknowledged / urgent waiting / stale counts of the grouped queue (the lock screen shows them)."""
+        return queue_counts(self.queue(actor, limit=100_000), self.ctx.clock.now(), stale_after)
 
     def summary(self, actor: Actor, hit_id: int) -> HitSummary | None:
         """One queue row; None when the actor may not see it (covert)."""
