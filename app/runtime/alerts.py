@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.domain.alerts import AudioStatus, ChimeSink, HitAlert, PlayChime, Speaker, perform
+from app.domain.alerts import AudioStatus, ChimeSink, HitAlert, PlayChime, Speaker, band_for_priority, perform
+from app.domain.hit_grouping import SightingAttention
 from app.domain.hits import HitSummary
 from app.domain.phonetics import PhoneticAlphabet
 from app.services.alert_policy import AlertPolicy, AlertPolicyConfig
@@ -124,6 +125,18 @@ class HitAlertsBridge(QObject):
     # ---- hits ---------------------------------------------------------------------------------
     def announce(self, hit: HitSummary) -> None:
         self._play(self.policy.on_hit(hit_alert(hit)))
+
+    def announce_sighting(self, hit: HitSummary, attention: SightingAttention) -> None:
+        """A new sighting of an open hit (app.domain.hit_grouping.sighting_attention decides how loud)."""
+        if not attention.chime:
+            return
+        if not attention.speak:
+            self._play((PlayChime(str(hit.id), band_for_priority(min(9, max(1, hit.priority)))),))
+            return
+        actions = self.policy.on_hit(hit_alert(hit))  # speech de-duplication of the alert policy applies
+        if not attention.remind:  # someone holds it: raised again once, not reminded
+            self.policy.acknowledge(str(hit.id))
+        self._play(actions)
 
     def acknowledge(self, hit_id: int) -> None:
         if self.policy.acknowledge(str(hit_id)):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import date_text, time_text
 from app.ui.context import UiContext
 from app.ui.navigation import ScreenSpec, visible
 from app.ui.scroll import scrolling
@@ -156,7 +157,8 @@ class MainWindow(QMainWindow):
     def _update_clock(self) -> None:
         from datetime import datetime
 
-        self.clock.setText(datetime.now().strftime("%a %d %b %Y  %H:%M:%S"))
+        now = datetime.now()
+        self.clock.setText(f"{now:%a} {date_text(now)}  {time_text(now)}")  # the agency's date style
 
     def _show(self, row: int) -> None:
         if row < 0:

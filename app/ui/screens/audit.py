@@ -17,6 +17,7 @@ from qasync import asyncSlot
 
 from app.domain.access import AccessEntry
 from app.domain.changes import Changes
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
@@ -34,9 +35,9 @@ def _access_cells(e: AccessEntry) -> tuple:
 
 
 def _audit_cells(a: Audit) -> tuple:
-    return (f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed, len(a.items), a.population,
+    return (f"A-{a.id}", f"{date_text(a.period_start, local=False)} - {date_text(a.period_end, local=False)}", a.seed, len(a.items), a.population,
             f"{a.reviewed}/{len(a.items)}", a.status, len(a.redraws) or "",
-            f"{a.chief_reviewed_by} {a.chief_reviewed_at:%Y-%m-%d}" if a.chief_reviewed_at else "")
+            f"{a.chief_reviewed_by} {date_text(a.chief_reviewed_at)}" if a.chief_reviewed_at else "")
 
 
 def _item_cells(i: AuditItem) -> tuple:

@@ -66,6 +66,7 @@ class VerificationPanel(QFrame):
         self.title.setObjectName("HitTitle")
         self.title.setWordWrap(True)  # a long camera name wraps instead of widening the console
         self.title.setAccessibleName("Open hit")
+        self.title.setWordWrap(True)  # a long camera/location must wrap, not widen the panel and squeeze the queue
         self.claim = QLabel("")
         self.claim.setObjectName("Muted")
         self.warning = QLabel("")

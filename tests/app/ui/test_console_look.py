@@ -98,8 +98,9 @@ def test_verification_panel_shows_pictures_and_lookalikes(qtbot, qloop, world, q
     _h, frames["cam-4"] = raise_pictured(world, "ABC1234", "ABC1234", "cam-4", "CA", 17)
     feed_tiles(world, frames)
     run_until(qloop, qtbot, lambda: all(t.frames_shown for t in screen.tiles.tiles.values())
-              and len(screen.ctrl.model.rows) == 4)
+              and len(screen.ctrl.model.rows) == 3)  # ABC1234 at cam-1 and cam-4: one hit, two sightings
     assert screen.ctrl.model.rows[0].id == amber.id
+    assert [h.sightings for h in screen.ctrl.model.rows if h.plate_listed == "ABC1234"] == [2]
     # When the dispatcher claims the next hit (the Amber alert)
     screen.queue.setFocus()
     press(qloop, qtbot, screen, K.Key_F2)

@@ -39,6 +39,8 @@ def _tab_through(qtbot, dlg, presses: int) -> list:
 def test_tab_walks_the_release_intake_field_by_field_through_the_date_inputs(qtbot):
     dlg = ReleaseIntakeDialog()
     qtbot.addWidget(dlg)
+    assert not dlg.start.isEnabled()  # the range applies only when ticked
+    dlg.use_range.setChecked(True)
     chain = dlg.tab_chain
     seen = _tab_through(qtbot, dlg, len(chain) - 1)
     # every press lands on the next field: never twice on a date input (no day/month/year stops)
