@@ -8,6 +8,7 @@ API for the console (every call is synchronous: run it through ``ui.call`` on th
     svc.summary(actor, hit_id) -> HitSummary      one queue row (e.g. after a NOTIFY from another console)
     svc.view(actor, hit_id) -> HitDetail          verification panel data; recorded as "hit.view"
     svc.image(actor, hit_id, "plate"|"overview") -> bytes   recorded as "hit.image"
+    svc.sighting_image(actor, hit_id, read_id, "plate"|"overview") -> bytes   one sighting's crop; "hit.image"
     svc.claim(actor, hit_id, take_over=False, reason=None) -> HitSummary   Conflict names the claimant
     svc.claim_next(actor) -> HitSummary | None    most urgent unclaimed open hit
     svc.release(actor, hit_id)
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
 from app.domain.hit_steps import (
     HitStep,
@@ -62,6 +63,7 @@ from app.services.context import ServiceContext
 from app.services.hit_queries import HitDetail, load_detail, report_input, report_profile
 from app.services.hit_steps import next_rno, record_step
 from app.services.image_store import ReadImages
+from app.services.people import Signatures
 from app.services.reports import render_hit_report
 from app.services.reports.inputs import GeneratedBy
 
@@ -158,6 +160,19 @@ class HitService:
         if sha and image is None:
             logger.warning("image %s of hit %s is missing", sha, hit_id)
         return image
+
+    def sighting_image(self, actor: Actor, hit_id: int, read_id: int, which: str = "plate") -> bytes | None:
+        """The crop (or overview) of one sighting of a hit; recorded like every other hit image."""
+        if which not in ("plate", "overview"):
+            raise ValidationFailed("Ask for the 'plate' or the 'overview' image.")
+        self._require_visible(actor, hit_id, "hit.image")
+        with self.ctx.uow() as uow:
+            sighting = next((s for s in HitRepository(uow.s).sightings(hit_id) if s.read_id == read_id), None)
+            if sighting is None:
+                raise NotFound(f"Read {read_id} is not a sighting of hit {hit_id}.")
+            audit_trail.record(uow, self.ctx, actor, "hit.image", object_type="hit", object_id=hit_id,
+                               terms=sighting.plate, detail={"image": which, "read_id": read_id, "sighting": True})
+        return self._image_or_none(read_id, which) if sighting.read_available else None
 
     # ---- claiming ------------------------------------------------------------------------------
     def claim(self, actor: Actor, hit_id: int, take_over: bool = False, reason: str | None = None) -> HitSummary:
@@ -286,11 +301,14 @@ class HitService:
         with self.ctx.uow() as uow:
             detail = load_detail(uow, hit_id, now)
             profile = report_profile(AgencyRepository(uow.s).get())
+            names = Signatures.load(uow.s, {actor.user_id}, {s.username for s in detail.steps}
+                                    | {detail.summary.claimed_by_name or ""})
         crop = self._image_or_none(detail.read.id, "plate")
         overview = self._image_or_none(detail.read.id, "overview")
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
-        out = render_hit_report(profile, report_input(detail, crop, overview), GeneratedBy(actor.username, now), path)
+        data = report_input(detail, crop, overview, names.of)
+        out = render_hit_report(profile, data, GeneratedBy(names.of_actor(actor), now), path)
         with self.ctx.uow() as uow:
             doc = DocumentRow(kind="hit_report", title=f"Hit report H-{hit_id}", path=str(out.path),
                               sha256=out.sha256, created_by=actor.user_id, created_at=now,

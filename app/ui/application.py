@@ -257,7 +257,7 @@ def run_gui(assembly: Assembly) -> int:
         QMessageBox.critical(None, "ALPR Dispatch Console", str(exc))
         return 1
     console = ConsoleApp(qapp, assembly)
-    apply_theme(qapp, console.settings.ui.theme)
+    apply_theme(qapp, console.settings.ui.theme, console.settings.ui.font_pt)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     if args.screenshot:

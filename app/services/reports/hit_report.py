@@ -28,16 +28,28 @@ from app.services.reports.output import ReportFile
 TITLE = "ALPR Hit Report"
 
 
+def _span(seconds: float) -> str:
+    """A duration for people: '4 min', '3.5 h', '2.1 days' (never '-0.0 h')."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
 def list_age(list_date: datetime | None, read_at: datetime) -> str:
-    """Describe how old the hot list was when the plate was read."""
+    """Describe how old the hot list was when the plate was read (or that it is dated after the read)."""
     if list_date is None:
         return "Unknown"
     try:
-        hours = (read_at - list_date).total_seconds() / 3600
+        seconds = (read_at - list_date).total_seconds()
     except TypeError:  # naive against aware: print the date alone
         return fmt_dt(list_date)
-    age = f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
-    return f"{fmt_dt(list_date)} ({age} old at read)"
+    if seconds < 0:  # a list dated after the read (imported later, or the source's clock ahead)
+        return f"{fmt_dt(list_date)} (dated {_span(-seconds)} after the read)"
+    return f"{fmt_dt(list_date)} ({_span(seconds)} old at read)"
 
 
 def _images(data: HitReportInput) -> Flowable:
