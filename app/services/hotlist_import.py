@@ -72,7 +72,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     sqlite = _dialect(ctx) == "sqlite"
     try:
         parsed = parse_in_child(file, spec, settings, started.date(), sort=sqlite, parse=parse,
-                                inline_below_bytes=inline_below_bytes)
+                                inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite))
     except ListFileRefused as exc:
         outcome: ParseOutcome | None = None
         verdict = _Verdict(False, f"{exc.reason}: {exc.detail}", "failed")
@@ -97,14 +97,14 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
                 if sqlite:
-                    imported = _replace_in_chunks(ctx, source_id, parsed.chunks(), parsed.count, started, say)
+                    imported = _replace_in_chunks(ctx, source_id, parsed.chunks(), parsed.count, say)
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
                 else:  # PostgreSQL: one transaction (MVCC: nobody waits on it), records streamed into COPY
                     with ctx.uow() as uow:
                         repo = HotListRepository(uow.s)
-                        imported = repo.replace_entries(source_id, _flat(parsed.chunks()), started)
+                        imported = repo.replace_with_rows(source_id, _flat(parsed.chunks()))
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
             except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
@@ -158,8 +158,8 @@ def _rechunk(chunks: Iterable[list], size: int) -> Iterator[list]:
         yield pending
 
 
-def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[list], total: int, now,  # noqa: ANN001
-                       say) -> int:  # noqa: ANN001
+def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[list], total: int,
+                       say: Callable[[str], None]) -> int:
     """SQLite: the new list goes in as chunks of short transactions, then the old list goes out the same way.
 
     SQLite has one write lock; one transaction for a million rows would hold every dispatcher's
@@ -175,7 +175,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
         for part in _rechunk(chunks, CHUNK_ROWS):
             GATE.pause_for_interactive()
             with ctx.uow() as uow:
-                first, _n = HotListRepository(uow.s).append_entries(source_id, part, now)
+                first, _n = HotListRepository(uow.s).append_rows(part)
             first_new = first if first_new is None else first_new
             written += len(part)
             say(f"Writing entries: {written:,} of {total:,}")

@@ -23,12 +23,13 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from app.domain.hotlists import ParseOutcome, SourceParseSettings, parse_hotlist
 from app.domain.hotlists.outcome import RefusalReason
+from app.persistence.hotlist_rows import entry_rows
 from app.services.hotlist_files import ListFileRefused, read_list_file
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ PARSE_TIMEOUT_S = 900.0
 INLINE_BELOW_BYTES = 256 * 1024
 
 Parser = Callable[..., ParseOutcome]
+#: (source id, import time, PostgreSQL?): send database rows (:func:`entry_rows`) instead of records
+RowsFor = tuple[int, datetime, bool]
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ class ChildParse:
             _end(self._conn, self._proc)
 
 
-def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parser) -> None:  # noqa: ANN001
+def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parser,  # noqa: ANN001
+                rows_for: RowsFor | None = None) -> None:
     try:
         try:
             data = read_list_file(Path(path))
@@ -97,9 +101,11 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         records = list(outcome.records) if outcome.accepted else []
         if sort:
             records.sort(key=lambda r: r.plate)  # the plate index then grows at its end pages
-        conn.send(("outcome", digest, replace(outcome, records=()), len(records), os.getpid()))
+        outcome = replace(outcome, records=())
+        conn.send(("outcome", digest, outcome, len(records), os.getpid()))
         for at in range(0, len(records), CHUNK_RECORDS):
-            conn.send_bytes(pickle.dumps(records[at:at + CHUNK_RECORDS], pickle.HIGHEST_PROTOCOL))
+            chunk = records[at:at + CHUNK_RECORDS]
+            conn.send_bytes(pickle.dumps(entry_rows(chunk, *rows_for) if rows_for else chunk, pickle.HIGHEST_PROTOCOL))
     except BaseException as exc:  # noqa: BLE001 - every failure reaches the parent as a refusal
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         try:
@@ -135,7 +141,8 @@ def _end(conn, proc) -> None:  # noqa: ANN001
         proc.join(5)
 
 
-def _parse_inline(path: Path, spec, settings, as_of, sort: bool, parse: Parser) -> ChildParse:  # noqa: ANN001
+def _parse_inline(path: Path, spec, settings, as_of, sort: bool, parse: Parser,  # noqa: ANN001
+                  rows_for: RowsFor | None) -> ChildParse:
     data = read_list_file(path)
     try:
         outcome = parse(data, spec, settings, as_of=as_of)
@@ -145,17 +152,21 @@ def _parse_inline(path: Path, spec, settings, as_of, sort: bool, parse: Parser) 
     records = list(outcome.records) if outcome.accepted else []
     if sort:
         records.sort(key=lambda r: r.plate)
+    if rows_for:
+        records = entry_rows(records, *rows_for)
     return ChildParse(hashlib.sha256(data).hexdigest(), replace(outcome, records=()), len(records), os.getpid(),
                       records, None, 0.0)
 
 
 def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of: date | None,  # noqa: ANN001
                    sort: bool = False, parse: Parser = parse_hotlist,
-                   timeout_s: float = PARSE_TIMEOUT_S, inline_below_bytes: int = 0) -> ChildParse:
+                   timeout_s: float = PARSE_TIMEOUT_S, inline_below_bytes: int = 0,
+                   rows_for: RowsFor | None = None) -> ChildParse:
     """Read, guard and parse ``path`` in a spawned child; the verdict now, the records on demand.
 
     A regular file smaller than ``inline_below_bytes`` is parsed here instead (same guards, same
-    refusals).
+    refusals). With ``rows_for`` the chunks hold database rows (:func:`entry_rows`), built in
+    the child: the parent then only unpickles plain tuples and hands them to the driver.
 
     Raises:
         ListFileRefused: the file was refused while reading it, or the child failed or timed out.
@@ -166,10 +177,10 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
     except OSError:
         small = False
     if small:
-        return _parse_inline(Path(path), spec, settings, as_of, sort, parse)
+        return _parse_inline(Path(path), spec, settings, as_of, sort, parse, rows_for)
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child_main, args=(child, str(path), spec, settings, as_of, sort, parse),
+    proc = ctx.Process(target=_child_main, args=(child, str(path), spec, settings, as_of, sort, parse, rows_for),
                        name="hotlist-parse", daemon=True)
     proc.start()
     child.close()  # only the child writes: EOF as soon as it ends

@@ -296,6 +296,12 @@ class SpeechWorker(QObject):
         else:
             self.speech_available.emit()
 
+    @property
+    def speaking_for_s(self) -> float:
+        """How long the engine has been on the current announcement (0 when idle)."""
+        since = self._speaking_since
+        return 0.0 if since is None else time.monotonic() - since
+
     def _check_stall(self) -> None:
         since = self._speaking_since
         if since is None:

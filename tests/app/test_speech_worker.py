@@ -160,7 +160,7 @@ def test_stuck_engine_is_reported(qtbot, make_worker):
     worker.start()
     worker.speak("hangs", 2)
     qtbot.waitUntil(lambda: worker.pending() == 0)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: worker.speaking_for_s > 0.05, timeout=3000)  # past the stall limit, still speaking
     with qtbot.waitSignal(worker.speech_unavailable, timeout=1000) as blocker:
         worker.speak("next", 2)
     assert blocker.args[0].startswith("speech engine stuck")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import datetime_text
 from app.domain.hit_grouping import Sighting
 
 COLUMNS = ("Seen (UTC)", "Camera / location", "Plate", "Conf.", "Crop")
@@ -89,13 +90,13 @@ class SightingsPanel(QWidget):
         self.title.setText(f"SIGHTINGS ({n})" if hit_id is not None else "SIGHTINGS (open a hit)")
         self.table.setRowCount(n)
         for row, s in enumerate(self.sightings):
-            cells = (f"{s.seen_at:%Y-%m-%d %H:%M:%S}", s.where or "?", s.plate or "(read purged)",
+            cells = (datetime_text(s.seen_at, seconds=True), s.where or "?", s.plate or "(read purged)",
                      f"{s.confidence:.0%}" if s.read_available else "-",
                      "Enter" if s.plate_sha256 and s.read_available else "none")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(READ_ROLE, s.read_id)
-                item.setToolTip(f"{s.seen_at:%Y-%m-%d %H:%M:%S} UTC at {s.where or 'unknown camera'}; "
+                item.setToolTip(f"{datetime_text(s.seen_at, seconds=True, zone=True)} at {s.where or 'unknown camera'}; "
                                 f"read {s.plate} ({s.confidence:.0%}); workstation {s.workstation or '?'}")
                 self.table.setItem(row, col, item)
         if n:

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -35,6 +34,7 @@ from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, S
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.date_fields import DateTimeField
 from app.ui.dialogs.records_dialogs import HoldDialog
 from app.ui.flow_layout import FlowLayout
 from app.ui.permission_gate import gate
@@ -118,10 +118,9 @@ class SearchScreen(QWidget):
         self.lookalike = QCheckBox("Include look-alikes (O/0/Q/D, I/1/L, B/8, S/5, Z/2, G/6)")
         self.use_time = QCheckBox("Between")
         now = QDateTime.currentDateTime()
-        self.start, self.end = QDateTimeEdit(now.addDays(-7)), QDateTimeEdit(now)
-        for w, n in ((self.start, "From"), (self.end, "To")):
-            w.setCalendarPopup(True)
-            w.setAccessibleName(n)
+        # agency date style, and Tab goes to the next field rather than the next date section
+        self.start = DateTimeField(now.addDays(-7), accessible_name="From")
+        self.end = DateTimeField(now, accessible_name="To")
         self.cameras = QListWidget()
         self.cameras.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
         self.cameras.setAccessibleName("Cameras (none selected = all)")
