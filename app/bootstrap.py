@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.domain.clock import Clock, SystemClock
+from app.domain.display_dates import set_date_style
 from app.domain.errors import DatabaseUnavailable
 from app.paths import AppPaths
 from app.persistence.engine import check_connection, make_engine, sqlite_url
@@ -102,6 +103,7 @@ def workstation_name(settings: AppSettings) -> str:
 def build_services(engine: Engine, settings: AppSettings, paths: AppPaths, secrets: SecretStore,
                    clock: Clock | None = None, hashing: PasswordHashing | None = None) -> ServiceBundle:
     """Every service on one context (units of work on ``engine``, the settings' security rules)."""
+    set_date_style(settings.ui.date_format)  # tables, dialogs and PDFs all write dates this way
     sec = settings.security
     ctx = ServiceContext(
         uow=unit_of_work_factory(engine),

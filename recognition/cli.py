@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--scenes", metavar="DIR", help="street scenes with <name>.txt boxes and plates")
     which.add_argument("--crops", metavar="DIR", help="plate crops with labels.csv (file,state,plate)")
     ev.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N images")
+    ev.add_argument("--true-box", action="store_true",
+                    help="with --scenes: read each labelled plate at its true box (the reader alone, no detector)")
 
     passes = sub.add_parser("passes", help="one JSON line per vehicle pass in a video, stream or folder")
     passes.add_argument("source", help="video file, RTSP/HTTP URL, USB camera index or image folder")
@@ -58,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit is not None and args.limit < 1:
             print('{"error": "--limit must be >= 1"}', flush=True)
             return 2
-        return evaluate.main(args.scenes, args.crops, args.limit)
+        if args.true_box and not args.scenes:
+            print('{"error": "--true-box needs --scenes"}', flush=True)
+            return 2
+        return evaluate.main(args.scenes, args.crops, args.limit, args.true_box)
     if args.command == "passes":
         from recognition.commands import passes
 

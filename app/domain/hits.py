@@ -171,6 +171,12 @@ class HitSummary:
     claimed_at: datetime | None = None
     disposition: str | None = None
     retroactive: bool = False
+    #: Grouped sightings (app.domain.hit_grouping): how often the vehicle was seen for this hit, when last
+    #: (``camera_name``/``camera_location`` are where it was seen last), and whether this value was
+    #: produced by a new sighting of an already open hit (ingest) rather than a new hit.
+    sightings: int = 1
+    last_seen_at: datetime | None = None
+    resighted: bool = False
 
     @property
     def covert(self) -> bool:

@@ -12,7 +12,7 @@ from app.domain.changes import Changes
 logger = logging.getLogger(__name__)
 
 CHANNEL = "alpr_hits"
-KINDS = ("hit", "claim", "release", "step")
+KINDS = ("hit", "sighting", "claim", "release", "step")  # sighting: an open hit was seen again
 #: reads stored anywhere in the center (one notification per ingest batch, chunked under 8000 bytes)
 READS_CHANNEL = "alpr_reads"
 #: Changes made in one process that the others must act on (hot lists: rebuild the matcher; cameras)

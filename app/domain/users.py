@@ -20,6 +20,13 @@ class TrainingRecord:
     notes: str | None = None
 
 
+def signature(full_name: str, title: str | None) -> str:
+    """'Sam Lee, Patrol Sergeant': a person as printed on documents."""
+    name = (full_name or "").strip()
+    title = (title or "").strip()
+    return f"{name}, {title}" if name and title else name or title
+
+
 class TrainingStatus(StrEnum):
     CURRENT = "current"
     MISSING = "missing"
@@ -41,6 +48,12 @@ class User:
     policy_ack_version: str | None = None
     training: tuple[TrainingRecord, ...] = field(default=())
     last_login_at: datetime | None = None
+    title: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """How documents name the person: 'Sam Lee, Patrol Sergeant' (the full name alone without a title)."""
+        return signature(self.full_name or self.username, self.title)
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -30,7 +30,7 @@ class AdministrationService:
 
     def create_user(
         self, actor: Actor, username: str, full_name: str, password: str, roles: frozenset[Role],
-        badge: str | None = None, training: TrainingRecord | None = None,
+        badge: str | None = None, training: TrainingRecord | None = None, title: str | None = None,
     ) -> User:
         """Create a personal account; the user must change the initial password at first login."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.create", terms=username)
@@ -48,7 +48,7 @@ class AdministrationService:
             if users.by_username(username):
                 raise Conflict(f"The username '{username}' is taken (accounts are never deleted).")
             user = users.add(username, full_name, self.hashing.hash(password), roles, badge, now,
-                             must_change_password=True)
+                             must_change_password=True, title=title)
             if training:
                 users.add_training(user.id, training, actor.user_id, now)
             audit_trail.record(uow, self.ctx, actor, "users.create", object_type="user", object_id=user.id,
@@ -56,17 +56,19 @@ class AdministrationService:
             return users.get(user.id)
 
     def update_user(self, actor: Actor, user_id: int, full_name: str, badge: str | None,
-                    roles: frozenset[Role]) -> User:
-        """Change name, badge and roles."""
+                    roles: frozenset[Role], title: str | None = None) -> User:
+        """Change name, badge, title (None keeps it, '' clears it) and roles."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.update", object_type="user", object_id=user_id)
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
+        if not full_name.strip():
+            raise ValidationFailed("The full name is required.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             before = users.get(user_id)
             if user_id == actor.user_id and Role.SUPERVISOR in before.roles and Role.SUPERVISOR not in roles:
                 raise Conflict("You cannot remove your own administrator role.")
-            users.update_profile(user_id, full_name, badge)
+            users.update_profile(user_id, full_name, badge, title)
             users.set_roles(user_id, roles)
             audit_trail.record(uow, self.ctx, actor, "users.update", object_type="user", object_id=user_id,
                                detail={"roles_before": sorted(before.roles), "roles_after": sorted(roles)})

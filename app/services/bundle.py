@@ -16,6 +16,7 @@ from app.services.hotlists import HotListService
 from app.services.image_store import ReadImages
 from app.services.passwords import PasswordHashing
 from app.services.records_bundle import RecordsServices
+from app.services.workstation_settings import WorkstationSettingsService
 from app.settings.secrets import SecretStore
 
 
@@ -31,6 +32,7 @@ class ServiceBundle:
     records: RecordsServices
     hits: HitServices  # read ingest + spool, hit workflow, cameras
     center: CenterService  # recognition nodes: camera leases, heartbeats, health
+    workstation_settings: WorkstationSettingsService  # this workstation's settings file (admin panels, font size)
 
     @classmethod
     def build(cls, ctx: ServiceContext, paths: AppPaths, secrets: SecretStore,
@@ -54,4 +56,5 @@ class ServiceBundle:
         return cls(ctx=ctx, accounts=AccountService(ctx, hashing), administration=AdministrationService(ctx, hashing),
                    hotlists=HotListService(ctx, index, retroactive=hits.retroactive_check), hotlist_index=index,
                    records=RecordsServices.build(ctx, images, paths.documents), hits=hits,
-                   center=CenterService(ctx, hits.cameras, lease_timeout_s))
+                   center=CenterService(ctx, hits.cameras, lease_timeout_s),
+                   workstation_settings=WorkstationSettingsService(ctx, paths.settings_file))

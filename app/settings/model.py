@@ -52,10 +52,23 @@ class AlertSettings(Strict):
     repeat_top_priority_s: int = Field(30, title="Repeat unacknowledged top-priority hits every (s)", ge=10, le=600)
     dedupe_minutes: int = Field(10, title="Do not re-announce the same plate within (minutes)", ge=0, le=240)
     raise_window_on_top_priority: bool = Field(True, title="Raise and flash the window on top-priority hits")
+    voice: str = Field("", title="Voice", description="The speech engine's voice (empty: the system default).", max_length=200)
+    speech_rate_wpm: int = Field(165, title="Speech rate (words per minute)", description="Plates are spelled to a listener: a little slower than normal speech.", ge=100, le=260)
+    speech_volume: float = Field(1.0, title="Speech volume", description="0 silent .. 1 full.", ge=0.1, le=1.0)
+    chime_volume: float = Field(0.8, title="Chime volume", description="0 silent .. 1 full.", ge=0.1, le=1.0)
 
 
 class UiSettings(Strict):
-    theme: Literal["dark", "light"] = Field("dark", title="Theme")
+    theme: Literal["dark", "light"] = Field("dark", title="Theme", description="Dark for a darkened room, light for a day-lit office. Both pass WCAG AA contrast.")
+    font_pt: float = Field(12.0, title="Font size (pt)", description="Body text size; plates and priorities are shown larger. Ctrl+Plus / Ctrl+Minus / Ctrl+0 change it too.", ge=9.0, le=24.0)
+    date_format: Literal["iso", "us", "dmy"] = Field(
+        "iso", title="Date format",
+        description="How dates are written in tables, dialogs and PDFs: iso 2026-12-04 (ISO 8601), "
+                    "us 12/04/2026, dmy 04/12/2026. Times are always 24-hour.")
+
+
+class QueueSettings(Strict):
+    stale_after_min: int = Field(30, title="Hits go stale after (minutes)", description="An open hit whose vehicle was not seen again for this long is marked stale and counted, never dropped; stale top priorities keep their place in the queue.", ge=5, le=720)
 
 
 class NodeSettings(Strict):
@@ -70,6 +83,7 @@ class AppSettings(Strict):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
     run_recognition: bool | None = Field(
         None, title="Run recognition for this workstation's cameras",
         description="Unset: yes on the embedded SQLite database (one workstation), no on PostgreSQL (recognition "

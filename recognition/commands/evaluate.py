@@ -1,4 +1,4 @@
-"""``python -m recognition eval --scenes DIR | --crops DIR [--limit N]``: accuracy on labelled folders.
+"""``python -m recognition eval --scenes DIR [--true-box] | --crops DIR [--limit N]``: accuracy on labelled folders.
 
 The JSON summary is always the LAST line (keys ``n``, ``exact_pct``, ``edit1_pct``, ``folded_pct``,
 ``det_recall_pct``, ``state_pct``, ``ms_mean``, ``ms_p95``; a key that does not apply is null).
@@ -12,7 +12,7 @@ from pathlib import Path
 SUMMARY_KEYS = ("n", "exact_pct", "edit1_pct", "folded_pct", "det_recall_pct", "state_pct", "ms_mean", "ms_p95")
 
 
-def main(scenes: str | None, crops: str | None, limit: int | None) -> int:
+def main(scenes: str | None, crops: str | None, limit: int | None, true_box: bool = False) -> int:
     """Entry point of the ``eval`` subcommand."""
     from recognition.commands.models import ModelUnavailable, load_models
 
@@ -25,7 +25,11 @@ def main(scenes: str | None, crops: str | None, limit: int | None) -> int:
     except ModelUnavailable as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2
-    if scenes:
+    if scenes and true_box:
+        from recognition.evaluate.truebox import evaluate_true_boxes
+
+        result = evaluate_true_boxes(reader, folder, limit=limit)
+    elif scenes:
         from recognition.evaluate.scenes import evaluate_scenes
 
         result = evaluate_scenes(detector, reader, folder, limit=limit)

@@ -107,6 +107,12 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=5.0,
     )
+    region: Literal["auto", "us", "none"] = Field(
+        "auto",
+        title="Plate region",
+        description="Where the US/Canadian plate formats apply: auto (plates shaped like North American ones, or "
+        "with a state read; never EU/Brazilian-shaped plates), us (every plate), none (no plate).",
+    )
     vote_below: float = Field(
         0.85,
         title="Multi-view threshold",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from recognition.read.lines import TextLine, crop_line, db_lines
 from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
+from recognition.read.region import north_american_weight
 from recognition.read.states import match_state
 from recognition.read.views import plate_views, vote
 from recognition.types import Alternative, PlateText
@@ -26,6 +28,14 @@ logger = logging.getLogger(__name__)
 MIN_CROP_SIDE = 8
 #: A state match this good needs no further small lines read.
 STATE_STOP_CONFIDENCE = 0.85
+
+
+class Syntax(NamedTuple):
+    """What the plate-syntax prior knows about one crop: the state read and the prior's weight there."""
+
+    state: str | None = None
+    state_confidence: float = 0.0
+    weight: float = 0.0
 
 
 class OpenVinoPlateReader:
@@ -58,7 +68,7 @@ class OpenVinoPlateReader:
         cfg = self.config
         layout = split_layout(lines, image.shape[0], cfg.row_height_ratio, cfg.min_main_height, cfg.max_state_lines)
         state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
-        syntax = (state, state_conf)
+        syntax = self._syntax(image, state, state_conf)
         parts = [crop_line(image, line) for line in layout.main] or [image]
         fused = self._read_row(parts, syntax)
         if layout.main and cfg.band_extra_conf < 1.0:
@@ -68,7 +78,7 @@ class OpenVinoPlateReader:
             whole = self._read_row([image], syntax)
             if len(whole.text) > len(fused.text):
                 fused = whole
-        if cfg.vote_below > 0.0 and self._unsure(fused, state):
+        if cfg.vote_below > 0.0 and self._unsure(fused, syntax):
             angle = layout.main[0].angle if layout.main and cfg.vote_level else 0.0
             fused = self._vote_views(image, fused, syntax, angle)
         if not fused.text or fused.confidence < cfg.min_confidence:
@@ -96,24 +106,32 @@ class OpenVinoPlateReader:
         """Read several crops (one result per crop, same order)."""
         return [self.read(crop) for crop in crops]
 
-    def _unsure(self, fused: FusedLine, state: str | None) -> bool:
+    def _syntax(self, image: np.ndarray, state: str | None, state_conf: float) -> Syntax:
+        """The prior's weight on this crop: full on US/Canadian-looking plates, none on EU/BR ones."""
+        if self._prior is None:
+            return Syntax(state, state_conf, 0.0)
+        share = north_american_weight(image.shape[1], image.shape[0], state, state_conf, self.config.region)
+        return Syntax(state, state_conf, self.config.syntax_weight * share)
+
+    def _unsure(self, fused: FusedLine, syntax: Syntax) -> bool:
         """Whether a row reading is doubtful enough to read more views of the crop."""
         if fused.confidence < self.config.vote_below or len(fused.text) < 4:
             return True
-        return self._prior is not None and not self._prior.fits(fused.text, state) and not self._prior.fits(fused.text)
+        prior = self._prior
+        if prior is None or syntax.weight <= 0.0:
+            return False
+        return not prior.fits(fused.text, syntax.state) and not prior.fits(fused.text)
 
-    def _vote_views(
-        self, image: np.ndarray, fused: FusedLine, syntax: tuple[str | None, float], angle: float = 0.0
-    ) -> FusedLine:
+    def _vote_views(self, image: np.ndarray, fused: FusedLine, syntax: Syntax, angle: float = 0.0) -> FusedLine:
         """Read bands of the levelled crop and sheared copies too, and vote (:mod:`recognition.read.views`)."""
         views = plate_views(image, angle, self.config.vote_shears)
         if not views:
             return fused
         readings = [fused] + self._read_each(views, syntax)
-        prior = self._prior
+        prior = self._prior if syntax.weight > 0.0 else None
 
         def weight(text: str) -> float:
-            fits = prior is not None and prior.fits(text, syntax[0] if syntax[1] > 0 else None)
+            fits = prior is not None and prior.fits(text, syntax.state if syntax.state_confidence > 0 else None)
             return plausibility_factor(text) * (1.5 if fits else 1.0)
 
         return vote(readings, weight, self.config.max_alternatives)
@@ -133,20 +151,20 @@ class OpenVinoPlateReader:
             for i in range(len(images))
         ]
 
-    def _read_row(self, parts: Sequence[np.ndarray], syntax: tuple[str | None, float] = (None, 0.0)) -> FusedLine:
+    def _read_row(self, parts: Sequence[np.ndarray], syntax: Syntax = Syntax()) -> FusedLine:
         """Fuse every part with all models and join the parts left to right.
 
-        ``syntax`` is the state read on the plate and its confidence: the plate formats the
-        decoder prefers (:mod:`recognition.read.decode`).
+        ``syntax`` is the state read on the plate, its confidence and the prior's weight on this
+        crop: the plate formats the decoder prefers (:mod:`recognition.read.decode`).
         """
         first = self._scores(0, parts)
         per_model = [first]
         if len(self._recs) > 1 and not self._confident(first):
             per_model += [self._scores(i, parts) for i in range(1, len(self._recs))]
-        if self.config.syntax_weight > 0.0:
-            state, state_conf = syntax
+        if syntax.weight > 0.0:
             rows = [concat_scores(scores) for scores in per_model]
-            return decode_row(rows, self._prior, state, state_conf, self.config.syntax_weight, self.config.max_alternatives)
+            return decode_row(rows, self._prior, syntax.state, syntax.state_confidence, syntax.weight,
+                              self.config.max_alternatives)
         fused = [fuse([scores[p] for scores in per_model], self.config.max_alternatives) for p in range(len(parts))]
         if len(fused) == 1:
             return fused[0]
@@ -163,7 +181,7 @@ class OpenVinoPlateReader:
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
 
-    def _read_each(self, images: Sequence[np.ndarray], syntax: tuple[str | None, float]) -> list[FusedLine]:
+    def _read_each(self, images: Sequence[np.ndarray], syntax: Syntax) -> list[FusedLine]:
         """Read several single-line images, each on its own, with one batched inference per model."""
         first = self._scores(0, images)
         unsure = [i for i, line in enumerate(first) if not self._confident([line])]
@@ -172,19 +190,18 @@ class OpenVinoPlateReader:
             extra = {i: [o[k] for o in others] for k, i in enumerate(unsure)}
         else:
             extra = {}
-        state, state_conf = syntax
         out = []
         for i, line in enumerate(first):
             lines = [line, *extra.get(i, [])]
-            if self.config.syntax_weight > 0.0:
-                out.append(decode_row(lines, self._prior, state, state_conf, self.config.syntax_weight,
+            if syntax.weight > 0.0:
+                out.append(decode_row(lines, self._prior, syntax.state, syntax.state_confidence, syntax.weight,
                                       self.config.max_alternatives))
             else:
                 out.append(fuse(lines, self.config.max_alternatives))
         return out
 
     def _extend_with_band(
-        self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine, syntax: tuple[str | None, float]
+        self, image: np.ndarray, row: Sequence[TextLine], fused: FusedLine, syntax: Syntax
     ) -> FusedLine:
         """Add characters the detector missed at the row's ends (a lone county digit, say).
 

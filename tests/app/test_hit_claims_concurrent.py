@@ -37,11 +37,13 @@ def test_concurrent_claim_next_claims_every_hit_exactly_once(tmp_path, fast_hash
         bundles.append(ServiceBundle.build(ctx, AppPaths(tmp_path / f"c{i}", tmp_path / f"c{i}-cfg").ensure(),
                                            MemorySecretStore(), fast_hashing))
     try:
-        # Given 24 open hits stored by one console
-        matcher, _ = seed_hotlist(bundles[0].ctx)
+        # Given 24 open hits stored by one console (24 listed cars: repeats of one car would be one hit)
+        plates = [f"ABC{n:04d}" for n in range(HITS)]
+        matcher, _ = seed_hotlist(bundles[0].ctx, [(p, "CA", "V", "stolen_vehicle", 4, "CA0570200", None)
+                                                   for p in plates])
         bundles[0].hits.reads.set_matcher(matcher)
-        for n in range(HITS):
-            assert bundles[0].hits.reads.ingest(make_read("ABC1234", seed=n)).hits
+        for n, plate in enumerate(plates):
+            assert bundles[0].hits.reads.ingest(make_read(plate, seed=n)).hits
         actors = [make_actor(b.ctx, f"disp{i}", frozenset({Role.DISPATCHER})) for i, b in enumerate(bundles)]
         claimed: dict[int, list[int]] = {i: [] for i in range(CONSOLES)}
         errors: list[BaseException] = []

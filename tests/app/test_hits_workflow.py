@@ -67,13 +67,14 @@ def test_queue_is_ordered_by_priority_then_age(world_any):
     ctx.clock.advance(seconds=5)
     store.ingest(make_read("7XYZ001"))  # priority 1, newer
     ctx.clock.advance(seconds=5)
-    store.ingest(make_read("ABC1234", camera="cam-2"))  # priority 4, newest
+    store.ingest(make_read("8OX1234", state="NV"))  # priority 6, newest
+    store.ingest(make_read("ABC1234", camera="cam-2"))  # priority 4 again: a sighting of the first hit (grouped)
     store.ingest(make_read("TERR123"))  # covert: a dispatcher does not see it
 
     queue = svc.queue(kim)
 
-    assert [(h.plate_listed, h.priority) for h in queue] == [("7XYZ001", 1), ("ABC1234", 4), ("ABC1234", 4)]
-    assert queue[1].created_at < queue[2].created_at
+    assert [(h.plate_listed, h.priority) for h in queue] == [("7XYZ001", 1), ("ABC1234", 4), ("8OX1234", 6)]
+    assert [h.sightings for h in queue] == [1, 2, 1]
     supervisor = make_actor(ctx, "sup.ray", frozenset({Role.SUPERVISOR}))
     assert any(h.plate_listed == "TERR123" for h in svc.queue(supervisor))
     covert = next(h for h in svc.queue(supervisor) if h.covert)

@@ -105,3 +105,9 @@ def test_read_with_the_shipped_models_finds_a_rendered_plate(tmp_path):
     assert "LKR4821" in [p["text"] for p in lines[1]["plates"]]
     confidences = [p["confidence"] for p in lines[0]["plates"]]
     assert confidences == sorted(confidences, reverse=True)
+
+
+def test_eval_true_box_needs_scenes(tmp_path):
+    result = run_cli("eval", "--crops", str(tmp_path), "--true-box")
+    assert result.returncode == 2
+    assert "--true-box" in json.loads(result.stdout.splitlines()[-1])["error"]

@@ -81,3 +81,31 @@ def test_plate_shaped_readings_rank_above_street_text():
     assert plausibility_factor("NORTH") < 1.0  # letters only: a vanity plate is possible, ranked lower
     assert plausibility_factor("2012") < plausibility_factor("NORTH")
     assert plausibility_factor("SK") < plausibility_factor("NORTH")
+
+
+def test_true_box_evaluation_reads_each_labelled_box_with_the_pipeline_margin(tmp_path) -> None:
+    from recognition.evaluate.truebox import evaluate_true_boxes
+
+    # Given a scene whose plate box (100,50,80,40) is painted with value 7, the rest 0, and a
+    # 7th label column holding the state
+    scene = np.zeros((200, 300, 3), np.uint8)
+    scene[50:90, 100:180] = 7
+    cv2.imwrite(str(tmp_path / "s1.png"), scene)
+    (tmp_path / "s1.txt").write_text("s1.png\t100\t50\t80\t40\tAB-123\tTX\n")
+    seen: list[tuple[int, int]] = []
+
+    class BoxReader:
+        def read(self, crop: np.ndarray) -> PlateText | None:
+            seen.append(crop.shape[:2])
+            # the crop starts 5 % outside the box: its corner is background, its centre the plate
+            assert crop[0, 0, 0] == 0 and crop[crop.shape[0] // 2, crop.shape[1] // 2, 0] == 7
+            return PlateText("AB123", 0.9, state="TX")
+
+    # When scored at the true boxes
+    result = evaluate_true_boxes(BoxReader(), tmp_path)
+    # Then the padded box was read and the text and state count as right
+    assert seen == [(44, 88)]
+    assert result["n"] == 1 and result["exact_pct"] == 100.0 and result["state_pct"] == 100.0
+    assert result["det_recall_pct"] is None
+    with pytest.raises(FileNotFoundError):
+        evaluate_true_boxes(BoxReader(), tmp_path / "nope")

@@ -17,6 +17,7 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(128))
     badge_number: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(80))  # rank or position printed after the name
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
 
+#: Statuses of an open hit: the partial unique index below allows one open hit per (entry, folded plate).
+OPEN_STATUSES_SQL = "status IN ('new', 'claimed', 'verified')"
+
 
 class HitRow(Base):
     __tablename__ = "hits"
-    __table_args__ = (Index("ix_hits_status_priority", "status", "priority"), Index("ix_hits_read", "read_id"))
+    __table_args__ = (
+        Index("ix_hits_status_priority", "status", "priority"), Index("ix_hits_read", "read_id"),
+        # race-safe grouping (app.domain.hit_grouping): two consoles ingesting the same plate at once get one
+        # open hit; ingest inserts with ON CONFLICT on this index and adds a sighting instead
+        Index("ux_hits_open_group", "entry_id", "plate_key", unique=True,
+              sqlite_where=text(OPEN_STATUSES_SQL), postgresql_where=text(OPEN_STATUSES_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # no FK: reads is partitioned on PostgreSQL; the pair (read_id, read_captured_at) locates the row
@@ -34,6 +43,28 @@ class HitRow(Base):
     disposition: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # grouping: folded read plate (NULL = never grouped, e.g. hits from before migration 0008 that had an
+    # open duplicate), how often and when/where the vehicle was last seen for this hit
+    plate_key: Mapped[str | None] = mapped_column(String(16))
+    sighting_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_camera_id: Mapped[int | None] = mapped_column(BigId)  # cameras.id (no FK: a plain ADD COLUMN)
+
+
+class HitSightingRow(Base):
+    """One pass of the vehicle for a hit (the hit's first read included); the read row holds its data."""
+
+    __tablename__ = "hit_sightings"
+    __table_args__ = (UniqueConstraint("hit_id", "read_id", name="uq_hit_sightings_read"),
+                      Index("ix_hit_sightings_read", "read_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"), index=True)
+    read_id: Mapped[int] = mapped_column(BigId)  # no FK: reads is partitioned on PostgreSQL
+    read_captured_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    workstation: Mapped[str] = mapped_column(String(128), default="")
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class HitStepRow(Base):

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.access import as_utc
 from app.domain.errors import NotFound
+from app.domain.hit_grouping import Sighting
 from app.domain.hit_steps import HitStep, StepKind
 from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.cameras import CameraRow, ReadRow
-from app.persistence.orm.hits import HitRow, HitStepRow
+from app.persistence.orm.hits import OPEN_STATUSES_SQL, HitRow, HitSightingRow, HitStepRow
 from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow
 
 _OPEN = (HitStatus.NEW.value, HitStatus.CLAIMED.value, HitStatus.VERIFIED.value)
@@ -59,25 +62,79 @@ class HitRepository:
         self.s.flush()
         return row.id
 
+    def raise_or_sight(self, values: dict[str, Any], plate_key: str | None, camera_id: int | None,
+                       workstation: str) -> tuple[int, int]:
+        """Insert a hit, or add a sighting to the OPEN hit of the same (entry, folded plate).
+
+        One statement (INSERT ... ON CONFLICT on the partial unique index ``ux_hits_open_group``), so two
+        consoles ingesting the same plate at once get one hit with two sightings on SQLite and PostgreSQL.
+        A closed hit is outside that index: the sighting then raises a new hit.
+
+        Returns:
+            (hit id, sighting count after this sighting); a count of 1 means a new hit.
+
+        """
+        seen_at = values["read_captured_at"]
+        dialect = self.s.get_bind().dialect.name
+        ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(HitRow).values(
+            **values, plate_key=plate_key, sighting_count=1, last_seen_at=seen_at, last_camera_id=camera_id)
+        later = ins.excluded.last_seen_at >= func.coalesce(HitRow.last_seen_at, HitRow.read_captured_at)
+        stmt = ins.on_conflict_do_update(
+            index_elements=["entry_id", "plate_key"], index_where=text(OPEN_STATUSES_SQL),
+            set_={"sighting_count": HitRow.sighting_count + 1,
+                  # a replayed (older) sighting never moves "last seen" back
+                  "last_seen_at": case((later, ins.excluded.last_seen_at), else_=HitRow.last_seen_at),
+                  "last_camera_id": case((later, ins.excluded.last_camera_id), else_=HitRow.last_camera_id)},
+        ).returning(HitRow.id, HitRow.sighting_count)
+        hit_id, count = self.s.execute(stmt).one()
+        self.s.add(HitSightingRow(hit_id=hit_id, read_id=values["read_id"], read_captured_at=seen_at,
+                                  camera_id=camera_id, workstation=workstation, added_at=values["created_at"]))
+        self.s.flush()
+        return int(hit_id), int(count)
+
+    def sightings(self, hit_id: int) -> list[Sighting]:
+        """Every sighting of a hit, oldest first, with its read's camera, plate, confidence and crop reference."""
+        rows = self.s.execute(
+            select(HitSightingRow.read_id, HitSightingRow.read_captured_at, HitSightingRow.workstation,
+                   CameraRow.name, CameraRow.location, CameraRow.direction, ReadRow.id, ReadRow.plate,
+                   ReadRow.confidence, ReadRow.plate_sha256)
+            .outerjoin(ReadRow, ReadRow.id == HitSightingRow.read_id)
+            .outerjoin(CameraRow, CameraRow.id == HitSightingRow.camera_id)
+            .where(HitSightingRow.hit_id == hit_id)
+            .order_by(HitSightingRow.read_captured_at, HitSightingRow.id)
+        )
+        return [Sighting(read_id=rid, seen_at=as_utc(at), camera_name=f"{cam or '?'} {dirn or ''}".strip(),
+                         camera_location=loc or "", plate=plate or "", confidence=float(conf or 0.0),
+                         plate_sha256=sha, workstation=ws or "", read_available=found is not None)
+                for rid, at, ws, cam, loc, dirn, found, plate, conf, sha in rows]
+
     def exists_for(self, read_id: int, entry_id: int) -> bool:
-        """Whether this read already raised a hit on this entry."""
-        return self.s.scalar(select(HitRow.id).where(HitRow.read_id == read_id, HitRow.entry_id == entry_id)
-                             .limit(1)) is not None
+        """Whether this read already raised a hit on this entry (or is a sighting of one)."""
+        return self.s.scalar(
+            select(HitSightingRow.id).join(HitRow, HitRow.id == HitSightingRow.hit_id)
+            .where(HitSightingRow.read_id == read_id, HitRow.entry_id == entry_id).limit(1)
+        ) is not None or self.s.scalar(
+            select(HitRow.id).where(HitRow.read_id == read_id, HitRow.entry_id == entry_id).limit(1)) is not None
 
     def _summary_query(self):  # noqa: ANN202 - a SQLAlchemy Select
         claimer = aliased(UserRow)
+        last_cam = aliased(CameraRow)
         return (
             select(HitRow, ReadRow.plate, ReadRow.state, ReadRow.workstation, CameraRow.name, CameraRow.location,
-                   CameraRow.direction, claimer.username)
+                   CameraRow.direction, claimer.username, last_cam.name, last_cam.location, last_cam.direction)
             .join(ReadRow, ReadRow.id == HitRow.read_id)
             .join(CameraRow, CameraRow.id == ReadRow.camera_id)
             .outerjoin(claimer, claimer.id == HitRow.claimed_by)
+            .outerjoin(last_cam, last_cam.id == HitRow.last_camera_id)
         )
 
     @staticmethod
     def _to_summary(r: HitRow, plate: str, state: str | None, ws: str, cam: str, loc: str, dirn: str,
-                    claimer: str | None) -> HitSummary:
+                    claimer: str | None, last_cam: str | None = None, last_loc: str | None = None,
+                    last_dirn: str | None = None) -> HitSummary:
         snap = r.entry_snapshot if isinstance(r.entry_snapshot, dict) else {}
+        if last_cam is not None:  # where the vehicle was seen last
+            cam, loc, dirn = last_cam, last_loc or "", last_dirn or ""
         return HitSummary(
             id=r.id, priority=r.priority, category=r.category, status=HitStatus(r.status),
             created_at=as_utc(r.created_at), read_id=r.read_id, read_captured_at=as_utc(r.read_captured_at),
@@ -87,6 +144,7 @@ class HitRepository:
             source_name=r.source_name, list_age_s=r.list_age_s, record_type=snap.get("record_type"),
             entry_id=r.entry_id, workstation=ws, claimed_by=r.claimed_by, claimed_by_name=claimer,
             claimed_at=_utc(r.claimed_at), disposition=r.disposition, retroactive=r.retroactive,
+            sightings=r.sighting_count or 1, last_seen_at=_utc(r.last_seen_at) or as_utc(r.read_captured_at),
         )
 
     def summaries(self, open_only: bool = True, hidden_categories: frozenset[str] = frozenset(),

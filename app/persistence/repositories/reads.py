@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
@@ -38,6 +38,23 @@ class ReadRepository:
         ).first()
         return (row[0], as_utc(row[1])) if row else None
 
+    def ids_by_uuids(self, read_uuids: list[str], chunk: int = 500) -> dict[str, tuple[int, datetime]]:
+        """(id, captured_at) of the stored reads among ``read_uuids`` (one query per ``chunk``)."""
+        out: dict[str, tuple[int, datetime]] = {}
+        for i in range(0, len(read_uuids), chunk):
+            part = read_uuids[i:i + chunk]
+            for uid, rid, at in self.s.execute(
+                    select(ReadRow.read_uuid, ReadRow.id, ReadRow.captured_at).where(ReadRow.read_uuid.in_(part))):
+                out.setdefault(uid, (rid, as_utc(at)))
+        return out
+
+    def add_many(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert several reads in one statement (batched VALUES); their ids, in the order of ``rows``."""
+        if not rows:
+            return []
+        result = self.s.execute(insert(ReadRow).returning(ReadRow.id, sort_by_parameter_order=True), rows)
+        return [row[0] for row in result]
+
     def add(self, **values: Any) -> int:
         row = ReadRow(**values)
         self.s.add(row)
@@ -59,9 +76,9 @@ class ReadRepository:
         return self.s.scalar(select(func.count()).select_from(ReadRow)) or 0
 
     def recent_for_matching(self, since: datetime, batch: int = 5000):  # noqa: ANN201 - row iterator
-        """(id, captured_at, plate, state, alternatives, camera key, name, location, direction) since ``since``."""
+        """(id, captured_at, plate, state, alternatives, camera key, name, location, direction, camera id)."""
         q = (select(ReadRow.id, ReadRow.captured_at, ReadRow.plate, ReadRow.state, ReadRow.alternatives, CameraRow.key,
-                    CameraRow.name, CameraRow.location, CameraRow.direction)
+                    CameraRow.name, CameraRow.location, CameraRow.direction, CameraRow.id)
              .join(CameraRow, CameraRow.id == ReadRow.camera_id).where(ReadRow.captured_at >= since)
              .order_by(ReadRow.captured_at))
         return self.s.execute(q.execution_options(yield_per=batch))

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
 from app.persistence.orm.cameras import CameraRow, ReadRow
-from app.persistence.orm.hits import HitRow
+from app.persistence.orm.hits import HitRow, HitSightingRow
 from app.persistence.orm.records import EvidenceHoldRow, HoldItemRow
 
 R = ReadRow.__table__.c
 H = HitRow.__table__.c
+S = HitSightingRow.__table__.c
 OPEN_HIT_STATUSES = ("new", "claimed", "verified")
 _KEEP = table("purge_keep", column("id"))
 
@@ -106,6 +107,14 @@ class PurgeStore:
                 out.setdefault(rid, (f"Read of a retained hit ({kept_hits[hid][0].lower()})", f"hit H-{hid}"))
             elif as_utc(created) >= hits_cutoff:
                 out.setdefault(rid, ("Read of a hit still within its retention", f"hit H-{hid}"))
+        # the other sightings of a grouped hit (issue 11) are kept with it
+        q = (select(S.hit_id, S.read_id, H.created_at).join(HitRow, H.id == S.hit_id)
+             .where(S.read_captured_at < reads_cutoff))
+        for hid, rid, created in self.s.execute(q):
+            if hid in kept_hits:
+                out.setdefault(rid, (f"Sighting of a retained hit ({kept_hits[hid][0].lower()})", f"hit H-{hid}"))
+            elif as_utc(created) >= hits_cutoff:
+                out.setdefault(rid, ("Sighting of a hit still within its retention", f"hit H-{hid}"))
         return out
 
     def hits_of_reads(self, read_ids: set[int]) -> dict[int, int]:
@@ -153,6 +162,7 @@ class PurgeStore:
             # items of released holds keep their row (the hold record) but lose the reference
             self.s.execute(update(HoldItemRow).where(HoldItemRow.hit_id.in_(chunk)).values(hit_id=None))
             self.s.execute(text("DELETE FROM hit_steps WHERE hit_id IN ({})".format(",".join(map(str, chunk)))))
+            self.s.execute(text("DELETE FROM hit_sightings WHERE hit_id IN ({})".format(",".join(map(str, chunk)))))
             self.s.execute(delete(HitRow).where(H.id.in_(chunk)))
         return len(hit_ids)
 

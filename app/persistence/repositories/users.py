@@ -29,6 +29,7 @@ def _to_domain(r: UserRow) -> User:
             TrainingRecord(t.course, t.completed_on, t.expires_on, t.id, t.notes) for t in r.training
         ),
         last_login_at=as_utc(r.last_login_at) if r.last_login_at else None,
+        title=r.title,
     )
 
 
@@ -60,10 +61,11 @@ class UserRepository:
         return [_to_domain(r) for r in self.s.scalars(select(UserRow).order_by(UserRow.username))]
 
     def add(self, username: str, full_name: str, password_hash: str, roles: frozenset[Role],
-            badge_number: str | None, now: datetime, must_change_password: bool = False) -> User:
+            badge_number: str | None, now: datetime, must_change_password: bool = False,
+            title: str | None = None) -> User:
         row = UserRow(
             username=fold_username(username), full_name=full_name.strip(), password_hash=password_hash,
-            badge_number=badge_number, active=True, failed_attempts=0, created_at=now,
+            badge_number=badge_number, title=(title or "").strip() or None, active=True, failed_attempts=0, created_at=now,
             password_changed_at=now, must_change_password=must_change_password,
         )
         row.roles = [UserRoleRow(role=str(r)) for r in sorted(roles)]
@@ -86,9 +88,13 @@ class UserRepository:
         row.roles.extend(UserRoleRow(role=r) for r in sorted(wanted - have))
         self.s.flush()
 
-    def update_profile(self, user_id: int, full_name: str, badge_number: str | None) -> None:
+    def update_profile(self, user_id: int, full_name: str, badge_number: str | None,
+                       title: str | None = None) -> None:
+        """Name and badge; ``title`` None keeps the title, '' clears it."""
         row = self._row(user_id)
         row.full_name, row.badge_number = full_name.strip(), badge_number
+        if title is not None:
+            row.title = title.strip() or None
 
     def set_password(self, user_id: int, password_hash: str, now: datetime, must_change: bool) -> None:
         row = self._row(user_id)
@@ -132,3 +138,14 @@ class UserRepository:
 
     def training_expiring_before(self, day: date) -> list[User]:
         return [u for u in self.list() if (u.training_expires_on() or date.min) < day]
+
+
+def people_by(session: Session, ids: set[int] | frozenset[int] = frozenset(),
+              usernames: set[str] | frozenset[str] = frozenset()) -> list[User]:
+    """The accounts with these ids or usernames (for naming people on documents)."""
+    rows: list[UserRow] = []
+    if ids:
+        rows += session.scalars(select(UserRow).where(UserRow.id.in_(sorted(ids)))).all()
+    if usernames:
+        rows += session.scalars(select(UserRow).where(UserRow.username.in_(sorted(usernames)))).all()
+    return [_to_domain(r) for r in rows]

@@ -9,30 +9,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
-from app.domain.errors import DomainError, ValidationFailed
+from app.domain.errors import DomainError
 from app.domain.hotlist_admin import MAJOR_CRIME_CATEGORIES, HotListEntry, LocalEntryDraft
 from app.domain.hotlists.categories import DEFAULT_TYPE_RULES
 from app.domain.hotlists.records import RecordCategory
+from app.ui.dialogs.date_fields import DateField
+from app.ui.dialogs.form_dialog import FormDialog
 
 #: (dialog field, words that mark a service problem as being about it); first match wins.
 _PROBLEM_FIELDS = (
@@ -66,29 +62,18 @@ def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
-def field_for_problem(problem: str) -> str | None:
-    low = problem.lower()
-    for key, words in _PROBLEM_FIELDS:
-        if any(w in low for w in words):
-            return key
-    return None
-
-
-class BoloEntryDialog(QDialog):
+class BoloEntryDialog(FormDialog):
     """Enter or edit a local entry; stays open until the service accepts it."""
 
     def __init__(self, submit: Submit, entering_member: str, today: date, default_days: int, max_days: int,
                  entry: HotListEntry | None = None, parent: QWidget | None = None,
                  requesters: list[tuple[int, str]] | None = None) -> None:
-        super().__init__(parent)
-        self._submit_fn = submit
+        super().__init__("New local entry (BOLO)" if entry is None else f"Edit local entry {entry.plate}",
+                         self._submit_entry, "Submit for &approval", parent)
+        self._submit_draft = submit
         self.result_entry: HotListEntry | None = None
-        self.setWindowTitle("New local entry (BOLO)" if entry is None else f"Edit local entry {entry.plate}")
         self.setObjectName("BoloEntryDialog")
         self.setMinimumWidth(640)
-        self.errors: dict[str, QLabel] = {}
-        self._form = QFormLayout()
-        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.member = QLineEdit(entering_member)
         self.member.setReadOnly(True)
@@ -159,10 +144,7 @@ class BoloEntryDialog(QDialog):
         self.instructions.setTabChangesFocus(True)
         self.instructions.setFixedHeight(56)
         self._row("&Instructions to field", self.instructions, None)
-        self.expiry = QDateEdit()
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
-        self.expiry.setAccessibleName("Expiry date")
+        self.expiry = DateField(accessible_name="Expiry date")
         self.expiry.setDateRange(_qdate(today + timedelta(days=1)), _qdate(today + timedelta(days=max_days)))
         self.expiry.setDate(_qdate(today + timedelta(days=default_days)))
         self._row(f"E&xpires (max {max_days} days)", self.expiry, "expiry")
@@ -177,25 +159,11 @@ class BoloEntryDialog(QDialog):
         photo_row.addWidget(self.photo_btn)
         self._row("Reference photo", photo_row, None, buddy=self.photo)
 
-        self.general = QLabel("")
-        self.general.setObjectName("Error")
-        self.general.setWordWrap(True)
-        self.general.setAccessibleName("Problems")
-        self.general.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         note = QLabel("The entry stays pending (it does not alert) until another supervisor approves it.")
         note.setObjectName("Muted")
         note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Submit for &approval")
+        self.extra.addWidget(note)
         self.ok.setAccessibleName("Submit for approval")
-        self.ok.clicked.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(self._form)
-        lay.addWidget(note)
-        lay.addWidget(self.general)
-        lay.addWidget(self.buttons)
 
         self.category.currentIndexChanged.connect(self._category_changed)
         self._set_category(RecordCategory.LOCAL_BOLO)
@@ -204,24 +172,13 @@ class BoloEntryDialog(QDialog):
             self.photo.setPlaceholderText("the photo of the original entry is kept")
             self.photo.setEnabled(False)
             self.photo_btn.setEnabled(False)
+        self.finish()
         self.requester.setFocus()
 
     # ---- building ---------------------------------------------------------------------------------
     def _row(self, label: str, field, key: str | None, buddy: QWidget | None = None) -> None:  # noqa: ANN001
-        lab = QLabel(label)
-        lab.setBuddy(buddy or field)
-        box = QVBoxLayout()
-        box.setSpacing(2)
-        box.addWidget(field) if isinstance(field, QWidget) else box.addLayout(field)
-        if key is not None:
-            err = QLabel("")
-            err.setObjectName("Error")
-            err.setWordWrap(True)
-            err.setVisible(False)
-            err.setAccessibleName(f"{label.replace('&', '')} problem")
-            box.addWidget(err)
-            self.errors[key] = err
-        self._form.addRow(lab, box)
+        words = next((w for k, w in _PROBLEM_FIELDS if k == key), ())
+        self.add_field(label, field, key, words=words, buddy=buddy)
 
     def _line(self, label: str, key: str, hint: str) -> QLineEdit:
         w = QLineEdit()
@@ -299,37 +256,12 @@ class BoloEntryDialog(QDialog):
             expires_on=self.expiry.date().toPython(),
         )
 
-    def show_problems(self, problems: list[str]) -> None:
-        """Put each problem under its field (the rest above the buttons)."""
-        per: dict[str, list[str]] = {}
-        rest: list[str] = []
-        for p in problems:
-            key = field_for_problem(p)
-            (per.setdefault(key, []) if key in self.errors else rest).append(p)
-        width = max(240, self.requester.width())
-        for key, label in self.errors.items():
-            label.setText("\n".join(per.get(key, [])))
-            label.setVisible(key in per)
-            # a wrapped label under-reports its height inside a form row: reserve it explicitly
-            label.setMinimumHeight(label.heightForWidth(width) if key in per else 0)
-        self.general.setText("\n".join(rest))
-        self.adjustSize()
-
-    def accept(self) -> None:  # Enter: route through the async submit
-        self._submit()
-
-    @asyncSlot()
-    async def _submit(self) -> None:
-        self.show_problems([])
-        self.ok.setEnabled(False)
+    async def _submit_entry(self, draft: LocalEntryDraft) -> HotListEntry:
         try:
-            self.result_entry = await self._submit_fn(self.draft(), self.photo.text().strip() or None)
-        except ValidationFailed as exc:
-            self.show_problems(exc.problems)
-            return
-        except (DomainError, OSError) as exc:
-            self.show_problems([str(exc)])
-            return
-        finally:
-            self.ok.setEnabled(True)
-        super().accept()
+            self.result_entry = await self._submit_draft(draft, self.photo.text().strip() or None)
+        except OSError as exc:  # the reference photo could not be read: a refusal like any other
+            raise DomainError(str(exc)) from exc
+        return self.result_entry
+
+    def build(self) -> LocalEntryDraft:
+        return self.draft()

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 
 from app.domain.cameras import Camera
 from app.services.cameras import CameraDraft
+from app.ui.dialogs.form_dialog import FormDialog, Submit
 
 SOURCE_KINDS = (("rtsp", "RTSP stream"), ("http", "HTTP MJPEG stream"), ("usb", "USB camera"),
                 ("file", "Video file"), ("folder", "Image folder"), ("demo", "Demo (synthetic traffic)"))
 
 
-class CameraDialog(QDialog):
-    def __init__(self, parent: QWidget | None, camera: Camera | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add camera" if camera is None else f"Edit camera {camera.name}")
+class CameraDialog(FormDialog):
+    """Add or edit a camera; ``submit`` gets the dialog itself (draft and login) and may refuse."""
+
+    def __init__(self, parent: QWidget | None, camera: Camera | None, submit: Submit | None = None) -> None:
+        super().__init__("Add camera" if camera is None else f"Edit camera {camera.name}", submit, "OK", parent)
         self.setMinimumWidth(520)
         src = camera.source if camera else {"type": "rtsp"}
         self.key = QLineEdit(camera.key if camera else "")
@@ -54,23 +45,24 @@ class CameraDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.user.setPlaceholderText("camera login (kept in the OS keyring)")
-        form = QFormLayout()
-        for label, w in (("Camera id", self.key), ("Name", self.name), ("Location", self.location),
-                         ("Direction", self.direction), ("Source", self.kind), ("URL or path", self.address),
-                         ("USB index", self.index), ("Runs on workstation", self.owner), ("", self.enabled),
-                         ("Login user", self.user), ("Login password", self.password)):
-            w.setAccessibleName(label or "Enabled")
-            form.addRow(label, w)
+        for label, w, key, words in (
+                ("Camera &id", self.key, "key", ("camera id", "id")), ("&Name", self.name, "name", ("name",)),
+                ("&Location", self.location, "location", ("location",)),
+                ("&Direction", self.direction, "direction", ("direction",)), ("&Source", self.kind, None, ()),
+                ("&URL or path", self.address, "address", ("source", "url", "path")),
+                ("USB inde&x", self.index, None, ()), ("Runs on &workstation", self.owner, None, ()),
+                ("", self.enabled, None, ()), ("Login u&ser", self.user, "login", ("user name", "login")),
+                ("Login &password", self.password, None, ())):
+            w.setAccessibleName(label.replace("&", "") or "Enabled")
+            self.add_field(label, w, key, words=words)
         hint = QLabel("Camera logins are stored only in the OS keyring, never in the database or settings.")
         hint.setObjectName("Muted")
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(hint)
-        lay.addWidget(buttons)
+        self.extra.addWidget(hint)
+        self.finish()
+
+    def build(self) -> CameraDialog:
+        return self
 
     def source(self) -> dict:
         kind = self.kind.currentData()

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDateTimeEdit, QWidget
+from PySide6.QtWidgets import QWidget
+
+from app.ui.dialogs.date_fields import DateTimeField
 
 
-class TimeEdit(QDateTimeEdit):
-    """A QDateTimeEdit that reads and writes aware datetimes."""
+class TimeEdit(DateTimeField):
+    """A date-time input (agency date style, Tab to the next field) that reads and writes aware datetimes."""
 
     def __init__(self, value: datetime, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.setCalendarPopup(True)
-        self.setAccessibleName(name)
+        super().__init__(None, parent, accessible_name=name)
         self.set_value(value)
 
     def set_value(self, value: datetime) -> None:

@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
-from qasync import asyncSlot
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from app.domain.errors import DomainError
 from app.domain.users import TrainingRecord
+from app.ui.dialogs.date_fields import DateField
+from app.ui.dialogs.form_dialog import FormDialog, FormRefused
 
 CreateAdmin = Callable[[str, str, str, TrainingRecord, str | None], Awaitable[object]]
 
 
-class FirstAdminDialog(QDialog):
+@dataclass(frozen=True, slots=True)
+class FirstAdminValues:
+    username: str
+    full_name: str
+    password: str
+    training: TrainingRecord
+    badge: str | None
+
+
+class FirstAdminDialog(FormDialog):
     def __init__(self, create: CreateAdmin, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("ALPR Console - First administrator", self._create_it, "Create administrator", parent)
         self._create = create
-        self.setWindowTitle("ALPR Console - First administrator")
         self.setMinimumWidth(480)
         intro = QLabel(
             "No account exists yet. Create the first supervisor / ALPR administrator. "
             "This person then creates personal accounts for every user. Accounts are never shared."
         )
         intro.setWordWrap(True)
+        self.layout().insertWidget(0, intro)
         self.username = QLineEdit()
         self.username.setPlaceholderText("lower-case letters, digits, . - _ (e.g. sam.lee)")
         self.full_name = QLineEdit()
@@ -44,53 +45,32 @@ class FirstAdminDialog(QDialog):
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         today = QDate.currentDate()
-        self.trained_on = QDateEdit(today)
-        self.trained_on.setCalendarPopup(True)
-        self.trained_until = QDateEdit(today.addYears(1))
-        self.trained_until.setCalendarPopup(True)
+        self.trained_on = DateField(today)
+        self.trained_until = DateField(today.addYears(1))
         for w, name in ((self.username, "Username"), (self.full_name, "Full name"), (self.badge, "Badge number"),
                         (self.password, "Password"), (self.repeat, "Repeat password"),
                         (self.trained_on, "Training completed on"), (self.trained_until, "Training valid until")):
             w.setAccessibleName(name)
-        form = QFormLayout()
-        form.addRow("Username", self.username)
-        form.addRow("Full name", self.full_name)
-        form.addRow("Badge / ID number", self.badge)
-        form.addRow("Password (12+ characters)", self.password)
-        form.addRow("Repeat password", self.repeat)
-        form.addRow("ALPR training completed", self.trained_on)
-        form.addRow("Training valid until", self.trained_until)
-        self.message = QLabel("")
-        self.message.setObjectName("Error")
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Create administrator")
-        buttons.rejected.connect(self.reject)
-        self.ok.clicked.connect(self._submit)
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(buttons)
+        self.add_field("&Username", self.username, "username", words=("username",))
+        self.add_field("&Full name", self.full_name, "full_name", words=("full name",))
+        self.add_field("&Badge / ID number", self.badge)
+        self.add_field("&Password (12+ characters)", self.password, "password", words=("password",))
+        self.add_field("&Repeat password", self.repeat, "repeat", words=("differ",))
+        self.add_field("ALPR &training completed", self.trained_on)
+        self.add_field("Training &valid until", self.trained_until, "training", words=("training",))
+        self.message = self.general
+        self.finish()
 
-    def accept(self) -> None:
-        self._submit()
-
-    @asyncSlot()
-    async def _submit(self) -> None:
+    def build(self) -> FirstAdminValues:
         if self.password.text() != self.repeat.text():
-            self.message.setText("The passwords differ.")
-            return
+            raise FormRefused("repeat", "The passwords differ.")
         done = self.trained_on.date().toPython()
         until = self.trained_until.date().toPython()
         if until <= done:
             until = done + timedelta(days=365)
-        try:
-            await self._create(self.username.text(), self.full_name.text(), self.password.text(),
-                               TrainingRecord("ALPR operator and administrator", done, until),
-                               self.badge.text().strip() or None)
-        except DomainError as exc:
-            self.message.setText(str(exc))
-            return
-        super().accept()
+        return FirstAdminValues(self.username.text(), self.full_name.text(), self.password.text(),
+                                TrainingRecord("ALPR operator and administrator", done, until),
+                                self.badge.text().strip() or None)
+
+    async def _create_it(self, v: FirstAdminValues) -> object:
+        return await self._create(v.username, v.full_name, v.password, v.training, v.badge)

@@ -5,28 +5,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import SourceKind
 from app.domain.hotlists.presets import PRESETS
 from app.domain.hotlists.settings import SourceParseSettings
+from app.ui.dialogs.form_dialog import FormDialog, FormRefused
 
 PRESET_LABELS = {
     "ncic_fixed": "NCIC fixed-width extract",
@@ -56,13 +50,12 @@ def _codes(text: str) -> list[str]:
     return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
 
 
-class HotListSourceDialog(QDialog):
+class HotListSourceDialog(FormDialog):
     """Collects a new source; ``add`` is awaited on OK and its refusals are shown inline."""
 
     def __init__(self, add: AddSource, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Add hot-list source", self._add_it, "&Add source", parent)
         self._add = add
-        self.setWindowTitle("Add hot-list source")
         self.setMinimumWidth(560)
         self.name = QLineEdit()
         self.name.setAccessibleName("Source name")
@@ -92,29 +85,15 @@ class HotListSourceDialog(QDialog):
         self.states.setPlaceholderText("empty = all states; e.g. CA, NV, OR")
         self.skip = QLineEdit("0, 00, 000")
         self.skip.setAccessibleName("Skip list")
-        form = QFormLayout()
-        for label, w in (("&Name", self.name), ("&Kind", self.kind), ("&Format", self.preset)):
-            form.addRow(label, w)
-        loc_label = QLabel("&Location")
-        loc_label.setBuddy(self.location)
-        form.addRow(loc_label, loc)
-        for label, w in (("&Daily at", self.daily_at), ("&State filter", self.states), ("Skip &plates", self.skip)):
-            form.addRow(label, w)
-        self.error = QLabel("")
-        self.error.setObjectName("Error")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problems")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Add source")
-        self.ok.setAccessibleName("Add source")
-        self.ok.clicked.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+        for label, w, key, words in (("&Name", self.name, "name", ("name",)), ("&Kind", self.kind, None, ()),
+                                     ("&Format", self.preset, "preset", ("format", "preset")),
+                                     ("&Location", loc, "location", ("file", "folder", "location")),
+                                     ("&Daily at", self.daily_at, "daily", ("daily", "time")),
+                                     ("&State filter", self.states, "states", ("state",)),
+                                     ("Skip &plates", self.skip, "skip", ("skip",))):
+            self.add_field(label, w, key, words=words)
+        self.error = self.general
+        self.finish()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Hot-list file", self.location.text())
@@ -128,25 +107,14 @@ class HotListSourceDialog(QDialog):
         return SourceValues(self.name.text().strip(), self.kind.currentData(), self.preset.currentData(),
                             self.location.text().strip(), self.daily_at.time().toString("HH:mm"), settings)
 
-    def accept(self) -> None:  # Enter: route through the async submit
-        self._submit()
-
-    @asyncSlot()
-    async def _submit(self) -> None:
-        try:
-            values = self.values()
-        except ValidationError as exc:
-            self.error.setText("; ".join(e["msg"] for e in exc.errors()))
-            return
+    def build(self) -> SourceValues:
+        values = self.values()  # a bad state filter raises pydantic's ValidationError, shown by the form
         if not values.location:
-            self.error.setText("Give the file or drop folder the list is read from.")
-            return
-        self.ok.setEnabled(False)
+            raise FormRefused("location", "Give the file or drop folder the list is read from.")
+        return values
+
+    async def _add_it(self, values: SourceValues) -> object:
         try:
-            await self._add(values)
-        except (DomainError, KeyError) as exc:
-            self.error.setText(str(exc))
-            return
-        finally:
-            self.ok.setEnabled(True)
-        super().accept()
+            return await self._add(values)
+        except KeyError as exc:  # an unknown preset name from the parser registry
+            raise DomainError(f"Unknown file format {exc}.") from exc

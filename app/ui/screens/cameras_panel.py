@@ -73,8 +73,9 @@ class CamerasPanel(QWidget):
         except DomainError as exc:
             QMessageBox.warning(self, "Cameras", str(exc))
 
-    async def _save(self, dlg: CameraDialog, camera: Camera | None) -> bool:
-        try:
+    def _saver(self, camera: Camera | None):  # noqa: ANN202
+        """The dialog's submit: add or update, then the login; a refusal keeps the dialog open."""
+        async def save(dlg: CameraDialog) -> Camera:
             if camera is None:
                 saved = await self.ui.call(self.service.add, self.ui.actor, dlg.draft())
             else:
@@ -82,17 +83,14 @@ class CamerasPanel(QWidget):
             login = dlg.login()
             if login:
                 await self.ui.call(self.service.set_credentials, self.ui.actor, saved.id, *login)
-        except DomainError as exc:
-            QMessageBox.warning(self, "Cameras", str(exc))
-            return False
-        await self.reload()  # the service published Changes(cameras=True); the runtime broadcasts it
-        return True
+            await self.reload()  # the service published Changes(cameras=True); the runtime broadcasts it
+            return saved
+
+        return save
 
     @asyncSlot()
     async def add(self) -> None:
-        dlg = CameraDialog(self, None)
-        if await dialog_result(dlg):
-            await self._save(dlg, None)
+        await dialog_result(CameraDialog(self, None, self._saver(None)))
 
     @asyncSlot()
     async def edit(self) -> None:
@@ -100,6 +98,4 @@ class CamerasPanel(QWidget):
         if not rows:
             return
         cam = self.model.cameras[rows[0].row()]
-        dlg = CameraDialog(self, cam)
-        if await dialog_result(dlg):
-            await self._save(dlg, cam)
+        await dialog_result(CameraDialog(self, cam, self._saver(cam)))

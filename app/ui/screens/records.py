@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,12 +21,13 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.documents import Document
 from app.domain.records.holds import EvidenceHold
-from app.domain.records.releases import ReleaseRequest
+from app.domain.records.releases import ReleaseIntake, ReleaseRequest
 from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
+from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import open_file, print_pdf, selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
@@ -66,6 +66,10 @@ def _buttons(*pairs: tuple[str, object]) -> tuple[QHBoxLayout, list[QPushButton]
     return row, out
 
 
+#: who may open or print a filed document (the documents service checks the same)
+DOCUMENT_VIEWERS = (P.PRINT_RECORDS, P.VIEW_AUDITS, P.EXPORT_EVIDENCE)
+
+
 class RecordsScreen(QWidget):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,14 +81,14 @@ class RecordsScreen(QWidget):
         self.releases = ItemTableModel(("Request", "Received", "Agency", "Requester", "Case", "Status", "Flags"),
                                        _release_cells)
         self.rel_table = make_table(self.releases, "Release requests")
-        rrow, _ = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
-                           ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
+        rrow, rb = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
+                            ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
         self.tabs.addTab(self._page(self.rel_table, rrow), "&Release requests")
         # holds
         self.holds = ItemTableModel(("Hold", "Case", "Reason", "Placed by", "Placed", "Review on", "Items", "Status"),
                                     _hold_cells)
         self.hold_table = make_table(self.holds, "Evidence holds")
-        hrow, _ = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
+        hrow, hb = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
         self.tabs.addTab(self._page(self.hold_table, hrow), "Evidence &holds")
         # retention
         ret = QWidget()
@@ -103,7 +107,7 @@ class RecordsScreen(QWidget):
         self.purges = ItemTableModel(("Run", "Started", "Trigger", "Reads", "Hits", "Images", "Kept", "Outcome"),
                                      _purge_cells)
         self.purge_table = make_table(self.purges, "Purge runs")
-        prow, _ = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
+        prow, pb = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
         rl = QVBoxLayout(ret)
         rl.addLayout(form)
         rl.addLayout(prow)
@@ -113,11 +117,25 @@ class RecordsScreen(QWidget):
         # documents
         self.docs = ItemTableModel(("Document", "Kind", "Created", "SHA-256"), _document_cells)
         self.doc_table = make_table(self.docs, "Documents on file")
-        drow, _ = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
-                           ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
+        drow, db = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
+                            ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
         self.tabs.addTab(self._page(self.doc_table, drow), "D&ocuments")
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        # what this user's roles cannot do is disabled, the tooltip saying which role can (issue 11)
+        self.actions = dict(zip(("new_request", "approve", "deny", "fulfil", "export_hold", "release_hold",
+                                 "save_retention", "run_purge", "open", "print", "usage_report", "transparency"),
+                                [*rb, *hb, *pb, *db], strict=True))
+        a = ui.actor
+        for key, perms in (("new_request", (P.INTAKE_RELEASE,)), ("approve", (P.APPROVE_RELEASE,)),
+                           ("deny", (P.APPROVE_RELEASE,)), ("fulfil", (P.FULFIL_RELEASE,)),
+                           ("export_hold", (P.EXPORT_EVIDENCE,)), ("release_hold", (P.RELEASE_HOLD,)),
+                           ("save_retention", (P.MANAGE_RETENTION,)), ("run_purge", (P.RUN_PURGE,)),
+                           ("open", DOCUMENT_VIEWERS), ("print", DOCUMENT_VIEWERS),
+                           ("usage_report", (P.PRINT_RECORDS,)), ("transparency", (P.PRINT_RECORDS,))):
+            gate(a, self.actions[key], *perms)
+        for w in (self.preset, *self.days.values()):
+            gate(a, w, P.MANAGE_RETENTION)
         lay = QVBoxLayout(self)
         lay.addWidget(head)
         lay.addWidget(self.tabs, 1)
@@ -178,22 +196,32 @@ class RecordsScreen(QWidget):
         self.ui.signals.changed.emit(Changes(records=True))
         return out
 
+    async def _submit(self, fn, *args, done: str = ""):  # noqa: ANN001, ANN202
+        """A dialog's service call: a refusal propagates, so the dialog stays open with it shown."""
+        out = await self.ui.call(fn, self.ui.actor, *args)
+        if done:
+            self.message.setText(done)
+        self.ui.signals.changed.emit(Changes(records=True))
+        return out
+
     @async_slot()
     async def new_request(self) -> None:
-        dlg = ReleaseIntakeDialog(self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.releases.intake, dlg.intake(), done="Request entered; it awaits review.")
+        async def enter(intake: ReleaseIntake) -> object:
+            return await self._submit(self.svc.releases.intake, intake, done="Request entered; it awaits review.")
+
+        await dialog_result(ReleaseIntakeDialog(self, enter))
 
     @async_slot()
     async def review(self, approve: bool) -> None:
         reqs = selected(self.rel_table, self.releases)
         if not reqs:
             return
-        dlg = ReasonDialog("Reason for approving" if approve else "Reason for denying",
-                           "Approve" if approve else "Deny", self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.releases.review, reqs[0].id, approve, dlg.text.toPlainText(),
-                           done="Decision recorded.")
+
+        async def decide(reason: str) -> object:
+            return await self._submit(self.svc.releases.review, reqs[0].id, approve, reason, done="Decision recorded.")
+
+        await dialog_result(ReasonDialog("Reason for approving" if approve else "Reason for denying",
+                                         "Approve" if approve else "Deny", self, decide))
 
     @async_slot()
     async def fulfil(self) -> None:
@@ -220,9 +248,11 @@ class RecordsScreen(QWidget):
         holds = selected(self.hold_table, self.holds)
         if not holds:
             return
-        dlg = ReasonDialog("Reason for releasing the hold", "Release hold", self)
-        if await dialog_result(dlg) == QDialog.DialogCode.Accepted:
-            await self._do(self.svc.holds.release, holds[0].id, dlg.text.toPlainText(), done="Hold released.")
+
+        async def release(reason: str) -> object:
+            return await self._submit(self.svc.holds.release, holds[0].id, reason, done="Hold released.")
+
+        await dialog_result(ReasonDialog("Reason for releasing the hold", "Release hold", self, release))
 
     @async_slot()
     async def save_retention(self) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,9 +30,13 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
+from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.date_fields import DateTimeField
 from app.ui.dialogs.records_dialogs import HoldDialog
+from app.ui.flow_layout import FlowLayout
+from app.ui.permission_gate import gate
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -113,10 +117,9 @@ class SearchScreen(QWidget):
         self.lookalike = QCheckBox("Include look-alikes (O/0/Q/D, I/1/L, B/8, S/5, Z/2, G/6)")
         self.use_time = QCheckBox("Between")
         now = QDateTime.currentDateTime()
-        self.start, self.end = QDateTimeEdit(now.addDays(-7)), QDateTimeEdit(now)
-        for w, n in ((self.start, "From"), (self.end, "To")):
-            w.setCalendarPopup(True)
-            w.setAccessibleName(n)
+        # agency date style, and Tab goes to the next field rather than the next date section
+        self.start = DateTimeField(now.addDays(-7), accessible_name="From")
+        self.end = DateTimeField(now, accessible_name="To")
         self.cameras = QListWidget()
         self.cameras.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
         self.cameras.setAccessibleName("Cameras (none selected = all)")
@@ -157,9 +160,13 @@ class SearchScreen(QWidget):
         self.next_btn.clicked.connect(lambda: self.go(1))
         self.image_btn.clicked.connect(self.open_image)
         self.hold_btn.clicked.connect(self.place_hold)
+        gate(ui.actor, self.hold_btn, P.PLACE_HOLD)
+        gate(ui.actor, self.export_btn, P.EXPORT_EVIDENCE)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
-        self.image.setMinimumWidth(280)
+        self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
+        self.image.setWordWrap(True)
+        self.image.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Opened image")
 
@@ -168,10 +175,9 @@ class SearchScreen(QWidget):
         left.addWidget(crit_box)
         left.addWidget(self.search_btn)
         left.addStretch(1)
-        actions = QHBoxLayout()
+        actions = FlowLayout(spacing=6)  # wraps: the row of five buttons made the screen 1424 px wide
         for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn, self.export_btn):
             actions.addWidget(b)
-        actions.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.status)
         right.addWidget(self.table, 1)
@@ -179,7 +185,7 @@ class SearchScreen(QWidget):
         body = QHBoxLayout()
         lw = QWidget()
         lw.setLayout(left)
-        lw.setMaximumWidth(470)
+        lw.setMaximumWidth(max(560, self.fontMetrics().averageCharWidth() * 62))  # the form's lines at any font size
         body.addWidget(lw)
         body.addLayout(right, 1)
         body.addWidget(self.image)
@@ -310,15 +316,16 @@ class SearchScreen(QWidget):
         reads = selected(self.table, self.model)
         if not reads:
             return
-        dlg = HoldDialog(len(reads), self.case.text(), self)
+
+        async def place(values: tuple) -> object:  # a refusal keeps the dialog open with it shown
+            case, reason, review = values
+            return await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review,
+                                      [r.id for r in reads])
+
+        dlg = HoldDialog(len(reads), self.case.text(), self, place)
         if await dialog_result(dlg) != QDialog.DialogCode.Accepted:
             return
-        case, reason, review = dlg.values()
-        try:
-            hold = await self.ui.call(self.svc.holds.place, self.ui.actor, case, reason, review, [r.id for r in reads])
-        except DomainError as exc:
-            show_error(self, exc)
-            return
+        hold = dlg.result_value
         self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
         self.last_hold = hold
         self._update_buttons()

@@ -8,8 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -17,33 +15,35 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
-from app.domain.users import TrainingStatus, User
+from app.domain.users import TrainingRecord, TrainingStatus, User
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
-from app.ui.dialogs.user_editor import TrainingDialog, UserDialog
+from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog, UserValues
 from app.ui.table_model import ItemTableModel, make_table
+from app.ui.theme import palette
 
 COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
 
 
 def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
     if not u.active:
-        return "Disabled", "#888888"
+        return "Disabled", palette().muted
     if u.is_locked(now):
-        return "Locked (failed sign-ins)", "#d9822b"
+        return "Locked (failed sign-ins)", palette().warn
     t = u.training_status(now.date())
     if t is TrainingStatus.MISSING:
-        return "No training on record", "#d9822b"
+        return "No training on record", palette().warn
     if t is TrainingStatus.EXPIRED:
-        return "Training expired", "#d9822b"
+        return "Training expired", palette().warn
     return "Active", None
 
 
 def _user_cells(u: User, now) -> tuple[str, ...]:  # noqa: ANN001
     exp: date | None = u.training_expires_on()
     return (u.username, u.full_name, u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
-            exp.isoformat() if exp else "-", user_status(u, now)[0])
+            date_text(exp, empty="-"), user_status(u, now)[0])
 
 
 class UsersTableModel(ItemTableModel[User]):
@@ -108,34 +108,45 @@ class UsersPanel(QWidget):
         await self.reload()
         return True
 
+    async def _submit(self, fn, *args) -> object:  # noqa: ANN001
+        """Run a service call for a dialog: a refusal propagates so the dialog stays open and shows it."""
+        out = await self.ui.call(fn, self.ui.actor, *args)
+        await self.reload()
+        return out
+
     @asyncSlot()
     async def new_user(self) -> None:
-        dlg = UserDialog(self, None)
-        while await dialog_result(dlg):
-            v = dlg.values()
-            if await self._do(self.ui.services.administration.create_user, v.username, v.full_name, v.password,
-                              v.roles, v.badge, v.training):
-                return
-            dlg = UserDialog(self, None, v)
+        admin = self.ui.services.administration
+
+        async def create(v: UserValues) -> object:
+            return await self._submit(admin.create_user, v.username, v.full_name, v.password, v.roles, v.badge,
+                                      v.training, v.title)
+
+        await dialog_result(UserDialog(self, None, create))
 
     @asyncSlot()
     async def edit_user(self) -> None:
         u = self.selected()
         if u is None:
             return
-        dlg = UserDialog(self, u)
-        if await dialog_result(dlg):
-            v = dlg.values()
-            await self._do(self.ui.services.administration.update_user, u.id, v.full_name, v.badge, v.roles)
+        admin = self.ui.services.administration
+
+        async def update(v: UserValues) -> object:
+            return await self._submit(admin.update_user, u.id, v.full_name, v.badge, v.roles, v.title)
+
+        await dialog_result(UserDialog(self, u, update))
 
     @asyncSlot()
     async def record_training(self) -> None:
         u = self.selected()
         if u is None:
             return
-        dlg = TrainingDialog(self, u)
-        if await dialog_result(dlg):
-            await self._do(self.ui.services.administration.record_training, u.id, dlg.record())
+        admin = self.ui.services.administration
+
+        async def record(rec: TrainingRecord) -> object:
+            return await self._submit(admin.record_training, u.id, rec)
+
+        await dialog_result(TrainingDialog(self, u, record))
 
     @asyncSlot()
     async def unlock(self) -> None:
@@ -148,10 +159,12 @@ class UsersPanel(QWidget):
         u = self.selected()
         if u is None:
             return
-        pw, ok = QInputDialog.getText(self, "Reset password", f"Temporary password for {u.username}:",
-                                      QLineEdit.EchoMode.Password)
-        if ok and pw:
-            await self._do(self.ui.services.administration.reset_password, u.id, pw)
+        admin = self.ui.services.administration
+
+        async def reset(password: str) -> object:  # a weak password is refused and the dialog stays open
+            return await self._submit(admin.reset_password, u.id, password)
+
+        await dialog_result(ResetPasswordDialog(self, u, reset))
 
     @asyncSlot()
     async def toggle_active(self) -> None:

@@ -52,16 +52,25 @@ def test_add_camera_login_goes_to_keyring_only(qtbot, qloop, cams):
     assert ui.services.hits.cameras.credentials("main-5th-nb") == ("viewer", "cam-pass-123")
 
 
-def test_login_in_url_is_refused(qtbot, qloop, cams, monkeypatch):
+def test_login_in_url_is_refused_and_the_dialog_keeps_what_was_typed(qtbot, qloop, cams):
+    # Given the Add camera dialog filled in with a login inside the URL
     ui, _ = cams
     panel = CamerasPanel(ui)
     qtbot.addWidget(panel)
-    shown = []
-    monkeypatch.setattr("app.ui.screens.cameras_panel.QMessageBox.warning", lambda *a: shown.append(a[2]))
     dlg = _open_dialog(qloop, qtbot, panel.add)
     qtbot.keyClicks(dlg.key, "cam2")
     qtbot.keyClicks(dlg.name, "Cam 2")
     qtbot.keyClicks(dlg.address, "rtsp://admin:secret@10.1.2.4/s")
+    # When it is submitted, the service refuses
     dlg.accept()
-    run_until(qloop, qtbot, lambda: bool(shown))
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the dialog is still open, the refusal is under the URL field, and nothing typed is lost
+    assert dlg.isVisible()
+    assert "Do not put a user or password in the URL" in dlg.problem_texts()["address"]
+    assert (dlg.key.text(), dlg.name.text(), dlg.address.text()) == ("cam2", "Cam 2", "rtsp://admin:secret@10.1.2.4/s")
     assert panel.model.rowCount() == 0
+    # and after the fix the same dialog saves it
+    dlg.address.setText("rtsp://10.1.2.4/s")
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    assert not dlg.isVisible()

@@ -1,0 +1,222 @@
+"""The shape of every form dialog that validates: fields with an error line under each, OK/Cancel.
+
+A form dialog turns its fields into a value (:meth:`FormDialog.build`) and hands it to an async
+``submit`` (usually a service call run by the screen). It closes only when ``submit`` returns.
+When the form or the service refuses, the dialog stays open with every typed value in place, each
+problem is shown under the field it names (the rest above the buttons) and focus goes to the
+first field in trouble. Tab walks the fields in the order they were added, then OK and Cancel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.domain.errors import DomainError, ValidationFailed
+
+Submit = Callable[[Any], Awaitable[object]]
+
+
+class FormRefused(Exception):
+    """A problem found by the dialog itself, tied to one field (``key``)."""
+
+    def __init__(self, key: str | None, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def problems_of(exc: Exception) -> list[str]:
+    """The lines a refusal explains itself with."""
+    if isinstance(exc, ValidationFailed):
+        return list(exc.problems)
+    if isinstance(exc, ValidationError):
+        return [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+    return [str(exc)]
+
+
+def _focusable(item: QWidget | QLayout) -> list[QWidget]:
+    if isinstance(item, QWidget):
+        if item.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return [item]
+        return _focusable(item.layout()) if item.layout() is not None else []  # a group box: its fields
+    out: list[QWidget] = []
+    for i in range(item.count()):
+        child = item.itemAt(i)
+        if child.widget() is not None:
+            out += _focusable(child.widget())
+        elif child.layout() is not None:
+            out += _focusable(child.layout())
+    return out
+
+
+class FormDialog(QDialog):
+    """Base of the validating dialogs; subclasses add fields with :meth:`add_field` and implement :meth:`build`."""
+
+    def __init__(self, title: str, submit: Submit | None, ok_text: str = "OK", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._submit_fn = submit
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors: dict[str, QLabel] = {}
+        self.field_widgets: dict[str, QWidget] = {}
+        self._words: list[tuple[str, tuple[str, ...]]] = []
+        self._tab_chain: list[QWidget] = []
+        self.extra = QVBoxLayout()  # room under the form for group boxes, notes ...
+        self.general = QLabel("")
+        self.general.setObjectName("Error")
+        self.general.setWordWrap(True)
+        self.general.setAccessibleName("Problems")
+        self.general.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.general.setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(ok_text)
+        self.ok.setAccessibleName(ok_text.replace("&", ""))
+        self.ok.setDefault(True)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addLayout(self.extra)
+        lay.addWidget(self.general)
+        lay.addWidget(self.buttons)
+        self.busy = False
+        self.result_value: object = None
+
+    # ---- building -------------------------------------------------------------------------------
+    def add_field(self, label: str, field: QWidget | QLayout, key: str | None = None,
+                  words: Sequence[str] = (), buddy: QWidget | None = None) -> QLabel | None:
+        """Add a labelled row; with ``key`` it gets an error line and takes the service's problems that
+        mention one of ``words`` (default: the label's own words)."""
+        lab = QLabel(label) if label else None
+        target = buddy or (field if isinstance(field, QWidget) else (_focusable(field) or [None])[0])
+        if lab is not None and target is not None:
+            lab.setBuddy(target)
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addWidget(field) if isinstance(field, QWidget) else box.addLayout(field)
+        if key is not None:
+            err = QLabel("")
+            err.setObjectName("Error")
+            err.setWordWrap(True)
+            err.setVisible(False)
+            err.setAccessibleName(f"{label.replace('&', '') or key} problem")
+            box.addWidget(err)
+            self.errors[key] = err
+            if target is not None:
+                self.field_widgets[key] = target
+            plain = label.replace("&", "").split("(")[0].strip().lower()
+            self._words.append((key, tuple(w.lower() for w in words) or ((plain,) if plain else ())))
+        if lab is None:
+            self.form.addRow(box)
+        else:
+            self.form.addRow(lab, box)
+        self._tab_chain += _focusable(field)
+        return lab
+
+    def add_to_tab_chain(self, widgets: Iterable[QWidget]) -> None:
+        """Widgets outside the form (group boxes in ``extra``) in the order Tab should reach them."""
+        self._tab_chain += [w for w in widgets if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+
+    def finish(self) -> None:
+        """Fix the Tab order: the fields as added, then OK, then Cancel (call at the end of ``__init__``)."""
+        chain = [*self._tab_chain, self.ok, self.cancel]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        if self._tab_chain:
+            first = next((w for w in self._tab_chain if w.isEnabled()), self._tab_chain[0])
+            first.setFocus()
+
+    @property
+    def tab_chain(self) -> list[QWidget]:
+        return [*self._tab_chain, self.ok, self.cancel]
+
+    # ---- problems -------------------------------------------------------------------------------
+    def field_for(self, problem: str) -> str | None:
+        low = problem.lower()
+        for key, words in self._words:
+            if any(w and re.search(rf"\b{re.escape(w)}", low) for w in words):
+                return key
+        return None
+
+    def show_problems(self, problems: Sequence[str], key: str | None = None) -> None:
+        """Put each problem under its field (``key`` forces one field); the rest above the buttons."""
+        per: dict[str, list[str]] = {}
+        rest: list[str] = []
+        for p in problems:
+            k = key if key in self.errors else self.field_for(p)
+            (per.setdefault(k, []) if k in self.errors else rest).append(p)
+        width = max(240, self.width() - 180)
+        for k, label in self.errors.items():
+            label.setText("\n".join(per.get(k, [])))
+            label.setVisible(k in per)
+            # a wrapped label under-reports its height inside a form row: reserve it explicitly
+            label.setMinimumHeight(label.heightForWidth(width) if k in per else 0)
+        self.general.setText("\n".join(rest))
+        self.general.setVisible(bool(rest))
+        self.general.setMinimumHeight(self.general.heightForWidth(max(240, self.width() - 24)) if rest else 0)
+        need = self.layout().totalMinimumSize().height()
+        if self.height() < need:
+            self.resize(self.width(), need)
+        first = next((k for k, _ in self._words if k in per), None)
+        if first is not None and first in self.field_widgets:
+            self.field_widgets[first].setFocus()
+
+    def problem_texts(self) -> dict[str, str]:
+        """What is shown now: field key (or '' for the general line) -> text."""
+        out = {k: lab.text() for k, lab in self.errors.items() if lab.text()}
+        if self.general.text():
+            out[""] = self.general.text()
+        return out
+
+    # ---- submitting -----------------------------------------------------------------------------
+    def build(self) -> Any:
+        """The value handed to ``submit``; raise FormRefused, ValidationFailed or ValueError to refuse it."""
+        raise NotImplementedError
+
+    def accept(self) -> None:  # OK and Enter both come here
+        if not self.busy:
+            self._go()
+
+    @asyncSlot()
+    async def _go(self) -> None:
+        self.show_problems([])
+        try:
+            value = self.build()
+        except FormRefused as exc:
+            self.show_problems([str(exc)], exc.key)
+            return
+        except (DomainError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            self.show_problems(problems_of(exc))
+            return
+        if self._submit_fn is not None:
+            self.busy = True
+            self.ok.setEnabled(False)
+            try:
+                self.result_value = await self._submit_fn(value)
+            except DomainError as exc:
+                self.show_problems(problems_of(exc))
+                return
+            finally:
+                self.busy = False
+                self.ok.setEnabled(True)
+        else:
+            self.result_value = value
+        self.done(QDialog.DialogCode.Accepted)

@@ -1,0 +1,160 @@
+"""Issue 11 (forms): a refused form stays open, shows why beside the field and keeps every typed value."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.domain.roles import Role
+from app.ui.dialogs.records_dialogs import HoldDialog, ReleaseIntakeDialog
+from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog
+from app.ui.screens.records import RecordsScreen
+from app.ui.screens.users_panel import UsersPanel
+from tests.app.conftest import current_training
+from tests.app.ui.conftest import run_until
+from tests.app.ui.forms_kit import open_dialog, ui_as
+
+
+def test_new_user_refused_by_the_service_stays_open_with_everything_typed(qtbot, qloop, ui_ctx):
+    # Given an account "disp1" exists and the administrator opens New user
+    admin = ui_ctx.services.administration
+    admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", "Temp-Passw0rd-99", frozenset({Role.DISPATCHER}),
+                      None, current_training())
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.new_user)
+    # When the form is filled in with the taken username and submitted with Enter
+    qtbot.keyClicks(dlg.username, "disp1")
+    qtbot.keyClicks(dlg.full_name, "Dale Dispatcher")
+    qtbot.keyClicks(dlg.title, "Senior Dispatcher")
+    qtbot.keyClicks(dlg.badge, "B-77")
+    qtbot.keyClicks(dlg.password, "Another-Passw0rd-42")
+    dlg.role_checks[Role.DISPATCHER].setChecked(True)
+    dlg.trained.setChecked(True)
+    qtbot.keyClick(dlg.badge, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the same dialog is still open, the refusal is beside the username, and nothing typed is lost
+    assert dlg.isVisible()
+    assert "is taken" in dlg.problem_texts()["username"]
+    v = dlg.values()
+    assert (v.username, v.full_name, v.title, v.badge, v.password) == (
+        "disp1", "Dale Dispatcher", "Senior Dispatcher", "B-77", "Another-Passw0rd-42")
+    assert v.roles == frozenset({Role.DISPATCHER}) and v.training is not None
+    # and correcting the one field creates the account with the title
+    dlg.username.setText("disp2")
+    qtbot.keyClick(dlg.badge, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    made = next(u for u in admin.list_users(ui_ctx.actor) if u.username == "disp2")
+    assert made.title == "Senior Dispatcher" and made.signature == "Dale Dispatcher, Senior Dispatcher"
+
+
+def test_new_user_without_a_role_is_refused_beside_the_roles(qtbot, qloop, ui_ctx):
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.new_user)
+    qtbot.keyClicks(dlg.username, "cleo")
+    qtbot.keyClicks(dlg.full_name, "Cleo Clerk")
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    assert dlg.isVisible() and "at least one role" in dlg.problem_texts()["roles"]
+    assert dlg.username.text() == "cleo"
+
+
+INTAKE = {"agency": "Metro PD", "ori": "TX12345", "requester_name": "Det. Ray Vance",
+          "requester_title": "Detective", "requester_contact": "555-0100", "case_number": "26-001122",
+          "purpose": "Robbery investigation", "legal_basis": "", "plates": "abc123, XYZ9"}
+
+
+def test_release_intake_refused_keeps_all_nine_fields_and_says_why_beside_them(qtbot, qloop, ui_ctx):
+    # Given a records clerk on the Records screen opening a new release request
+    clerk = ui_as(ui_ctx, Role.RECORDS_CLERK, "clerk1")
+    screen = RecordsScreen(clerk)
+    qtbot.addWidget(screen)
+    dlg = open_dialog(qloop, qtbot, ReleaseIntakeDialog, screen.new_request)
+    # When the nine fields are typed with a short ORI and no legal basis, and submitted
+    for key, text in INTAKE.items():
+        qtbot.keyClicks(dlg.f[key], text)
+    dlg.use_range.setChecked(True)
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the dialog stays open with each problem under its field, and every value is still there
+    assert dlg.isVisible()
+    problems = dlg.problem_texts()
+    assert "9 characters" in problems.get("ori", ""), problems
+    assert "legal basis" in problems["legal_basis"]
+    assert {k: e.text() for k, e in dlg.f.items()} == INTAKE
+    assert dlg.use_range.isChecked()
+    assert clerk.services.records.releases.list(clerk.actor) == []
+    # When the two fields are corrected, the same dialog enters the request
+    dlg.f["ori"].setText("TX1234567")
+    qtbot.keyClicks(dlg.f["legal_basis"], "Subpoena 26-S-14")
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    (req,) = clerk.services.records.releases.list(clerk.actor)
+    assert req.intake.requester_name == "Det. Ray Vance" and req.intake.scope.plates == ("ABC123", "XYZ9")
+    assert dlg.problem_texts() == {}
+
+
+def test_hold_refused_by_the_service_keeps_case_and_reason(qtbot, qloop, ui_ctx):
+    # Given the hold dialog submitting to the real holds service as an investigator
+    inv = ui_as(ui_ctx, Role.INVESTIGATOR, "inv1")
+    holds = inv.services.records.holds
+
+    async def place(values):  # noqa: ANN001, ANN202
+        case, reason, review = values
+        return await inv.call(holds.place, inv.actor, case, reason, review, [])
+
+    dlg = HoldDialog(3, "26-000042", None, place)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.reason, "Evidence in a burglary case")
+    dlg.review_on.setChecked(True)
+    # When it is submitted with nothing selectable (the service refuses)
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the dialog is open, shows why, and keeps the case, reason and review date
+    assert dlg.isVisible()
+    assert "Select at least one read" in dlg.problem_texts()[""]
+    assert dlg.values()[:2] == ("26-000042", "Evidence in a burglary case")
+    assert dlg.values()[2] is not None
+
+
+def test_weak_reset_password_is_refused_in_the_dialog_which_stays_open(qtbot, qloop, ui_ctx):
+    # Given a user selected in the Users panel and the Reset password dialog open
+    admin = ui_ctx.services.administration
+    admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", "Temp-Passw0rd-99", frozenset({Role.DISPATCHER}),
+                      None, current_training())
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
+    panel.table.selectRow(next(i for i, u in enumerate(panel.model.users) if u.username == "disp1"))
+    dlg = open_dialog(qloop, qtbot, ResetPasswordDialog, panel.reset_password)
+    # When a short password is typed twice and submitted
+    qtbot.keyClicks(dlg.password, "short1")
+    qtbot.keyClicks(dlg.repeat, "short1")
+    qtbot.keyClick(dlg.repeat, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the refusal is beside the password and the dialog is still open with both fields kept
+    assert dlg.isVisible() and "password" in dlg.problem_texts()["password"].lower()
+    assert dlg.password.text() == dlg.repeat.text() == "short1"
+    # and a proper one is accepted by the same dialog
+    for w in (dlg.password, dlg.repeat):
+        w.setText("Orchard-Lantern-Violet-42")
+    qtbot.keyClick(dlg.repeat, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    assert next(u for u in admin.list_users(ui_ctx.actor) if u.username == "disp1").must_change_password
+
+
+def test_training_dialog_refuses_an_expiry_before_completion_beside_it(qtbot, qloop, ui_ctx):
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    dlg = open_dialog(qloop, qtbot, TrainingDialog, panel.record_training)
+    dlg.notes.setText("Refresher, classroom")
+    dlg.expires.setDate(dlg.completed.date().addDays(-1))
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    assert dlg.isVisible() and "after its completion" in dlg.problem_texts()["expires"]
+    assert dlg.notes.text() == "Refresher, classroom"
