@@ -29,7 +29,7 @@ from app.ui.dialogs.change_password import ChangePasswordDialog
 from app.ui.dialogs.first_admin import FirstAdminDialog
 from app.ui.dialogs.login import LoginDialog
 from app.ui.dialogs.policy import PolicyDialog
-from app.ui.idle import IdleWatcher
+from app.ui.idle import IdleWatcher, lock_summary
 from app.ui.main_window import MainWindow
 from app.ui.screens_registry import default_screens
 from app.ui.theme import apply_theme
@@ -181,10 +181,14 @@ class ConsoleApp:
                           notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
+        summary = lock_summary(ui, dlg)  # urgent hits waiting and open hits; the console behind keeps chiming
+        dlg.layout().insertWidget(0, summary)
         dlg.password.setFocus()
         dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.current = dlg
-        if await dialog_result(dlg):
+        unlocked = await dialog_result(dlg)
+        summary.stop()
+        if unlocked:
             self.window.centralWidget().setVisible(True)
             self.current = self.window
             self.idle.start()
