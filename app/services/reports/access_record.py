@@ -12,6 +12,7 @@ from app.services.reports.inputs import AgencyProfile, GeneratedBy
 from app.services.reports.layout import DocumentSpec, render_pdf
 
 COLUMNS = ("When (UTC)", "User", "Workstation", "Action", "Outcome", "Object", "Terms", "Reason / case")
+PDF_COLUMNS = ("When (UTC)", "User", "Station", "Action", "Result", "Object", "Terms", "Reason / case")
 
 
 def access_cells(e: AccessEntry) -> tuple[str, ...]:
@@ -29,7 +30,8 @@ def render_access_record(profile: AgencyProfile, generated: GeneratedBy, filter_
     story.append(field_grid([("Exported by", generated.user), ("Exported at", fmt_dt(generated.at)),
                              ("Reason", reason), *filter_text], columns=1))
     story += heading("Rows")
-    story.append(data_table(COLUMNS, [access_cells(e) for e in entries], widths=[1.5, 1, 1.1, 1.5, 0.8, 1, 1, 1.6],
+    story.append(data_table(PDF_COLUMNS, [access_cells(e) for e in entries],
+                            widths=[2.1, 0.9, 1.05, 1.5, 0.85, 0.95, 0.9, 1.5],
                             empty_text="No row matches the filter."))
     spec = DocumentSpec(profile=profile, title="Access record export", generated=generated,
                         reference=f"{len(entries):,} rows")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.access import AccessEntry
 from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
@@ -24,14 +23,11 @@ from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
+from app.ui.screens.access_browser import AccessRecordBrowser
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
 _FINDING = {True: "Compliant", False: "Non-compliant", None: "Not reviewed"}
-
-
-def _access_cells(e: AccessEntry) -> tuple:
-    return (fmt(e.at), e.username, e.workstation, e.action, e.outcome, e.terms, e.reason, e.case_number)
 
 
 def _audit_cells(a: Audit) -> tuple:
@@ -54,18 +50,8 @@ class AuditScreen(QWidget):
         head.setObjectName("Heading")
         self.tabs = QTabWidget()
         # access record
-        acc = QWidget()
-        self.action_filter = QLineEdit()
-        self.action_filter.setPlaceholderText("action, e.g. search, read.image_view, retention.purge")
-        self.action_filter.setAccessibleName("Filter by action")
-        self.action_filter.returnPressed.connect(self.load_access)
-        self.access = ItemTableModel(("When", "User", "Workstation", "Action", "Outcome", "Terms", "Reason", "Case"),
-                                     _access_cells)
-        self.access_table = make_table(self.access, "Access record")
-        av = QVBoxLayout(acc)
-        av.addWidget(self.action_filter)
-        av.addWidget(self.access_table, 1)
-        self.tabs.addTab(acc, "A&ccess record")
+        self.browser = AccessRecordBrowser(ui)
+        self.tabs.addTab(self.browser, "A&ccess record")
         # audits
         aud = QWidget()
         self.audits = ItemTableModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status",
@@ -144,20 +130,11 @@ class AuditScreen(QWidget):
         await self._load_audits()
         await self._load_access()
 
-    @async_slot()
-    async def load_access(self) -> None:
-        await self._load_access()
-
     async def _load_access(self) -> None:
         if not self.ui.actor.can(P.VIEW_ACCESS_LOG):  # the tab stays empty rather than recording refusals
             self.tabs.setTabEnabled(0, False)
             return
-        try:
-            rows = await self.ui.call(self.svc.audits.access_record, self.ui.actor, 500, None,
-                                      self.action_filter.text().strip() or None)
-        except DomainError:
-            return
-        self.access.set_items(rows)
+        await self.browser.reload()
 
     async def _load_audits(self) -> None:
         if not self.ui.actor.can(P.VIEW_AUDITS):

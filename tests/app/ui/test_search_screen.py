@@ -85,7 +85,7 @@ def test_records_and_audit_screens_load(qtbot, qloop, ui_ctx, bundle, ctx, tmp_p
     qtbot.addWidget(a)
     a.show()
     a.activate()
-    run_until(qloop, qtbot, lambda: a.access.rowCount() > 0)
+    run_until(qloop, qtbot, lambda: a.browser.model.rowCount() > 0)
     _shot(a, "audit_access.png")
     a.tabs.setCurrentIndex(1)
     _shot(a, "audit_audits.png")

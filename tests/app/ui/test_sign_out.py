@@ -50,13 +50,13 @@ def test_records_change_after_sign_out_and_sign_in_reaches_only_the_new_screens(
     try:
         # Given a first session on the Audit screen, signed out (its window deleted)
         first = _sign_in(ui_ctx, hub, session)
-        run_until(qloop, qtbot, lambda: first.screens["audit"].access.rowCount() > 0)
+        run_until(qloop, qtbot, lambda: first.screens["audit"].browser.model.rowCount() > 0)
         _sign_out(qtbot, first)
         # And a second session on the Audit screen
         second = _sign_in(ui_ctx, hub, session)
         qtbot.addWidget(second)
         audit: AuditScreen = second.screens["audit"]
-        run_until(qloop, qtbot, lambda: audit.access.rowCount() > 0)
+        run_until(qloop, qtbot, lambda: audit.browser.model.rowCount() > 0)
         before = _access_views(bundle)
         # When a records change is broadcast (pytest-qt fails the test on any exception in a slot)
         hub.changed.emit(Changes(records=True))
