@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from app.domain.agency import AgencyProfile
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import Permission, Role
 from app.domain.users import Actor, TrainingRecord, User, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.passwords import PasswordHashing, password_problems
 
@@ -131,6 +133,7 @@ class AdministrationService:
         with self.ctx.uow() as uow:
             return AgencyRepository(uow.s).get()
 
+    @publishes(Changes(agency=True))
     def save_agency_profile(self, actor: Actor, profile: AgencyProfile) -> None:
         """Change the agency profile; a changed policy text needs a new policy version."""
         audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "agency.update")

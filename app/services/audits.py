@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain.access import AccessEntry
+from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, DomainError, ValidationFailed
 from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, missed_periods, prior_period
@@ -28,6 +29,7 @@ from app.persistence.repositories.records import DocumentRepository, InquiryRepo
 from app.persistence.repositories.records_audits import AuditRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile
@@ -37,6 +39,8 @@ from app.services.usage_reports import override_line
 P = Permission
 SAMPLE_KEY = "audit.sample_size"
 PERIOD_KEY = "audit.period_months"
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 class AuditService:
@@ -52,6 +56,7 @@ class AuditService:
             repo = SharedSettingsRepository(uow.s)
             return int(repo.get(SAMPLE_KEY, DEFAULT_SAMPLE_SIZE)), int(repo.get(PERIOD_KEY, 1))  # type: ignore[arg-type]
 
+    @publishes(RECORDS)
     def change_settings(self, actor: Actor, sample_size: int, period_months: int) -> None:
         """Change sample size (>= 10 per policy 002 IV.Q.2) and period (1 = monthly, 3 = quarterly)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "settings.audit")
@@ -64,6 +69,7 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "settings.audit",
                                detail={"sample_size": sample_size, "period_months": period_months})
 
+    @publishes(RECORDS)
     def start(self, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> Audit:
         """Draw the sample of the prior period (or [start, end)) once and open the audit.
 
@@ -101,6 +107,7 @@ class AuditService:
             raise refusal
         return audit
 
+    @publishes(RECORDS)
     def redraw(self, actor: Actor, audit_id: int, reason: str) -> Audit:
         """Draw the sample again (new random seed); needs a reason; the abandoned draw is kept and in the memo."""
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.redraw", object_type="audit", object_id=audit_id)
@@ -126,6 +133,7 @@ class AuditService:
                                detail={"old_seed": audit.seed, "seed": seed, "sample": sample})
             return repo.get(audit_id)
 
+    @publishes(RECORDS)
     def chief_review(self, actor: Actor, audit_id: int, remarks: str) -> Document:
         """The chief of police (or designee) records the review of a completed audit (002 IV.Q.3).
 
@@ -179,6 +187,7 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "audit.view", object_type="audit", object_id=audit_id)
             return audit
 
+    @publishes(RECORDS)
     def mark(self, actor: Actor, item_id: int, compliant: bool, notes: str = "") -> Audit:
         """Record the finding for one sampled inquiry; a non-compliant finding needs a note."""
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.mark", object_type="audit_item", object_id=item_id)
@@ -193,6 +202,7 @@ class AuditService:
                                detail={"audit_id": audit_id, "compliant": compliant})
             return repo.get(audit_id)
 
+    @publishes(RECORDS)
     def complete(self, actor: Actor, audit_id: int, data_errors: str, summary: str) -> Document:
         """Close the audit (every item reviewed) and file the memorandum to the chief of police."""
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.complete", object_type="audit", object_id=audit_id)

@@ -7,15 +7,18 @@ subscriber only emits a queued Qt signal. A failing subscriber is logged and nev
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from app.domain.changes import Changes
 
 logger = logging.getLogger(__name__)
 
 Subscriber = Callable[[Changes], None]
+T = TypeVar("T")
 
 
 class ChangeFeed:
@@ -49,3 +52,24 @@ class ChangeFeed:
             except Exception:  # a broken listener must not turn a committed change into an error
                 logger.exception("a change subscriber failed")
         return changes
+
+
+def publishes(changes: Changes) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Publish ``changes`` on ``self.ctx.changes`` once the decorated service method has returned.
+
+    It returns after its transaction committed; a method that raises publishes nothing.
+
+    The screens then announce nothing themselves: whoever calls the service (a screen, the CLI, the
+    scheduler, another console's listener), every screen hears the change through the one broadcaster.
+    """
+
+    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> T:
+            out = method(self, *args, **kwargs)
+            self.ctx.changes.publish(changes)
+            return out
+
+        return wrapper
+
+    return decorate

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
@@ -21,6 +22,7 @@ from app.domain.users import Actor
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import DocumentRepository, HitRecords, HoldRepository
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
 from app.services.image_store import ReadImages
@@ -36,6 +38,8 @@ from app.services.reports import ReportError, inputs, render_evidence_summary
 P = Permission
 READ_FIELDS = ("id", "captured_at", "plate", "state", "colour", "confidence", "camera_id", "camera_name",
                "plate_sha256", "overview_sha256")
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 def reads_csv(reads: list[ReadSummary]) -> bytes:
@@ -95,6 +99,7 @@ class EvidenceExportService:
         self.ctx = ctx
         self.images = images
 
+    @publishes(RECORDS)
     def export_hold(self, actor: Actor, hold_id: int, target: Path) -> Document:
         """Write the package for ``hold_id`` to ``target`` (a .zip path) and file it.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.records.holds import EvidenceHold, hold_problems
 from app.domain.roles import Permission
@@ -17,10 +18,13 @@ from app.domain.users import Actor
 from app.persistence.repositories.read_images import read_ids_of_hits
 from app.persistence.repositories.records import HoldRepository
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages
 
 P = Permission
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 class HoldService:
@@ -30,6 +34,7 @@ class HoldService:
         self.ctx = ctx
         self.images = images
 
+    @publishes(RECORDS)
     def place(self, actor: Actor, case_number: str, reason: str, review_on: date | None,
               read_ids: list[int], hit_ids: list[int] | None = None) -> EvidenceHold:
         """Hold reads/hits for a case.
@@ -60,6 +65,7 @@ class HoldService:
                                        "review_on": review_on.isoformat() if review_on else None})
             return repo.get(hold_id)
 
+    @publishes(RECORDS)
     def release(self, actor: Actor, hold_id: int, reason: str) -> EvidenceHold:
         """Release a hold (administrator only); the data becomes subject to retention again."""
         audit_trail.require(self.ctx, actor, P.RELEASE_HOLD, "hold.release", object_type="hold", object_id=hold_id)

@@ -10,6 +10,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError, ValidationFailed
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
@@ -24,6 +25,7 @@ from app.persistence.repositories.records import DocumentRepository, HitRecords
 from app.persistence.repositories.records_releases import ReleaseRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.evidence_export import data_files, manifest
 from app.services.image_store import ReadImages
@@ -34,6 +36,8 @@ from app.services.reports import ReportError, inputs, render_release_packet
 P = Permission
 PUBLIC_ONLY_KEY = "release.public_agencies_only"
 MAX_RELEASED = 5000
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 class ReleaseService:
@@ -49,6 +53,7 @@ class ReleaseService:
         with self.ctx.uow() as uow:
             return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False))
 
+    @publishes(RECORDS)
     def set_public_agencies_only(self, actor: Actor, value: bool) -> None:
         """Change the restriction (administrator; recorded)."""
         audit_trail.require(self.ctx, actor, P.APPROVE_RELEASE, "settings.release_public_only")
@@ -56,6 +61,7 @@ class ReleaseService:
             SharedSettingsRepository(uow.s).put(PUBLIC_ONLY_KEY, bool(value), actor.user_id, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "settings.release_public_only", detail={"value": bool(value)})
 
+    @publishes(RECORDS)
     def intake(self, actor: Actor, intake: ReleaseIntake) -> ReleaseRequest:
         """Enter a written request (records clerk)."""
         audit_trail.require(self.ctx, actor, P.INTAKE_RELEASE, "release.intake", terms=intake.agency)
@@ -81,6 +87,7 @@ class ReleaseService:
         with self.ctx.uow() as uow:
             return ReleaseRepository(uow.s).list(public_only)
 
+    @publishes(RECORDS)
     def review(self, actor: Actor, request_id: int, approve: bool, reason: str) -> ReleaseRequest:
         """Approve or deny with a reason; nobody reviews their own request (refusals recorded)."""
         action = "release.approve" if approve else "release.deny"
@@ -107,6 +114,7 @@ class ReleaseService:
         with self.ctx.uow() as uow:
             return ReleaseRepository(uow.s).get(request_id, public_only)
 
+    @publishes(RECORDS)
     def fulfil(self, actor: Actor, request_id: int) -> Document:
         """Build the packet PDF and the data export for an approved request; file both; recorded."""
         audit_trail.require(self.ctx, actor, P.FULFIL_RELEASE, "release.fulfil", object_type="release_request",

@@ -10,6 +10,7 @@ jurisdiction is a separate administrator action recorded with a reason. The purg
 
 from __future__ import annotations
 
+from app.domain.changes import Changes
 from app.domain.errors import ValidationFailed
 from app.domain.records.retention import (
     JURISDICTIONS,
@@ -26,6 +27,7 @@ from app.domain.users import Actor
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 
 P = Permission
@@ -33,6 +35,8 @@ PERIODS_KEY = "retention.periods"
 JURISDICTION_KEY = "retention.jurisdiction"
 PRESET_KEY = "retention.preset"
 MIN_REASON_WORDS = 3
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 def load_settings(uow: UnitOfWork) -> tuple[Jurisdiction, JurisdictionPreset, RetentionPeriods]:
@@ -81,6 +85,7 @@ class RetentionSettingsService:
             _j, preset, periods = load_settings(uow)
             return preset, periods
 
+    @publishes(RECORDS)
     def change(self, actor: Actor, preset_key: str, periods: RetentionPeriods) -> RetentionPeriods:
         """Set the preset and periods (administrator only; recorded with before/after).
 
@@ -112,6 +117,7 @@ class RetentionSettingsService:
                                        "after": {"preset": preset.key, **periods.as_json()}})
         return periods
 
+    @publishes(RECORDS)
     def set_jurisdiction(self, actor: Actor, key: str, reason: str,
                          periods: RetentionPeriods | None = None) -> Jurisdiction:
         """Change the jurisdiction (administrator: agency and retention rights; a reason is required).

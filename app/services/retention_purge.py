@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.retention import ClockGuard, PurgeRun, RetentionPeriods
@@ -41,6 +42,7 @@ from app.persistence.repositories.records_partitions import (
 )
 from app.persistence.repositories.records_purge import DayCounts, KeptRow, PurgeStore
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages, legacy_path
 from app.services.people import actor_signature
@@ -96,6 +98,7 @@ class PurgeService:
             return None
         return self.purge(actor, trigger="schedule")
 
+    @publishes(Changes(records=True, hits=True))
     def purge(self, actor: Actor, trigger: str = "manual", accept_clock_gap: bool = False) -> PurgeResult:
         """Delete what retention has expired.
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hit_steps import HitStep, StepKind
@@ -23,6 +24,7 @@ from app.persistence.repositories.records import (
 from app.persistence.repositories.records_audits import AuditRepository
 from app.persistence.repositories.records_releases import ReleaseRepository
 from app.services import audit_trail
+from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile
@@ -36,6 +38,8 @@ from app.services.reports import (
 from app.services.retention import load_periods
 
 P = Permission
+
+RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
 def quarter_of(day: date) -> tuple[datetime, datetime, str]:
@@ -77,6 +81,7 @@ class UsageReportService:
         self.ctx = ctx
         self.documents_root = documents_root
 
+    @publishes(RECORDS)
     def usage_report(self, actor: Actor, start: datetime | None = None, end: datetime | None = None,
                      label: str = "") -> Document:
         """The usage report of a period (default: the previous calendar quarter), filed."""
@@ -112,6 +117,7 @@ class UsageReportService:
         return self._file(actor, DocumentKind.USAGE_REPORT, f"Usage report {label}", path, now,
                           lambda: render_usage_report(profile, data, inputs.GeneratedBy(names.of_actor(actor), now), path))
 
+    @publishes(RECORDS)
     def transparency(self, actor: Actor, start: datetime | None = None, end: datetime | None = None,
                      label: str = "", office: str = "Records Division") -> tuple[Document, Document]:
         """The public summary (PDF + HTML): counts only, never a plate, a person or a case."""

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.agency import AgencyProfile
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
@@ -70,4 +69,3 @@ class AgencyPanel(QWidget):
             QMessageBox.warning(self, "Agency profile", str(exc))
             return
         self.profile = profile
-        self.ui.signals.changed.emit(Changes(agency=True))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
@@ -201,7 +200,6 @@ class AuditScreen(QWidget):
         doc = await self._do(self.svc.audits.complete, self.audit.id, self.errors.toPlainText(), self.summary.text())
         if doc:
             self.message.setText(f"Memorandum filed: {doc.path}")
-            self.ui.signals.changed.emit(Changes(records=True))
 
     @async_slot()
     async def redraw(self) -> None:
@@ -222,4 +220,3 @@ class AuditScreen(QWidget):
         if doc:
             self.why.clear()
             self.message.setText(f"Review recorded; reviewed memorandum filed: {doc.path}")
-            self.ui.signals.changed.emit(Changes(records=True))

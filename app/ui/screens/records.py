@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.documents import Document
 from app.domain.records.holds import EvidenceHold
@@ -193,7 +192,6 @@ class RecordsScreen(QWidget):
             return None
         if done:
             self.message.setText(done)
-        self.ui.signals.changed.emit(Changes(records=True))
         return out
 
     async def _submit(self, fn, *args, done: str = ""):  # noqa: ANN001, ANN202
@@ -201,7 +199,6 @@ class RecordsScreen(QWidget):
         out = await self.ui.call(fn, self.ui.actor, *args)
         if done:
             self.message.setText(done)
-        self.ui.signals.changed.emit(Changes(records=True))
         return out
 
     @async_slot()

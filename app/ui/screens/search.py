@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
@@ -329,7 +328,6 @@ class SearchScreen(QWidget):
         self.status.setText(f"Hold {hold.id} placed for case {hold.case_number} on {len(reads)} read(s).")
         self.last_hold = hold
         self._update_buttons()
-        self.ui.signals.changed.emit(Changes(records=True))
 
     @async_slot()
     async def export_hold(self) -> None:
