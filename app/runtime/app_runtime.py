@@ -99,6 +99,7 @@ class AppRuntime(QObject):
         self.listener = None  # app.workers.pg_listener.PgListener on PostgreSQL
         self._link_down_shown = False
         self.housekeeping = Housekeeping(services, Actor.system(services.ctx.workstation, "scheduler"), job_lock)
+        self._system = Actor.system(services.ctx.workstation, "console-runtime")  # reads the nodes' health
         self._timer = QTimer(self)
         self._timer.setInterval(options.housekeeping_ms)
         self._timer.timeout.connect(self.run_housekeeping)
@@ -237,7 +238,7 @@ class AppRuntime(QObject):
         if self._health_busy:
             return
         self._health_busy = True
-        future = self.executor.submit(self.services.center.health)
+        future = self.executor.submit(self.services.center.health, self._system)
         future.add_done_callback(self._center_health_done)
 
     def _center_health_done(self, future: Future) -> None:

@@ -9,7 +9,7 @@ API::
     svc.set_credentials(actor, camera_id, user, password)    # keyring entry "camera/<key>"; never the DB
     svc.clear_credentials(actor, camera_id)
     svc.runtime_cameras(workstation) -> tuple[CameraConfig, ...]   enabled cameras this console runs
-    svc.credentials(camera_key) -> (user, password) | None         the runtime's CredentialsLookup
+    svc.credentials(Actor.system(ws), camera_key) -> (user, password) | None   the runtime's lookup only
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.cameras import Camera
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, ValidationFailed
+from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.cameras import CameraRepository
@@ -191,8 +191,22 @@ class CameraService:
             cams = [repo.get(i) for i in camera_ids]
         return _configs([c for c in cams if c.enabled])
 
-    def credentials(self, camera_key: str) -> tuple[str, str] | None:
-        """The login of a camera from the keyring (the runtime's credentials lookup)."""
+    def credentials(self, actor: Actor, camera_key: str) -> tuple[str, str] | None:
+        """The login of a camera from the keyring, for the recognition runtime only.
+
+        Only a system actor (the runtime or a node: no signed-in account) gets a camera's password;
+        a signed-in user never does, whatever their roles (administrators set or clear logins, they
+        do not read them back). A refusal is recorded.
+
+        Raises:
+            PermissionDenied: ``actor`` is a signed-in user.
+
+        """
+        if actor.user_id is not None:
+            audit_trail.record_alone(self.ctx, actor, "cameras.credentials_read", outcome="refused",
+                                     object_type="camera", terms=camera_key,
+                                     detail={"problem": "camera logins go to the recognition runtime only"})
+            raise PermissionDenied("read a camera's login", "recognition runtime only")
         raw = self.secrets.get(credential_ref(camera_key))
         if not raw:
             return None

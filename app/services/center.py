@@ -12,8 +12,11 @@ import logging
 
 from app.domain.center import DEFAULT_LEASE_TIMEOUT_S, CenterHealth, NodeReport
 from app.domain.changes import Changes
+from app.domain.roles import Permission as P
+from app.domain.users import Actor
 from app.persistence.notifications import notify_changes
 from app.persistence.repositories.center import CenterRepository, db_now
+from app.services import audit_trail
 from app.services.cameras import CameraService
 from app.services.context import ServiceContext
 from recognition.config import CameraConfig
@@ -60,8 +63,18 @@ class CenterService:
         with self.ctx.uow() as uow:
             notify_changes(uow.s, changes, self.ctx.workstation)
 
-    def health(self) -> CenterHealth:
-        """Every node (alive or not, cameras, fps, last heartbeat) and every node camera's assignment."""
+    def health(self, actor: Actor) -> CenterHealth:
+        """Every node (alive or not, cameras, fps, last heartbeat) and every node camera's assignment.
+
+        For console users and camera administrators (and the runtime's system actor, which reads it for
+        every console). It holds no plate data, so a read is not recorded; a refusal is.
+
+        Raises:
+            PermissionDenied: ``actor`` may neither view the console nor manage cameras.
+            SessionRevoked: ``actor``'s session ended.
+
+        """
+        audit_trail.require_any(self.ctx, actor, (P.VIEW_CONSOLE, P.MANAGE_CAMERAS), "center.health")
         with self.ctx.uow() as uow:
             repo = CenterRepository(uow.s)
             return repo.health(db_now(uow.s), self.lease_timeout_s)

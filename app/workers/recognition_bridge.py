@@ -14,6 +14,7 @@ The spool status reaches ``AppSignals.banner`` whenever its text changes.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -25,6 +26,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.changes import Changes
+from app.domain.users import Actor
 from app.services.cameras import CameraService
 from app.services.spool import DurableIngest
 from app.workers.signals import AppSignals
@@ -81,13 +83,15 @@ def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Seq
 
     """
     configs = cameras.runtime_cameras() if configs is None else configs
+    # camera logins are handed to the recognition runtime only (never to a signed-in user)
+    lookup = functools.partial(cameras.credentials, Actor.system(cameras.ctx.workstation, "recognition"))
     if demo and not configs:
         configs = demo_cameras(plates=demo_plates)
     factory = pipeline or (model_pipeline if use_models else oracle_pipeline)
     config = RuntimeConfig(cameras=configs)
     if child_process:
         config = config.model_copy(update={"preview": config.preview.model_copy(update={"jpeg": True})})
-        logins = {c.id: cameras.credentials(c.id) for c in configs}
+        logins = {c.id: lookup(c.id) for c in configs}
 
         def make(callbacks: RuntimeCallbacks) -> Runtime:
             return RecognitionProcess(config, factory, callbacks,  # type: ignore[arg-type]
@@ -95,7 +99,7 @@ def runtime_factory(cameras: CameraService, demo: bool = False, demo_plates: Seq
                                       demo_plates=tuple(demo_plates))
     else:
         def make(callbacks: RuntimeCallbacks) -> Runtime:
-            return RecognitionRuntime(config, factory, callbacks, credentials=cameras.credentials,
+            return RecognitionRuntime(config, factory, callbacks, credentials=lookup,
                                       demo_plates=tuple(demo_plates))
     return make, config
 

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.roles import Role
+from app.domain.users import Actor
 from app.persistence.orm.cameras import CameraRow
 from app.services.cameras import CameraDraft, CameraService
 from app.settings.secrets import MemorySecretStore
@@ -18,6 +19,9 @@ RTSP = {"type": "rtsp", "url": "rtsp://10.0.0.5:554/stream1", "use_credentials":
 @pytest.fixture
 def admin(ctx):
     return make_actor(ctx, "sup.ray", frozenset({Role.SUPERVISOR}))
+
+
+RUNTIME = Actor.system("TEST-WS", "recognition")
 
 
 def test_add_and_edit_a_camera(ctx, admin):
@@ -51,12 +55,27 @@ def test_credentials_live_in_the_keyring_only(ctx, admin, engine):
     cam = svc.add(admin, CameraDraft("gate", "Gate", RTSP))
     svc.set_credentials(admin, cam.id, "viewer", "s3cret-Pa55")
 
-    assert svc.credentials("gate") == ("viewer", "s3cret-Pa55")
+    assert svc.credentials(RUNTIME, "gate") == ("viewer", "s3cret-Pa55")
     with engine.connect() as conn:  # nowhere in the database, not even in the access record
         dump = "\n".join(str(r) for t in ("cameras", "access_log") for r in conn.execute(text(f"select * from {t}")))
     assert "s3cret-Pa55" not in dump and "camera/gate" in dump
     svc.clear_credentials(admin, cam.id)
-    assert svc.credentials("gate") is None and not secrets.d
+    assert svc.credentials(RUNTIME, "gate") is None and not secrets.d
+
+
+def test_a_signed_in_user_never_reads_a_camera_login_back(ctx, admin):
+    from app.domain.errors import PermissionDenied
+    from tests.app.records_fixtures import access_rows
+
+    svc = CameraService(ctx, MemorySecretStore())
+    cam = svc.add(admin, CameraDraft("gate", "Gate", RTSP))
+    svc.set_credentials(admin, cam.id, "viewer", "s3cret-Pa55")
+    # even the administrator who set it (roles do not matter: only the recognition runtime gets it)
+    with pytest.raises(PermissionDenied):
+        svc.credentials(admin, "gate")
+    refused = access_rows(ctx, "cameras.credentials_read")
+    assert [(e.username, e.outcome, e.terms) for e in refused] == [(admin.username, "refused", "gate")]
+    assert "s3cret-Pa55" not in str(refused[0])
 
 
 def test_runtime_gets_only_this_workstations_enabled_cameras(ctx, admin):

@@ -10,11 +10,14 @@ import pytest
 
 from app.domain.center import CameraReport, NodeReport, fair_share
 from app.domain.roles import Role
+from app.domain.users import Actor
 from app.persistence.orm.center import RecognitionNodeRow
 from app.services.cameras import CameraDraft, CameraService
 from app.services.center import CenterService
 from app.settings.secrets import MemorySecretStore
 from tests.app.hitkit import make_actor
+
+SYSTEM = Actor.system("CONSOLE-1", "console-runtime")
 
 
 def _node(name, capacity=8, cameras=()):
@@ -62,7 +65,7 @@ def test_two_nodes_split_the_cameras_and_a_silent_one_fails_over(center, any_ctx
     a = svc.heartbeat(_node("node-a"))
     # Then node A runs all eight, and the consoles see B as not alive
     assert len(a) == 8
-    health = svc.health()
+    health = svc.health(SYSTEM)
     nodes = {n.name: n for n in health.nodes}
     assert nodes["node-a"].alive and not nodes["node-b"].alive and nodes["node-b"].cameras == ()
     assert len(nodes["node-a"].cameras) == 8 and health.unassigned == ()
@@ -71,7 +74,7 @@ def test_two_nodes_split_the_cameras_and_a_silent_one_fails_over(center, any_ctx
 def test_a_node_takes_no_more_than_its_capacity(center, any_ctx):
     svc = center[0]
     assert len(svc.heartbeat(_node("small", capacity=5))) == 5
-    assert len(svc.health().unassigned) == 3
+    assert len(svc.health(SYSTEM).unassigned) == 3
 
 
 def test_a_clean_stop_hands_over_at_once(center):
@@ -88,7 +91,7 @@ def test_health_carries_camera_fps_and_state(center):
     svc = center[0]
     svc.heartbeat(_node("node-a"))
     svc.heartbeat(_node("node-a", cameras=[CameraReport("cam-1", "live", 12.5)]))
-    cam = next(c for c in svc.health().cameras if c.key == "cam-1")
+    cam = next(c for c in svc.health(SYSTEM).cameras if c.key == "cam-1")
     assert (cam.node, cam.state, cam.fps) == ("node-a", "live", 12.5)
 
 
@@ -127,5 +130,23 @@ def test_nodes_balancing_at_the_same_time_never_share_a_camera(center, any_ctx):
     assert not errors
     everything = [k for keys in held.values() for k in keys]
     assert len(everything) == len(set(everything))  # never one camera on two nodes
-    leased = {c.key: c.node for c in svc.health().cameras}
+    leased = {c.key: c.node for c in svc.health(SYSTEM).cameras}
     assert all(leased[k] == n for n, keys in held.items() for k in keys)
+
+
+def test_node_health_is_refused_to_a_role_that_may_not_see_it(center, any_ctx):
+    from app.domain.errors import PermissionDenied
+    from tests.app.records_fixtures import access_rows
+
+    svc, _cams, sup = center
+    svc.heartbeat(_node("node-a"))
+    clerk = make_actor(any_ctx, "clerk.lee", frozenset({Role.RECORDS_CLERK}))
+    auditor = make_actor(any_ctx, "aud.kim", frozenset({Role.AUDITOR}))
+    for who in (clerk, auditor):
+        with pytest.raises(PermissionDenied):
+            svc.health(who)
+    refused = [e for e in access_rows(any_ctx, "center.health")]
+    assert {e.username for e in refused} == {"clerk.lee", "aud.kim"} and {e.outcome for e in refused} == {"refused"}
+    # a supervisor (console and cameras) and the runtime's system actor may read it
+    assert [n.name for n in svc.health(sup).nodes] == ["node-a"]
+    assert [n.name for n in svc.health(SYSTEM).nodes] == ["node-a"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from app.domain.users import Actor
 from app.paths import AppPaths
 from app.services.hits_bundle import HitServices
 from app.settings.secrets import MemorySecretStore
@@ -49,7 +50,7 @@ def test_add_camera_login_goes_to_keyring_only(qtbot, qloop, cams):
     # and the runtime will log in with it
     (config,) = ui.services.hits.cameras.runtime_cameras(ui.services.ctx.workstation)
     assert config.source.use_credentials
-    assert ui.services.hits.cameras.credentials("main-5th-nb") == ("viewer", "cam-pass-123")
+    assert ui.services.hits.cameras.credentials(Actor.system("WS", "recognition"), "main-5th-nb") == ("viewer", "cam-pass-123")
 
 
 def test_login_in_url_is_refused_and_the_dialog_keeps_what_was_typed(qtbot, qloop, cams):
