@@ -158,3 +158,18 @@ def test_training_dialog_refuses_an_expiry_before_completion_beside_it(qtbot, ql
     run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
     assert dlg.isVisible() and "after its completion" in dlg.problem_texts()["expires"]
     assert dlg.notes.text() == "Refresher, classroom"
+
+
+def test_edit_user_sets_the_title_printed_on_documents(qtbot, qloop, ui_ctx):
+    admin = ui_ctx.services.administration
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.edit_user)
+    qtbot.keyClicks(dlg.title, "Patrol Sergeant")
+    qtbot.keyClick(dlg.title, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    (me,) = admin.list_users(ui_ctx.actor)
+    assert me.signature == "Sam Supervisor, Patrol Sergeant"
