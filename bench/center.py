@@ -184,16 +184,20 @@ def run_center(url: str, work: Path, args: argparse.Namespace) -> dict:
     }
 
 
-def run_ingest(url: str, work: Path, count: int) -> list[dict]:
+def run_ingest(url: str, work: Path, count: int, nodes: int = 2, profile: bool = False) -> list[dict]:
+    """``nodes`` ingest processes at once, each pushing ``count`` reads; their tallies."""
+    work.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, AGENTS, "setup", url, "--cameras", "0", "--data", str(work / "ingest")],
                    cwd=ROOT, check=True)
     procs, outs = [], []
-    for name in ("ingest-1", "ingest-2"):
+    for name in [f"ingest-{k + 1}" for k in range(nodes)]:
         out = work / f"{name}.json"
         outs.append(out)
-        procs.append(subprocess.Popen([sys.executable, AGENTS, "ingest", url, name, str(count), str(out),
+        prof = ["-m", "cProfile", "-o", str(work / f"{name}.prof")] if profile else []
+        procs.append(subprocess.Popen([sys.executable, *prof, AGENTS, "ingest", url, name, str(count), str(out),
                                        "--data", str(work)], cwd=ROOT,
-                                      env=dict(os.environ, QT_QPA_PLATFORM="offscreen")))
+                                      env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                                               **({"ALPR_BENCH_PROFILE": "1"} if profile else {}))))
     for p in procs:
         p.wait(600)
     return [read_json(o) for o in outs]
@@ -209,17 +213,26 @@ def main() -> None:
     ap.add_argument("--lease-timeout-s", type=float, default=15.0)
     ap.add_argument("--ingest-reads", type=int, default=3000, help="reads per ingest process")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    ap.add_argument("--ingest-only", action="store_true", help="only the ingest phase (PostgreSQL and SQLite)")
+    ap.add_argument("--profile", action="store_true", help="cProfile each ingest process (kept with --keep)")
     args = ap.parse_args()
     base = os.environ.get("DATABASE_URL")
     if not base:
         raise SystemExit("DATABASE_URL (PostgreSQL) is required")
     db_name = base.rsplit("/", 1)[1] + "_center_bench"
     work = Path(tempfile.mkdtemp(prefix="alpr-center-"))
-    result = run_center(fresh_database(base, db_name), work, args)
-    ingest = run_ingest(fresh_database(base, db_name + "_ingest"), work, args.ingest_reads)
+    result = {} if args.ingest_only else run_center(fresh_database(base, db_name), work, args)
+    ingest = run_ingest(fresh_database(base, db_name + "_ingest"), work / "pg", args.ingest_reads,
+                        profile=args.profile)
     result["ingest_reads_per_s"] = min(i.get("reads_per_s", 0.0) for i in ingest)
     result["ingest_reads_per_s_each"] = [i.get("reads_per_s") for i in ingest]
     result["store_reads_per_s_each"] = [i.get("store_reads_per_s") for i in ingest]  # database + images, no journal
+    # a single workstation (SQLite): the console's own ingest, one process
+    sqlite = run_ingest(f"sqlite:///{work / 'sqlite.db'}", work / "sqlite", args.ingest_reads, nodes=1,
+                        profile=args.profile)
+    result["ingest_reads_per_s_sqlite"] = sqlite[0].get("reads_per_s", 0.0)
+    result["store_reads_per_s_sqlite"] = sqlite[0].get("store_reads_per_s", 0.0)
+    result["load_avg_1m"] = round(os.getloadavg()[0], 2)
     result["work"] = str(work) if args.keep else None
     if not args.keep:
         import shutil

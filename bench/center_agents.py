@@ -189,6 +189,21 @@ def ingest(url: str, name: str, count: int, out: Path, data: Path) -> None:
                                overview_jpeg=overview + i.to_bytes(4, "big"), first_seen=ts - 1, last_seen=ts,
                                best_ts=ts, frame_count=5))
     bridge = RecognitionBridge(svc.hits.ingest, AppSignals())
+    if os.environ.get("ALPR_BENCH_PROFILE"):  # bench/center.py --profile: the ingest thread's own profile
+        import cProfile
+
+        loop = bridge._ingest_loop
+
+        def profiled() -> None:
+            prof = cProfile.Profile()
+            prof.enable()
+            try:
+                loop()
+            finally:
+                prof.disable()
+                prof.dump_stats(str(out.with_suffix(".ingest-thread.prof")))
+
+        bridge._ingest_loop = profiled  # type: ignore[method-assign]
     bridge.start()
     t0 = time.perf_counter()
     for r in reads:
@@ -202,7 +217,7 @@ def ingest(url: str, name: str, count: int, out: Path, data: Path) -> None:
     t1 = time.perf_counter()
     for k in range(0, len(fresh), 100):
         batch = fresh[k:k + 100]
-        svc.hits.reads.ingest_many(batch, [svc.hits.reads.store_images(r) for r in batch])
+        svc.hits.reads.ingest_many(batch, svc.hits.reads.store_images_many(batch))
     store_s = time.perf_counter() - t1
     out.write_text(json.dumps({"name": name, "reads": bridge.stored, "s": round(elapsed, 3),
                                "reads_per_s": round(bridge.stored / elapsed, 1),

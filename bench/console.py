@@ -380,8 +380,16 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     def on_beat() -> None:
         now = time.perf_counter()
         lateness.append((now - last[0]) * 1000.0 - 10.0)
-        if lateness[-1] > 200 and os.environ.get("BENCH_TRACE"):
-            print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late", file=sys.stderr)
+        if lateness[-1] > 100 and os.environ.get("BENCH_TRACE"):
+            print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
+            import traceback
+
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident != threading.get_ident():
+                    where = traceback.extract_stack(frame)[-3:]
+                    print(f"    {names.get(ident)}: " + " <- ".join(f"{f.name}:{f.lineno}" for f in reversed(where)),
+                          file=sys.stderr)
         last[0] = now
 
     def progress(message: str) -> None:

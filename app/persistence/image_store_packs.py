@@ -89,6 +89,11 @@ class PackImageStore:
             unsynced.append(path)
         return tuple(out)
 
+    def put_many(self, batch: Sequence[tuple[Sequence[bytes], str, datetime]], durable: bool = True,
+                 unsynced: list[Path] | None = None) -> list[tuple[ImageRef | None, ...]]:
+        """Several reads' images (appends are cheap: one :meth:`put` each)."""
+        return [self.put(images, camera, at, durable, unsynced) for images, camera, at in batch]
+
     def get(self, ref: ImageRef) -> bytes:
         try:
             with open(self.root / str(ref.pack), "rb") as f:

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 10
 _INSERT = text("INSERT INTO read_images (day, captured_at, camera, sha256, data) "
                "VALUES (:day, :at, :camera, :sha, :data) RETURNING id")
+_INSERT_WITH_ID = text("INSERT INTO read_images (day, id, captured_at, camera, sha256, data) "
+                       "VALUES (:day, :id, :at, :camera, :sha, :data)")
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('read_images', 'id')) FROM generate_series(1, :n)")
 
 
 class PgImageStore:
@@ -54,6 +57,31 @@ class PgImageStore:
                                               "data": data}).scalar_one()
                     out[i] = ImageRef(sha, day.isoformat(), int(rid), len(data))
         return tuple(out)
+
+    def put_many(self, batch: Sequence[tuple[Sequence[bytes], str, datetime]], durable: bool = True,
+                 unsynced: list[Path] | None = None) -> list[tuple[ImageRef | None, ...]]:
+        """Several reads' images in one transaction: ids drawn in one query, rows sent as one batch."""
+        rows: list[dict] = []
+        out: list[list[ImageRef | None]] = []
+        for images, camera, captured_at in batch:
+            at = captured_at.astimezone(UTC)
+            refs: list[ImageRef | None] = [None] * len(images)
+            for i, data in enumerate(images):
+                if data:
+                    rows.append({"day": at.date(), "at": at, "camera": camera[:64],
+                                 "sha": hashlib.sha256(data).hexdigest(), "data": data, "slot": (len(out), i)})
+            out.append(refs)
+        if rows:
+            with self.engine.begin() as c:
+                if not durable:
+                    c.execute(text("SET LOCAL synchronous_commit = off"))
+                ids = c.execute(_NEXT_IDS, {"n": len(rows)}).scalars().all()
+                for row, rid in zip(rows, ids, strict=True):
+                    row["id"] = int(rid)
+                    k, i = row.pop("slot")
+                    out[k][i] = ImageRef(row["sha"], row["day"].isoformat(), int(rid), len(row["data"]))
+                c.execute(_INSERT_WITH_ID, rows)  # executemany: pipelined by psycopg
+        return [tuple(refs) for refs in out]
 
     def get(self, ref: ImageRef) -> bytes:
         try:

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.domain.alerts import AudioStatus, ChimeSink, HitAlert, PlayChime, Speaker, perform
+from app.domain.alerts import AudioStatus, ChimeSink, HitAlert, PlayChime, Speaker, band_for_priority, perform
+from app.domain.hit_grouping import SightingAttention
 from app.domain.hits import HitSummary
 from app.domain.phonetics import PhoneticAlphabet
 from app.services.alert_policy import AlertPolicy, AlertPolicyConfig
@@ -57,11 +58,22 @@ class BannerKeeper(QObject):
         self._theirs = ""
         self._emitting = False
         self._pending = False
+        self._closed = False
         signals.banner.connect(self._on_banner)
 
     def set(self, text: str) -> None:
         self._ours = text
         self._emit()
+
+    def close(self) -> None:
+        """At sign-out: take our warning off the banner and stop following it (a later session has its own)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._signals.banner.disconnect(self._on_banner)
+        if self._ours:
+            self._ours = ""
+            self._emit()
 
     def _on_banner(self, text: str) -> None:
         if self._emitting:
@@ -75,8 +87,12 @@ class BannerKeeper(QObject):
     def _emit(self) -> None:
         self._pending = False
         self._emitting = True
+        # each warning once: theirs may already carry ours (or a copy from an earlier sender)
+        theirs = self._theirs.replace(self._ours, "") if self._ours else self._theirs
+        parts = [p.strip() for p in theirs.split(" | ") if p.strip()]
+        text = " | ".join(dict.fromkeys([*parts, *([self._ours] if self._ours else [])]))
         try:
-            self._signals.banner.emit(" | ".join(t for t in (self._theirs, self._ours) if t))
+            self._signals.banner.emit(text)
         finally:
             self._emitting = False
 
@@ -109,6 +125,18 @@ class HitAlertsBridge(QObject):
     # ---- hits ---------------------------------------------------------------------------------
     def announce(self, hit: HitSummary) -> None:
         self._play(self.policy.on_hit(hit_alert(hit)))
+
+    def announce_sighting(self, hit: HitSummary, attention: SightingAttention) -> None:
+        """A new sighting of an open hit (app.domain.hit_grouping.sighting_attention decides how loud)."""
+        if not attention.chime:
+            return
+        if not attention.speak:
+            self._play((PlayChime(str(hit.id), band_for_priority(min(9, max(1, hit.priority)))),))
+            return
+        actions = self.policy.on_hit(hit_alert(hit))  # speech de-duplication of the alert policy applies
+        if not attention.remind:  # someone holds it: raised again once, not reminded
+            self.policy.acknowledge(str(hit.id))
+        self._play(actions)
 
     def acknowledge(self, hit_id: int) -> None:
         if self.policy.acknowledge(str(hit_id)):
@@ -168,6 +196,7 @@ class HitAlertsBridge(QObject):
     def shutdown(self) -> None:
         self._timer.stop()
         self._mute_timer.stop()
+        self.banner.close()
         for obj in self._owned:
             stop = getattr(obj, "shutdown", None)
             if callable(stop):

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, LoginRefused, ValidationFailed
 from app.domain.roles import Role
 from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, username_problem
@@ -188,6 +189,6 @@ def _training_refusal(user: User, now: datetime) -> LoginRefused | None:
         return None
     exp = user.training_expires_on()
     text = ("No ALPR training is on record for you" if status is TrainingStatus.MISSING
-            else f"Your ALPR training expired on {exp:%Y-%m-%d}")
+            else f"Your ALPR training expired on {date_text(exp)}")
     return LoginRefused(f"training_{status.value}", f"{text}. Department-approved training is required before "
                         "any access to ALPR data (policy). Contact the ALPR administrator.")

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain.access import AccessEntry
+from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, DomainError, ValidationFailed
 from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, missed_periods, prior_period
 from app.domain.records.documents import Document, DocumentKind
@@ -25,8 +26,10 @@ from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.repositories.records import DocumentRepository, InquiryRepository
 from app.persistence.repositories.records_audits import AuditRepository
+from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile
 from app.services.reports import ReportError, inputs, render_audit_memo
 from app.services.usage_reports import override_line
@@ -141,7 +144,7 @@ class AuditService:
                 raise Conflict("Only a completed audit (memorandum filed) can be reviewed.")
             if audit.chief_reviewed_at is not None:
                 raise Conflict(f"This audit was reviewed by {audit.chief_reviewed_by} on "
-                               f"{audit.chief_reviewed_at:%Y-%m-%d}.")
+                               f"{date_text(audit.chief_reviewed_at)}.")
             if audit.created_by == actor.user_id:
                 raise Conflict("The auditor cannot review their own audit: the chief or a designee must.")
             repo.chief_review(audit_id, actor.user_id, now, " ".join(remarks.split()))
@@ -223,24 +226,29 @@ class AuditService:
               reviewed: bool = False) -> Document:
         errors = tuple(inputs.DataError(line.strip(), f"Audit A-{audit.id}", "Referred for correction")
                        for line in (audit.data_errors or "").splitlines() if line.strip())
+        with self.ctx.uow() as uow:  # documents name people by full name and title, not login
+            names = Signatures.load(uow.s, {actor.user_id}, {i.username for i in audit.items}
+                                    | {r.by for r in audit.redraws} | {audit.chief_reviewed_by or ""})
+            auditor = UserRepository(uow.s).get(audit.created_by)
         data = inputs.AuditMemoInput(
-            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=audit.created_by_name or actor.username, auditor_title="Auditor",
+            audit_id=f"A-{audit.id}", memo_date=now.date(), auditor=auditor.full_name or auditor.username,
+            auditor_title=auditor.title or "Auditor",
             period_start=audit.period_start.date(), period_end=audit.period_end.date(),
             population_size=audit.population, seed=audit.seed,
             inquiries=tuple(inputs.SampledInquiry(
-                f"Q-{i.inquiry_id}", i.username, i.at, i.terms, f"{i.purpose}: {i.reason}".strip(": "),
+                f"Q-{i.inquiry_id}", names.of(i.username), i.at, i.terms, f"{i.purpose}: {i.reason}".strip(": "),
                 i.case_number or "", i.on_behalf_of or "", i.result_count, i.compliant, i.notes or "")
                 for i in audit.items),
             data_errors=errors, summary=audit.summary or "", minimum_sample=self.settings()[0],
             excluded_own=audit.excluded_own, overrides=self._overrides(audit),
-            redraws=tuple(inputs.SampleRedraw(r.at, r.by, r.reason, r.seed, len(r.sample)) for r in audit.redraws),
-            chief_review=(inputs.ChiefReview(audit.chief_reviewed_by or "", audit.chief_reviewed_at,
+            redraws=tuple(inputs.SampleRedraw(r.at, names.of(r.by), r.reason, r.seed, len(r.sample)) for r in audit.redraws),
+            chief_review=(inputs.ChiefReview(names.of(audit.chief_reviewed_by), audit.chief_reviewed_at,
                                              audit.chief_remarks or "") if audit.chief_reviewed_at else None),
             **_chain_anchor(self.ctx))
         stem = f"audit-A{audit.id}" + ("-reviewed" if reviewed else "")
         path = document_path(self.documents_root, DocumentKind.AUDIT_MEMO, stem, ".pdf", now)
         try:
-            rf = render_audit_memo(profile, data, inputs.GeneratedBy(actor.username, now), path)
+            rf = render_audit_memo(profile, data, inputs.GeneratedBy(names.of_actor(actor), now), path)
         except ReportError as exc:
             raise DomainError(str(exc)) from exc
         with self.ctx.uow() as uow:
@@ -251,7 +259,8 @@ class AuditService:
     def _overrides(self, audit: Audit) -> tuple[inputs.OverrideLine, ...]:
         with self.ctx.uow() as uow:
             steps = HitRepository(uow.s).override_steps(audit.period_start, audit.period_end)
-        return tuple(override_line(s) for s in steps)
+            names = Signatures.load(uow.s, usernames={s.username for s in steps})
+        return tuple(override_line(s, names.of) for s in steps)
 
     def access_record(self, actor: Actor, limit: int = 500, user_id: int | None = None, action: str | None = None,
                       since: datetime | None = None) -> list[AccessEntry]:

@@ -24,6 +24,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
 from app.services.image_store import ReadImages
+from app.services.people import Signatures
 from app.services.records_files import (
     ExportWriteError,
     load_profile,
@@ -110,12 +111,13 @@ class EvidenceExportService:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
             profile = load_profile(uow)
+            names = Signatures.load(uow.s, {actor.user_id, hold.created_by})  # full name and title on documents
         files = data_files(self.images, reads, hits)
         body, hashes = manifest(files)
         summary = inputs.EvidencePackageInput(
-            package_id=f"EV-{hold_id}-{now:%Y%m%d%H%M%S}", case_number=hold.case_number, exported_by=actor.username,
+            package_id=f"EV-{hold_id}-{now:%Y%m%d%H%M%S}", case_number=hold.case_number, exported_by=names.of_actor(actor),
             exported_at=now,
-            hold=inputs.EvidenceHold(hold.case_number, hold.reason, hold.created_by_name, hold.created_at,
+            hold=inputs.EvidenceHold(hold.case_number, hold.reason, names.of_id(hold.created_by, hold.created_by_name), hold.created_at,
                                      hold.review_on, "Active" if hold.active else "Released"),
             items=tuple(inputs.EvidenceItem(f"R-{r.id}", "Read", f"{r.plate} {r.state or ''}".strip(), r.captured_at,
                                             r.camera_name) for r in reads)
@@ -124,7 +126,7 @@ class EvidenceExportService:
             files=hashes)
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                pdf = render_evidence_summary(profile, summary, inputs.GeneratedBy(actor.username, now),
+                pdf = render_evidence_summary(profile, summary, inputs.GeneratedBy(names.of_actor(actor), now),
                                               Path(tmp) / "summary.pdf")
             except ReportError as exc:
                 raise DomainError(str(exc)) from exc

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.domain.agency import AgencyProfile as AgencyRecord
 from app.domain.comparison import Agreement, PlateComparison, compare_colour, compare_plates, compare_state
+from app.domain.display_dates import datetime_text
 from app.domain.hit_actions import HitSituation, verification_mismatches
 from app.domain.hit_grouping import Sighting
 from app.domain.hit_steps import LABELS, HitStep, StepKind
@@ -110,8 +112,13 @@ def report_profile(agency: AgencyRecord) -> ri.AgencyProfile:
     )
 
 
-def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None) -> ri.HitReportInput:
-    """The hit report's input from a hit detail (every step, corrections included, in order)."""
+def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None,
+                 name: Callable[[str], str] = str,
+                 sighting_crops: dict[int, bytes | None] | None = None) -> ri.HitReportInput:
+    """The hit report's input from a hit detail (every step, corrections included, in order).
+
+    ``name`` turns a username into the printed name ("Sam Lee, Dispatcher").
+    """
     e, r = d.entry, d.read
     live = effective(d.steps)
     visual = next((s for s in reversed(live) if s.kind in (StepKind.VISUAL_ACCEPTED, StepKind.VISUAL_REJECTED)), None)
@@ -119,7 +126,7 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None)
     if visual is not None:
         accepted = visual.kind is StepKind.VISUAL_ACCEPTED
         reason = "" if accepted else LABELS.get(visual.payload.get("reason", ""), "")
-        verification = ri.VisualVerification(accepted, visual.username, visual.at, reason,
+        verification = ri.VisualVerification(accepted, name(visual.username), visual.at, reason,
                                              visual.payload.get("note") or visual.payload.get("text") or "",
                                              visual.payload.get("override_reason") or "",
                                              tuple(visual.payload.get("mismatches") or ()))
@@ -128,7 +135,7 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None)
     disposition = None
     if dispo is not None:
         disposition = ri.Disposition(
-            LABELS.get(dispo.payload.get("outcome", ""), dispo.payload.get("outcome", "")), dispo.username, dispo.at,
+            LABELS.get(dispo.payload.get("outcome", ""), dispo.payload.get("outcome", "")), name(dispo.username), dispo.at,
             dispo.payload.get("text", ""),
             datetime.fromisoformat(notified.payload["at"]) if notified else None,
             notified.payload.get("method", "") if notified else "",
@@ -148,22 +155,29 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None)
             vehicle_colour=e.vehicle_colour or "", instructions=e.instructions or "",
         ),
         plate_crop=plate_crop, overview_image=overview, verification=verification,
-        steps=tuple(ri.ConfirmationStep(s.at, s.username, s.kind.value.replace("_", " ").capitalize(), s.describe())
+        steps=tuple(ri.ConfirmationStep(s.at, name(s.username), s.kind.value.replace("_", " ").capitalize(), s.describe())
                     for s in d.steps),
-        disposition=disposition, claimed_by=d.summary.claimed_by_name or "", exceptions=report_exceptions(d),
+        disposition=disposition, claimed_by=name(d.summary.claimed_by_name or ""), exceptions=report_exceptions(d, name),
+        sightings=tuple(ri.HitSighting(s.seen_at, s.camera_name, s.camera_location, s.plate, s.confidence,
+                                       (sighting_crops or {}).get(s.read_id), str(s.read_id))
+                        for s in d.sightings),
     )
 
 
-def report_exceptions(d: HitDetail) -> tuple[str, ...]:
+def _utc(at: datetime) -> str:
+    return datetime_text(at.astimezone(UTC), local=False, zone=True)
+
+
+def report_exceptions(d: HitDetail, name: Callable[[str], str] = str) -> tuple[str, ...]:
     """Overrides of a safeguard on this hit, and a notification still owed (printed at the top)."""
     out: list[str] = []
     for s in effective(d.steps):
         p = s.payload
         if s.kind is StepKind.VISUAL_ACCEPTED and p.get("override_reason"):
-            out.append(f"Visual verification OVERRIDE by {s.username} at {s.at:%Y-%m-%d %H:%M} UTC: accepted despite "
+            out.append(f"Visual verification OVERRIDE by {name(s.username)} at {_utc(s.at)}: accepted despite "
                        f"{'; '.join(p.get('mismatches') or [])}. Reason: {p['override_reason']}")
         if s.kind is StepKind.UNITS_DISPATCHED and p.get("exigent_reason"):
-            out.append(f"EXIGENT dispatch by {s.username} at {s.at:%Y-%m-%d %H:%M} UTC without NCIC confirmation "
+            out.append(f"EXIGENT dispatch by {name(s.username)} at {_utc(s.at)} without NCIC confirmation "
                        f"that the record is outstanding. Reason: {p['exigent_reason']}")
     if d.situation.notification_due:
         out.append("The entering agency has not been notified of the arrest/recovery (002 IV.J.5).")

@@ -15,12 +15,9 @@ list in force):
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,71 +30,12 @@ from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
 from app.services.bulk_gate import GATE
 from app.services.context import ServiceContext
+from app.services.hotlist_files import MAX_FILE_BYTES, READ_TIMEOUT_S, ListFileRefused, read_list_file
+from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, ChildParse, Parser, parse_in_child
+
+__all__ = ["MAX_FILE_BYTES", "READ_TIMEOUT_S", "ListFileRefused", "read_list_file", "run_import", "shrink_refusal"]
 
 logger = logging.getLogger(__name__)
-
-#: Largest list file read (NCIC holds ~12 million records of ~70 bytes).
-MAX_FILE_BYTES = 4 * 1024**3
-#: Longest time reading one file may take (a hung network share must not hold the import worker).
-READ_TIMEOUT_S = 300.0
-_CHUNK = 8 * 1024 * 1024
-
-
-class ListFileRefused(Exception):
-    """The list file cannot be imported at all (not a regular file, too large, too slow, unreadable)."""
-
-    def __init__(self, reason: RefusalReason, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
-def read_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float = READ_TIMEOUT_S,
-                   monotonic: Callable[[], float] = time.monotonic) -> bytes:
-    """The bytes of a regular file, refusing FIFOs, devices, folders, huge files and endless reads.
-
-    Raises:
-        ListFileRefused: with the reason for the import report.
-
-    """
-    path = Path(path)
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
-    if not stat.S_ISREG(st.st_mode):
-        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe" if stat.S_ISFIFO(st.st_mode) else \
-            "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file"
-        raise ListFileRefused(RefusalReason.NOT_A_FILE, f"{path.name} is {kind}; only regular files are imported")
-    if st.st_size > max_bytes:
-        raise ListFileRefused(RefusalReason.TOO_LARGE, f"{st.st_size:,} bytes > limit {max_bytes:,}")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)  # non-blocking: a FIFO swapped in after the stat cannot hang the open
-    except OSError as exc:
-        raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ListFileRefused(RefusalReason.NOT_A_FILE, f"{path.name} is not a regular file")
-        deadline = monotonic() + timeout_s
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > max_bytes:
-                raise ListFileRefused(RefusalReason.TOO_LARGE, f"more than {max_bytes:,} bytes")
-            parts.append(chunk)
-            if monotonic() > deadline:
-                raise ListFileRefused(RefusalReason.TIMED_OUT, f"reading took longer than {timeout_s:.0f} s")
-    except OSError as exc:
-        raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
-    finally:
-        os.close(fd)
-    return b"".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class _Verdict:
@@ -118,56 +56,71 @@ def shrink_refusal(previous: int | None, new: int, settings: SourceParseSettings
 
 
 def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, file: Path, spec, settings,  # noqa: ANN001, PLR0913
-               say: Callable[[str], None], confirm_shrink: bool = False) -> tuple[ImportSummary, bool]:
-    """Import ``file`` for a source; returns the summary and whether the list was replaced."""
+               say: Callable[[str], None], confirm_shrink: bool = False,
+               parse: Parser = parse_hotlist, inline_below_bytes: int = INLINE_BELOW_BYTES,
+               ) -> tuple[ImportSummary, bool]:
+    """Import ``file`` for a source; returns the summary and whether the list was replaced.
+
+    The file is read and parsed in a child process (:mod:`app.services.hotlist_parse_child`); this
+    thread only checks the verdict and writes the records as they arrive, a chunk at a time.
+    """
     started = ctx.clock.now()
     t0 = time.perf_counter()
-    say(f"Reading {file.name}...")
+    say(f"Reading and checking {file.name}...")
     digest = None
+    parsed: ChildParse | None = None
+    sqlite = _dialect(ctx) == "sqlite"
     try:
-        data = read_list_file(file)
+        parsed = parse_in_child(file, spec, settings, started.date(), sort=sqlite, parse=parse,
+                                inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite))
     except ListFileRefused as exc:
         outcome: ParseOutcome | None = None
         verdict = _Verdict(False, f"{exc.reason}: {exc.detail}", "failed")
         report = [f"REFUSED ({exc.reason}): {exc.detail}"]
         counts = None
     else:
-        digest = hashlib.sha256(data).hexdigest()
-        say("Checking every row...")
-        outcome = parse_hotlist(data, spec, settings, as_of=started.date())
-        del data
+        digest, outcome = parsed.digest, parsed.outcome
         report = outcome.report_lines()
         counts = outcome.counts
         verdict = (_Verdict(True, None, "ok") if outcome.accepted
                    else _Verdict(False, f"{outcome.refusal}: {outcome.refusal_detail}", "failed"))
     imported = 0
-    if verdict.accepted and outcome is not None:
-        with ctx.uow() as uow:
-            previous = HotListRepository(uow.s).last_accepted_count(source_id)
-        held = None if confirm_shrink else shrink_refusal(previous, len(outcome.records), settings)
-        if held:
-            verdict = _Verdict(False, held, "held")
-            report = [f"HELD: {held}", *report[1:]]
-    if verdict.accepted and outcome is not None:
-        say(f"Replacing the list with {len(outcome.records):,} entries...")
-        try:
-            if _dialect(ctx) == "sqlite":
-                imported = _replace_in_chunks(ctx, source_id, list(outcome.records), started, say)
-                with ctx.uow() as uow:
-                    import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
-                                        imported, time.perf_counter() - t0, report, confirm_shrink)
-            else:  # PostgreSQL: one transaction (MVCC: nobody waits on it)
-                with ctx.uow() as uow:
-                    repo = HotListRepository(uow.s)
-                    imported = repo.replace_entries(source_id, outcome.records, started)
-                    import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
-                                        imported, time.perf_counter() - t0, report, confirm_shrink)
-        except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
-            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-            logger.error("hot-list import of %s refused by the database: %s", name, detail)
-            verdict = _Verdict(False, f"{RefusalReason.DATABASE_ERROR}: {detail}", "failed")
-            report = [f"REFUSED ({RefusalReason.DATABASE_ERROR}): {detail}", *report[1:]]
-            imported = 0
+    try:
+        if verdict.accepted and parsed is not None:
+            with ctx.uow() as uow:
+                previous = HotListRepository(uow.s).last_accepted_count(source_id)
+            held = None if confirm_shrink else shrink_refusal(previous, parsed.count, settings)
+            if held:
+                verdict = _Verdict(False, held, "held")
+                report = [f"HELD: {held}", *report[1:]]
+        if verdict.accepted and parsed is not None:
+            say(f"Replacing the list with {parsed.count:,} entries...")
+            try:
+                if sqlite:
+                    imported = _replace_in_chunks(ctx, source_id, parsed.chunks(), parsed.count, say)
+                    with ctx.uow() as uow:
+                        import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
+                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+                else:  # PostgreSQL: one transaction (MVCC: nobody waits on it), records streamed into COPY
+                    with ctx.uow() as uow:
+                        repo = HotListRepository(uow.s)
+                        imported = repo.replace_with_rows(source_id, _flat(parsed.chunks()))
+                        import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
+                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+            except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
+                detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+                logger.error("hot-list import of %s refused by the database: %s", name, detail)
+                verdict = _Verdict(False, f"{RefusalReason.DATABASE_ERROR}: {detail}", "failed")
+                report = [f"REFUSED ({RefusalReason.DATABASE_ERROR}): {detail}", *report[1:]]
+                imported = 0
+            except ListFileRefused as exc:  # the child died while sending the records: nothing replaced
+                logger.error("hot-list import of %s: %s", name, exc.detail)
+                verdict = _Verdict(False, f"{exc.reason}: {exc.detail}", "failed")
+                report = [f"REFUSED ({exc.reason}): {exc.detail}", *report[1:]]
+                imported = 0
+    finally:
+        if parsed is not None:
+            parsed.close()
     if not verdict.accepted:
         with ctx.uow() as uow:
             import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts, 0,
@@ -189,24 +142,44 @@ def _dialect(ctx: ServiceContext) -> str:
         return uow.s.get_bind().dialect.name
 
 
-def _replace_in_chunks(ctx: ServiceContext, source_id: int, records: list, now, say) -> int:  # noqa: ANN001
+def _flat(chunks: Iterable[list]) -> Iterator:
+    for chunk in chunks:
+        yield from chunk
+
+
+def _rechunk(chunks: Iterable[list], size: int) -> Iterator[list]:
+    pending: list = []
+    for chunk in chunks:
+        pending += chunk
+        while len(pending) >= size:
+            yield pending[:size]
+            pending = pending[size:]
+    if pending:
+        yield pending
+
+
+def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[list], total: int,
+                       say: Callable[[str], None]) -> int:
     """SQLite: the new list goes in as chunks of short transactions, then the old list goes out the same way.
 
     SQLite has one write lock; one transaction for a million rows would hold every dispatcher's
     claim for seconds. Between the chunks a crash leaves the old list plus part of the new one
-    (a superset: nothing that alerted yesterday stops alerting); a database error removes the new
-    part again and the old list stays. The live matcher is swapped once, after the old list is gone.
+    (a superset: nothing that alerted yesterday stops alerting); a database error (or the parser
+    child dying mid-way) removes the new part again and the old list stays. The records arrive
+    sorted by plate (the plate index then grows at its end pages). The live matcher is swapped
+    once, after the old list is gone.
     """
-    records.sort(key=lambda r: r.plate)  # the plate index then grows at its end pages
     first_new: int | None = None
+    written = 0
     try:
-        for at in range(0, len(records), CHUNK_ROWS):
+        for part in _rechunk(chunks, CHUNK_ROWS):
             GATE.pause_for_interactive()
             with ctx.uow() as uow:
-                first, _n = HotListRepository(uow.s).append_entries(source_id, records[at:at + CHUNK_ROWS], now)
+                first, _n = HotListRepository(uow.s).append_rows(part)
             first_new = first if first_new is None else first_new
-            say(f"Writing entries: {min(at + CHUNK_ROWS, len(records)):,} of {len(records):,}")
-    except SQLAlchemyError:
+            written += len(part)
+            say(f"Writing entries: {written:,} of {total:,}")
+    except (SQLAlchemyError, ListFileRefused):
         if first_new is not None:
             _delete_chunked(ctx, source_id, from_id=first_new)
         raise

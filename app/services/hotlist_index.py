@@ -44,15 +44,25 @@ class HotListIndexHolder:
             return _index_of(HotListRepository(uow.s).active_for_index(now, source_id))
 
 
-def _index_of(rows) -> HotListIndex:  # noqa: ANN001
-    """Columns straight from the query (no per-entry objects: ~4x cheaper for millions of rows)."""
-    ids: list[int] = []
-    plates: list[str] = []
-    states: list[str | None] = []
-    prios: list[int] = []
-    for i, p, s, pr in rows:
-        ids.append(i)
-        plates.append(p)
-        states.append(s)
-        prios.append(pr)
-    return HotListIndex.from_columns(ids, plates, states, prios)
+def _index_of(rows, chunk: int = 16_384) -> HotListIndex:  # noqa: ANN001
+    """Columns straight from the query, a chunk at a time.
+
+    No per-entry object outlives its chunk: memory stays ~27 bytes per entry for a national list.
+    """
+
+    def chunks():  # noqa: ANN202
+        ids: list[int] = []
+        plates: list[str] = []
+        states: list[str | None] = []
+        prios: list[int] = []
+        for i, p, s, pr in rows:
+            ids.append(i)
+            plates.append(p)
+            states.append(s)
+            prios.append(pr)
+            if len(ids) >= chunk:
+                yield ids, plates, states, prios
+                ids, plates, states, prios = [], [], [], []
+        if ids:
+            yield ids, plates, states, prios
+    return HotListIndex.from_column_chunks(chunks())

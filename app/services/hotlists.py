@@ -27,7 +27,13 @@ from app.domain.hotlist_admin import (
     approval_refusal,
 )
 from app.domain.hotlist_schedule import import_due
-from app.domain.hotlists import FORMAT_SPEC_ADAPTER, SourceParseSettings, preset, preset_settings
+from app.domain.hotlists import (
+    FORMAT_SPEC_ADAPTER,
+    SourceParseSettings,
+    parse_hotlist,
+    preset,
+    preset_settings,
+)
 from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -38,6 +44,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hotlist_import import run_import
 from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
 from recognition.match import HotListIndex, IndexEntry
 
 logger = logging.getLogger(__name__)
@@ -70,6 +77,10 @@ class HotListService:
         self.index = index
         self.rules = rules or LocalEntryRules()
         self.retroactive = retroactive
+        #: what parses a list file in the parser child (a top-level function: it is sent to the child)
+        self.parse: Parser = parse_hotlist
+        #: list files below this size are parsed in the caller's thread, larger ones in the child
+        self.inline_below_bytes = INLINE_BELOW_BYTES
 
     # ---- sources ------------------------------------------------------------------------------
     def sources(self, actor: Actor) -> list[HotListSource]:
@@ -127,7 +138,8 @@ class HotListService:
                            "for approval.")
         file = Path(path or location or "")
         summary, replaced = run_import(self.ctx, actor, source_id, name, file, spec, settings,
-                                       progress or (lambda _m: None), confirm_shrink)
+                                       progress or (lambda _m: None), confirm_shrink, parse=self.parse,
+                                       inline_below_bytes=self.inline_below_bytes)
         if replaced:
             (progress or (lambda _m: None))("Updating the live matcher...")
             self.index.rebuild()

@@ -43,6 +43,11 @@ class ImageStore(Protocol):
         """
         ...
 
+    def put_many(self, batch: Sequence[tuple[Sequence[bytes], str, datetime]], durable: bool = True,
+                 unsynced: list[Path] | None = None) -> list[tuple[ImageRef | None, ...]]:
+        """:meth:`put` for several reads ``(images, camera, captured_at)`` at once (one round trip)."""
+        ...
+
     def get(self, ref: ImageRef) -> bytes:
         """The bytes at ``ref`` (not checked here; :class:`ReadImages` checks the hash).
 

@@ -133,6 +133,14 @@ class ReadStore:
                                           captured_at(read, self.ctx.clock.now()), durable, unsynced)
         return StoredImages.of(plate, overview)
 
+    def store_images_many(self, reads: list[PlateRead], durable: bool = True,
+                          unsynced: list[Path] | None = None) -> list[StoredImages]:
+        """:meth:`store_images` for a batch (one round trip to a database image store)."""
+        now = self.ctx.clock.now()
+        refs = self.images.put_many([((r.plate_jpeg, r.overview_jpeg), r.camera_id, captured_at(r, now))
+                                     for r in reads], durable, unsynced)
+        return [StoredImages.of(plate, overview) for plate, overview in refs]
+
     def make_durable(self) -> None:
         """Make every committed transaction survive a power cut (SQLite WAL checkpoint; PostgreSQL: no-op)."""
         with self.ctx.uow(read_only=True) as uow:  # a checkpoint cannot run inside a write transaction
@@ -176,16 +184,19 @@ class ReadStore:
         committed: list[tuple[int, str, float]] = []
         with self._lock, self.ctx.uow() as uow:
             repo = ReadRepository(uow.s)
-            for read, stored, found in zip(reads, images, matches, strict=True):
-                when = captured_at(read, now)
-                existing = repo.id_by_uuid(read.read_id)
-                if existing is not None:
-                    out.append(IngestResult(read.read_id, existing[0], existing[1], (), True, 0.0))
+            known = repo.ids_by_uuids(list(dict.fromkeys(r.read_id for r in reads)))  # one query, not one per read
+            rows: list[dict] = []
+            fresh: list[tuple[int, datetime, str, _CameraInfo]] = []  # (index in reads, when, plate, camera)
+            seen = set(known)
+            for k, (read, stored) in enumerate(zip(reads, images, strict=True)):
+                if read.read_id in seen:  # stored before, or twice in this batch: stored once
                     continue
+                seen.add(read.read_id)
+                when = captured_at(read, now)
                 cam = cams.get(read.camera_id) or self._camera(uow.s, read.camera_id)
                 cams[read.camera_id] = cam
                 plate = normalise_plate(read.text)[:16]
-                read_id = repo.add(
+                rows.append(dict(
                     read_uuid=read.read_id, camera_id=cam.id, captured_at=when, plate=plate,
                     plate_folded=fold_plate(plate), confidence=float(read.confidence),
                     char_confidences=[round(float(c), 4) for c in read.char_confidences],
@@ -193,12 +204,24 @@ class ReadStore:
                     state=read.state, state_confidence=float(read.state_confidence),
                     colour=read.colour.code if read.colour else None,
                     colour_confidence=float(read.colour.confidence) if read.colour else 0.0,
-                    box=read.box.as_list(), **stored.columns(),
-                    frame_count=read.frame_count, workstation=self.ctx.workstation, stored_at=now,
-                )
-                hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, found))
-                out.append(IngestResult(read.read_id, read_id, when, hits, False, 0.0))
+                    box=read.box.as_list(), **stored.columns(), frame_count=read.frame_count,
+                    workstation=self.ctx.workstation, stored_at=now, notes=None,
+                ))
+                fresh.append((k, when, plate, cam))
+            ids = repo.add_many(rows)  # one batched INSERT ... RETURNING for the whole batch
+            first: dict[int, IngestResult] = {}
+            for (k, when, plate, cam), read_id in zip(fresh, ids, strict=True):
+                read = reads[k]
+                hits = tuple(self._raise_hits(uow.s, plate, read.state, read_id, when, now, cam, matches[k]))
+                first[k] = IngestResult(read.read_id, read_id, when, hits, False, 0.0)
+                known[read.read_id] = (read_id, when)
                 committed.append((read_id, read.camera_id, now.timestamp()))
+            for k, read in enumerate(reads):
+                if k in first:
+                    out.append(first[k])
+                else:
+                    rid, when = known[read.read_id]
+                    out.append(IngestResult(read.read_id, rid, when, (), True, 0.0))
             notify_reads(uow.s, ReadsStored(self.ctx.workstation, tuple(committed)))  # every console, at commit
         self._cameras.update(cams)  # cached only once committed
         ms = (time.perf_counter() - t0) * 1e3

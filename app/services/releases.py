@@ -27,6 +27,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.evidence_export import data_files, manifest
 from app.services.image_store import ReadImages
+from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile, write_zip_atomically
 from app.services.reports import ReportError, inputs, render_release_packet
 
@@ -119,6 +120,7 @@ class ReleaseService:
             reads = _scope_reads(ReadsQuery(uow.s), req)
             hits = HitRecords(uow.s).for_reads([r.id for r in reads])
             profile = load_profile(uow)
+            names = Signatures.load(uow.s, {actor.user_id, req.entered_by, req.reviewed_by})
         files = data_files(self.images, reads, hits)
         body, hashes = manifest(files)
         data_path = document_path(self.documents_root, DocumentKind.RELEASE_DATA, f"release-R{request_id}-data",
@@ -130,10 +132,10 @@ class ReleaseService:
             zf.writestr("manifest.json", body)
 
         data_file = write_zip_atomically(data_path, fill)
-        packet = self._packet_input(req, reads, hashes, now)
+        packet = self._packet_input(req, reads, hashes, now, names)
         path = document_path(self.documents_root, DocumentKind.RELEASE_PACKET, f"release-R{request_id}", ".pdf", now)
         try:
-            rf = render_release_packet(profile, packet, inputs.GeneratedBy(actor.username, now), path)
+            rf = render_release_packet(profile, packet, inputs.GeneratedBy(names.of_actor(actor), now), path)
         except ReportError as exc:
             raise DomainError(str(exc)) from exc
         with self.ctx.uow() as uow:
@@ -152,15 +154,15 @@ class ReleaseService:
         return doc
 
     def _packet_input(self, req: ReleaseRequest, reads: list[ReadSummary], hashes: tuple,
-                      now) -> inputs.ReleasePacketInput:  # noqa: ANN001
+                      now, names: Signatures) -> inputs.ReleasePacketInput:  # noqa: ANN001
         i = req.intake
         request = inputs.ReleaseRequest(
-            request_id=f"R-{req.id}", received_at=req.entered_at, entered_by=req.entered_by_name,
+            request_id=f"R-{req.id}", received_at=req.entered_at, entered_by=names.of_id(req.entered_by, req.entered_by_name),
             requester=inputs.Requester(i.agency, i.ori, i.requester_name, i.requester_title, i.requester_contact,
                                        law_enforcement=i.law_enforcement),
             case_number=i.case_number, purpose=i.purpose, legal_basis=i.legal_basis, scope_plates=i.scope.plates,
             scope_start=i.scope.start, scope_end=i.scope.end, scope_cameras=tuple(map(str, i.scope.camera_ids)))
-        approval = inputs.ReleaseApproval(True, req.reviewed_by_name, req.reviewed_at or now,
+        approval = inputs.ReleaseApproval(True, names.of_id(req.reviewed_by, req.reviewed_by_name), req.reviewed_at or now,
                                           req.decision_reason or "")
         crops = self.images.of_reads([r.id for r in reads], ImageKind.PLATE)
         records = tuple(inputs.ReleasedRecord(f"R-{r.id}", "Read", r.plate, r.state or "", r.camera_name,

@@ -43,6 +43,7 @@ from app.persistence.repositories.records_purge import DayCounts, KeptRow, Purge
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages, legacy_path
+from app.services.people import actor_signature
 from app.services.records_files import document_path, load_profile
 from app.services.releases import open_request_reads
 from app.services.reports import ReportError, inputs, render_purge_report
@@ -245,10 +246,11 @@ class PurgeService:
                 cut: dict[str, datetime], counts: DayCounts, kept: list[KeptRow], kept_total: int) -> Document | None:
         with self.ctx.uow() as uow:
             profile = load_profile(uow)
+            by = actor_signature(uow.s, actor)  # documents name people by full name and title
         finished = self.ctx.clock.now()
         notes = "" if kept_total <= len(kept) else f"{kept_total - len(kept)} further kept items are not listed."
         data = inputs.PurgeReportInput(
-            run_id=f"P-{run_id}", started_at=now, finished_at=finished, run_by=actor.username, trigger=trigger,
+            run_id=f"P-{run_id}", started_at=now, finished_at=finished, run_by=by, trigger=trigger,
             host=actor.workstation or socket.gethostname(), outcome="Completed",
             cutoffs=(inputs.PurgeCutoff("Reads", periods.reads_days, cut["reads"]),
                      inputs.PurgeCutoff("Hit records", periods.hits_days, cut["hits"]),
@@ -260,7 +262,7 @@ class PurgeService:
             notes=notes)
         path = document_path(self.documents_root, DocumentKind.PURGE_REPORT, f"purge-{run_id}", ".pdf", now)
         try:
-            rf = render_purge_report(profile, data, inputs.GeneratedBy(actor.username, finished), path)
+            rf = render_purge_report(profile, data, inputs.GeneratedBy(by, finished), path)
         except ReportError as exc:  # the purge is done; a missing report is logged and recorded
             logger.error("destruction report of purge %s not written: %s", run_id, exc)
             audit_trail.record_alone(self.ctx, actor, "retention.purge_report", outcome="failed",

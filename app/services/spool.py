@@ -36,10 +36,13 @@ from app.services.read_store import IngestResult, ReadStore, StoredImages, sync_
 from recognition.runtime.journal import (
     DEFAULT_RESERVE_BYTES,
     DEFAULT_WARN_BYTES,
+    GroupJournal,
     JournalUnavailable,
     ReadJournal,
     read_from_json,
     read_to_json,
+    reads_in,
+    temp_in_flight,
 )
 from recognition.types import PlateRead
 
@@ -109,23 +112,46 @@ class Spool:
         return sorted(found, key=lambda p: p.stem)
 
     def count(self) -> int:
-        """Number of journalled reads waiting for the database."""
-        return len(self._glob("*.json"))
+        """Number of journalled reads waiting for the database (a group file counts its reads)."""
+        return sum(reads_in(p.name) for p in self._glob("*.json"))
 
     def leftover_temp_files(self) -> list[Path]:
-        """Temp files a kill left half-written (never a journalled read: the rename had not happened)."""
-        return [p for p in self.root.glob(".*.tmp")] if self.root.is_dir() else []
+        """Temp files a kill left half-written (never a journalled read: the rename had not happened).
+
+        A temp file a live process is writing right now (this one, the recognition child, another
+        console on the folder) is not a leftover.
+        """
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.glob(".*.tmp") if not temp_in_flight(p)]
 
     @staticmethod
     def load(path: Path) -> tuple[PlateRead, StoredImages]:
-        """Read back one journalled read.
+        """Read back one journalled read (the first of a group file).
 
         Raises:
             FileNotFoundError: another console on the same data folder took it meanwhile.
 
         """
-        data = json.loads(path.read_bytes())
-        return read_from_json(data), StoredImages(data.get("plate_sha256"), data.get("overview_sha256"))
+        return Spool.load_all(path)[0]
+
+    @staticmethod
+    def load_all(path: Path) -> list[tuple[PlateRead, StoredImages]]:
+        """Read back every read of a journal file (one JSON line each; a group file holds several).
+
+        Raises:
+            FileNotFoundError: another console on the same data folder took it meanwhile.
+            ValueError: the file is damaged (or holds fewer reads than its name says).
+
+        """
+        out = []
+        for line in path.read_bytes().splitlines():
+            if line.strip():
+                data = json.loads(line)
+                out.append((read_from_json(data), StoredImages(data.get("plate_sha256"), data.get("overview_sha256"))))
+        if not out or len(out) != reads_in(path.name):
+            raise ValueError(f"{len(out)} read(s) in {path.name}, expected {reads_in(path.name)}")
+        return out
 
     @staticmethod
     def committed(path: Path) -> Path | None:
@@ -166,7 +192,7 @@ class Spool:
             return 0, 0
         for path in sorted(self.failed.glob("*.json")):
             try:
-                self.load(path)
+                self.load_all(path)
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, KeyError, TypeError):
@@ -271,6 +297,9 @@ class DurableIngest:
         self._handed_over = 0
         self._fault_peak = 0
         self._pending_hint = 0
+        self._group: GroupJournal | None = None
+        self._group_lock = threading.Lock()
+        self._left: dict[Path, int] = {}  # group files partly stored: reads of them still to store
 
     # -- the journal (recognition side) -----------------------------------------------------------
     def journal(self, read: PlateRead) -> Path | None:
@@ -293,6 +322,44 @@ class DurableIngest:
                 return path
         self.hold(read)
         return None
+
+    def journal_async(self, read: PlateRead, then: Callable[[PlateRead, Path | None], None]) -> None:
+        """Journal ``read`` with group commit; ``then(read, file or None)`` once its batch is durable.
+
+        ``then`` runs on the journal thread, only after the fsyncs of the batch holding the read
+        (None: the journal could not be written and the read is held in the memory buffer).
+        Blocks while the journal's queue is full (back-pressure on recognition).
+        """
+        with self._group_lock:
+            if self._group is None:
+                self._group = GroupJournal(self._journal_group)
+            group = self._group
+        group.submit(read, lambda r, path, _error: then(r, path))
+
+    def close_journal(self, timeout: float = 10.0) -> None:
+        """Write what waits for the group journal, then stop its thread."""
+        with self._group_lock:
+            group = self._group
+        if group is not None:
+            group.close(timeout)
+
+    def _journal_group(self, reads: list[PlateRead]) -> list[Path | None]:
+        with self._buffer_lock:
+            held = bool(self._buffer)
+        if not held:  # while reads are held in memory the new ones queue behind them (arrival order)
+            try:
+                path = self.spool.journal.put_group(reads)
+            except JournalUnavailable as exc:
+                self._journal_failed(exc)
+            else:
+                with self._buffer_lock:
+                    self._handed_over += len(reads)
+                if self._journal_error:
+                    self._journal_recovered()
+                return [path] * len(reads)
+        for read in reads:
+            self.hold(read)
+        return [None] * len(reads)
 
     def hold(self, read: PlateRead) -> None:
         """Keep a read that could not be journalled in the bounded memory buffer (oldest dropped, counted)."""
@@ -470,14 +537,16 @@ class DurableIngest:
         batch: list[Item] = []
         for path in paths:
             try:
-                read, _ = self.spool.load(path)
+                loaded = self.spool.load_all(path)
             except FileNotFoundError:  # another console on this data folder took it
                 continue
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 logger.error("spooled read %s is unreadable (%s): set aside", path.name, exc)
                 self._aside(path)
                 continue
-            batch.append((read, path))
+            self._left.pop(path, None)  # the whole file is stored here
+            self._left.pop(path.with_suffix(".json"), None)
+            batch += [(read, path) for read, _ in loaded]
         try:
             out = self._store_many(batch)
         except Exception as exc:
@@ -498,7 +567,7 @@ class DurableIngest:
         if not items:
             return []
         reads = [r for r, _ in items]
-        images = [self.store.store_images(r, durable=False, unsynced=self._unsynced) for r in reads]
+        images = self.store.store_images_many(reads, durable=False, unsynced=self._unsynced)
         try:
             results = self.store.ingest_many(reads, images)
         except Exception as exc:
@@ -512,8 +581,14 @@ class DurableIngest:
             for item in items:  # find the one the database refuses; store the others
                 results += self._store_many([item])
             return results
+        stored: dict[Path, int] = {}
         for _, path in items:
-            if path is None:
+            if path is not None:
+                stored[path] = stored.get(path, 0) + 1
+        for path, n in stored.items():
+            left = self._left.pop(path, reads_in(path.name)) - n
+            if left > 0:  # a group file whose other reads are still on their way: not done yet
+                self._left[path] = left
                 continue
             done = self.spool.committed(path) if path.suffix == ".json" else path
             if done is not None:

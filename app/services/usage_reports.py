@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hit_steps import HitStep, StepKind
 from app.domain.records.documents import Document, DocumentKind
@@ -22,6 +24,7 @@ from app.persistence.repositories.records_audits import AuditRepository
 from app.persistence.repositories.records_releases import ReleaseRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
+from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile
 from app.services.reports import (
     ReportError,
@@ -57,14 +60,14 @@ def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     return out
 
 
-def override_line(step: HitStep) -> inputs.OverrideLine:
+def override_line(step: HitStep, name: Callable[[str], str] = str) -> inputs.OverrideLine:
     """One override of a hit safeguard as printed on the usage report and the audit memo."""
     if step.kind is StepKind.VISUAL_ACCEPTED:
         kind, reason = "Visual mismatch accepted", step.payload.get("override_reason", "")
         reason = f"{reason} (shown: {'; '.join(step.payload.get('mismatches') or [])})"
     else:
         kind, reason = "Exigent dispatch without NCIC confirmation", step.payload.get("exigent_reason", "")
-    return inputs.OverrideLine(f"H-{step.hit_id}", kind, step.username, step.at, reason)
+    return inputs.OverrideLine(f"H-{step.hit_id}", kind, name(step.username), step.at, reason)
 
 
 class UsageReportService:
@@ -81,10 +84,14 @@ class UsageReportService:
         now = self.ctx.clock.now()
         if start is None or end is None:
             start, end, label = quarter_of(now.date())
-        label = label or f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        label = label or f"{date_text(start, local=False)} to {date_text(end, local=False)}"
         with self.ctx.uow() as uow:
             rq = ReadsQuery(uow.s)
             cats, disp = HitRecords(uow.s).counts(start, end)
+            by_user = InquiryRepository(uow.s).counts_by_user(start, end)
+            override_steps = HitRepository(uow.s).override_steps(start, end)
+            names = Signatures.load(uow.s, {actor.user_id}, {u for u, *_ in by_user}
+                                    | {s.username for s in override_steps})
             data = inputs.UsageReportInput(
                 period_label=label, period_start=start.date(), period_end=(end - timedelta(days=1)).date(),
                 reads_total=rq.count_between(start, end),
@@ -93,18 +100,17 @@ class UsageReportService:
                                      for a, b in _months(start, end)),
                 hits_by_type=tuple(inputs.LabeledCount(c, n) for c, n in cats),
                 dispositions=tuple(inputs.LabeledCount(d, n) for d, n in disp),
-                searches_by_user=tuple(inputs.UserSearchCount(u, n, c, n - c, o)
-                                       for u, n, c, o in InquiryRepository(uow.s).counts_by_user(start, end)),
+                searches_by_user=tuple(inputs.UserSearchCount(names.of(u), n, c, n - c, o) for u, n, c, o in by_user),
                 releases=tuple(inputs.ReleaseSummary(f"R-{r.id}", r.intake.agency, r.entered_at, r.status.value.title())
                                for r in ReleaseRepository(uow.s).list(since=start, until=end)),
                 purges=tuple(inputs.PurgeSummary(f"P-{p.id}", p.started_at, p.total["reads"], p.total["hits"],
                                                  p.total["images"], int((p.kept or {}).get("reads", 0)))
                              for p in PurgeRunRepository(uow.s).list(1000, start, end) if not p.refused_reason),
-                overrides=tuple(override_line(s) for s in HitRepository(uow.s).override_steps(start, end)))
+                overrides=tuple(override_line(s, names.of) for s in override_steps))
             profile = load_profile(uow)
         path = document_path(self.documents_root, DocumentKind.USAGE_REPORT, "usage", ".pdf", now)
         return self._file(actor, DocumentKind.USAGE_REPORT, f"Usage report {label}", path, now,
-                          lambda: render_usage_report(profile, data, inputs.GeneratedBy(actor.username, now), path))
+                          lambda: render_usage_report(profile, data, inputs.GeneratedBy(names.of_actor(actor), now), path))
 
     def transparency(self, actor: Actor, start: datetime | None = None, end: datetime | None = None,
                      label: str = "", office: str = "Records Division") -> tuple[Document, Document]:
@@ -114,7 +120,7 @@ class UsageReportService:
         if start is None or end is None:
             start, end = datetime(now.year - 1, 1, 1, tzinfo=UTC), datetime(now.year, 1, 1, tzinfo=UTC)
             label = label or f"Calendar year {now.year - 1}"
-        label = label or f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        label = label or f"{date_text(start, local=False)} to {date_text(end, local=False)}"
         with self.ctx.uow() as uow:
             rq = ReadsQuery(uow.s)
             hits = HitRecords(uow.s)

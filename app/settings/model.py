@@ -67,6 +67,10 @@ class UiSettings(Strict):
                     "us 12/04/2026, dmy 04/12/2026. Times are always 24-hour.")
 
 
+class QueueSettings(Strict):
+    stale_after_min: int = Field(30, title="Hits go stale after (minutes)", description="An open hit whose vehicle was not seen again for this long is marked stale and counted, never dropped; stale top priorities keep their place in the queue.", ge=5, le=720)
+
+
 class NodeSettings(Strict):
     capacity: int = Field(8, title="Cameras this node can run", description="A recognition node leases at most this many cameras.", ge=1, le=64)
     heartbeat_s: float = Field(3.0, title="Heartbeat interval (s)", description="How often a node renews its leases and reports health.", ge=0.5, le=60)
@@ -79,6 +83,7 @@ class AppSettings(Strict):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
     run_recognition: bool | None = Field(
         None, title="Run recognition for this workstation's cameras",
         description="Unset: yes on the embedded SQLite database (one workstation), no on PostgreSQL (recognition "

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError
 from app.domain.hit_actions import HitAction, allowed_actions, next_step, refusal
+from app.domain.hit_grouping import TOP_PRIORITY_MAX, sighting_attention
 from app.domain.hit_steps import HitStep, StepInput, StepKind, VisualAccepted
 from app.domain.hits import HitStatus, HitSummary
 from app.domain.ncic import MAX_REQUESTS, YqRequest, effective, yq_due
@@ -51,6 +52,7 @@ class ConsoleController(QObject):
     yq_overdue = Signal(object)  # YqDue, once when an answer becomes overdue
     message = Signal(str, bool)  # text, is an error
     hit_shown = Signal(object)  # HitSummary newly in the queue (tiles flash it, the window may alert)
+    hit_sighted = Signal(object, object)  # HitSummary seen again, SightingAttention (how loud)
     busy_changed = Signal(bool)
     changed_hit = Signal(int)  # a step, claim or release was recorded on this hit
 
@@ -62,11 +64,13 @@ class ConsoleController(QObject):
         self.clock = ui.services.ctx.clock
         self.alerts = alerts
         self.can_handle = ui.actor.can(Permission.HANDLE_HITS)
-        self.model = HitQueueModel(self.clock.now, ui.actor.user_id)
+        self.model = HitQueueModel(self.clock.now, ui.actor.user_id,
+                                   timedelta(minutes=ui.settings.queue.stale_after_min), TOP_PRIORITY_MAX)
         self.model.setParent(self)
         self.detail: HitDetail | None = None
         self.current_id: int | None = None
         self._seen: set[int] = set()
+        self._sightings: dict[int, int] = {}  # hit id -> sightings known here (a higher count is news)
         self._loaded_once = False
         self._arrived: dict[int, HitSummary] = {}  # pushed while a reload is running
         self._reloading = False
@@ -130,7 +134,7 @@ class ConsoleController(QObject):
             return
         if hit is None:
             return
-        self._arrive(hit, announce=kind == "hit")
+        self._arrive(hit, announce=kind in ("hit", "sighting"))
         if hit.claimed_by is not None or not hit.status.open:
             self._ack(hit.id)
         if hit_id == self.current_id and workstation != self.ui.services.ctx.workstation:
@@ -139,6 +143,10 @@ class ConsoleController(QObject):
     def _arrive(self, hit: HitSummary, announce: bool) -> None:
         new = hit.id not in self._seen
         self._seen.add(hit.id)
+        known = self._sightings.get(hit.id)
+        self._sightings[hit.id] = max(known or 0, hit.sightings)
+        if not new and announce and hit.status.open and (known is None or hit.sightings > known):
+            self._sighted(hit)
         if self._reloading:
             self._arrived[hit.id] = hit
         if new and announce and hit.status is HitStatus.NEW and self.alerts is not None:
@@ -149,6 +157,17 @@ class ConsoleController(QObject):
             self._flush_rows()
         elif not self._flush_timer.isActive():
             self._flush_timer.start(int(wait * 1000) + 1)
+
+    def _sighted(self, hit: HitSummary) -> None:
+        """An open hit seen again: sound, flash and say where, as the grouping rules ask."""
+        attention = sighting_attention(hit, TOP_PRIORITY_MAX)
+        if self.alerts is not None:
+            self.alerts.announce_sighting(hit, attention)
+        if attention.flash:
+            self.model.flash(hit.id)
+        self.hit_sighted.emit(hit, attention)
+        if hit.id == self.current_id:  # the open hit's sighting history grows
+            self._spawn(self.reload_detail())
 
     def _flush_rows(self) -> None:
         batch, self._batch = self._batch, {}
@@ -190,6 +209,8 @@ class ConsoleController(QObject):
         finally:
             self._reloading = False
         fresh = [h for h in rows if h.id not in self._seen]
+        for h in rows:
+            self._sightings[h.id] = max(self._sightings.get(h.id, 0), h.sightings)
         self.model.replace_all(rows, keep=self._arrived.values())
         self._arrived = {}
         first = not self._loaded_once
@@ -271,6 +292,14 @@ class ConsoleController(QObject):
             return await self.ui.call(self.svc.image, self.actor, hit_id, which)
         except DomainError as exc:
             logger.warning("image %s of hit %s: %s", which, hit_id, exc)
+            return None
+
+    async def sighting_crop(self, hit_id: int, read_id: int) -> bytes | None:
+        """One sighting's plate crop (recorded as ``hit.image`` by the service)."""
+        try:
+            return await self.ui.call(self.svc.sighting_image, self.actor, hit_id, read_id, "plate")
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
             return None
 
     def actions(self) -> frozenset[HitAction]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -12,13 +17,41 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.display_dates import date_text, time_text
 from app.ui.context import UiContext
 from app.ui.navigation import ScreenSpec, visible
+from app.ui.scroll import scrolling
+from app.ui.theme import DEFAULT_FONT_PT, FONT_STEP_PT, apply_theme, clamp_font_pt, font_pt, theme_signals
+
+logger = logging.getLogger(__name__)
+#: The smallest workstation screen the console is laid out for; every screen scrolls below it.
+SMALLEST_SCREEN = (1280, 720)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shrinks with "..." instead of pushing the window wider (full text in the tooltip)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, _event) -> None:  # noqa: ANN001, N802
+        p = QPainter(self)
+        rect = self.contentsRect()
+        shown = QFontMetrics(self.font()).elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        p.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
 class MainWindow(QMainWindow):
@@ -31,17 +64,18 @@ class MainWindow(QMainWindow):
         self.ui = ui
         self.setWindowTitle(f"ALPR Dispatch Console - {ui.agency_name or 'agency not configured'}")
         self.setObjectName("MainWindow")
-        self.resize(1366, 840)
+        self.resize(1366, 768)
 
         header = QFrame()
         header.setObjectName("Header")
         hl = QHBoxLayout(header)
         title = QLabel("ALPR Dispatch Console")
         title.setObjectName("HeaderTitle")
-        agency = QLabel(ui.agency_name or "Agency not configured")
+        agency = ElidedLabel(ui.agency_name or "Agency not configured")
         agency.setObjectName("HeaderAgency")
         roles = ", ".join(r.label for r in sorted(ui.user.roles))
-        self.who = QLabel(f"{ui.user.full_name} ({ui.user.username}) - {roles} - {ui.actor.workstation}")
+        self.who = ElidedLabel(f"{ui.user.full_name} ({ui.user.username}) - {roles} - {ui.actor.workstation}")
+        self.who.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.who.setObjectName("HeaderUser")
         self.clock = QLabel()
         self.clock.setObjectName("HeaderClock")
@@ -55,9 +89,8 @@ class MainWindow(QMainWindow):
         self.lock_btn.clicked.connect(lambda: self.lock_requested.emit("manual"))
         self.logout_btn.clicked.connect(self.logout_requested)
         hl.addWidget(title)
-        hl.addWidget(agency)
-        hl.addStretch(1)
-        hl.addWidget(self.who)
+        hl.addWidget(agency, 1)
+        hl.addWidget(self.who, 2)
         hl.addWidget(self.clock)
         hl.addWidget(self.password_btn)
         hl.addWidget(self.lock_btn)
@@ -73,14 +106,16 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("Nav")
         self.nav.setAccessibleName("Navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(max(150, round(font_pt() * 13)))
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
+        self._areas: dict[str, QScrollArea] = {}
         self._titles: dict[str, str] = {}
         for i, spec in enumerate(visible(specs, ui.user)):
             widget = spec.build(ui)
             self.screens[spec.key] = widget
-            self.stack.addWidget(widget)
+            self._areas[spec.key] = scrolling(widget)
+            self.stack.addWidget(self._areas[spec.key])
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
@@ -91,6 +126,8 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda row=i: self.nav.setCurrentRow(row))
         self.nav.currentRowChanged.connect(self._show)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.lock_requested.emit("manual"))
+        for seq, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1), ("Ctrl+0", 0)):
+            QShortcut(QKeySequence(seq), self, activated=lambda s=step: self.zoom_font(s))
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -112,20 +149,23 @@ class MainWindow(QMainWindow):
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(1000)
         self._update_clock()
+        self.fit_rows()
+        theme_signals().changed.connect(self._on_theme)  # font size from Appearance or Ctrl+Plus
         if self.nav.count():
             self.nav.setCurrentRow(0)
 
     def _update_clock(self) -> None:
         from datetime import datetime
 
-        self.clock.setText(datetime.now().strftime("%a %d %b %Y  %H:%M:%S"))
+        now = datetime.now()
+        self.clock.setText(f"{now:%a} {date_text(now)}  {time_text(now)}")  # the agency's date style
 
     def _show(self, row: int) -> None:
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
         widget = self.screens[key]
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self._areas[key])
         activate = getattr(widget, "activate", None)
         if callable(activate):
             activate()
@@ -135,6 +175,35 @@ class MainWindow(QMainWindow):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(row)
         return self.screens[key]
+
+    def zoom_font(self, step: int) -> float:
+        """Ctrl+Plus / Ctrl+Minus one point, Ctrl+0 back to the default; kept for the next start."""
+        size = DEFAULT_FONT_PT if step == 0 else clamp_font_pt(font_pt() + step * FONT_STEP_PT)
+        settings = self.ui.settings
+        apply_theme(QApplication.instance(), settings.ui.theme, size)  # -> _on_theme
+        self.statusBar().showMessage(f"Font size {size:g} pt (Ctrl+Plus / Ctrl+Minus, Ctrl+0 for {DEFAULT_FONT_PT:g} pt)",
+                                     5000)
+        asyncio.ensure_future(self._keep_font(size))
+        return size
+
+    async def _keep_font(self, size: float) -> None:
+        try:
+            await self.ui.call(self.ui.services.workstation_settings.save_font_size, self.ui.settings, size)
+        except (OSError, ValueError) as exc:
+            logger.warning("font size not saved: %s", exc)
+            self.statusBar().showMessage(f"Font size not saved: {exc}", 8000)
+
+    def _on_theme(self, _name: str) -> None:
+        self.fit_rows()
+
+    def fit_rows(self) -> None:
+        """Item views' row heights follow the font size (set once per view as a default)."""
+        height = QFontMetrics(QApplication.font()).height()
+        for view in self.findChildren(QAbstractItemView):
+            header = getattr(view, "verticalHeader", None)
+            if header is not None:
+                header().setDefaultSectionSize(round(height * 1.25 + 8))
+        self.nav.setFixedWidth(max(150, round(font_pt() * 13)))
 
     def set_badge(self, key: str, count: int) -> None:
         """Show a count on a navigation item ("Hot lists (3)"); 0 clears it."""

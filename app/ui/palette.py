@@ -5,7 +5,7 @@ Every colour the screens show on a themed background comes from here, so the con
 and :data:`CONTROL_PAIRS` (3:1) name each foreground/background pair by field, per state of the
 queue, the NCIC checklist and the buttons.
 
-Priority cues (URGENT / High / Normal / Low) differ in icon shape (octagon, triangle, circle, square)
+Priority cues (URGENT / High / Normal / Low) differ in icon shape (octagon, triangle, diamond, square)
 AND in lightness (``band_fill`` and ``band_tint`` step from dark to light), not only in hue, so they
 stay apart for a red-green colour-blind reader.
 """
@@ -123,10 +123,10 @@ LIGHT = Palette(
     table_header_bg="#e1e7ed", table_header_text="#17212b", tab_bg="#e1e7ed", tab_selected_bg="#ffffff",
     tooltip_bg="#17212b", tooltip_text="#ffffff", status_bg="#e6ebf0", status_text="#434f5b",
     error="#a3001b", info="#174f8a", ok="#1b6b32", warn="#6e3a00",
-    button_bg="#ffffff", button_hover_bg="#e8eef4", button_text="#17212b",
+    button_bg="#e3e9f0", button_hover_bg="#d3dde8", button_text="#17212b",
     button_disabled_bg="#f4f6f8", button_disabled_text="#5c6671", button_disabled_border="#7d8894",
     default_bg="#1f5f9f", default_text="#ffffff", default_border="#0f3d6b", focus="#000000",
-    accept_bg="#1b6b32", reject_bg="#a3222a", claim_bg="#1f5f9f", action_text="#ffffff",
+    accept_bg="#1b6b32", reject_bg="#c62828", claim_bg="#1f5f9f", action_text="#ffffff",
     instructions_bg="#ffcf5c", instructions_text="#1b1300", stale_bg="#fff1cc", stale_text="#4d3200",
     selection_bg="#1f5f9f", selection_text="#ffffff", new_text="#000000",
     band_tint={U: "#ffb3b3", H: "#ffd9a8", N: "#fdf6d2", L: "#ffffff"},
@@ -161,6 +161,9 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("info message", "info", "window"),
     ("ok message", "ok", "window"),
     ("warning message", "warn", "window"),
+    ("warning in a table", "warn", "base"),
+    ("error in a table", "error", "base"),
+    ("muted in a table", "muted", "base"),
     ("button", "button_text", "button_bg"),
     ("button hover", "button_text", "button_hover_bg"),
     ("button disabled", "button_disabled_text", "button_disabled_bg"),
@@ -185,6 +188,10 @@ CONTROL_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("focus ring on window", "focus", "window"),
     ("focus ring on button", "focus", "button_bg"),
     ("focus ring on default button", "focus", "default_bg"),
+    ("focus ring on accept button", "focus", "accept_bg"),
+    ("focus ring on reject button", "focus", "reject_bg"),
+    ("focus ring on claim-next button", "focus", "claim_bg"),
+    ("focus ring on selected row", "focus", "selection_bg"),
     ("disabled button border on window", "button_disabled_border", "window"),
     ("selected nav mark", "nav_mark", "nav_selected_bg"),
     ("selected row on table", "selection_bg", "base"),
@@ -202,6 +209,7 @@ def queue_text_pairs(p: Palette) -> list[tuple[str, str, str]]:
             (f"{band.value} unacknowledged status", p.new_text, tint),
             (f"{band.value} stale list age", p.warn, tint),
             (f"{band.value} claimed status", p.text, tint),
+            (f"{band.value} priority word on the panel", p.band_text[band], p.window),
         ]
     return out
 

@@ -9,14 +9,16 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.domain.display_dates import datetime_text
+
 T = TypeVar("T")
 DR = Qt.ItemDataRole
 _TEXT_ROLES = (DR.DisplayRole, DR.AccessibleTextRole)
 
 
 def fmt(dt: datetime | None) -> str:
-    """A stored UTC time as local 'YYYY-MM-DD HH:MM'; empty for none."""
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else ""
+    """A stored UTC time as local date (agency style) and 24-hour time; empty for none."""
+    return datetime_text(dt)
 
 
 class ItemTableModel(QAbstractTableModel, Generic[T]):

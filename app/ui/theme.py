@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from string import Template
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +23,22 @@ MAX_FONT_PT = 24.0
 FONT_STEP_PT = 1.0
 
 _state: dict[str, object] = {"palette": DARK, "font_pt": DEFAULT_FONT_PT}
+
+
+class ThemeSignals(QObject):
+    """``changed(theme name)`` after a theme or font size is applied: views that paint palette colours
+    into cached rows or rich text (the queue, the verification and NCIC panels) render them again."""
+
+    changed = Signal(str)
+
+
+_signals: list[ThemeSignals] = []
+
+
+def theme_signals() -> ThemeSignals:
+    if not _signals:
+        _signals.append(ThemeSignals())
+    return _signals[0]
 
 
 def palette() -> Palette:
@@ -77,4 +94,5 @@ def apply_theme(app: QApplication, name: str, base_pt: float | None = None) -> P
     font.setPointSizeF(size)
     app.setFont(font)
     app.setStyleSheet(style_sheet(p, size))
+    theme_signals().changed.emit(p.name)
     return p

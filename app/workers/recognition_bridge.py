@@ -178,6 +178,7 @@ class RecognitionBridge(QObject):
         if self._runtime is not None:
             self._runtime.stop(timeout)
             self._runtime = None
+        self.ingest.close_journal(timeout)  # reads waiting for their batch's fsync are handed on first
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout)
@@ -189,12 +190,13 @@ class RecognitionBridge(QObject):
             self._safely(lambda: (self.ingest.checkpoint(), [])[1])
 
     def submit(self, read: PlateRead) -> None:
-        """Journal one read in the caller's thread, then hand it to the ingest thread.
+        """Journal one read (group commit), then hand it to the ingest thread once it is durable.
 
-        Thread-safe. Blocks while the ingest queue is full (back-pressure on recognition); when the
-        journal cannot be written the read is held in the ingest's bounded memory buffer instead.
+        Thread-safe. Blocks while the journal's or the ingest's queue is full (back-pressure on
+        recognition); when the journal cannot be written the read is held in the ingest's bounded
+        memory buffer instead (and handed over with no file).
         """
-        self._enqueue(read, self.ingest.journal(read))
+        self.ingest.journal_async(read, self._enqueue)
 
     def submit_journalled(self, read: PlateRead, path: str | None) -> None:
         """Hand over a read the recognition child journalled at ``path`` (None: it could not: keep it)."""

@@ -48,7 +48,7 @@ DEFAULT_RATE_WPM = 165  # a little slower than espeak's 200: plates are spelled 
 EngineFactory = Callable[[], Any]
 OutputProbe = Callable[[], str]
 
-_STOP, _RECHECK, _SAY = 0, 1, 2
+_STOP, _RECHECK, _CONFIG, _SAY = 0, 1, 2, 3
 
 
 class SpeechSynthesisError(RuntimeError):
@@ -153,6 +153,12 @@ class SpeechWorker(QObject):
         self._check_stall()
         self._put(_SAY, priority, text)
 
+    def configure(self, rate_wpm: int, volume: float, voice: str | None) -> None:
+        """Change rate, volume and voice; applied in the speech thread before the next utterance."""
+        with self._cond:
+            self._props = {"rate": rate_wpm, "volume": volume, "voice": voice}
+        self._put(_CONFIG, 0, "")
+
     def recheck(self) -> None:
         """Probe the audio output again (e.g. after a device was plugged in)."""
         self._put(_RECHECK, 0, "")
@@ -221,6 +227,14 @@ class SpeechWorker(QObject):
                 if engine is not None:
                     self._check_output()
                 continue
+            if kind == _CONFIG:
+                if engine is not None:
+                    try:
+                        self._apply_props(engine)
+                    except Exception as exc:  # an unknown voice id: say so, keep speaking with the old one
+                        logger.warning("speech settings not applied: %s", exc)
+                        self.speech_unavailable.emit(f"speech settings not applied: {type(exc).__name__}: {exc}")
+                continue
             if engine is None:
                 logger.warning("speech engine unavailable: announcement not spoken")
                 self.utterance_finished.emit(text)
@@ -231,9 +245,7 @@ class SpeechWorker(QObject):
     def _build_engine(self) -> Any:
         try:
             engine = self._engine_factory()
-            for name, value in self._props.items():
-                if value is not None:
-                    engine.setProperty(name, value)
+            self._apply_props(engine)
             engine.connect("error", self._on_engine_error)
             engine.connect("finished-utterance", self._on_finished_utterance)
         except Exception as exc:  # pyttsx3 raises RuntimeError/OSError/ImportError/... by driver
@@ -241,6 +253,13 @@ class SpeechWorker(QObject):
             self._set_problem(f"speech engine failed to start: {type(exc).__name__}: {exc}")
             return None
         return engine
+
+    def _apply_props(self, engine: Any) -> None:
+        with self._cond:
+            props = dict(self._props)
+        for name, value in props.items():
+            if value is not None:
+                engine.setProperty(name, value)
 
     def _check_output(self) -> None:
         problem = self._probe()
@@ -276,6 +295,12 @@ class SpeechWorker(QObject):
             self.speech_unavailable.emit(problem)
         else:
             self.speech_available.emit()
+
+    @property
+    def speaking_for_s(self) -> float:
+        """How long the engine has been on the current announcement (0 when idle)."""
+        since = self._speaking_since
+        return 0.0 if since is None else time.monotonic() - since
 
     def _check_stall(self) -> None:
         since = self._speaking_since

@@ -162,6 +162,28 @@ class HotListIndex:
         index._finish(cols)
         return index
 
+    @classmethod
+    def from_column_chunks(
+        cls,
+        chunks: Iterable[tuple[Sequence[int], Sequence[str], Sequence[str | None], Sequence[int]]],
+        *,
+        min_wildcard_literals: int = 3,
+    ) -> HotListIndex:
+        """Build from ``(ids, plates, states, priorities)`` chunks as they stream in (e.g. from a cursor).
+
+        Only the packed key columns grow with the list: no Python object per entry outlives its
+        chunk, so a national list (10 million entries) is indexed in ~27 bytes an entry plus one
+        chunk, not gigabytes of strings and ints.
+        """
+        cols = _Columns(min_wildcard_literals)
+        for ids, plates, states, prios in chunks:
+            for start in range(0, len(plates), _CHUNK):
+                stop = start + _CHUNK
+                cols.add(ids[start:stop], plates[start:stop], states[start:stop], prios[start:stop])
+        index = cls.__new__(cls)
+        index._finish(cols)
+        return index
+
     def _finish(self, cols: _Columns) -> None:
         folded = np.concatenate(cols.folded) if cols.folded else np.empty(0, np.int64)
         order = np.argsort(folded, kind="stable")

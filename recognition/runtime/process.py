@@ -75,18 +75,24 @@ class _RuntimeChild(ChildProcess):
             return lambda value: events.put((kind, value))
 
         on_read = put("read")
+        group = None
         if spec.get("journal_dir"):
-            from recognition.runtime.journal import JournalUnavailable, ReadJournal
+            from recognition.runtime.journal import GroupJournal, ReadJournal
 
             journal = ReadJournal(Path(spec["journal_dir"]))
 
-            def on_read(read: object) -> None:  # journalled here, before it is sent: a kill loses nothing
-                try:
-                    path: str | None = str(journal.put(read))  # type: ignore[arg-type]
-                except JournalUnavailable as exc:
-                    logging.getLogger(__name__).error("cannot journal read: %s", exc)
-                    path = None
-                events.put(("journalled", (read, path)))
+            def write(reads: list) -> list:
+                return journal.put_many(reads)
+
+            def sent(read: object, path: Path | None, error: OSError | None) -> None:
+                if error is not None:
+                    logging.getLogger(__name__).error("cannot journal read: %s", error)
+                events.put(("journalled", (read, str(path) if path else None)))
+
+            group = GroupJournal(write)
+
+            def on_read(read: object) -> None:  # journalled here (group commit), sent once durable: a kill loses nothing
+                group.submit(read, sent)  # type: ignore[arg-type]
 
         callbacks = RuntimeCallbacks(on_read, put("health"), put("preview"), put("fault"))
         runtime = RecognitionRuntime(
@@ -112,6 +118,8 @@ class _RuntimeChild(ChildProcess):
             elif command == "stop":
                 break
         runtime.stop()
+        if group is not None:
+            group.close()
         stats = runtime.stats
         events.put(("stats", {"frames": stats.frames, "reads": stats.reads, "errors": stats.errors,
                               "process_ms": stats.process_ms, "read_latency_ms": stats.read_latency_ms,

@@ -121,7 +121,7 @@ def test_the_chiefs_review_is_recorded(w):
     assert done.chief_reviewed_by == "sup2" and done.chief_reviewed_at == w.ctx.clock.now()
     assert "ALPR administrator" in done.chief_remarks
     text = " ".join(pdf_text(Path(doc.path)).split())
-    assert "Reviewed by sup2" in text and "file it" in text
+    assert "Reviewed by Sup2" in text and "file it" in text
     with pytest.raises(Conflict, match="reviewed by sup2"):
         w.svc.audits.chief_review(w.sup2, audit.id, "Again, once more")
 

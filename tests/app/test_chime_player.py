@@ -149,9 +149,9 @@ def test_audio_check_speech_ok_chimes_not(qtbot, speech_factory):
     assert check.status.chime_problem == NO_DEVICE
     assert check.status.speech_ok
     # When the speech worker is rechecked it reports again and the status follows
-    check.run()
-    qtbot.wait(50)
-    assert check.status.speech_ok
+    with qtbot.waitSignal(speech.speech_available, timeout=3000):
+        check.run()
+    assert check.status.speech_ok and check.status.checked
 
 
 def test_audio_status_message_when_all_is_well():

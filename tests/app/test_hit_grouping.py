@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from datetime import timedelta
 
@@ -180,3 +182,45 @@ def test_two_consoles_ingesting_the_same_plate_at_once_get_one_hit(any_engine, t
         sightings = uow.s.scalar(select(func.count()).select_from(HitSightingRow))
     assert len(hits) == 2 and sorted(h.sightings for h in hits) == [rounds, rounds]
     assert sightings == 2 * rounds
+
+
+def _jpeg(text: str) -> bytes:
+    import cv2
+    import numpy as np
+
+    img = np.full((60, 220, 3), 235, np.uint8)
+    cv2.rectangle(img, (2, 2), (217, 57), (40, 40, 40), 2)
+    cv2.putText(img, text, (12, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (20, 20, 20), 3)
+    return cv2.imencode(".jpg", img)[1].tobytes()
+
+
+def test_the_hit_report_prints_every_sighting_with_its_crop(ctx, tmp_path):
+    import subprocess
+    from dataclasses import replace as dc_replace
+
+    store, svc, _ = _world(ctx, tmp_path)
+    actor = make_actor(ctx)
+    # Given one car seen three times at three cameras
+    hit = None
+    for n in range(3):
+        read = dc_replace(make_read("ABC1234", camera=f"cam-{n + 1}", ts=T0.timestamp() + 90 * n, seed=n),
+                          plate_jpeg=_jpeg(f"ABC1234 #{n + 1}"))
+        hit = hit or store.ingest(read).hits[0]
+        if n:
+            store.ingest(read)
+    svc.claim(actor, hit.id)
+
+    report = svc.print_report(actor, hit.id)
+
+    # Then the report has a sightings section listing each pass (time, camera, plate, confidence)
+    text = subprocess.run(["pdftotext", "-layout", str(report.path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Sightings (3)" in text and "Seen 3 times between" in text
+    for n in range(3):
+        assert f"cam-{n + 1}" in text
+    assert text.count("91%") >= 3
+    with ctx.uow() as uow:
+        row = uow.s.scalars(select(AccessLogRow).where(AccessLogRow.action == "hit.print")).one()
+    assert len(row.detail["sightings"]) == 3
+    if os.environ.get("ALPR_SHOTS"):
+        shutil.copy(report.path, os.environ["ALPR_SHOTS"])

@@ -76,21 +76,21 @@ def test_database_error_becomes_a_refused_import_and_the_list_stays(ctx, svc, ad
     assert svc.import_source(admin, src.id).imported == 30
     good.write_text(_ncic(30, "XYZ"))
 
-    def refuse(self, source_id, records, now):
+    def refuse(self, source_id, rows):
         self.s.execute(__import__("sqlalchemy").text("DELETE FROM hotlist_entries"))  # half done, then:
         raise DataError("INSERT", {}, Exception("value too long for type character varying(24)"))
 
-    real_append, calls = HotListRepository.append_entries, []
+    real_append, calls = HotListRepository.append_rows, []
 
-    def refuse_second_chunk(self, source_id, records, now):  # the SQLite path writes in chunks
-        calls.append(len(records))
+    def refuse_second_chunk(self, rows):  # the SQLite path writes in chunks
+        calls.append(len(rows))
         if len(calls) == 2:
             raise DataError("INSERT", {}, Exception("value too long for type character varying(24)"))
-        return real_append(self, source_id, records, now)
+        return real_append(self, rows)
 
     monkeypatch.setattr("app.services.hotlist_import.CHUNK_ROWS", 10)
-    monkeypatch.setattr(HotListRepository, "replace_entries", refuse)
-    monkeypatch.setattr(HotListRepository, "append_entries", refuse_second_chunk)
+    monkeypatch.setattr(HotListRepository, "replace_with_rows", refuse)
+    monkeypatch.setattr(HotListRepository, "append_rows", refuse_second_chunk)
     report = svc.import_source(admin, src.id)
     assert not report.accepted and report.refusal.startswith("database_error") and "too long" in report.refusal
     assert svc.entry_count(admin, src.id) == 30  # the previous list is intact, the first chunk removed again

@@ -170,7 +170,7 @@ def test_usage_and_transparency_reports(w):
     w.ctx.clock.t = now
     doc = w.svc.reports.usage_report(w.clerk)
     text = pdf_text(__import__("pathlib").Path(doc.path))
-    assert "Q3 2026" in text and "inv1" in text
+    assert "Q3 2026" in text and "Inv1" in text  # named by full name, not login
     pdf, html = w.svc.reports.transparency(w.clerk, datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC),
                                            "2026")
     public = pdf_text(__import__("pathlib").Path(pdf.path)) + open(html.path).read()

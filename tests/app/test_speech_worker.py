@@ -160,7 +160,7 @@ def test_stuck_engine_is_reported(qtbot, make_worker):
     worker.start()
     worker.speak("hangs", 2)
     qtbot.waitUntil(lambda: worker.pending() == 0)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: worker.speaking_for_s > 0.05, timeout=3000)  # past the stall limit, still speaking
     with qtbot.waitSignal(worker.speech_unavailable, timeout=1000) as blocker:
         worker.speak("next", 2)
     assert blocker.args[0].startswith("speech engine stuck")
@@ -205,3 +205,18 @@ def test_probe_reads_aplay_exit_status(monkeypatch, tmp_path, script, expected):
     aplay.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     assert probe_speech_output() == expected
+
+
+def test_configure_changes_voice_rate_and_volume_before_the_next_utterance(qtbot, make_worker):
+    engine = FakeEngine()
+    worker = make_worker(engine, rate_wpm=165, volume=1.0)
+    with qtbot.waitSignal(worker.utterance_finished, timeout=3000):
+        worker.start()
+        worker.speak("first", 3)
+    # When the administrator tunes the voice in Sounds and speech, then tests it
+    worker.configure(120, 0.4, "en-us")
+    with qtbot.waitSignal(worker.utterance_finished, timeout=3000):
+        worker.speak("second", 3)
+    # Then the engine (in the speech thread) speaks the next announcement with the new properties
+    assert engine.props == {"rate": 120, "volume": 0.4, "voice": "en-us"}
+    assert engine.spoken == ["first", "second"]

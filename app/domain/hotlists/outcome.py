@@ -54,6 +54,7 @@ class RefusalReason(StrEnum):
     TIMED_OUT = "timed_out"
     SHRANK = "shrank"
     DATABASE_ERROR = "database_error"
+    PARSE_FAILED = "parse_failed"
 
 
 @dataclass(frozen=True, slots=True)

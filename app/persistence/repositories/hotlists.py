@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from app.domain.hotlist_admin import (
     SourceKind,
 )
 from app.domain.hotlists.records import HotListRecord
+from app.persistence.hotlist_rows import _end_of_day, entry_rows  # noqa: F401 - entry_rows: re-export
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.hotlists import (
     HotListEntryRevisionRow,
@@ -62,12 +63,19 @@ def _entry(r: HotListEntryRow, source_name: str, entered_by_name: str | None = N
     )
 
 
+def _chunked(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _plate_key(r: HotListRecord) -> str:
     return r.plate
-
-
-def _end_of_day(d: date | None) -> datetime | None:
-    return None if d is None else datetime.combine(d, time(23, 59, 59), tzinfo=UTC)
 
 
 class HotListRepository:
@@ -169,6 +177,46 @@ class HotListRepository:
         n = cur.rowcount
         cur.close()
         return first, n
+
+    def append_rows(self, rows: list[tuple]) -> tuple[int, int]:
+        """Insert one chunk of :func:`entry_rows` tuples; returns ``(first new id, rows)``."""
+        first = (self.s.scalar(select(func.max(HotListEntryRow.id))) or 0) + 1
+        raw = self.s.connection().connection.driver_connection
+        if self.s.connection().dialect.name == "postgresql":
+            return first, self._copy_rows(raw, rows)
+        cur = raw.cursor()
+        cur.executemany(f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})", rows)
+        n = cur.rowcount
+        cur.close()
+        return first, n
+
+    def replace_with_rows(self, source_id: int, rows: Iterable[tuple]) -> int:
+        """Swap the source's whole list for :func:`entry_rows` tuples inside the caller's transaction."""
+        self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.source_id == source_id))
+        raw = self.s.connection().connection.driver_connection
+        if self.s.connection().dialect.name == "postgresql":
+            n = self._copy_rows(raw, rows)
+        else:
+            n = 0
+            cur = raw.cursor()
+            sql = (f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})")
+            for chunk in _chunked(rows, 5000):
+                cur.executemany(sql, chunk)
+                n += len(chunk)
+            cur.close()
+        self.source_row(source_id).entry_count = n
+        return n
+
+    @staticmethod
+    def _copy_rows(raw, rows: Iterable[tuple]) -> int:  # noqa: ANN001
+        n = 0
+        with raw.cursor() as cur, cur.copy(f"COPY hotlist_entries ({', '.join(_BULK_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        return n
 
     def delete_entries_chunk(self, source_id: int, *, below_id: int | None = None, from_id: int | None = None,
                              limit: int = 20_000) -> int:
@@ -297,7 +345,9 @@ class HotListRepository:
         if source_id is not None:
             sql += f" AND source_id = {mark}"
             params += (source_id,)
-        cur = conn.connection.driver_connection.cursor()
+        raw = conn.connection.driver_connection
+        # PostgreSQL: a server-side cursor, or the client would hold every row of a national list at once
+        cur = raw.cursor(name="hotlist_index_rows") if pg else raw.cursor()
         try:
             cur.execute(sql, params)
             while rows := cur.fetchmany(50_000):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
@@ -37,6 +37,23 @@ class ReadRepository:
             select(ReadRow.id, ReadRow.captured_at).where(ReadRow.read_uuid == read_uuid).limit(1)
         ).first()
         return (row[0], as_utc(row[1])) if row else None
+
+    def ids_by_uuids(self, read_uuids: list[str], chunk: int = 500) -> dict[str, tuple[int, datetime]]:
+        """(id, captured_at) of the stored reads among ``read_uuids`` (one query per ``chunk``)."""
+        out: dict[str, tuple[int, datetime]] = {}
+        for i in range(0, len(read_uuids), chunk):
+            part = read_uuids[i:i + chunk]
+            for uid, rid, at in self.s.execute(
+                    select(ReadRow.read_uuid, ReadRow.id, ReadRow.captured_at).where(ReadRow.read_uuid.in_(part))):
+                out.setdefault(uid, (rid, as_utc(at)))
+        return out
+
+    def add_many(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert several reads in one statement (batched VALUES); their ids, in the order of ``rows``."""
+        if not rows:
+            return []
+        result = self.s.execute(insert(ReadRow).returning(ReadRow.id, sort_by_parameter_order=True), rows)
+        return [row[0] for row in result]
 
     def add(self, **values: Any) -> int:
         row = ReadRow(**values)

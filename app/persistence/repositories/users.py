@@ -138,3 +138,14 @@ class UserRepository:
 
     def training_expiring_before(self, day: date) -> list[User]:
         return [u for u in self.list() if (u.training_expires_on() or date.min) < day]
+
+
+def people_by(session: Session, ids: set[int] | frozenset[int] = frozenset(),
+              usernames: set[str] | frozenset[str] = frozenset()) -> list[User]:
+    """The accounts with these ids or usernames (for naming people on documents)."""
+    rows: list[UserRow] = []
+    if ids:
+        rows += session.scalars(select(UserRow).where(UserRow.id.in_(sorted(ids)))).all()
+    if usernames:
+        rows += session.scalars(select(UserRow).where(UserRow.username.in_(sorted(usernames)))).all()
+    return [_to_domain(r) for r in rows]

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
+from app.domain.display_dates import date_text, datetime_text
 from app.services.reports.fonts import register_fonts
 
 logger = logging.getLogger(__name__)
@@ -66,21 +67,17 @@ ROW_SPLIT_MIN = 36
 
 
 def fmt_dt(value: datetime | None) -> str:
-    """Format a timestamp for print: ``2026-03-04 09:15:02 PST`` (zone when known)."""
+    """Format a timestamp for print: ``2026-03-04 09:15:02 PST`` (agency date style, zone when known)."""
     if value is None:
         return DASH
-    text = value.strftime("%Y-%m-%d %H:%M:%S")
-    zone = value.tzname() if value.tzinfo is not None else None
-    return f"{text} {zone}" if zone else text
+    return datetime_text(value, seconds=True, zone=True, local=False)
 
 
 def fmt_date(value: date | datetime | None) -> str:
-    """Format a date as ``2026-03-04`` (a datetime prints its date part)."""
+    """Format a date in the agency's style, ``2026-03-04`` by default (a datetime prints its date part)."""
     if value is None:
         return DASH
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.isoformat()
+    return date_text(value, local=False)
 
 
 def fmt_int(value: int) -> str:

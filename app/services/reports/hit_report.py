@@ -28,16 +28,28 @@ from app.services.reports.output import ReportFile
 TITLE = "ALPR Hit Report"
 
 
+def _span(seconds: float) -> str:
+    """A duration for people: '4 min', '3.5 h', '2.1 days' (never '-0.0 h')."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
 def list_age(list_date: datetime | None, read_at: datetime) -> str:
-    """Describe how old the hot list was when the plate was read."""
+    """Describe how old the hot list was when the plate was read (or that it is dated after the read)."""
     if list_date is None:
         return "Unknown"
     try:
-        hours = (read_at - list_date).total_seconds() / 3600
+        seconds = (read_at - list_date).total_seconds()
     except TypeError:  # naive against aware: print the date alone
         return fmt_dt(list_date)
-    age = f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
-    return f"{fmt_dt(list_date)} ({age} old at read)"
+    if seconds < 0:  # a list dated after the read (imported later, or the source's clock ahead)
+        return f"{fmt_dt(list_date)} (dated {_span(-seconds)} after the read)"
+    return f"{fmt_dt(list_date)} ({_span(seconds)} old at read)"
 
 
 def _images(data: HitReportInput) -> Flowable:
@@ -107,6 +119,20 @@ def _read_section(data: HitReportInput) -> list[Flowable]:
     ]
 
 
+def _sightings_section(data: HitReportInput) -> list[Flowable]:
+    """Every pass of the vehicle grouped into this hit: time, camera, plate, confidence and crop."""
+    rows = [(fmt_dt(s.seen_at), " - ".join(x for x in (s.camera, s.location) if x) or "?", s.plate or "(purged)",
+             f"{s.confidence:.0%}" if s.plate else None,
+             fit_image(s.crop, 1.5 * inch, 0.45 * inch, missing="no crop") if s.crop else "no crop printed")
+            for s in data.sightings]
+    first, last = (data.sightings[0], data.sightings[-1]) if data.sightings else (None, None)
+    summary = (f"Seen {len(rows)} time{'s' if len(rows) != 1 else ''} between {fmt_dt(first.seen_at)} and "
+               f"{fmt_dt(last.seen_at)}." if first and last else "")
+    return [*heading(f"Sightings ({len(rows)})"), *([para(summary)] if summary else []),
+            data_table(["Seen", "Camera / location", "Plate", "Conf.", "Crop"], rows, widths=[1.5, 2.4, 1.0, 0.6, 1.6],
+                       empty_text="Only the read above.")]
+
+
 def _entry_section(data: HitReportInput) -> Flowable:
     entry = data.entry
     vehicle = " ".join(x for x in (entry.vehicle_year, entry.vehicle_make, entry.vehicle_model) if x)
@@ -151,6 +177,8 @@ def build_hit_story(data: HitReportInput) -> list[Flowable]:
         story += heading("Overrides and exceptions")
         story += [para("\u26a0 " + line) for line in data.exceptions]
     story += _read_section(data)
+    if data.sightings:
+        story += _sightings_section(data)
     story.append(_entry_section(data))
     story += [*heading("Visual verification"), *_verification(data)]
     story += heading("NCIC confirmation log")

@@ -107,7 +107,9 @@ def cover_letter(profile: AgencyProfile, data: ReleasePacketInput) -> list[Flowa
         )
     )
     story += [gap(10), para("Sincerely,"), gap(34)]
-    story.append(para("\n".join([profile.alpr_administrator, profile.administrator_title, profile.name])))
+    # no administrator named in the agency profile: the person who approved the release signs for them
+    signer = profile.alpr_administrator or data.approval.decided_by
+    story.append(para("\n".join([signer, profile.administrator_title, profile.name])))
     story += [
         gap(16),
         para("Enclosures: the request, the approval, the released-data listing, the manifest.", CELL),

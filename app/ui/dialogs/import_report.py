@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import datetime_text
 from app.domain.hotlist_admin import ImportSummary
 
 
@@ -21,7 +22,7 @@ def summary_text(s: ImportSummary) -> str:
     """The report as plain text (what Copy puts on the clipboard)."""
     head = [
         f"Source: {s.source_name}",
-        f"Started: {s.started_at:%Y-%m-%d %H:%M:%S %Z}",
+        f"Started: {datetime_text(s.started_at, seconds=True, zone=True, local=False)}",
         "Result: " + ("ACCEPTED - the list was replaced" if s.accepted
                       else f"REFUSED - the previous list stays active ({s.refusal})"),
         f"Rows read {s.rows_read:,}; imported {s.imported:,}; skipped {s.skipped:,}; rejected {s.rejected:,}; "
@@ -52,7 +53,7 @@ class ImportReportDialog(QDialog):
             ("Rows read", f"{summary.rows_read:,}"), ("Imported", f"{summary.imported:,}"),
             ("Skipped (skip list, state filter, expired)", f"{summary.skipped:,}"),
             ("Rejected (bad rows)", f"{summary.rejected:,}"), ("Duplicates merged", f"{summary.duplicates_merged:,}"),
-            ("Time taken", f"{summary.duration_s:.1f} s"), ("Started", f"{summary.started_at:%Y-%m-%d %H:%M:%S}"),
+            ("Time taken", f"{summary.duration_s:.1f} s"), ("Started", datetime_text(summary.started_at, seconds=True)),
         ):
             v = QLabel(value)
             v.setAccessibleName(label)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,7 +31,7 @@ class LoginDialog(QDialog):
         self.result_value: LoginResult | None = None
         self.setWindowTitle(f"ALPR Console - {title}")
         self.setObjectName("LoginDialog")
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(max(440, self.fontMetrics().averageCharWidth() * 52))  # ~50 characters a line
 
         heading = QLabel("ALPR Dispatch Console")
         heading.setObjectName("Heading")
@@ -92,7 +93,7 @@ class LoginDialog(QDialog):
             return
         self.sign_in.setEnabled(False)
         self.message.setObjectName("Info")
-        self.message.setText("Checking...")
+        self._set_message("Checking...")
         try:
             self.result_value = await self._authenticate(user, pw)
         except DomainError as exc:
@@ -106,6 +107,22 @@ class LoginDialog(QDialog):
 
     def _show_error(self, text: str) -> None:
         self.message.setObjectName("Error")
-        self.message.setText(text)
         self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        self.message.style().polish(self.message)  # bold: measure the message in the font it is shown in
+        self._set_message(text)
+
+    def _set_message(self, text: str) -> None:
+        """Show ``text`` whole: the dialog grows to the wrapped message's height (never "Contact the ALPR ...")."""
+        self.message.setText(text)
+        self._grow()
+
+    def _grow(self) -> None:
+        lay = self.layout()
+        lay.activate()
+        needed = lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._grow()  # a long notice (the lock reason, warnings) given at construction

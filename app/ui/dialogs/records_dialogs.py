@@ -94,11 +94,13 @@ class ReleaseIntakeDialog(FormDialog):
         now = QDateTime.currentDateTime()
         self.start = DateTimeField(now.addDays(-7), accessible_name="Range start")
         self.end = DateTimeField(now, accessible_name="Range end")
-        range_row = QHBoxLayout()
-        range_row.addWidget(self.use_range)
-        range_row.addWidget(self.start, 1)
-        range_row.addWidget(self.end, 1)
-        self.add_field("From / to", range_row, "range", words=("time range",), buddy=self.use_range)
+        self.add_field("", self.use_range)
+        self.add_field("&From", self.start, "range", words=("time range",))
+        self.add_field("To", self.end)
+        self.start.setEnabled(False)
+        self.end.setEnabled(False)
+        self.use_range.toggled.connect(self.start.setEnabled)
+        self.use_range.toggled.connect(self.end.setEnabled)
         self.finish()
 
     def intake(self) -> ReleaseIntake:

@@ -122,3 +122,23 @@ class TrainingDialog(FormDialog):
         if rec.expires_on <= rec.completed_on:
             raise FormRefused("expires", "The training expiry must be after its completion date.")
         return rec
+
+
+class ResetPasswordDialog(FormDialog):
+    """A temporary password for a user (they must change it at the next sign-in)."""
+
+    def __init__(self, parent: QWidget | None, user: User, submit: Submit | None = None) -> None:
+        super().__init__(f"Reset password - {user.full_name} ({user.username})", submit, "Reset password", parent)
+        self.setMinimumWidth(460)
+        self.password, self.repeat = QLineEdit(), QLineEdit()
+        for w, label, key, words in ((self.password, "&Temporary password", "password", ("password",)),
+                                     (self.repeat, "&Repeat", "repeat", ("differ",))):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+            w.setAccessibleName(label.replace("&", ""))
+            self.add_field(label, w, key, words=words)
+        self.finish()
+
+    def build(self) -> str:
+        if self.password.text() != self.repeat.text():
+            raise FormRefused("repeat", "The two passwords differ.")
+        return self.password.text()

@@ -9,6 +9,7 @@ from app.ui.screens.agency_panel import AgencyPanel
 from app.ui.screens.cameras_panel import CamerasPanel
 from app.ui.screens.database_panel import DatabasePanel
 from app.ui.screens.users_panel import UsersPanel
+from app.ui.screens.workstation_panels import AppearancePanel, SoundsPanel
 
 
 class AdministrationScreen(QWidget):
@@ -25,6 +26,10 @@ class AdministrationScreen(QWidget):
         self.tabs.addTab(self.cameras, "&Cameras")
         self.tabs.addTab(self.agency, "A&gency profile")
         self.tabs.addTab(self.database, "Data&base")
+        self.appearance = AppearancePanel(ui)
+        self.sounds = SoundsPanel(ui)
+        self.tabs.addTab(self.appearance, "Appea&rance")
+        self.tabs.addTab(self.sounds, "Sounds and s&peech")
         lay = QVBoxLayout(self)
         lay.addWidget(head)
         lay.addWidget(self.tabs)
@@ -36,6 +41,8 @@ class AdministrationScreen(QWidget):
         self.users.reload()
         self.cameras.reload()
         self.agency.reload()
+        self.appearance.reload()
+        self.sounds.reload()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.users:

@@ -13,14 +13,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.access import AccessEntry
 from app.domain.changes import Changes
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
+from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
@@ -33,9 +35,9 @@ def _access_cells(e: AccessEntry) -> tuple:
 
 
 def _audit_cells(a: Audit) -> tuple:
-    return (f"A-{a.id}", f"{a.period_start:%Y-%m-%d} - {a.period_end:%Y-%m-%d}", a.seed, len(a.items), a.population,
+    return (f"A-{a.id}", f"{date_text(a.period_start, local=False)} - {date_text(a.period_end, local=False)}", a.seed, len(a.items), a.population,
             f"{a.reviewed}/{len(a.items)}", a.status, len(a.redraws) or "",
-            f"{a.chief_reviewed_by} {a.chief_reviewed_at:%Y-%m-%d}" if a.chief_reviewed_at else "")
+            f"{a.chief_reviewed_by} {date_text(a.chief_reviewed_at)}" if a.chief_reviewed_at else "")
 
 
 def _item_cells(i: AuditItem) -> tuple:
@@ -91,12 +93,19 @@ class AuditScreen(QWidget):
         self.overdue.setAccessibleName("Audits overdue")
         self.overdue.setWordWrap(True)
         row = QHBoxLayout()
-        for text, slot in (("&Start audit of prior period", self.start), ("&Compliant", lambda: self.mark(True)),
-                           ("&Non-compliant", lambda: self.mark(False)), ("Re&draw sample", self.redraw),
-                           ("Complete and &file memorandum", self.complete), ("Chief's re&view", self.review)):
+        self.audit_buttons: dict[str, QPushButton] = {}
+        for key, text, slot, perm in (
+                ("start", "&Start audit of prior period", self.start, P.RUN_AUDIT),
+                ("compliant", "&Compliant", lambda: self.mark(True), P.RUN_AUDIT),
+                ("non_compliant", "&Non-compliant", lambda: self.mark(False), P.RUN_AUDIT),
+                ("redraw", "Re&draw sample", self.redraw, P.RUN_AUDIT),
+                ("complete", "Complete and &file memorandum", self.complete, P.RUN_AUDIT),
+                ("review", "Chief's re&view", self.review, P.MANAGE_AGENCY)):
             b = QPushButton(text)
             b.setAccessibleName(text.replace("&", ""))
             b.clicked.connect(slot)
+            gate(ui.actor, b, perm)  # e.g. a records clerk reads audits but does not run them
+            self.audit_buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
         split = QSplitter()
@@ -118,7 +127,7 @@ class AuditScreen(QWidget):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
         self._on_view = ReloadWhenShown(self, self.reload)
-        ui.signals.changed.connect(lambda c: self._on_view.changed() if isinstance(c, Changes) and c.records else None)
+        self._on_view.listen(ui.signals.changed, lambda c: c.records)
 
     @property
     def svc(self):  # noqa: ANN201
@@ -128,14 +137,14 @@ class AuditScreen(QWidget):
         self._on_view.activated()
         self.reload()
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
         await self._load_audits()
         await self._load_access()
 
-    @asyncSlot()
+    @async_slot()
     async def load_access(self) -> None:
         await self._load_access()
 
@@ -173,7 +182,7 @@ class AuditScreen(QWidget):
         self.audit = audit
         self.items.set_items(list(audit.items) if audit else [])
 
-    @asyncSlot()
+    @async_slot()
     async def show_audit(self) -> None:
         sel = selected(self.audit_table, self.audits)
         if sel:
@@ -189,7 +198,7 @@ class AuditScreen(QWidget):
             show_error(self, exc)
             return None
 
-    @asyncSlot()
+    @async_slot()
     async def start(self) -> None:
         audit = await self._do(self.svc.audits.start)
         if audit:
@@ -198,7 +207,7 @@ class AuditScreen(QWidget):
             self._show_items(audit)
             await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def mark(self, compliant: bool) -> None:
         items = selected(self.item_table, self.items)
         if items:
@@ -208,7 +217,7 @@ class AuditScreen(QWidget):
                 self._show_items(audit)
                 await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def complete(self) -> None:
         if self.audit is None:
             return
@@ -217,7 +226,7 @@ class AuditScreen(QWidget):
             self.message.setText(f"Memorandum filed: {doc.path}")
             self.ui.signals.changed.emit(Changes(records=True))
 
-    @asyncSlot()
+    @async_slot()
     async def redraw(self) -> None:
         if self.audit is None:
             return
@@ -228,7 +237,7 @@ class AuditScreen(QWidget):
             self._show_items(audit)
             await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def review(self) -> None:
         if self.audit is None:
             return

@@ -17,9 +17,15 @@ from app.domain.center import CameraAssignment, CenterHealth, NodeHealth
 from app.domain.notifications import ReadsStored
 from app.ui.context import UiContext
 from app.ui.table_model import ItemTableModel, make_table
+from app.ui.theme import palette
 
-BAD = QColor("#ff8a80")
-WARN = QColor("#ffb347")
+
+def _bad() -> QColor:
+    return QColor(palette().error)
+
+
+def _warn() -> QColor:
+    return QColor(palette().warn)
 
 
 def _node_state(n: NodeHealth) -> str:
@@ -42,7 +48,7 @@ class NodeModel(ItemTableModel[NodeHealth]):
 
     def styled(self, item: NodeHealth, column: int, role: int):  # noqa: ANN201
         if role == Qt.ItemDataRole.ForegroundRole and column == 2 and item.state != "stopped" and not item.alive:
-            return BAD
+            return _bad()
         return None
 
 
@@ -56,9 +62,9 @@ class CameraModel(ItemTableModel[CameraAssignment]):
     def styled(self, item: CameraAssignment, column: int, role: int):  # noqa: ANN201
         if role == Qt.ItemDataRole.ForegroundRole and column in (2, 3):
             if not item.node:
-                return BAD
+                return _bad()
             if item.state not in ("live", "starting"):
-                return WARN
+                return _warn()
         return None
 
 

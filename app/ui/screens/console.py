@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.alerts import AudioStatus
+from app.domain.hit_grouping import QueueCounts, SightingAttention
 from app.domain.hits import HitSummary, format_age
 from app.domain.ncic import YqDue
 from app.runtime.alerts import HitAlertsBridge
@@ -34,29 +36,12 @@ from app.ui.screens.console_actions import SHORTCUTS, ConsoleActions
 from app.ui.screens.console_cameras import CameraTilesWidget
 from app.ui.screens.console_ncic import NcicPanel
 from app.ui.screens.console_queue import HitQueueView
+from app.ui.screens.console_sightings import SightingsPanel
 from app.ui.screens.console_verify import VerificationPanel
+from app.ui.scroll import scrolling
+from app.ui.theme import palette, theme_signals
 
 TOP_PRIORITY_MAX = 2
-#: Console-only looks (object names set by the panels); colours read on the dark and the light theme.
-CONSOLE_QSS = """
-#HitTitle { font-size: 13pt; font-weight: 600; }
-#PanelTitle, #StripTitle, #Caption { font-size: 9pt; font-weight: 700; color: #8fb4da; letter-spacing: 1px; }
-#FieldName { color: #8b96a3; }
-#FieldValue { font-weight: 600; }
-#Instructions { background: #ffcf5c; color: #1b1300; font-weight: 700; padding: 4px 8px; border-radius: 3px; }
-#Stale { background: #5c3b00; color: #ffe2a8; padding: 3px 8px; border-radius: 3px; }
-#Decision { color: #9ecbff; padding-left: 8px; }
-#AcceptButton:enabled { background: #1f6b3a; border-color: #39a35f; color: #ffffff; font-weight: 600; }
-#RejectButton:enabled { background: #7a2226; border-color: #c2454b; color: #ffffff; font-weight: 600; }
-#ClaimNext { background: #2f6fae; border-color: #4a9be8; color: #ffffff; font-weight: 600; padding: 5px 16px; }
-#ConsoleStrip { border-bottom: 1px solid #2a3038; }
-#ConsoleStatus { color: #9ecbff; padding: 2px 4px; }
-#NotificationsDue { color: #ffb347; font-weight: 700; }
-#ConsoleStatus[error="true"] { color: #ff8a80; font-weight: 600; }
-#AudioState[problem="true"] { color: #ffb347; font-weight: 700; }
-#VerifyPanel, #NcicPanel { border: 1px solid #2a3038; border-radius: 3px; }
-"""
-
 
 class ConsoleScreen(QWidget):
     badge_changed = Signal(int)
@@ -64,7 +49,6 @@ class ConsoleScreen(QWidget):
     def __init__(self, ui: UiContext, alerts: HitAlertsBridge | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleScreen")
-        self.setStyleSheet(CONSOLE_QSS)
         self.ui = ui
         self.alerts = alerts
         self.ctrl = ConsoleController(ui, alerts, self)
@@ -72,6 +56,7 @@ class ConsoleScreen(QWidget):
         self.queue = HitQueueView(self.ctrl.model)
         self.verify = VerificationPanel()
         self.ncic = NcicPanel()
+        self.sightings = SightingsPanel()
         self.actions = ConsoleActions(self.ctrl, self, self.toggle_mute, self.ncic.selected_step_id,
                                       self.queue.setFocus)
 
@@ -110,11 +95,25 @@ class ConsoleScreen(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.tiles)
         left.addWidget(self.queue)
+        left.addWidget(self.sightings)
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 3)
+        left.setStretchFactor(2, 1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.verify)
-        right.addWidget(self.ncic)
+        verify_box = QFrame()  # a tall record scrolls; the window stays put and Accept/Reject stay in view
+        vb = QVBoxLayout(verify_box)
+        vb.setContentsMargins(0, 0, 0, 0)
+        vb.setSpacing(2)
+        vb.addWidget(scrolling(self.verify, "VerifyScroll"), 1)
+        vb.addWidget(self.verify.action_row)
+        right.addWidget(verify_box)
+        ncic_box = QFrame()  # the checklist and step log scroll; the NCIC action buttons stay in view
+        nb = QVBoxLayout(ncic_box)
+        nb.setContentsMargins(0, 0, 0, 0)
+        nb.setSpacing(2)
+        nb.addWidget(scrolling(self.ncic, "NcicScroll"), 1)
+        nb.addWidget(self.ncic.action_bar)
+        right.addWidget(ncic_box)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         body = QSplitter(Qt.Orientation.Horizontal)
@@ -123,8 +122,8 @@ class ConsoleScreen(QWidget):
         body.setStretchFactor(0, 1)
         body.setStretchFactor(1, 1)
         body.setSizes([700, 700])
-        left.setSizes([300, 500])
-        right.setSizes([470, 430])
+        left.setSizes([260, 380, 160])
+        right.setSizes([520, 380])  # the pictures first; the checklist and log scroll
         self.splitters = (body, left, right)
         self.due_items: list = []
         self.status = QLabel("F2 claim next  Ctrl+K claim this  F3 accept  F4 reject  F5 NCIC  F6 YQ  F7 YR  F8 dispatch  "
@@ -144,10 +143,11 @@ class ConsoleScreen(QWidget):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(lambda k=key: self.actions.trigger(k))
-        for seq, target in (("Alt+Q", self.queue), ("Alt+G", self.ncic.log), ("Alt+V", self.verify.captured)):
+        for seq, target in (("Alt+Q", self.queue), ("Alt+G", self.ncic.log), ("Alt+V", self.verify.captured),
+                            ("Alt+S", self.sightings.table)):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(target.setFocus)
+            sc.activated.connect(lambda t=target: self._focus(t))
         self.claim_btn.clicked.connect(lambda: self.actions.trigger("claim_next"))
         self.mute_btn.clicked.connect(lambda: self.actions.trigger("mute"))
         self.verify.accept_btn.clicked.connect(lambda: self.actions.trigger("accept"))
@@ -164,11 +164,13 @@ class ConsoleScreen(QWidget):
         self.queue.open_requested.connect(self.open_hit)
         self.ctrl.model.counts_changed.connect(self._counts)
         self.ctrl.detail_changed.connect(self._detail)
+        self.sightings.crop_requested.connect(self._sighting_crop)
         self.ctrl.images_loaded.connect(self.verify.show_images)
         self.ctrl.yq_changed.connect(self._yq)
         self.ctrl.yq_overdue.connect(self._yq_overdue)
         self.ctrl.message.connect(self.show_message)
         self.ctrl.hit_shown.connect(self._hit_shown)
+        self.ctrl.hit_sighted.connect(self._hit_sighted)
         ui.signals.camera_preview.connect(self.tiles.on_preview)
         ui.signals.camera_health.connect(self.tiles.on_health)
         ui.signals.cameras_listed.connect(self.tiles.set_cameras)
@@ -178,7 +180,9 @@ class ConsoleScreen(QWidget):
             self.attach_alerts(alerts)
         else:
             self.audio.setText("\u26a0 Audio alerts not running")
-        self._counts(0, 0)
+        self._counts(QueueCounts())
+        theme_signals().changed.connect(self._restyle)
+        self._themed = True
         QTimer.singleShot(0, self._first_load)
 
     # ---- public -------------------------------------------------------------------------------
@@ -210,10 +214,27 @@ class ConsoleScreen(QWidget):
         self._audio(alerts.status)
 
     def shutdown(self) -> None:
+        if self._themed:
+            self._themed = False
+            theme_signals().changed.disconnect(self._restyle)
         self._due_timer.stop()
         self.ctrl.stop()
 
+    def _focus(self, target: QWidget) -> None:
+        """Focus a panel part and scroll it into view (on a short screen the panels scroll)."""
+        target.setFocus()
+        for area in self.findChildren(QScrollArea):
+            if area.widget() is not None and area.widget().isAncestorOf(target):
+                area.ensureWidgetVisible(target, 0, 0)
+
     # ---- slots --------------------------------------------------------------------------------
+    def _restyle(self, _theme: str) -> None:
+        """Palette colours live in cached rows and rich text: render them again in the new theme."""
+        model = self.ctrl.model
+        model.restyle()
+        self._counts(model.counts)
+        self._detail(self.ctrl.detail)
+
     def _first_load(self) -> None:
         asyncio.ensure_future(self.ctrl.reload())
         self._refresh_due()
@@ -235,18 +256,35 @@ class ConsoleScreen(QWidget):
                                        f"ORI {d.ori or '?'}: waiting {format_age(d.age_s)}" for d in due))
         self.due.setAccessibleDescription(self.due.toolTip())
 
-    def _counts(self, total: int, new: int) -> None:
-        warn = "color:#ff6b6b" if new else "color:#8b96a3"
-        self.counts.setText(f"<b>{total}</b> open &nbsp; <span style='{warn}'><b>{new}</b> unacknowledged</span>")
-        self.counts.setAccessibleDescription(f"{total} open hits, {new} unacknowledged")
+    def _counts(self, counts: QueueCounts) -> None:
+        """``N open  M unacknowledged  K stale over 30 min (U urgent)``: grouped hits, one per vehicle and entry."""
+        p = palette()
+        new = counts.unacknowledged
+        warn = f"color:{p.error}" if new else f"color:{p.muted}"
+        stale = counts.stale_text(self.ctrl.model.stale_after)
+        stale_html = (f" &nbsp; <span style='background:{p.stale_bg}; color:{p.stale_text}'>&nbsp;\u231b <b>"
+                      f"{stale}</b>&nbsp;</span>" if stale else "")
+        self.counts.setText(f"<b>{counts.open}</b> open &nbsp; <span style='{warn}'><b>{new}</b> unacknowledged"
+                            f"</span>{stale_html}")
+        self.counts.setAccessibleDescription(f"{counts.open} open hits, {new} unacknowledged"
+                                             + (f", {stale}" if stale else ""))
         self.badge_changed.emit(new)
 
     def _detail(self, detail: HitDetail | None) -> None:
         actions = self.ctrl.actions()
         self.verify.show_detail(detail, self.ui.actor.user_id, actions)
         self.ncic.show_detail(detail, actions)
+        self.sightings.show_sightings(detail.summary.id if detail else None, detail.sightings if detail else ())
         if detail is not None:
             self.queue.select_hit(detail.summary.id)
+
+    def _sighting_crop(self, hit_id: int, read_id: int) -> None:
+        async def load() -> None:
+            jpeg = await self.ctrl.sighting_crop(hit_id, read_id)
+            if self.sightings.hit_id == hit_id:
+                self.sightings.show_crop(read_id, jpeg)
+
+        asyncio.ensure_future(self.actions._guard(load()))
 
     def _yq(self, due: YqDue) -> None:
         d = self.ctrl.detail
@@ -259,6 +297,12 @@ class ConsoleScreen(QWidget):
         self.show_message(due.message, True)
         QApplication.alert(self.window(), 0)
         self.ncic.buttons["yq"].setFocus()
+
+    def _hit_sighted(self, hit: HitSummary, attention: SightingAttention) -> None:
+        self.tiles.note_hit(hit.camera_name, f"{hit.plate_read} seen again (x{hit.sightings})")
+        self.show_message(attention.message, attention.loud and hit.priority <= TOP_PRIORITY_MAX)
+        if attention.loud and hit.priority <= TOP_PRIORITY_MAX and self.ui.settings.alerts.raise_window_on_top_priority:
+            QApplication.alert(self.window(), 0)
 
     def _hit_shown(self, hit: HitSummary) -> None:
         self.tiles.note_hit(hit.camera_name, f"{hit.plate_read} {hit.category.replace('_', ' ')}")

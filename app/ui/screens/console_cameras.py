@@ -15,7 +15,10 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.domain.cameras import CameraInfo
+from app.ui.colour_checks import contrast
+from app.ui.palette import DARK
 from app.ui.screens.console_look import BAD_COLOUR, OK_COLOUR, WARN_COLOUR, bgr_to_qimage
+from app.ui.theme import palette
 from recognition.runtime.events import PreviewFrame
 from recognition.types import CameraHealth
 
@@ -29,6 +32,16 @@ STATE_LOOK = {  # state -> (word, colour)
     "reconnecting": ("RECONNECTING", WARN_COLOUR), "offline": ("OFFLINE", BAD_COLOUR),
     "stopped": ("STOPPED", "#9aa7b4"), "error": ("ERROR", BAD_COLOUR),
 }
+
+
+TILE_BAR = "#0a0e12"  # the health bar: dark in both themes (it sits on video)
+NEUTRAL_COLOUR = "#c3ccd6"
+
+
+def tile_warning_colour() -> str:
+    """The theme's warning role (app.ui.theme), or the dark palette's when the theme's is too dark for the bar."""
+    warn = palette().warn
+    return warn if contrast(warn, TILE_BAR) >= 4.5 else DARK.warn
 
 
 class CameraTile(QFrame):
@@ -101,15 +114,30 @@ class CameraTile(QFrame):
         self.update()
 
     def health_text(self) -> tuple[str, str]:
+        """The whole health line and the colour of its state word."""
+        parts = self.health_parts()
+        return "  ".join(t for t, _c in parts), parts[0][1]
+
+    def health_parts(self) -> list[tuple[str, str]]:
+        """The health line as (text, colour) pieces: the state in its colour, dropped frames as a warning.
+
+        Dropped frames mean capture or recognition could not keep up (reads may be missed): never shown in
+        the green of LIVE, but in the theme's warning role with a warning sign.
+        """
         h = self.health
         if h is None:
-            return "NO STATUS", WARN_COLOUR
+            return [("NO STATUS", WARN_COLOUR)]
         word, colour = STATE_LOOK.get(h.state, (h.state.upper(), WARN_COLOUR))
         if h.state == "live" and self.frame_at and time.monotonic() - self.frame_at > STALE_FRAME_S:
             word, colour = "LIVE (no preview)", WARN_COLOUR
         if h.state in ("stopped", "error") and h.last_error:  # e.g. a video file corrupt part-way
-            return f"ERROR: {h.last_error[:80]}", BAD_COLOUR
-        return f"{word}  {h.fps_in:4.1f} fps  {h.dropped} dropped", colour
+            return [(f"ERROR: {h.last_error[:80]}", BAD_COLOUR)]
+        parts = [(word, colour), (f"{h.fps_in:4.1f} fps", NEUTRAL_COLOUR)]
+        if h.dropped:
+            parts.append((f"\u26a0 {h.dropped} dropped", tile_warning_colour()))
+        else:
+            parts.append(("0 dropped", NEUTRAL_COLOUR))
+        return parts
 
     # ---- painting -----------------------------------------------------------------------------
     def _video_area(self) -> QRectF:
@@ -141,14 +169,19 @@ class CameraTile(QFrame):
             p.drawText(QRectF(6, 0, self.width() - 12, bar_h),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"last read {self.last_read}")
         # bottom bar: health in words and colour
-        text, colour = self.health_text()
-        p.fillRect(QRectF(0, self.height() - bar_h, self.width(), bar_h), QColor(10, 14, 18, 235))
-        p.setBrush(QColor(colour))
+        parts = self.health_parts()
+        p.fillRect(QRectF(0, self.height() - bar_h, self.width(), bar_h), QColor(TILE_BAR))
+        p.setBrush(QColor(parts[0][1]))
         p.setPen(Qt.PenStyle.NoPen)
         p.drawEllipse(QRectF(7, self.height() - bar_h + 7, 10, 10))
-        p.setPen(QColor(colour))
         p.setFont(self._small)
-        p.drawText(QRectF(23, self.height() - bar_h, self.width() - 30, bar_h), Qt.AlignmentFlag.AlignVCenter, text)
+        x = 23.0
+        metrics = p.fontMetrics()
+        for text, colour in parts:
+            p.setPen(QColor(colour))
+            p.drawText(QRectF(x, self.height() - bar_h, max(0.0, self.width() - x - 6), bar_h),
+                       Qt.AlignmentFlag.AlignVCenter, text)
+            x += metrics.horizontalAdvance(text + "   ")
         if self.hit_text and time.monotonic() < self.hit_until:
             p.setPen(QPen(QColor("#ff5c5c"), 3))
             p.setBrush(Qt.BrushStyle.NoBrush)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.comparison import CellKind, PlateComparison
 
+CAPTION_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap)
 ZOOMS = (0.0, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # 0 = fit to the view
 
 
@@ -29,6 +40,14 @@ class ZoomImage(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, 160)
+
+    def caption_height(self) -> int:
+        """Room for the whole caption, wrapped to the width (never cut: "(drawn: n")."""
+        if not self.caption:
+            return 0
+        box = QFontMetrics(self.font()).boundingRect(QRect(0, 0, max(40, self.width() - 8), 2000), CAPTION_FLAGS,
+                                                   self.caption)
+        return box.height() + 4
 
     def set_image(self, image: QImage | None, caption: str = "") -> None:
         self.image = image if image is not None and not image.isNull() else None
@@ -64,11 +83,11 @@ class ZoomImage(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#07090b"))
-        caption_h = 18 if self.caption else 0
+        caption_h = self.caption_height()
         area = QRectF(2, 2, self.width() - 4, self.height() - 4 - caption_h)
         if self.image is None:
             p.setPen(QColor("#6b7580"))
-            p.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            p.drawText(area, int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap), self.empty_text)
         else:
             fit = min(area.width() / self.image.width(), area.height() / self.image.height())
             zoom = ZOOMS[self.zoom_index]
@@ -85,7 +104,7 @@ class ZoomImage(QWidget):
         if self.caption:
             p.setPen(QColor("#b9d3ee"))
             p.drawText(QRectF(4, self.height() - caption_h - 1, self.width() - 8, caption_h),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.caption)
+                       CAPTION_FLAGS, self.caption)
         if self.hasFocus():
             p.setPen(QPen(QColor("#4a9be8"), 2))
             p.drawRect(QRectF(1, 1, self.width() - 2, self.height() - 2))

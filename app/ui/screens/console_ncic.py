@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFrame,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import datetime_text, time_text
 from app.domain.ncic import YqDue
 from app.services.hit_queries import HitDetail
-from app.ui.screens.console_look import BAD_COLOUR, OK_COLOUR, WARN_COLOUR
+from app.ui.flow_layout import FlowLayout
+from app.ui.theme import palette
 
 #: action key -> (button text, accessible name)
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -55,6 +55,7 @@ class NcicPanel(QFrame):
         self.checklist = QLabel("")
         self.checklist.setObjectName("Checklist")
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        self.checklist.setWordWrap(True)
         self.checklist.setAccessibleName("Confirmation checklist")
         self.countdown = QLabel("")
         self.countdown.setObjectName("Countdown")
@@ -63,14 +64,16 @@ class NcicPanel(QFrame):
         self.relayed = QCheckBox("Instructions relayed to units  [F12]")
         self.relayed.setAccessibleName("Instructions relayed to units")
         self.buttons: dict[str, QPushButton] = {}
-        grid = QGridLayout()
-        grid.setSpacing(4)
-        for i, (key, (text, name)) in enumerate(ACTIONS.items()):
+        #: the F-key action buttons; they wrap to the width (1366x768 with a 12 pt font), and the console
+        #: keeps them below the scrolled checklist and log, always in view
+        self.action_bar = QWidget()
+        grid = FlowLayout(self.action_bar, spacing=4)
+        for key, (text, name) in ACTIONS.items():
             button = QPushButton(text)
             button.setAccessibleName(name)
             button.setObjectName(f"Action_{key}")
             self.buttons[key] = button
-            grid.addWidget(button, i // 4, i % 4)
+            grid.addWidget(button)
         self.log = QTableWidget(0, len(LOG_COLUMNS))
         self.log.setObjectName("StepLog")
         self.log.setAccessibleName("Step log")
@@ -82,25 +85,23 @@ class NcicPanel(QFrame):
         self.log.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.log.setTabKeyNavigation(False)
         self.log.setWordWrap(True)
-        self.log.setMinimumHeight(110)
+        self.log.setMinimumHeight(84)
         header = self.log.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        top = QHBoxLayout()
-        top.addWidget(self.checklist, 1)
-        right = QVBoxLayout()
-        right.addWidget(self.countdown)
-        right.addWidget(self.relayed)
-        right.addStretch(1)
-        top.addLayout(right, 1)
+        top = QVBoxLayout()  # checklist over the YQ countdown: full-width lines wrap less than two columns
+        top.setSpacing(2)
+        top.addWidget(self.checklist)
+        top.addWidget(self.countdown)
+        top.addWidget(self.relayed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.setSpacing(6)
         lay.addWidget(title)
         lay.addLayout(top)
-        lay.addLayout(grid)
+        lay.addWidget(self.action_bar)
         lay.addWidget(self.log, 1)
         self.step_ids: list[int] = []
         self.show_detail(None, frozenset())
@@ -111,7 +112,7 @@ class NcicPanel(QFrame):
         self.relayed.blockSignals(True)
         self.relayed.setEnabled("relay" in actions)
         if detail is None:
-            self.checklist.setText("<span style='color:#8b96a3'>Open a hit to see its confirmation steps.</span>")
+            self.checklist.setText(f"<span style='color:{palette().muted}'>Open a hit to see its confirmation steps.</span>")
             self.countdown.setText("")
             self.relayed.setChecked(False)
             self.relayed.setVisible(False)
@@ -120,13 +121,18 @@ class NcicPanel(QFrame):
             self.relayed.blockSignals(False)
             return
         lines = []
+        look = palette()
+        not_needed = [item.label for item in detail.checklist if not item.applies]
         for item in detail.checklist:
             if not item.applies:
-                lines.append(f"<span style='color:#6b7580'>\u2013 {item.label} (n/a)</span>")
-            elif item.done:
-                lines.append(f"<span style='color:{OK_COLOUR}'>\u2611 {item.label}</span>")
+                continue  # one line for all of them, below: the steps to do stay on screen at 1366x768
+            if item.done:
+                lines.append(f"<span style='color:{look.check_done}'>\u2611 {item.label}</span>")
             else:
-                lines.append(f"<span style='color:#e6e9ed'>\u2610 {item.label}</span>")
+                lines.append(f"<span style='color:{look.check_pending}'><b>\u2610 {item.label}</b></span>")
+        if not_needed:
+            lines.append(f"<span style='color:{look.check_na}'>\u2013 Not needed for this hit (n/a): "
+                         f"{'; '.join(not_needed)}</span>")
         self.checklist.setText("<br>".join(lines))
         self.checklist.setAccessibleDescription("; ".join(
             f"{i.label}: {'done' if i.done else 'to do' if i.applies else 'not applicable'}" for i in detail.checklist))
@@ -143,19 +149,20 @@ class NcicPanel(QFrame):
         corrected_by = {s.corrects_step_id: s.id for s in steps if s.corrects_step_id}
         self.log.setRowCount(len(steps))
         self.step_ids = [s.id for s in steps]
-        grey = QColor("#6b7580")
+        grey = QColor(palette().check_na)
         strike = QFont()
         strike.setStrikeOut(True)
+        number = {s.id: n for n, s in enumerate(steps, start=1)}  # "#" counts this hit's steps, not global ids
         for row, step in enumerate(steps):
             text = step.describe()
             if step.note:
                 text += f" - {step.note}"
             if step.id in corrected_by:
-                text += f"  (corrected by #{corrected_by[step.id]})"
-            cells = (str(step.id), step.at.astimezone().strftime("%H:%M:%S"), step.username, text)
+                text += f"  (corrected by #{number[corrected_by[step.id]]})"
+            cells = (str(number[step.id]), time_text(step.at), step.username, text)
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"{step.at.astimezone():%Y-%m-%d %H:%M:%S} {step.username}: {text}")
+                item.setToolTip(f"{datetime_text(step.at, seconds=True)} {step.username}: {text}")
                 if step.id in corrected_by:
                     item.setForeground(grey)
                     if col == 3:
@@ -168,14 +175,15 @@ class NcicPanel(QFrame):
 
     def show_yq(self, due: YqDue | None, applies: bool = True) -> None:
         if not applies:
-            self.countdown.setText("<span style='color:#8b96a3'>YQ/YR: not needed (record entered by this "
+            self.countdown.setText(f"<span style='color:{palette().muted}'>YQ/YR: not needed (record entered by this "
                                    "agency, or its type takes no YQ)</span>")
             return
         if due is None or due.state == "none":
-            self.countdown.setText("<span style='color:#cfd8e1'>YQ: not sent yet. The record belongs to another "
+            self.countdown.setText(f"<span style='color:{palette().text}'>YQ: not sent yet. The record belongs to another "
                                    "agency: send a YQ (F6).</span>")
             return
-        colour = {"waiting": WARN_COLOUR, "answered": OK_COLOUR}.get(due.state, BAD_COLOUR)
+        look = palette()
+        colour = {"waiting": look.warn, "answered": look.ok}.get(due.state, look.error)
         big = ""
         if due.state == "waiting" and due.seconds_left is not None:
             mins, secs = divmod(int(due.seconds_left), 60)

@@ -1,7 +1,13 @@
-"""The live hit queue: a table model over HitSummary rows, most urgent first, then oldest first.
+"""The live hit queue: a table model over grouped HitSummary rows (one per vehicle and entry).
 
-Rows are inserted and updated in place (``upsert``) so the view keeps the dispatcher's place;
-closed hits leave the queue. Age texts are refreshed by :meth:`HitQueueModel.tick`.
+Order (app.domain.hit_grouping.queue_order): fresh hits by priority then age; stale hits (vehicle not
+seen for ``stale_after``) below them, except top priorities, which keep their place. Rows are
+inserted and updated in place (``upsert``) so the view keeps the dispatcher's place; closed hits
+leave the queue. :meth:`HitQueueModel.tick` refreshes the ages and moves rows that became stale.
+
+Cells are never cut: column texts are short ("NEW", "you 14:03", "x6 14:05"), the long forms are in
+the tooltip, and :class:`HitQueueView` sizes the columns from the font and hides the least needed
+ones (list age, then age) rather than show a horizontal scrollbar; only "Where" elides (tooltip).
 """
 
 from __future__ import annotations
@@ -9,35 +15,76 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
-from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning, queue_key
-from app.ui.screens.console_look import WARN_COLOUR, band_colour, band_tint, band_word, type_icon, type_text
+from app.domain.hit_grouping import (
+    DEFAULT_STALE_AFTER,
+    TOP_PRIORITY_MAX,
+    QueueCounts,
+    is_stale,
+    last_seen,
+    queue_counts,
+    queue_order,
+    seen_again_text,
+)
+from app.domain.hits import HitStatus, HitSummary, format_age, list_age_warning
+from app.ui.screens.console_look import band_colour, band_tint, band_word, queue_font, type_icon, type_text
+from app.ui.theme import palette
 
 DR = Qt.ItemDataRole
-COLUMNS = ("Priority", "Hit type", "Plate read", "Status", "Age", "Listed", "Camera / location", "List age")
+COLUMNS = ("Priority", "Type", "Plate read", "Status", "Seen", "Where (last seen)", "Age", "List age")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HIT_ID_ROLE = int(DR.UserRole) + 1
 WARN = "\u26a0"
+STALE_MARK = "\u231b"  # hourglass
+#: The only column that may elide (its full text is the tooltip); it takes the width left over.
+ELIDED_COL = COL["Where (last seen)"]
+#: Columns shown only when there is room, most wanted first (their facts stay in the row tooltip and the
+#: verification panel; the type icon, shape and letter, is in the Priority column anyway).
+OPTIONAL_COLS = (COL["Type"], COL["Where (last seen)"], COL["Age"], COL["List age"])
+MIN_ELIDED_W = 110
+FLASH_S = 8.0
+#: Short forms for the Type column (the full label is in the tooltip and the verification panel).
+SHORT_TYPES = {
+    "stolen_canadian_vehicle": "Stolen veh. (CA)", "immigration_violator": "Immigration",
+    "protective_interest": "Protective int.", "supervised_release": "Supervised rel.",
+    "protection_order": "Protection ord.", "gang_terrorist": "Gang / terror",
+}
 
 
 def status_text(hit: HitSummary, my_user_id: int | None) -> str:
-    """What the Status column says: unacknowledged, or who holds it and since when."""
+    """The Status column: ``NEW`` (nobody claimed it), or who holds it and since when, short."""
     if hit.status is HitStatus.NEW:
-        return "NEW - unacknowledged"
+        return "NEW"
     who = "you" if hit.claimed_by is not None and hit.claimed_by == my_user_id else (hit.claimed_by_name or "?")
     since = f" {hit.claimed_at:%H:%M}" if hit.claimed_at else ""
-    word = {HitStatus.CLAIMED: "Claimed", HitStatus.VERIFIED: "Verified"}.get(hit.status, hit.status.value.title())
-    return f"{word} - {who}{since}" if hit.claimed_by else word
+    mark = "\u2714 " if hit.status is HitStatus.VERIFIED else ""
+    return f"{mark}{who}{since}" if hit.claimed_by else hit.status.value.title()
+
+
+def status_long(hit: HitSummary, my_user_id: int | None) -> str:
+    """The Status column's tooltip, in words."""
+    if hit.status is HitStatus.NEW:
+        return "New - unacknowledged: nobody has claimed it"
+    word = {HitStatus.CLAIMED: "Claimed", HitStatus.VERIFIED: "Visually verified"}.get(hit.status, hit.status.value)
+    who = "you" if hit.claimed_by == my_user_id else (hit.claimed_by_name or "someone")
+    return f"{word} by {who}" + (f" since {hit.claimed_at:%H:%M}" if hit.claimed_at else "")
+
+
+def short_type(category: str) -> str:
+    return SHORT_TYPES.get(category, type_text(category))
 
 
 AGE_COL = COL["Age"]
-TYPE_COL = COL["Hit type"]
+SEEN_COL = COL["Seen"]
+TYPE_COL = COL["Type"]
+ICON_COL = COL["Priority"]  # the band shape with the type letter, next to the priority word
 BOLD_COLS = (COL["Priority"], COL["Plate read"])
+TIMED_COLS = (AGE_COL, SEEN_COL)  # texts that change with the clock
 
 
 @dataclass(slots=True)
@@ -55,21 +102,31 @@ def _age_s(hit: HitSummary, now: datetime) -> int:
 
 
 class HitQueueModel(QAbstractTableModel):
-    """Open hits ordered by :func:`app.domain.hits.queue_key`."""
+    """Open grouped hits ordered by :func:`app.domain.hit_grouping.queue_order`."""
 
-    counts_changed = Signal(int, int)  # open hits, unacknowledged (NEW) hits
+    counts_changed = Signal(object)  # QueueCounts
 
-    def __init__(self, now: Callable[[], datetime], my_user_id: int | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], my_user_id: int | None = None,
+                 stale_after: timedelta = DEFAULT_STALE_AFTER, top_priority_max: int = TOP_PRIORITY_MAX,
+                 monotonic: Callable[[], float] | None = None) -> None:
         super().__init__()
+        import time
+
         self._now = now
+        self._mono = monotonic or time.monotonic
         self.my_user_id = my_user_id
+        self.stale_after = stale_after
+        self.top_priority_max = top_priority_max
         self.rows: list[HitSummary] = []
         self._keys: list[tuple] = []
         self._cache: dict[int, _RowLook] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._flash: dict[int, float] = {}  # hit id -> monotonic time its "seen again" highlight ends
+        self.counts = QueueCounts()
 
     # ---- content ------------------------------------------------------------------------------
+    def key(self, hit: HitSummary) -> tuple:
+        return queue_order(hit, self._now(), self.stale_after, self.top_priority_max)
+
     def row_of(self, hit_id: int) -> int:
         return next((i for i, h in enumerate(self.rows) if h.id == hit_id), -1)
 
@@ -82,7 +139,7 @@ class HitQueueModel(QAbstractTableModel):
         if old >= 0:
             if not hit.status.open:
                 self._remove(old)
-            elif queue_key(self.rows[old]) == queue_key(hit):
+            elif self._keys[old] == self.key(hit):
                 self.rows[old] = hit
                 self.dataChanged.emit(self.index(old, 0), self.index(old, len(COLUMNS) - 1))
             else:
@@ -91,6 +148,17 @@ class HitQueueModel(QAbstractTableModel):
         elif hit.status.open:
             self._insert(hit)
         self._emit_counts()
+
+    def flash(self, hit_id: int, seconds: float = FLASH_S) -> None:
+        """Highlight a row for a while (a new sighting that asks for attention)."""
+        self._flash[hit_id] = self._mono() + seconds
+        row = self.row_of(hit_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def flashing(self, hit_id: int) -> bool:
+        until = self._flash.get(hit_id)
+        return until is not None and self._mono() < until
 
     def remove(self, hit_id: int) -> None:
         row = self.row_of(hit_id)
@@ -103,28 +171,54 @@ class HitQueueModel(QAbstractTableModel):
         merged = {h.id: h for h in hits if h.status.open}
         for h in keep:
             if h.status.open:
-                merged.setdefault(h.id, h)
-        ordered = sorted(merged.values(), key=queue_key)
+                old = merged.get(h.id)
+                if old is None or h.sightings >= old.sightings:
+                    merged[h.id] = h
+        self._set_rows(sorted(merged.values(), key=self.key))
+        self._emit_counts()
+
+    def _set_rows(self, ordered: list[HitSummary]) -> None:
         if [h.id for h in ordered] == [h.id for h in self.rows]:
             # the usual case (every hit already pushed by its signal): update rows in place, no reset
             for row, hit in enumerate(ordered):
+                self._keys[row] = self.key(hit)
                 if hit != self.rows[row]:
                     self.rows[row] = hit
-                    self._keys[row] = queue_key(hit)
                     self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         else:
             self.beginResetModel()  # the view puts its current hit back (HitQueueView)
             self.rows = ordered
-            self._keys = [queue_key(h) for h in ordered]
+            self._keys = [self.key(h) for h in ordered]
             self._cache = {h.id: look for h in ordered if (look := self._cache.get(h.id)) is not None}
             self.endResetModel()
-        self._emit_counts()
 
     def tick(self) -> None:
-        """Refresh the age columns."""
+        """Refresh the clock columns; rows that became stale move down (and the counts say so)."""
+        if not self.rows:
+            return
+        keys = [self.key(h) for h in self.rows]
+        if keys != self._keys:
+            stale_changed = [h.id for h, a, b in zip(self.rows, keys, self._keys, strict=True) if a != b]
+            for hit_id in stale_changed:
+                self._cache.pop(hit_id, None)
+            self._set_rows(sorted(self.rows, key=self.key))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+        else:
+            for col in TIMED_COLS:
+                self.dataChanged.emit(self.index(0, col), self.index(len(self.rows) - 1, col), [DR.DisplayRole])
+        ended = [k for k, v in self._flash.items() if self._mono() >= v]
+        for hit_id in ended:
+            del self._flash[hit_id]
+            row = self.row_of(hit_id)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._emit_counts()
+
+    def restyle(self) -> None:
+        """The theme changed: rows are painted again in the new palette (their looks are cached)."""
+        self._cache.clear()
         if self.rows:
-            self.dataChanged.emit(self.index(0, COL["Age"]), self.index(len(self.rows) - 1, COL["Age"]),
-                                  [DR.DisplayRole])
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
     @property
     def unacknowledged(self) -> int:
@@ -134,7 +228,7 @@ class HitQueueModel(QAbstractTableModel):
         return next((h for h in self.rows if h.status is HitStatus.NEW and h.claimed_by is None), None)
 
     def _insert(self, hit: HitSummary) -> None:
-        key = queue_key(hit)
+        key = self.key(hit)
         pos = bisect.bisect_left(self._keys, key)
         self.beginInsertRows(QModelIndex(), pos, pos)
         self.rows.insert(pos, hit)
@@ -149,7 +243,10 @@ class HitQueueModel(QAbstractTableModel):
         self.endRemoveRows()
 
     def _emit_counts(self) -> None:
-        self.counts_changed.emit(len(self.rows), self.unacknowledged)
+        counts = queue_counts(self.rows, self._now(), self.stale_after, self.top_priority_max)
+        if counts != self.counts:
+            self.counts = counts
+            self.counts_changed.emit(counts)
 
     # ---- Qt model -----------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -164,27 +261,37 @@ class HitQueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DR.DisplayRole):  # noqa: ANN201
-        # Called thousands of times per repaint: everything but the age comes from a per-row cache.
+        # Called thousands of times per repaint: everything but the clock texts comes from a per-row cache.
         hit = self.hit(index.row())
         if hit is None:
             return None
         col = index.column()
         if role == DR.DisplayRole:
-            return format_age(_age_s(hit, self._now())) if col == AGE_COL else self._look(hit).texts[col]
+            return self._text(hit, col) if col in TIMED_COLS else self._look(hit).texts[col]
         if role == DR.BackgroundRole:
+            if self.flashing(hit.id):
+                return QColor(palette().selection_bg)
+            if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
+                return QColor(palette().stale_bg)
             return self._look(hit).tint
         if role == DR.ForegroundRole:
+            if self.flashing(hit.id):
+                return QColor(palette().selection_text)
+            if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
+                return QColor(palette().stale_text)
             return self._look(hit).colours[col]
         if role == DR.FontRole:
-            return self._bold if (col in BOLD_COLS or hit.status is HitStatus.NEW) else None
-        if role == DR.DecorationRole and col == TYPE_COL:
+            if col in BOLD_COLS:  # plate and priority: the largest text, read first
+                return queue_font(large=True)
+            return queue_font(large=False) if hit.status is HitStatus.NEW else None
+        if role == DR.DecorationRole and col == ICON_COL:
             return self._look(hit).icon
         if role == HIT_ID_ROLE:
             return hit.id
         if role == DR.ToolTipRole:
-            return self._look(hit).spoken
+            return self._tooltip(hit)
         if role == DR.AccessibleTextRole:
-            return self._look(hit).spoken if col == 0 else self.data(index, DR.DisplayRole)
+            return self._tooltip(hit) if col == 0 else self.data(index, DR.DisplayRole)
         return None
 
     def _look(self, hit: HitSummary) -> _RowLook:
@@ -194,9 +301,9 @@ class HitQueueModel(QAbstractTableModel):
             colours = [None] * len(COLUMNS)
             colours[COL["Priority"]] = band_colour(hit.priority)
             if warn:
-                colours[COL["List age"]] = QColor(WARN_COLOUR)
+                colours[COL["List age"]] = QColor(palette().warn)
             if hit.status is HitStatus.NEW:
-                colours[COL["Status"]] = QColor("#ffffff")
+                colours[COL["Status"]] = QColor(palette().new_text)
             look = _RowLook(hit, tuple(self._text(hit, c) for c in range(len(COLUMNS))), tuple(colours),
                             band_tint(hit.priority), type_icon(hit.category, hit.priority), self._spoken(hit))
             self._cache[hit.id] = look
@@ -205,28 +312,41 @@ class HitQueueModel(QAbstractTableModel):
     def _text(self, hit: HitSummary, col: int) -> str:
         if col == COL["Priority"]:
             return f"{hit.priority} {band_word(hit.priority)}"
-        if col == COL["Hit type"]:
-            return type_text(hit.category) + (" (retroactive)" if hit.retroactive else "")
+        if col == COL["Type"]:
+            return short_type(hit.category) + (" (retro)" if hit.retroactive else "")
         if col == COL["Plate read"]:
             return f"{hit.plate_read} {hit.state_read or '--'}"
-        if col == COL["Listed"]:
-            kind = "" if hit.match_kind == "exact" else f"  \u2248 {hit.match_kind}"
-            return f"{hit.plate_listed} {hit.state_listed or '--'}{kind}"
-        if col == COL["Camera / location"]:
+        if col == COL["Where (last seen)"]:
             return " - ".join(x for x in (hit.camera_name, hit.camera_location) if x)
         if col == COL["Age"]:
             return format_age(_age_s(hit, self._now()))
+        if col == SEEN_COL:
+            if is_stale(hit, self._now(), self.stale_after):  # the time is in the tooltip
+                return f"{STALE_MARK} STALE x{hit.sightings}" if hit.sightings > 1 else f"{STALE_MARK} STALE"
+            seen = last_seen(hit)
+            return f"x{hit.sightings} {seen:%H:%M}" if hit.sightings > 1 else f"{seen:%H:%M}"
         if col == COL["List age"]:
             text = format_age(hit.list_age_s)
-            return f"{WARN} {text} STALE" if list_age_warning(hit.list_age_s) else text
+            return f"{WARN} {text}" if list_age_warning(hit.list_age_s) else text
         if col == COL["Status"]:
             return status_text(hit, self.my_user_id)
         return ""
 
     def _spoken(self, hit: HitSummary) -> str:
-        return (f"Priority {hit.priority} {type_text(hit.category)} hit, plate read {hit.plate_read}, "
-                f"listed {hit.plate_listed} {hit.state_listed or ''}, camera {hit.camera_name}, "
-                f"{status_text(hit, self.my_user_id)}")
+        listed = f"{hit.plate_listed} {hit.state_listed or ''}".strip()
+        kind = "" if hit.match_kind == "exact" else f" ({hit.match_kind} match)"
+        seen = (f"seen {hit.sightings} times, {seen_again_text(hit.camera_name, last_seen(hit))}"
+                if hit.sightings > 1 else f"seen once at {hit.camera_name} {last_seen(hit):%H:%M}")
+        warn = list_age_warning(hit.list_age_s)
+        return (f"Priority {hit.priority} {band_word(hit.priority)} {type_text(hit.category)} hit H-{hit.id}, "
+                f"plate read {hit.plate_read} {hit.state_read or ''}, listed {listed}{kind}; {seen}; "
+                f"{status_long(hit, self.my_user_id)}; list age {format_age(hit.list_age_s)}"
+                + (f" ({warn})" if warn else ""))
+
+    def _tooltip(self, hit: HitSummary) -> str:
+        stale = (f"\nSTALE: not seen for {format_age(int((self._now() - last_seen(hit)).total_seconds()))}"
+                 if is_stale(hit, self._now(), self.stale_after) else "")
+        return self._look(hit).spoken + stale
 
 
 class HitQueueView(QTableView):
@@ -246,16 +366,100 @@ class HitQueueView(QTableView):
         self.setTabKeyNavigation(False)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(30)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
-        for col, width in ((0, 96), (1, 145), (2, 108), (3, 190), (4, 58), (5, 140), (6, 180)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(ELIDED_COL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
         self.doubleClicked.connect(lambda idx: self._open(idx))
         self._kept: int | None = None
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
+        self._fit_timer = QTimer(self)  # many changes in one burst: fit once
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_columns)
+        model.modelReset.connect(self._fit_timer.start)
+        model.rowsInserted.connect(self._fit_timer.start)
+        model.dataChanged.connect(lambda _a, _b, roles=(): None if roles else self._fit_timer.start())
+        self.fit_columns()
+
+    # ---- columns that fit ----------------------------------------------------------------------
+    def needed_width(self, col: int) -> int:
+        """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
+        model: HitQueueModel = self.model()  # type: ignore[assignment]
+        plain = QFontMetrics(self.font())
+        bold = self._metrics(col)
+        header = self.horizontalHeader()
+        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 24
+        texts = [model.data(model.index(r, col)) or "" for r in range(min(model.rowCount(), 400))]
+        widest = max((bold.horizontalAdvance(t) for t in texts), default=0)
+        if col == SEEN_COL:  # clock texts change: measure the widest form they take
+            widest = max(widest, bold.horizontalAdvance(f"{STALE_MARK} STALE x99"), bold.horizontalAdvance("x99 00:00"))
+        if col == AGE_COL:
+            widest = max(widest, bold.horizontalAdvance("23 h 59 min"))
+        return max(head, widest + self._icon_room(col) + plain.horizontalAdvance("M") + 8)
+
+    def _metrics(self, col: int) -> QFontMetrics:
+        """The widest font a cell of ``col`` is drawn in (the queue fonts of app.ui.screens.console_look)."""
+        return QFontMetrics(queue_font(large=col in BOLD_COLS))
+
+    def _icon_room(self, col: int) -> int:
+        return self.iconSize().width() + 8 if col == ICON_COL else 0
+
+    def fit_columns(self) -> None:
+        """Size each column to its content; hide optional columns rather than scroll sideways."""
+        header = self.horizontalHeader()
+        rows = self.verticalHeader()
+        rows.setDefaultSectionSize(max(30, QFontMetrics(queue_font(large=True)).height() + 10))
+        widths = {c: self.needed_width(c) for c in range(len(COLUMNS)) if c != ELIDED_COL}
+        widths[ELIDED_COL] = MIN_ELIDED_W
+        # room for a vertical scrollbar is always kept, so a growing queue never pushes the columns out
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        space = self.width() - 2 * self.frameWidth() - bar - 2
+        room = space - sum(w for c, w in widths.items() if c not in OPTIONAL_COLS)
+        shown: set[int] = set()
+        for col in OPTIONAL_COLS:  # most wanted first; stop at the first that does not fit
+            if widths[col] > room:
+                break
+            shown.add(col)
+            room -= widths[col]
+        for col, width in widths.items():
+            hide = col in OPTIONAL_COLS and col not in shown
+            header.setSectionHidden(col, hide)
+            if not hide and col != ELIDED_COL and header.sectionSize(col) != width:
+                header.resizeSection(col, width)
+        if ELIDED_COL not in shown:  # the last visible column takes what is left
+            last = max(c for c in range(len(COLUMNS)) if not header.isSectionHidden(c))
+            header.resizeSection(last, widths[last] + max(0, room))
+
+    def cut_cells(self) -> list[tuple[int, str, str]]:
+        """(row, column, text) of every visible cell whose text does not fit (for tests and checks)."""
+        model: HitQueueModel = self.model()  # type: ignore[assignment]
+        header = self.horizontalHeader()
+        out = []
+        for col in range(len(COLUMNS)):
+            if header.isSectionHidden(col) or col == ELIDED_COL:
+                continue
+            bold = self._metrics(col)
+            room = header.sectionSize(col) - 8 - self._icon_room(col)
+            for row in range(model.rowCount()):
+                text = model.data(model.index(row, col)) or ""
+                if bold.horizontalAdvance(text) > room:
+                    out.append((row, COLUMNS[col], text))
+        return out
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # Ctrl+Plus, theme
+            self._fit_timer.start()
 
     def _remember(self) -> None:
         self._kept = self.current_hit_id()

@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
 from app.services.hit_queries import HitDetail
 from app.ui.screens.console_images import ComparisonStrip, ZoomImage
 from app.ui.screens.console_look import (
-    AGREEMENT_TEXT,
-    WARN_COLOUR,
+    agreement_look,
     band_colour,
     band_word,
     bgr_to_qimage,
+    mark_as_drawing,
     type_icon,
     type_text,
 )
+from app.ui.theme import palette
 from recognition.synth.plate_render import render_plate
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def wanted_plate_image(plate: str, state: str | None, crop: QImage | None) -> QI
     text = plate.replace("*", "") or "?"  # a partial entry is drawn with its known characters and ?
     height = max(48, min(240, crop.height() if crop is not None else 64))
     try:
-        return bgr_to_qimage(render_plate(text, state, height))
+        return mark_as_drawing(bgr_to_qimage(render_plate(text, state, height)))
     except ValueError:
         logger.debug("could not render plate %r", plate)
         return None
@@ -63,7 +64,9 @@ class VerificationPanel(QFrame):
         self.title_icon = QLabel()
         self.title = QLabel("No hit open")
         self.title.setObjectName("HitTitle")
+        self.title.setWordWrap(True)  # a long camera name wraps instead of widening the console
         self.title.setAccessibleName("Open hit")
+        self.title.setWordWrap(True)  # a long camera/location must wrap, not widen the panel and squeeze the queue
         self.claim = QLabel("")
         self.claim.setObjectName("Muted")
         self.warning = QLabel("")
@@ -108,6 +111,8 @@ class VerificationPanel(QFrame):
         self.state_cmp.setAccessibleName("State, read against listed")
         self.colour_cmp = QLabel("")
         self.colour_cmp.setAccessibleName("Colour, read against listed")
+        for label in (self.state_cmp, self.colour_cmp):
+            label.setWordWrap(True)  # wraps in a narrow panel instead of being cut ("MISMA")
         checks = QVBoxLayout()
         checks.addWidget(self.state_cmp)
         checks.addWidget(self.colour_cmp)
@@ -131,6 +136,7 @@ class VerificationPanel(QFrame):
             key.setObjectName("FieldName")
             value = QLabel("")
             value.setObjectName("FieldValue")
+            value.setWordWrap(True)  # a long source or vehicle wraps in a narrow panel instead of widening it
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(name)
             self.values[name] = value
@@ -148,7 +154,10 @@ class VerificationPanel(QFrame):
         self.decision = QLabel("")
         self.decision.setObjectName("Decision")
         self.decision.setAccessibleName("Visual verification")
-        buttons = QHBoxLayout()
+        #: the decision row: the console keeps it below the scrolled panel, always on screen
+        self.action_row = QWidget()
+        buttons = QHBoxLayout(self.action_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.accept_btn)
         buttons.addWidget(self.reject_btn)
         buttons.addWidget(self.decision, 1)
@@ -162,7 +171,7 @@ class VerificationPanel(QFrame):
         lay.addLayout(cmp_row)
         lay.addWidget(self.instructions)
         lay.addLayout(record)
-        lay.addLayout(buttons)
+        lay.addWidget(self.action_row)
         self.show_detail(None)
 
     # ---- content ------------------------------------------------------------------------------
@@ -190,7 +199,7 @@ class VerificationPanel(QFrame):
         colour = band_colour(s.priority).name()
         self.title_icon.setPixmap(type_icon(s.category, s.priority, 30).pixmap(30, 30))
         self.title.setText(f"<span style='color:{colour}'>P{s.priority} {band_word(s.priority)}</span> "
-                           f"&nbsp;{type_text(s.category)} hit H-{s.id} &nbsp;<span style='color:#8b96a3'>"
+                           f"&nbsp;{type_text(s.category)} hit H-{s.id} &nbsp;<span style='color:{palette().muted}'>"
                            f"{r.camera_name}{' - ' + r.camera_location if r.camera_location else ''}"
                            f"{' ' + r.camera_direction if r.camera_direction else ''}, "
                            f"{r.captured_at.astimezone():%H:%M:%S}</span>")
@@ -217,7 +226,7 @@ class VerificationPanel(QFrame):
         self.values["ORI"].setText(e.ori or "--")
         self.values["Case (OCA)"].setText(e.case_number or "--")
         self.values["Vehicle"].setText(e.vehicle or "not given")
-        stale = f" <span style='color:{WARN_COLOUR}'>{WARN} STALE</span>" if warning else ""
+        stale = f" <span style='color:{palette().warn}'>{WARN} STALE</span>" if warning else ""
         self.values["Source"].setText(f"{e.source_name}, list age {detail.list_age}{stale}")
         self.instructions.setText(f"{WARN} INSTRUCTIONS TO FIELD: {e.instructions}" if e.instructions else "")
         self.instructions.setVisible(bool(e.instructions))
@@ -246,11 +255,11 @@ class VerificationPanel(QFrame):
         self.overview.set_image(overview, d.read.camera_name if d else "")
         if d is not None:
             self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
-                                  f"listed {d.entry.plate} {d.entry.state or ''} (drawn: no photo)")
+                                  f"DRAWN from the list entry (no photo): {d.entry.plate} {d.entry.state or ''}")
 
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001
-        text, colour = AGREEMENT_TEXT[agreement]
+        text, colour = agreement_look(agreement)
         label.setText(f"{what}: read <b>{read or '?'}</b> / listed <b>{listed or '?'}</b> "
                       f"<span style='color:{colour}'><b>{text}</b></span>")
         label.setAccessibleDescription(f"{what} read {read or 'unknown'}, listed {listed or 'unknown'}: {text}")

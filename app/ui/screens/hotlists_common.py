@@ -10,7 +10,12 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from app.domain.hotlist_admin import HotListSource, SourceKind
 
-WARN_COLOUR = QColor("#f0a040")
+
+def warn_colour() -> QColor:
+    """Warnings in tables, in the theme in use (contrast-checked in app.ui.palette)."""
+    from app.ui.theme import palette
+
+    return QColor(palette().warn)
 
 
 def warning_icon() -> QIcon:

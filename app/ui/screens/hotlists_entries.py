@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.domain.changes import Changes
+from app.domain.display_dates import date_text, datetime_text
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource, LocalEntryDraft
 from app.domain.roles import Permission
@@ -61,7 +62,7 @@ def _requester(e: HotListEntry) -> str:
 def _history(revisions) -> str:  # noqa: ANN001 - a sequence of EntryRevision
     lines = []
     for r in revisions:
-        line = f"rev {r.revision} {r.action} by {r.changed_by_name or '?'} {r.changed_at.astimezone():%Y-%m-%d %H:%M}"
+        line = f"rev {r.revision} {r.action} by {r.changed_by_name or '?'} {datetime_text(r.changed_at)}"
         if r.changes:
             line += ": " + "; ".join(f"{k} '{a}' -> '{b}'" for k, a, b in r.changes)
         if r.reason:
@@ -77,11 +78,14 @@ def entry_details_html(e: HotListEntry, revisions=()) -> str:  # noqa: ANN001
             ("Entered by", e.entered_by_name or ""), ("Requesting officer", _requester(e)),
             ("Case number", e.case_number or ""), ("Synopsis", e.synopsis or ""),
             ("Instructions", e.instructions or ""), ("Decision", e.decision_reason or ""),
-            ("Expires", e.expires_at.strftime("%Y-%m-%d") if e.expires_at else ""),
+            ("Expires", date_text(e.expires_at, local=False)),
             ("Reference photo", "on file" if e.reference_photo_sha256 else ""), ("History", _history(revisions))]
     from html import escape
 
-    body = "".join(f"<tr><td style='padding-right:8px;color:#8b96a3'>{k}</td><td>"
+    from app.ui.theme import palette
+
+    muted = palette().muted
+    body = "".join(f"<tr><td style='padding-right:8px;color:{muted};white-space:nowrap;vertical-align:top'>{k}</td><td>"
                    f"{v if k == 'Plate' else escape(v).replace(chr(10), '<br>')}"
                    f"</td></tr>" for k, v in rows if v)
     return f"<table>{body}</table>"

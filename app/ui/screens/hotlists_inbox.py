@@ -13,12 +13,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
 from app.domain.changes import Changes
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import HotListEntry
 from app.ui.context import UiContext
@@ -33,7 +36,26 @@ INBOX_COLUMNS = ("Plate", "State", "Category", "Pri.", "Entered by", "Requesting
 def _pending_cells(e: HotListEntry) -> tuple[str, ...]:
     return (e.plate, e.state or "", category_label(e.category), str(e.priority), e.entered_by_name or "",
             e.requesting_officer or "", e.case_number or "", fmt(e.created_at),
-            e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")
+            date_text(e.expires_at, local=False))
+
+
+class DetailsView(QTextBrowser):
+    """The selected entry's details: wraps at the pane's width and scrolls; text is selectable."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Notice")
+        self.setAccessibleName("Pending entry details")
+        self.setOpenLinks(False)
+        self.setMinimumWidth(320)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setHtml(placeholder)
+
+    def setText(self, html: str) -> None:  # noqa: N802 - reads like the QLabel it replaced
+        self.setHtml(html)
+
+    def text(self) -> str:
+        return self.toPlainText()
 
 
 class ApprovalInboxPanel(QWidget):
@@ -46,13 +68,7 @@ class ApprovalInboxPanel(QWidget):
         self.model = ItemTableModel(INBOX_COLUMNS, _pending_cells)
         self.table = make_table(self.model, "Entries waiting for approval", single=True, alternating=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
-        self.details = QLabel("Select an entry to see everything the requester documented.")
-        self.details.setObjectName("Notice")
-        self.details.setWordWrap(True)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setMinimumWidth(240)
-        self.details.setMaximumWidth(290)
-        self.details.setAccessibleName("Pending entry details")
+        self.details = DetailsView("Select an entry to see everything the requester documented.")
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for the decision")
         self.reason.setPlaceholderText("required: e.g. verified with Det. Reyes, case 26-004711")
@@ -76,9 +92,14 @@ class ApprovalInboxPanel(QWidget):
         decide.addWidget(self.reason, 1)
         decide.addWidget(self.approve_btn)
         decide.addWidget(self.deny_btn)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 1)
-        body.addWidget(self.details)
+        # the approver reads the synopsis here: a splitter the user can drag, the details taking
+        # two fifths of the width by default (a fixed 290 px pane wrapped a long synopsis a word a line)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.details)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
         intro = QLabel("Local entries do not alert until a supervisor or ALPR administrator other than the person "
                        "who entered or requested them approves (policy 002 IV.I.5-6).")
         intro.setWordWrap(True)
@@ -86,7 +107,7 @@ class ApprovalInboxPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.empty)
-        lay.addLayout(body, 1)
+        lay.addWidget(self.body, 1)
         lay.addLayout(decide)
         lay.addWidget(self.message)
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.reload(),

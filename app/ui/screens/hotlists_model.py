@@ -13,10 +13,11 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource
 from app.ui.dialogs.bolo_entry import category_label
-from app.ui.screens.hotlists_common import WARN_COLOUR, stale_note, warning_icon
+from app.ui.screens.hotlists_common import stale_note, warn_colour, warning_icon
 
 logger = logging.getLogger(__name__)
 DR = Qt.ItemDataRole
@@ -126,14 +127,14 @@ class LazyEntryModel(QAbstractTableModel):
                 return f"{note} - {e.source_name}" if note else e.source_name
             return (e.plate, e.state or "", category_label(e.category), str(e.priority),
                     _STATUS.get(e.status, str(e.status)), vehicle_text(e), e.nic or e.case_number or "",
-                    e.expires_at.strftime("%Y-%m-%d") if e.expires_at else "")[col]
+                    date_text(e.expires_at, local=False))[col]
         if col == SOURCE_COL and e.source_id in self._stale:
             if role == DR.DecorationRole:
                 return warning_icon()
             if role == DR.ForegroundRole:
-                return WARN_COLOUR
+                return warn_colour()
         if col == STATUS_COL and role == DR.ForegroundRole and e.status is not EntryStatus.ACTIVE:
-            return WARN_COLOUR
+            return warn_colour()
         return None
 
     def entry_at(self, row: int) -> HotListEntry | None:

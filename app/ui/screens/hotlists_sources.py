@@ -26,7 +26,7 @@ from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.hotlist_source import PRESET_LABELS, HotListSourceDialog, SourceValues
 from app.ui.dialogs.import_report import ImportReportDialog
-from app.ui.screens.hotlists_common import WARN_COLOUR, ProgressRelay, age_text, warning_icon
+from app.ui.screens.hotlists_common import ProgressRelay, age_text, warn_colour, warning_icon
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
 SOURCE_COLUMNS = ("Name", "Kind", "Format", "Last import", "Entries", "Rejects (last import)", "List age")
@@ -66,7 +66,7 @@ class SourcesTableModel(ItemTableModel[HotListSource]):
             if role == DR.DecorationRole:
                 return warning_icon()
             if role == DR.ForegroundRole:
-                return WARN_COLOUR
+                return warn_colour()
             if role == DR.ToolTipRole:
                 return "Not refreshed in the last 24 hours (policy 002 IV.I.4: lists are downloaded at least daily). " \
                        "Hits on this list are flagged as from a stale list."
@@ -87,7 +87,7 @@ class ImportHistoryModel(ItemTableModel[ImportSummary]):
 
     def styled(self, r: ImportSummary, column: int, role: int):  # noqa: ANN201
         if role == DR.ForegroundRole and column == 2 and not r.accepted:
-            return WARN_COLOUR
+            return warn_colour()
         if role == DR.DecorationRole and column == 2 and not r.accepted:
             return warning_icon()
         if role == DR.TextAlignmentRole and column >= 3:

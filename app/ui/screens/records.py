@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
@@ -25,9 +24,10 @@ from app.domain.records.holds import EvidenceHold
 from app.domain.records.releases import ReleaseIntake, ReleaseRequest
 from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
+from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.records_common import open_file, print_pdf, selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
@@ -66,6 +66,10 @@ def _buttons(*pairs: tuple[str, object]) -> tuple[QHBoxLayout, list[QPushButton]
     return row, out
 
 
+#: who may open or print a filed document (the documents service checks the same)
+DOCUMENT_VIEWERS = (P.PRINT_RECORDS, P.VIEW_AUDITS, P.EXPORT_EVIDENCE)
+
+
 class RecordsScreen(QWidget):
     def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,14 +81,14 @@ class RecordsScreen(QWidget):
         self.releases = ItemTableModel(("Request", "Received", "Agency", "Requester", "Case", "Status", "Flags"),
                                        _release_cells)
         self.rel_table = make_table(self.releases, "Release requests")
-        rrow, _ = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
-                           ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
+        rrow, rb = _buttons(("&New request...", self.new_request), ("&Approve...", lambda: self.review(True)),
+                            ("&Deny...", lambda: self.review(False)), ("&Fulfil", self.fulfil))
         self.tabs.addTab(self._page(self.rel_table, rrow), "&Release requests")
         # holds
         self.holds = ItemTableModel(("Hold", "Case", "Reason", "Placed by", "Placed", "Review on", "Items", "Status"),
                                     _hold_cells)
         self.hold_table = make_table(self.holds, "Evidence holds")
-        hrow, _ = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
+        hrow, hb = _buttons(("&Export package...", self.export_hold), ("Re&lease hold...", self.release_hold))
         self.tabs.addTab(self._page(self.hold_table, hrow), "Evidence &holds")
         # retention
         ret = QWidget()
@@ -103,7 +107,7 @@ class RecordsScreen(QWidget):
         self.purges = ItemTableModel(("Run", "Started", "Trigger", "Reads", "Hits", "Images", "Kept", "Outcome"),
                                      _purge_cells)
         self.purge_table = make_table(self.purges, "Purge runs")
-        prow, _ = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
+        prow, pb = _buttons(("&Save retention", self.save_retention), ("Run &purge now", self.run_purge))
         rl = QVBoxLayout(ret)
         rl.addLayout(form)
         rl.addLayout(prow)
@@ -113,17 +117,31 @@ class RecordsScreen(QWidget):
         # documents
         self.docs = ItemTableModel(("Document", "Kind", "Created", "SHA-256"), _document_cells)
         self.doc_table = make_table(self.docs, "Documents on file")
-        drow, _ = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
-                           ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
+        drow, db = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
+                            ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
         self.tabs.addTab(self._page(self.doc_table, drow), "D&ocuments")
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        # what this user's roles cannot do is disabled, the tooltip saying which role can (issue 11)
+        self.actions = dict(zip(("new_request", "approve", "deny", "fulfil", "export_hold", "release_hold",
+                                 "save_retention", "run_purge", "open", "print", "usage_report", "transparency"),
+                                [*rb, *hb, *pb, *db], strict=True))
+        a = ui.actor
+        for key, perms in (("new_request", (P.INTAKE_RELEASE,)), ("approve", (P.APPROVE_RELEASE,)),
+                           ("deny", (P.APPROVE_RELEASE,)), ("fulfil", (P.FULFIL_RELEASE,)),
+                           ("export_hold", (P.EXPORT_EVIDENCE,)), ("release_hold", (P.RELEASE_HOLD,)),
+                           ("save_retention", (P.MANAGE_RETENTION,)), ("run_purge", (P.RUN_PURGE,)),
+                           ("open", DOCUMENT_VIEWERS), ("print", DOCUMENT_VIEWERS),
+                           ("usage_report", (P.PRINT_RECORDS,)), ("transparency", (P.PRINT_RECORDS,))):
+            gate(a, self.actions[key], *perms)
+        for w in (self.preset, *self.days.values()):
+            gate(a, w, P.MANAGE_RETENTION)
         lay = QVBoxLayout(self)
         lay.addWidget(head)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
         self._on_view = ReloadWhenShown(self, self.reload)
-        ui.signals.changed.connect(self._on_changed)
+        self._on_view.listen(ui.signals.changed, lambda c: c.records)
 
     @staticmethod
     def _page(table, row) -> QWidget:  # noqa: ANN001
@@ -141,11 +159,7 @@ class RecordsScreen(QWidget):
         self._on_view.activated()
         self.reload()
 
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.records:
-            self._on_view.changed()
-
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
@@ -190,14 +204,14 @@ class RecordsScreen(QWidget):
         self.ui.signals.changed.emit(Changes(records=True))
         return out
 
-    @asyncSlot()
+    @async_slot()
     async def new_request(self) -> None:
         async def enter(intake: ReleaseIntake) -> object:
             return await self._submit(self.svc.releases.intake, intake, done="Request entered; it awaits review.")
 
         await dialog_result(ReleaseIntakeDialog(self, enter))
 
-    @asyncSlot()
+    @async_slot()
     async def review(self, approve: bool) -> None:
         reqs = selected(self.rel_table, self.releases)
         if not reqs:
@@ -209,7 +223,7 @@ class RecordsScreen(QWidget):
         await dialog_result(ReasonDialog("Reason for approving" if approve else "Reason for denying",
                                          "Approve" if approve else "Deny", self, decide))
 
-    @asyncSlot()
+    @async_slot()
     async def fulfil(self) -> None:
         reqs = selected(self.rel_table, self.releases)
         if reqs:
@@ -217,7 +231,7 @@ class RecordsScreen(QWidget):
             if doc:
                 self.message.setText(f"Release packet filed: {doc.path}")
 
-    @asyncSlot()
+    @async_slot()
     async def export_hold(self) -> None:
         holds = selected(self.hold_table, self.holds)
         if not holds:
@@ -229,7 +243,7 @@ class RecordsScreen(QWidget):
             if doc:
                 self.message.setText(f"Evidence package written: {doc.path} (SHA-256 {doc.sha256})")
 
-    @asyncSlot()
+    @async_slot()
     async def release_hold(self) -> None:
         holds = selected(self.hold_table, self.holds)
         if not holds:
@@ -240,19 +254,19 @@ class RecordsScreen(QWidget):
 
         await dialog_result(ReasonDialog("Reason for releasing the hold", "Release hold", self, release))
 
-    @asyncSlot()
+    @async_slot()
     async def save_retention(self) -> None:
         p = RetentionPeriods(self.days["reads"].value(), self.days["hits"].value(), self.days["images"].value())
         await self._do(self.svc.retention.change, self.preset.currentData(), p, done="Retention saved.")
 
-    @asyncSlot()
+    @async_slot()
     async def run_purge(self) -> None:
         res = await self._do(self.svc.purge.purge)
         if res:
             self.message.setText(f"Purge P-{res.run_id}: {res.reads:,} reads, {res.hits:,} hits, {res.images:,} "
                                  f"images deleted; {res.kept:,} items kept.")
 
-    @asyncSlot()
+    @async_slot()
     async def open_doc(self) -> None:
         docs = selected(self.doc_table, self.docs)
         if docs:
@@ -260,7 +274,7 @@ class RecordsScreen(QWidget):
             if path:
                 open_file(path)
 
-    @asyncSlot()
+    @async_slot()
     async def print_doc(self) -> None:
         docs = [d for d in selected(self.doc_table, self.docs) if d.is_pdf]
         if docs:
@@ -268,10 +282,10 @@ class RecordsScreen(QWidget):
             if path:
                 print_pdf(self, path)
 
-    @asyncSlot()
+    @async_slot()
     async def usage_report(self) -> None:
         await self._do(self.svc.reports.usage_report, done="Usage report of the last quarter filed.")
 
-    @asyncSlot()
+    @async_slot()
     async def transparency(self) -> None:
         await self._do(self.svc.reports.transparency, done="Public summary (PDF + web page) filed.")

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -22,18 +21,22 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
-from app.ui.asyncio_qt import dialog_result
+from app.domain.roles import Permission as P
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.date_fields import DateTimeField
 from app.ui.dialogs.records_dialogs import HoldDialog
+from app.ui.flow_layout import FlowLayout
+from app.ui.permission_gate import gate
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
@@ -114,10 +117,9 @@ class SearchScreen(QWidget):
         self.lookalike = QCheckBox("Include look-alikes (O/0/Q/D, I/1/L, B/8, S/5, Z/2, G/6)")
         self.use_time = QCheckBox("Between")
         now = QDateTime.currentDateTime()
-        self.start, self.end = QDateTimeEdit(now.addDays(-7)), QDateTimeEdit(now)
-        for w, n in ((self.start, "From"), (self.end, "To")):
-            w.setCalendarPopup(True)
-            w.setAccessibleName(n)
+        # agency date style, and Tab goes to the next field rather than the next date section
+        self.start = DateTimeField(now.addDays(-7), accessible_name="From")
+        self.end = DateTimeField(now, accessible_name="To")
         self.cameras = QListWidget()
         self.cameras.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
         self.cameras.setAccessibleName("Cameras (none selected = all)")
@@ -158,9 +160,13 @@ class SearchScreen(QWidget):
         self.next_btn.clicked.connect(lambda: self.go(1))
         self.image_btn.clicked.connect(self.open_image)
         self.hold_btn.clicked.connect(self.place_hold)
+        gate(ui.actor, self.hold_btn, P.PLACE_HOLD)
+        gate(ui.actor, self.export_btn, P.EXPORT_EVIDENCE)
         self.table.doubleClicked.connect(lambda _i: self.open_image())
         self.image = QLabel("")
-        self.image.setMinimumWidth(280)
+        self.image.setFixedWidth(290)  # images are scaled to 280: an opened image never widens the window
+        self.image.setWordWrap(True)
+        self.image.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Opened image")
 
@@ -169,10 +175,9 @@ class SearchScreen(QWidget):
         left.addWidget(crit_box)
         left.addWidget(self.search_btn)
         left.addStretch(1)
-        actions = QHBoxLayout()
+        actions = FlowLayout(spacing=6)  # wraps: the row of five buttons made the screen 1424 px wide
         for b in (self.prev_btn, self.next_btn, self.image_btn, self.hold_btn, self.export_btn):
             actions.addWidget(b)
-        actions.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.status)
         right.addWidget(self.table, 1)
@@ -180,7 +185,7 @@ class SearchScreen(QWidget):
         body = QHBoxLayout()
         lw = QWidget()
         lw.setLayout(left)
-        lw.setMaximumWidth(470)
+        lw.setMaximumWidth(max(560, self.fontMetrics().averageCharWidth() * 62))  # the form's lines at any font size
         body.addWidget(lw)
         body.addLayout(right, 1)
         body.addWidget(self.image)
@@ -197,7 +202,7 @@ class SearchScreen(QWidget):
     def activate(self) -> None:
         self.reload()
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
@@ -236,7 +241,7 @@ class SearchScreen(QWidget):
         return SearchCriteria(pattern, start, end, cams, self.colour.text().strip().upper() or None,
                               self.state.text().strip().upper() or None)
 
-    @asyncSlot()
+    @async_slot()
     async def run_search(self) -> None:
         if self.svc is None:
             return
@@ -251,7 +256,7 @@ class SearchScreen(QWidget):
         self.criteria = criteria
         await self._show(page)
 
-    @asyncSlot()
+    @async_slot()
     async def go(self, step: int) -> None:
         if self.page is None or self.criteria is None:
             return
@@ -290,7 +295,7 @@ class SearchScreen(QWidget):
         self.hold_btn.setEnabled(has)
         self.export_btn.setEnabled(self.last_hold is not None)
 
-    @asyncSlot()
+    @async_slot()
     async def open_image(self) -> None:
         reads = selected(self.table, self.model)
         if not reads or self.page is None:
@@ -306,7 +311,7 @@ class SearchScreen(QWidget):
         else:
             self.image.setText("No image on file (purged or never stored).")
 
-    @asyncSlot()
+    @async_slot()
     async def place_hold(self) -> None:
         reads = selected(self.table, self.model)
         if not reads:
@@ -326,7 +331,7 @@ class SearchScreen(QWidget):
         self._update_buttons()
         self.ui.signals.changed.emit(Changes(records=True))
 
-    @asyncSlot()
+    @async_slot()
     async def export_hold(self) -> None:
         if self.last_hold is None:
             return

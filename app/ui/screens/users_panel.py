@@ -8,8 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -22,22 +20,23 @@ from app.domain.errors import DomainError
 from app.domain.users import TrainingRecord, TrainingStatus, User
 from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
-from app.ui.dialogs.user_editor import TrainingDialog, UserDialog, UserValues
+from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog, UserValues
 from app.ui.table_model import ItemTableModel, make_table
+from app.ui.theme import palette
 
 COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
 
 
 def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
     if not u.active:
-        return "Disabled", "#888888"
+        return "Disabled", palette().muted
     if u.is_locked(now):
-        return "Locked (failed sign-ins)", "#d9822b"
+        return "Locked (failed sign-ins)", palette().warn
     t = u.training_status(now.date())
     if t is TrainingStatus.MISSING:
-        return "No training on record", "#d9822b"
+        return "No training on record", palette().warn
     if t is TrainingStatus.EXPIRED:
-        return "Training expired", "#d9822b"
+        return "Training expired", palette().warn
     return "Active", None
 
 
@@ -160,10 +159,12 @@ class UsersPanel(QWidget):
         u = self.selected()
         if u is None:
             return
-        pw, ok = QInputDialog.getText(self, "Reset password", f"Temporary password for {u.username}:",
-                                      QLineEdit.EchoMode.Password)
-        if ok and pw:
-            await self._do(self.ui.services.administration.reset_password, u.id, pw)
+        admin = self.ui.services.administration
+
+        async def reset(password: str) -> object:  # a weak password is refused and the dialog stays open
+            return await self._submit(admin.reset_password, u.id, password)
+
+        await dialog_result(ResetPasswordDialog(self, u, reset))
 
     @asyncSlot()
     async def toggle_active(self) -> None:

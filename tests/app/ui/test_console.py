@@ -135,8 +135,9 @@ def test_queue_orders_by_priority_then_age_and_announces(qtbot, qloop, world):
     assert model.unacknowledged == 2
     assert "2</b> unacknowledged" in screen.counts.text()
     # Type, icon and words per row (never colour alone)
-    idx = model.index(0, 1)
-    assert model.data(idx) == "Amber alert" and not model.data(idx, Qt.ItemDataRole.DecorationRole).isNull()
+    idx = model.index(0, COL["Type"])
+    assert model.data(idx) == "Amber alert"
+    assert not model.data(model.index(0, COL["Priority"]), Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(model.index(0, 0)) == "1 URGENT"
     assert "NEW" in model.data(model.index(0, COL["Status"]))
     # The Amber alert repeats until acknowledged

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from app.domain.comparison import CellKind
 from app.ui.main_window import MainWindow
 from app.ui.screens.console import ConsoleScreen
+from app.ui.screens.console_look import drawing_band
 from app.ui.screens_registry import default_screens
 from recognition.runtime.events import PreviewFrame, PreviewPlate
 from recognition.synth.scene import TrafficScene
@@ -97,8 +98,9 @@ def test_verification_panel_shows_pictures_and_lookalikes(qtbot, qloop, world, q
     _h, frames["cam-4"] = raise_pictured(world, "ABC1234", "ABC1234", "cam-4", "CA", 17)
     feed_tiles(world, frames)
     run_until(qloop, qtbot, lambda: all(t.frames_shown for t in screen.tiles.tiles.values())
-              and len(screen.ctrl.model.rows) == 4)
+              and len(screen.ctrl.model.rows) == 3)  # ABC1234 at cam-1 and cam-4: one hit, two sightings
     assert screen.ctrl.model.rows[0].id == amber.id
+    assert [h.sightings for h in screen.ctrl.model.rows if h.plate_listed == "ABC1234"] == [2]
     # When the dispatcher claims the next hit (the Amber alert)
     screen.queue.setFocus()
     press(qloop, qtbot, screen, K.Key_F2)
@@ -106,7 +108,8 @@ def test_verification_panel_shows_pictures_and_lookalikes(qtbot, qloop, world, q
     v = screen.verify
     # Then crop, overview and the rendered wanted plate (as tall as the crop) are shown side by side
     assert v.captured.image is not None and v.overview.image is not None
-    assert v.wanted.image is not None and v.wanted.image.height() == max(48, v.crop.height())
+    plate_h = max(48, v.crop.height())  # the drawn plate as tall as the crop, under its "DRAWING" band
+    assert v.wanted.image is not None and v.wanted.image.height() == plate_h + drawing_band(plate_h)
     kinds = [c.kind for c in v.strip.comparison.cells]
     assert kinds.count(CellKind.LOOKALIKE) == 1 and "look-alike" in v.strip_text.text()
     assert "INSTRUCTIONS" in v.instructions.text() and v.instructions.isVisible()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.roles import Role
 from app.ui.dialogs.records_dialogs import HoldDialog, ReleaseIntakeDialog
-from app.ui.dialogs.user_editor import UserDialog
+from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog
 from app.ui.screens.records import RecordsScreen
 from app.ui.screens.users_panel import UsersPanel
 from tests.app.conftest import current_training
@@ -116,3 +116,60 @@ def test_hold_refused_by_the_service_keeps_case_and_reason(qtbot, qloop, ui_ctx)
     assert "Select at least one read" in dlg.problem_texts()[""]
     assert dlg.values()[:2] == ("26-000042", "Evidence in a burglary case")
     assert dlg.values()[2] is not None
+
+
+def test_weak_reset_password_is_refused_in_the_dialog_which_stays_open(qtbot, qloop, ui_ctx):
+    # Given a user selected in the Users panel and the Reset password dialog open
+    admin = ui_ctx.services.administration
+    admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", "Temp-Passw0rd-99", frozenset({Role.DISPATCHER}),
+                      None, current_training())
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
+    panel.table.selectRow(next(i for i, u in enumerate(panel.model.users) if u.username == "disp1"))
+    dlg = open_dialog(qloop, qtbot, ResetPasswordDialog, panel.reset_password)
+    # When a short password is typed twice and submitted
+    qtbot.keyClicks(dlg.password, "short1")
+    qtbot.keyClicks(dlg.repeat, "short1")
+    qtbot.keyClick(dlg.repeat, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    # Then the refusal is beside the password and the dialog is still open with both fields kept
+    assert dlg.isVisible() and "password" in dlg.problem_texts()["password"].lower()
+    assert dlg.password.text() == dlg.repeat.text() == "short1"
+    # and a proper one is accepted by the same dialog
+    for w in (dlg.password, dlg.repeat):
+        w.setText("Orchard-Lantern-Violet-42")
+    qtbot.keyClick(dlg.repeat, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    assert next(u for u in admin.list_users(ui_ctx.actor) if u.username == "disp1").must_change_password
+
+
+def test_training_dialog_refuses_an_expiry_before_completion_beside_it(qtbot, qloop, ui_ctx):
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    dlg = open_dialog(qloop, qtbot, TrainingDialog, panel.record_training)
+    dlg.notes.setText("Refresher, classroom")
+    dlg.expires.setDate(dlg.completed.date().addDays(-1))
+    dlg.accept()
+    run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
+    assert dlg.isVisible() and "after its completion" in dlg.problem_texts()["expires"]
+    assert dlg.notes.text() == "Refresher, classroom"
+
+
+def test_edit_user_sets_the_title_printed_on_documents(qtbot, qloop, ui_ctx):
+    admin = ui_ctx.services.administration
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    panel.table.selectRow(0)
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.edit_user)
+    qtbot.keyClicks(dlg.title, "Patrol Sergeant")
+    qtbot.keyClick(dlg.title, Qt.Key.Key_Return)
+    run_until(qloop, qtbot, lambda: not dlg.isVisible())
+    (me,) = admin.list_users(ui_ctx.actor)
+    assert me.signature == "Sam Supervisor, Patrol Sergeant"
