@@ -134,3 +134,26 @@ def test_a_role_without_the_access_record_gets_no_browser(qtbot, qloop, ui_ctx, 
     b = a.browser
     assert not b.csv_btn.isEnabled() and "view access log" in b.csv_btn.toolTip()
     assert b.model.rowCount() == 0 and disp.id is not None
+
+
+def test_the_browser_fits_a_1366x768_console(qtbot, qloop, ui_ctx, bundle):
+    from PySide6.QtCore import QPoint
+
+    from app.ui.main_window import MainWindow
+    from app.ui.screens_registry import default_screens
+
+    _seed(bundle, 30, datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
+    w = MainWindow(ui_ctx, default_screens("sqlite:///x"))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    b = w.show_screen("audit").browser
+    run_until(qloop, qtbot, lambda: b.model.rowCount() > 0)
+    if SHOTS:
+        w.grab().save(os.path.join(SHOTS, "audit_access_1366x768.png"))
+    # every control of the browser is on the window, none cut off at the right or the bottom
+    for control in (b.user, b.action, b.object_type, b.object_id, b.use_dates, b.start, b.end, b.apply_btn,
+                    b.clear_btn, b.newer_btn, b.older_btn, b.csv_btn, b.pdf_btn, b.status):
+        corner = control.mapTo(w, QPoint(control.width(), control.height()))
+        assert control.isVisible() and 0 < corner.x() <= w.width() and 0 < corner.y() <= w.height(), control
+    w.shutdown()
