@@ -60,10 +60,17 @@ class Pipeline:
         self.crop_pad = crop_pad
         self._trackers: dict[str, PlateTracker] = {}
 
-    def observe(self, image: np.ndarray) -> Observed:
-        """Detect and read the plates of one image, without tracking (still images, ``read``)."""
+    def observe(self, image: np.ndarray, stream: str | None = None) -> Observed:
+        """Detect and read the plates of one image, without tracking (still images, ``read``).
+
+        ``stream`` names the video stream the image is the next frame of: a detector with
+        ``detect_stream`` (:class:`recognition.detect.video.VideoPlateDetector`) then uses what it
+        saw in that stream's earlier frames.
+        """
         t0 = time.perf_counter()
-        detections = sorted(self.detector.detect(image), key=lambda d: -d.score)[: self.max_plates]
+        detect_stream = getattr(self.detector, "detect_stream", None) if stream is not None else None
+        found = detect_stream(image, stream) if detect_stream is not None else self.detector.detect(image)
+        detections = sorted(found, key=lambda d: -d.score)[: self.max_plates]
         t1 = time.perf_counter()
         crops = [crop_box(image, d.box, self.crop_pad) for d in detections]
         keep = [i for i, c in enumerate(crops) if c.size > 0]
@@ -76,7 +83,7 @@ class Pipeline:
 
     def process(self, frame: Frame) -> FrameResult:
         """Run every stage on ``frame`` and return its observations and completed reads."""
-        observed = self.observe(frame.image)
+        observed = self.observe(frame.image, frame.camera_id)
         t0 = time.perf_counter()
         colours = [
             self.colour.estimate(frame.image, o.detection) if self.colour is not None and o.reading else None

@@ -20,7 +20,7 @@ import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
-from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_to_frame
+from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_to_frame, track_window
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
 from recognition.detect.geometry import nms, to_detections
@@ -164,33 +164,61 @@ class BuiltinPlateDetector(OpenVinoDetector):
 
     def detect(self, image: np.ndarray) -> list[PlateDetection]:
         """Plates in a BGR frame, best first: the coarse pass, then zoomed windows (``zoom_windows``)."""
+        return self.detect_guided(image, None, coarse=True)
+
+    def detect_guided(
+        self, image: np.ndarray, plates: np.ndarray | None, *, coarse: bool = True
+    ) -> list[PlateDetection]:
+        """Plates in a BGR frame, looking first at zoomed windows around known plate boxes.
+
+        Args:
+            image: The frame.
+            plates: ``[N,4]`` x, y, w, h boxes (frame pixels) where plates were last seen (a
+                tracker's guess for this frame); each gets a zoomed window of its own, ahead of the
+                text spots of the coarse map. ``None`` or empty: none.
+            coarse: Run the full-frame coarse pass (and zoom on its text spots). ``False`` looks
+                only at the windows of ``plates`` (one small inference; video frames where nothing
+                new moved, :mod:`recognition.detect.video`).
+
+        """
         frame = as_bgr(image)
         if frame is None:
             return []
         region, dx, dy = self._region(frame)
-        tensor, meta = self._prepare(region)
-        prob = self._infer(tensor)
-        xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
-        if self._config.zoom_windows:
+        guides = np.zeros((0, 4))
+        if plates is not None and len(plates):
+            guides = np.asarray(plates, dtype=np.float64).reshape(-1, 4) - [dx, dy, 0, 0]
+        if coarse:
+            tensor, meta = self._prepare(region)
+            prob = self._infer(tensor)
+            xyxy, scores = plate_candidates(prob, meta.sx, meta.sy, self._rules)
             xyxy = xyxy.reshape(-1, 4)
-            zx, zs = self._zoom_pass(region, prob, meta, xyxy, scores)
+        else:
+            prob, meta = None, _Scaling(1.0, 1.0)
+            xyxy, scores = np.zeros((0, 4)), np.zeros(0)
+        if self._config.zoom_windows:
+            zx, zs = self._zoom_pass(region, prob, meta, xyxy, scores, guides)
             xyxy, scores = np.concatenate([xyxy, zx]), np.concatenate([scores, zs])
         return self._shift(self._finish(xyxy, scores, region.shape[:2]), dx, dy)
 
     def _zoom_pass(
-        self, frame: np.ndarray, prob: np.ndarray, meta: _Scaling, xyxy: np.ndarray, scores: np.ndarray
+        self, frame: np.ndarray, prob: np.ndarray | None, meta: _Scaling, xyxy: np.ndarray, scores: np.ndarray,
+        guides: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Look again, zoomed, at small plates and text-like spots of the coarse map.
+        """Look again, zoomed, at known plates, small plates and text-like spots of the coarse map.
 
         Returns the boxes and scores found in the windows (frame pixels); overlaps with the coarse
         boxes are settled by the caller's non-maximum suppression.
         """
         cfg = self._config
         h, w = frame.shape[:2]
-        # Specks of one plate's characters join when the low-threshold mask is closed sideways.
-        mask = cv2.dilate((prob > cfg.zoom_threshold).astype(np.uint8), _JOIN_SPECKS)
-        kernels, means = text_regions(np.where(mask > 0, np.maximum(prob, 1e-3), 0).astype(np.float32), 0)
-        kernels = kernels * np.array([meta.sx, meta.sy, meta.sx, meta.sy])
+        if prob is not None:
+            # Specks of one plate's characters join when the low-threshold mask is closed sideways.
+            mask = cv2.dilate((prob > cfg.zoom_threshold).astype(np.uint8), _JOIN_SPECKS)
+            kernels, means = text_regions(np.where(mask > 0, np.maximum(prob, 1e-3), 0).astype(np.float32), 0)
+            kernels = kernels * np.array([meta.sx, meta.sy, meta.sx, meta.sy])
+        else:
+            kernels, means = np.zeros((0, 4)), np.zeros(0)
         small_text = kernels[:, 3] <= _ZOOM_MAX_TEXT_PX
         heights = xyxy[:, 3] - xyxy[:, 1] if len(xyxy) else np.zeros(0)
         small_plates = heights <= 2 * _ZOOM_MAX_TEXT_PX
@@ -201,7 +229,13 @@ class BuiltinPlateDetector(OpenVinoDetector):
         ])
         priority = np.concatenate([1 + scores[small_plates], means[small_text]])
         found = xyxy[~small_plates] if len(xyxy) else np.zeros((0, 4))
-        windows = select_windows(seeds, priority, found, w, h, plate_px=cfg.zoom_plate_px, limit=cfg.zoom_windows)
+        tracked = [
+            track_window(tuple(box), w, h, plate_px=cfg.zoom_plate_px) for box in guides[: cfg.zoom_windows]
+        ]
+        windows = tracked + select_windows(
+            seeds, priority, found, w, h, plate_px=cfg.zoom_plate_px, limit=cfg.zoom_windows - len(tracked),
+            taken=tracked,
+        )
         if not windows:
             return np.zeros((0, 4)), np.zeros(0)
         placed, mw, mh = pack(windows, cfg.zoom_mosaic_width)

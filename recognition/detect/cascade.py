@@ -71,6 +71,7 @@ def window_for(
 def select_windows(
     kernels: np.ndarray, scores: np.ndarray, found: np.ndarray, frame_w: int, frame_h: int, *,
     plate_px: float, limit: int, min_scale: float = 0.75, max_scale: float = 3.0,
+    taken: list[Window] | None = None,
 ) -> list[Window]:
     """Windows for the best ``limit`` kernels that no found plate covers and no window holds yet.
 
@@ -84,9 +85,12 @@ def select_windows(
         limit: Most windows.
         min_scale: Smallest zoom (a large window is shrunk at most this much).
         max_scale: Largest zoom.
+        taken: Windows chosen already (for example around tracked plates): kernels in their middle
+            are skipped, and they do not count against ``limit``.
 
     """
     windows: list[Window] = []
+    taken = taken or []
     for i in np.argsort(-scores, kind="stable"):
         if len(windows) >= limit:
             break
@@ -94,10 +98,31 @@ def select_windows(
         cx, cy = x + w / 2, y + h / 2
         if len(found) and np.any((found[:, 0] <= cx) & (cx <= found[:, 2]) & (found[:, 1] <= cy) & (cy <= found[:, 3])):
             continue
-        if any(_inner(win, cx, cy) for win in windows):
+        if any(_inner(win, cx, cy) for win in (*taken, *windows)):
             continue
         windows.append(window_for((x, y, w, h), frame_w, frame_h, plate_px, min_scale, max_scale))
     return windows
+
+
+def track_window(
+    box: tuple[float, float, float, float], frame_w: int, frame_h: int, *, plate_px: float,
+    min_scale: float = 0.75, max_scale: float = 3.0,
+) -> Window:
+    """The window around a plate box ``x, y, w, h`` last seen there (video: where it should be now).
+
+    Wider than the plate by one plate width on each side and taller by 0.75 plate widths above
+    and below, so a plate that moved up to ~half its width since the last frame still lies inside;
+    zoomed so the plate becomes ``plate_px`` wide.
+    """
+    x, y, w, h = box
+    pw = max(16.0, w)
+    scale = float(np.clip(plate_px / pw, min_scale, max_scale))
+    ww = min(frame_w, max(16, round(3.0 * pw)))
+    wh = min(frame_h, max(16, round(h + 1.5 * pw)))
+    cx, cy = x + w / 2, y + h / 2
+    x0 = int(np.clip(round(cx - ww / 2), 0, frame_w - ww))
+    y0 = int(np.clip(round(cy - wh / 2), 0, frame_h - wh))
+    return Window(x0, y0, ww, wh, scale)
 
 
 def _inner(win: Window, cx: float, cy: float) -> bool:

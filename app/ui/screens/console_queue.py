@@ -5,7 +5,7 @@ seen for ``stale_after``) below them, except top priorities, which keep their pl
 inserted and updated in place (``upsert``) so the view keeps the dispatcher's place; closed hits
 leave the queue. :meth:`HitQueueModel.tick` refreshes the ages and moves rows that became stale.
 
-Cells are never cut: column texts are short ("NEW", "you 14:03", "x6 14:05"), the long forms are in
+Cells are never cut: column texts are short ("NEW", "you", "x6 14:05", "STALE x6"), the long forms are in
 the tooltip, and :class:`HitQueueView` sizes the columns from the font and hides the least needed
 ones (list age, then age) rather than show a horizontal scrollbar; only "Where" elides (tooltip).
 """
@@ -17,7 +17,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
@@ -40,12 +49,12 @@ COLUMNS = ("Priority", "Type", "Plate read", "Status", "Seen", "Where (last seen
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HIT_ID_ROLE = int(DR.UserRole) + 1
 WARN = "\u26a0"
-STALE_MARK = "\u231b"  # hourglass
 #: The only column that may elide (its full text is the tooltip); it takes the width left over.
 ELIDED_COL = COL["Where (last seen)"]
-#: Columns shown only when there is room, most wanted first (their facts stay in the row tooltip and the
-#: verification panel; the type icon, shape and letter, is in the Priority column anyway).
-OPTIONAL_COLS = (COL["Type"], COL["Where (last seen)"], COL["Age"], COL["List age"])
+#: Priority and plate are always shown; the other columns only when there is room, most wanted first (their
+#: facts stay in the row tooltip, the bold NEW rows and the verification panel; the type icon, shape and
+#: letter, is in the Priority column anyway).
+OPTIONAL_COLS = (COL["Status"], COL["Seen"], COL["Type"], COL["Where (last seen)"], COL["Age"], COL["List age"])
 MIN_ELIDED_W = 110
 FLASH_S = 8.0
 #: Short forms for the Type column (the full label is in the tooltip and the verification panel).
@@ -57,13 +66,12 @@ SHORT_TYPES = {
 
 
 def status_text(hit: HitSummary, my_user_id: int | None) -> str:
-    """The Status column: ``NEW`` (nobody claimed it), or who holds it and since when, short."""
+    """The Status column: ``NEW`` (nobody claimed it), or who holds it (a tick once visually verified)."""
     if hit.status is HitStatus.NEW:
         return "NEW"
     who = "you" if hit.claimed_by is not None and hit.claimed_by == my_user_id else (hit.claimed_by_name or "?")
-    since = f" {hit.claimed_at:%H:%M}" if hit.claimed_at else ""
-    mark = "\u2714 " if hit.status is HitStatus.VERIFIED else ""
-    return f"{mark}{who}{since}" if hit.claimed_by else hit.status.value.title()
+    mark = "\u2714 " if hit.status is HitStatus.VERIFIED else ""  # since when: in the tooltip
+    return f"{mark}{who}" if hit.claimed_by else hit.status.value.title()
 
 
 def status_long(hit: HitSummary, my_user_id: int | None) -> str:
@@ -269,14 +277,14 @@ class HitQueueModel(QAbstractTableModel):
         if role == DR.DisplayRole:
             return self._text(hit, col) if col in TIMED_COLS else self._look(hit).texts[col]
         if role == DR.BackgroundRole:
-            if self.flashing(hit.id):
-                return QColor(palette().selection_bg)
+            if self.flashing(hit.id):  # seen again: the banner pair (contrast-checked), unlike the selection
+                return QColor(palette().banner_bg)
             if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
                 return QColor(palette().stale_bg)
             return self._look(hit).tint
         if role == DR.ForegroundRole:
             if self.flashing(hit.id):
-                return QColor(palette().selection_text)
+                return QColor(palette().banner_text)
             if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
                 return QColor(palette().stale_text)
             return self._look(hit).colours[col]
@@ -322,7 +330,7 @@ class HitQueueModel(QAbstractTableModel):
             return format_age(_age_s(hit, self._now()))
         if col == SEEN_COL:
             if is_stale(hit, self._now(), self.stale_after):  # the time is in the tooltip
-                return f"{STALE_MARK} STALE x{hit.sightings}" if hit.sightings > 1 else f"{STALE_MARK} STALE"
+                return f"STALE x{hit.sightings}" if hit.sightings > 1 else "STALE"
             seen = last_seen(hit)
             return f"x{hit.sightings} {seen:%H:%M}" if hit.sightings > 1 else f"{seen:%H:%M}"
         if col == COL["List age"]:
@@ -367,6 +375,7 @@ class HitQueueView(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setIconSize(QSize(22, 22))  # the type icons are drawn at 22 px
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
@@ -391,17 +400,16 @@ class HitQueueView(QTableView):
     def needed_width(self, col: int) -> int:
         """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
-        plain = QFontMetrics(self.font())
         bold = self._metrics(col)
         header = self.horizontalHeader()
-        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 24
+        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 16
         texts = [model.data(model.index(r, col)) or "" for r in range(min(model.rowCount(), 400))]
         widest = max((bold.horizontalAdvance(t) for t in texts), default=0)
         if col == SEEN_COL:  # clock texts change: measure the widest form they take
-            widest = max(widest, bold.horizontalAdvance(f"{STALE_MARK} STALE x99"), bold.horizontalAdvance("x99 00:00"))
+            widest = max(widest, bold.horizontalAdvance("STALE x99"), bold.horizontalAdvance("x99 00:00"))
         if col == AGE_COL:
             widest = max(widest, bold.horizontalAdvance("23 h 59 min"))
-        return max(head, widest + self._icon_room(col) + plain.horizontalAdvance("M") + 8)
+        return max(head, widest + self._icon_room(col) + 14)
 
     def _metrics(self, col: int) -> QFontMetrics:
         """The widest font a cell of ``col`` is drawn in (the queue fonts of app.ui.screens.console_look)."""
@@ -445,7 +453,7 @@ class HitQueueView(QTableView):
             if header.isSectionHidden(col) or col == ELIDED_COL:
                 continue
             bold = self._metrics(col)
-            room = header.sectionSize(col) - 8 - self._icon_room(col)
+            room = header.sectionSize(col) - 10 - self._icon_room(col)
             for row in range(model.rowCount()):
                 text = model.data(model.index(row, col)) or ""
                 if bold.horizontalAdvance(text) > room:

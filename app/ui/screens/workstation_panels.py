@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QV
 from qasync import asyncSlot
 
 from app.domain.alerts import ChimeBand
+from app.domain.display_dates import set_date_style
 from app.domain.errors import DomainError
 from app.settings.model import AlertSettings, UiSettings
 from app.ui.context import UiContext
@@ -85,6 +86,7 @@ class AppearancePanel(_SectionPanel):
     def applied(self) -> None:
         s = self.ui.settings.ui
         apply_theme(QApplication.instance(), s.theme, s.font_pt)
+        set_date_style(s.date_format)  # dates written from now on (screens refresh on their next reload)
 
 
 class SoundsPanel(_SectionPanel):
