@@ -18,6 +18,7 @@ from app.domain.access import (
     Checkpoint,
     chain_hash,
 )
+from app.domain.display_dates import datetime_text
 
 
 def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
@@ -45,15 +46,15 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
             seen.add(cp.head.last_id)
             if cp.head.last_hash != e.hash:
                 problems.append((e.id, f"its hash differs from the signed {cp.kind} checkpoint of "
-                                       f"{cp.at:%Y-%m-%d %H:%M} (rows edited and re-hashed)"))
+                                       f"{datetime_text(cp.at)} (rows edited and re-hashed)"))
             elif cp.head.count != n:
                 problems.append((e.id, f"{n} rows lead up to it but the signed {cp.kind} checkpoint of "
-                                       f"{cp.at:%Y-%m-%d %H:%M} counted {cp.head.count} (rows removed or inserted)"))
+                                       f"{datetime_text(cp.at)} counted {cp.head.count} (rows removed or inserted)"))
         prev, last_id = e.hash, e.id
     for cp in trusted:
         if cp.head.last_id and cp.head.last_id not in seen:
             problems.append((cp.head.last_id, f"row {cp.head.last_id} named by the signed {cp.kind} checkpoint of "
-                                              f"{cp.at:%Y-%m-%d %H:%M} is missing (rows deleted or truncated)"))
+                                              f"{datetime_text(cp.at)} is missing (rows deleted or truncated)"))
     sealed = _check_head(trusted, checkpoints, sealer, last_id, prev, n, problems, warnings)
     problems = _unique(problems)
     first_id, first = (problems[0] if problems else (None, None))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from app.domain.display_dates import date_text
 from app.domain.roles import Permission, Role, permissions_for
 
 
@@ -83,7 +84,7 @@ def session_refusal(user: User, today: date, policy_version: str | None) -> tupl
     if status is not TrainingStatus.CURRENT:
         exp = user.training_expires_on()
         text = ("No ALPR training is on record for you" if status is TrainingStatus.MISSING
-                else f"Your ALPR training expired on {exp:%Y-%m-%d}")
+                else f"Your ALPR training expired on {date_text(exp)}")
         return f"training_{status.value}", f"{text}. Contact the ALPR administrator."
     if user.must_change_password:
         return "must_change_password", "You must change your password before using the console."

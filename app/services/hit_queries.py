@@ -113,7 +113,8 @@ def report_profile(agency: AgencyRecord) -> ri.AgencyProfile:
 
 
 def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None,
-                 name: Callable[[str], str] = str) -> ri.HitReportInput:
+                 name: Callable[[str], str] = str,
+                 sighting_crops: dict[int, bytes | None] | None = None) -> ri.HitReportInput:
     """The hit report's input from a hit detail (every step, corrections included, in order).
 
     ``name`` turns a username into the printed name ("Sam Lee, Dispatcher").
@@ -157,6 +158,9 @@ def report_input(d: HitDetail, plate_crop: bytes | None, overview: bytes | None,
         steps=tuple(ri.ConfirmationStep(s.at, name(s.username), s.kind.value.replace("_", " ").capitalize(), s.describe())
                     for s in d.steps),
         disposition=disposition, claimed_by=name(d.summary.claimed_by_name or ""), exceptions=report_exceptions(d, name),
+        sightings=tuple(ri.HitSighting(s.seen_at, s.camera_name, s.camera_location, s.plate, s.confidence,
+                                       (sighting_crops or {}).get(s.read_id), str(s.read_id))
+                        for s in d.sightings),
     )
 
 

@@ -5,6 +5,7 @@ API for the console (every call is synchronous: run it through ``ui.call`` on th
     svc = HitService(ctx, images=ReadImages(ctx, store, paths.images), documents_dir=paths.documents)
 
     svc.queue(actor) -> list[HitSummary]          open hits, priority then age; covert hidden unless permitted
+    svc.queue_counts(actor, stale_after) -> QueueCounts   open / unacknowledged / urgent waiting / stale
     svc.summary(actor, hit_id) -> HitSummary      one queue row (e.g. after a NOTIFY from another console)
     svc.view(actor, hit_id) -> HitDetail          verification panel data; recorded as "hit.view"
     svc.image(actor, hit_id, "plate"|"overview") -> bytes   recorded as "hit.image"
@@ -33,11 +34,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
+from app.domain.hit_grouping import DEFAULT_STALE_AFTER, QueueCounts, queue_counts
 from app.domain.hit_steps import (
     HitStep,
     RejectReason,
@@ -69,6 +71,7 @@ from app.services.reports.inputs import GeneratedBy
 
 logger = logging.getLogger(__name__)
 P = Permission
+MAX_PRINTED_CROPS = 24
 
 
 def _override_of(step: HitStep) -> tuple[str, str] | None:
@@ -127,6 +130,10 @@ class HitService:
         hidden = frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
         with self.ctx.uow() as uow:
             return HitRepository(uow.s).summaries(not include_closed, hidden, limit)
+
+    def queue_counts(self, actor: Actor, stale_after: timedelta = DEFAULT_STALE_AFTER) -> QueueCounts:
+        """Open / unacknowledged / urgent waiting / stale counts of the grouped queue (the lock screen shows them)."""
+        return queue_counts(self.queue(actor, limit=100_000), self.ctx.clock.now(), stale_after)
 
     def summary(self, actor: Actor, hit_id: int) -> HitSummary | None:
         """One queue row; None when the actor may not see it (covert)."""
@@ -305,9 +312,12 @@ class HitService:
                                     | {detail.summary.claimed_by_name or ""})
         crop = self._image_or_none(detail.read.id, "plate")
         overview = self._image_or_none(detail.read.id, "overview")
+        # the crops of the latest sightings go on the report (a long history lists the rest without crops)
+        crops = {s.read_id: self._image_or_none(s.read_id, "plate")
+                 for s in detail.sightings[-MAX_PRINTED_CROPS:] if s.read_available and s.plate_sha256}
         self.documents_dir.mkdir(parents=True, exist_ok=True)
         path = self.documents_dir / f"hit-report-H{hit_id}-{now:%Y%m%dT%H%M%S}.pdf"
-        data = report_input(detail, crop, overview, names.of)
+        data = report_input(detail, crop, overview, names.of, crops)
         out = render_hit_report(profile, data, GeneratedBy(names.of_actor(actor), now), path)
         with self.ctx.uow() as uow:
             doc = DocumentRow(kind="hit_report", title=f"Hit report H-{hit_id}", path=str(out.path),
@@ -316,7 +326,8 @@ class HitService:
             uow.s.add(doc)
             uow.s.flush()
             audit_trail.record(uow, self.ctx, actor, "hit.print", object_type="hit", object_id=hit_id,
-                               terms=detail.read.plate, detail={"document_id": doc.id, "sha256": out.sha256})
+                               terms=detail.read.plate, detail={"document_id": doc.id, "sha256": out.sha256,
+                                                                 "sightings": [s.read_id for s in detail.sightings]})
             doc_id = doc.id
         return PrintedReport(doc_id, out.path, out.sha256, out.size_bytes)
 

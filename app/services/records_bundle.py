@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.access_browser import AccessRecordService
 from app.services.audits import AuditService
 from app.services.context import ServiceContext
 from app.services.evidence_export import EvidenceExportService
@@ -37,6 +38,7 @@ class RecordsServices:
     reports: UsageReportService
     documents: DocumentService
     image_files: ImageFileMigration
+    access: AccessRecordService
 
     @classmethod
     def build(cls, ctx: ServiceContext, images: ReadImages | Path, documents: Path) -> RecordsServices:
@@ -49,4 +51,5 @@ class RecordsServices:
         return cls(SearchService(ctx, images), HoldService(ctx, images), EvidenceExportService(ctx, images),
                    RetentionSettingsService(ctx), PurgeService(ctx, images, documents),
                    ReleaseService(ctx, images, documents), AuditService(ctx, documents),
-                   UsageReportService(ctx, documents), DocumentService(ctx), ImageFileMigration(ctx, images))
+                   UsageReportService(ctx, documents), DocumentService(ctx), ImageFileMigration(ctx, images),
+                   AccessRecordService(ctx))

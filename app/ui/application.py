@@ -23,15 +23,17 @@ from app.services import audit_trail
 from app.services.bundle import ServiceBundle
 from app.settings.model import AppSettings
 from app.settings.secrets import NO_KEYRING_MESSAGE
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import dialog_result, new_event_loop
+from app.ui.asyncio_qt import start as start_task
 from app.ui.context import UiContext
 from app.ui.dialogs.change_password import ChangePasswordDialog
 from app.ui.dialogs.first_admin import FirstAdminDialog
 from app.ui.dialogs.login import LoginDialog
 from app.ui.dialogs.policy import PolicyDialog
-from app.ui.idle import IdleWatcher
+from app.ui.idle import IdleWatcher, lock_summary
 from app.ui.main_window import MainWindow
 from app.ui.screens_registry import default_screens
+from app.ui.session_hub import SessionSignals
 from app.ui.theme import apply_theme
 from app.workers.db_executor import DbExecutor
 from app.workers.signals import AppSignals
@@ -64,7 +66,7 @@ class ConsoleApp:
         self.current: QWidget | None = None  # what --screenshot grabs
         self.idle = IdleWatcher(self.settings.security.idle_lock_minutes)
         qapp.installEventFilter(self.idle)
-        self.idle.idle.connect(lambda: asyncio.ensure_future(self.lock("idle")))
+        self.idle.idle.connect(lambda: start_task(self.lock("idle")))
 
     async def connect_database(self) -> bool:
         while True:
@@ -129,14 +131,14 @@ class ConsoleApp:
                 await self.executor.run(svc.accounts.logout, result.actor, "password_not_changed")
                 return False
         alerts = self.runtime.start_alerts() if self.runtime is not None else None
-        ui = UiContext(svc, self.executor, self.signals, self.settings, self.paths, result.user, result.actor,
-                       profile.display_name, alerts, self.runtime.cameras if self.runtime is not None else ())
-        ui.on_session_revoked = lambda why: asyncio.ensure_future(self.lock("session_revoked", why))
+        ui = UiContext(svc, self.executor, SessionSignals(self.signals), self.settings, self.paths, result.user,
+                       result.actor, profile.display_name, alerts, self.runtime.cameras if self.runtime is not None else ())
+        ui.on_session_revoked = lambda why: start_task(self.lock("session_revoked", why))
         db = self.assembly.db
         self.window = MainWindow(ui, default_screens(db.url_shown if db else ""))
-        self.window.lock_requested.connect(lambda why: asyncio.ensure_future(self.lock(why)))
-        self.window.logout_requested.connect(lambda: asyncio.ensure_future(self.logout()))
-        self.window.password_requested.connect(lambda: asyncio.ensure_future(self.change_password()))
+        self.window.lock_requested.connect(lambda why: start_task(self.lock(why)))
+        self.window.logout_requested.connect(lambda: start_task(self.logout()))
+        self.window.password_requested.connect(lambda: start_task(self.change_password()))
         if not self.secrets.available():
             self.signals.banner.emit(NO_KEYRING_MESSAGE)
         self.window.show()
@@ -181,10 +183,14 @@ class ConsoleApp:
                           notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
+        summary = lock_summary(ui, dlg)  # urgent hits waiting and open hits; the console behind keeps chiming
+        dlg.layout().insertWidget(0, summary)
         dlg.password.setFocus()
         dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.current = dlg
-        if await dialog_result(dlg):
+        unlocked = await dialog_result(dlg)
+        summary.stop()
+        if unlocked:
             self.window.centralWidget().setVisible(True)
             self.current = self.window
             self.idle.start()
@@ -196,6 +202,7 @@ class ConsoleApp:
             self.window.shutdown()
             if self.runtime is not None:
                 self.runtime.stop_alerts()
+            self.window.ui.close()  # the old screens hear nothing more (they are deleted below)
             await self.executor.run(self.services.accounts.logout, self.window.ui.actor, reason)
             self.window.close()
             self.window.deleteLater()
@@ -243,8 +250,6 @@ def _screenshot(app: ConsoleApp, path: str, delay_s: float, limit_s: float = 90.
 
 
 def run_gui(assembly: Assembly) -> int:
-    import qasync
-
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setApplicationName("ALPR Dispatch Console")
     qapp.setOrganizationName("alpr-console")
@@ -258,7 +263,7 @@ def run_gui(assembly: Assembly) -> int:
         return 1
     console = ConsoleApp(qapp, assembly)
     apply_theme(qapp, console.settings.ui.theme, console.settings.ui.font_pt)
-    loop = qasync.QEventLoop(qapp)
+    loop = new_event_loop(qapp)  # qasync's loop, guarded against modal boxes opened in coroutines
     asyncio.set_event_loop(loop)
     if args.screenshot:
         _screenshot(console, args.screenshot, args.screenshot_delay)

@@ -34,6 +34,13 @@ class UiContext:
     #: called with the reason when a service refuses the signed-in user's session (the console locks)
     on_session_revoked: Callable[[str], None] | None = None
 
+    def close(self) -> None:
+        """Sign-out: the session's screens stop hearing the hub (see app.ui.session_hub)."""
+        from app.ui.session_hub import SessionSignals
+
+        if isinstance(self.signals, SessionSignals):
+            self.signals.close()
+
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a service call on the DB executor and await it; a revoked session locks the console."""
         return await self._revocable(self.executor.run(fn, *args, **kwargs))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
+
+from app.domain.changes import Changes
 
 
 class ReloadWhenShown(QObject):
@@ -14,6 +17,9 @@ class ReloadWhenShown(QObject):
     The main window calls a screen's ``activate()`` (a full reload) each time it is navigated to, so
     a hidden screen need not reload for every change it hears. A change heard while hidden is still
     applied when the screen reappears without navigation (the console unlocked, the window restored).
+
+    The gate is a child of its screen: connect the hub to it with :meth:`listen` (not to a lambda),
+    and the connection dies with the screen at sign-out.
     """
 
     def __init__(self, screen: QWidget, reload: Callable[[], object]) -> None:
@@ -21,12 +27,29 @@ class ReloadWhenShown(QObject):
         self._screen = screen
         self._reload = reload
         self._due = False
+        self._wanted: Callable[[Changes], bool] = bool
         # deferred so that an activate() right after the Show event makes it unnecessary
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._run)
         screen.installEventFilter(self)
 
+    def listen(self, signal: SignalInstance, wanted: Callable[[Changes], bool]) -> None:
+        """Hear ``signal`` (the hub's ``changed``) and react to the changes ``wanted`` accepts."""
+        self._wanted = wanted
+        signal.connect(self.heard)
+
+    def heard(self, changes: object) -> None:
+        if isinstance(changes, Changes) and self._wanted(changes):
+            self.changed()
+
+    @property
+    def pending(self) -> bool:
+        """A reload is owed (heard while hidden) or about to run (the screen was just shown)."""
+        return self._due or self._timer.isActive()
+
     def changed(self) -> None:
+        if not shiboken6.isValid(self._screen):  # the screen is gone (sign-out): nothing to reload
+            return
         if self._screen.isVisible():
             self._due = False
             self._reload()

@@ -107,6 +107,15 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=5.0,
     )
+    edge_margin: float = Field(
+        0.5,
+        title="Row edge margin",
+        description="When the number row ends within this many character heights of the crop's side, its band is "
+        "also read with a replicated margin of that width and confident characters found beyond the row are kept "
+        "(0: off).",
+        ge=0.0,
+        le=1.0,
+    )
     region: Literal["auto", "us", "none"] = Field(
         "auto",
         title="Plate region",

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import cv2
 import numpy as np
 
 from recognition.plates import default_prior
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 MIN_CROP_SIDE = 8
 #: A state match this good needs no further small lines read.
 STATE_STOP_CONFIDENCE = 0.85
+#: A row ending closer than this many character heights to a side of the crop touches the edge:
+#: its outer character may have been cut off by the line detector.
+EDGE_TOUCH = 0.1
 
 
 class Syntax(NamedTuple):
@@ -68,7 +72,7 @@ class OpenVinoPlateReader:
         cfg = self.config
         layout = split_layout(lines, image.shape[0], cfg.row_height_ratio, cfg.min_main_height, cfg.max_state_lines)
         state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
-        syntax = self._syntax(image, state, state_conf)
+        syntax = self._syntax(image.shape, state, state_conf)
         parts = [crop_line(image, line) for line in layout.main] or [image]
         fused = self._read_row(parts, syntax)
         if layout.main and cfg.band_extra_conf < 1.0:
@@ -106,11 +110,11 @@ class OpenVinoPlateReader:
         """Read several crops (one result per crop, same order)."""
         return [self.read(crop) for crop in crops]
 
-    def _syntax(self, image: np.ndarray, state: str | None, state_conf: float) -> Syntax:
+    def _syntax(self, shape: tuple[int, ...], state: str | None, state_conf: float) -> Syntax:
         """The prior's weight on this crop: full on US/Canadian-looking plates, none on EU/BR ones."""
         if self._prior is None:
             return Syntax(state, state_conf, 0.0)
-        share = north_american_weight(image.shape[1], image.shape[0], state, state_conf, self.config.region)
+        share = north_american_weight(shape[1], shape[0], state, state_conf, self.config.region)
         return Syntax(state, state_conf, self.config.syntax_weight * share)
 
     def _unsure(self, fused: FusedLine, syntax: Syntax) -> bool:
@@ -210,13 +214,22 @@ class OpenVinoPlateReader:
         """
         h, w = image.shape[:2]
         left, right = min(ln.left for ln in row), max(ln.right for ln in row)
-        if right - left >= 0.85 * w or not fused.text:
+        height = max(ln.height for ln in row)
+        margin = self.config.edge_margin * height
+        touch = EDGE_TOUCH * height
+        at_edge = margin > 0 and (left < touch or right > w - touch)
+        if (right - left >= 0.85 * w and not at_edge) or not fused.text:
             return fused
         top = int(max(0, min(ln.top for ln in row)))
         bottom = int(min(h, max(ln.bottom for ln in row) + 1))
         if bottom - top < MIN_CROP_SIDE:
             return fused
-        band = self._read_row([image[top:bottom]], syntax)
+        band = image[top:bottom]
+        if at_edge:
+            # A character at the crop's edge is read better with a margin beside it.
+            side = int(round(margin))
+            band = cv2.copyMakeBorder(band, 0, 0, side, side, cv2.BORDER_REPLICATE)
+        band = self._read_row([band], syntax)
         at = band.text.find(fused.text)
         if at < 0:
             return fused

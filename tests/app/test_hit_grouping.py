@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from datetime import timedelta
 
@@ -180,3 +182,79 @@ def test_two_consoles_ingesting_the_same_plate_at_once_get_one_hit(any_engine, t
         sightings = uow.s.scalar(select(func.count()).select_from(HitSightingRow))
     assert len(hits) == 2 and sorted(h.sightings for h in hits) == [rounds, rounds]
     assert sightings == 2 * rounds
+
+
+def _jpeg(text: str) -> bytes:
+    import cv2
+    import numpy as np
+
+    img = np.full((60, 220, 3), 235, np.uint8)
+    cv2.rectangle(img, (2, 2), (217, 57), (40, 40, 40), 2)
+    cv2.putText(img, text, (12, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (20, 20, 20), 3)
+    return cv2.imencode(".jpg", img)[1].tobytes()
+
+
+def test_the_hit_report_prints_every_sighting_with_its_crop(ctx, tmp_path):
+    import subprocess
+    from dataclasses import replace as dc_replace
+
+    store, svc, _ = _world(ctx, tmp_path)
+    actor = make_actor(ctx)
+    # Given one car seen three times at three cameras
+    hit = None
+    for n in range(3):
+        read = dc_replace(make_read("ABC1234", camera=f"cam-{n + 1}", ts=T0.timestamp() + 90 * n, seed=n),
+                          plate_jpeg=_jpeg(f"ABC1234 #{n + 1}"))
+        hit = hit or store.ingest(read).hits[0]
+        if n:
+            store.ingest(read)
+    svc.claim(actor, hit.id)
+
+    report = svc.print_report(actor, hit.id)
+
+    # Then the report has a sightings section listing each pass (time, camera, plate, confidence)
+    text = subprocess.run(["pdftotext", "-layout", str(report.path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Sightings (3)" in text and "Seen 3 times between" in text
+    for n in range(3):
+        assert f"cam-{n + 1}" in text
+    assert text.count("91%") >= 3
+    with ctx.uow() as uow:
+        row = uow.s.scalars(select(AccessLogRow).where(AccessLogRow.action == "hit.print")).one()
+    assert len(row.detail["sightings"]) == 3
+    if os.environ.get("ALPR_SHOTS"):
+        shutil.copy(report.path, os.environ["ALPR_SHOTS"])
+
+
+def test_migration_keeps_legacy_duplicate_open_hits_and_groups_from_the_oldest(tmp_path, clock):
+    from sqlalchemy import text
+
+    from app.persistence.engine import sqlite_url
+    from app.persistence.migrate import upgrade
+
+    # Given a database at 0007 with three open hits of one car on one entry (the old behaviour) and a closed one
+    engine = make_engine(sqlite_url(tmp_path / "old.db"))
+    upgrade(engine, "0007_account_lockouts")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO cameras (id, key, name, location, direction, source, enabled, owner_workstation, "
+                       "created_at) VALUES (1, 'cam-1', 'Main', '', '', '{}', 1, 'WS', '2026-11-02 14:00:00')"))
+        for n in range(4):
+            c.execute(text("INSERT INTO reads (id, read_uuid, camera_id, captured_at, plate, plate_folded, confidence,"
+                           " state_confidence, colour_confidence, frame_count, workstation, stored_at) VALUES "
+                           f"({n + 1}, 'u{n}', 1, '2026-11-02 14:0{n}:00', 'ABC1234', 'A8C1234', 0.9, 0, 0, 1, 'WS',"
+                           " '2026-11-02 14:00:00')"))
+            c.execute(text("INSERT INTO hits (id, read_id, read_captured_at, entry_id, entry_snapshot, source_name,"
+                           " match_kind, distance, state_match, priority, category, retroactive, status, created_at) "
+                           f"VALUES ({n + 1}, {n + 1}, '2026-11-02 14:0{n}:00', 7, '{{}}', 'NCIC', 'exact', 0, 'match',"
+                           f" 4, 'stolen_vehicle', 0, '{'closed' if n == 0 else 'new'}', '2026-11-02 14:0{n}:00')"))
+
+    # When it is migrated
+    upgrade(engine)
+
+    # Then every hit stays, each with its own read as a sighting; only the oldest OPEN one is the group's hit
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT id, plate_key, sighting_count FROM hits ORDER BY id")).all()
+        sightings = c.execute(text("SELECT hit_id, read_id FROM hit_sightings ORDER BY hit_id")).all()
+    assert rows == [(1, "A8C1234", 1), (2, "A8C1234", 1), (3, None, 1), (4, None, 1)]
+    assert sightings == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    engine.dispose()

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from app.domain.display_dates import datetime_text
 
 DEFAULT_DAYS = 30
+
+
+def _utc(at: datetime) -> str:
+    return datetime_text(at.astimezone(UTC), local=False, zone=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +148,11 @@ class ClockGuard:
     def problem(self, now: datetime, last_run: datetime | None, newest_data: datetime | None,
                 accept_gap: bool = False) -> str | None:
         if last_run is not None and now + self.tolerance < last_run:
-            return (f"The clock went backwards: now is {now:%Y-%m-%d %H:%M} UTC but the last purge ran at "
-                    f"{last_run:%Y-%m-%d %H:%M} UTC. Fix the system clock; nothing was deleted.")
+            return (f"The clock went backwards: now is {_utc(now)} but the last purge ran at "
+                    f"{_utc(last_run)}. Fix the system clock; nothing was deleted.")
         if newest_data is not None and now + self.tolerance < newest_data:
-            return (f"The clock is behind the stored data: the newest read is from {newest_data:%Y-%m-%d %H:%M} "
-                    "UTC. Fix the system clock; nothing was deleted.")
+            return (f"The clock is behind the stored data: the newest read is from {_utc(newest_data)}."
+                    " Fix the system clock; nothing was deleted.")
         if last_run is not None and not accept_gap and now - last_run > timedelta(days=self.max_gap_days):
             return (f"The clock jumped implausibly: {(now - last_run).days} days since the last purge run "
                     f"(more than {self.max_gap_days}). Check the system clock; an administrator may confirm "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.access import (
@@ -28,6 +28,7 @@ from app.domain.access import (
     as_utc,
     chain_hash,
 )
+from app.domain.access_query import AccessFilter
 from app.domain.access_verify import verify_chain
 from app.persistence.orm.audit import AccessCheckpointRow, AccessLogRow
 
@@ -218,6 +219,56 @@ class AccessLogRepository:
         if since is not None:
             q = q.where(AccessLogRow.at >= since)
         return [_to_domain(r) for r in self.s.scalars(q)]
+
+
+def _filtered(q, f: AccessFilter):  # noqa: ANN001, ANN202
+    """``q`` narrowed by ``f`` (a normalised filter); values are bound parameters."""
+    if f.username is not None:
+        q = q.where(AccessLogRow.username == f.username)
+    if f.action is not None:
+        # "hits" matches "hits" and "hits.claim"; LIKE's own wildcards in the text are escaped
+        esc = f.action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q = q.where(or_(AccessLogRow.action == f.action, AccessLogRow.action.like(esc + ".%", escape="\\")))
+    if f.object_type is not None:
+        q = q.where(AccessLogRow.object_type == f.object_type)
+    if f.object_id is not None:
+        q = q.where(AccessLogRow.object_id == f.object_id)
+    if f.start is not None:
+        q = q.where(AccessLogRow.at >= f.start)
+    if f.end is not None:
+        q = q.where(AccessLogRow.at < f.end)
+    return q
+
+
+class AccessLogQueries:
+    """Filtered, keyset-paged reading of the access record (newest first, by id)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def page(self, f: AccessFilter, before_id: int | None, size: int) -> tuple[list[AccessEntry], int | None]:
+        """Up to ``size`` rows older than ``before_id`` (None: from the newest) and the next cursor."""
+        q = _filtered(select(AccessLogRow), f).order_by(AccessLogRow.id.desc()).limit(size + 1)
+        if before_id is not None:
+            q = q.where(AccessLogRow.id < before_id)
+        rows = [_to_domain(r) for r in self.s.scalars(q)]
+        more = len(rows) > size
+        rows = rows[:size]
+        return rows, (rows[-1].id if more and rows else None)
+
+    def iter_filtered(self, f: AccessFilter, batch: int = 2000) -> Iterator[AccessEntry]:
+        """Every row ``f`` matches, newest first, read in keyset batches."""
+        cursor: int | None = None
+        while True:
+            rows, cursor = self.page(f, cursor, batch)
+            yield from rows
+            self.s.expunge_all()
+            if cursor is None:
+                return
+
+    def actions(self) -> list[str]:
+        """Actions in the record (for the filter's choices)."""
+        return sorted(self.s.scalars(select(AccessLogRow.action).distinct()))
 
 
 def _entry_fields(e: AccessEntry) -> dict:

@@ -119,6 +119,20 @@ def _read_section(data: HitReportInput) -> list[Flowable]:
     ]
 
 
+def _sightings_section(data: HitReportInput) -> list[Flowable]:
+    """Every pass of the vehicle grouped into this hit: time, camera, plate, confidence and crop."""
+    rows = [(fmt_dt(s.seen_at), " - ".join(x for x in (s.camera, s.location) if x) or "?", s.plate or "(purged)",
+             f"{s.confidence:.0%}" if s.plate else None,
+             fit_image(s.crop, 1.5 * inch, 0.45 * inch, missing="no crop") if s.crop else "no crop printed")
+            for s in data.sightings]
+    first, last = (data.sightings[0], data.sightings[-1]) if data.sightings else (None, None)
+    summary = (f"Seen {len(rows)} time{'s' if len(rows) != 1 else ''} between {fmt_dt(first.seen_at)} and "
+               f"{fmt_dt(last.seen_at)}." if first and last else "")
+    return [*heading(f"Sightings ({len(rows)})"), *([para(summary)] if summary else []),
+            data_table(["Seen", "Camera / location", "Plate", "Conf.", "Crop"], rows, widths=[1.5, 2.4, 1.0, 0.6, 1.6],
+                       empty_text="Only the read above.")]
+
+
 def _entry_section(data: HitReportInput) -> Flowable:
     entry = data.entry
     vehicle = " ".join(x for x in (entry.vehicle_year, entry.vehicle_make, entry.vehicle_model) if x)
@@ -163,6 +177,8 @@ def build_hit_story(data: HitReportInput) -> list[Flowable]:
         story += heading("Overrides and exceptions")
         story += [para("\u26a0 " + line) for line in data.exceptions]
     story += _read_section(data)
+    if data.sightings:
+        story += _sightings_section(data)
     story.append(_entry_section(data))
     story += [*heading("Visual verification"), *_verification(data)]
     story += heading("NCIC confirmation log")

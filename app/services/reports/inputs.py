@@ -133,6 +133,19 @@ class Disposition:
 
 
 @dataclass(frozen=True, slots=True)
+class HitSighting:
+    """One pass of the vehicle for a grouped hit (the first read included)."""
+
+    seen_at: datetime
+    camera: str
+    location: str
+    plate: str
+    confidence: float
+    crop: bytes | None = None  # None: no crop stored, purged, or beyond the printed crops
+    read_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class HitReportInput:
     """Everything printed on a hit report."""
 
@@ -148,6 +161,7 @@ class HitReportInput:
     disposition: Disposition | None = None
     claimed_by: str = ""
     exceptions: tuple[str, ...] = ()  # overrides of a safeguard and steps still owed, one line each
+    sightings: tuple[HitSighting, ...] = ()  # every pass of the vehicle for this hit, oldest first
 
 
 # --- 2. destruction (purge) report -------------------------------------------------------

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.agency import AgencyProfile
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 
 FIELDS = (("name", "Agency name"), ("ori", "ORI (9 characters)"), ("chief_of_police", "Chief of police"),
@@ -51,7 +51,7 @@ class AgencyPanel(QWidget):
         form.addRow(self.save)
         self.profile = AgencyProfile()
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         self.profile = await self.ui.call(self.ui.services.administration.agency_profile, self.ui.actor)
         for key, _ in FIELDS:
@@ -59,7 +59,7 @@ class AgencyPanel(QWidget):
         self.address.setPlainText(self.profile.address)
         self.policy.setPlainText(self.profile.policy_text)
 
-    @asyncSlot()
+    @async_slot()
     async def _save(self) -> None:
         values = {k: e.text().strip() for k, e in self.edits.items()}
         profile = dataclasses.replace(self.profile, address=self.address.toPlainText().strip(),

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.access import AccessEntry
 from app.domain.changes import Changes
@@ -21,6 +20,7 @@ from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
@@ -127,7 +127,7 @@ class AuditScreen(QWidget):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
         self._on_view = ReloadWhenShown(self, self.reload)
-        ui.signals.changed.connect(lambda c: self._on_view.changed() if isinstance(c, Changes) and c.records else None)
+        self._on_view.listen(ui.signals.changed, lambda c: c.records)
 
     @property
     def svc(self):  # noqa: ANN201
@@ -137,14 +137,14 @@ class AuditScreen(QWidget):
         self._on_view.activated()
         self.reload()
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
         await self._load_audits()
         await self._load_access()
 
-    @asyncSlot()
+    @async_slot()
     async def load_access(self) -> None:
         await self._load_access()
 
@@ -182,7 +182,7 @@ class AuditScreen(QWidget):
         self.audit = audit
         self.items.set_items(list(audit.items) if audit else [])
 
-    @asyncSlot()
+    @async_slot()
     async def show_audit(self) -> None:
         sel = selected(self.audit_table, self.audits)
         if sel:
@@ -198,7 +198,7 @@ class AuditScreen(QWidget):
             show_error(self, exc)
             return None
 
-    @asyncSlot()
+    @async_slot()
     async def start(self) -> None:
         audit = await self._do(self.svc.audits.start)
         if audit:
@@ -207,7 +207,7 @@ class AuditScreen(QWidget):
             self._show_items(audit)
             await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def mark(self, compliant: bool) -> None:
         items = selected(self.item_table, self.items)
         if items:
@@ -217,7 +217,7 @@ class AuditScreen(QWidget):
                 self._show_items(audit)
                 await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def complete(self) -> None:
         if self.audit is None:
             return
@@ -226,7 +226,7 @@ class AuditScreen(QWidget):
             self.message.setText(f"Memorandum filed: {doc.path}")
             self.ui.signals.changed.emit(Changes(records=True))
 
-    @asyncSlot()
+    @async_slot()
     async def redraw(self) -> None:
         if self.audit is None:
             return
@@ -237,7 +237,7 @@ class AuditScreen(QWidget):
             self._show_items(audit)
             await self._load_audits()
 
-    @asyncSlot()
+    @async_slot()
     async def review(self) -> None:
         if self.audit is None:
             return

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
@@ -25,7 +24,7 @@ from app.domain.records.holds import EvidenceHold
 from app.domain.records.releases import ReleaseIntake, ReleaseRequest
 from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
 from app.ui.permission_gate import gate
@@ -142,7 +141,7 @@ class RecordsScreen(QWidget):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.message)
         self._on_view = ReloadWhenShown(self, self.reload)
-        ui.signals.changed.connect(self._on_changed)
+        self._on_view.listen(ui.signals.changed, lambda c: c.records)
 
     @staticmethod
     def _page(table, row) -> QWidget:  # noqa: ANN001
@@ -160,11 +159,7 @@ class RecordsScreen(QWidget):
         self._on_view.activated()
         self.reload()
 
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.records:
-            self._on_view.changed()
-
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
@@ -209,14 +204,14 @@ class RecordsScreen(QWidget):
         self.ui.signals.changed.emit(Changes(records=True))
         return out
 
-    @asyncSlot()
+    @async_slot()
     async def new_request(self) -> None:
         async def enter(intake: ReleaseIntake) -> object:
             return await self._submit(self.svc.releases.intake, intake, done="Request entered; it awaits review.")
 
         await dialog_result(ReleaseIntakeDialog(self, enter))
 
-    @asyncSlot()
+    @async_slot()
     async def review(self, approve: bool) -> None:
         reqs = selected(self.rel_table, self.releases)
         if not reqs:
@@ -228,7 +223,7 @@ class RecordsScreen(QWidget):
         await dialog_result(ReasonDialog("Reason for approving" if approve else "Reason for denying",
                                          "Approve" if approve else "Deny", self, decide))
 
-    @asyncSlot()
+    @async_slot()
     async def fulfil(self) -> None:
         reqs = selected(self.rel_table, self.releases)
         if reqs:
@@ -236,7 +231,7 @@ class RecordsScreen(QWidget):
             if doc:
                 self.message.setText(f"Release packet filed: {doc.path}")
 
-    @asyncSlot()
+    @async_slot()
     async def export_hold(self) -> None:
         holds = selected(self.hold_table, self.holds)
         if not holds:
@@ -248,7 +243,7 @@ class RecordsScreen(QWidget):
             if doc:
                 self.message.setText(f"Evidence package written: {doc.path} (SHA-256 {doc.sha256})")
 
-    @asyncSlot()
+    @async_slot()
     async def release_hold(self) -> None:
         holds = selected(self.hold_table, self.holds)
         if not holds:
@@ -259,19 +254,19 @@ class RecordsScreen(QWidget):
 
         await dialog_result(ReasonDialog("Reason for releasing the hold", "Release hold", self, release))
 
-    @asyncSlot()
+    @async_slot()
     async def save_retention(self) -> None:
         p = RetentionPeriods(self.days["reads"].value(), self.days["hits"].value(), self.days["images"].value())
         await self._do(self.svc.retention.change, self.preset.currentData(), p, done="Retention saved.")
 
-    @asyncSlot()
+    @async_slot()
     async def run_purge(self) -> None:
         res = await self._do(self.svc.purge.purge)
         if res:
             self.message.setText(f"Purge P-{res.run_id}: {res.reads:,} reads, {res.hits:,} hits, {res.images:,} "
                                  f"images deleted; {res.kept:,} items kept.")
 
-    @asyncSlot()
+    @async_slot()
     async def open_doc(self) -> None:
         docs = selected(self.doc_table, self.docs)
         if docs:
@@ -279,7 +274,7 @@ class RecordsScreen(QWidget):
             if path:
                 open_file(path)
 
-    @asyncSlot()
+    @async_slot()
     async def print_doc(self) -> None:
         docs = [d for d in selected(self.doc_table, self.docs) if d.is_pdf]
         if docs:
@@ -287,10 +282,10 @@ class RecordsScreen(QWidget):
             if path:
                 print_pdf(self, path)
 
-    @asyncSlot()
+    @async_slot()
     async def usage_report(self) -> None:
         await self._do(self.svc.reports.usage_report, done="Usage report of the last quarter filed.")
 
-    @asyncSlot()
+    @async_slot()
     async def transparency(self) -> None:
         await self._do(self.svc.reports.transparency, done="Public summary (PDF + web page) filed.")

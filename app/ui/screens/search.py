@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.records.plates import parse_plate_pattern
 from app.domain.records.search import ReadSummary, SearchCriteria, SearchPage, SearchReason
 from app.domain.roles import Permission as P
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.date_fields import DateTimeField
 from app.ui.dialogs.records_dialogs import HoldDialog
@@ -203,7 +202,7 @@ class SearchScreen(QWidget):
     def activate(self) -> None:
         self.reload()
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.svc is None:
             return
@@ -242,7 +241,7 @@ class SearchScreen(QWidget):
         return SearchCriteria(pattern, start, end, cams, self.colour.text().strip().upper() or None,
                               self.state.text().strip().upper() or None)
 
-    @asyncSlot()
+    @async_slot()
     async def run_search(self) -> None:
         if self.svc is None:
             return
@@ -257,7 +256,7 @@ class SearchScreen(QWidget):
         self.criteria = criteria
         await self._show(page)
 
-    @asyncSlot()
+    @async_slot()
     async def go(self, step: int) -> None:
         if self.page is None or self.criteria is None:
             return
@@ -296,7 +295,7 @@ class SearchScreen(QWidget):
         self.hold_btn.setEnabled(has)
         self.export_btn.setEnabled(self.last_hold is not None)
 
-    @asyncSlot()
+    @async_slot()
     async def open_image(self) -> None:
         reads = selected(self.table, self.model)
         if not reads or self.page is None:
@@ -312,7 +311,7 @@ class SearchScreen(QWidget):
         else:
             self.image.setText("No image on file (purged or never stored).")
 
-    @asyncSlot()
+    @async_slot()
     async def place_hold(self) -> None:
         reads = selected(self.table, self.model)
         if not reads:
@@ -332,7 +331,7 @@ class SearchScreen(QWidget):
         self._update_buttons()
         self.ui.signals.changed.emit(Changes(records=True))
 
-    @asyncSlot()
+    @async_slot()
     async def export_hold(self) -> None:
         if self.last_hold is None:
             return

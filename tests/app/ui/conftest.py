@@ -18,10 +18,10 @@ PW = "correct horse battery"
 
 @pytest.fixture
 def qloop(qapp):
-    import qasync
+    from app.ui.asyncio_qt import new_event_loop
 
     qapp.setQuitOnLastWindowClosed(False)  # dialogs close between steps, as in the app
-    loop = qasync.QEventLoop(qapp)
+    loop = new_event_loop(qapp)  # the app's loop: guarded against modal boxes opened in coroutines
     asyncio.set_event_loop(loop)
     yield loop
     loop.close()

@@ -104,3 +104,34 @@ def test_the_administrator_sets_the_date_format_in_appearance(qtbot, qloop, ui_c
     assert load_settings(ui_ctx.paths.settings_file).settings.ui.date_format == "us"
     assert display_dates.date_text(date(2026, 12, 4)) == "12/04/2026"
     assert DateField(QDate(2026, 12, 4)).text() == "12/04/2026"
+
+
+def _walk(qtbot, dlg, presses: int) -> list[str]:
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dlg.isAncestorOf(QApplication.focusWidget()))
+    seen = [QApplication.focusWidget().accessibleName()]
+    for _ in range(presses):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget().accessibleName())
+    return seen
+
+
+def test_console_step_dialogs_tab_field_to_field_through_the_time(qtbot):
+    from app.ui.dialogs.console_dispatch import DispatchDialog
+    from app.ui.dialogs.console_notified import AgencyNotifiedDialog
+
+    async def submit(value):  # noqa: ANN001, ANN202
+        return value
+
+    notified = AgencyNotifiedDialog(submit, "CA0570200", datetime(2026, 12, 4, 21, 7, tzinfo=UTC))
+    qtbot.addWidget(notified)
+    assert notified.at.text().startswith("2026-12-0")  # ISO, local time
+    walk = _walk(qtbot, notified, 3)
+    assert walk[1:3] == ["Notified at", "Contact"]  # one stop on the time, then the next field
+    notified.close()
+    dispatch = DispatchDialog(submit, "Stop with caution", "2019 HOND", False, ncic_confirmed=False)
+    qtbot.addWidget(dispatch)
+    assert _walk(qtbot, dispatch, 3) == ["Unit ids", "Instructions relayed to units", "Exigent circumstances",
+                                         "Record"]

@@ -25,5 +25,25 @@ def test_hidden_screen_reloads_once_when_shown_unless_navigation_reloads_it(qtbo
     gate.changed()
     screen.show()
     gate.activated()
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: not gate.pending)  # the deferred check has run
     assert calls == [1, 1]
+
+
+def test_a_gate_listening_to_the_hub_is_cut_off_when_its_screen_is_deleted(qtbot):
+    from app.domain.changes import Changes
+    from app.workers.signals import AppSignals
+
+    hub = AppSignals()
+    screen = QWidget()
+    calls: list[int] = []
+    gate = ReloadWhenShown(screen, lambda: calls.append(1))
+    gate.listen(hub.changed, lambda c: c.records)
+    screen.show()
+    hub.changed.emit(Changes(hotlists=True))
+    hub.changed.emit(Changes(records=True))
+    assert calls == [1]
+    # When the screen is deleted (sign-out), Then a later change reaches nothing (no "already deleted")
+    with qtbot.waitSignal(screen.destroyed):
+        screen.deleteLater()
+    hub.changed.emit(Changes(records=True))
+    assert calls == [1]

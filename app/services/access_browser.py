@@ -1,0 +1,118 @@
+"""The access record browser: filtered, keyset-paged reading and recorded exports (CSV, PDF).
+
+Only accounts holding ``VIEW_ACCESS_LOG`` (checked from the database at every call) may browse
+or export. A browse records which filter was used; an export records who, when, the filter, the
+reason, the format, the row count and the file's SHA-256 in the same transaction that read the rows,
+and the file is only left in place when that transaction commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+
+from app.domain.access_query import AccessExport, AccessFilter, AccessPage, check_page_size
+from app.domain.errors import ValidationFailed
+from app.domain.roles import Permission
+from app.domain.substance import reason_problem
+from app.domain.users import Actor
+from app.persistence.repositories.access_log import AccessLogQueries
+from app.persistence.repositories.users import UserRepository
+from app.services import audit_trail
+from app.services.context import ServiceContext
+from app.services.csv_export import csv_bytes
+from app.services.records_files import ExportWriteError, load_profile
+from app.services.reports import inputs
+from app.services.reports.access_record import COLUMNS, access_cells, render_access_record
+from app.services.reports.output import ReportWriteError, write_atomically
+
+P = Permission
+FORMATS = ("csv", "pdf")
+PDF_MAX_ROWS = 20_000  # a PDF of more rows is not read by anyone; CSV has no limit
+
+
+class AccessRecordService:
+    """Browse and export the access record (itself recorded)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def filter_choices(self, actor: Actor) -> tuple[list[str], list[str]]:
+        """(account names, actions) to offer in the filter."""
+        audit_trail.require(self.ctx, actor, P.VIEW_ACCESS_LOG, "access_log.view")
+        with self.ctx.uow(read_only=True) as uow:
+            names = sorted(u.username for u in UserRepository(uow.s).list())
+            return names, AccessLogQueries(uow.s).actions()
+
+    def page(self, actor: Actor, flt: AccessFilter, cursor: int | None = None, size: int = 200) -> AccessPage:
+        """One page of the rows ``flt`` matches, newest first; pass ``next_cursor`` back for the next.
+
+        The first page of a filter is recorded (``access_log.view`` with the filter); following
+        pages of the same browse are not, so paging does not fill the record with its own rows.
+        """
+        audit_trail.require(self.ctx, actor, P.VIEW_ACCESS_LOG, "access_log.view")
+        f = flt.normalised()
+        check_page_size(size)
+        with self.ctx.uow() as uow:
+            rows, nxt = AccessLogQueries(uow.s).page(f, cursor, size)
+            if cursor is None:
+                audit_trail.record(uow, self.ctx, actor, "access_log.view",
+                                   detail={"filter": f.describe(), "rows": len(rows), "more": nxt is not None})
+            return AccessPage(tuple(rows), nxt)
+
+    def export(self, actor: Actor, flt: AccessFilter, fmt: str, reason: str, target: Path) -> AccessExport:
+        """Write every row ``flt`` matches to ``target`` (CSV or PDF), recorded with the reason.
+
+        Raises:
+            ValidationFailed: unknown format, no reason of substance, a reversed range, or a PDF of
+                more than ``PDF_MAX_ROWS`` rows.
+            ExportWriteError: the file could not be written (nothing is left; the failure is recorded).
+
+        """
+        audit_trail.require(self.ctx, actor, P.VIEW_ACCESS_LOG, "access_log.export")
+        if fmt not in FORMATS:
+            raise ValidationFailed(f"Export as one of: {', '.join(FORMATS)}.")
+        problem = reason_problem(reason, "The reason for the export")
+        f = flt.normalised()
+        if problem:
+            audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="refused", reason=reason,
+                                     detail={"filter": f.describe(), "format": fmt, "problem": problem})
+            raise ValidationFailed(problem)
+        target = Path(target)
+        written = None
+        try:
+            with self.ctx.uow() as uow:
+                entries = list(AccessLogQueries(uow.s).iter_filtered(f))
+                if fmt == "pdf" and len(entries) > PDF_MAX_ROWS:
+                    raise ValidationFailed(f"{len(entries):,} rows are too many for a PDF (at most "
+                                           f"{PDF_MAX_ROWS:,}): narrow the filter or export CSV.")
+                data = self._render(uow, actor, f, fmt, reason, entries)
+                audit_trail.record(uow, self.ctx, actor, "access_log.export", reason=" ".join(reason.split()),
+                                   detail={"filter": f.describe(), "format": fmt, "rows": len(entries),
+                                           "file": target.name, "sha256": hashlib.sha256(data).hexdigest()})
+                written = write_atomically(target, data)  # the commit follows; if it fails the file goes
+        except ValidationFailed:
+            raise
+        except Exception as exc:
+            if written is not None:  # written but not recorded: it must not stay
+                with contextlib.suppress(OSError):
+                    os.unlink(written.path)
+            audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="failed", reason=reason,
+                                     detail={"filter": f.describe(), "format": fmt, "problem": str(exc)[:300]})
+            if isinstance(exc, ReportWriteError):
+                raise ExportWriteError(f"{exc} Nothing was written.".replace(". Nothing was written. Nothing",
+                                                                             ". Nothing")) from exc
+            raise
+        return AccessExport(str(written.path), fmt, len(entries), written.sha256)
+
+    def _render(self, uow, actor: Actor, f: AccessFilter, fmt: str, reason: str,  # noqa: ANN001
+                entries: list) -> bytes:
+        if fmt == "csv":
+            return csv_bytes(COLUMNS, (access_cells(e) for e in entries))
+        labels = {"username": "User", "action": "Action", "object_type": "Object type", "object_id": "Object id",
+                  "start": "From", "end": "Before"}
+        shown = [(labels[k], v) for k, v in f.describe().items()] or [("Filter", "none: the whole record")]
+        gen = inputs.GeneratedBy(actor.username, self.ctx.clock.now())
+        return render_access_record(load_profile(uow), gen, shown, " ".join(reason.split()), entries)
