@@ -24,16 +24,18 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import datasets_io  # noqa: E402
+from bench.datasets_io import LabelledScene, PlateCrop  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 720
 
@@ -47,41 +49,18 @@ URLS = ("WWW.ABCRENTALS.COM", "budgetmovers.com", "www.quickfix.net", "JOESPLUMB
 FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_COMPLEX)
 
 
-@dataclass(frozen=True, slots=True)
-class Scene:
-    """A real street scene and its labelled plate box."""
-
-    image: Path
-    box: tuple[int, int, int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Plate:
-    """A real plate crop and its label."""
-
-    image: Path
-    state: str
-    text: str
+Scene = LabelledScene  # a real street scene and its labelled plate box
+Plate = PlateCrop  # a real plate crop and its label
 
 
 def load_scenes(folders: list[str]) -> list[Scene]:
     """Scenes with a ``<name>.txt`` label (``file x y w h plate``) in ``folders``."""
-    scenes = []
-    for folder in folders:
-        for label in sorted(Path(folder).glob("*.txt")):
-            parts = label.read_text().split()
-            image = label.with_suffix(".jpg")
-            if len(parts) >= 5 and image.is_file():
-                scenes.append(Scene(image, tuple(int(v) for v in parts[1:5])))  # type: ignore[arg-type]
-    return scenes
+    return datasets_io.load_scenes(folders)
 
 
 def load_plates(folder: str) -> list[Plate]:
     """Plate crops listed in ``labels.csv`` (file,state,plate)."""
-    root = Path(folder)
-    with (root / "labels.csv").open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return [Plate(root / r["file"], r["state"].upper(), re.sub(r"[^0-9A-Z]", "", r["plate"].upper())) for r in rows]
+    return datasets_io.load_plate_crops(folder)
 
 
 def painted_out(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

@@ -19,9 +19,7 @@ README). The same seed gives the same set. The last line printed is one JSON sum
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,28 +27,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import datasets_io  # noqa: E402
+from bench.datasets_io import LabelledScene as Scene  # noqa: E402
+from bench.datasets_io import PlateCrop as Crop  # noqa: E402
+
 FRAME_SIZES = ((1280, 720), (1920, 1080))
 FRAME_WEIGHTS = (0.6, 0.4)
 PLATE_MEDIAN_PX = 88.0
 PLATE_RANGE_PX = (40, 150)
 MIN_CROP_WIDTH = 120  # smaller US crops would be upscaled: skip them
-
-
-@dataclass(frozen=True, slots=True)
-class Scene:
-    """A labelled street photo: its file and its plate box."""
-
-    path: Path
-    box: tuple[int, int, int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Crop:
-    """A labelled US plate crop."""
-
-    path: Path
-    state: str
-    plate: str
 
 
 @dataclass(slots=True)
@@ -73,35 +60,12 @@ class Made:
 
 def load_scenes(root: Path) -> list[Scene]:
     """Every scene of ``eu/`` and ``br/`` with its (first) plate box."""
-    scenes = []
-    for sub in ("eu", "br"):
-        folder = root / sub
-        if not folder.is_dir():
-            continue
-        for label in sorted(folder.glob("*.txt")):
-            image = label.with_suffix(".jpg")
-            parts = label.read_text(encoding="utf-8").splitlines()[0].split("\t") if image.is_file() else []
-            if len(parts) >= 5:
-                x, y, w, h = (int(float(v)) for v in parts[1:5])
-                if w > 8 and h > 4:
-                    scenes.append(Scene(image, (x, y, w, h)))
-    return scenes
+    return datasets_io.load_scenes([root / "eu", root / "br"])
 
 
 def load_crops(root: Path) -> list[Crop]:
     """US plate crops from ``us_plates/labels.csv`` wide enough to be shrunk, not enlarged."""
-    folder = root / "us_plates"
-    crops = []
-    with (folder / "labels.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            path = folder / row["file"]
-            plate = re.sub(r"[^0-9A-Z]", "", row["plate"].upper())
-            if not plate or not path.is_file():
-                continue
-            shape = cv2.imread(str(path), cv2.IMREAD_REDUCED_GRAYSCALE_2)
-            if shape is not None and shape.shape[1] * 2 >= MIN_CROP_WIDTH:
-                crops.append(Crop(path, row["state"].upper(), plate))
-    return crops
+    return datasets_io.load_plate_crops(root / "us_plates", min_width=MIN_CROP_WIDTH)
 
 
 def plate_width(rng: np.random.Generator) -> int:
@@ -127,7 +91,7 @@ def blur_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 
 def background(scene: Scene, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """A frame-sized view of another real scene with its plate wiped, upscaled and softened."""
-    image = blur_box(cv2.imread(str(scene.path)), scene.box)
+    image = blur_box(cv2.imread(str(scene.image)), scene.box)
     fw, fh = size
     h, w = image.shape[:2]
     scale = max(fw / w, fh / h) * rng.uniform(1.0, 1.3)
@@ -212,8 +176,8 @@ def make_one(index: int, scene: Scene, back: Scene, crop: Crop, rng: np.random.G
     """Compose one frame: ``crop`` over ``scene``'s plate, the scene inside a view of ``back``."""
     size = FRAME_SIZES[int(rng.choice(len(FRAME_SIZES), p=FRAME_WEIGHTS))]
     fw, fh = size
-    plate = cv2.imread(str(crop.path))
-    src = cv2.imread(str(scene.path))
+    plate = cv2.imread(str(crop.image))
+    src = cv2.imread(str(scene.image))
     sx, sy, sw, sh = scene.box
     aspect = plate.shape[0] / plate.shape[1]
     wp = plate_width(rng)
@@ -248,8 +212,8 @@ def make_one(index: int, scene: Scene, back: Scene, crop: Crop, rng: np.random.G
     x2, y2 = np.ceil(quad.max(0)).astype(int)
     x1, y1, x2, y2 = max(0, x1), max(0, y1), min(fw, x2), min(fh, y2)
     name = f"us_{index:04d}.jpg"
-    made = Made(name, crop.plate, crop.state, crop.path.name, f"{scene.path.parent.name}/{scene.path.name}",
-                f"{back.path.parent.name}/{back.path.name}", size, (int(x1), int(y1), int(x2 - x1), int(y2 - y1)),
+    made = Made(name, crop.text, crop.state, crop.image.name, f"{scene.image.parent.name}/{scene.image.name}",
+                f"{back.image.parent.name}/{back.image.name}", size, (int(x1), int(y1), int(x2 - x1), int(y2 - y1)),
                 int(round(wp)), blur, noise, quality)
     return frame, made
 

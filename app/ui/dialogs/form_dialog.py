@@ -14,13 +14,15 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLayout,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +65,31 @@ def _focusable(item: QWidget | QLayout) -> list[QWidget]:
     return out
 
 
+class _FormScroll(QScrollArea):
+    """A frameless vertical scroller as tall as its fields, capped to what the screen leaves free."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def height_cap(self) -> int:
+        screen = self.screen()
+        free = screen.availableGeometry().height() if screen is not None else 768
+        return max(200, free - 200)  # room for the title bar, the problems line and the buttons
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        cap = self.height_cap()
+        bar = self.verticalScrollBar().sizeHint().width() if inner.height() > cap else 0
+        return QSize(inner.width() + bar, min(inner.height(), cap))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), min(inner.height(), 160))
+
+
 class FormDialog(QDialog):
     """Base of the validating dialogs; subclasses add fields with :meth:`add_field` and implement :meth:`build`."""
 
@@ -92,9 +119,17 @@ class FormDialog(QDialog):
         self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # the fields scroll when the dialog would not fit the screen (1366x768, every error shown)
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.addLayout(self.form)
+        body_lay.addLayout(self.extra)
+        body_lay.addStretch(1)
+        self.scroll = _FormScroll()
+        self.scroll.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.addLayout(self.form)
-        lay.addLayout(self.extra)
+        lay.addWidget(self.scroll, 1)
         lay.addWidget(self.general)
         lay.addWidget(self.buttons)
         self.busy = False
@@ -163,18 +198,28 @@ class FormDialog(QDialog):
         for p in problems:
             k = key if key in self.errors else self.field_for(p)
             (per.setdefault(k, []) if k in self.errors else rest).append(p)
-        width = max(240, self.width() - 180)
         for k, label in self.errors.items():
             label.setText("\n".join(per.get(k, [])))
             label.setVisible(k in per)
-            # a wrapped label under-reports its height inside a form row: reserve it explicitly
-            label.setMinimumHeight(label.heightForWidth(width) if k in per else 0)
+            label.setMinimumHeight(0)
         self.general.setText("\n".join(rest))
         self.general.setVisible(bool(rest))
-        self.general.setMinimumHeight(self.general.heightForWidth(max(240, self.width() - 24)) if rest else 0)
-        need = self.layout().totalMinimumSize().height()
-        if self.height() < need:
-            self.resize(self.width(), need)
+        self.general.setMinimumHeight(0)
+        # a wrapped label under-reports its height inside a form row: lay out once to learn each label's
+        # width, then reserve the height its text needs at that width
+        self.scroll.widget().layout().activate()
+        self.layout().activate()
+        for k in per:
+            label = self.errors[k]
+            label.setMinimumHeight(label.heightForWidth(max(120, label.width())))
+        if rest:
+            self.general.setMinimumHeight(self.general.heightForWidth(max(240, self.general.width())))
+        self.scroll.widget().adjustSize()
+        self.scroll.updateGeometry()
+        self.layout().activate()
+        want = min(self.sizeHint().height(), self.scroll.height_cap() + 160)
+        if self.height() < want:
+            self.resize(self.width(), want)
         first = next((k for k, _ in self._words if k in per), None)
         if first is not None and first in self.field_widgets:
             self.field_widgets[first].setFocus()

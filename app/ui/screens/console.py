@@ -121,8 +121,8 @@ class ConsoleScreen(QWidget):
         body.addWidget(right)
         body.setStretchFactor(0, 1)
         body.setStretchFactor(1, 1)
-        body.setSizes([700, 700])
-        left.setSizes([260, 380, 160])
+        body.setSizes([560, 640])  # the queue needs priority, plate, status and sightings uncut at 1366 px
+        left.setSizes([240, 320, 200])
         right.setSizes([520, 380])  # the pictures first; the checklist and log scroll
         self.splitters = (body, left, right)
         self.due_items: list = []
@@ -262,7 +262,7 @@ class ConsoleScreen(QWidget):
         new = counts.unacknowledged
         warn = f"color:{p.error}" if new else f"color:{p.muted}"
         stale = counts.stale_text(self.ctrl.model.stale_after)
-        stale_html = (f" &nbsp; <span style='background:{p.stale_bg}; color:{p.stale_text}'>&nbsp;\u231b <b>"
+        stale_html = (f" &nbsp; <span style='background:{p.stale_bg}; color:{p.stale_text}'>&nbsp;<b>"
                       f"{stale}</b>&nbsp;</span>" if stale else "")
         self.counts.setText(f"<b>{counts.open}</b> open &nbsp; <span style='{warn}'><b>{new}</b> unacknowledged"
                             f"</span>{stale_html}")

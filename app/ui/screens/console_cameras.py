@@ -177,11 +177,15 @@ class CameraTile(QFrame):
         p.setFont(self._small)
         x = 23.0
         metrics = p.fontMetrics()
+        gap = metrics.horizontalAdvance("   ")
+        if len(parts) > 2 and sum(metrics.horizontalAdvance(t) + gap for t, _c in parts) > self.width() - x:
+            parts = [parts[0], *parts[2:]]  # a narrow tile drops the fps before the warning (in the description)
         for text, colour in parts:
+            room = max(0.0, self.width() - x - 6)
             p.setPen(QColor(colour))
-            p.drawText(QRectF(x, self.height() - bar_h, max(0.0, self.width() - x - 6), bar_h),
-                       Qt.AlignmentFlag.AlignVCenter, text)
-            x += metrics.horizontalAdvance(text + "   ")
+            p.drawText(QRectF(x, self.height() - bar_h, room, bar_h), Qt.AlignmentFlag.AlignVCenter,
+                       metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(room)))
+            x += metrics.horizontalAdvance(text) + gap
         if self.hit_text and time.monotonic() < self.hit_until:
             p.setPen(QPen(QColor("#ff5c5c"), 3))
             p.setBrush(Qt.BrushStyle.NoBrush)

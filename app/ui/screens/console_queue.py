@@ -5,7 +5,7 @@ seen for ``stale_after``) below them, except top priorities, which keep their pl
 inserted and updated in place (``upsert``) so the view keeps the dispatcher's place; closed hits
 leave the queue. :meth:`HitQueueModel.tick` refreshes the ages and moves rows that became stale.
 
-Cells are never cut: column texts are short ("NEW", "you 14:03", "x6 14:05"), the long forms are in
+Cells are never cut: column texts are short ("NEW", "you", "x6 14:05", "STALE x6"), the long forms are in
 the tooltip, and :class:`HitQueueView` sizes the columns from the font and hides the least needed
 ones (list age, then age) rather than show a horizontal scrollbar; only "Where" elides (tooltip).
 """
@@ -17,7 +17,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
@@ -40,12 +49,12 @@ COLUMNS = ("Priority", "Type", "Plate read", "Status", "Seen", "Where (last seen
 COL = {name: i for i, name in enumerate(COLUMNS)}
 HIT_ID_ROLE = int(DR.UserRole) + 1
 WARN = "\u26a0"
-STALE_MARK = "\u231b"  # hourglass
 #: The only column that may elide (its full text is the tooltip); it takes the width left over.
 ELIDED_COL = COL["Where (last seen)"]
-#: Columns shown only when there is room, most wanted first (their facts stay in the row tooltip and the
-#: verification panel; the type icon, shape and letter, is in the Priority column anyway).
-OPTIONAL_COLS = (COL["Type"], COL["Where (last seen)"], COL["Age"], COL["List age"])
+#: Priority and plate are always shown; the other columns only when there is room, most wanted first (their
+#: facts stay in the row tooltip, the bold NEW rows and the verification panel; the type icon, shape and
+#: letter, is in the Priority column anyway).
+OPTIONAL_COLS = (COL["Status"], COL["Seen"], COL["Type"], COL["Where (last seen)"], COL["Age"], COL["List age"])
 MIN_ELIDED_W = 110
 FLASH_S = 8.0
 #: Short forms for the Type column (the full label is in the tooltip and the verification panel).
@@ -57,13 +66,12 @@ SHORT_TYPES = {
 
 
 def status_text(hit: HitSummary, my_user_id: int | None) -> str:
-    """The Status column: ``NEW`` (nobody claimed it), or who holds it and since when, short."""
+    """The Status column: ``NEW`` (nobody claimed it), or who holds it (a tick once visually verified)."""
     if hit.status is HitStatus.NEW:
         return "NEW"
     who = "you" if hit.claimed_by is not None and hit.claimed_by == my_user_id else (hit.claimed_by_name or "?")
-    since = f" {hit.claimed_at:%H:%M}" if hit.claimed_at else ""
-    mark = "\u2714 " if hit.status is HitStatus.VERIFIED else ""
-    return f"{mark}{who}{since}" if hit.claimed_by else hit.status.value.title()
+    mark = "\u2714 " if hit.status is HitStatus.VERIFIED else ""  # since when: in the tooltip
+    return f"{mark}{who}" if hit.claimed_by else hit.status.value.title()
 
 
 def status_long(hit: HitSummary, my_user_id: int | None) -> str:
@@ -220,6 +228,10 @@ class HitQueueModel(QAbstractTableModel):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
+    def column_texts(self, col: int) -> set[str]:
+        """The distinct texts of a column (row looks are cached: cheap even with thousands of rows)."""
+        return {self._look(h).texts[col] for h in self.rows}
+
     @property
     def unacknowledged(self) -> int:
         return sum(1 for h in self.rows if h.status is HitStatus.NEW)
@@ -269,14 +281,14 @@ class HitQueueModel(QAbstractTableModel):
         if role == DR.DisplayRole:
             return self._text(hit, col) if col in TIMED_COLS else self._look(hit).texts[col]
         if role == DR.BackgroundRole:
-            if self.flashing(hit.id):
-                return QColor(palette().selection_bg)
+            if self.flashing(hit.id):  # seen again: the banner pair (contrast-checked), unlike the selection
+                return QColor(palette().banner_bg)
             if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
                 return QColor(palette().stale_bg)
             return self._look(hit).tint
         if role == DR.ForegroundRole:
             if self.flashing(hit.id):
-                return QColor(palette().selection_text)
+                return QColor(palette().banner_text)
             if col == SEEN_COL and is_stale(hit, self._now(), self.stale_after):
                 return QColor(palette().stale_text)
             return self._look(hit).colours[col]
@@ -322,7 +334,7 @@ class HitQueueModel(QAbstractTableModel):
             return format_age(_age_s(hit, self._now()))
         if col == SEEN_COL:
             if is_stale(hit, self._now(), self.stale_after):  # the time is in the tooltip
-                return f"{STALE_MARK} STALE x{hit.sightings}" if hit.sightings > 1 else f"{STALE_MARK} STALE"
+                return f"STALE x{hit.sightings}" if hit.sightings > 1 else "STALE"
             seen = last_seen(hit)
             return f"x{hit.sightings} {seen:%H:%M}" if hit.sightings > 1 else f"{seen:%H:%M}"
         if col == COL["List age"]:
@@ -367,6 +379,7 @@ class HitQueueView(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setIconSize(QSize(22, 22))  # the type icons are drawn at 22 px
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
@@ -376,32 +389,45 @@ class HitQueueView(QTableView):
         header.setMinimumSectionSize(24)
         self.doubleClicked.connect(lambda idx: self._open(idx))
         self._kept: int | None = None
+        self._widths: dict[tuple, dict[str, int]] = {}  # (dpi, font key) -> text -> width
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
         self._fit_timer = QTimer(self)  # many changes in one burst: fit once
         self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(0)
+        self._fit_timer.setInterval(200)  # a storm of hits re-measures at most 5 times a second
         self._fit_timer.timeout.connect(self.fit_columns)
-        model.modelReset.connect(self._fit_timer.start)
-        model.rowsInserted.connect(self._fit_timer.start)
-        model.dataChanged.connect(lambda _a, _b, roles=(): None if roles else self._fit_timer.start())
+        model.modelReset.connect(self._fit_soon)
+        model.rowsInserted.connect(self._fit_soon)
+        model.dataChanged.connect(lambda _a, _b, roles=(): None if roles else self._fit_soon())
         self.fit_columns()
 
     # ---- columns that fit ----------------------------------------------------------------------
+    def _fit_soon(self, *_args: object) -> None:
+        if not self._fit_timer.isActive():  # not restarted: a steady stream of changes still gets fitted
+            self._fit_timer.start()
+
     def needed_width(self, col: int) -> int:
         """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
-        plain = QFontMetrics(self.font())
         bold = self._metrics(col)
         header = self.horizontalHeader()
-        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 24
-        texts = [model.data(model.index(r, col)) or "" for r in range(min(model.rowCount(), 400))]
-        widest = max((bold.horizontalAdvance(t) for t in texts), default=0)
-        if col == SEEN_COL:  # clock texts change: measure the widest form they take
-            widest = max(widest, bold.horizontalAdvance(f"{STALE_MARK} STALE x99"), bold.horizontalAdvance("x99 00:00"))
-        if col == AGE_COL:
-            widest = max(widest, bold.horizontalAdvance("23 h 59 min"))
-        return max(head, widest + self._icon_room(col) + plain.horizontalAdvance("M") + 8)
+        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 16
+        if col in TIMED_COLS:  # clock texts change every tick: measure the widest form they can take
+            most = max((h.sightings for h in model.rows), default=1)
+            texts = {f"STALE x{most}", f"x{most} 00:00", "23 h 59 min"} if col == SEEN_COL else {"23 h 59 min"}
+        else:
+            texts = model.column_texts(col)
+        key = bold.fontDpi(), queue_font(large=col in BOLD_COLS).key()
+        widths = self._widths.setdefault(key, {})
+        if len(widths) > 20_000:
+            widths.clear()
+        widest = 0
+        for text in texts:
+            w = widths.get(text)
+            if w is None:
+                w = widths[text] = bold.horizontalAdvance(text)
+            widest = max(widest, w)
+        return max(head, widest + self._icon_room(col) + 14)
 
     def _metrics(self, col: int) -> QFontMetrics:
         """The widest font a cell of ``col`` is drawn in (the queue fonts of app.ui.screens.console_look)."""
@@ -445,7 +471,7 @@ class HitQueueView(QTableView):
             if header.isSectionHidden(col) or col == ELIDED_COL:
                 continue
             bold = self._metrics(col)
-            room = header.sectionSize(col) - 8 - self._icon_room(col)
+            room = header.sectionSize(col) - 10 - self._icon_room(col)
             for row in range(model.rowCount()):
                 text = model.data(model.index(row, col)) or ""
                 if bold.horizontalAdvance(text) > room:
@@ -459,7 +485,7 @@ class HitQueueView(QTableView):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # Ctrl+Plus, theme
-            self._fit_timer.start()
+            self._fit_soon()
 
     def _remember(self) -> None:
         self._kept = self.current_hit_id()

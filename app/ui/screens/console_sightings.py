@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.display_dates import datetime_text
+from app.domain.display_dates import datetime_text, time_text
 from app.domain.hit_grouping import Sighting
 
-COLUMNS = ("Seen (UTC)", "Camera / location", "Plate", "Conf.", "Crop")
+COLUMNS = ("Seen", "Camera / location", "Plate", "Conf.")
 READ_ROLE = int(Qt.ItemDataRole.UserRole) + 7
 
 
@@ -64,12 +64,13 @@ class SightingsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.crop = QLabel("Enter shows the crop")
+        self.crop = QLabel("Enter: crop")
         self.crop.setObjectName("Muted")
         self.crop.setAccessibleName("Crop of the selected sighting")
         self.crop.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.crop.setMinimumWidth(150)
-        self.crop.setMaximumWidth(220)
+        self.crop.setWordWrap(True)
+        self.crop.setMinimumWidth(110)
+        self.crop.setMaximumWidth(180)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.table, 1)
@@ -90,9 +91,8 @@ class SightingsPanel(QWidget):
         self.title.setText(f"SIGHTINGS ({n})" if hit_id is not None else "SIGHTINGS (open a hit)")
         self.table.setRowCount(n)
         for row, s in enumerate(self.sightings):
-            cells = (datetime_text(s.seen_at, seconds=True), s.where or "?", s.plate or "(read purged)",
-                     f"{s.confidence:.0%}" if s.read_available else "-",
-                     "Enter" if s.plate_sha256 and s.read_available else "none")
+            cells = (time_text(s.seen_at, seconds=True), s.where or "?", s.plate or "(read purged)",
+                     f"{s.confidence:.0%}" if s.read_available else "-")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(READ_ROLE, s.read_id)
@@ -104,12 +104,12 @@ class SightingsPanel(QWidget):
             self.table.scrollToBottom()
         if not same_hit:
             self.crop.clear()
-            self.crop.setText("Enter shows the crop")
+            self.crop.setText("Enter: crop")
 
     def show_crop(self, read_id: int, jpeg: bytes | None) -> None:
         pix = QPixmap()
         if jpeg and pix.loadFromData(jpeg):
-            self.crop.setPixmap(pix.scaled(self.crop.maximumWidth(), 90, Qt.AspectRatioMode.KeepAspectRatio,
+            self.crop.setPixmap(pix.scaled(self.crop.maximumWidth(), 70, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
             self.crop.setToolTip(f"Plate crop of read {read_id}")
         else:

@@ -24,7 +24,8 @@ from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, User
 from app.ui.table_model import ItemTableModel, make_table
 from app.ui.theme import palette
 
-COLUMNS = ("Username", "Full name", "Badge", "Roles", "Training valid until", "Status")
+COLUMNS = ("Username", "Full name", "Title", "Badge", "Roles", "Training valid until", "Status")
+STATUS_COLUMN = COLUMNS.index("Status")
 
 
 def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
@@ -42,7 +43,7 @@ def user_status(u: User, now) -> tuple[str, str | None]:  # noqa: ANN001
 
 def _user_cells(u: User, now) -> tuple[str, ...]:  # noqa: ANN001
     exp: date | None = u.training_expires_on()
-    return (u.username, u.full_name, u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
+    return (u.username, u.full_name, u.title or "", u.badge_number or "", ", ".join(r.label for r in sorted(u.roles)),
             date_text(exp, empty="-"), user_status(u, now)[0])
 
 
@@ -56,7 +57,7 @@ class UsersTableModel(ItemTableModel[User]):
         return self.items
 
     def styled(self, u: User, column: int, role: int):  # noqa: ANN201
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             colour = user_status(u, self.clock.now())[1]
             return QColor(colour) if colour else None
         return None

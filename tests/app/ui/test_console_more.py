@@ -105,7 +105,7 @@ def test_claim_on_another_console_shows_and_acknowledges(qtbot, qloop, world):  
     run_until(qloop, qtbot, lambda: screen.ctrl.model.rows[0].claimed_by is not None)
     # Then the row says who has it, and the reminders stop
     status = screen.ctrl.model.data(screen.ctrl.model.index(0, 3))
-    assert status.startswith("disp.lee "), status  # short status; "Claimed by disp.lee" is the tooltip
+    assert status == "disp.lee", status  # short status; "Claimed by disp.lee since ..." is the tooltip
     assert str(hit.id) not in world.alerts.unacknowledged
     assert screen.ctrl.model.unacknowledged == 0
     # Claim next finds nothing left for us

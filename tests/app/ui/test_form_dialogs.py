@@ -173,3 +173,30 @@ def test_edit_user_sets_the_title_printed_on_documents(qtbot, qloop, ui_ctx):
     run_until(qloop, qtbot, lambda: not dlg.isVisible())
     (me,) = admin.list_users(ui_ctx.actor)
     assert me.signature == "Sam Supervisor, Patrol Sergeant"
+
+
+def test_a_dialog_full_of_problems_fits_the_screen_and_shows_every_line(qtbot, qapp):
+    from datetime import date
+
+    from app.ui.dialogs.bolo_entry import BoloEntryDialog
+    from app.ui.theme import DEFAULT_FONT_PT, apply_theme
+
+    apply_theme(qapp, "dark", DEFAULT_FONT_PT)  # the console's reading size (12 pt)
+
+    async def submit(*_a):  # noqa: ANN202
+        return None
+
+    dlg = BoloEntryDialog(submit, "Sam Supervisor (sup1)", date(2026, 12, 5), 30, 90, requesters=[(2, "Sue Second")])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.show_problems(["Pick the requesting officer.", "Case number is required.",
+                       "Synopsis of the call is required (at least 10 characters).",
+                       "The plate must be 2 to 8 letters or digits; partial plates are allowed only for major crimes.",
+                       "State must be a 2-letter code.", "Something else went wrong."])
+    # the dialog is no taller than a 768-line screen (the fields scroll) ...
+    assert dlg.frameGeometry().height() <= min(768, dlg.screen().availableGeometry().height()), dlg.height()
+    # ... and no error line is clipped: each is as tall as its wrapped text needs
+    for key in ("officer", "case", "synopsis", "plate", "state"):
+        label = dlg.errors[key]
+        assert label.isVisible() and label.height() >= label.heightForWidth(label.width()), key
