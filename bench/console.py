@@ -380,7 +380,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     def on_beat() -> None:
         now = time.perf_counter()
         lateness.append((now - last[0]) * 1000.0 - 10.0)
-        if lateness[-1] > 100 and os.environ.get("BENCH_TRACE"):
+        if lateness[-1] > float(os.environ.get("BENCH_TRACE_MS", "100")) and os.environ.get("BENCH_TRACE"):
             print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
             import traceback
 

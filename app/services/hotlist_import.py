@@ -134,7 +134,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
 
 
 #: Rows per transaction of a chunked (SQLite) import: the write lock is held for one chunk only.
-CHUNK_ROWS = 5_000
+CHUNK_ROWS = 2_000
 
 
 def _dialect(ctx: ServiceContext) -> str:

@@ -10,6 +10,8 @@ jurisdiction is a separate administrator action recorded with a reason. The purg
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from app.domain.changes import Changes
 from app.domain.errors import ValidationFailed
 from app.domain.records.retention import (
@@ -133,12 +135,12 @@ class RetentionSettingsService:
         audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "retention.jurisdiction")
         audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "retention.jurisdiction")
         jurisdiction = JURISDICTIONS.get(key)
-        if jurisdiction is None:
-            raise ValidationFailed(f"Unknown jurisdiction '{key}'.")
         why = " ".join(reason.split())
+        if jurisdiction is None:
+            self._refuse(actor, key, why, [f"Unknown jurisdiction '{key}'."])
         if len(why.split()) < MIN_REASON_WORDS or len(set(why.replace(" ", ""))) < 4:
-            raise ValidationFailed("Give the reason for changing the jurisdiction (for example the statute or "
-                                   "the counsel's advice); it is kept in the access record.")
+            self._refuse(actor, key, why, ["Give the reason for changing the jurisdiction (for example the statute "
+                                           "or the counsel's advice); it is kept in the access record."])
         preset = next((p for p in PRESETS.values() if p.jurisdiction == key), PRESETS["custom"])
         with self.ctx.uow() as uow:
             before_j, before_preset, before = load_settings(uow)
@@ -147,7 +149,7 @@ class RetentionSettingsService:
                 preset.default_days, preset.default_days, preset.default_days)
         problems = preset_problems(jurisdiction, preset, periods)
         if problems:
-            raise ValidationFailed(problems)
+            self._refuse(actor, key, why, problems)
         with self.ctx.uow() as uow:
             self._store(uow, actor, jurisdiction, preset, periods)
             audit_trail.record(uow, self.ctx, actor, "retention.jurisdiction", object_type="setting",
@@ -157,6 +159,13 @@ class RetentionSettingsService:
                                        "after": {"jurisdiction": jurisdiction.key, "preset": preset.key,
                                                  **periods.as_json()}})
         return jurisdiction
+
+    def _refuse(self, actor: Actor, key: str, reason: str, problems: list[str]) -> NoReturn:
+        """Record a refused jurisdiction change (what was asked, and why it was refused), then raise."""
+        audit_trail.record_alone(self.ctx, actor, "retention.jurisdiction", outcome="refused", object_type="setting",
+                                 object_id=JURISDICTION_KEY, reason=reason or None,
+                                 detail={"to": key, "problems": problems})
+        raise ValidationFailed(problems)
 
     def _store(self, uow: UnitOfWork, actor: Actor, jurisdiction: Jurisdiction, preset: JurisdictionPreset,
                periods: RetentionPeriods) -> None:

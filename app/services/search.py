@@ -9,7 +9,7 @@ run exactly those criteria, only for the inquiry's owner, and each view is recor
 from __future__ import annotations
 
 import logging
-import re
+from dataclasses import replace
 
 from app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from app.domain.images import ImageKind
@@ -23,6 +23,7 @@ from app.domain.records.search import (
     SearchCriteria,
     SearchPage,
     SearchReason,
+    case_pattern_problems,
     criteria_problems,
 )
 from app.domain.roles import Permission
@@ -61,16 +62,27 @@ class SearchService:
                            str(pattern or DEFAULT_CASE_PATTERN), str(example or DEFAULT_CASE_EXAMPLE))
 
     def set_reason_rules(self, actor: Actor, rules: ReasonRules) -> None:
-        """Change the purpose list and minimum reason length (administrator; recorded)."""
-        audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "settings.search_reasons")
+        """Change the purposes, minimum reason length and case number format (administrator; recorded).
+
+        Raises:
+            PermissionDenied: not an administrator (recorded).
+            ValidationFailed: no purpose, a reason length under 10, or a case number format that is
+                broken, refuses its example or accepts a placeholder (refusal recorded).
+
+        """
+        action = "settings.search_reasons"
+        audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, action)
+        rules = replace(rules, case_example=rules.case_example.strip().upper())
+        problems = case_pattern_problems(rules.case_pattern, rules.case_example)
         if not rules.purposes or rules.min_reason_length < 10:
-            raise ValidationFailed("Keep at least one purpose and a minimum reason length of 10 characters.")
-        try:
-            ok = re.fullmatch(rules.case_pattern, rules.case_example, flags=re.IGNORECASE) is not None
-        except re.error as exc:
-            raise ValidationFailed(f"The case number pattern is not a valid regular expression: {exc}.") from exc
-        if not ok or re.fullmatch(rules.case_pattern, "X", flags=re.IGNORECASE):
-            raise ValidationFailed("The case number pattern must accept its example and refuse a single character.")
+            problems.insert(0, "Keep at least one purpose and a minimum reason length of 10 characters.")
+        detail = {"purposes": list(rules.purposes), "min_length": rules.min_reason_length,
+                  "case_pattern": rules.case_pattern, "case_example": rules.case_example}
+        if problems:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="setting",
+                                     object_id=CASE_PATTERN_KEY, detail={**detail, "problems": problems})
+            raise ValidationFailed(problems)
+        before = self.reason_rules()
         with self.ctx.uow() as uow:
             repo = SharedSettingsRepository(uow.s)
             now = self.ctx.clock.now()
@@ -78,9 +90,22 @@ class SearchService:
             repo.put(MIN_LENGTH_KEY, rules.min_reason_length, actor.user_id, now)
             repo.put(CASE_PATTERN_KEY, rules.case_pattern, actor.user_id, now)
             repo.put(CASE_EXAMPLE_KEY, rules.case_example, actor.user_id, now)
-            audit_trail.record(uow, self.ctx, actor, "settings.search_reasons",
-                               detail={"purposes": list(rules.purposes), "min_length": rules.min_reason_length,
-                                       "case_pattern": rules.case_pattern, "case_example": rules.case_example})
+            audit_trail.record(uow, self.ctx, actor, action, object_type="setting", object_id=CASE_PATTERN_KEY,
+                               detail={**detail, "before": {"purposes": list(before.purposes),
+                                                            "min_length": before.min_reason_length,
+                                                            "case_pattern": before.case_pattern,
+                                                            "case_example": before.case_example}})
+
+    def set_case_format(self, actor: Actor, pattern: str, example: str) -> ReasonRules:
+        """Change only the agency's case/CFS number format and its example (administrator; recorded).
+
+        Raises:
+            PermissionDenied: not an administrator (recorded).
+            ValidationFailed: see :func:`app.domain.records.search.case_pattern_problems` (recorded).
+
+        """
+        self.set_reason_rules(actor, replace(self.reason_rules(), case_pattern=pattern, case_example=example))
+        return self.reason_rules()
 
     def cameras(self, actor: Actor) -> list[tuple[int, str]]:
         """(id, name) of every camera, for the criteria form."""

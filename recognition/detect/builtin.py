@@ -36,6 +36,7 @@ MANIFEST = Path(__file__).resolve().parent.parent / "models" / "detector" / "man
 _MEAN = [0.485 * 255, 0.456 * 255, 0.406 * 255]  # ImageNet statistics, RGB order
 _STD = [0.229 * 255, 0.224 * 255, 0.225 * 255]
 _NMS_IOU = 0.3
+_TRACK_MIN_SCALE = 0.4  # a large known plate is shrunk towards zoom_plate_px (stays >= 60 px wide)
 _ZOOM_MAX_TEXT_PX = 24.0  # taller text lines were seen well enough by the coarse pass
 _JOIN_SPECKS = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1))
 
@@ -229,8 +230,11 @@ class BuiltinPlateDetector(OpenVinoDetector):
         ])
         priority = np.concatenate([1 + scores[small_plates], means[small_text]])
         found = xyxy[~small_plates] if len(xyxy) else np.zeros((0, 4))
+        if prob is not None:  # the coarse map sees large plates itself: guide only the small ones
+            guides = guides[guides[:, 3] <= 2 * _ZOOM_MAX_TEXT_PX]
         tracked = [
-            track_window(tuple(box), w, h, plate_px=cfg.zoom_plate_px) for box in guides[: cfg.zoom_windows]
+            track_window(tuple(box), w, h, plate_px=cfg.zoom_plate_px, min_scale=_TRACK_MIN_SCALE)
+            for box in guides[: cfg.zoom_windows]
         ]
         windows = tracked + select_windows(
             seeds, priority, found, w, h, plate_px=cfg.zoom_plate_px, limit=cfg.zoom_windows - len(tracked),
@@ -238,6 +242,8 @@ class BuiltinPlateDetector(OpenVinoDetector):
         )
         if not windows:
             return np.zeros((0, 4)), np.zeros(0)
+        # The mosaic keeps its full width even for one guided window: a tight mosaic lost plates
+        # (less grey context; notes/detector.md).
         placed, mw, mh = pack(windows, cfg.zoom_mosaic_width)
         mosaic_prob = self._infer(build_mosaic(frame, placed, mw, mh)[None])
         boxes, found_scores = [], []

@@ -116,6 +116,12 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=1.0,
     )
+    deslant: bool = Field(
+        False,
+        title="Straighten slanted characters",
+        description="Estimate the slant of the number row's characters (a plate seen from the side) and shear "
+        "it upright before reading.",
+    )
     region: Literal["auto", "us", "none"] = Field(
         "auto",
         title="Plate region",

@@ -19,6 +19,7 @@ from recognition.read.lines import TextLine, crop_line, db_lines
 from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
+from recognition.read.rectify import upright
 from recognition.read.region import north_american_weight
 from recognition.read.states import match_state
 from recognition.read.views import plate_views, vote
@@ -74,6 +75,8 @@ class OpenVinoPlateReader:
         state, state_conf = self._state(image, layout.small) if cfg.read_state else (None, 0.0)
         syntax = self._syntax(image.shape, state, state_conf)
         parts = [crop_line(image, line) for line in layout.main] or [image]
+        if cfg.deslant and layout.main:
+            parts = [upright(part) for part in parts]
         fused = self._read_row(parts, syntax)
         if layout.main and cfg.band_extra_conf < 1.0:
             fused = self._extend_with_band(image, layout.main, fused, syntax)

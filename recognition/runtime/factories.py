@@ -40,8 +40,11 @@ def model_pipeline(
     # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate too
     # small for this frame is usually found a few frames later as it approaches (notes/detector.md).
     from recognition.detect import BuiltinDetectorConfig
+    from recognition.detect.video import VideoPlateDetector
 
-    detector = create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE))
+    # Motion-gated: the full pass on every 2nd frame and where something new moves, zoomed windows
+    # on the plates of the last frame otherwise, nothing on still empty frames (notes/detector.md).
+    detector = VideoPlateDetector(create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE)))
     return Pipeline(detector, reader, colour, tracker_config=tracker)
 
 

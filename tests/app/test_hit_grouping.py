@@ -224,3 +224,37 @@ def test_the_hit_report_prints_every_sighting_with_its_crop(ctx, tmp_path):
     assert len(row.detail["sightings"]) == 3
     if os.environ.get("ALPR_SHOTS"):
         shutil.copy(report.path, os.environ["ALPR_SHOTS"])
+
+
+def test_migration_keeps_legacy_duplicate_open_hits_and_groups_from_the_oldest(tmp_path, clock):
+    from sqlalchemy import text
+
+    from app.persistence.engine import sqlite_url
+    from app.persistence.migrate import upgrade
+
+    # Given a database at 0007 with three open hits of one car on one entry (the old behaviour) and a closed one
+    engine = make_engine(sqlite_url(tmp_path / "old.db"))
+    upgrade(engine, "0007_account_lockouts")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO cameras (id, key, name, location, direction, source, enabled, owner_workstation, "
+                       "created_at) VALUES (1, 'cam-1', 'Main', '', '', '{}', 1, 'WS', '2026-11-02 14:00:00')"))
+        for n in range(4):
+            c.execute(text("INSERT INTO reads (id, read_uuid, camera_id, captured_at, plate, plate_folded, confidence,"
+                           " state_confidence, colour_confidence, frame_count, workstation, stored_at) VALUES "
+                           f"({n + 1}, 'u{n}', 1, '2026-11-02 14:0{n}:00', 'ABC1234', 'A8C1234', 0.9, 0, 0, 1, 'WS',"
+                           " '2026-11-02 14:00:00')"))
+            c.execute(text("INSERT INTO hits (id, read_id, read_captured_at, entry_id, entry_snapshot, source_name,"
+                           " match_kind, distance, state_match, priority, category, retroactive, status, created_at) "
+                           f"VALUES ({n + 1}, {n + 1}, '2026-11-02 14:0{n}:00', 7, '{{}}', 'NCIC', 'exact', 0, 'match',"
+                           f" 4, 'stolen_vehicle', 0, '{'closed' if n == 0 else 'new'}', '2026-11-02 14:0{n}:00')"))
+
+    # When it is migrated
+    upgrade(engine)
+
+    # Then every hit stays, each with its own read as a sighting; only the oldest OPEN one is the group's hit
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT id, plate_key, sighting_count FROM hits ORDER BY id")).all()
+        sightings = c.execute(text("SELECT hit_id, read_id FROM hit_sightings ORDER BY hit_id")).all()
+    assert rows == [(1, "A8C1234", 1), (2, "A8C1234", 1), (3, None, 1), (4, None, 1)]
+    assert sightings == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    engine.dispose()

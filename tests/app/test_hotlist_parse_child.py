@@ -110,3 +110,17 @@ def test_a_file_refused_while_reading_in_the_child_keeps_its_reason(tmp_path):
     with pytest.raises(ListFileRefused) as err:
         parse_in_child(tmp_path, preset("ncic_fixed"), None, None)
     assert str(err.value.reason) == "not_a_file"
+
+
+def test_rows_from_the_child_land_the_same_on_sqlite_and_postgresql(any_ctx, admin, tmp_path):
+    svc = HotListService(any_ctx, HotListIndexHolder(any_ctx))
+    svc.inline_below_bytes = 0
+    f = tmp_path / "list.txt"
+    f.write_text(_ncic(25, "QR"))
+    src = svc.add_source(admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    report = svc.import_source(admin, src.id)
+    assert report.accepted and report.imported == 25
+    entry = svc.entries_page(admin, source_id=src.id, plate_prefix="QR0007")[0]
+    full = svc.entry(admin, entry.id)
+    assert (full.plate, full.state, full.vehicle_make) == ("QR0007", "CA", "YAMA")
+    assert svc.index.matcher.match("QR0007", "CA")  # the live index was rebuilt from the rows

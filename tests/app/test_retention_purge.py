@@ -200,3 +200,27 @@ def test_prepare_storage_creates_the_week_of_read_and_image_partitions(pw):
         today = w.ctx.clock.now().date()
         week = {today + timedelta(days=i) for i in range(8)}
         assert week <= set(list_day_partitions(uow.s)) and week <= set(list_image_partitions(uow.s))
+
+
+def test_purge_keeps_the_sightings_of_an_open_grouped_hit_and_deletes_a_closed_hits_sightings(w):
+    from sqlalchemy import func, select
+
+    from app.persistence.orm.hits import HitSightingRow
+
+    now = w.ctx.clock.now()
+    old = now - timedelta(days=40)
+    first, again = add_read(w, "OPEN33", old), add_read(w, "OPEN33", old + timedelta(minutes=5))
+    closed_first, closed_again = add_read(w, "CLSD44", old), add_read(w, "CLSD44", old + timedelta(minutes=5))
+    open_hit, closed_hit = add_hit(w, first, old, status="claimed"), add_hit(w, closed_first, old)
+    with w.ctx.uow() as uow:
+        for hit, read in ((open_hit, first), (open_hit, again), (closed_hit, closed_first), (closed_hit, closed_again)):
+            when = old if read in (first, closed_first) else old + timedelta(minutes=5)
+            uow.s.add(HitSightingRow(hit_id=hit, read_id=read, read_captured_at=when, workstation="WS", added_at=when))
+
+    w.svc.purge.purge(w.sup, trigger="manual")
+
+    # the open hit keeps every sighting's read; the closed hit goes with its sightings and reads
+    assert {first, again} <= _ids(w.ctx, ReadRow) and not {closed_first, closed_again} & _ids(w.ctx, ReadRow)
+    with w.ctx.uow() as uow:
+        left = dict(uow.s.execute(select(HitSightingRow.hit_id, func.count()).group_by(HitSightingRow.hit_id)).all())
+    assert left == {open_hit: 2}

@@ -205,7 +205,36 @@ _KILLED_CHILD = textwrap.dedent("""
 """)
 
 
-def sigkill(kills: int = 6, seed: int = 3, db_url: str | None = None, root: Path | None = None) -> dict:
+_KILLED_GROUP_CHILD = textwrap.dedent("""
+    import queue, sys, threading
+    from pathlib import Path
+    from tests.faults.scenarios import _ingest
+    from tests.app.hitkit import make_read
+    url, data, log, start = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    engine, ctx, ingest = _ingest(data, url)
+    ingest.replay(force=True)
+    handed: queue.Queue = queue.Queue()
+    out = open(log, "a", buffering=1)
+
+    def durable(read, path):  # group commit: called once the read's batch is fsynced
+        out.write(read.read_id + "\\n")  # acknowledged
+        handed.put((read, path))
+
+    def feed():
+        for i in range(start, start + 100000):
+            ingest.journal_async(make_read(f"G{i:06d}", seed=i), durable)
+
+    threading.Thread(target=feed, daemon=True).start()
+    while True:
+        batch = [handed.get()]
+        while not handed.empty() and len(batch) < 200:
+            batch.append(handed.get())
+        ingest.ingest(batch, checkpoint=True)
+""")
+
+
+def sigkill(kills: int = 6, seed: int = 3, db_url: str | None = None, root: Path | None = None,
+            group_commit: bool = False) -> dict:
     """Kill the ingest process without warning at random points, restart it, then replay once more."""
     rnd = random.Random(seed)
     own = root is None
@@ -217,7 +246,8 @@ def sigkill(kills: int = 6, seed: int = 3, db_url: str | None = None, root: Path
     try:
         for k in range(kills):
             before = len(log.read_text().split())
-            child = subprocess.Popen([sys.executable, "-c", _KILLED_CHILD, url, str(root), str(log), str(k * 100000)],
+            script = _KILLED_GROUP_CHILD if group_commit else _KILLED_CHILD
+            child = subprocess.Popen([sys.executable, "-c", script, url, str(root), str(log), str(k * 100000)],
                                      cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             try:
                 target = before + rnd.randint(3, 25)

@@ -38,6 +38,41 @@ def case_number_problem(case: str, pattern: str, example: str = DEFAULT_CASE_EXA
     return None if ok else f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
 
 
+#: What people type to get past a case-number field: no agency's format may accept these.
+PLACEHOLDER_CASE_NUMBERS: tuple[str, ...] = ("X", "XX", "XXX", "0", "00", "000", "123", "NA", "N/A", "NONE",
+                                             "NULL", "TBD", "TEST", "UNK", "UNKNOWN", "PENDING", "-")
+MAX_CASE_PATTERN_LENGTH = 200
+
+
+def case_pattern_problems(pattern: str, example: str) -> list[str]:
+    """Why ``pattern`` cannot be the agency's case/CFS number format with ``example`` (empty: it can).
+
+    The pattern is a regular expression matched against the whole case number, ignoring case. It
+    must accept its example (shown to every user who types a case number) and refuse every
+    placeholder of :data:`PLACEHOLDER_CASE_NUMBERS`, else a junk case number passes every search.
+    """
+    if not pattern.strip():
+        return ["Enter the case number pattern (a regular expression)."]
+    if len(pattern) > MAX_CASE_PATTERN_LENGTH:
+        return [f"The case number pattern is {len(pattern)} characters long; keep it to "
+                f"{MAX_CASE_PATTERN_LENGTH} characters."]
+    try:
+        compiled = re.compile(pattern, flags=re.IGNORECASE)
+    except re.error as exc:
+        return [f"The case number pattern is not a valid regular expression: {exc}."]
+    problems = []
+    if not example.strip():
+        problems.append("Enter an example case number (it is shown to users who type one).")
+    elif compiled.fullmatch(example.strip().upper()) is None:
+        problems.append(f"The case number pattern does not accept its own example '{example.strip()}'.")
+    let_through = [junk for junk in ("", *PLACEHOLDER_CASE_NUMBERS) if compiled.fullmatch(junk)]
+    if let_through:
+        shown = ", ".join(f"'{j}'" for j in let_through[:5])
+        problems.append(f"The case number pattern accepts a placeholder ({shown}): make it require the "
+                        "agency's real format.")
+    return problems
+
+
 @dataclass(frozen=True, slots=True)
 class ReasonRules:
     """Configurable rules (shared settings ``search.purposes``, ``search.reason_min_length``,

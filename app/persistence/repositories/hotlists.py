@@ -350,7 +350,7 @@ class HotListRepository:
         cur = raw.cursor(name="hotlist_index_rows") if pg else raw.cursor()
         try:
             cur.execute(sql, params)
-            while rows := cur.fetchmany(50_000):
+            while rows := cur.fetchmany(5_000):  # one fetch is a C loop holding the GIL: keep it short
                 yield from rows
         finally:
             cur.close()

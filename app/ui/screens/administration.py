@@ -8,6 +8,7 @@ from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.agency_panel import AgencyPanel
 from app.ui.screens.cameras_panel import CamerasPanel
 from app.ui.screens.database_panel import DatabasePanel
+from app.ui.screens.policy_panel import PolicyPanel
 from app.ui.screens.users_panel import UsersPanel
 from app.ui.screens.workstation_panels import AppearancePanel, SoundsPanel
 
@@ -25,6 +26,8 @@ class AdministrationScreen(QWidget):
         self.tabs.addTab(self.users, "&Users and training")
         self.tabs.addTab(self.cameras, "&Cameras")
         self.tabs.addTab(self.agency, "A&gency profile")
+        self.policy = PolicyPanel(ui)
+        self.tabs.addTab(self.policy, "P&olicy")
         self.tabs.addTab(self.database, "Data&base")
         self.appearance = AppearancePanel(ui)
         self.sounds = SoundsPanel(ui)
@@ -41,6 +44,7 @@ class AdministrationScreen(QWidget):
         self.users.reload()
         self.cameras.reload()
         self.agency.reload()
+        self.policy.reload()
         self.appearance.reload()
         self.sounds.reload()
 

@@ -228,6 +228,10 @@ class HitQueueModel(QAbstractTableModel):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
+    def column_texts(self, col: int) -> set[str]:
+        """The distinct texts of a column (row looks are cached: cheap even with thousands of rows)."""
+        return {self._look(h).texts[col] for h in self.rows}
+
     @property
     def unacknowledged(self) -> int:
         return sum(1 for h in self.rows if h.status is HitStatus.NEW)
@@ -385,30 +389,44 @@ class HitQueueView(QTableView):
         header.setMinimumSectionSize(24)
         self.doubleClicked.connect(lambda idx: self._open(idx))
         self._kept: int | None = None
+        self._widths: dict[tuple, dict[str, int]] = {}  # (dpi, font key) -> text -> width
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
         self._fit_timer = QTimer(self)  # many changes in one burst: fit once
         self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(0)
+        self._fit_timer.setInterval(200)  # a storm of hits re-measures at most 5 times a second
         self._fit_timer.timeout.connect(self.fit_columns)
-        model.modelReset.connect(self._fit_timer.start)
-        model.rowsInserted.connect(self._fit_timer.start)
-        model.dataChanged.connect(lambda _a, _b, roles=(): None if roles else self._fit_timer.start())
+        model.modelReset.connect(self._fit_soon)
+        model.rowsInserted.connect(self._fit_soon)
+        model.dataChanged.connect(lambda _a, _b, roles=(): None if roles else self._fit_soon())
         self.fit_columns()
 
     # ---- columns that fit ----------------------------------------------------------------------
+    def _fit_soon(self, *_args: object) -> None:
+        if not self._fit_timer.isActive():  # not restarted: a steady stream of changes still gets fitted
+            self._fit_timer.start()
+
     def needed_width(self, col: int) -> int:
         """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
         bold = self._metrics(col)
         header = self.horizontalHeader()
         head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 16
-        texts = [model.data(model.index(r, col)) or "" for r in range(min(model.rowCount(), 400))]
-        widest = max((bold.horizontalAdvance(t) for t in texts), default=0)
-        if col == SEEN_COL:  # clock texts change: measure the widest form they take
-            widest = max(widest, bold.horizontalAdvance("STALE x99"), bold.horizontalAdvance("x99 00:00"))
-        if col == AGE_COL:
-            widest = max(widest, bold.horizontalAdvance("23 h 59 min"))
+        if col in TIMED_COLS:  # clock texts change every tick: measure the widest form they can take
+            most = max((h.sightings for h in model.rows), default=1)
+            texts = {f"STALE x{most}", f"x{most} 00:00", "23 h 59 min"} if col == SEEN_COL else {"23 h 59 min"}
+        else:
+            texts = model.column_texts(col)
+        key = bold.fontDpi(), queue_font(large=col in BOLD_COLS).key()
+        widths = self._widths.setdefault(key, {})
+        if len(widths) > 20_000:
+            widths.clear()
+        widest = 0
+        for text in texts:
+            w = widths.get(text)
+            if w is None:
+                w = widths[text] = bold.horizontalAdvance(text)
+            widest = max(widest, w)
         return max(head, widest + self._icon_room(col) + 14)
 
     def _metrics(self, col: int) -> QFontMetrics:
@@ -467,7 +485,7 @@ class HitQueueView(QTableView):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # Ctrl+Plus, theme
-            self._fit_timer.start()
+            self._fit_soon()
 
     def _remember(self) -> None:
         self._kept = self.current_hit_id()

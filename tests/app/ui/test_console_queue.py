@@ -215,3 +215,20 @@ def test_claimed_status_is_short_and_the_tooltip_says_it_in_words(qtbot, qloop, 
     assert model.data(model.index(0, COL["Status"])) == "you"
     assert "Claimed by you since 14:00" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert world.ctx.clock.now() - model.rows[0].created_at < timedelta(minutes=1)
+
+
+def test_a_sighting_stored_by_another_console_reaches_this_queue_by_notification(qtbot, qloop, world):  # noqa: F811
+    from app.domain.notifications import HitNotification
+
+    screen = make_screen(qtbot, qloop, world)
+    [hit] = raise_hit(world, "7XYZ001")
+    run_until(qloop, qtbot, lambda: screen.ctrl.model.rows)
+    chimes = len(world.chimes.played)
+    # Given another console stored a new read of the same car (no hit_raised here: it comes by NOTIFY)
+    world.svc.ingest.submit(make_read("7XYZ001", camera="cam-7", seed=8))
+    # When its "sighting" notification arrives
+    screen.ctrl.on_notification(HitNotification(hit.id, "sighting", "OTHER-WS", "", 1))
+    # Then the row shows two sightings, and the unclaimed urgent hit sounds again
+    run_until(qloop, qtbot, lambda: screen.ctrl.model.rows[0].sightings == 2)
+    assert world.chimes.played[chimes:] == [ChimeBand.URGENT]
+    assert "seen again at cam-7" in screen.status.text()

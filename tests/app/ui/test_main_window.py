@@ -9,6 +9,7 @@ from app.domain.roles import Role
 from app.ui.context import UiContext
 from app.ui.idle import IdleWatcher
 from app.ui.main_window import MainWindow
+from app.ui.screens.users_panel import STATUS_COLUMN
 from app.ui.screens_registry import default_screens
 from tests.app.conftest import current_training
 from tests.app.ui.conftest import PW, run_until
@@ -54,14 +55,14 @@ def test_admin_screen_lists_users_and_unlocks(qtbot, qloop, ui_ctx, bundle, qapp
     panel = admin.users
     run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
     row = [u.username for u in panel.model.users].index("disp1")
-    assert panel.model.data(panel.model.index(row, 5)) == "Locked (failed sign-ins)"
+    assert panel.model.data(panel.model.index(row, STATUS_COLUMN)) == "Locked (failed sign-ins)"
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         w.grab().save(str(Path(SHOTS) / "admin_users.png"))
     # When the administrator selects the locked user and clicks Unlock
     panel.table.selectRow(row)
     qtbot.mouseClick(panel.actions["unlock"], Qt.MouseButton.LeftButton)
-    run_until(qloop, qtbot, lambda: panel.model.data(panel.model.index(row, 5)) == "Active")
+    run_until(qloop, qtbot, lambda: panel.model.data(panel.model.index(row, STATUS_COLUMN)) == "Active")
     assert bundle.accounts.login("disp1", PW).user.username == "disp1"
     if SHOTS:
         admin.tabs.setCurrentWidget(admin.agency)
