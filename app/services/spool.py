@@ -121,21 +121,7 @@ class DurableIngest:
 
         Thread-safe; returns the journal file, or None when the read is held in memory.
         """
-        with self._buffer_lock:
-            held = bool(self._buffer)
-        if not held:
-            try:
-                path = self.spool.put(read)
-            except JournalUnavailable as exc:
-                self._journal_failed(exc)
-            else:
-                with self._buffer_lock:
-                    self._handed_over += 1  # on its way to the ingest thread: not a backlog
-                if self._journal_error:
-                    self._journal_recovered()
-                return path
-        self.hold(read)
-        return None
+        return self._journal_group([read])[0]
 
     def journal_async(self, read: PlateRead, then: Callable[[PlateRead, Path | None], None]) -> None:
         """Journal ``read`` with group commit; ``then(read, file or None)`` once its batch is durable.
@@ -167,7 +153,7 @@ class DurableIngest:
                 self._journal_failed(exc)
             else:
                 with self._buffer_lock:
-                    self._handed_over += len(reads)
+                    self._handed_over += len(reads)  # on their way to the ingest thread: not a backlog
                 if self._journal_error:
                     self._journal_recovered()
                 return [path] * len(reads)
