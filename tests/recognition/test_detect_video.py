@@ -190,3 +190,18 @@ def test_guided_windows_and_boxes_are_in_frame_pixels_with_a_region_of_interest(
     # When guided (frame pixels) to where the plate was, it is found there, in frame pixels
     guided = det.detect_guided(frame, np.array([[1050, 820, 100, 34]]), coarse=False)  # type: ignore[attr-defined]
     assert any(d.box.iou(truth) >= 0.3 for d in guided)
+
+
+def test_motion_within_reach_of_a_known_plate_is_its_vehicle():
+    rec = _Recorder(BBox(600, 400, 80, 20))
+    video = VideoPlateDetector(rec, VideoGate(keyframe_every=100))  # type: ignore[arg-type]
+    frame = _still()
+    video.detect_stream(frame, "cam")  # first frame: full, the plate becomes known
+    near = frame.copy()
+    near[440:520, 560:720] = 255  # the car body below the plate (20 px away, within 1.5 plate widths)
+    video.detect_stream(near, "cam")
+    assert video.last_pass == "guided"
+    far = near.copy()
+    far[440:520, 900:1060] = 0  # 220 px (2.75 plate widths) beside the plate: another vehicle
+    video.detect_stream(far, "cam")
+    assert video.last_pass == "full" and video.counts.reasons == {"first": 1, "new motion": 1}
