@@ -127,7 +127,7 @@ class VideoPlateDetector:
 
     def _reason(self, state: _Stream | None, thumb: np.ndarray, shape: tuple[int, int]) -> str:
         """Why this frame needs a full pass ('' when it does not)."""
-        if state is None or state.shape != shape or state.thumb.shape != thumb.shape:
+        if state is None or state.shape != shape:  # the thumbnail size follows from the frame size
             return "first"
         gate = self.gate
         if state.since_full + 1 >= gate.keyframe_every:
