@@ -14,12 +14,13 @@ file order (scenes) and the CSV order (crops), so a builder's seed picks the sam
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+
+from recognition.evaluate.scoring import normalise_plate
 
 #: A scene's plate box must be wider and taller than this to be used (smaller is a labelling slip).
 MIN_BOX = (8, 4)
@@ -40,11 +41,6 @@ class PlateCrop:
     image: Path
     state: str
     text: str
-
-
-def plate_text(raw: str) -> str:
-    """The plate as NCIC writes it: upper case, letters and digits only."""
-    return re.sub(r"[^0-9A-Z]", "", raw.upper())
 
 
 def scene_box(label: Path) -> tuple[int, int, int, int] | None:
@@ -87,7 +83,7 @@ def load_plate_crops(folder: Path | str, min_width: int = 0) -> list[PlateCrop]:
     with (root / "labels.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             path = root / row["file"]
-            text = plate_text(row["plate"])
+            text = normalise_plate(row["plate"])  # as NCIC writes it: A-Z and 0-9 only
             if not text or not path.is_file():
                 continue
             if min_width and not _at_least(path, min_width):

@@ -136,6 +136,38 @@ def _cpu_s() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def hotlist_service(url: str, path: Path, name: str):  # app types imported lazily: no return annotation
+    """A migrated database at ``url`` with HotListService and one NCIC source reading ``path``.
+
+    Returns ``(engine, ctx, service, actor, source)``.
+    """
+    from app.domain.hotlist_admin import SourceKind
+    from app.domain.users import Actor
+    from app.persistence.engine import make_engine
+    from app.persistence.migrate import upgrade
+    from app.persistence.unit_of_work import unit_of_work_factory
+    from app.services.context import ServiceContext
+    from app.services.hotlist_index import HotListIndexHolder
+    from app.services.hotlists import HotListService
+
+    engine = make_engine(url)
+    upgrade(engine)
+    ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="BENCH")
+    svc = HotListService(ctx, HotListIndexHolder(ctx))
+    actor = Actor.system("BENCH")
+    return engine, ctx, svc, actor, svc.add_source(actor, name, SourceKind.NCIC, "ncic_fixed", str(path))
+
+
+def exact_figures(index: HotListIndex, mixed: list[tuple[str, str]]) -> dict[str, float]:
+    """Exact matching (no tolerance, no wildcards) over ``mixed`` (hits and misses): mean wall and CPU per call."""
+    exact = Matcher(index, MatchConfig(max_substitutions=0, match_wildcards=False))
+    t, c = time.perf_counter(), time.thread_time()
+    hits = sum(1 for p, s in mixed if exact.match(p, s))
+    return {"exact_cpu_us": round((time.thread_time() - c) / len(mixed) * 1e6, 2),
+            "exact_us": round((time.perf_counter() - t) / len(mixed) * 1e6, 2),
+            "exact_hit_share": round(hits / len(mixed), 3)}
+
+
 def national(args: argparse.Namespace, rng: random.Random) -> dict[str, object]:
     """``--service-only`` (default above 2M rows): the console's own process as it really runs.
 
@@ -147,14 +179,7 @@ def national(args: argparse.Namespace, rng: random.Random) -> dict[str, object]:
 
     from sqlalchemy import text
 
-    from app.domain.hotlist_admin import SourceKind
-    from app.domain.users import Actor
-    from app.persistence.engine import make_engine, sqlite_url
-    from app.persistence.migrate import upgrade
-    from app.persistence.unit_of_work import unit_of_work_factory
-    from app.services.context import ServiceContext
-    from app.services.hotlist_index import HotListIndexHolder
-    from app.services.hotlists import HotListService
+    from app.persistence.engine import sqlite_url
 
     result: dict[str, object] = {"rows": args.rows, "cpus": os.cpu_count(), "mode": "service-only",
                                  "loadavg_start": round(os.getloadavg()[0], 2)}
@@ -164,12 +189,7 @@ def national(args: argparse.Namespace, rng: random.Random) -> dict[str, object]:
             t = time.perf_counter()
             write_file(path, args.rows, rng)
             print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f} s", flush=True)
-        engine = make_engine(sqlite_url(Path(tmp) / "bench.db"))
-        upgrade(engine)
-        ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="BENCH")
-        svc = HotListService(ctx, HotListIndexHolder(ctx))
-        actor = Actor.system("BENCH")
-        src = svc.add_source(actor, "bench-national", SourceKind.NCIC, "ncic_fixed", str(path))
+        engine, ctx, svc, actor, src = hotlist_service(sqlite_url(Path(tmp) / "bench.db"), path, "bench-national")
         before = rss_mb()
         cpu0 = _cpu_s()
         t = time.perf_counter()
@@ -193,12 +213,7 @@ def national(args: argparse.Namespace, rng: random.Random) -> dict[str, object]:
         engine.dispose()
     misses = [(random_plate(rng), rng.choice(STATES)) for _ in range(len(sample))]
     mixed = [q for pair in zip(sample, misses, strict=True) for q in pair][: args.queries]
-    exact = Matcher(index, MatchConfig(max_substitutions=0, match_wildcards=False))
-    t, c = time.perf_counter(), time.thread_time()
-    hits = sum(1 for p, s in mixed if exact.match(p, s))
-    result["exact_cpu_us"] = round((time.thread_time() - c) / len(mixed) * 1e6, 2)
-    result["exact_us"] = round((time.perf_counter() - t) / len(mixed) * 1e6, 2)
-    result["exact_hit_share"] = round(hits / len(mixed), 3)
+    result.update(exact_figures(index, mixed))
     tolerant = Matcher(index, MatchConfig(max_substitutions=1))
     looks = [(q, s) for p, s in sample if (q := lookalike_of(p, rng))]
     lat, lat_cpu = per_call_us(tolerant, looks)
@@ -216,26 +231,14 @@ def db_import(path: Path, tmp: Path) -> dict[str, float]:
     Includes reading, parsing, validating, replacing the source's entries (SQLite: 5,000-row
     transactions; PostgreSQL: one COPY transaction) and rebuilding the live matcher index.
     """
-    from app.domain.hotlist_admin import SourceKind
-    from app.domain.users import Actor
-    from app.persistence.engine import make_engine, sqlite_url
-    from app.persistence.migrate import upgrade
-    from app.persistence.unit_of_work import unit_of_work_factory
-    from app.services.context import ServiceContext
-    from app.services.hotlist_index import HotListIndexHolder
-    from app.services.hotlists import HotListService
+    from app.persistence.engine import sqlite_url
 
     out: dict[str, float] = {}
     urls = [("", sqlite_url(tmp / "bench.db"))]
     if os.environ.get("DATABASE_URL"):
         urls.append(("pg_", os.environ["DATABASE_URL"]))
     for prefix, url in urls:
-        engine = make_engine(url)
-        upgrade(engine)
-        ctx = ServiceContext(uow=unit_of_work_factory(engine), workstation="BENCH")
-        svc = HotListService(ctx, HotListIndexHolder(ctx))
-        actor = Actor.system("BENCH")
-        src = svc.add_source(actor, f"bench-{time.time_ns()}", SourceKind.NCIC, "ncic_fixed", str(path))
+        engine, _ctx, svc, actor, src = hotlist_service(url, path, f"bench-{time.time_ns()}")
         t = time.perf_counter()
         report = svc.import_source(actor, src.id)
         out[f"{prefix}import_s"] = round(time.perf_counter() - t, 2)
@@ -304,12 +307,7 @@ def main() -> None:
     misses = [(random_plate(rng), rng.choice(STATES)) for _ in range(args.queries)]
     mixed = [q for pair in zip(sample, misses, strict=True) for q in pair][: args.queries]
 
-    exact = Matcher(index, MatchConfig(max_substitutions=0, match_wildcards=False))
-    t, c = time.perf_counter(), time.thread_time()
-    hits = sum(1 for p, s in mixed if exact.match(p, s))
-    result["exact_cpu_us"] = round((time.thread_time() - c) / len(mixed) * 1e6, 2)
-    result["exact_us"] = round((time.perf_counter() - t) / len(mixed) * 1e6, 2)
-    result["exact_hit_share"] = round(hits / len(mixed), 3)
+    result.update(exact_figures(index, mixed))
 
     tolerant = Matcher(index, MatchConfig(max_substitutions=1))
     t = time.perf_counter()

@@ -28,23 +28,15 @@ import cv2  # noqa: E402
 
 from recognition.detect import BuiltinDetectorConfig, create_detector  # noqa: E402
 from recognition.detect.video import VideoGate, VideoPlateDetector  # noqa: E402
+from recognition.types import BBox  # noqa: E402
 
 
-def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    """IoU of two x, y, w, h boxes."""
-    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
-def truth_by_frame(meta: dict) -> dict[int, tuple[int, tuple[int, ...]]]:
+def truth_by_frame(meta: dict) -> dict[int, tuple[int, BBox]]:
     """Frame number -> (pass index, plate box)."""
     out = {}
     for p, ps in enumerate(meta["passes"]):
         for k, box in enumerate(ps["boxes"]):
-            out[ps["first_frame"] + k] = (p, tuple(box))
+            out[ps["first_frame"] + k] = (p, BBox(*box))
     return out
 
 
@@ -71,7 +63,7 @@ def run(clip: Path, mode: str, input_size: int, gate: VideoGate, limit: int) -> 
         if frames in truth:
             p, box = truth[frames]
             pairs += 1
-            if any(iou((d.box.x, d.box.y, d.box.w, d.box.h), box) >= 0.3 for d in dets):
+            if any(d.box.iou(box) >= 0.3 for d in dets):
                 found += 1
                 hits[p] = hits.get(p, 0) + 1
             else:

@@ -21,8 +21,6 @@ from app.persistence.repositories.records_partitions import drop_image_partition
 
 logger = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 10
-_INSERT = text("INSERT INTO read_images (day, captured_at, camera, sha256, data) "
-               "VALUES (:day, :at, :camera, :sha, :data) RETURNING id")
 _INSERT_WITH_ID = text("INSERT INTO read_images (day, id, captured_at, camera, sha256, data) "
                        "VALUES (:day, :id, :at, :camera, :sha, :data)")
 _NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('read_images', 'id')) FROM generate_series(1, :n)")
@@ -41,22 +39,8 @@ class PgImageStore:
 
     def put(self, images: Sequence[bytes], camera: str, captured_at: datetime, durable: bool = True,
             unsynced: list[Path] | None = None) -> tuple[ImageRef | None, ...]:
-        at = captured_at.astimezone(UTC)
-        day = at.date()
-        out: list[ImageRef | None] = [None] * len(images)
-        if not any(images):
-            return tuple(out)
-        with self.engine.begin() as c:
-            if not durable:
-                # the read's own (synchronous) commit follows and flushes this one's WAL with it
-                c.execute(text("SET LOCAL synchronous_commit = off"))
-            for i, data in enumerate(images):
-                if data:
-                    sha = hashlib.sha256(data).hexdigest()
-                    rid = c.execute(_INSERT, {"day": day, "at": at, "camera": camera[:64], "sha": sha,
-                                              "data": data}).scalar_one()
-                    out[i] = ImageRef(sha, day.isoformat(), int(rid), len(data))
-        return tuple(out)
+        """One read's images in one transaction (see :meth:`put_many`)."""
+        return self.put_many([(images, camera, captured_at)], durable, unsynced)[0]
 
     def put_many(self, batch: Sequence[tuple[Sequence[bytes], str, datetime]], durable: bool = True,
                  unsynced: list[Path] | None = None) -> list[tuple[ImageRef | None, ...]]:
@@ -74,6 +58,7 @@ class PgImageStore:
         if rows:
             with self.engine.begin() as c:
                 if not durable:
+                    # the reads' own (synchronous) commit follows and flushes this one's WAL with it
                     c.execute(text("SET LOCAL synchronous_commit = off"))
                 ids = c.execute(_NEXT_IDS, {"n": len(rows)}).scalars().all()
                 for row, rid in zip(rows, ids, strict=True):

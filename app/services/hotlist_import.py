@@ -44,6 +44,11 @@ class _Verdict:
     outcome_word: str  # ok | failed | held
 
 
+def _refused(reason: str, detail: str) -> tuple[_Verdict, str]:
+    """A refused import: its verdict and the first line of its report."""
+    return _Verdict(False, f"{reason}: {detail}", "failed"), f"REFUSED ({reason}): {detail}"
+
+
 def shrink_refusal(previous: int | None, new: int, settings: SourceParseSettings) -> str | None:
     """Why a list that shrank too much is held (None: it did not)."""
     if not previous or settings.max_shrink_fraction >= 1.0:
@@ -75,8 +80,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
                                 inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite))
     except ListFileRefused as exc:
         outcome: ParseOutcome | None = None
-        verdict = _Verdict(False, f"{exc.reason}: {exc.detail}", "failed")
-        report = [f"REFUSED ({exc.reason}): {exc.detail}"]
+        verdict, refused = _refused(exc.reason, exc.detail)
+        report = [refused]
         counts = None
     else:
         digest, outcome = parsed.digest, parsed.outcome
@@ -110,13 +115,13 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
                 detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
                 logger.error("hot-list import of %s refused by the database: %s", name, detail)
-                verdict = _Verdict(False, f"{RefusalReason.DATABASE_ERROR}: {detail}", "failed")
-                report = [f"REFUSED ({RefusalReason.DATABASE_ERROR}): {detail}", *report[1:]]
+                verdict, refused = _refused(RefusalReason.DATABASE_ERROR, detail)
+                report = [refused, *report[1:]]
                 imported = 0
             except ListFileRefused as exc:  # the child died while sending the records: nothing replaced
                 logger.error("hot-list import of %s: %s", name, exc.detail)
-                verdict = _Verdict(False, f"{exc.reason}: {exc.detail}", "failed")
-                report = [f"REFUSED ({exc.reason}): {exc.detail}", *report[1:]]
+                verdict, refused = _refused(exc.reason, exc.detail)
+                report = [refused, *report[1:]]
                 imported = 0
     finally:
         if parsed is not None:

@@ -18,31 +18,26 @@ could not be stored; readable ones are replayed at every start.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.errors import DatabaseUnavailable
 from app.domain.users import Actor
 from app.persistence.errors import DBAPIError, OperationalError
 from app.services import audit_trail
-from app.services.read_store import IngestResult, ReadStore, StoredImages, sync_paths
+from app.services.read_store import IngestResult, ReadStore, sync_paths
+from app.services.spool_folder import Spool
+from app.services.spool_status import SpoolStatus
 from recognition.runtime.journal import (
-    DEFAULT_RESERVE_BYTES,
-    DEFAULT_WARN_BYTES,
     GroupJournal,
     JournalUnavailable,
-    ReadJournal,
     read_from_json,
     read_to_json,
     reads_in,
-    temp_in_flight,
 )
 from recognition.types import PlateRead
 
@@ -62,187 +57,6 @@ def is_database_down(exc: BaseException) -> bool:
 def is_storage_down(exc: BaseException) -> bool:
     """The database or the image disk cannot take the read now (retry later; never set it aside)."""
     return is_database_down(exc) or (isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError))
-
-
-class Spool:
-    """The journal folder: one JSON file per read, named so that name order is arrival order.
-
-    Args:
-        root: the spool folder (``AppPaths.spool``); ``failed/`` below it keeps entries that
-            could not be stored.
-        reserve_bytes: free space kept on its disk (the journal stops writing below it).
-        warn_bytes: free space below which the banner warns.
-
-    """
-
-    def __init__(self, root: Path, reserve_bytes: int = DEFAULT_RESERVE_BYTES,
-                 warn_bytes: int = DEFAULT_WARN_BYTES) -> None:
-        self.root = Path(root)
-        self.failed = self.root / "failed"
-        self.journal = ReadJournal(self.root, reserve_bytes, warn_bytes)
-
-    def put(self, read: PlateRead) -> Path:
-        """Journal one read durably (images included); returns its file.
-
-        Raises:
-            JournalUnavailable: it cannot be written now (no temp file is left behind).
-
-        """
-        return self.journal.put(read)
-
-    def put_many(self, reads: list[PlateRead]) -> list[Path]:
-        """Journal several reads, all or none (see :meth:`put`)."""
-        return self.journal.put_many(reads)
-
-    def _glob(self, pattern: str) -> list[Path]:
-        try:
-            return [p for p in self.root.glob(pattern) if not p.name.startswith(".")]
-        except OSError:
-            return []
-
-    def pending(self, include_committed: bool = False) -> list[Path]:
-        """Journalled reads not yet stored, oldest first.
-
-        With ``include_committed`` also those stored but not yet checkpointed: after a crash they
-        are replayed too (idempotently).
-        """
-        found = self._glob("*.json")
-        if include_committed:
-            found += self._glob("*.done")
-        return sorted(found, key=lambda p: p.stem)
-
-    def count(self) -> int:
-        """Number of journalled reads waiting for the database (a group file counts its reads)."""
-        return sum(reads_in(p.name) for p in self._glob("*.json"))
-
-    def leftover_temp_files(self) -> list[Path]:
-        """Temp files a kill left half-written (never a journalled read: the rename had not happened).
-
-        A temp file a live process is writing right now (this one, the recognition child, another
-        console on the folder) is not a leftover.
-        """
-        if not self.root.is_dir():
-            return []
-        return [p for p in self.root.glob(".*.tmp") if not temp_in_flight(p)]
-
-    @staticmethod
-    def load(path: Path) -> tuple[PlateRead, StoredImages]:
-        """Read back one journalled read (the first of a group file).
-
-        Raises:
-            FileNotFoundError: another console on the same data folder took it meanwhile.
-
-        """
-        return Spool.load_all(path)[0]
-
-    @staticmethod
-    def load_all(path: Path) -> list[tuple[PlateRead, StoredImages]]:
-        """Read back every read of a journal file (one JSON line each; a group file holds several).
-
-        Raises:
-            FileNotFoundError: another console on the same data folder took it meanwhile.
-            ValueError: the file is damaged (or holds fewer reads than its name says).
-
-        """
-        out = []
-        for line in path.read_bytes().splitlines():
-            if line.strip():
-                data = json.loads(line)
-                out.append((read_from_json(data), StoredImages(data.get("plate_sha256"), data.get("overview_sha256"))))
-        if not out or len(out) != reads_in(path.name):
-            raise ValueError(f"{len(out)} read(s) in {path.name}, expected {reads_in(path.name)}")
-        return out
-
-    @staticmethod
-    def committed(path: Path) -> Path | None:
-        """Mark a journalled read as stored (removed at the next checkpoint); None if it is gone."""
-        done = path.with_suffix(".done")
-        try:
-            os.replace(path, done)
-        except FileNotFoundError:  # another instance stored it (idempotent) and moved it on
-            return None
-        return done
-
-    @staticmethod
-    def remove(path: Path) -> None:
-        """Forget a journalled read once it is durable in the database."""
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:  # read-only folder: the next checkpoint tries again (replay is idempotent)
-            logger.warning("cannot remove stored journal %s: %s", path.name, exc)
-
-    def set_aside(self, path: Path) -> bool:
-        """Move an entry that cannot be stored (corrupt, rejected) out of the replay queue."""
-        try:
-            self.failed.mkdir(parents=True, exist_ok=True)
-            os.replace(path, self.failed / path.name)
-        except FileNotFoundError:
-            return False
-        return True
-
-    def restore_failed(self) -> tuple[int, int]:
-        """Put the readable entries of ``failed/`` back in the queue (they are retried at every start).
-
-        Returns:
-            ``(restored, unreadable)``; unreadable entries stay in ``failed/`` for an administrator.
-
-        """
-        restored = unreadable = 0
-        if not self.failed.is_dir():
-            return 0, 0
-        for path in sorted(self.failed.glob("*.json")):
-            try:
-                self.load_all(path)
-            except FileNotFoundError:
-                continue
-            except (OSError, ValueError, KeyError, TypeError):
-                unreadable += 1
-                continue
-            try:
-                os.replace(path, self.root / path.name)
-                restored += 1
-            except OSError as exc:
-                logger.warning("cannot move %s back from failed/: %s", path.name, exc)
-        if restored:
-            logger.warning("%d read(s) from spool/failed put back for replay", restored)
-        return restored, unreadable
-
-
-@dataclass(frozen=True, slots=True)
-class SpoolStatus:
-    """For the banner: how many reads wait for the database, what the journal can do, what was lost."""
-
-    pending: int
-    database_available: bool
-    last_error: str = ""
-    set_aside: int = 0
-    buffered: int = 0
-    dropped: int = 0
-    journal_error: str = ""
-    free_mb: int | None = None
-    low_space: bool = False
-
-    @property
-    def alarm(self) -> bool:
-        """Reads are at risk (journal unwritable) or were lost: banner, chime and access record."""
-        return bool(self.journal_error) or self.dropped > 0
-
-    @property
-    def text(self) -> str:
-        """Banner text; empty when all is well."""
-        parts: list[str] = []
-        if self.journal_error:
-            parts.append(f"READS NOT SAVED TO DISK ({self.journal_error}): {self.buffered} read"
-                         f"{'s' if self.buffered != 1 else ''} held in memory until the disk is back")
-        if self.dropped:
-            parts.append(f"{self.dropped} read{'s' if self.dropped != 1 else ''} LOST (memory buffer full)")
-        if self.low_space and not self.journal_error:
-            parts.append(f"Low disk space for reads: {self.free_mb} MB free")
-        if not self.database_available:
-            parts.append(f"Database unreachable: spooling {self.pending} read{'s' if self.pending != 1 else ''} to disk")
-        elif self.pending:
-            parts.append(f"Replaying {self.pending} spooled read{'s' if self.pending != 1 else ''}")
-        return "; ".join(parts)
 
 
 Item = tuple[PlateRead, Path | None]
@@ -307,21 +121,7 @@ class DurableIngest:
 
         Thread-safe; returns the journal file, or None when the read is held in memory.
         """
-        with self._buffer_lock:
-            held = bool(self._buffer)
-        if not held:
-            try:
-                path = self.spool.put(read)
-            except JournalUnavailable as exc:
-                self._journal_failed(exc)
-            else:
-                with self._buffer_lock:
-                    self._handed_over += 1  # on its way to the ingest thread: not a backlog
-                if self._journal_error:
-                    self._journal_recovered()
-                return path
-        self.hold(read)
-        return None
+        return self._journal_group([read])[0]
 
     def journal_async(self, read: PlateRead, then: Callable[[PlateRead, Path | None], None]) -> None:
         """Journal ``read`` with group commit; ``then(read, file or None)`` once its batch is durable.
@@ -353,7 +153,7 @@ class DurableIngest:
                 self._journal_failed(exc)
             else:
                 with self._buffer_lock:
-                    self._handed_over += len(reads)
+                    self._handed_over += len(reads)  # on their way to the ingest thread: not a backlog
                 if self._journal_error:
                     self._journal_recovered()
                 return [path] * len(reads)

@@ -30,6 +30,8 @@ from recognition.detect.motion import changed, overlaps, thumbnail
 from recognition.detect.runtime import as_bgr
 from recognition.types import PlateDetection
 
+_GROW_BOX = np.array([-1.0, -1.0, 2.0, 2.0])  # x, y move out by the growth, w, h widen by twice it
+
 
 @dataclass(frozen=True, slots=True)
 class VideoGate:
@@ -125,7 +127,7 @@ class VideoPlateDetector:
 
     def _reason(self, state: _Stream | None, thumb: np.ndarray, shape: tuple[int, int]) -> str:
         """Why this frame needs a full pass ('' when it does not)."""
-        if state is None or state.shape != shape or state.thumb.shape != thumb.shape:
+        if state is None or state.shape != shape:  # the thumbnail size follows from the frame size
             return "first"
         gate = self.gate
         if state.since_full + 1 >= gate.keyframe_every:
@@ -133,13 +135,8 @@ class VideoPlateDetector:
         motion = changed(state.thumb, thumb, shape[1], shape[0], threshold=gate.threshold, min_cells=gate.min_cells)
         if motion.share > gate.full_share:
             return "global"
-        reach = state.plates.copy()
-        if len(reach):
-            grow = gate.reach * reach[:, 2]
-            reach[:, 0] -= grow
-            reach[:, 1] -= grow
-            reach[:, 2] += 2 * grow
-            reach[:, 3] += 2 * grow
+        # each known plate's reach: grown by ``reach`` plate widths on every side
+        reach = state.plates + gate.reach * state.plates[:, 2:3] * _GROW_BOX
         if len(motion.boxes) and not explained(motion.boxes, reach).all():
             return "new motion"
         return ""

@@ -6,7 +6,7 @@ import csv
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -70,8 +70,7 @@ def evaluate_crops(
 
     """
     rows = load_labels(folder)[: limit if limit is not None else None]
-    exact = edit1 = folded = state_ok = state_n = n = 0
-    times: list[float] = []
+    tally = ReadingTally()
     for file, state, plate in rows:
         image = cv2.imread(str(folder / file), cv2.IMREAD_COLOR)
         if image is None:
@@ -79,30 +78,52 @@ def evaluate_crops(
             continue
         t0 = time.perf_counter()
         reading = reader.read(image)
-        ms = (time.perf_counter() - t0) * 1000.0
-        times.append(ms)
-        truth = normalise_plate(plate)
-        text = normalise_plate(reading.text if reading else "")
-        n += 1
-        exact += text == truth
-        folded += fold_lookalikes(text) == fold_lookalikes(truth)
-        edit1 += edit_distance(text, truth) <= 1
-        if state:
-            state_n += 1
-            state_ok += bool(reading and reading.state and reading.state.upper() == state)
+        result = CropResult(file, normalise_plate(plate), state, reading, (time.perf_counter() - t0) * 1000.0)
+        tally.add(result)
         if on_item is not None:
-            on_item(CropResult(file, truth, state, reading, ms))
+            on_item(result)
+    return tally.summary()
 
-    def pct(k: int, d: int) -> float | None:
-        return round(100.0 * k / d, 2) if d else None
 
-    return {
-        "n": n,
-        "exact_pct": pct(exact, n),
-        "edit1_pct": pct(edit1, n),
-        "folded_pct": pct(folded, n),
-        "det_recall_pct": None,
-        "state_pct": pct(state_ok, state_n),
-        "ms_mean": round(sum(times) / len(times), 2) if times else None,
-        "ms_p95": round(percentile(times, 95), 2) if times else None,
-    }
+@dataclass(slots=True)
+class ReadingTally:
+    """Running scores of readings against their labels (crops, and scenes read at their true box)."""
+
+    n: int = 0
+    exact: int = 0
+    edit1: int = 0
+    folded: int = 0
+    state_n: int = 0
+    state_ok: int = 0
+    times: list[float] = field(default_factory=list)
+
+    def add(self, result: CropResult) -> None:
+        """Count one reading (``result.truth`` already normalised)."""
+        reading, truth, state = result.reading, result.truth, result.truth_state
+        text = normalise_plate(reading.text if reading else "")
+        self.times.append(result.ms)
+        self.n += 1
+        self.exact += text == truth
+        self.folded += fold_lookalikes(text) == fold_lookalikes(truth)
+        self.edit1 += edit_distance(text, truth) <= 1
+        if state:
+            self.state_n += 1
+            self.state_ok += bool(reading and reading.state and reading.state.upper() == state)
+
+    def summary(self) -> dict:
+        """The keys :func:`evaluate_crops` returns (``det_recall_pct`` None: no detection ran)."""
+
+        def pct(k: int, d: int) -> float | None:
+            return round(100.0 * k / d, 2) if d else None
+
+        times = self.times
+        return {
+            "n": self.n,
+            "exact_pct": pct(self.exact, self.n),
+            "edit1_pct": pct(self.edit1, self.n),
+            "folded_pct": pct(self.folded, self.n),
+            "det_recall_pct": None,
+            "state_pct": pct(self.state_ok, self.state_n),
+            "ms_mean": round(sum(times) / len(times), 2) if times else None,
+            "ms_p95": round(percentile(times, 95), 2) if times else None,
+        }

@@ -1,7 +1,7 @@
 """Score a detector (and optionally a reader) on a folder of labelled street scenes.
 
 Folder format (see the datasets README): ``<name>.jpg`` plus ``<name>.txt`` holding
-``file<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`` lines, one per plate. Per image we time the whole
+``file<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE[<TAB>STATE]`` lines, one per plate. Per image we time the whole
 detect + crop + read path, count a plate as found when a detection overlaps it with IoU >= 0.3,
 and compare the most confident reading with the label.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class LabelledPlate:
 
     box: BBox
     text: str
+    state: str = ""  # the optional 7th column, upper case ("" where absent)
 
 
 def load_labels(path: Path) -> list[LabelledPlate]:
@@ -46,7 +48,8 @@ def load_labels(path: Path) -> list[LabelledPlate]:
             x, y, w, h = (round(float(v)) for v in parts[1:5])
         except ValueError:
             continue
-        plates.append(LabelledPlate(BBox(x, y, w, h), normalise_plate(parts[5])))
+        state = parts[6].strip().upper() if len(parts) > 6 else ""
+        plates.append(LabelledPlate(BBox(x, y, w, h), normalise_plate(parts[5]), state))
     return plates
 
 
@@ -60,6 +63,26 @@ def labelled_images(folder: Path) -> list[tuple[Path, list[LabelledPlate]]]:
             if plates:
                 pairs.append((image, plates))
     return pairs
+
+
+def readable_scenes(
+    folder: Path, limit: int | None = None
+) -> Iterator[tuple[Path, np.ndarray, list[LabelledPlate]]]:
+    """``(path, image, plates)`` of the first ``limit`` labelled images of ``folder`` (unreadable ones skipped).
+
+    Raises:
+        FileNotFoundError: If ``folder`` does not exist.
+
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(f"scene folder not found: {folder}")
+    pairs = labelled_images(folder)
+    for path, labels in pairs[:limit] if limit else pairs:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            logger.warning("unreadable image skipped: %s", path.name)
+            continue
+        yield path, image, labels
 
 
 def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
@@ -116,16 +139,9 @@ def evaluate_scenes(
         FileNotFoundError: If ``folder`` does not exist.
 
     """
-    if not folder.is_dir():
-        raise FileNotFoundError(f"scene folder not found: {folder}")
-    pairs = labelled_images(folder)[:limit] if limit else labelled_images(folder)
     exact = edit1 = folded = found = plates_total = 0
     times: list[float] = []
-    for path, labels in pairs:
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if image is None:
-            logger.warning("unreadable image skipped: %s", path.name)
-            continue
+    for _, image, labels in readable_scenes(folder, limit):
         start = time.perf_counter()
         detections = detector.detect(image)
         readings: list[PlateText | None] = []

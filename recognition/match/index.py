@@ -154,13 +154,8 @@ class HotListIndex:
         min_wildcard_literals: int = 3,
     ) -> HotListIndex:
         """Build from parallel columns (e.g. straight from a database query) without IndexEntry objects."""
-        cols = _Columns(min_wildcard_literals)
-        for start in range(0, len(plates), _CHUNK):
-            stop = start + _CHUNK
-            cols.add(entry_ids[start:stop], plates[start:stop], states[start:stop], priorities[start:stop])
-        index = cls.__new__(cls)
-        index._finish(cols)
-        return index
+        return cls.from_column_chunks([(entry_ids, plates, states, priorities)],
+                                      min_wildcard_literals=min_wildcard_literals)
 
     @classmethod
     def from_column_chunks(

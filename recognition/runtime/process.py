@@ -81,15 +81,12 @@ class _RuntimeChild(ChildProcess):
 
             journal = ReadJournal(Path(spec["journal_dir"]))
 
-            def write(reads: list) -> list:
-                return journal.put_many(reads)
-
             def sent(read: object, path: Path | None, error: OSError | None) -> None:
                 if error is not None:
                     logging.getLogger(__name__).error("cannot journal read: %s", error)
                 events.put(("journalled", (read, str(path) if path else None)))
 
-            group = GroupJournal(write)
+            group = GroupJournal(journal.put_many)
 
             def on_read(read: object) -> None:  # journalled here (group commit), sent once durable: a kill loses nothing
                 group.submit(read, sent)  # type: ignore[arg-type]

@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.domain.users import TrainingRecord
+from app.domain.users import Actor, TrainingRecord
 from app.persistence.engine import make_engine, sqlite_url
 from app.persistence.migrate import upgrade
 from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
 from app.services.passwords import PasswordHashing
 from app.settings.secrets import MemorySecretStore
 
@@ -75,6 +77,16 @@ def ctx(engine, clock) -> ServiceContext:
 def any_ctx(any_engine, clock) -> ServiceContext:
     return ServiceContext(uow=unit_of_work_factory(any_engine), workstation="TEST-WS", clock=clock,
                           checkpoint_key=CheckpointKeyring(MemorySecretStore()))
+
+
+@pytest.fixture
+def hotlist_svc(ctx) -> HotListService:
+    return HotListService(ctx, HotListIndexHolder(ctx))
+
+
+@pytest.fixture
+def hotlist_admin(ctx) -> Actor:
+    return Actor.system(ctx.workstation, "admin-test")
 
 
 def current_training(today: date | None = None) -> TrainingRecord:

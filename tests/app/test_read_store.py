@@ -80,6 +80,25 @@ def test_replayed_read_is_not_stored_twice(any_ctx, tmp_path):
         assert HitRepository(uow.s).count() == 1
 
 
+def test_a_batch_stores_each_read_once_even_when_it_repeats_or_was_stored_before(any_ctx, tmp_path):
+    # the batched INSERT must not insert a read twice (unique read_uuid) nor drop a result
+    matcher, _ = seed_hotlist(any_ctx)
+    store = _store(any_ctx, tmp_path, matcher)
+    old, a, b = make_read("ABC1234", seed=1), make_read("XYZ999", seed=2), make_read("ABC1234", seed=3)
+    before = store.ingest(old)
+    batch = [a, old, b, a, b]
+
+    out = store.ingest_many(batch, store.store_images_many(batch))
+
+    assert [r.read_uuid for r in out] == [r.read_id for r in batch]  # one result per read, in order
+    assert [r.duplicate for r in out] == [False, True, False, True, True]
+    assert out[1].read_id == before.read_id and out[3].read_id == out[0].read_id and out[4].read_id == out[2].read_id
+    assert len(out[2].hits) == 1 and out[4].hits == ()  # the repeat raises nothing
+    with any_ctx.uow() as uow:
+        assert ReadRepository(uow.s).count() == 3
+        assert len(ReadRepository(uow.s).uuids()) == 3
+
+
 def test_hit_keeps_the_entry_as_it_was(any_ctx, tmp_path):
     matcher, ids = seed_hotlist(any_ctx)
     store = _store(any_ctx, tmp_path, matcher)

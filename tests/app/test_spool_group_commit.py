@@ -115,3 +115,20 @@ def test_a_temp_file_being_written_is_not_removed_as_a_kill_leftover(tmp_path):
     old_style = tmp_path / ".z.json.abcd1234.tmp"
     old_style.write_bytes(b"{")
     assert set(spool.leftover_temp_files()) == {dead, old_style}
+
+
+def test_a_temp_file_of_another_live_process_is_kept_until_that_process_is_gone(tmp_path):
+    # the recognition child (or another console on the folder) writes temp files while this process replays
+    import subprocess
+    import sys
+
+    spool = Spool(tmp_path)
+    writer = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        theirs = tmp_path / f".w.json.p{writer.pid}-abcd1234.tmp"
+        theirs.write_bytes(b"{")
+        assert spool.leftover_temp_files() == []  # alive: being written, not a leftover
+    finally:
+        writer.stdin.close()
+        writer.wait(10)
+    assert spool.leftover_temp_files() == [theirs]  # its writer is gone: a kill's leftover

@@ -161,3 +161,47 @@ def test_real_model_follows_a_small_plate_with_the_guided_pass_only():
         assert 0 <= d.box.x and d.box.x + d.box.w <= 1920 and 0 <= d.box.y and d.box.y + d.box.h <= 1080
     # without guides and without the coarse map there is nothing to look at
     assert det.detect_guided(frame, None, coarse=False) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("recheck", [True, False])
+def test_a_plate_the_guided_pass_loses_gets_a_full_pass_only_when_asked(recheck: bool):
+    rec = _Recorder(BBox(600, 400, 80, 20))
+    video = VideoPlateDetector(rec, VideoGate(keyframe_every=100, recheck_lost=recheck))  # type: ignore[arg-type]
+    frame = _still()
+    video.detect_stream(frame, "cam")  # first frame: full, the plate becomes known
+    rec.plate = None  # the plate is gone from where it was
+    assert video.detect_stream(frame, "cam") == []
+    if recheck:  # the guided pass lost it: look everywhere at once
+        assert [c for c, _ in rec.calls] == [True, False, True] and video.last_pass == "full"
+        assert video.counts.reasons == {"first": 1, "lost": 1}
+    else:
+        assert [c for c, _ in rec.calls] == [True, False] and video.last_pass == "guided"
+
+
+def test_guided_windows_and_boxes_are_in_frame_pixels_with_a_region_of_interest():
+    try:
+        builtin_model_path()
+    except ModelLoadError as exc:
+        pytest.skip(str(exc))
+    # Given a detector searching only the lower right quarter (offset 960, 540 in the frame)
+    det = create_detector(BuiltinDetectorConfig(precision="f32", threads=1, input_size=640, roi=(0.5, 0.5, 0.5, 0.5)))
+    truth = BBox(1060, 830, 100, 34)
+    frame = _small_plate_frame(truth, (1080, 1920))
+    # When guided (frame pixels) to where the plate was, it is found there, in frame pixels
+    guided = det.detect_guided(frame, np.array([[1050, 820, 100, 34]]), coarse=False)  # type: ignore[attr-defined]
+    assert any(d.box.iou(truth) >= 0.3 for d in guided)
+
+
+def test_motion_within_reach_of_a_known_plate_is_its_vehicle():
+    rec = _Recorder(BBox(600, 400, 80, 20))
+    video = VideoPlateDetector(rec, VideoGate(keyframe_every=100))  # type: ignore[arg-type]
+    frame = _still()
+    video.detect_stream(frame, "cam")  # first frame: full, the plate becomes known
+    near = frame.copy()
+    near[440:520, 560:720] = 255  # the car body below the plate (20 px away, within 1.5 plate widths)
+    video.detect_stream(near, "cam")
+    assert video.last_pass == "guided"
+    far = near.copy()
+    far[440:520, 900:1060] = 0  # 220 px (2.75 plate widths) beside the plate: another vehicle
+    video.detect_stream(far, "cam")
+    assert video.last_pass == "full" and video.counts.reasons == {"first": 1, "new motion": 1}

@@ -70,3 +70,25 @@ def test_region_us_applies_them_to_every_plate(monkeypatch: pytest.MonkeyPatch) 
     us_reader = create_reader(ReaderConfig(region="us"))
     weights = _prior_weights(monkeypatch, us_reader, render_plate("NO450AM", width=520, height=110))
     assert weights and all(w == pytest.approx(0.5) for w in weights)
+
+
+def test_an_eu_shaped_plate_votes_its_views_without_the_us_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recognition.plates.prior import PlatePrior
+
+    # Given a reader that always reads more views and votes (vote_below 1.0)
+    voting = create_reader(ReaderConfig(vote_below=1.0))
+    asked: list[str] = []
+    real = PlatePrior.fits
+
+    def spy(self, text: str, state: str | None = None) -> bool:
+        asked.append(text)
+        return real(self, text, state)
+
+    monkeypatch.setattr(PlatePrior, "fits", spy)
+    views = []
+    real_vote = reader_module.vote
+    monkeypatch.setattr(reader_module, "vote", lambda readings, *a: views.append(readings) or real_vote(readings, *a))
+    # When it reads an EU-shaped plate, the vote ran and never weighed a reading by the US formats
+    reading = voting.read(render_plate("NO450AM", width=520, height=110))
+    assert views and reading is not None
+    assert asked == []

@@ -73,3 +73,31 @@ def test_full_reads_of_tight_plates(readers) -> None:
     for text in ("WXF7388", "1ADL132"):
         reading = new.read(tight_plate(text))
         assert reading is not None and reading.text == text
+
+
+def _band_widths(monkeypatch: pytest.MonkeyPatch, reader, image: np.ndarray, line: TextLine) -> list[int]:
+    """Widths of the bands ``_extend_with_band`` reads for ``line`` of ``image``."""
+    fused = reader._read_row([crop_line(image, line)], Syntax())
+    widths: list[int] = []
+    real = reader._read_row
+
+    def spy(parts, syntax=Syntax()):
+        widths.extend(p.shape[1] for p in parts)
+        return real(parts, syntax)
+
+    monkeypatch.setattr(reader, "_read_row", spy)
+    reader._extend_with_band(image, [line], fused, Syntax())
+    return widths
+
+
+def test_only_a_row_at_the_crop_edge_gets_the_margin(readers, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, new = readers
+    # Given a row touching the crop's side, its band is read widened by the margin on both sides
+    image = tight_plate("ABC1234")
+    line = row_without_first_char(image)
+    side = round(new.config.edge_margin * line.height)
+    assert _band_widths(monkeypatch, new, image, line) == [image.shape[1] + 2 * side]
+    # and the same row 60 px inside a wider crop is read at the crop's own width
+    wide = cv2.copyMakeBorder(image, 0, 0, 60, 60, cv2.BORDER_REPLICATE)
+    inner = TextLine(line.cx + 60, line.cy, line.width, line.height, 0.0, 0.9)
+    assert _band_widths(monkeypatch, new, wide, inner) == [wide.shape[1]]

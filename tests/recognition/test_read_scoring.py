@@ -109,3 +109,19 @@ def test_true_box_evaluation_reads_each_labelled_box_with_the_pipeline_margin(tm
     assert result["det_recall_pct"] is None
     with pytest.raises(FileNotFoundError):
         evaluate_true_boxes(BoxReader(), tmp_path / "nope")
+
+
+def test_true_box_state_belongs_to_its_own_label_line_past_a_malformed_one(tmp_path) -> None:
+    from recognition.evaluate.truebox import evaluate_true_boxes
+
+    # Given a label file whose first line has a broken box and whose second plate carries a state
+    cv2.imwrite(str(tmp_path / "s1.png"), np.zeros((200, 300, 3), np.uint8))
+    (tmp_path / "s1.txt").write_text("s1.png\tx\t2\t3\t4\tZZ1\tCA\ns1.png\t100\t50\t80\t40\tAB123\tTX\n")
+
+    class TexasReader:
+        def read(self, crop: np.ndarray) -> PlateText | None:
+            return PlateText("AB123", 0.9, state="TX")
+
+    # When scored, the one good plate is scored against its own state, not the skipped line's
+    result = evaluate_true_boxes(TexasReader(), tmp_path)
+    assert result["n"] == 1 and result["state_pct"] == 100.0

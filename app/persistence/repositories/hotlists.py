@@ -18,8 +18,6 @@ from app.domain.hotlist_admin import (
     ImportSummary,
     SourceKind,
 )
-from app.domain.hotlists.records import HotListRecord
-from app.persistence.hotlist_rows import _end_of_day, entry_rows  # noqa: F401 - entry_rows: re-export
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.hotlists import (
     HotListEntryRevisionRow,
@@ -74,10 +72,6 @@ def _chunked(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _plate_key(r: HotListRecord) -> str:
-    return r.plate
-
-
 class HotListRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
@@ -125,97 +119,41 @@ class HotListRepository:
         return _source(row)
 
     # ---- imports ------------------------------------------------------------------------------
-    def replace_entries(self, source_id: int, records: Iterable[HotListRecord], now: datetime) -> int:
-        """Swap the source's whole list for ``records`` inside the caller's transaction."""
-        self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.source_id == source_id))
-        conn = self.s.connection()
-        raw = conn.connection.driver_connection
-        created = now.astimezone(UTC)
-        if conn.dialect.name == "postgresql":
-            n = self._copy_pg(raw, source_id, records, created)
-        else:
-            stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
-            rows = (  # sorted by plate: the plate index then grows at its end pages
-                (source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
-                 r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
-                 r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
-                 _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
-                 r.oca, r.remarks, "active", stamp, 1)
-                for r in sorted(records, key=_plate_key)
-            )
-            cur = raw.cursor()
-            sql = (f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})")
-            cur.executemany(sql, rows)
-            n = cur.rowcount
-            cur.close()
-        row = self.source_row(source_id)
-        row.entry_count = n
-        return n
-
-    def append_entries(self, source_id: int, records: list[HotListRecord], now: datetime) -> tuple[int, int]:
-        """Insert one chunk of a source's new list (active at once); returns ``(first new id, rows)``.
+    def append_rows(self, rows: list[tuple]) -> tuple[int, int]:
+        """Insert one chunk of :func:`~app.persistence.hotlist_rows.entry_rows` tuples; returns ``(first new id, rows)``.
 
         SQLite imports in chunks of short transactions so the single write lock is never held for
         long (a dispatcher's claim waits for one chunk at most); see :meth:`delete_entries_chunk`.
         """
         first = (self.s.scalar(select(func.max(HotListEntryRow.id))) or 0) + 1
-        conn = self.s.connection()
-        raw = conn.connection.driver_connection
-        created = now.astimezone(UTC)
-        if conn.dialect.name == "postgresql":
-            return first, self._copy_pg(raw, source_id, records, created)
-        stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
-        rows = ((source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
-                 r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
-                 r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
-                 _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
-                 r.oca, r.remarks, "active", stamp, 1) for r in records)
-        cur = raw.cursor()
-        cur.executemany(f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})", rows)
-        n = cur.rowcount
-        cur.close()
-        return first, n
-
-    def append_rows(self, rows: list[tuple]) -> tuple[int, int]:
-        """Insert one chunk of :func:`entry_rows` tuples; returns ``(first new id, rows)``."""
-        first = (self.s.scalar(select(func.max(HotListEntryRow.id))) or 0) + 1
-        raw = self.s.connection().connection.driver_connection
-        if self.s.connection().dialect.name == "postgresql":
-            return first, self._copy_rows(raw, rows)
-        cur = raw.cursor()
-        cur.executemany(f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})", rows)
-        n = cur.rowcount
-        cur.close()
-        return first, n
+        return first, self._insert_rows(rows)
 
     def replace_with_rows(self, source_id: int, rows: Iterable[tuple]) -> int:
-        """Swap the source's whole list for :func:`entry_rows` tuples inside the caller's transaction."""
+        """Swap the source's whole list for :func:`~app.persistence.hotlist_rows.entry_rows` tuples inside the caller's transaction."""
         self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.source_id == source_id))
-        raw = self.s.connection().connection.driver_connection
-        if self.s.connection().dialect.name == "postgresql":
-            n = self._copy_rows(raw, rows)
-        else:
-            n = 0
-            cur = raw.cursor()
-            sql = (f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(_BULK_COLUMNS))})")
-            for chunk in _chunked(rows, 5000):
-                cur.executemany(sql, chunk)
-                n += len(chunk)
-            cur.close()
+        n = self._insert_rows(rows)
         self.source_row(source_id).entry_count = n
         return n
 
-    @staticmethod
-    def _copy_rows(raw, rows: Iterable[tuple]) -> int:  # noqa: ANN001
+    def _insert_rows(self, rows: Iterable[tuple]) -> int:
+        """Bulk insert of :func:`~app.persistence.hotlist_rows.entry_rows` tuples (PostgreSQL: COPY; SQLite: executemany, 5,000 a call)."""
+        conn = self.s.connection()
+        raw = conn.connection.driver_connection
         n = 0
-        with raw.cursor() as cur, cur.copy(f"COPY hotlist_entries ({', '.join(_BULK_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                n += 1
+        if conn.dialect.name == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY hotlist_entries ({', '.join(_BULK_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
+        cur = raw.cursor()
+        sql = f"INSERT INTO hotlist_entries ({', '.join(_BULK_COLUMNS)}) VALUES ({', '.join('?' * len(_BULK_COLUMNS))})"
+        try:
+            for chunk in _chunked(rows, 5000):
+                cur.executemany(sql, chunk)
+                n += len(chunk)
+        finally:
+            cur.close()
         return n
 
     def delete_entries_chunk(self, source_id: int, *, below_id: int | None = None, from_id: int | None = None,
@@ -235,20 +173,6 @@ class HotListRepository:
         """Recount a source's entries after a chunked import."""
         n = self.count(source_id)
         self.source_row(source_id).entry_count = n
-        return n
-
-    @staticmethod
-    def _copy_pg(raw, source_id: int, records: Iterable[HotListRecord], created: datetime) -> int:  # noqa: ANN001
-        n = 0
-        with raw.cursor() as cur, cur.copy(
-            f"COPY hotlist_entries ({', '.join(_BULK_COLUMNS)}) FROM STDIN"
-        ) as copy:
-            for r in records:
-                copy.write_row((source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority,
-                                r.nic, r.ori, r.entry_date, r.lic_year, r.lic_type, r.vehicle_year, r.vehicle_make,
-                                r.vehicle_model, r.vehicle_style, r.vehicle_colour, _end_of_day(r.expiry), r.oca,
-                                r.remarks, "active", created, 1))
-                n += 1
         return n
 
     def add_import(self, source_id: int, started: datetime, finished: datetime, accepted: bool,

@@ -1,0 +1,18 @@
+"""Shared by the hot-list import tests: NCIC lines and the import's access rows (fixtures ``hotlist_svc``,
+``hotlist_admin`` are in conftest.py)."""
+
+from __future__ import annotations
+
+from app.persistence.repositories.access_log import AccessLogRepository
+
+
+def ncic_lines(n: int, prefix: str = "ABC") -> str:
+    """NCIC lines with six-character plates ``prefix`` + number (n <= 10 ** (6 - len(prefix)))."""
+    return "".join(f"V{i:09d}CA057020020190509{prefix}{i:0{6 - len(prefix)}d}    CA2009MC2009YAMACYLMCBLK\n"
+                   for i in range(n))
+
+
+def import_audit(ctx, action: str = "hotlist.import") -> list:
+    """The access-record rows of ``action`` (default: hot-list imports), oldest first."""
+    with ctx.uow() as uow:
+        return [e for e in AccessLogRepository(uow.s).iter_all() if e.action == action]
