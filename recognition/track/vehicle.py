@@ -71,6 +71,22 @@ def still(history: History, min_sightings: int = 5) -> bool:
     return shift <= 0.5 * max(first.w, last.w, 1)
 
 
+def motionless(history: History, share: float = 0.5) -> bool:
+    """True when all boxes of ``history`` (two or more) overlap in one place covering ``share`` of the smallest.
+
+    Text painted on a wall, a shop sign, a backdrop stays where it is: its boxes jitter with the
+    characters found in each frame but share a common area. A plate on a vehicle moves and grows
+    as the vehicle comes and goes, so its first and last boxes part.
+    """
+    if len(history) < 2:
+        return False
+    boxes = [box for _, box in history]
+    left, top = max(b.x for b in boxes), max(b.y for b in boxes)
+    right, bottom = min(b.x + b.w for b in boxes), min(b.y + b.h for b in boxes)
+    common = max(0, right - left) * max(0, bottom - top)
+    return common >= share * min(b.w * b.h for b in boxes)
+
+
 def height_ratio(a: History, b: History) -> float:
     """Median height of ``a``'s boxes over ``b``'s in their common frames (1 when never together).
 
