@@ -5,7 +5,7 @@ list in force):
 
 - only a regular file is read (a FIFO would block forever, ``/dev/zero`` never ends), at most
   ``MAX_FILE_BYTES`` and within ``READ_TIMEOUT_S``;
-- every row is validated by :func:`app.domain.hotlists.parse_hotlist` (bad rows reported with
+- every row is validated by :func:`app.domain.hotlists.stream.parse_hotlist_stream` (bad rows reported with
   their line numbers, too many refuse the file);
 - a list more than ``max_shrink_fraction`` smaller than the previous accepted import of the same
   source is held until an administrator confirms it (``confirm_shrink=True``);
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.hotlist_admin import ImportSummary
-from app.domain.hotlists import ParseOutcome, SourceParseSettings, parse_hotlist
+from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
 from app.persistence.errors import SQLAlchemyError
@@ -62,7 +62,7 @@ def shrink_refusal(previous: int | None, new: int, settings: SourceParseSettings
 
 def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, file: Path, spec, settings,  # noqa: ANN001, PLR0913
                say: Callable[[str], None], confirm_shrink: bool = False,
-               parse: Parser = parse_hotlist, inline_below_bytes: int = INLINE_BELOW_BYTES,
+               parse: Parser | None = None, inline_below_bytes: int = INLINE_BELOW_BYTES,
                ) -> tuple[ImportSummary, bool]:
     """Import ``file`` for a source; returns the summary and whether the list was replaced.
 

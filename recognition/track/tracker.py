@@ -15,7 +15,7 @@ from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
-from recognition.track.vehicle import height_ratio, lower, motionless, rigid, same_vehicle, still
+from recognition.track.vehicle import height_ratio, lower, motionless, nested, rigid, same_vehicle, still
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
@@ -320,8 +320,10 @@ class PlateTracker:
             taller = min(2.0, max(0.5, height_ratio(track.history, other.history))) ** HEIGHT_WEIGHT
             mine = likeness * taller * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
             theirs = self._likeness(other) / taller * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
-            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history):
-                continue  # two plate-like tracks not moving as one: two vehicles
+            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
+                track.history, other.history
+            ):
+                continue  # two plate-like tracks not moving as one (nor one inside the other): two vehicles
             if theirs > mine and self._eligible(other):
                 return True
         return False

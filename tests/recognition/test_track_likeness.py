@@ -6,7 +6,7 @@ import numpy as np
 
 from recognition.track import PlateTracker, PlateVoter, Sighting
 from recognition.track.likeness import PlateEvidence, shape_score, syntax_score
-from recognition.track.vehicle import close, lower, motionless, rigid, same_vehicle, still
+from recognition.track.vehicle import close, lower, motionless, nested, rigid, same_vehicle, still
 from recognition.types import BBox, Frame, PlateDetection, PlateObservation, PlateText
 
 IMAGE = np.zeros((720, 1280, 3), np.uint8)
@@ -172,3 +172,21 @@ def test_text_that_never_moves_between_vehicles_is_scenery_unless_it_reads_as_a_
     cougar = [[sighting("COUGAR", approach(600, 400, 80, 40, k))] for k in range(8)]
     tracker = PlateTracker("cam")
     assert [r.text for r in drive(tracker, cougar + [[]] * 6) + tracker.flush()] == ["COUGAR"]
+
+
+def test_a_piece_of_the_plate_read_as_its_own_track_is_not_a_second_read():
+    frames = []
+    for k in range(8):
+        plate = approach(600, 400, 100, 44, k)
+        row = [sighting("N788BY", plate)]
+        if k in (3, 4, 6):  # the reader found only part of the row, a different part each time (not rigid)
+            shift = (0, plate.w // 2, 5)[(3, 4, 6).index(k)]
+            row.append(sighting("N783", BBox(plate.x + shift, plate.y + 6, plate.w // 2, plate.h * 2 // 3)))
+        frames.append(row)
+    tracker = PlateTracker("cam")
+    reads = drive(tracker, frames + [[]] * 6) + tracker.flush()
+    assert [r.text for r in reads] == ["N788BY"]
+    part = [(k / 10, BBox(10 + k, 10, 40, 20)) for k in range(3)]
+    whole = [(k / 10, BBox(5, 5, 100, 44)) for k in range(3)]
+    assert nested(part, whole) and nested(whole, part)
+    assert not nested(part, [(k / 10, BBox(200, 10, 100, 44)) for k in range(3)])
