@@ -30,7 +30,7 @@ def parser_that_dies(data, spec, settings=None, *, as_of=None):  # noqa: ANN001,
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def test_the_parse_runs_in_another_process_and_streams_sorted_chunks(tmp_path, monkeypatch):
+def test_the_parse_runs_in_another_process_and_sorts_a_whole_file_parse(tmp_path, monkeypatch):
     f = tmp_path / "list.txt"
     f.write_text(ncic_lines(4500, "ZZ") + ncic_lines(10, "AA"))
     monkeypatch.setenv("ALPR_TEST_PARENT_PID", str(os.getpid()))  # inherited by the spawned child

@@ -84,6 +84,12 @@ def test_filters_paging_and_recorded_export_through_the_widgets(qtbot, qloop, ui
     qtbot.mouseClick(b.apply_btn, Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, lambda: b.status.text() == "Page 1: rows 1-60.")
     assert {e.object_id for e in b.model.items} == {str(i) for i in range(60, 120)}
+    # and browsing was itself recorded: who looked, with which filter, once per filter (not per page)
+    views = [e for e in _rows(bundle, "access_log.view") if e.username == "sup1"]
+    assert [v.detail["filter"] for v in views if v.detail["filter"].get("username") == "disp1"] == [
+        {"username": "disp1", "action": "hit.view"},
+        {"username": "disp1", "action": "hit.view", "start": "2026-11-01T09:00:00+00:00",
+         "end": "2026-11-01T10:00:00+00:00"}]
     if SHOTS:
         a.grab().save(os.path.join(SHOTS, "audit_access_browser.png"))
 
