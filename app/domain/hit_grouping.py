@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.comparison import fold_plate, normalise_plate
+from app.domain.display_dates import time_text
 from app.domain.hits import HitStatus, HitSummary
 
 #: Priorities up to this are "top" (urgent band): the same threshold the alert policy repeats on.
@@ -78,8 +79,8 @@ class SightingAttention:
 
 
 def seen_again_text(camera: str, at: datetime) -> str:
-    """``seen again at CAM-2 14:03`` (UTC clock time, like the rest of the console)."""
-    return f"seen again at {camera or 'unknown camera'} {at:%H:%M}"
+    """``seen again at CAM-2 14:03`` (local clock time, like the rest of the console)."""
+    return f"seen again at {camera or 'unknown camera'} {time_text(at, seconds=False)}"
 
 
 def sighting_attention(hit: HitSummary, top_priority_max: int = TOP_PRIORITY_MAX) -> SightingAttention:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from app.domain.display_dates import time_text
 from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.domain.hit_actions import NOTIFY_OUTCOMES, notification_age_s
 from app.domain.hit_grouping import DEFAULT_STALE_AFTER, QueueCounts, queue_counts
@@ -206,7 +207,7 @@ class HitService:
             else:
                 current = hits.summary(hit_id)
                 conflict = (f"Hit {hit_id} is claimed by {current.claimed_by_name}"
-                            f"{f' since {current.claimed_at:%H:%M}' if current.claimed_at else ''}.")
+                            f"{f' since {time_text(current.claimed_at, seconds=False)}' if current.claimed_at else ''}.")
         if conflict:
             raise Conflict(conflict)
         with self.ctx.uow() as uow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from app.domain.hotlists.outcome import RefusalReason
@@ -34,6 +34,17 @@ def read_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float
         ListFileRefused: with the reason for the import report.
 
     """
+    return b"".join(iter_list_file(path, max_bytes, timeout_s, monotonic))
+
+
+def iter_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float = READ_TIMEOUT_S,
+                   monotonic: Callable[[], float] = time.monotonic, block: int = _CHUNK) -> Iterator[bytes]:
+    """The bytes of a regular file in blocks of ``block``, with the guards of :func:`read_list_file`.
+
+    Raises:
+        ListFileRefused: (while iterating) with the reason for the import report.
+
+    """
     path = Path(path)
     try:
         st = os.stat(path)
@@ -54,20 +65,19 @@ def read_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ListFileRefused(RefusalReason.NOT_A_FILE, f"{path.name} is not a regular file")
         deadline = monotonic() + timeout_s
-        parts: list[bytes] = []
         total = 0
         while True:
-            chunk = os.read(fd, _CHUNK)
+            try:
+                chunk = os.read(fd, block)
+            except OSError as exc:
+                raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
             if not chunk:
-                break
+                return
             total += len(chunk)
             if total > max_bytes:
                 raise ListFileRefused(RefusalReason.TOO_LARGE, f"more than {max_bytes:,} bytes")
-            parts.append(chunk)
             if monotonic() > deadline:
                 raise ListFileRefused(RefusalReason.TIMED_OUT, f"reading took longer than {timeout_s:.0f} s")
-    except OSError as exc:
-        raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
+            yield chunk
     finally:
         os.close(fd)
-    return b"".join(parts)

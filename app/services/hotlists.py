@@ -30,7 +30,6 @@ from app.domain.hotlist_schedule import import_due
 from app.domain.hotlists import (
     FORMAT_SPEC_ADAPTER,
     SourceParseSettings,
-    parse_hotlist,
     preset,
     preset_settings,
 )
@@ -77,8 +76,9 @@ class HotListService:
         self.index = index
         self.rules = rules or LocalEntryRules()
         self.retroactive = retroactive
-        #: what parses a list file in the parser child (a top-level function: it is sent to the child)
-        self.parse: Parser = parse_hotlist
+        #: None: the streamed parse in the parser child; a whole-file parse function (top-level: it is
+        #: sent to the child) replaces it in tests
+        self.parse: Parser | None = None
         #: list files below this size are parsed in the caller's thread, larger ones in the child
         self.inline_below_bytes = INLINE_BELOW_BYTES
 

@@ -15,7 +15,7 @@ from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
-from recognition.track.vehicle import height_ratio, lower, rigid, same_vehicle, still
+from recognition.track.vehicle import height_ratio, lower, motionless, nested, rigid, same_vehicle, still
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
@@ -261,7 +261,9 @@ class PlateTracker:
             return None
         box = track.boxes[-1]
         likeness = self._likeness(track, vote)
-        if likeness < cfg.min_likeness or (not preview and self._outranked(track, likeness)):
+        if likeness < cfg.min_likeness or self._scenery(track, likeness) or (
+            not preview and self._outranked(track, likeness)
+        ):
             track.suppressed = not preview
             logger.debug("camera %s: %s is not the plate of its vehicle (%.2f)", self.camera_id, vote.text, likeness)
             return None
@@ -284,10 +286,23 @@ class PlateTracker:
         vote = vote or track.voter.vote()
         return track.evidence.score(vote.text) if vote is not None else 0.0
 
+    def _scenery(self, track: Track, likeness: float | None = None) -> bool:
+        """True for text that has not moved at all and does not look like a plate serial.
+
+        Signs, wall lettering and a parked vehicle's badges are read between passing vehicles as
+        often as plates are; they never move. A plate-like text that does not move (a parked car's
+        plate) is still read; a plate seen while its vehicle moves needs no such syntax.
+        """
+        if not motionless(track.history):
+            return False
+        return (self._likeness(track) if likeness is None else likeness) < STRONG_LIKENESS
+
     def _eligible(self, track: Track) -> bool:
         """Whether ``track`` is, or could become, a read (a rival that cannot be read never wins)."""
         if track.emitted or track.repeat:
             return True
+        if self._scenery(track):
+            return False
         if track.likeness is None:  # still live: it may yet be read
             return track.frames > 0
         if track.suppressed or track.frames < self.config.min_frames:
@@ -305,8 +320,10 @@ class PlateTracker:
             taller = min(2.0, max(0.5, height_ratio(track.history, other.history))) ** HEIGHT_WEIGHT
             mine = likeness * taller * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
             theirs = self._likeness(other) / taller * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
-            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history):
-                continue  # two plate-like tracks not moving as one: two vehicles
+            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
+                track.history, other.history
+            ):
+                continue  # two plate-like tracks not moving as one (nor one inside the other): two vehicles
             if theirs > mine and self._eligible(other):
                 return True
         return False

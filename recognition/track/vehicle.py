@@ -71,6 +71,40 @@ def still(history: History, min_sightings: int = 5) -> bool:
     return shift <= 0.5 * max(first.w, last.w, 1)
 
 
+def nested(a: History, b: History, share: float = 0.7) -> bool:
+    """True when, in most common frames, the smaller of the two boxes lies (``share`` of it) inside the other.
+
+    A reader that finds only part of a plate's row in some frames ("N78" of "N788BY") starts a
+    second track inside the plate's box: one object, not a second vehicle, however plate-like.
+    """
+    common = _common(a, b)
+    if not common:
+        return False
+    inside = 0
+    for x, y in common:
+        small = min(x.w * x.h, y.w * y.h)
+        ix = max(0, min(x.x + x.w, y.x + y.w) - max(x.x, y.x))
+        iy = max(0, min(x.y + x.h, y.y + y.h) - max(x.y, y.y))
+        inside += small > 0 and ix * iy >= share * small
+    return inside > len(common) / 2
+
+
+def motionless(history: History, share: float = 0.5) -> bool:
+    """True when all boxes of ``history`` (two or more) overlap in one place covering ``share`` of the smallest.
+
+    Text painted on a wall, a shop sign, a backdrop stays where it is: its boxes jitter with the
+    characters found in each frame but share a common area. A plate on a vehicle moves and grows
+    as the vehicle comes and goes, so its first and last boxes part.
+    """
+    if len(history) < 2:
+        return False
+    boxes = [box for _, box in history]
+    left, top = max(b.x for b in boxes), max(b.y for b in boxes)
+    right, bottom = min(b.x + b.w for b in boxes), min(b.y + b.h for b in boxes)
+    common = max(0, right - left) * max(0, bottom - top)
+    return common >= share * min(b.w * b.h for b in boxes)
+
+
 def height_ratio(a: History, b: History) -> float:
     """Median height of ``a``'s boxes over ``b``'s in their common frames (1 when never together).
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from app.domain.hit_grouping import (
     Attention,
@@ -74,3 +77,18 @@ def test_counts_count_grouped_hits_and_stale_ones():
     assert (counts.open, counts.unacknowledged, counts.stale, counts.stale_urgent, counts.urgent_waiting) == \
         (3, 2, 1, 1, 1)
     assert counts.stale_text(timedelta(minutes=30)) == "1 stale over 30 min (1 urgent)"
+
+
+@pytest.fixture
+def chicago_clock(monkeypatch):
+    """The workstation's zone is not UTC (the console shows its agency's local time)."""
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_seen_again_says_the_local_clock_time_not_utc(chicago_clock):
+    hit = _hit(priority=1, status=HitStatus.CLAIMED, seen=T0.replace(hour=14, minute=3), claimed_by=5)
+    assert "seen again at CAM-2 NB 08:03" in sighting_attention(hit).message  # 14:03 UTC is 08:03 CST

@@ -44,6 +44,8 @@ def test_release_packet_names_the_approver_and_clerk_by_name_and_title(w):
     assert "approved by Samuel Sterling, Patrol Sergeant" in text
     assert "Cleo Clark, Records Technician" in text
     assert "sup1" not in text and "clerk1" not in text
+    # a requester typed without a title is printed as the name alone, not "Det. Pat Lee,"
+    assert "Det. Pat Lee," not in text and "Dear Det. Pat Lee:" in text
 
 
 def test_audit_memo_is_from_the_auditor_by_name_and_title(w):

@@ -6,7 +6,7 @@ import numpy as np
 
 from recognition.track import PlateTracker, PlateVoter, Sighting
 from recognition.track.likeness import PlateEvidence, shape_score, syntax_score
-from recognition.track.vehicle import close, lower, rigid, same_vehicle, still
+from recognition.track.vehicle import close, lower, motionless, nested, rigid, same_vehicle, still
 from recognition.types import BBox, Frame, PlateDetection, PlateObservation, PlateText
 
 IMAGE = np.zeros((720, 1280, 3), np.uint8)
@@ -144,3 +144,49 @@ def test_the_best_crop_is_a_large_one_not_the_first_small_one():
         frames.append([Sighting(sighting("7KQB228", box).observation, crop)])
     reads = drive(tracker, frames + [[]] * 4) + tracker.flush()
     assert len(reads) == 1 and reads[0].best_ts >= 0.5
+
+
+def test_motionless_boxes_share_a_place_moving_ones_part():
+    sign = [(k / 10, BBox(230 + k % 2 * 3, 365 - k % 3, 60 + 8 * (k % 2), 26 + 4 * (k % 2))) for k in range(6)]
+    assert motionless(sign)  # jitter of a text box whose reading changes
+    assert not motionless([(k / 10, approach(600, 400, 80, 40, k)) for k in range(6)])
+    assert not motionless(sign[:1])  # one box says nothing
+
+
+PLATES = ["7KQB228", "4PXN512", "KAB277"]
+
+
+def test_text_that_never_moves_between_vehicles_is_scenery_unless_it_reads_as_a_plate():
+    # a backdrop sign, read for a few frames at a time while no vehicle hides it, its reading flickering
+    frames: list[list[Sighting]] = []
+    for gap in range(3):
+        frames += [[sighting(("PUX", "PUA", "KUA")[(gap + k) % 3], BBox(230, 365 + k % 2, 66, 28))] for k in range(5)]
+        frames += [[sighting(PLATES[gap], approach(600, 400, 80, 40, k))] for k in range(8)]
+    reads = drive(PlateTracker("cam"), frames + [[]] * 6)
+    assert [r.text for r in reads] == PLATES
+    # a parked car's plate does not move either: plate-like text is still read (once)
+    parked = [[sighting("7KQB228", BBox(400, 500, 90, 45))] for _ in range(8)]
+    tracker = PlateTracker("cam")
+    assert [r.text for r in drive(tracker, parked + [[]] * 6) + tracker.flush()] == ["7KQB228"]
+    # a vanity plate that moves is read however unlike a serial it is
+    cougar = [[sighting("COUGAR", approach(600, 400, 80, 40, k))] for k in range(8)]
+    tracker = PlateTracker("cam")
+    assert [r.text for r in drive(tracker, cougar + [[]] * 6) + tracker.flush()] == ["COUGAR"]
+
+
+def test_a_piece_of_the_plate_read_as_its_own_track_is_not_a_second_read():
+    frames = []
+    for k in range(8):
+        plate = approach(600, 400, 100, 44, k)
+        row = [sighting("N788BY", plate)]
+        if k in (3, 4, 6):  # the reader found only part of the row, a different part each time (not rigid)
+            shift = (0, plate.w // 2, 5)[(3, 4, 6).index(k)]
+            row.append(sighting("N783", BBox(plate.x + shift, plate.y + 6, plate.w // 2, plate.h * 2 // 3)))
+        frames.append(row)
+    tracker = PlateTracker("cam")
+    reads = drive(tracker, frames + [[]] * 6) + tracker.flush()
+    assert [r.text for r in reads] == ["N788BY"]
+    part = [(k / 10, BBox(10 + k, 10, 40, 20)) for k in range(3)]
+    whole = [(k / 10, BBox(5, 5, 100, 44)) for k in range(3)]
+    assert nested(part, whole) and nested(whole, part)
+    assert not nested(part, [(k / 10, BBox(200, 10, 100, 44)) for k in range(3)])

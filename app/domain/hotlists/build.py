@@ -172,8 +172,14 @@ def build_records(
     default_record_type: str | None,
     as_of: date | None,
     type_char: int = 0,
+    merge: bool = True,
 ) -> BuildResult:
-    """Validate and normalise every row, merging duplicates (same plate and state)."""
+    """Validate and normalise every row, merging duplicates (same plate and state).
+
+    With ``merge=False`` every valid record is kept in line order and nothing is reported as a
+    duplicate: the streaming parser (:mod:`app.domain.hotlists.stream`) merges across the whole
+    file at its end, with compact arrays instead of a dict of every record.
+    """
     out = BuildResult()
     rejected, skipped, warnings = out.rejected, out.skipped, out.warnings
     codec = _Codes(settings, date_format, default_record_type, type_char)
@@ -183,6 +189,7 @@ def build_records(
     state_filter = settings.state_filter
     keep_stateless = settings.keep_rows_without_state
     seen: dict[tuple[str, str | None], HotListRecord] = {}
+    kept: list[HotListRecord] = []
     R = RowReason  # noqa: N806 - short alias inside the hot loop
     miss = _MISS
     invalid = _INVALID
@@ -294,6 +301,9 @@ def build_records(
             oca.strip() or None, rem.strip() or None, no,
         )
         record.__class__ = record_class  # see records.make_record
+        if not merge:
+            kept.append(record)
+            continue
         key = (plate, st)
         prev = seen.get(key)
         if prev is None:
@@ -305,6 +315,6 @@ def build_records(
             )
         else:
             out.duplicates.append(RowIssue(no, R.DUPLICATE, f"merged into line {prev.line_no} (same plate and state)"))
-    out.records = list(seen.values())
+    out.records = list(seen.values()) if merge else kept
     out.data_rows, out.blank_lines, out.repaired, out.last_row_rejected = data_rows, blank, repaired, last_bad
     return out

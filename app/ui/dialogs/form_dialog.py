@@ -65,25 +65,37 @@ def _focusable(item: QWidget | QLayout) -> list[QWidget]:
     return out
 
 
+#: what a window manager's title bar and frame take from the screen's height (the dialog cannot measure it)
+WINDOW_FRAME = 40
+
+
 class _FormScroll(QScrollArea):
     """A frameless vertical scroller as tall as its fields, capped to what the screen leaves free."""
 
-    def __init__(self) -> None:
+    def __init__(self, around: Callable[[], int]) -> None:
         super().__init__()
+        self._around = around  # the dialog's height outside the scroller (problems line, buttons, margins)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-    def height_cap(self) -> int:
+    def free_height(self) -> int:
+        """The screen's height the dialog may take, its window frame left out."""
         screen = self.screen()
-        free = screen.availableGeometry().height() if screen is not None else 768
-        return max(200, free - 200)  # room for the title bar, the problems line and the buttons
+        return (screen.availableGeometry().height() if screen is not None else 768) - WINDOW_FRAME
+
+    def height_cap(self) -> int:
+        return max(200, self.free_height() - self._around())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        body = self.widget()
+        inner = body.sizeHint() if body is not None else QSize(0, 0)
+        height = inner.height()
+        if body is not None and self.isVisible() and body.hasHeightForWidth():  # wrapped error lines: at the real width
+            height = max(height, body.heightForWidth(self.viewport().width()))
         cap = self.height_cap()
-        bar = self.verticalScrollBar().sizeHint().width() if inner.height() > cap else 0
-        return QSize(inner.width() + bar, min(inner.height(), cap))
+        bar = self.verticalScrollBar().sizeHint().width() if height > cap else 0
+        return QSize(inner.width() + bar, min(height, cap))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
@@ -126,7 +138,7 @@ class FormDialog(QDialog):
         body_lay.addLayout(self.form)
         body_lay.addLayout(self.extra)
         body_lay.addStretch(1)
-        self.scroll = _FormScroll()
+        self.scroll = _FormScroll(self._height_around_fields)
         self.scroll.setWidget(body)
         lay = QVBoxLayout(self)
         lay.addWidget(self.scroll, 1)
@@ -134,6 +146,16 @@ class FormDialog(QDialog):
         lay.addWidget(self.buttons)
         self.busy = False
         self.result_value: object = None
+
+    def _height_around_fields(self) -> int:
+        lay = self.layout()
+        if lay is None:
+            return 0
+        margins = lay.contentsMargins()
+        general = 0
+        if self.general.isVisibleTo(self):
+            general = self.general.heightForWidth(max(240, self.general.width())) + lay.spacing()
+        return margins.top() + margins.bottom() + general + lay.spacing() + self.buttons.sizeHint().height()
 
     # ---- building -------------------------------------------------------------------------------
     def add_field(self, label: str, field: QWidget | QLayout, key: str | None = None,
@@ -217,7 +239,7 @@ class FormDialog(QDialog):
         self.scroll.widget().adjustSize()
         self.scroll.updateGeometry()
         self.layout().activate()
-        want = min(self.sizeHint().height(), self.scroll.height_cap() + 160)
+        want = min(self.sizeHint().height(), self.scroll.free_height())
         if self.height() < want:
             self.resize(self.width(), want)
         first = next((k for k, _ in self._words if k in per), None)

@@ -43,6 +43,17 @@ from app.ui.theme import palette, theme_signals
 
 TOP_PRIORITY_MAX = 2
 
+def _scrolled_with_actions(panel: QWidget, scroll_name: str, actions: QWidget) -> QFrame:
+    """``panel`` in a scroll area with its ``actions`` row fixed below it."""
+    box = QFrame()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(scrolling(panel, scroll_name), 1)
+    layout.addWidget(actions)
+    return box
+
+
 class ConsoleScreen(QWidget):
     badge_changed = Signal(int)
 
@@ -100,20 +111,9 @@ class ConsoleScreen(QWidget):
         left.setStretchFactor(1, 3)
         left.setStretchFactor(2, 1)
         right = QSplitter(Qt.Orientation.Vertical)
-        verify_box = QFrame()  # a tall record scrolls; the window stays put and Accept/Reject stay in view
-        vb = QVBoxLayout(verify_box)
-        vb.setContentsMargins(0, 0, 0, 0)
-        vb.setSpacing(2)
-        vb.addWidget(scrolling(self.verify, "VerifyScroll"), 1)
-        vb.addWidget(self.verify.action_row)
-        right.addWidget(verify_box)
-        ncic_box = QFrame()  # the checklist and step log scroll; the NCIC action buttons stay in view
-        nb = QVBoxLayout(ncic_box)
-        nb.setContentsMargins(0, 0, 0, 0)
-        nb.setSpacing(2)
-        nb.addWidget(scrolling(self.ncic, "NcicScroll"), 1)
-        nb.addWidget(self.ncic.action_bar)
-        right.addWidget(ncic_box)
+        # a tall record, checklist or step log scrolls; the window stays put and the action buttons stay in view
+        right.addWidget(_scrolled_with_actions(self.verify, "VerifyScroll", self.verify.action_row))
+        right.addWidget(_scrolled_with_actions(self.ncic, "NcicScroll", self.ncic.action_bar))
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
         body = QSplitter(Qt.Orientation.Horizontal)

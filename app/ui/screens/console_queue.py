@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
+from app.domain.display_dates import time_text
 from app.domain.hit_grouping import (
     DEFAULT_STALE_AFTER,
     TOP_PRIORITY_MAX,
@@ -80,7 +81,7 @@ def status_long(hit: HitSummary, my_user_id: int | None) -> str:
         return "New - unacknowledged: nobody has claimed it"
     word = {HitStatus.CLAIMED: "Claimed", HitStatus.VERIFIED: "Visually verified"}.get(hit.status, hit.status.value)
     who = "you" if hit.claimed_by == my_user_id else (hit.claimed_by_name or "someone")
-    return f"{word} by {who}" + (f" since {hit.claimed_at:%H:%M}" if hit.claimed_at else "")
+    return f"{word} by {who}" + (f" since {time_text(hit.claimed_at, seconds=False)}" if hit.claimed_at else "")
 
 
 def short_type(category: str) -> str:
@@ -335,8 +336,8 @@ class HitQueueModel(QAbstractTableModel):
         if col == SEEN_COL:
             if is_stale(hit, self._now(), self.stale_after):  # the time is in the tooltip
                 return f"STALE x{hit.sightings}" if hit.sightings > 1 else "STALE"
-            seen = last_seen(hit)
-            return f"x{hit.sightings} {seen:%H:%M}" if hit.sightings > 1 else f"{seen:%H:%M}"
+            seen = time_text(last_seen(hit), seconds=False)  # agency local time, like the rest of the console
+            return f"x{hit.sightings} {seen}" if hit.sightings > 1 else seen
         if col == COL["List age"]:
             text = format_age(hit.list_age_s)
             return f"{WARN} {text}" if list_age_warning(hit.list_age_s) else text
@@ -348,7 +349,7 @@ class HitQueueModel(QAbstractTableModel):
         listed = f"{hit.plate_listed} {hit.state_listed or ''}".strip()
         kind = "" if hit.match_kind == "exact" else f" ({hit.match_kind} match)"
         seen = (f"seen {hit.sightings} times, {seen_again_text(hit.camera_name, last_seen(hit))}"
-                if hit.sightings > 1 else f"seen once at {hit.camera_name} {last_seen(hit):%H:%M}")
+                if hit.sightings > 1 else f"seen once at {hit.camera_name} {time_text(last_seen(hit), seconds=False)}")
         warn = list_age_warning(hit.list_age_s)
         return (f"Priority {hit.priority} {band_word(hit.priority)} {type_text(hit.category)} hit H-{hit.id}, "
                 f"plate read {hit.plate_read} {hit.state_read or ''}, listed {listed}{kind}; {seen}; "

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display_dates import time_text
 from app.services.hit_queries import HitDetail
 from app.ui.screens.console_images import ComparisonStrip, ZoomImage
 from app.ui.screens.console_look import (
@@ -202,7 +203,7 @@ class VerificationPanel(QFrame):
                            f"&nbsp;{type_text(s.category)} hit H-{s.id} &nbsp;<span style='color:{palette().muted}'>"
                            f"{r.camera_name}{' - ' + r.camera_location if r.camera_location else ''}"
                            f"{' ' + r.camera_direction if r.camera_direction else ''}, "
-                           f"{r.captured_at.astimezone():%H:%M:%S}</span>")
+                           f"{time_text(r.captured_at)}</span>")
         self.title.setAccessibleDescription(f"Priority {s.priority} {type_text(s.category)} hit {s.id}")
         mine = s.claimed_by is not None and s.claimed_by == my_user_id
         self.claim.setText("Claimed by you" if mine else
@@ -232,7 +233,7 @@ class VerificationPanel(QFrame):
         self.instructions.setVisible(bool(e.instructions))
         visual = next((x for x in reversed(detail.effective_steps)
                        if x.kind.value in ("visual_accepted", "visual_rejected")), None)
-        self.decision.setText(f"{visual.describe()} - {visual.username} {visual.at.astimezone():%H:%M:%S}"
+        self.decision.setText(f"{visual.describe()} - {visual.username} {time_text(visual.at)}"
                               if visual else "Visual verification pending")
         self.accept_btn.setEnabled("accept" in actions)
         self.reject_btn.setEnabled("reject" in actions)

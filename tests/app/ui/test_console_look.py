@@ -74,19 +74,24 @@ def feed_tiles(wd, frames: dict[str, object]) -> None:
         wd.ui.signals.camera_health.emit(CameraHealth(cam, state, 9.8 - i, 9.8 - i, 3 * i, i))
 
 
+def open_console(qtbot, qloop, wd, width: int, height: int) -> tuple[MainWindow, ConsoleScreen]:
+    """The main window at ``width`` x ``height``, active, on the console with the test's alerts attached."""
+    window = MainWindow(wd.ui, default_screens("sqlite:///x"))
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    screen: ConsoleScreen = window.screens["console"]
+    screen.attach_alerts(wd.alerts)
+    window.show()
+    window.activateWindow()
+    run_until(qloop, qtbot, window.isActiveWindow)
+    return window, screen
+
 def test_verification_panel_shows_pictures_and_lookalikes(qtbot, qloop, world, qapp):  # noqa: F811
     if SHOTS:
         from app.ui.theme import apply_theme
 
         apply_theme(qapp, "dark")
-    window = MainWindow(world.ui, default_screens("sqlite:///x"))
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    screen: ConsoleScreen = window.screens["console"]
-    screen.attach_alerts(world.alerts)
-    window.show()
-    window.activateWindow()
-    run_until(qloop, qtbot, window.isActiveWindow)
+    window, screen = open_console(qtbot, qloop, world, 1600, 1000)
     # Given four cameras and hits of several types (one read with a look-alike: Z read for 2)
     frames = {}
     _h, frames["cam-1"] = raise_pictured(world, "ABC1234", "ABC1234", "cam-1", "CA", 3)

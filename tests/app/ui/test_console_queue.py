@@ -18,6 +18,7 @@ from app.ui.screens.console_queue import COL
 from recognition.config import CameraConfig, DemoSourceConfig
 from recognition.types import CameraHealth
 from tests.app.hitkit import make_read
+from tests.app.test_hit_grouping_rules import T0, _hit, chicago_clock  # noqa: F401 - chicago_clock: a fixture
 from tests.app.ui.conftest import run_until
 from tests.app.ui.test_console import (  # noqa: F401 - world is a fixture
     key,
@@ -232,3 +233,15 @@ def test_a_sighting_stored_by_another_console_reaches_this_queue_by_notification
     run_until(qloop, qtbot, lambda: screen.ctrl.model.rows[0].sightings == 2)
     assert world.chimes.played[chimes:] == [ChimeBand.URGENT]
     assert "seen again at cam-7" in screen.status.text()
+
+
+def test_queue_times_are_the_local_clock_not_utc(qapp, chicago_clock):  # noqa: F811 - chicago_clock is a fixture
+    from app.ui.screens.console_queue import HitQueueModel
+
+    seen = T0.replace(hour=14, minute=3)
+    model = HitQueueModel(now=lambda: seen + timedelta(minutes=1))
+    model.upsert(_hit(priority=4, status=HitStatus.CLAIMED, seen=seen, claimed_by=5, claimed_by_name="jdoe",
+                      claimed_at=seen, sightings=3))
+    assert model.data(model.index(0, COL["Seen"])) == "x3 08:03"  # 14:03 UTC is 08:03 in Chicago
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "since 08:03" in tip and "14:03" not in tip

@@ -10,14 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.ui.main_window import MainWindow
-from app.ui.screens.console import ConsoleScreen
-from app.ui.screens_registry import default_screens
 from app.ui.theme import apply_theme
 from tests.app.hitkit import make_read
 from tests.app.ui.conftest import run_until
 from tests.app.ui.test_console import press, settle, world  # noqa: F401 - world is a fixture
-from tests.app.ui.test_console_look import feed_tiles, scene_pictures
+from tests.app.ui.test_console_look import feed_tiles, open_console, scene_pictures
 
 SHOTS = os.environ.get("ALPR_SHOTS")
 K = Qt.Key
@@ -40,14 +37,7 @@ def _raise(wd, plate: str, camera: str, state: str, seed: int, frames: dict):
 def test_console_at_1366_with_grouped_stale_and_seen_again_hits(qtbot, qloop, world, qapp, theme):  # noqa: F811
     apply_theme(qapp, theme)
     try:
-        window = MainWindow(world.ui, default_screens("sqlite:///x"))
-        qtbot.addWidget(window)
-        window.resize(1366, 768)
-        screen: ConsoleScreen = window.screens["console"]
-        screen.attach_alerts(world.alerts)
-        window.show()
-        window.activateWindow()
-        run_until(qloop, qtbot, window.isActiveWindow)
+        window, screen = open_console(qtbot, qloop, world, 1366, 768)
         frames: dict = {}
         # Given a stolen plate not seen for 40 minutes, a stolen car seen four times, an Amber alert seen twice
         _raise(world, "8OX1234", "cam-4", "NV", 5, frames)

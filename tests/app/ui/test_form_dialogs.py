@@ -175,7 +175,7 @@ def test_edit_user_sets_the_title_printed_on_documents(qtbot, qloop, ui_ctx):
     assert me.signature == "Sam Supervisor, Patrol Sergeant"
 
 
-def test_a_dialog_full_of_problems_fits_the_screen_and_shows_every_line(qtbot, qapp):
+def _bolo_dialog(qtbot, qapp):  # noqa: ANN001, ANN202
     from datetime import date
 
     from app.ui.dialogs.bolo_entry import BoloEntryDialog
@@ -190,6 +190,11 @@ def test_a_dialog_full_of_problems_fits_the_screen_and_shows_every_line(qtbot, q
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
+    return dlg
+
+
+def test_a_dialog_full_of_problems_fits_the_screen_and_shows_every_line(qtbot, qapp):
+    dlg = _bolo_dialog(qtbot, qapp)
     dlg.show_problems(["Pick the requesting officer.", "Case number is required.",
                        "Synopsis of the call is required (at least 10 characters).",
                        "The plate must be 2 to 8 letters or digits; partial plates are allowed only for major crimes.",
@@ -200,3 +205,16 @@ def test_a_dialog_full_of_problems_fits_the_screen_and_shows_every_line(qtbot, q
     for key in ("officer", "case", "synopsis", "plate", "state"):
         label = dlg.errors[key]
         assert label.isVisible() and label.height() >= label.heightForWidth(label.width()), key
+
+
+def test_the_fields_scroll_only_once_the_dialog_has_taken_the_free_height_of_the_screen(qtbot, qapp):
+    # Given the BOLO form refused with two problems (a clerk's usual mistake) on the screen
+    dlg = _bolo_dialog(qtbot, qapp)
+    dlg.show_problems(["Case number is required.",
+                       "The plate must be 2 to 8 letters or digits; partial plates are allowed only for major crimes."])
+    # Then either every field is in view, or the dialog already takes all the height the screen leaves it
+    # (it used to keep 200 px free and scroll rows away on a 768-line screen that had room for them)
+    scrolls = dlg.scroll.verticalScrollBar().maximum() > 0
+    assert not scrolls or dlg.frameGeometry().height() >= dlg.scroll.free_height() - 2, (
+        dlg.height(), dlg.scroll.free_height())
+    assert dlg.frameGeometry().height() <= dlg.screen().availableGeometry().height()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain import display_dates
@@ -65,11 +65,17 @@ def test_new_user_tab_order_is_the_reading_order(qtbot):
                     *list(dlg.role_checks.values())[:2]]
 
 
-def test_date_inputs_show_iso_whatever_the_locale(qtbot):
-    dlg = FirstAdminDialog(lambda *a: None)
-    qtbot.addWidget(dlg)
-    dlg.trained_on.setDate(QDate(2026, 12, 4))
-    assert dlg.trained_on.text() == "2026-12-04"  # not "4 12 2026" (C.UTF-8)
+@pytest.mark.parametrize("locale", ["C", "de_DE", "en_US"])
+def test_date_inputs_show_iso_whatever_the_locale(qtbot, locale):
+    before = QLocale()
+    QLocale.setDefault(QLocale(locale))  # a stock QDateEdit: "4 12 2026", "04.12.26", "12/4/26"
+    try:
+        dlg = FirstAdminDialog(lambda *a: None)
+        qtbot.addWidget(dlg)
+        dlg.trained_on.setDate(QDate(2026, 12, 4))
+        assert dlg.trained_on.text() == "2026-12-04"
+    finally:
+        QLocale.setDefault(before)
 
 
 def test_the_configured_style_reaches_inputs_and_text(qtbot):

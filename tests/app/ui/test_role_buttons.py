@@ -6,8 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from app.domain.errors import PermissionDenied
+from app.domain.records.releases import ReleaseIntake, ReleaseScope
+from app.domain.records.retention import RetentionPeriods
 from app.domain.roles import ROLE_PERMISSIONS, Role
 from app.domain.roles import Permission as P
+from app.persistence.repositories.access_log import AccessLogRepository
 from app.ui.dialogs.records_dialogs import ReasonDialog
 from app.ui.main_window import MainWindow
 from app.ui.permission_gate import is_gated, roles_with
@@ -87,3 +91,58 @@ def test_every_screen_a_role_reaches_explains_each_disabled_action(qtbot, qloop,
         for b in screen.findChildren(QPushButton):
             if is_gated(b):
                 assert not b.isEnabled() and "held by:" in b.toolTip(), (key, b.text())
+
+
+def _intake() -> ReleaseIntake:
+    return ReleaseIntake("Metro PD", "Det. Ray Vance", "Robbery investigation", "Subpoena 26-S-14",
+                         ReleaseScope(plates=("ABC123",)))
+
+
+#: what each gated button asks of the service, called directly (ids need not exist: the check comes first)
+SERVICE_CALLS = {
+    "new_request": lambda s, a, tmp: s.releases.intake(a, _intake()),
+    "approve": lambda s, a, tmp: s.releases.review(a, 1, True, "Lawful request, scope checked"),
+    "deny": lambda s, a, tmp: s.releases.review(a, 1, False, "No legal basis given for it"),
+    "fulfil": lambda s, a, tmp: s.releases.fulfil(a, 1),
+    "export_hold": lambda s, a, tmp: s.evidence.export_hold(a, 1, tmp / "hold.zip"),
+    "release_hold": lambda s, a, tmp: s.holds.release(a, 1, "Case closed by the court"),
+    "save_retention": lambda s, a, tmp: s.retention.change(a, "default", RetentionPeriods()),
+    "run_purge": lambda s, a, tmp: s.purge.purge(a),
+    "open": lambda s, a, tmp: s.documents.open(a, 1, "view"),
+    "print": lambda s, a, tmp: s.documents.open(a, 1, "print"),
+    "usage_report": lambda s, a, tmp: s.reports.usage_report(a),
+    "transparency": lambda s, a, tmp: s.reports.transparency(a),
+    "start": lambda s, a, tmp: s.audits.start(a),
+    "compliant": lambda s, a, tmp: s.audits.mark(a, 1, True),
+    "non_compliant": lambda s, a, tmp: s.audits.mark(a, 1, False, "No case number given"),
+    "redraw": lambda s, a, tmp: s.audits.redraw(a, 1, "Sample drawn from the wrong month"),
+    "complete": lambda s, a, tmp: s.audits.complete(a, 1, "", "Two inquiries lacked a case number"),
+    "review": lambda s, a, tmp: s.audits.chief_review(a, 1, "Reviewed; training ordered"),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_a_gated_button_refuses_the_service_refuses_when_called_directly(qtbot, ui_ctx, role, tmp_path):
+    # Given the Records and Audit screens of a role, and each button the gate disabled for it
+    ui = _as(ui_ctx, role)
+    records, audit = RecordsScreen(ui), AuditScreen(ui)
+    qtbot.addWidget(records)
+    qtbot.addWidget(audit)
+    buttons = {**records.actions, **audit.audit_buttons}
+    assert set(SERVICE_CALLS) == set(buttons)
+    gated = [key for key, b in buttons.items() if is_gated(b)]
+    assert gated or role is Role.SUPERVISOR
+    # When the same role calls the service behind each of them directly (a script, a stale screen)
+    for key in gated:
+        refused_before = len(_refusals(ui, ui.actor.username))
+        with pytest.raises(PermissionDenied):
+            SERVICE_CALLS[key](ui.services.records, ui.actor, tmp_path)
+        # Then the service refuses it too, and records the refusal
+        assert len(_refusals(ui, ui.actor.username)) == refused_before + 1, key
+    assert not (tmp_path / "hold.zip").exists()
+
+
+def _refusals(ui, username: str) -> list:  # noqa: ANN001
+    with ui.services.ctx.uow() as uow:
+        return [e for e in AccessLogRepository(uow.s).recent(5000)
+                if e.username == username and e.outcome == "refused"]

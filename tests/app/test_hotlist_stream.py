@@ -1,0 +1,117 @@
+"""The streaming parse: the whole-file parser's verdict and report, a block of lines at a time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.domain.hotlists import SourceParseSettings, parse_hotlist, preset
+from app.domain.hotlists.outcome import RefusalReason
+from app.domain.hotlists.stream import parse_hotlist_stream, sniff_encoding
+from tests.app.hotlist_support import ncic_lines
+from tests.faults import scenarios
+
+
+def blocks_of(data: bytes, size: int) -> list[bytes]:
+    return [data[i:i + size] for i in range(0, len(data), size)] or [b""]
+
+
+def streamed(data: bytes, spec, settings=None, size: int = 97, chars: int = 64):  # noqa: ANN001, ANN201
+    got: list = []
+    enc = sniff_encoding(blocks_of(data, size), (settings or SourceParseSettings()).encoding)
+    if isinstance(enc, RefusalReason):
+        return enc, None
+    out = parse_hotlist_stream(blocks_of(data, size), spec, settings, got.extend, encoding=enc, block_chars=chars)
+    dropped = set(out.dropped)
+    return out, [r for i, r in enumerate(got) if i not in dropped]
+
+
+def same_as_whole(data: bytes, name: str, settings=None, **kw) -> None:  # noqa: ANN001
+    whole = parse_hotlist(data, preset(name), settings)
+    out, records = streamed(data, preset(name), settings, **kw)
+    if isinstance(out, RefusalReason):
+        assert whole.refusal == out
+        return
+    s = out.outcome
+    assert (s.accepted, s.refusal, s.refusal_detail) == (whole.accepted, whole.refusal, whole.refusal_detail)
+    assert s.counts == whole.counts
+    assert (s.rejected, s.skipped, s.warnings, s.duplicates) == (whole.rejected, whole.skipped, whole.warnings,
+                                                                 whole.duplicates)
+    assert (s.encoding, s.extract_time, s.footer_count) == (whole.encoding, whole.extract_time, whole.footer_count)
+    if whole.accepted:
+        assert sorted(records, key=lambda r: r.line_no) == sorted(whole.records, key=lambda r: r.line_no)
+
+
+def test_a_streamed_parse_equals_the_whole_file_parse_on_clean_and_framed_lists():
+    dup = ncic_lines(40) + ncic_lines(40)  # every plate twice: merged across blocks
+    same_as_whole(dup.encode(), "ncic_fixed")
+    for name, (data, _) in scenarios.base_lists().items():
+        same_as_whole(data, name)
+        same_as_whole(data.replace(b"\n", b"\r\n"), name)
+        same_as_whole(b"\n\n" + data + b"\n\n", name)
+        same_as_whole(data[:-1], name)  # last line without its newline
+
+
+def test_duplicates_keep_the_most_urgent_row_across_blocks():
+    # W (wanted, priority 2) beats V (stolen, 4) on a later line; ties keep the first line
+    first = "V000000001CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n"
+    urgent = "W000000002CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n"
+    data = (first + ncic_lines(30, "QQ") + urgent + ncic_lines(30, "RR") + first).encode()
+    same_as_whole(data, "ncic_fixed", size=50, chars=40)
+    out, records = streamed(data, preset("ncic_fixed"), size=50, chars=40)
+    kept = [r for r in records if r.plate == "ABC1234"]
+    assert [r.record_type for r in kept] == ["W"] and out.outcome.counts.duplicates_merged == 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_streamed_parse_equals_the_whole_file_parse_on_mutated_files(seed):
+    rnd = random.Random(seed)
+    for name, (data, _) in scenarios.base_lists().items():
+        for _ in range(25):
+            same_as_whole(scenarios.mutate(data, rnd), name, size=rnd.choice([7, 64, 333, 10_000]),
+                          chars=rnd.choice([16, 200, 5000]))
+
+
+def test_records_are_handed_over_before_the_file_is_read_and_in_bounded_blocks():
+    data = ncic_lines(3000, "Q").encode()
+    size = 4096
+    read = 0
+    at_emit: list[tuple[int, int]] = []
+
+    def reader():  # noqa: ANN202
+        nonlocal read
+        for block in blocks_of(data, size):
+            read += len(block)
+            yield block
+
+    enc = sniff_encoding(blocks_of(data, size), "auto")
+    out = parse_hotlist_stream(reader(), preset("ncic_fixed"), None, lambda recs: at_emit.append((read, len(recs))),
+                               encoding=enc, block_chars=8192)
+    assert out.outcome.accepted and out.emitted == 3000 and sum(n for _, n in at_emit) == 3000
+    assert at_emit[0][0] <= 3 * size < len(data)  # the first records left before the rest of the file was read
+    assert len(at_emit) > 20 and max(n for _, n in at_emit) <= 8192 * 2 // 60  # never more than ~two blocks of rows
+
+
+def test_encoding_rules_match_the_whole_file_decoder():
+    latin = ("V000000001CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n" * 30).encode()
+    accented = latin + "V000000002CA057020020190509ABC1235   CA2009PC2019HONDCIV4DBLK remarque é\n".encode("latin-1")
+    for data in (latin, accented, accented + "ü".encode(), "é".encode()[:1] + latin, latin + "é".encode()[:1]):
+        same_as_whole(data, "ncic_fixed", size=13, chars=50)
+    assert sniff_encoding([b"  \n", b"\x00 "], "auto") is RefusalReason.EMPTY
+
+
+def test_the_parser_child_streams_and_sends_only_the_merged_records(tmp_path):
+    from app.services.hotlist_parse_child import parse_in_child
+
+    first = "V000000001CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n"
+    urgent = "W000000002CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n"
+    f = tmp_path / "list.txt"
+    f.write_text(first + ncic_lines(5000, "Q") + urgent)
+    parsed = parse_in_child(f, preset("ncic_fixed"), None, None)
+    try:
+        assert parsed.outcome.accepted and parsed.count == 5001 and parsed.outcome.counts.duplicates_merged == 1
+        records = parsed.records()
+    finally:
+        parsed.close()
+    assert len(records) == 5001 and [r.record_type for r in records if r.plate == "ABC1234"] == ["W"]
