@@ -160,6 +160,7 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
     # a short-lived process of millions of acyclic objects: the cyclic GC would only rescan them
     # again and again while the rows are built (it stalled a 10M-row list for minutes)
     gc.disable()
+    _lower_priority()
     spool = None
     try:
         if parse is None:  # the real path: streamed, rows spooled to disk, memory bounded by a block
@@ -208,6 +209,18 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         if spool is not None:
             spool.close()
         conn.close()
+
+
+#: How much nicer than the console the parser child runs (POSIX nice increment): on a busy machine
+#: the console's GUI thread and dispatcher actions get the CPU first; an idle core is still all the child's.
+CHILD_NICE = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(CHILD_NICE)
+    except (AttributeError, OSError):  # Windows has no os.nice: the child keeps the console's priority
+        pass
 
 
 def _sized(chunks: Iterator[list], size: int) -> Iterator[list]:
