@@ -56,6 +56,7 @@ class Stall:
     gap: str = ""
     gui_cpu_ms: float = 0.0  # CPU the GUI thread used in the stall: ~ms means busy, ~0 means waiting (GIL, CPU)
     busy_threads: str = ""  # the process's threads that used CPU in (a bit more than) the stall
+    others: Counter = field(default_factory=Counter)  # where the other threads were in the samples
 
     def describe(self, top: int = 3) -> str:
         lines = [f"{self.at_s:7.2f} s: GUI thread stalled {self.ms:.0f} ms, {sum(self.stacks.values())} samples; "
@@ -64,6 +65,8 @@ class Stall:
             lines.append(f"    CPU by thread: {self.busy_threads}")
         for stack, n in self.stacks.most_common(top):
             lines.append(f"    {n:3d} x {stack}")
+        for stack, n in self.others.most_common(top):
+            lines.append(f"    other thread {n:3d} x {stack}")
         return "\n".join(lines)
 
 
@@ -145,16 +148,21 @@ class GuiStallTracer:
                     if now - refreshed > 0.05 and now - self.beat < 0.02:
                         self._ticks, refreshed = _thread_cpu_ticks(), now
                     continue
-                frame = sys._current_frames().get(self._gui)
+                frames = sys._current_frames()
+                frame = frames.get(self._gui)
                 if frame is None:
                     continue
                 if self._current is None:
                     self._current = Stall(round(self.beat - self._t0, 2), 0.0)
                 self._current.stacks[self._stack(frame)] += 1
+                names = {t.ident: t.name for t in threading.enumerate()}
+                for ident, other in frames.items():
+                    if ident not in (self._gui, threading.get_ident()) and names.get(ident, "") != "speech":
+                        self._current.others[f"{names.get(ident)}: {self._stack(other, 4)}"] += 1
 
-    def _stack(self, frame) -> str:  # noqa: ANN001
+    def _stack(self, frame, depth: int = 0) -> str:  # noqa: ANN001
         parts = []
-        while frame is not None and len(parts) < self.depth:
+        while frame is not None and len(parts) < (depth or self.depth):
             code = frame.f_code
             parts.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {code.co_name}")
             frame = frame.f_back
