@@ -263,6 +263,10 @@ class FormDialog(QDialog):
         if not self.busy:
             self._go()
 
+    def _sync_ok(self) -> None:
+        """Enable OK unless a submit is running (subclasses add their own conditions)."""
+        self.ok.setEnabled(not self.busy)
+
     @asyncSlot()
     async def _go(self) -> None:
         self.show_problems([])
@@ -284,7 +288,7 @@ class FormDialog(QDialog):
                 return
             finally:
                 self.busy = False
-                self.ok.setEnabled(True)
+                self._sync_ok()
         else:
             self.result_value = value
         self.done(QDialog.DialogCode.Accepted)
