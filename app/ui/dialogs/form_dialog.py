@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.ui.asyncio_qt import async_slot
 
 Submit = Callable[[Any], Awaitable[object]]
 
@@ -263,11 +263,15 @@ class FormDialog(QDialog):
         if not self.busy:
             self._go()
 
+    def _idle(self) -> None:
+        self.busy = False
+        self._sync_ok()
+
     def _sync_ok(self) -> None:
         """Enable OK unless a submit is running (subclasses add their own conditions)."""
         self.ok.setEnabled(not self.busy)
 
-    @asyncSlot()
+    @async_slot()
     async def _go(self) -> None:
         self.show_problems([])
         try:
@@ -284,11 +288,14 @@ class FormDialog(QDialog):
             try:
                 self.result_value = await self._submit_fn(value)
             except DomainError as exc:
+                self._idle()
                 self.show_problems(problems_of(exc))
                 return
-            finally:
-                self.busy = False
-                self._sync_ok()
+            except Exception:
+                self._idle()
+                raise
+            # (cancelled with the dialog, at sign-out: nothing is touched, the widgets are gone)
+            self._idle()
         else:
             self.result_value = value
         self.done(QDialog.DialogCode.Accepted)
