@@ -18,6 +18,7 @@ from app.domain.hotlist_admin import (
     ImportSummary,
     SourceKind,
 )
+from app.persistence.hotlist_rows import BULK_COLUMNS
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.hotlists import (
     HotListEntryRevisionRow,
@@ -26,11 +27,7 @@ from app.persistence.orm.hotlists import (
     HotListSourceRow,
 )
 
-_BULK_COLUMNS = (
-    "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
-    "lic_year", "lic_type", "vehicle_year", "vehicle_make", "vehicle_model", "vehicle_style", "vehicle_colour",
-    "expires_at", "case_number", "instructions", "status", "created_at", "revision",
-)
+_BULK_COLUMNS = BULK_COLUMNS
 
 
 def _source(r: HotListSourceRow, last_rejected: int = 0) -> HotListSource:
