@@ -206,6 +206,17 @@ class FormDialog(QDialog):
     def tab_chain(self) -> list[QWidget]:
         return [*self._tab_chain, self.ok, self.cancel]
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt override
+        # Tab from Cancel comes back to the first field (and Shift+Tab the other way): Qt's own wrap
+        # follows the buttons' creation order, which depends on the style's button layout
+        if self._tab_chain:
+            chain = [w for w in self.tab_chain if w.isVisible() and w.isEnabled()]
+            if chain and self.focusWidget() is (chain[-1] if next else chain[0]):
+                reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                (chain[0] if next else chain[-1]).setFocus(reason)
+                return True
+        return super().focusNextPrevChild(next)
+
     # ---- problems -------------------------------------------------------------------------------
     def field_for(self, problem: str) -> str | None:
         low = problem.lower()
