@@ -211,14 +211,15 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         conn.close()
 
 
-#: How much nicer than the console the parser child runs (POSIX nice increment): on a busy machine
-#: the console's GUI thread and dispatcher actions get the CPU first; an idle core is still all the child's.
+#: The parser child's lowest POSIX priority (niceness; 0 is the console's usual one): on a busy
+#: machine the console's GUI thread and dispatcher actions get the CPU first; an idle core is still
+#: all the child's. A console already at this niceness or above leaves the child at its own.
 CHILD_NICE = 10
 
 
 def _lower_priority() -> None:
     try:
-        os.nice(CHILD_NICE)
+        os.nice(max(0, CHILD_NICE - os.nice(0)))
     except (AttributeError, OSError):  # Windows has no os.nice: the child keeps the console's priority
         pass
 

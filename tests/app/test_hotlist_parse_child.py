@@ -12,7 +12,7 @@ from app.domain.hotlists import parse_hotlist, preset
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services.hotlist_files import ListFileRefused
 from app.services.hotlist_index import HotListIndexHolder
-from app.services.hotlist_parse_child import parse_in_child
+from app.services.hotlist_parse_child import CHILD_NICE, parse_in_child
 from app.services.hotlists import HotListService
 from tests.app.hotlist_support import import_audit, ncic_lines
 
@@ -115,8 +115,8 @@ def test_the_parser_child_runs_at_a_lower_priority_than_the_console(tmp_path, mo
     f = tmp_path / "list.txt"
     f.write_text(ncic_lines(20))
     monkeypatch.setenv("ALPR_TEST_PARENT_NICE", str(os.nice(0)))
-    if os.nice(0) >= 19:
-        pytest.skip("already at the lowest priority")
+    if os.nice(0) >= CHILD_NICE:
+        pytest.skip("the console already runs at the parser's priority")
     parsed = parse_in_child(f, preset("ncic_fixed"), None, None, parse=parse_if_nicer)
     parsed.close()
     assert parsed.outcome.accepted  # None (-> the child's error) when the child ran at the console's priority
