@@ -4,7 +4,7 @@ The streams run twice in a recognition child process (the product layout):
 
 - **all frames** (files served as fast as they are consumed, back-pressure, nothing dropped):
   ``fps_1080p`` is the aggregate frames per second the recognition gets through;
-- **live** (each clip paced at its 25 fps like a camera; a camera whose frames arrive faster than
+- **live** (for ``--live-seconds``, each clip looping at its 25 fps like a camera; a camera whose frames arrive faster than
   the shared inference takes them keeps only its newest frame, counted in ``dropped_live``):
   ``frame_to_read_p95_ms`` (capture of the frame that completed a read -> read published). In the
   all-frames run that figure is mostly queueing behind the other streams' frames (a frame waits for
@@ -109,9 +109,9 @@ def time_images(factory: PipelineFactory, images: list[np.ndarray]) -> list[floa
 
 
 def file_cameras(clips: list[Path], live: bool = False) -> tuple[CameraConfig, ...]:
-    """Cameras replaying ``clips`` once: as fast as they are consumed, or paced like cameras (``live``)."""
+    """Cameras replaying ``clips``: once as fast as they are consumed, or looping paced like cameras (``live``)."""
     return tuple(
-        CameraConfig(id=f"bench{i}", source=FileSourceConfig(path=str(p), loop=False, realtime=live))
+        CameraConfig(id=f"bench{i}", source=FileSourceConfig(path=str(p), loop=live, realtime=live))
         for i, p in enumerate(clips)
     )
 
@@ -121,7 +121,7 @@ def demo_cameras(streams: int, seconds: float, live: bool = False) -> tuple[Came
     return tuple(
         CameraConfig(id=f"bench{i}", source=DemoSourceConfig(resolution="1080p", fps=CLIP_FPS, seed=100 + i,
                                                                vehicles_per_minute=40, realtime=live,
-                                                               duration_s=seconds))
+                                                               duration_s=0.0 if live else seconds))
         for i in range(streams)
     )
 
@@ -160,7 +160,7 @@ def main(args: argparse.Namespace) -> int:
         # memory is measured without this command's clips, stills and timing models.
         streams = run_processes(factory, [cameras])
         print(json.dumps({"streams_all_frames": streams}), flush=True)
-        live = run_processes(factory, [live_cameras])
+        live = run_processes(factory, [live_cameras], duration_s=args.live_seconds)
         print(json.dumps({"streams_live": live}), flush=True)
         if args.compare_processes:
             print(json.dumps({"process_modes": compare_process_modes(factory, cameras)}), flush=True)

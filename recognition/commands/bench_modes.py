@@ -14,8 +14,10 @@ from recognition.runtime.process import RecognitionProcess
 from recognition.types import CameraHealth
 
 
-def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]]) -> dict[str, Any]:
-    """Run each group of cameras to its end in its own recognition process; aggregate the numbers."""
+def run_processes(
+    factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]], duration_s: float | None = None
+) -> dict[str, Any]:
+    """Run each group of cameras in its own recognition process to their end (or for ``duration_s``)."""
     finished: set[str] = set()
     dropped: dict[str, int] = {}
     lock = threading.Lock()
@@ -41,7 +43,7 @@ def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...
         p.go()
     with RssSampler([p.pid for p in procs if p.pid is not None]) as rss:
         t0 = time.monotonic()
-        done.wait(600)
+        done.wait(duration_s if duration_s is not None else 600)
         seconds = time.monotonic() - t0
     for p in procs:
         p.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.domain.roles import Role
-from app.ui.dialogs.records_dialogs import HoldDialog, ReleaseIntakeDialog
+from app.ui.dialogs.records_dialogs import HoldDialog, ReasonDialog, ReleaseIntakeDialog
 from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog
 from app.ui.screens.records import RecordsScreen
 from app.ui.screens.users_panel import UsersPanel
@@ -218,3 +218,43 @@ def test_the_fields_scroll_only_once_the_dialog_has_taken_the_free_height_of_the
     assert not scrolls or dlg.frameGeometry().height() >= dlg.scroll.free_height() - 2, (
         dlg.height(), dlg.scroll.free_height())
     assert dlg.frameGeometry().height() <= dlg.screen().availableGeometry().height()
+
+
+def test_a_dialog_closed_by_sign_out_while_its_service_call_runs_never_resumes_on_it(qtbot, qloop):
+    import asyncio
+
+    from app.ui.asyncio_qt import runner
+
+    errors: list[dict] = []
+    qloop.set_exception_handler(lambda _loop, context: errors.append(context))
+    # Given a reason dialog whose service call is still running
+    release = asyncio.Event()
+    calls: list[str] = []
+
+    async def submit(text):  # noqa: ANN001, ANN202
+        calls.append(text)
+        await release.wait()
+
+    dlg = ReasonDialog("Reason for releasing the hold", "Release hold", None, submit)
+    dlg.show()
+    qtbot.keyClicks(dlg.text, "Case closed by the court")
+    gone: list[bool] = []
+    dlg.destroyed.connect(lambda *_: gone.append(True))
+
+    async def spin(until, turns: int = 300) -> None:  # noqa: ANN001 - the loop runs, whatever tasks wait
+        for _ in range(turns):
+            if until():
+                return
+            await asyncio.sleep(0.01)
+
+    dlg.accept()
+    qloop.run_until_complete(spin(lambda: calls == ["Case closed by the court"]))
+    assert calls and dlg.busy
+    # When the dialog is destroyed (sign-out closes every window) before the call returns
+    dlg.deleteLater()
+    qloop.run_until_complete(spin(lambda: bool(gone)))
+    assert gone
+    release.set()
+    qloop.run_until_complete(spin(lambda: False, 20))
+    # Then its task went with it: nothing resumed on the deleted dialog ("Internal C++ object already deleted")
+    assert errors == [] and runner(qloop).failures == []
