@@ -55,12 +55,13 @@ class Stall:
     stacks: Counter = field(default_factory=Counter)
     gap: str = ""
     gui_cpu_ms: float = 0.0  # CPU the GUI thread used in the stall: ~ms means busy, ~0 means waiting (GIL, CPU)
+    runqueue_ms: float = 0.0  # time the GUI thread was runnable but not on a CPU (the machine is busy)
     busy_threads: str = ""  # the process's threads that used CPU in (a bit more than) the stall
     others: Counter = field(default_factory=Counter)  # where the other threads were in the samples
 
     def describe(self, top: int = 3) -> str:
         lines = [f"{self.at_s:7.2f} s: GUI thread stalled {self.ms:.0f} ms, {sum(self.stacks.values())} samples; "
-                 f"GUI thread CPU {self.gui_cpu_ms:.0f} ms; {self.gap}"]
+                 f"GUI thread CPU {self.gui_cpu_ms:.0f} ms, waiting for a CPU {self.runqueue_ms:.0f} ms; {self.gap}"]
         if self.busy_threads:
             lines.append(f"    CPU by thread: {self.busy_threads}")
         for stack, n in self.stacks.most_common(top):
@@ -83,6 +84,15 @@ def _thread_cpu_ticks() -> dict[int, int]:
     return out
 
 
+def _run_delay_ns() -> int:
+    """Time this thread has waited on a run queue (runnable, no CPU given), from /proc schedstat."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def _busy(before: dict[int, int], after: dict[int, int]) -> str:
     tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
     names = {t.native_id: t.name for t in threading.enumerate()}
@@ -102,6 +112,7 @@ class GuiStallTracer:
         self._t0 = time.perf_counter()
         self.beat = self._t0
         self._cpu = time.thread_time()
+        self._delay = _run_delay_ns()
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._on_beat)
@@ -126,7 +137,7 @@ class GuiStallTracer:
         return sorted(self.stalls, key=lambda s: s.ms, reverse=True)
 
     def _on_beat(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, delay = time.perf_counter(), time.thread_time(), _run_delay_ns()
         with self._lock:
             late = now - self.beat
             if late > self.threshold_s:
@@ -134,10 +145,11 @@ class GuiStallTracer:
                 stall.ms = round(late * 1000.0, 1)
                 stall.gap = self._events.longest_gap(self.beat, now)
                 stall.gui_cpu_ms = round((cpu - self._cpu) * 1000.0, 1)
+                stall.runqueue_ms = round((delay - self._delay) / 1e6, 1)
                 stall.busy_threads = _busy(self._ticks, _thread_cpu_ticks())
                 self.stalls.append(stall)
             self._current = None
-            self.beat, self._cpu = now, cpu
+            self.beat, self._cpu, self._delay = now, cpu, delay
 
     def _run(self) -> None:
         refreshed = 0.0
