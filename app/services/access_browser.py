@@ -103,8 +103,7 @@ class AccessRecordService:
             audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="failed", reason=reason,
                                      detail={"filter": f.describe(), "format": fmt, "problem": str(exc)[:300]})
             if isinstance(exc, ReportWriteError):
-                raise ExportWriteError(f"{exc} Nothing was written.".replace(". Nothing was written. Nothing",
-                                                                             ". Nothing")) from exc
+                raise ExportWriteError(str(exc)) from exc
             raise
         return AccessExport(str(written.path), fmt, len(entries), written.sha256)
 
