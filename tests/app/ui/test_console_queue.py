@@ -245,3 +245,20 @@ def test_queue_times_are_the_local_clock_not_utc(qapp, chicago_clock):  # noqa: 
     assert model.data(model.index(0, COL["Seen"])) == "x3 08:03"  # 14:03 UTC is 08:03 in Chicago
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert "since 08:03" in tip and "14:03" not in tip
+
+
+def test_a_burst_of_hits_is_counted_once_per_row_batch_not_once_per_row(qtbot, qloop, world):  # noqa: F811
+    # The storm bench's GUI stall: every row of a batch recounted the whole queue (stale, urgent, new)
+    from app.ui.console_controller import ConsoleController
+
+    ctrl = ConsoleController(world.ui, None)
+    counted: list[int] = []
+    ctrl.model.counts_changed.connect(lambda c: counted.append(c.open))
+    # When 40 hits are raised within one row batch
+    for i in range(1, 41):
+        ctrl.on_hit_raised(_hit(hit_id=i, priority=1 + i % 8, seen=T0, created=T0))
+    run_until(qloop, qtbot, lambda: ctrl.model.rowCount() == 40)
+    # Then every hit is in the queue and the counts were worked out per batch (the first hit alone, then the rest)
+    assert counted[-1] == 40
+    assert len(counted) <= 2, counted
+    ctrl.stop()
