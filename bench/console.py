@@ -63,6 +63,7 @@ from app.ui.screens.console_cameras import CameraInfo  # noqa: E402
 from app.workers.db_executor import DbExecutor  # noqa: E402
 from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
+from bench.gui_stall import GuiStallTracer  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -215,7 +216,7 @@ async def phase_idle(seconds: float) -> dict:
 
 
 async def phase_storm(b: Bench, plates: list[str], jpeg: bytes, seconds: float, cameras: int,
-                      hits_per_s: float, preview_fps: float = 10.0) -> dict:
+                      hits_per_s: float, preview_fps: float = 10.0, trace_ms: float = 0.0) -> dict:
     cams = [f"cam-{i + 1}" for i in range(cameras)]
     b.screen.tiles.set_cameras([CameraInfo(c, f"Camera {i + 1}", "bench") for i, c in enumerate(cams)])
     frames = preview_frames(30)
@@ -261,6 +262,7 @@ async def phase_storm(b: Bench, plates: list[str], jpeg: bytes, seconds: float, 
 
     beat.timeout.connect(on_beat)
     beat.start()
+    tracer = GuiStallTracer(trace_ms).start() if trace_ms > 0 else None
     threads = [threading.Thread(target=feed_previews, daemon=True), threading.Thread(target=feed_reads, daemon=True)]
     t0 = time.monotonic()
     for t in threads:
@@ -274,6 +276,8 @@ async def phase_storm(b: Bench, plates: list[str], jpeg: bytes, seconds: float, 
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
     beat.stop()
+    for stall in tracer.stop()[:5] if tracer else ():
+        print(stall.describe(), file=sys.stderr)
     elapsed = time.monotonic() - t0
     db_hits = await b.ui.call(b.bundle.hits.hits.queue, b.ui.actor, False, 100_000)
     in_model = {h.id for h in b.screen.ctrl.model.rows}
@@ -434,7 +438,7 @@ async def main(args: argparse.Namespace) -> dict:
                          "read_to_hit_n": len(r2h)}
             out.update(await phase_idle(min(10.0, args.storm_s / 2)))
             out.update(await phase_storm(b, plates[:1000], jpeg, args.storm_s, 8, args.hits_per_s,
-                                       args.preview_fps))
+                                       args.preview_fps, args.trace_stalls))
             if args.demo_s > 0:
                 out.update(await phase_demo(b, plates[1500:], args.demo_s, not args.oracle))
         finally:
@@ -453,6 +457,8 @@ if __name__ == "__main__":
     ap.add_argument("--oracle", action="store_true", help="demo phase without the OpenVINO models")
     ap.add_argument("--during-import", type=int, default=0, metavar="ROWS",
                     help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
+    ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
+                    help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr)")
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)

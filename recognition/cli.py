@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="throughput, latency and memory; JSON as the last line")
     bench.add_argument("--seconds", type=float, default=20.0, help="length of each generated clip")
+    bench.add_argument("--live-seconds", type=float, default=30.0,
+                       help="how long the streams run paced like cameras (frame_to_read_p95_ms)")
     bench.add_argument("--streams", type=int, default=4, help="parallel 1080p streams")
     bench.add_argument("--images", metavar="DIR", default=None, help="also time still images of this folder")
     bench.add_argument("--compare-processes", action="store_true",

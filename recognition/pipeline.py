@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from recognition.config import TrackerConfig
+from recognition.pipeline_reuse import ReadReuse
 from recognition.protocols import ColourEstimator, PlateDetector, PlateReader
 from recognition.track.images import crop_box
 from recognition.track.tracker import PlateTracker, Sighting
-from recognition.types import Frame, FrameResult, PlateObservation, PlateRead, StageTiming
+from recognition.types import Frame, FrameResult, PlateObservation, PlateRead, PlateText, StageTiming
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class Pipeline:
         tracker_config: Settings of the per-camera trackers.
         max_plates: Most plates read per frame (best detector scores first).
         crop_pad: Margin added around each detection before reading, as a share of its size.
+        reuse: Carries settled readings forward instead of reading those plates again in the next
+            frames of a stream (:mod:`recognition.pipeline_reuse`); None reads every plate every frame.
 
     """
 
@@ -51,6 +54,7 @@ class Pipeline:
         tracker_config: TrackerConfig | None = None,
         max_plates: int = 8,
         crop_pad: float = 0.05,
+        reuse: ReadReuse | None = None,
     ) -> None:
         self.detector = detector
         self.reader = reader
@@ -58,6 +62,7 @@ class Pipeline:
         self.tracker_config = tracker_config or TrackerConfig()
         self.max_plates = max_plates
         self.crop_pad = crop_pad
+        self.reuse = reuse
         self._trackers: dict[str, PlateTracker] = {}
 
     def observe(self, image: np.ndarray, stream: str | None = None) -> Observed:
@@ -65,7 +70,8 @@ class Pipeline:
 
         ``stream`` names the video stream the image is the next frame of: a detector with
         ``detect_stream`` (:class:`recognition.detect.video.VideoPlateDetector`) then uses what it
-        saw in that stream's earlier frames.
+        saw in that stream's earlier frames, and settled readings of that stream's plates are carried
+        forward instead of read again (``reuse``).
         """
         t0 = time.perf_counter()
         detect_stream = getattr(self.detector, "detect_stream", None) if stream is not None else None
@@ -73,9 +79,15 @@ class Pipeline:
         detections = sorted(found, key=lambda d: -d.score)[: self.max_plates]
         t1 = time.perf_counter()
         crops = [crop_box(image, d.box, self.crop_pad) for d in detections]
-        keep = [i for i, c in enumerate(crops) if c.size > 0]
+        reuse = self.reuse if stream is not None else None
+        boxes = [d.box for d in detections]
+        carried = reuse.plan(stream, boxes) if reuse is not None and stream is not None else {}
+        keep = [i for i, c in enumerate(crops) if c.size > 0 and i not in carried]
         readings = self.reader.read_many([crops[i] for i in keep]) if keep else []
-        by_index = dict(zip(keep, readings, strict=True))
+        by_index: dict[int, PlateText | None] = dict(zip(keep, readings, strict=True))
+        by_index.update(carried)
+        if reuse is not None and stream is not None:
+            reuse.record(stream, boxes, [by_index.get(i) for i in range(len(boxes))], set(carried))
         t2 = time.perf_counter()
         observations = tuple(PlateObservation(d, by_index.get(i)) for i, d in enumerate(detections))
         timings = (StageTiming("detect", (t1 - t0) * 1000.0), StageTiming("read", (t2 - t1) * 1000.0))

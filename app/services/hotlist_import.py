@@ -16,6 +16,8 @@ list in force):
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
 from app.persistence.errors import SQLAlchemyError
+from app.persistence.hotlist_rows import StagedCopy, StageError
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
 from app.services.bulk_gate import GATE
@@ -74,10 +77,13 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     say(f"Reading and checking {file.name}...")
     digest = None
     parsed: ChildParse | None = None
-    sqlite = _dialect(ctx) == "sqlite"
+    db_path = _sqlite_path(ctx)
+    sqlite = db_path is not None
+    scratch = tempfile.mkdtemp(prefix="hotlist-stage-") if db_path else None
     try:
         parsed = parse_in_child(file, spec, settings, started.date(), sort=sqlite, parse=parse,
-                                inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite))
+                                inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite),
+                                stage=f"{scratch}/stage.db" if scratch and db_path != ":memory:" else None)
     except ListFileRefused as exc:
         outcome: ParseOutcome | None = None
         verdict, refused = _refused(exc.reason, exc.detail)
@@ -101,7 +107,12 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         if verdict.accepted and parsed is not None:
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
-                if sqlite:
+                if sqlite and parsed.staged:
+                    imported = _replace_from_stage(ctx, source_id, db_path, parsed.staged, say)
+                    with ctx.uow() as uow:
+                        import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
+                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+                elif sqlite:
                     imported = _replace_in_chunks(ctx, source_id, parsed.chunks(), parsed.count, say)
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
@@ -112,8 +123,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
                         imported = repo.replace_with_rows(source_id, _flat(parsed.chunks()))
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
-            except SQLAlchemyError as exc:  # the list stays as it was: the transaction rolled back
-                detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+            except (SQLAlchemyError, StageError) as exc:  # the list stays as it was: the transaction rolled back
+                detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"])[0][:300]
                 logger.error("hot-list import of %s refused by the database: %s", name, detail)
                 verdict, refused = _refused(RefusalReason.DATABASE_ERROR, detail)
                 report = [refused, *report[1:]]
@@ -126,6 +137,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     finally:
         if parsed is not None:
             parsed.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     if not verdict.accepted:
         with ctx.uow() as uow:
             import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts, 0,
@@ -142,9 +155,61 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
 CHUNK_ROWS = 2_000
 
 
-def _dialect(ctx: ServiceContext) -> str:
+def _sqlite_path(ctx: ServiceContext) -> str | None:
+    """The SQLite database file (``:memory:`` for an in-memory one); None on PostgreSQL."""
     with ctx.uow() as uow:
-        return uow.s.get_bind().dialect.name
+        bind = uow.s.get_bind()
+        if bind.dialect.name != "sqlite":
+            return None
+        return bind.url.database or ":memory:"
+
+
+#: Staged rows per copy transaction (SQLite): C inside SQLite, ~10-30 ms of write lock each.
+COPY_ROWS = 10_000
+#: Longest wait between progress messages: a million rows must not become hundreds of GUI updates.
+PROGRESS_EVERY_S = 0.5
+_now = time.monotonic
+
+
+def _every(say: Callable[[str], None], seconds: float = PROGRESS_EVERY_S) -> Callable[[str], None]:
+    """``say`` at most once per ``seconds`` (the first message always): progress crosses to the GUI thread."""
+    last = [float("-inf")]
+
+    def throttled(message: str) -> None:
+        now = _now()
+        if now - last[0] >= seconds:
+            last[0] = now
+            say(message)
+    return throttled
+
+
+def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage: str,
+                        say: Callable[[str], None]) -> int:
+    """SQLite: move the parser child's staged rows into the list in rowid ranges, then remove the old list.
+
+    Same crash and error rules as :func:`_replace_in_chunks` (a superset between ranges; an error
+    removes the new part again). Each range is one ``INSERT ... SELECT`` inside SQLite.
+    """
+    copier = StagedCopy(db_path, stage)
+    first_new: int | None = None
+    tick = _every(say)
+    try:
+        total = copier.count
+        for at in range(1, total + 1, COPY_ROWS):
+            GATE.pause_for_interactive()
+            first = copier.copy(at, min(total, at + COPY_ROWS - 1))
+            first_new = first if first_new is None else first_new
+            tick(f"Writing entries: {min(total, at + COPY_ROWS - 1):,} of {total:,}")
+    except (StageError, SQLAlchemyError):
+        if first_new is not None:
+            _delete_chunked(ctx, source_id, from_id=first_new)
+        raise
+    finally:
+        copier.close()
+    say("Removing the previous list...")
+    _delete_chunked(ctx, source_id, below_id=first_new)
+    with ctx.uow() as uow:
+        return HotListRepository(uow.s).set_entry_count(source_id)
 
 
 def _flat(chunks: Iterable[list]) -> Iterator:
@@ -176,6 +241,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
     """
     first_new: int | None = None
     written = 0
+    tick = _every(say)
     try:
         for part in _rechunk(chunks, CHUNK_ROWS):
             GATE.pause_for_interactive()
@@ -183,7 +249,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
                 first, _n = HotListRepository(uow.s).append_rows(part)
             first_new = first if first_new is None else first_new
             written += len(part)
-            say(f"Writing entries: {written:,} of {total:,}")
+            tick(f"Writing entries: {written:,} of {total:,}")
     except (SQLAlchemyError, ListFileRefused):
         if first_new is not None:
             _delete_chunked(ctx, source_id, from_id=first_new)

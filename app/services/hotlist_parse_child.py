@@ -34,7 +34,7 @@ from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.hotlists.parse import _refused as refused_outcome
 from app.domain.hotlists.stream import StreamOutcome, parse_hotlist_stream, sniff_encoding
-from app.persistence.hotlist_rows import entry_rows
+from app.persistence.hotlist_rows import RowStage, entry_rows
 from app.services.hotlist_files import ListFileRefused, iter_list_file, read_list_file
 
 logger = logging.getLogger(__name__)
@@ -66,9 +66,13 @@ class ChildParse:
     _conn: Any
     _proc: Any
     _deadline: float
+    #: SQLite: the rows wait in this scratch database (table ``sorted``), not in the pipe
+    staged: str | None = None
 
     def chunks(self) -> Iterator[list]:
         """The records, a chunk at a time (call once; the child ends after the last one)."""
+        if self.staged is not None:
+            return
         if isinstance(self._conn, list):  # parsed inline
             for at in range(0, len(self._conn), CHUNK_RECORDS):
                 yield self._conn[at:at + CHUNK_RECORDS]
@@ -151,22 +155,29 @@ class _Spool:
         self.file.close()
 
 
-def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parser | None,  # noqa: ANN001
-                rows_for: RowsFor | None = None) -> None:
+def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parser | None,  # noqa: ANN001, PLR0913
+                rows_for: RowsFor | None = None, stage: str | None = None) -> None:
     # a short-lived process of millions of acyclic objects: the cyclic GC would only rescan them
     # again and again while the rows are built (it stalled a 10M-row list for minutes)
     gc.disable()
+    _lower_priority()
     spool = None
     try:
         if parse is None:  # the real path: streamed, rows spooled to disk, memory bounded by a block
-            spool = _Spool(rows_for)
+            staged = RowStage(stage) if stage and rows_for else None
+            spool = staged or _Spool(rows_for)
+            emit = spool.add if staged is None else (lambda records: staged.add(entry_rows(records, *rows_for)))
             try:
-                digest, streamed = stream_parse(Path(path), spec, settings, as_of, spool.add)
+                digest, streamed = stream_parse(Path(path), spec, settings, as_of, emit)
             except ListFileRefused as exc:
                 conn.send(("refused", str(exc.reason), exc.detail))
                 return
             outcome = streamed.outcome
             count = streamed.emitted - len(streamed.dropped) if outcome.accepted else 0
+            if staged is not None:  # SQLite: the console copies the rows from the stage file
+                count = staged.finish(streamed.dropped) if count else 0
+                conn.send(("outcome", digest, outcome, count, os.getpid()))
+                return
             conn.send(("outcome", digest, outcome, count, os.getpid()))
             if count:
                 for chunk in _sized(spool.chunks(streamed.dropped), CHUNK_RECORDS):
@@ -198,6 +209,19 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         if spool is not None:
             spool.close()
         conn.close()
+
+
+#: The parser child's lowest POSIX priority (niceness; 0 is the console's usual one): on a busy
+#: machine the console's GUI thread and dispatcher actions get the CPU first; an idle core is still
+#: all the child's. A console already at this niceness or above leaves the child at its own.
+CHILD_NICE = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(max(0, CHILD_NICE - os.nice(0)))
+    except (AttributeError, OSError):  # Windows has no os.nice: the child keeps the console's priority
+        pass
 
 
 def _sized(chunks: Iterator[list], size: int) -> Iterator[list]:
@@ -266,14 +290,15 @@ def _parse_inline(path: Path, spec, settings, as_of, sort: bool, parse: Parser |
 def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of: date | None,  # noqa: ANN001
                    sort: bool = False, parse: Parser | None = None,
                    timeout_s: float = PARSE_TIMEOUT_S, inline_below_bytes: int = 0,
-                   rows_for: RowsFor | None = None) -> ChildParse:
+                   rows_for: RowsFor | None = None, stage: str | None = None) -> ChildParse:
     """Read, guard and parse ``path`` in a spawned child; the verdict now, the records on demand.
 
     ``parse=None`` (the real path) streams the file (:func:`stream_parse`): the child's memory is one
     block of records, the rows wait in a temporary file for the verdict. A whole-file ``parse``
     function (tests) gets the bytes. ``sort`` sorts the records of a whole-file parse by plate.
     A regular file smaller than ``inline_below_bytes`` is parsed here instead (same guards, same
-    refusals). With ``rows_for`` the chunks hold database rows (:func:`entry_rows`), built in
+    refusals). With ``stage`` (a path; SQLite) a streamed parse leaves the rows in that scratch
+    database (:class:`RowStage`) instead of sending them. With ``rows_for`` the chunks hold database rows (:func:`entry_rows`), built in
     the child: the parent then only unpickles plain tuples and hands them to the driver.
 
     Raises:
@@ -288,7 +313,8 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
         return _parse_inline(Path(path), spec, settings, as_of, sort, parse, rows_for)
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child_main, args=(child, str(path), spec, settings, as_of, sort, parse, rows_for),
+    proc = ctx.Process(target=_child_main, args=(child, str(path), spec, settings, as_of, sort, parse, rows_for,
+                                                 stage if parse is None else None),
                        name="hotlist-parse", daemon=True)
     proc.start()
     child.close()  # only the child writes: EOF as soon as it ends
@@ -301,8 +327,9 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
     kind = message[0]
     if kind == "outcome":
         _, digest, outcome, count, pid = message
-        result = ChildParse(digest, outcome, count, pid, parent, proc, deadline)
-        if count == 0:
+        staged = stage if parse is None and stage and rows_for and count else None
+        result = ChildParse(digest, outcome, count, pid, parent, proc, deadline, staged)
+        if count == 0 or staged:
             result.close()
         return result
     _end(parent, proc)

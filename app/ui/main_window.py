@@ -54,6 +54,16 @@ class ElidedLabel(QLabel):
         p.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
+def _two_lines(top: QWidget, bottom: QWidget) -> QVBoxLayout:
+    """Two header labels one above the other (the header is as tall as its buttons anyway)."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(top)
+    column.addWidget(bottom)
+    return column
+
+
 class MainWindow(QMainWindow):
     lock_requested = Signal(str)
     logout_requested = Signal()
@@ -69,14 +79,15 @@ class MainWindow(QMainWindow):
         header = QFrame()
         header.setObjectName("Header")
         hl = QHBoxLayout(header)
+        hl.setContentsMargins(8, 2, 8, 2)
         title = QLabel("ALPR Dispatch Console")
         title.setObjectName("HeaderTitle")
         agency = ElidedLabel(ui.agency_name or "Agency not configured")
         agency.setObjectName("HeaderAgency")
-        roles = ", ".join(r.label for r in sorted(ui.user.roles))
-        self.who = ElidedLabel(f"{ui.user.full_name} ({ui.user.username}) - {roles} - {ui.actor.workstation}")
-        self.who.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.who = ElidedLabel(f"{ui.user.full_name} ({ui.user.username}) - workstation {ui.actor.workstation}")
         self.who.setObjectName("HeaderUser")
+        self.roles = ElidedLabel(", ".join(r.label for r in sorted(ui.user.roles)))
+        self.roles.setObjectName("HeaderUser")
         self.clock = QLabel()
         self.clock.setObjectName("HeaderClock")
         self.lock_btn = QPushButton("Lock (Ctrl+L)")
@@ -88,9 +99,9 @@ class MainWindow(QMainWindow):
         self.logout_btn.setAccessibleName("Sign out")
         self.lock_btn.clicked.connect(lambda: self.lock_requested.emit("manual"))
         self.logout_btn.clicked.connect(self.logout_requested)
-        hl.addWidget(title)
-        hl.addWidget(agency, 1)
-        hl.addWidget(self.who, 2)
+        # title over agency, name over roles: two short lines are readable at 1366 px where one long line was cut
+        hl.addLayout(_two_lines(title, agency), 1)
+        hl.addLayout(_two_lines(self.who, self.roles), 1)
         hl.addWidget(self.clock)
         hl.addWidget(self.password_btn)
         hl.addWidget(self.lock_btn)

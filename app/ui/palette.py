@@ -88,11 +88,18 @@ class Palette:
     check_na: str
 
 
+#: What looks the same in both themes: the header bar, the blue default and claim buttons, the white text on the
+#: accept/reject/claim buttons, the instructions box and the priority icons (a shape and colour learned once).
+SAME_IN_BOTH: dict = dict(
+    header_bg="#0f2740", header_text="#ffffff", default_bg="#1f5f9f", default_text="#ffffff", claim_bg="#1f5f9f",
+    action_text="#ffffff", instructions_bg="#ffcf5c", instructions_text="#1b1300", icon_ink="#101010",
+    band_fill={U: "#d81b1b", H: "#ff9a1f", N: "#fff27a", L: "#9aa7b4"},
+)
+
 DARK = Palette(
-    name="dark",
+    **SAME_IN_BOTH, name="dark",
     window="#1b1f24", text="#e8ebef", muted="#a9b3bf", accent_text="#a9cbef",
-    base="#11161b", alt_base="#161c22", panel_border="#3a4450", control_border="#7a8898",
-    header_bg="#0f2740", header_text="#ffffff", header_muted="#c4daf0",
+    base="#11161b", alt_base="#161c22", panel_border="#3a4450", control_border="#7a8898", header_muted="#c4daf0",
     nav_bg="#151a1f", nav_text="#e8ebef", nav_selected_bg="#24405f", nav_selected_text="#ffffff",
     nav_mark="#6cb2f5",
     banner_bg="#5c3b00", banner_text="#ffe6b3", notice_bg="#232b35",
@@ -101,22 +108,18 @@ DARK = Palette(
     error="#ff9a90", info="#9ecbff", ok="#7fdc95", warn="#ffc870",
     button_bg="#2f3b4a", button_hover_bg="#3a495b", button_text="#f2f4f7",
     button_disabled_bg="#1b1f24", button_disabled_text="#9aa4af", button_disabled_border="#6b7580",
-    default_bg="#1f5f9f", default_text="#ffffff", default_border="#8cc4ff", focus="#ffd24a",
-    accept_bg="#1d6a38", reject_bg="#8f252b", claim_bg="#1f5f9f", action_text="#ffffff",
-    instructions_bg="#ffcf5c", instructions_text="#1b1300", stale_bg="#5c3b00", stale_text="#ffe6b3",
+    default_border="#8cc4ff", focus="#ffd24a",
+    accept_bg="#1d6a38", reject_bg="#8f252b", stale_bg="#5c3b00", stale_text="#ffe6b3",
     selection_bg="#2b70b8", selection_text="#ffffff", new_text="#ffffff",
     band_tint={U: "#a3283c", H: "#4a3412", N: "#2b2a1c", L: "#1b1f24"},
     band_text={U: "#ffffff", H: "#ffc27a", N: "#f3e58a", L: "#c3ccd6"},
-    band_fill={U: "#d81b1b", H: "#ff9a1f", N: "#fff27a", L: "#9aa7b4"},
-    icon_ink="#101010",
     check_done="#7fdc95", check_pending="#e8ebef", check_na="#a3adb8",
 )
 
 LIGHT = Palette(
-    name="light",
+    **SAME_IN_BOTH, name="light",
     window="#f4f6f8", text="#17212b", muted="#4f5b67", accent_text="#23486d",
-    base="#ffffff", alt_base="#f1f4f7", panel_border="#c9d2db", control_border="#6d7b89",
-    header_bg="#0f2740", header_text="#ffffff", header_muted="#d3e4f5",
+    base="#ffffff", alt_base="#f1f4f7", panel_border="#c9d2db", control_border="#6d7b89", header_muted="#d3e4f5",
     nav_bg="#e6ebf0", nav_text="#17212b", nav_selected_bg="#c9dcf0", nav_selected_text="#0b1f33",
     nav_mark="#1f5f9f",
     banner_bg="#fff1cc", banner_text="#4d3200", notice_bg="#e8f0f8",
@@ -125,14 +128,11 @@ LIGHT = Palette(
     error="#a3001b", info="#174f8a", ok="#1b6b32", warn="#6e3a00",
     button_bg="#e3e9f0", button_hover_bg="#d3dde8", button_text="#17212b",
     button_disabled_bg="#f4f6f8", button_disabled_text="#5c6671", button_disabled_border="#7d8894",
-    default_bg="#1f5f9f", default_text="#ffffff", default_border="#0f3d6b", focus="#000000",
-    accept_bg="#1b6b32", reject_bg="#c62828", claim_bg="#1f5f9f", action_text="#ffffff",
-    instructions_bg="#ffcf5c", instructions_text="#1b1300", stale_bg="#fff1cc", stale_text="#4d3200",
+    default_border="#0f3d6b", focus="#000000",
+    accept_bg="#1b6b32", reject_bg="#c62828", stale_bg="#fff1cc", stale_text="#4d3200",
     selection_bg="#1f5f9f", selection_text="#ffffff", new_text="#000000",
     band_tint={U: "#ffb3b3", H: "#ffd9a8", N: "#fdf6d2", L: "#ffffff"},
     band_text={U: "#7a0012", H: "#6b4a00", N: "#756800", L: "#3f4a55"},
-    band_fill={U: "#d81b1b", H: "#ff9a1f", N: "#fff27a", L: "#9aa7b4"},
-    icon_ink="#101010",
     check_done="#1b6b32", check_pending="#17212b", check_na="#56616d",
 )
 

@@ -14,14 +14,18 @@ from recognition.runtime.process import RecognitionProcess
 from recognition.types import CameraHealth
 
 
-def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]]) -> dict[str, Any]:
-    """Run each group of cameras to its end in its own recognition process; aggregate the numbers."""
+def run_processes(
+    factory: PipelineFactory, groups: list[tuple[CameraConfig, ...]], duration_s: float | None = None
+) -> dict[str, Any]:
+    """Run each group of cameras in its own recognition process to their end (or for ``duration_s``)."""
     finished: set[str] = set()
+    dropped: dict[str, int] = {}
     lock = threading.Lock()
     all_ids = {c.id for g in groups for c in g}
     done = threading.Event()
 
     def on_health(health: CameraHealth) -> None:
+        dropped[health.camera_id] = health.dropped
         if health.state == "stopped":
             with lock:
                 finished.add(health.camera_id)
@@ -39,7 +43,7 @@ def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...
         p.go()
     with RssSampler([p.pid for p in procs if p.pid is not None]) as rss:
         t0 = time.monotonic()
-        done.wait(600)
+        done.wait(duration_s if duration_s is not None else 600)
         seconds = time.monotonic() - t0
     for p in procs:
         p.stop()
@@ -47,12 +51,16 @@ def run_processes(factory: PipelineFactory, groups: list[tuple[CameraConfig, ...
     latency = [v for p in procs for v in p.stats.get("frame_to_read_ms", [])]
     pass_latency = [v for p in procs for v in p.stats.get("read_latency_ms", [])]
     process_ms = [v for p in procs for v in p.stats.get("process_ms", [])]
+    waits = [v for p in procs for v in p.stats.get("wait_ms", [])]
     return {
         "processes": len(procs),
         "frames": frames,
         "reads": sum(p.stats.get("reads", 0) for p in procs),
         "pass_to_read_p95_ms": round(percentile(pass_latency, 95), 1),
         "process_ms_mean": round(sum(process_ms) / len(process_ms), 1) if process_ms else 0.0,
+        "process_ms_p95": round(percentile(process_ms, 95), 1),
+        "wait_p95_ms": round(percentile(waits, 95), 1),
+        "dropped": sum(dropped.values()),
         "seconds": round(seconds, 2),
         "fps": round(frames / seconds, 2) if seconds else 0.0,
         "frame_to_read_p95_ms": round(percentile(latency, 95), 1),

@@ -102,6 +102,18 @@ def check_provenance(path: Path) -> bool:
     return True
 
 
+def coarse_scale(long_side: int, config: BuiltinDetectorConfig) -> float:
+    """Scale of the coarse pass for a frame whose longest side is ``long_side`` pixels.
+
+    ``input_size`` over the long side, raised to ``min_scale`` for large frames (capped at
+    ``max_input_size``), never above 1: upscaling costs time and finds nothing new.
+    """
+    scale = config.input_size / max(1, long_side)
+    if config.min_scale > scale:
+        scale = min(config.min_scale, max(config.input_size, config.max_input_size) / max(1, long_side))
+    return min(1.0, scale)
+
+
 @dataclass(frozen=True, slots=True)
 class _Scaling:
     """Frame pixels per probability-map pixel."""
@@ -138,8 +150,7 @@ class BuiltinPlateDetector(OpenVinoDetector):
 
     def _prepare(self, image: np.ndarray) -> tuple[np.ndarray, _Scaling]:
         h, w = image.shape[:2]
-        side = self._config.input_size
-        scale = min(1.0, side / max(h, w))  # never upscale: it costs time and finds nothing new
+        scale = coarse_scale(max(h, w), self._config)
         nh = max(32, round(h * scale / 32) * 32)
         nw = max(32, round(w * scale / 32) * 32)
         return shrink(image, nw, nh)[None], _Scaling(w / nw, h / nh)

@@ -71,6 +71,23 @@ class BuiltinDetectorConfig(_DetectorBase):
         le=2048,
         multiple_of=32,
     )
+    min_scale: float = Field(
+        0.0,
+        title="Smallest coarse scale",
+        description="The coarse pass never shrinks a frame below this share of its size: large frames get a "
+        "larger input than input_size (a 1080p frame at 0.66 is read at 1280, a 720p one stays at input_size). "
+        "Below ~0.6 a 100 px plate's characters are too small for the text detector (0 = input_size only).",
+        ge=0.0,
+        le=1.0,
+    )
+    max_input_size: int = Field(
+        1920,
+        title="Largest input size",
+        description="Cap on the coarse input's longest side when min_scale raises it (4K frames; pixels).",
+        ge=256,
+        le=4096,
+        multiple_of=32,
+    )
     bin_threshold: float = Field(
         0.3,
         title="Pixel threshold",

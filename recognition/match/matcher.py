@@ -26,7 +26,7 @@ from recognition.match.confusion import (
     plate_key,
     substitutions,
 )
-from recognition.match.index import HotListIndex
+from recognition.match.index import HotListIndex, first_at_least
 from recognition.types import Alternative
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ class Matcher:
             # Fast path: one bisect; most reads match nothing and stop here.
             keys = index.folded_keys
             fkey = (int(plate.translate(FOLD_TABLE), 36) << 4) | n
-            lo = bisect.bisect_left(keys, fkey)
+            lo = first_at_least(index, fkey)
             if lo < len(keys) and keys[lo] == fkey:
                 found = _Collector(state)
                 self._exact_and_lookalike(index, plate, lo, fkey, cfg.max_substitutions, found)

@@ -39,6 +39,7 @@ class RuntimeStats:
     process_ms: list[float] = field(default_factory=list)
     read_latency_ms: list[float] = field(default_factory=list)  # emission time - last sighting
     frame_to_read_ms: list[float] = field(default_factory=list)  # emission - capture of the completing frame
+    wait_ms: list[float] = field(default_factory=list)  # age of each frame when the worker took it (queueing)
     started: float = 0.0
     stopped: float = 0.0
 
@@ -172,6 +173,7 @@ class RecognitionRuntime:
                         self._emit_reads(pipeline.flush(cid))
                     continue
                 busy = True
+                self.stats.wait_ms.append((time.time() - frame.ts) * 1000.0)
                 t0 = time.perf_counter()
                 try:
                     result = pipeline.process(frame)

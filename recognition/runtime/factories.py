@@ -9,6 +9,7 @@ import numpy as np
 from recognition.config import TrackerConfig
 from recognition.fakes import OracleModels
 from recognition.pipeline import Pipeline
+from recognition.pipeline_reuse import ReadReuse
 from recognition.protocols import FrameSource
 from recognition.synth.scene import GroundTruthPlate
 
@@ -45,7 +46,9 @@ def model_pipeline(
     # Motion-gated: the full pass on every 2nd frame and where something new moves, zoomed windows
     # on the plates of the last frame otherwise, nothing on still empty frames (notes/detector.md).
     detector = VideoPlateDetector(create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE)))
-    return Pipeline(detector, reader, colour, tracker_config=tracker)
+    # A plate whose readings have settled is not read again every frame (only when it has grown or
+    # every few frames): reading cost as much as detecting (notes/speed.md).
+    return Pipeline(detector, reader, colour, tracker_config=tracker, reuse=ReadReuse())
 
 
 def oracle_pipeline(

@@ -120,7 +120,7 @@ class _RuntimeChild(ChildProcess):
         stats = runtime.stats
         events.put(("stats", {"frames": stats.frames, "reads": stats.reads, "errors": stats.errors,
                               "process_ms": stats.process_ms, "read_latency_ms": stats.read_latency_ms,
-                              "frame_to_read_ms": stats.frame_to_read_ms,
+                              "frame_to_read_ms": stats.frame_to_read_ms, "wait_ms": stats.wait_ms,
                               "seconds": stats.stopped - stats.started}))
         events.put(("stopped", None))
 

@@ -12,7 +12,7 @@ from app.domain.hotlists import parse_hotlist, preset
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services.hotlist_files import ListFileRefused
 from app.services.hotlist_index import HotListIndexHolder
-from app.services.hotlist_parse_child import parse_in_child
+from app.services.hotlist_parse_child import CHILD_NICE, parse_in_child
 from app.services.hotlists import HotListService
 from tests.app.hotlist_support import import_audit, ncic_lines
 
@@ -102,3 +102,21 @@ def test_rows_from_the_child_land_the_same_on_sqlite_and_postgresql(any_ctx, hot
     full = hotlist_svc.entry(hotlist_admin, entry.id)
     assert (full.plate, full.state, full.vehicle_make) == ("QR0007", "CA", "YAMA")
     assert hotlist_svc.index.matcher.match("QR0007", "CA")  # the live index was rebuilt from the rows
+
+
+def parse_if_nicer(data, spec, settings=None, *, as_of=None):  # noqa: ANN001, ANN201 - runs in the child
+    outcome = parse_hotlist(data, spec, settings, as_of=as_of)
+    return outcome if os.nice(0) > int(os.environ["ALPR_TEST_PARENT_NICE"]) else None
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priorities only")
+def test_the_parser_child_runs_at_a_lower_priority_than_the_console(tmp_path, monkeypatch):
+    # on a busy machine the GUI thread and dispatcher actions must get the CPU before the parse
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(20))
+    monkeypatch.setenv("ALPR_TEST_PARENT_NICE", str(os.nice(0)))
+    if os.nice(0) >= CHILD_NICE:
+        pytest.skip("the console already runs at the parser's priority")
+    parsed = parse_in_child(f, preset("ncic_fixed"), None, None, parse=parse_if_nicer)
+    parsed.close()
+    assert parsed.outcome.accepted  # None (-> the child's error) when the child ran at the console's priority

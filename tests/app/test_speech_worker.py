@@ -60,6 +60,13 @@ def make_worker():
     assert not [t for t in threading.enumerate() if t.name == "speech"], "speech thread left running"
 
 
+def start_and_say(qtbot, worker, text: str) -> None:  # noqa: ANN001
+    """Start ``worker`` and wait until it has spoken ``text`` (priority 3)."""
+    with qtbot.waitSignal(worker.utterance_finished, timeout=3000):
+        worker.start()
+        worker.speak(text, 3)
+
+
 def test_worker_is_a_speaker():
     assert isinstance(SpeechWorker(), Speaker)
 
@@ -67,9 +74,7 @@ def test_worker_is_a_speaker():
 def test_engine_is_created_and_run_in_the_speech_thread(qtbot, make_worker):
     engine = FakeEngine()
     worker = make_worker(engine, rate_wpm=150, volume=0.5)
-    with qtbot.waitSignal(worker.utterance_finished, timeout=3000):
-        worker.start()
-        worker.speak("hello", 3)
+    start_and_say(qtbot, worker, "hello")
     assert worker.built_in == ["speech"]
     assert engine.threads == {"speech"}
     assert engine.props == {"rate": 150, "volume": 0.5}
@@ -210,9 +215,7 @@ def test_probe_reads_aplay_exit_status(monkeypatch, tmp_path, script, expected):
 def test_configure_changes_voice_rate_and_volume_before_the_next_utterance(qtbot, make_worker):
     engine = FakeEngine()
     worker = make_worker(engine, rate_wpm=165, volume=1.0)
-    with qtbot.waitSignal(worker.utterance_finished, timeout=3000):
-        worker.start()
-        worker.speak("first", 3)
+    start_and_say(qtbot, worker, "first")
     # When the administrator tunes the voice in Sounds and speech, then tests it
     worker.configure(120, 0.4, "en-us")
     with qtbot.waitSignal(worker.utterance_finished, timeout=3000):

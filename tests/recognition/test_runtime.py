@@ -60,6 +60,8 @@ def test_runtime_reads_demo_cameras_while_a_bad_camera_fails():
     assert all(p.image is not None for p in rec.previews)
     assert {h.camera_id for h in rec.health} >= {"a", "b", "bad"}
     assert runtime.stats.frames == 2 * 6 * 20
+    # where frames wait: the age of every processed frame when the worker took it (bench wait_p95_ms)
+    assert len(runtime.stats.wait_ms) == runtime.stats.frames and min(runtime.stats.wait_ms) >= 0
 
 
 def test_preview_rate_is_throttled():

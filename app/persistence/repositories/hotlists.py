@@ -18,6 +18,7 @@ from app.domain.hotlist_admin import (
     ImportSummary,
     SourceKind,
 )
+from app.persistence.hotlist_rows import BULK_COLUMNS
 from app.persistence.orm.accounts import UserRow
 from app.persistence.orm.hotlists import (
     HotListEntryRevisionRow,
@@ -26,11 +27,7 @@ from app.persistence.orm.hotlists import (
     HotListSourceRow,
 )
 
-_BULK_COLUMNS = (
-    "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
-    "lic_year", "lic_type", "vehicle_year", "vehicle_make", "vehicle_model", "vehicle_style", "vehicle_colour",
-    "expires_at", "case_number", "instructions", "status", "created_at", "revision",
-)
+_BULK_COLUMNS = BULK_COLUMNS
 
 
 def _source(r: HotListSourceRow, last_rejected: int = 0) -> HotListSource:
@@ -255,7 +252,13 @@ class HotListRepository:
         return self.s.scalar(q) or 0
 
     def active_for_index(self, now: datetime, source_id: int | None = None) -> Iterator[tuple[int, str, str | None, int]]:
-        """(id, plate, state, priority) of every entry that may alert now.
+        """(id, plate, state, priority) of every entry that may alert now."""
+        for rows in self.active_for_index_batches(now, source_id):
+            yield from rows
+
+    def active_for_index_batches(self, now: datetime, source_id: int | None = None,
+                                 ) -> Iterator[list[tuple[int, str, str | None, int]]]:
+        """:meth:`active_for_index` as the driver's batches of 5,000 rows (no per-row Python step).
 
         Runs on the raw driver cursor: millions of rows, and ORM/Core row objects would triple the time.
         """
@@ -275,7 +278,7 @@ class HotListRepository:
         try:
             cur.execute(sql, params)
             while rows := cur.fetchmany(5_000):  # one fetch is a C loop holding the GIL: keep it short
-                yield from rows
+                yield rows
         finally:
             cur.close()
 

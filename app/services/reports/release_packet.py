@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, PageBreak
 
+from app.domain.users import signature
 from app.services.reports.flowables import (
     BODY,
     CELL,
@@ -72,7 +73,7 @@ def cover_letter(profile: AgencyProfile, data: ReleasePacketInput) -> list[Flowa
     story: list[Flowable] = [para(profile.name, letterhead)]
     contact = [*profile.address_lines, profile.phone] if profile.phone else list(profile.address_lines)
     story += [para("\n".join(contact), CELL), gap(18), para(fmt_date(data.letter_date)), gap(8)]
-    story.append(para("\n".join([f"{who.name}, {who.title}", who.agency, *who.address_lines])))
+    story.append(para("\n".join([signature(who.name, who.title), who.agency, *who.address_lines])))
     story += [gap(8)]
     story.append(
         para(
@@ -126,7 +127,7 @@ def _request_section(data: ReleasePacketInput) -> list[Flowable]:
         ("Written request", req.request_reference),
         ("Requesting agency", who.agency),
         ("Agency ORI", who.ori),
-        ("Requesting person", f"{who.name}, {who.title}"),
+        ("Requesting person", signature(who.name, who.title)),
         ("Contact", who.contact),
         ("Case / CFS number", req.case_number),
         ("Law enforcement agency", "Yes" if who.law_enforcement else "No"),

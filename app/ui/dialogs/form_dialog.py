@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.ui.asyncio_qt import async_slot
 
 Submit = Callable[[Any], Awaitable[object]]
 
@@ -65,25 +65,38 @@ def _focusable(item: QWidget | QLayout) -> list[QWidget]:
     return out
 
 
+#: what a window manager's title bar and frame take from the screen's height (the dialog cannot measure it)
+WINDOW_FRAME = 40
+
+
 class _FormScroll(QScrollArea):
     """A frameless vertical scroller as tall as its fields, capped to what the screen leaves free."""
 
-    def __init__(self) -> None:
+    def __init__(self, around: Callable[[], int]) -> None:
         super().__init__()
+        self._around = around  # the dialog's height outside the scroller (problems line, buttons, margins)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own (it scrolls to the focused field)
+
+    def free_height(self) -> int:
+        """The screen's height the dialog may take, its window frame left out."""
+        screen = self.screen()
+        return (screen.availableGeometry().height() if screen is not None else 768) - WINDOW_FRAME
 
     def height_cap(self) -> int:
-        screen = self.screen()
-        free = screen.availableGeometry().height() if screen is not None else 768
-        return max(200, free - 200)  # room for the title bar, the problems line and the buttons
+        return max(200, self.free_height() - self._around())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        inner = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        body = self.widget()
+        inner = body.sizeHint() if body is not None else QSize(0, 0)
+        height = inner.height()
+        if body is not None and self.isVisible() and body.hasHeightForWidth():  # wrapped error lines: at the real width
+            height = max(height, body.heightForWidth(self.viewport().width()))
         cap = self.height_cap()
-        bar = self.verticalScrollBar().sizeHint().width() if inner.height() > cap else 0
-        return QSize(inner.width() + bar, min(inner.height(), cap))
+        bar = self.verticalScrollBar().sizeHint().width() if height > cap else 0
+        return QSize(inner.width() + bar, min(height, cap))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
@@ -126,7 +139,7 @@ class FormDialog(QDialog):
         body_lay.addLayout(self.form)
         body_lay.addLayout(self.extra)
         body_lay.addStretch(1)
-        self.scroll = _FormScroll()
+        self.scroll = _FormScroll(self._height_around_fields)
         self.scroll.setWidget(body)
         lay = QVBoxLayout(self)
         lay.addWidget(self.scroll, 1)
@@ -134,6 +147,16 @@ class FormDialog(QDialog):
         lay.addWidget(self.buttons)
         self.busy = False
         self.result_value: object = None
+
+    def _height_around_fields(self) -> int:
+        lay = self.layout()
+        if lay is None:
+            return 0
+        margins = lay.contentsMargins()
+        general = 0
+        if self.general.isVisibleTo(self):
+            general = self.general.heightForWidth(max(240, self.general.width())) + lay.spacing()
+        return margins.top() + margins.bottom() + general + lay.spacing() + self.buttons.sizeHint().height()
 
     # ---- building -------------------------------------------------------------------------------
     def add_field(self, label: str, field: QWidget | QLayout, key: str | None = None,
@@ -183,6 +206,17 @@ class FormDialog(QDialog):
     def tab_chain(self) -> list[QWidget]:
         return [*self._tab_chain, self.ok, self.cancel]
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt override
+        # Tab from Cancel comes back to the first field (and Shift+Tab the other way): Qt's own wrap
+        # follows the buttons' creation order, which depends on the style's button layout
+        if self._tab_chain:
+            chain = [w for w in self.tab_chain if w.isVisible() and w.isEnabled()]
+            if chain and self.focusWidget() is (chain[-1] if next else chain[0]):
+                reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                (chain[0] if next else chain[-1]).setFocus(reason)
+                return True
+        return super().focusNextPrevChild(next)
+
     # ---- problems -------------------------------------------------------------------------------
     def field_for(self, problem: str) -> str | None:
         low = problem.lower()
@@ -217,7 +251,7 @@ class FormDialog(QDialog):
         self.scroll.widget().adjustSize()
         self.scroll.updateGeometry()
         self.layout().activate()
-        want = min(self.sizeHint().height(), self.scroll.height_cap() + 160)
+        want = min(self.sizeHint().height(), self.scroll.free_height())
         if self.height() < want:
             self.resize(self.width(), want)
         first = next((k for k, _ in self._words if k in per), None)
@@ -240,7 +274,15 @@ class FormDialog(QDialog):
         if not self.busy:
             self._go()
 
-    @asyncSlot()
+    def _idle(self) -> None:
+        self.busy = False
+        self._sync_ok()
+
+    def _sync_ok(self) -> None:
+        """Enable OK unless a submit is running (subclasses add their own conditions)."""
+        self.ok.setEnabled(not self.busy)
+
+    @async_slot()
     async def _go(self) -> None:
         self.show_problems([])
         try:
@@ -257,11 +299,14 @@ class FormDialog(QDialog):
             try:
                 self.result_value = await self._submit_fn(value)
             except DomainError as exc:
+                self._idle()
                 self.show_problems(problems_of(exc))
                 return
-            finally:
-                self.busy = False
-                self.ok.setEnabled(True)
+            except Exception:
+                self._idle()
+                raise
+            # (cancelled with the dialog, at sign-out: nothing is touched, the widgets are gone)
+            self._idle()
         else:
             self.result_value = value
         self.done(QDialog.DialogCode.Accepted)

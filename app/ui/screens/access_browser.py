@@ -61,7 +61,8 @@ class AccessRecordBrowser(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.user = _choice_box("Filter by user", "any user")
-        self.action = _choice_box("Filter by action", "any action (e.g. search, hits)")
+        self.action = _choice_box("Filter by action", "any action")
+        self.action.setToolTip("An action and those under it: 'hits' finds hits.claim, hits.accept ...")
         self.object_type = QLineEdit()
         self.object_type.setAccessibleName("Filter by object type")
         self.object_type.setPlaceholderText("read, hit, user ...")
@@ -73,6 +74,8 @@ class AccessRecordBrowser(QWidget):
         now = QDateTime.currentDateTime()
         self.start = DateTimeField(now.addDays(-30), accessible_name="From")
         self.end = DateTimeField(now.addSecs(3600), accessible_name="Before")
+        self.use_dates.toggled.connect(self._dates_apply)
+        self._dates_apply(False)  # dates that do not filter must not look as if they did
         self.apply_btn = QPushButton("&Apply filter")
         self.clear_btn = QPushButton("C&lear")
         grid = QGridLayout()
@@ -137,6 +140,11 @@ class AccessRecordBrowser(QWidget):
         self._update_buttons()
 
     # ---- the filter ---------------------------------------------------------------------------
+    def _dates_apply(self, on: bool) -> None:
+        for field in (self.start, self.end):
+            field.setEnabled(on)
+            field.setToolTip("" if on else "Tick Between to filter by these dates")
+
     def current_filter(self) -> AccessFilter:
         start = end = None
         if self.use_dates.isChecked():

@@ -9,11 +9,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.cameras import Camera
 from app.domain.errors import DomainError
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.camera_editor import CameraDialog
 from app.ui.table_model import ItemTableModel, make_table
@@ -64,7 +63,7 @@ class CamerasPanel(QWidget):
     def service(self):  # noqa: ANN201
         return self.ui.services.hits.cameras if self.ui.services.hits else None
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         if self.service is None:
             return
@@ -88,11 +87,11 @@ class CamerasPanel(QWidget):
 
         return save
 
-    @asyncSlot()
+    @async_slot()
     async def add(self) -> None:
         await dialog_result(CameraDialog(self, None, self._saver(None)))
 
-    @asyncSlot()
+    @async_slot()
     async def edit(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:

@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget
 
 from app.domain.alerts import ChimeBand, band_for_priority
 from app.domain.comparison import Agreement
@@ -38,6 +39,23 @@ AGREEMENT_WORDS: dict[Agreement, str] = {
 OK_COLOUR = "#7cd992"
 WARN_COLOUR = "#ffb347"
 BAD_COLOUR = "#ff6b6b"
+
+
+def log_table(table: QTableWidget, columns: tuple[str, ...], object_name: str, name: str, description: str,
+              *, wrap: bool) -> QTableWidget:
+    """A console log table (sightings, NCIC steps): read-only, one row selected, Tab leaves it, no row numbers."""
+    table.setColumnCount(len(columns))
+    table.setObjectName(object_name)
+    table.setAccessibleName(name)
+    table.setAccessibleDescription(description)
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(wrap)
+    return table
 
 
 def agreement_look(agreement: Agreement) -> tuple[str, str]:

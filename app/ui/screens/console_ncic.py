@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHeaderView,
@@ -26,6 +25,7 @@ from app.domain.display_dates import datetime_text, time_text
 from app.domain.ncic import YqDue
 from app.services.hit_queries import HitDetail
 from app.ui.flow_layout import FlowLayout
+from app.ui.screens.console_look import log_table
 from app.ui.theme import palette
 
 #: action key -> (button text, accessible name)
@@ -74,17 +74,8 @@ class NcicPanel(QFrame):
             button.setObjectName(f"Action_{key}")
             self.buttons[key] = button
             grid.addWidget(button)
-        self.log = QTableWidget(0, len(LOG_COLUMNS))
-        self.log.setObjectName("StepLog")
-        self.log.setAccessibleName("Step log")
-        self.log.setAccessibleDescription("Every step, timestamped and attributed; never edited.")
-        self.log.setHorizontalHeaderLabels(LOG_COLUMNS)
-        self.log.verticalHeader().setVisible(False)
-        self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.log.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.log.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.log.setTabKeyNavigation(False)
-        self.log.setWordWrap(True)
+        self.log = log_table(QTableWidget(), LOG_COLUMNS, "StepLog", "Step log",
+                             "Every step, timestamped and attributed; never edited.", wrap=True)
         self.log.setMinimumHeight(84)
         header = self.log.horizontalHeader()
         header.setStretchLastSection(True)

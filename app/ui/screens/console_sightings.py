@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.display_dates import datetime_text, time_text
 from app.domain.hit_grouping import Sighting
+from app.ui.screens.console_look import log_table
 
 COLUMNS = ("Seen", "Camera / location", "Plate", "Conf.")
 READ_ROLE = int(Qt.ItemDataRole.UserRole) + 7
@@ -50,17 +50,8 @@ class SightingsPanel(QWidget):
         self.sightings: tuple[Sighting, ...] = ()
         self.title = QLabel("SIGHTINGS")
         self.title.setObjectName("PanelTitle")
-        self.table = _SightingTable(0, len(COLUMNS))
-        self.table.setObjectName("SightingsTable")
-        self.table.setAccessibleName("Sightings of the open hit")
-        self.table.setAccessibleDescription("Every pass of the vehicle. Enter shows the plate crop of the row.")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
+        self.table = log_table(_SightingTable(), COLUMNS, "SightingsTable", "Sightings of the open hit",
+                               "Every pass of the vehicle. Enter shows the plate crop of the row.", wrap=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.settings.secrets import KeyringSecretStore, SecretStoreUnavailable
 from app.settings.store import save_settings
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 
 
@@ -46,7 +46,7 @@ class DatabasePanel(QWidget):
         save.clicked.connect(self._save)
         form.addRow(save)
 
-    @asyncSlot()
+    @async_slot()
     async def _save(self) -> None:
         s = self.ui.settings
         kind = self.kind.currentData()

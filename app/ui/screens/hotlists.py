@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.roles import Permission
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.hotlists_entries import EntriesPanel
@@ -81,7 +81,7 @@ class HotListsScreen(QWidget):
         if self.inbox is not None and not self.isVisible():
             self.refresh_badge()  # the navigation badge shows while the screen does not
 
-    @asyncSlot()
+    @async_slot()
     async def refresh_badge(self) -> None:
         try:
             n = await self.ui.call(self.ui.services.hotlists.pending_count, self.ui.actor)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.display_dates import date_text, datetime_text
@@ -29,7 +28,7 @@ from app.domain.errors import DomainError, ValidationFailed
 from app.domain.hotlist_admin import EntryStatus, HotListEntry, HotListSource, LocalEntryDraft
 from app.domain.roles import Permission
 from app.paths import AppPaths
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.bolo_entry import BoloEntryDialog, category_label
 from app.ui.screens.hotlists_model import LazyEntryModel, vehicle_text
@@ -196,7 +195,7 @@ class EntriesPanel(QWidget):
         self.source.setCurrentIndex(max(0, self.source.findData(keep)) if keep is not None else 0)
         self.source.blockSignals(False)
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         prefix, source_id, status = self.search.text().strip(), self.source.currentData(), self.status.currentData()
 
@@ -226,7 +225,7 @@ class EntriesPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.entry_at(rows[0].row()) if rows else None
 
-    @asyncSlot()
+    @async_slot()
     async def show_details(self, row: int) -> None:
         e = self.model.entry_at(row)
         if e is None:
@@ -251,7 +250,7 @@ class EntriesPanel(QWidget):
         data, sha = await self.ui.call(store_reference_photo, self.ui.paths, photo)
         return replace(draft, reference_photo=data), sha
 
-    @asyncSlot()
+    @async_slot()
     async def new_bolo(self) -> None:
         async def submit(draft: LocalEntryDraft, photo: str | None) -> HotListEntry:
             draft, sha = await self._with_photo(draft, photo)
@@ -263,7 +262,7 @@ class EntriesPanel(QWidget):
             self.message.setText(f"{e.plate} submitted: pending until another supervisor approves it.")
             self.ui.signals.changed.emit(Changes(hotlists=True))
 
-    @asyncSlot()
+    @async_slot()
     async def edit_bolo(self) -> None:
         e = self.selected()
         if e is None or e.entered_by is None:

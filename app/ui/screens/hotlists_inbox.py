@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import HotListEntry
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 from app.ui.dialogs.bolo_entry import category_label
 from app.ui.screens.hotlists_entries import entry_details_html
@@ -123,7 +123,7 @@ class ApprovalInboxPanel(QWidget):
         if e is not None:
             self._show_history(e)
 
-    @asyncSlot()
+    @async_slot()
     async def _show_history(self, e: HotListEntry) -> None:
         """Who changed what, when: the approver sees every version before deciding."""
         try:
@@ -134,7 +134,7 @@ class ApprovalInboxPanel(QWidget):
         if self.selected() is not None and self.selected().id == e.id:
             self.details.setText(entry_details_html(e, revisions))
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         try:
             entries = await self.ui.call(self.svc.pending, self.ui.actor)
@@ -153,7 +153,7 @@ class ApprovalInboxPanel(QWidget):
             self.details.setText("")
         self.count_changed.emit(len(entries))
 
-    @asyncSlot()
+    @async_slot()
     async def decide(self, approve: bool) -> None:
         e = self.selected()
         if e is None:

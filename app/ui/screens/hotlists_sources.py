@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.hotlist_admin import HotListSource, ImportSummary, SourceKind
 from app.domain.roles import Permission
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.hotlist_source import PRESET_LABELS, HotListSourceDialog, SourceValues
 from app.ui.dialogs.import_report import ImportReportDialog
@@ -171,7 +170,7 @@ class SourcesPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.sources[rows[0].row()] if rows else None
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         try:
             sources = await self.ui.call(self.svc.sources, self.ui.actor)
@@ -212,7 +211,7 @@ class SourcesPanel(QWidget):
         if path:
             self.import_now(path)
 
-    @asyncSlot()
+    @async_slot()
     async def import_now(self, path: str | None = None) -> None:
         src = self.selected()
         if src is None or src.kind is SourceKind.LOCAL:
@@ -245,7 +244,7 @@ class SourcesPanel(QWidget):
         if rows:
             self.show_report(self.history_model.items[rows[0].row()])
 
-    @asyncSlot()
+    @async_slot()
     async def add_source(self) -> None:
         async def add(v: SourceValues) -> HotListSource:
             return await self.ui.call(self.svc.add_source, self.ui.actor, v.name, v.kind, v.preset, v.location,

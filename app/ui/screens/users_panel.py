@@ -13,12 +13,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.users import TrainingRecord, TrainingStatus, User
-from app.ui.asyncio_qt import dialog_result
+from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog, UserValues
 from app.ui.table_model import ItemTableModel, make_table
@@ -91,7 +90,7 @@ class UsersPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.users[rows[0].row()] if rows else None
 
-    @asyncSlot()
+    @async_slot()
     async def reload(self) -> None:
         try:
             users = await self.ui.call(self.ui.services.administration.list_users, self.ui.actor)
@@ -115,7 +114,7 @@ class UsersPanel(QWidget):
         await self.reload()
         return out
 
-    @asyncSlot()
+    @async_slot()
     async def new_user(self) -> None:
         admin = self.ui.services.administration
 
@@ -125,7 +124,7 @@ class UsersPanel(QWidget):
 
         await dialog_result(UserDialog(self, None, create))
 
-    @asyncSlot()
+    @async_slot()
     async def edit_user(self) -> None:
         u = self.selected()
         if u is None:
@@ -137,7 +136,7 @@ class UsersPanel(QWidget):
 
         await dialog_result(UserDialog(self, u, update))
 
-    @asyncSlot()
+    @async_slot()
     async def record_training(self) -> None:
         u = self.selected()
         if u is None:
@@ -149,13 +148,13 @@ class UsersPanel(QWidget):
 
         await dialog_result(TrainingDialog(self, u, record))
 
-    @asyncSlot()
+    @async_slot()
     async def unlock(self) -> None:
         u = self.selected()
         if u is not None:
             await self._do(self.ui.services.administration.unlock, u.id)
 
-    @asyncSlot()
+    @async_slot()
     async def reset_password(self) -> None:
         u = self.selected()
         if u is None:
@@ -167,7 +166,7 @@ class UsersPanel(QWidget):
 
         await dialog_result(ResetPasswordDialog(self, u, reset))
 
-    @asyncSlot()
+    @async_slot()
     async def toggle_active(self) -> None:
         u = self.selected()
         if u is not None:

@@ -8,12 +8,12 @@ recorded in the access record). Appearance applies at once; so do the voice, rat
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
 from app.domain.alerts import ChimeBand
 from app.domain.display_dates import set_date_style
 from app.domain.errors import DomainError
 from app.settings.model import AlertSettings, UiSettings
+from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
 from app.ui.screens.settings_form import SettingsForm
 from app.ui.theme import apply_theme
@@ -54,7 +54,7 @@ class _SectionPanel(QWidget):
     def reload(self) -> None:
         self.form.set_values(getattr(self.ui.settings, self.section))
 
-    @asyncSlot()
+    @async_slot()
     async def save(self) -> None:
         svc = self.ui.services.workstation_settings
         try:

@@ -163,3 +163,30 @@ def test_the_browser_fits_a_1366x768_console(qtbot, qloop, ui_ctx, bundle):
         corner = control.mapTo(w, QPoint(control.width(), control.height()))
         assert control.isVisible() and 0 < corner.x() <= w.width() and 0 < corner.y() <= w.height(), control
     w.shutdown()
+
+
+def test_dates_look_off_until_between_is_ticked_and_the_filter_reads_whole_in_light(qtbot, qloop, ui_ctx, bundle,
+                                                                                  qapp):
+    from app.ui.theme import apply_theme
+
+    apply_theme(qapp, "light")  # the browser was only looked at in the dark theme
+    try:
+        a = _screen(qtbot, ui_ctx)
+        b = a.browser
+        run_until(qloop, qtbot, lambda: b.model.rowCount() > 0)
+        # Given no date range ticked: the date fields do not filter, so they must not look as if they did
+        assert not b.use_dates.isChecked()
+        assert not b.start.isEnabled() and not b.end.isEnabled()
+        # When the auditor ticks Between with the keyboard, the dates become editable
+        qtbot.keyClick(b.use_dates, Qt.Key.Key_Space)
+        assert b.use_dates.isChecked() and b.start.isEnabled() and b.end.isEnabled()
+        # and Clear takes the range off again
+        qtbot.mouseClick(b.clear_btn, Qt.MouseButton.LeftButton)
+        run_until(qloop, qtbot, lambda: not b.use_dates.isChecked())
+        assert not b.start.isEnabled() and not b.end.isEnabled()
+        # the filter boxes' hints read whole at 1366x768 (the action hint was cut to "any action (e.g. search, h...")
+        for box in (b.user, b.action):
+            edit = box.lineEdit()
+            assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.width() - 8, edit.placeholderText()
+    finally:
+        apply_theme(qapp, "dark")

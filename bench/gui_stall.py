@@ -1,0 +1,181 @@
+"""Where the GUI thread is when it stalls: a watchdog thread samples its Python stack.
+
+A heartbeat QTimer on the GUI thread stamps ``beat`` every few ms; a watchdog thread looks every
+``sample_ms``: once the beat is older than ``threshold_ms`` it records the GUI thread's innermost
+frames (``sys._current_frames``). When the beat comes back, the stall is kept with the stacks seen
+most often (a stack seen in most samples is where the time went). Bench-only (uses private CPython
+API); used by ``bench/console.py --trace-stalls MS``.
+
+A stall spent in Qt's C++ (a paint, a layout, a style polish) shows only the event loop's frame;
+so an application event filter also logs every event the GUI thread delivers (time, receiver, type),
+and a stall names the event whose delivery took the longest gap in it (the next event came that late).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+class _EventLog(QObject):
+    """Every event the GUI thread delivers, newest last (a bounded ring)."""
+
+    def __init__(self, size: int = 4000) -> None:
+        super().__init__()
+        self.ring: list[tuple[float, str, int]] = []
+        self.size = size
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        self.ring.append((time.perf_counter(), f"{type(obj).__name__}({obj.objectName()})", int(event.type())))
+        if len(self.ring) > 2 * self.size:
+            del self.ring[: self.size]
+        return False
+
+    def longest_gap(self, since: float, until: float) -> str:
+        """The event after which the GUI thread delivered nothing for the longest time in [since, until]."""
+        inside = [e for e in self.ring if since <= e[0] <= until]
+        best, what = 0.0, "no event delivered"
+        for (t, name, kind), (t_next, _n, _k) in zip(inside, [*inside[1:], (until, "", 0)], strict=True):
+            if t_next - t > best:
+                best, what = t_next - t, f"{QEvent.Type(kind).name} to {name}"
+        return f"{best * 1000:.0f} ms after {what}"
+
+
+@dataclass
+class Stall:
+    at_s: float  # seconds since the tracer started
+    ms: float
+    stacks: Counter = field(default_factory=Counter)
+    gap: str = ""
+    gui_cpu_ms: float = 0.0  # CPU the GUI thread used in the stall: ~ms means busy, ~0 means waiting (GIL, CPU)
+    runqueue_ms: float = 0.0  # time the GUI thread was runnable but not on a CPU (the machine is busy)
+    busy_threads: str = ""  # the process's threads that used CPU in (a bit more than) the stall
+    others: Counter = field(default_factory=Counter)  # where the other threads were in the samples
+
+    def describe(self, top: int = 3) -> str:
+        lines = [f"{self.at_s:7.2f} s: GUI thread stalled {self.ms:.0f} ms, {sum(self.stacks.values())} samples; "
+                 f"GUI thread CPU {self.gui_cpu_ms:.0f} ms, waiting for a CPU {self.runqueue_ms:.0f} ms; {self.gap}"]
+        if self.busy_threads:
+            lines.append(f"    CPU by thread: {self.busy_threads}")
+        for stack, n in self.stacks.most_common(top):
+            lines.append(f"    {n:3d} x {stack}")
+        for stack, n in self.others.most_common(top):
+            lines.append(f"    other thread {n:3d} x {stack}")
+        return "\n".join(lines)
+
+
+def _thread_cpu_ticks() -> dict[int, int]:
+    """utime + stime (clock ticks) of every thread of this process, by native thread id."""
+    out: dict[int, int] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(tid)] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def _run_delay_ns() -> int:
+    """Time this thread has waited on a run queue (runnable, no CPU given), from /proc schedstat."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _busy(before: dict[int, int], after: dict[int, int]) -> str:
+    tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    used = sorted(((after[t] - before.get(t, 0)) * tick_ms, names.get(t, f"native {t}")) for t in after)
+    return ", ".join(f"{name} {ms:.0f} ms" for ms, name in reversed(used) if ms > 0)
+
+
+class GuiStallTracer:
+    """Start on the GUI thread; ``stop()`` returns the stalls longer than ``threshold_ms``, longest first."""
+
+    def __init__(self, threshold_ms: float = 60.0, sample_ms: float = 2.0, depth: int = 8) -> None:
+        self.threshold_s = threshold_ms / 1000.0
+        self.sample_s = sample_ms / 1000.0
+        self.depth = depth
+        self.stalls: list[Stall] = []
+        self._gui = threading.get_ident()
+        self._t0 = time.perf_counter()
+        self.beat = self._t0
+        self._cpu = time.thread_time()
+        self._delay = _run_delay_ns()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._on_beat)
+        self._stop = threading.Event()
+        self._current: Stall | None = None
+        self._lock = threading.Lock()
+        self._watch = threading.Thread(target=self._run, name="gui-stall-watch", daemon=True)
+        self._events = _EventLog()
+        self._ticks = _thread_cpu_ticks()  # refreshed by the watchdog every 50 ms outside stalls
+
+    def start(self) -> GuiStallTracer:
+        QApplication.instance().installEventFilter(self._events)
+        self._timer.start()
+        self._watch.start()
+        return self
+
+    def stop(self) -> list[Stall]:
+        QApplication.instance().removeEventFilter(self._events)
+        self._timer.stop()
+        self._stop.set()
+        self._watch.join(2)
+        return sorted(self.stalls, key=lambda s: s.ms, reverse=True)
+
+    def _on_beat(self) -> None:
+        now, cpu, delay = time.perf_counter(), time.thread_time(), _run_delay_ns()
+        with self._lock:
+            late = now - self.beat
+            if late > self.threshold_s:
+                stall = self._current or Stall(round(self.beat - self._t0, 2), 0.0)
+                stall.ms = round(late * 1000.0, 1)
+                stall.gap = self._events.longest_gap(self.beat, now)
+                stall.gui_cpu_ms = round((cpu - self._cpu) * 1000.0, 1)
+                stall.runqueue_ms = round((delay - self._delay) / 1e6, 1)
+                stall.busy_threads = _busy(self._ticks, _thread_cpu_ticks())
+                self.stalls.append(stall)
+            self._current = None
+            self.beat, self._cpu, self._delay = now, cpu, delay
+
+    def _run(self) -> None:
+        refreshed = 0.0
+        while not self._stop.wait(self.sample_s):
+            with self._lock:
+                now = time.perf_counter()
+                if now - self.beat <= self.threshold_s:
+                    if now - refreshed > 0.05 and now - self.beat < 0.02:
+                        self._ticks, refreshed = _thread_cpu_ticks(), now
+                    continue
+                frames = sys._current_frames()
+                frame = frames.get(self._gui)
+                if frame is None:
+                    continue
+                if self._current is None:
+                    self._current = Stall(round(self.beat - self._t0, 2), 0.0)
+                self._current.stacks[self._stack(frame)] += 1
+                names = {t.ident: t.name for t in threading.enumerate()}
+                for ident, other in frames.items():
+                    if ident not in (self._gui, threading.get_ident()) and names.get(ident, "") != "speech":
+                        self._current.others[f"{names.get(ident)}: {self._stack(other, 4)}"] += 1
+
+    def _stack(self, frame, depth: int = 0) -> str:  # noqa: ANN001
+        parts = []
+        while frame is not None and len(parts) < (depth or self.depth):
+            code = frame.f_code
+            parts.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {code.co_name}")
+            frame = frame.f_back
+        return " <- ".join(parts)
