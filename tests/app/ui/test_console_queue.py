@@ -262,3 +262,25 @@ def test_a_burst_of_hits_is_counted_once_per_row_batch_not_once_per_row(qtbot, q
     assert counted[-1] == 40
     assert len(counted) <= 2, counted
     ctrl.stop()
+
+
+def test_a_tiles_last_read_is_never_drawn_over_the_camera_name(qtbot):
+    # Seen in the 1366x768 shots: "Demo Harbor Blvdlast read 8AMB123" on a 262 px tile
+    from PySide6.QtGui import QFontMetrics
+
+    from app.ui.screens.console_cameras import BAR_H
+
+    tile = CameraTile(CameraInfo("cam-2", "Demo Harbor Blvd", "Harbor Blvd"))
+    qtbot.addWidget(tile)
+    tile.resize(262, 170)
+    name_w = QFontMetrics(tile._plate_font).horizontalAdvance(tile.info.name)
+
+    def name_area():  # noqa: ANN202
+        return tile.grab().toImage().copy(0, 0, 6 + name_w + 4, BAR_H)
+
+    bare = name_area()
+    for plate in ("8AMB123", "38TF81", "7ABC123456"):
+        tile.last_read = plate
+        assert name_area() == bare, plate  # nothing of the read lands on the name
+    tile.resize(600, 170)
+    assert tile.last_read_text(600 - 12 - name_w - 10) == "last read 7ABC123456"  # with room it says so in full
