@@ -55,15 +55,19 @@ class Stall:
     stacks: Counter = field(default_factory=Counter)
     gap: str = ""
     gui_cpu_ms: float = 0.0  # CPU the GUI thread used in the stall: ~ms means busy, ~0 means waiting (GIL, CPU)
+    runqueue_ms: float = 0.0  # time the GUI thread was runnable but not on a CPU (the machine is busy)
     busy_threads: str = ""  # the process's threads that used CPU in (a bit more than) the stall
+    others: Counter = field(default_factory=Counter)  # where the other threads were in the samples
 
     def describe(self, top: int = 3) -> str:
         lines = [f"{self.at_s:7.2f} s: GUI thread stalled {self.ms:.0f} ms, {sum(self.stacks.values())} samples; "
-                 f"GUI thread CPU {self.gui_cpu_ms:.0f} ms; {self.gap}"]
+                 f"GUI thread CPU {self.gui_cpu_ms:.0f} ms, waiting for a CPU {self.runqueue_ms:.0f} ms; {self.gap}"]
         if self.busy_threads:
             lines.append(f"    CPU by thread: {self.busy_threads}")
         for stack, n in self.stacks.most_common(top):
             lines.append(f"    {n:3d} x {stack}")
+        for stack, n in self.others.most_common(top):
+            lines.append(f"    other thread {n:3d} x {stack}")
         return "\n".join(lines)
 
 
@@ -78,6 +82,15 @@ def _thread_cpu_ticks() -> dict[int, int]:
             continue
         out[int(tid)] = int(fields[11]) + int(fields[12])
     return out
+
+
+def _run_delay_ns() -> int:
+    """Time this thread has waited on a run queue (runnable, no CPU given), from /proc schedstat."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _busy(before: dict[int, int], after: dict[int, int]) -> str:
@@ -99,6 +112,7 @@ class GuiStallTracer:
         self._t0 = time.perf_counter()
         self.beat = self._t0
         self._cpu = time.thread_time()
+        self._delay = _run_delay_ns()
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._on_beat)
@@ -123,7 +137,7 @@ class GuiStallTracer:
         return sorted(self.stalls, key=lambda s: s.ms, reverse=True)
 
     def _on_beat(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, delay = time.perf_counter(), time.thread_time(), _run_delay_ns()
         with self._lock:
             late = now - self.beat
             if late > self.threshold_s:
@@ -131,10 +145,11 @@ class GuiStallTracer:
                 stall.ms = round(late * 1000.0, 1)
                 stall.gap = self._events.longest_gap(self.beat, now)
                 stall.gui_cpu_ms = round((cpu - self._cpu) * 1000.0, 1)
+                stall.runqueue_ms = round((delay - self._delay) / 1e6, 1)
                 stall.busy_threads = _busy(self._ticks, _thread_cpu_ticks())
                 self.stalls.append(stall)
             self._current = None
-            self.beat, self._cpu = now, cpu
+            self.beat, self._cpu, self._delay = now, cpu, delay
 
     def _run(self) -> None:
         refreshed = 0.0
@@ -145,16 +160,21 @@ class GuiStallTracer:
                     if now - refreshed > 0.05 and now - self.beat < 0.02:
                         self._ticks, refreshed = _thread_cpu_ticks(), now
                     continue
-                frame = sys._current_frames().get(self._gui)
+                frames = sys._current_frames()
+                frame = frames.get(self._gui)
                 if frame is None:
                     continue
                 if self._current is None:
                     self._current = Stall(round(self.beat - self._t0, 2), 0.0)
                 self._current.stacks[self._stack(frame)] += 1
+                names = {t.ident: t.name for t in threading.enumerate()}
+                for ident, other in frames.items():
+                    if ident not in (self._gui, threading.get_ident()) and names.get(ident, "") != "speech":
+                        self._current.others[f"{names.get(ident)}: {self._stack(other, 4)}"] += 1
 
-    def _stack(self, frame) -> str:  # noqa: ANN001
+    def _stack(self, frame, depth: int = 0) -> str:  # noqa: ANN001
         parts = []
-        while frame is not None and len(parts) < self.depth:
+        while frame is not None and len(parts) < (depth or self.depth):
             code = frame.f_code
             parts.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {code.co_name}")
             frame = frame.f_back

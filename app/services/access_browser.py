@@ -23,6 +23,7 @@ from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
+from app.services.people import Signatures
 from app.services.records_files import ExportWriteError, load_profile
 from app.services.reports import inputs
 from app.services.reports.access_record import COLUMNS, access_cells, render_access_record
@@ -102,8 +103,7 @@ class AccessRecordService:
             audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="failed", reason=reason,
                                      detail={"filter": f.describe(), "format": fmt, "problem": str(exc)[:300]})
             if isinstance(exc, ReportWriteError):
-                raise ExportWriteError(f"{exc} Nothing was written.".replace(". Nothing was written. Nothing",
-                                                                             ". Nothing")) from exc
+                raise ExportWriteError(str(exc)) from exc
             raise
         return AccessExport(str(written.path), fmt, len(entries), written.sha256)
 
@@ -114,5 +114,6 @@ class AccessRecordService:
         labels = {"username": "User", "action": "Action", "object_type": "Object type", "object_id": "Object id",
                   "start": "From", "end": "Before"}
         shown = [(labels[k], v) for k, v in f.describe().items()] or [("Filter", "none: the whole record")]
-        gen = inputs.GeneratedBy(actor.username, self.ctx.clock.now())
+        who = Signatures.load(uow.s, {actor.user_id}).of_actor(actor)  # full name and title, as on every document
+        gen = inputs.GeneratedBy(who, self.ctx.clock.now())
         return render_access_record(load_profile(uow), gen, shown, " ".join(reason.split()), entries)

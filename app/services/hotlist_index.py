@@ -5,6 +5,7 @@ The index is immutable; a rebuild makes a new one and swaps it in, so matching n
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -31,7 +32,7 @@ class HotListIndexHolder:
             t0 = time.perf_counter()
             now = self.ctx.clock.now()
             with self.ctx.uow(read_only=True) as uow:  # a snapshot: no write lock while millions of rows stream
-                index = _index_of(HotListRepository(uow.s).active_for_index(now))
+                index = _index_of(HotListRepository(uow.s).active_for_index_batches(now))
             self.matcher.swap(index)
             self.last_build_s = time.perf_counter() - t0
             logger.info("hot-list index rebuilt: %d entries in %.2f s", len(index), self.last_build_s)
@@ -41,28 +42,21 @@ class HotListIndexHolder:
         """Index of one source only (for the retroactive check after its import)."""
         now = self.ctx.clock.now()
         with self.ctx.uow(read_only=True) as uow:
-            return _index_of(HotListRepository(uow.s).active_for_index(now, source_id))
+            return _index_of(HotListRepository(uow.s).active_for_index_batches(now, source_id))
 
 
-def _index_of(rows, chunk: int = 16_384) -> HotListIndex:  # noqa: ANN001
-    """Columns straight from the query, a chunk at a time.
+def _index_of(batches) -> HotListIndex:  # noqa: ANN001
+    """Columns straight from the driver's row batches (``zip(*rows)``: one C call a batch, no per-row Python).
 
-    No per-entry object outlives its chunk: memory stays ~27 bytes per entry for a national list.
+    No per-entry object outlives its batch: memory stays ~27 bytes per entry for a national list.
+    The cyclic GC is paused meanwhile: the millions of short-lived row tuples (no cycles: reference
+    counting frees them) kept triggering full collections of the console's whole heap, each a
+    ~200 ms hold of the interpreter lock that froze the GUI thread (bench/console.py trace).
     """
-
-    def chunks():  # noqa: ANN202
-        ids: list[int] = []
-        plates: list[str] = []
-        states: list[str | None] = []
-        prios: list[int] = []
-        for i, p, s, pr in rows:
-            ids.append(i)
-            plates.append(p)
-            states.append(s)
-            prios.append(pr)
-            if len(ids) >= chunk:
-                yield ids, plates, states, prios
-                ids, plates, states, prios = [], [], [], []
-        if ids:
-            yield ids, plates, states, prios
-    return HotListIndex.from_column_chunks(chunks())
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return HotListIndex.from_column_chunks(tuple(zip(*rows, strict=True)) for rows in batches if rows)
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -172,8 +172,7 @@ class ConsoleController(QObject):
     def _flush_rows(self) -> None:
         batch, self._batch = self._batch, {}
         self._last_flush = time.perf_counter()
-        for hit in batch.values():
-            self.model.upsert(hit)
+        self.model.upsert_many(batch.values())  # one count of the queue per batch, not one per row
         for hit in batch.values():
             if hit.status.open and hit.id not in self.shown_at:
                 self.shown_at[hit.id] = self._last_flush

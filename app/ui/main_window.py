@@ -100,8 +100,8 @@ class MainWindow(QMainWindow):
         self.lock_btn.clicked.connect(lambda: self.lock_requested.emit("manual"))
         self.logout_btn.clicked.connect(self.logout_requested)
         # title over agency, name over roles: two short lines are readable at 1366 px where one long line was cut
-        hl.addLayout(_two_lines(title, agency), 2)
-        hl.addLayout(_two_lines(self.who, self.roles), 3)
+        hl.addLayout(_two_lines(title, agency), 1)
+        hl.addLayout(_two_lines(self.who, self.roles), 1)
         hl.addWidget(self.clock)
         hl.addWidget(self.password_btn)
         hl.addWidget(self.lock_btn)

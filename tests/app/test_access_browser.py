@@ -151,6 +151,17 @@ def test_an_export_that_cannot_be_written_leaves_no_ok_record_and_no_file(w, tmp
     assert [e.outcome for e in access_rows(w.ctx, "access_log.export")] == ["failed"]
 
 
+def test_an_export_that_fails_mid_write_says_once_that_nothing_was_written(w, tmp_path):
+    folder = tmp_path / "exports"
+    target = folder / "access.csv"
+    target.mkdir(parents=True)  # the rename onto it fails after the data was written to a temporary file
+    with pytest.raises(ExportWriteError) as refused:
+        w.svc.access.export(w.auditor, AccessFilter(), "csv", WHY, target)
+    assert str(refused.value).count("Nothing was written") == 1, str(refused.value)
+    assert [p.name for p in folder.iterdir()] == ["access.csv"] and not any(target.iterdir())  # no temp file left
+    assert [e.outcome for e in access_rows(w.ctx, "access_log.export")] == ["failed"]
+
+
 def test_a_failed_commit_removes_the_written_file(w, tmp_path, monkeypatch):
     from sqlalchemy.orm import Session
 

@@ -64,7 +64,7 @@ def write_atomically(path: Path | str, data: bytes) -> ReportFile:
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
-        raise ReportWriteError(f"Cannot write {target}: folder {folder} does not exist.")
+        raise ReportWriteError(f"Cannot write {target}: folder {folder} does not exist. Nothing was written.")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:

@@ -1,8 +1,9 @@
-"""The shape of every console step dialog: a form, an inline error line, OK/Cancel.
+"""The shape of every console step dialog: an intro, a form, an inline error line, OK/Cancel.
 
-A step dialog builds a step value (validated by the domain dataclass) and hands it to an async
-``submit`` (the controller records it through the service). It stays open with the refusal
-shown inline when validation or the service says no; Enter submits, Escape cancels.
+A step dialog is a :class:`~app.ui.dialogs.form_dialog.FormDialog`: it builds a step value
+(validated by the domain dataclass) and hands it to an async ``submit`` (the controller records
+it through the service). It stays open with the refusal shown inline when validation or the
+service says no; Enter submits, Escape cancels.
 
 Consequential choices (outcome, NCIC result, reject reason ...) start unanswered: the record
 button stays disabled, so Enter does nothing, until the dispatcher picks an answer.
@@ -10,24 +11,13 @@ button stays disabled, so Enter does nothing, until the dispatcher picks an answ
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
-from qasync import asyncSlot
+from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from app.domain.errors import DomainError
+from app.ui.dialogs.form_dialog import FormDialog, Submit
 
-Submit = Callable[[Any], Awaitable[object]]
+__all__ = ["ChoiceGroup", "StepDialog", "Submit"]
 
 
 class ChoiceGroup(QWidget):
@@ -65,36 +55,18 @@ class ChoiceGroup(QWidget):
             button.setFocus()
 
 
-class StepDialog(QDialog):
-    """Base of the console step dialogs; subclasses fill ``form`` and implement :meth:`build`."""
+class StepDialog(FormDialog):
+    """Base of the console step dialogs: an intro line over the form; subclasses fill ``form`` and
+    implement :meth:`build`. Submitting, refusals and the busy state are :class:`FormDialog`'s."""
 
     def __init__(self, title: str, intro: str, submit: Submit, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._submit_fn = submit
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
+        super().__init__(title, submit, "Record", parent)
         self.setMinimumWidth(460)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
-        self.form = QFormLayout()
-        self.message = QLabel("")
-        self.message.setObjectName("Error")
-        self.message.setWordWrap(True)
+        self.layout().insertWidget(0, self.intro)
+        self.message = self.general  # the refusal, above the buttons
         self.message.setAccessibleName("Problem")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setDefault(True)
-        self.ok.setAccessibleName("Record")
-        self.ok.setText("Record")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.intro)
-        lay.addLayout(self.form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
-        self.busy = False
-        self.result_value: object = None
         self._required: list[ChoiceGroup] = []
 
     def require(self, *groups: ChoiceGroup) -> None:
@@ -109,42 +81,8 @@ class StepDialog(QDialog):
 
     def _sync_ok(self) -> None:
         self.ok.setEnabled(not self.busy and self.answered())
-        if not self.answered():
-            self.ok.setToolTip("Pick an answer first.")
-        else:
-            self.ok.setToolTip("")
-
-    def build(self) -> Any:
-        """The value handed to ``submit`` (raise ValidationFailed to refuse it)."""
-        raise NotImplementedError
+        self.ok.setToolTip("" if self.answered() else "Pick an answer first.")
 
     def accept(self) -> None:
-        if not self.busy and self.answered():
-            self._go()
-
-    @asyncSlot()
-    async def _go(self) -> None:
-        try:
-            value = self.build()
-        except (DomainError, ValueError) as exc:
-            self._refuse(str(exc))
-            return
-        self.busy = True
-        self.ok.setEnabled(False)
-        try:
-            self.result_value = await self._submit_fn(value)
-        except DomainError as exc:
-            self._refuse(str(exc))
-            return
-        finally:
-            self.busy = False
-            self._sync_ok()
-        self.done(QDialog.DialogCode.Accepted)
-
-    def _refuse(self, text: str) -> None:
-        self.message.setText(text)
-        # a wrapped label under-reports its height: reserve it and grow the dialog so nothing overlaps
-        self.message.setMinimumHeight(self.message.heightForWidth(self.message.width() or 440))
-        need = self.layout().totalMinimumSize().height()
-        if self.height() < need:
-            self.resize(self.width(), need)
+        if self.answered():
+            super().accept()

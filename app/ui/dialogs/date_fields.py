@@ -14,15 +14,12 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDateTimeEdit, QWidge
 from app.domain.display_dates import qt_date_format, qt_datetime_format
 
 
-class DateField(QDateEdit):
-    """A calendar date in the configured style; Tab moves to the next field."""
+class _TabLeaves:
+    """Mixed into a QDateTimeEdit: shown in ``display_format`` with a calendar, and Tab leaves it."""
 
-    def __init__(self, value: QDate | None = None, parent: QWidget | None = None, accessible_name: str = "") -> None:
-        super().__init__(parent)
-        self.setDisplayFormat(qt_date_format())
+    def _prepare(self, display_format: str, accessible_name: str) -> None:
+        self.setDisplayFormat(display_format)
         self.setCalendarPopup(True)
-        if value is not None:
-            self.setDate(value)
         if accessible_name:
             self.setAccessibleName(accessible_name)
 
@@ -31,18 +28,22 @@ class DateField(QDateEdit):
         return QAbstractSpinBox.focusNextPrevChild(self, next)
 
 
-class DateTimeField(QDateTimeEdit):
+class DateField(_TabLeaves, QDateEdit):
+    """A calendar date in the configured style; Tab moves to the next field."""
+
+    def __init__(self, value: QDate | None = None, parent: QWidget | None = None, accessible_name: str = "") -> None:
+        super().__init__(parent)
+        self._prepare(qt_date_format(), accessible_name)
+        if value is not None:
+            self.setDate(value)
+
+
+class DateTimeField(_TabLeaves, QDateTimeEdit):
     """A date and time (24-hour) in the configured style; Tab moves to the next field."""
 
     def __init__(self, value: QDateTime | None = None, parent: QWidget | None = None,
                  accessible_name: str = "") -> None:
         super().__init__(parent)
-        self.setDisplayFormat(qt_datetime_format())
-        self.setCalendarPopup(True)
+        self._prepare(qt_datetime_format(), accessible_name)
         if value is not None:
             self.setDateTime(value)
-        if accessible_name:
-            self.setAccessibleName(accessible_name)
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt override
-        return QAbstractSpinBox.focusNextPrevChild(self, next)

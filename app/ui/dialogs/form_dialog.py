@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.ui.asyncio_qt import async_slot
 
 Submit = Callable[[Any], Awaitable[object]]
 
@@ -78,6 +78,7 @@ class _FormScroll(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own (it scrolls to the focused field)
 
     def free_height(self) -> int:
         """The screen's height the dialog may take, its window frame left out."""
@@ -205,6 +206,17 @@ class FormDialog(QDialog):
     def tab_chain(self) -> list[QWidget]:
         return [*self._tab_chain, self.ok, self.cancel]
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt override
+        # Tab from Cancel comes back to the first field (and Shift+Tab the other way): Qt's own wrap
+        # follows the buttons' creation order, which depends on the style's button layout
+        if self._tab_chain:
+            chain = [w for w in self.tab_chain if w.isVisible() and w.isEnabled()]
+            if chain and self.focusWidget() is (chain[-1] if next else chain[0]):
+                reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                (chain[0] if next else chain[-1]).setFocus(reason)
+                return True
+        return super().focusNextPrevChild(next)
+
     # ---- problems -------------------------------------------------------------------------------
     def field_for(self, problem: str) -> str | None:
         low = problem.lower()
@@ -262,7 +274,15 @@ class FormDialog(QDialog):
         if not self.busy:
             self._go()
 
-    @asyncSlot()
+    def _idle(self) -> None:
+        self.busy = False
+        self._sync_ok()
+
+    def _sync_ok(self) -> None:
+        """Enable OK unless a submit is running (subclasses add their own conditions)."""
+        self.ok.setEnabled(not self.busy)
+
+    @async_slot()
     async def _go(self) -> None:
         self.show_problems([])
         try:
@@ -279,11 +299,14 @@ class FormDialog(QDialog):
             try:
                 self.result_value = await self._submit_fn(value)
             except DomainError as exc:
+                self._idle()
                 self.show_problems(problems_of(exc))
                 return
-            finally:
-                self.busy = False
-                self.ok.setEnabled(True)
+            except Exception:
+                self._idle()
+                raise
+            # (cancelled with the dialog, at sign-out: nothing is touched, the widgets are gone)
+            self._idle()
         else:
             self.result_value = value
         self.done(QDialog.DialogCode.Accepted)

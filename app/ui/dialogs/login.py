@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.domain.errors import DomainError
 from app.services.accounts import LoginResult
+from app.ui.asyncio_qt import async_slot
 
 Authenticate = Callable[[str, str], Awaitable[LoginResult]]
 
@@ -85,7 +85,7 @@ class LoginDialog(QDialog):
     def accept(self) -> None:  # Enter key: route through the async submit
         self._submit()
 
-    @asyncSlot()
+    @async_slot()
     async def _submit(self) -> None:
         user, pw = self.username.text().strip(), self.password.text()
         if not user or not pw:

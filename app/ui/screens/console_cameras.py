@@ -11,7 +11,7 @@ import math
 import time
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.domain.cameras import CameraInfo
@@ -139,6 +139,16 @@ class CameraTile(QFrame):
             parts.append(("0 dropped", NEUTRAL_COLOUR))
         return parts
 
+    def last_read_text(self, room: float) -> str:
+        """The last read in the top bar's ``room`` beside the camera name (never drawn over the name)."""
+        if not self.last_read:
+            return ""
+        metrics = QFontMetrics(self._small)
+        for text in (f"last read {self.last_read}", self.last_read):
+            if metrics.horizontalAdvance(text) <= room:
+                return text
+        return ""  # the tile is too narrow: the camera name wins
+
     # ---- painting -----------------------------------------------------------------------------
     def _video_area(self) -> QRectF:
         return QRectF(0, BAR_H, max(1, self.width()), max(1, self.height() - 2 * BAR_H))
@@ -163,11 +173,12 @@ class CameraTile(QFrame):
         p.setPen(QColor("#ffffff"))
         p.setFont(self._plate_font)
         p.drawText(QRectF(6, 0, self.width() - 12, bar_h), Qt.AlignmentFlag.AlignVCenter, self.info.name)
-        if self.last_read:
+        read = self.last_read_text(self.width() - 12 - p.fontMetrics().horizontalAdvance(self.info.name) - 10)
+        if read:
             p.setFont(self._small)
             p.setPen(QColor("#cfe3ff"))
             p.drawText(QRectF(6, 0, self.width() - 12, bar_h),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"last read {self.last_read}")
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, read)
         # bottom bar: health in words and colour
         parts = self.health_parts()
         p.fillRect(QRectF(0, self.height() - bar_h, self.width(), bar_h), QColor(TILE_BAR))

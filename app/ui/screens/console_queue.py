@@ -144,6 +144,15 @@ class HitQueueModel(QAbstractTableModel):
 
     def upsert(self, hit: HitSummary) -> None:
         """Insert, update or (for a closed hit) remove one row, keeping the order."""
+        self.upsert_many((hit,))
+
+    def upsert_many(self, hits: Iterable[HitSummary]) -> None:
+        """:meth:`upsert` each hit; the counts (a pass over every row) are worked out once for the batch."""
+        for hit in hits:
+            self._upsert(hit)
+        self._emit_counts()
+
+    def _upsert(self, hit: HitSummary) -> None:
         old = self.row_of(hit.id)
         if old >= 0:
             if not hit.status.open:
@@ -156,7 +165,6 @@ class HitQueueModel(QAbstractTableModel):
                 self._insert(hit)
         elif hit.status.open:
             self._insert(hit)
-        self._emit_counts()
 
     def flash(self, hit_id: int, seconds: float = FLASH_S) -> None:
         """Highlight a row for a while (a new sighting that asks for attention)."""

@@ -1,4 +1,4 @@
-"""Helpers for the form-dialog tests: a signed-in UI context for any role, find an open dialog."""
+"""Helpers for the form-dialog tests: a signed-in UI context for any role, the Users panel, find an open dialog."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.roles import Role
 from app.domain.users import Actor
 from app.persistence.repositories.users import UserRepository
+from app.ui.screens.users_panel import UsersPanel
 from tests.app.conftest import current_training, ready_user
 from tests.app.ui.conftest import run_until
 
@@ -33,3 +34,16 @@ def open_dialog(qloop, qtbot, kind, trigger):  # noqa: ANN001, ANN201
     trigger()
     run_until(qloop, qtbot, lambda: any(isinstance(w, kind) and w.isVisible() for w in QApplication.topLevelWidgets()))
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible())
+
+
+def users_panel(qloop, qtbot, ui_ctx, select: str | None = None) -> UsersPanel:  # noqa: ANN001
+    """The Users panel with every account loaded; with ``select``, that account's row selected."""
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    count = len(ui_ctx.services.administration.list_users(ui_ctx.actor))
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == count)
+    if select is not None:
+        panel.table.selectRow(next(i for i, u in enumerate(panel.model.users) if u.username == select))
+    return panel

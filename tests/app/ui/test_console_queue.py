@@ -245,3 +245,42 @@ def test_queue_times_are_the_local_clock_not_utc(qapp, chicago_clock):  # noqa: 
     assert model.data(model.index(0, COL["Seen"])) == "x3 08:03"  # 14:03 UTC is 08:03 in Chicago
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert "since 08:03" in tip and "14:03" not in tip
+
+
+def test_a_burst_of_hits_is_counted_once_per_row_batch_not_once_per_row(qtbot, qloop, world):  # noqa: F811
+    # The storm bench's GUI stall: every row of a batch recounted the whole queue (stale, urgent, new)
+    from app.ui.console_controller import ConsoleController
+
+    ctrl = ConsoleController(world.ui, None)
+    counted: list[int] = []
+    ctrl.model.counts_changed.connect(lambda c: counted.append(c.open))
+    # When 40 hits are raised within one row batch
+    for i in range(1, 41):
+        ctrl.on_hit_raised(_hit(hit_id=i, priority=1 + i % 8, seen=T0, created=T0))
+    run_until(qloop, qtbot, lambda: ctrl.model.rowCount() == 40)
+    # Then every hit is in the queue and the counts were worked out per batch (the first hit alone, then the rest)
+    assert counted[-1] == 40
+    assert len(counted) <= 2, counted
+    ctrl.stop()
+
+
+def test_a_tiles_last_read_is_never_drawn_over_the_camera_name(qtbot):
+    # Seen in the 1366x768 shots: "Demo Harbor Blvdlast read 8AMB123" on a 262 px tile
+    from PySide6.QtGui import QFontMetrics
+
+    from app.ui.screens.console_cameras import BAR_H
+
+    tile = CameraTile(CameraInfo("cam-2", "Demo Harbor Blvd", "Harbor Blvd"))
+    qtbot.addWidget(tile)
+    tile.resize(262, 170)
+    name_w = QFontMetrics(tile._plate_font).horizontalAdvance(tile.info.name)
+
+    def name_area():  # noqa: ANN202
+        return tile.grab().toImage().copy(0, 0, 6 + name_w + 4, BAR_H)
+
+    bare = name_area()
+    for plate in ("8AMB123", "38TF81", "7ABC123456"):
+        tile.last_read = plate
+        assert name_area() == bare, plate  # nothing of the read lands on the name
+    tile.resize(600, 170)
+    assert tile.last_read_text(600 - 12 - name_w - 10) == "last read 7ABC123456"  # with room it says so in full

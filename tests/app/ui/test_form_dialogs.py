@@ -5,13 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.domain.roles import Role
-from app.ui.dialogs.records_dialogs import HoldDialog, ReleaseIntakeDialog
+from app.ui.dialogs.records_dialogs import HoldDialog, ReasonDialog, ReleaseIntakeDialog
 from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog
 from app.ui.screens.records import RecordsScreen
-from app.ui.screens.users_panel import UsersPanel
 from tests.app.conftest import current_training
 from tests.app.ui.conftest import run_until
-from tests.app.ui.forms_kit import open_dialog, ui_as
+from tests.app.ui.forms_kit import open_dialog, ui_as, users_panel
 
 
 def test_new_user_refused_by_the_service_stays_open_with_everything_typed(qtbot, qloop, ui_ctx):
@@ -19,8 +18,7 @@ def test_new_user_refused_by_the_service_stays_open_with_everything_typed(qtbot,
     admin = ui_ctx.services.administration
     admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", "Temp-Passw0rd-99", frozenset({Role.DISPATCHER}),
                       None, current_training())
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
+    panel = users_panel(qloop, qtbot, ui_ctx)
     dlg = open_dialog(qloop, qtbot, UserDialog, panel.new_user)
     # When the form is filled in with the taken username and submitted with Enter
     qtbot.keyClicks(dlg.username, "disp1")
@@ -48,8 +46,7 @@ def test_new_user_refused_by_the_service_stays_open_with_everything_typed(qtbot,
 
 
 def test_new_user_without_a_role_is_refused_beside_the_roles(qtbot, qloop, ui_ctx):
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
+    panel = users_panel(qloop, qtbot, ui_ctx)
     dlg = open_dialog(qloop, qtbot, UserDialog, panel.new_user)
     qtbot.keyClicks(dlg.username, "cleo")
     qtbot.keyClicks(dlg.full_name, "Cleo Clerk")
@@ -123,11 +120,7 @@ def test_weak_reset_password_is_refused_in_the_dialog_which_stays_open(qtbot, ql
     admin = ui_ctx.services.administration
     admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", "Temp-Passw0rd-99", frozenset({Role.DISPATCHER}),
                       None, current_training())
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
-    panel.reload()
-    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
-    panel.table.selectRow(next(i for i, u in enumerate(panel.model.users) if u.username == "disp1"))
+    panel = users_panel(qloop, qtbot, ui_ctx, select="disp1")
     dlg = open_dialog(qloop, qtbot, ResetPasswordDialog, panel.reset_password)
     # When a short password is typed twice and submitted
     qtbot.keyClicks(dlg.password, "short1")
@@ -146,11 +139,7 @@ def test_weak_reset_password_is_refused_in_the_dialog_which_stays_open(qtbot, ql
 
 
 def test_training_dialog_refuses_an_expiry_before_completion_beside_it(qtbot, qloop, ui_ctx):
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
-    panel.reload()
-    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
-    panel.table.selectRow(0)
+    panel = users_panel(qloop, qtbot, ui_ctx, select="sup1")
     dlg = open_dialog(qloop, qtbot, TrainingDialog, panel.record_training)
     dlg.notes.setText("Refresher, classroom")
     dlg.expires.setDate(dlg.completed.date().addDays(-1))
@@ -162,11 +151,7 @@ def test_training_dialog_refuses_an_expiry_before_completion_beside_it(qtbot, ql
 
 def test_edit_user_sets_the_title_printed_on_documents(qtbot, qloop, ui_ctx):
     admin = ui_ctx.services.administration
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
-    panel.reload()
-    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 1)
-    panel.table.selectRow(0)
+    panel = users_panel(qloop, qtbot, ui_ctx, select="sup1")
     dlg = open_dialog(qloop, qtbot, UserDialog, panel.edit_user)
     qtbot.keyClicks(dlg.title, "Patrol Sergeant")
     qtbot.keyClick(dlg.title, Qt.Key.Key_Return)
@@ -218,3 +203,43 @@ def test_the_fields_scroll_only_once_the_dialog_has_taken_the_free_height_of_the
     assert not scrolls or dlg.frameGeometry().height() >= dlg.scroll.free_height() - 2, (
         dlg.height(), dlg.scroll.free_height())
     assert dlg.frameGeometry().height() <= dlg.screen().availableGeometry().height()
+
+
+def test_a_dialog_closed_by_sign_out_while_its_service_call_runs_never_resumes_on_it(qtbot, qloop):
+    import asyncio
+
+    from app.ui.asyncio_qt import runner
+
+    errors: list[dict] = []
+    qloop.set_exception_handler(lambda _loop, context: errors.append(context))
+    # Given a reason dialog whose service call is still running
+    release = asyncio.Event()
+    calls: list[str] = []
+
+    async def submit(text):  # noqa: ANN001, ANN202
+        calls.append(text)
+        await release.wait()
+
+    dlg = ReasonDialog("Reason for releasing the hold", "Release hold", None, submit)
+    dlg.show()
+    qtbot.keyClicks(dlg.text, "Case closed by the court")
+    gone: list[bool] = []
+    dlg.destroyed.connect(lambda *_: gone.append(True))
+
+    async def spin(until, turns: int = 300) -> None:  # noqa: ANN001 - the loop runs, whatever tasks wait
+        for _ in range(turns):
+            if until():
+                return
+            await asyncio.sleep(0.01)
+
+    dlg.accept()
+    qloop.run_until_complete(spin(lambda: calls == ["Case closed by the court"]))
+    assert calls and dlg.busy
+    # When the dialog is destroyed (sign-out closes every window) before the call returns
+    dlg.deleteLater()
+    qloop.run_until_complete(spin(lambda: bool(gone)))
+    assert gone
+    release.set()
+    qloop.run_until_complete(spin(lambda: False, 20))
+    # Then its task went with it: nothing resumed on the deleted dialog ("Internal C++ object already deleted")
+    assert errors == [] and runner(qloop).failures == []

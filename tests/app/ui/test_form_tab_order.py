@@ -57,6 +57,21 @@ def test_tab_leaves_the_review_date_of_the_hold_dialog_in_one_press(qtbot):
     assert seen == [dlg.case, dlg.reason, dlg.review_on, dlg.review, dlg.ok, dlg.cancel]
 
 
+def test_tab_from_cancel_comes_back_to_the_first_field_with_no_hidden_stop(qtbot, qapp):
+    from app.ui.theme import DEFAULT_FONT_PT, apply_theme
+
+    apply_theme(qapp, "dark", DEFAULT_FONT_PT)  # the console's style: OK is laid out before Cancel
+    # the fields' scroller was a Tab stop of its own after Cancel (a press that seemed to do nothing),
+    # and with the console's style Tab from Cancel went back to OK
+    dlg = HoldDialog(2, "26-1")
+    qtbot.addWidget(dlg)
+    seen = _tab_through(qtbot, dlg, len(dlg.tab_chain))
+    assert seen[-2:] == [dlg.cancel, dlg.case]
+    # and Shift+Tab from the first field goes to Cancel
+    qtbot.keyClick(dlg.case, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is dlg.cancel
+
+
 def test_new_user_tab_order_is_the_reading_order(qtbot):
     dlg = UserDialog(None, None)
     qtbot.addWidget(dlg)

@@ -24,7 +24,7 @@ def test_header_names_are_not_cut_at_1366(qtbot, qloop, ui_ctx, qapp, theme):
     try:
         # Given a supervisor who is also an investigator, at a sheriff's office with a long name (as in the shots)
         user = dataclasses.replace(ui_ctx.user, roles=ui_ctx.user.roles | {Role.INVESTIGATOR})
-        ui = dataclasses.replace(ui_ctx, user=user, agency_name="Demo County Sheriff's Office")
+        ui = dataclasses.replace(ui_ctx, user=user, agency_name="Demo County Sheriff's Office (demo data)")
         window = MainWindow(ui, default_screens("sqlite:///x"))
         qtbot.addWidget(window)
         # When the console opens on a 1366x768 workstation screen
@@ -35,7 +35,7 @@ def test_header_names_are_not_cut_at_1366(qtbot, qloop, ui_ctx, qapp, theme):
         names = [w for w in window.findChildren(QLabel) if w.objectName() in ("HeaderAgency", "HeaderUser")]
         text = " ".join(label.text() for label in names)
         # Then the agency, the name, username and workstation, and every role are shown whole
-        for part in ("Demo County Sheriff's Office", "Sam Supervisor (sup1)", ui.actor.workstation, "Investigator",
+        for part in ("Demo County Sheriff's Office (demo data)", "Sam Supervisor (sup1)", ui.actor.workstation, "Investigator",
                      "Supervisor / ALPR administrator"):
             assert part in text
         for label in names:

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.domain.roles import Role
 from app.ui.dialogs.user_editor import UserDialog
-from app.ui.screens.users_panel import UsersPanel
 from tests.app.conftest import current_training
 from tests.app.ui.conftest import run_until
-
-
-def _open_editor(qloop, qtbot, trigger) -> UserDialog:
-    trigger()
-    run_until(qloop, qtbot, lambda: any(isinstance(w, UserDialog) and w.isVisible()
-                                        for w in QApplication.topLevelWidgets()))
-    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, UserDialog) and w.isVisible())
+from tests.app.ui.forms_kit import open_dialog, users_panel
 
 
 def test_edit_user_keeping_a_role_renames_rebadges_and_adds_a_role(qtbot, qloop, ui_ctx, monkeypatch):
@@ -26,16 +19,10 @@ def test_edit_user_keeping_a_role_renames_rebadges_and_adds_a_role(qtbot, qloop,
                              frozenset({Role.DISPATCHER}), "B-100", current_training())
     warnings: list[str] = []
     monkeypatch.setattr("app.ui.screens.users_panel.QMessageBox.warning", lambda *a: warnings.append(a[2]))
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.reload()
-    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
-    row = next(i for i, u in enumerate(panel.model.users) if u.id == disp.id)
-    panel.table.selectRow(row)
+    panel = users_panel(qloop, qtbot, ui_ctx, select="disp1")
 
     # When the administrator changes the name and badge and adds a role, keeping "dispatcher"
-    dlg = _open_editor(qloop, qtbot, panel.edit_user)
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.edit_user)
     dlg.full_name.clear()
     qtbot.keyClicks(dlg.full_name, "Dana Q. Dispatcher")
     dlg.badge.clear()
@@ -61,13 +48,8 @@ def test_edit_user_removing_one_role_keeps_the_other(qtbot, qloop, ui_ctx, monke
                           frozenset({Role.RECORDS_CLERK, Role.AUDITOR}), None, current_training())
     warnings: list[str] = []
     monkeypatch.setattr("app.ui.screens.users_panel.QMessageBox.warning", lambda *a: warnings.append(a[2]))
-    panel = UsersPanel(ui_ctx)
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.reload()
-    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
-    panel.table.selectRow(next(i for i, x in enumerate(panel.model.users) if x.id == u.id))
-    dlg = _open_editor(qloop, qtbot, panel.edit_user)
+    panel = users_panel(qloop, qtbot, ui_ctx, select="clerk1")
+    dlg = open_dialog(qloop, qtbot, UserDialog, panel.edit_user)
     qtbot.keyClick(dlg.role_checks[Role.AUDITOR], Qt.Key.Key_Space)
     qtbot.keyClick(dlg, Qt.Key.Key_Return)
     run_until(qloop, qtbot, lambda: any(x.id == u.id and x.roles == frozenset({Role.RECORDS_CLERK})
