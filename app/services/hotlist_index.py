@@ -5,6 +5,7 @@ The index is immutable; a rebuild makes a new one and swaps it in, so matching n
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -48,5 +49,14 @@ def _index_of(batches) -> HotListIndex:  # noqa: ANN001
     """Columns straight from the driver's row batches (``zip(*rows)``: one C call a batch, no per-row Python).
 
     No per-entry object outlives its batch: memory stays ~27 bytes per entry for a national list.
+    The cyclic GC is paused meanwhile: the millions of short-lived row tuples (no cycles: reference
+    counting frees them) kept triggering full collections of the console's whole heap, each a
+    ~200 ms hold of the interpreter lock that froze the GUI thread (bench/console.py trace).
     """
-    return HotListIndex.from_column_chunks(tuple(zip(*rows, strict=True)) for rows in batches if rows)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return HotListIndex.from_column_chunks(tuple(zip(*rows, strict=True)) for rows in batches if rows)
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -71,3 +71,22 @@ def test_progress_is_coalesced_not_one_message_per_chunk(ctx, staged_svc, hotlis
     assert staged_svc.import_source(hotlist_admin, src.id, progress=said.append).accepted
     assert len([m for m in said if m.startswith("Writing entries")]) == 1, said
     assert len(said) <= 6, said
+
+
+def test_the_index_rebuild_runs_without_full_collections_of_the_console_heap():
+    # millions of row tuples triggered gen-2 collections (~200 ms GIL holds, the GUI froze): paused meanwhile
+    import gc
+
+    from app.services.hotlist_index import _index_of
+
+    seen: list[bool] = []
+
+    def batches():  # noqa: ANN202
+        for start in range(0, 3000, 1000):
+            seen.append(gc.isenabled())
+            yield [(i, f"Q{i:05d}", "CA", 4) for i in range(start, start + 1000)]
+
+    assert gc.isenabled()
+    index = _index_of(batches())
+    assert len(index) == 3000 and seen == [False, False, False]
+    assert gc.isenabled()  # restored

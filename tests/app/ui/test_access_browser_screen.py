@@ -210,3 +210,23 @@ def test_disabled_date_fields_look_disabled_in_both_themes(qtbot, qapp):
             assert inside == QColor(p.window), (theme, inside.name())  # the disabled inputs' look: no input fill
     finally:
         apply_theme(qapp, "dark")
+
+
+def test_a_records_change_leaves_the_page_being_read_and_records_no_browse(qtbot, qloop, ui_ctx, bundle):
+    from app.domain.changes import Changes
+
+    # Given the auditor reading page 2 of the access record on the Audit screen
+    _seed(bundle, 450, datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
+    a = _screen(qtbot, ui_ctx)
+    b = a.browser
+    run_until(qloop, qtbot, lambda: b.model.rowCount() > 0)
+    qtbot.mouseClick(b.older_btn, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: b.status.text().startswith("Page 2:"))
+    page_two = [e.id for e in b.model.items]
+    views = len(_rows(bundle, "access_log.view"))
+    # When a records change is heard (another clerk entered a release request): the audits reload
+    ui_ctx.signals.changed.emit(Changes(records=True))
+    run_until(qloop, qtbot, lambda: True)
+    # Then the page being read stays (it is read again in place, not from page 1: no new browse recorded)
+    assert b.status.text().startswith("Page 2:") and [e.id for e in b.model.items] == page_two
+    assert len(_rows(bundle, "access_log.view")) == views
