@@ -178,7 +178,8 @@ class AccessRecordBrowser(QWidget):
             box.addItems(items)
             box.setCurrentIndex(-1)
             box.setEditText(text)
-        await self._load(self.filter, None, reset=True)
+        # the page on view is read again (a records change reloads the screen): never back to page 1
+        await self._load(self.filter, self._cursors[-1] if self._cursors else None, again=True)
 
     @async_slot()
     async def apply(self) -> None:
@@ -204,7 +205,7 @@ class AccessRecordBrowser(QWidget):
             self._cursors.pop()
             await self._load(self.filter, self._cursors.pop())
 
-    async def _load(self, flt: AccessFilter, cursor: int | None, reset: bool = False) -> None:
+    async def _load(self, flt: AccessFilter, cursor: int | None, reset: bool = False, again: bool = False) -> None:
         if not self.allowed:
             return
         try:
@@ -214,6 +215,8 @@ class AccessRecordBrowser(QWidget):
             return
         if reset:
             self._cursors = []
+        elif again and self._cursors:
+            self._cursors.pop()
         self.filter, self.page = flt, page
         self._cursors.append(cursor)
         self.model.set_items(list(page.entries))

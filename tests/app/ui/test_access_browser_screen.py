@@ -190,3 +190,43 @@ def test_dates_look_off_until_between_is_ticked_and_the_filter_reads_whole_in_li
             assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.width() - 8, edit.placeholderText()
     finally:
         apply_theme(qapp, "dark")
+
+
+def test_disabled_date_fields_look_disabled_in_both_themes(qtbot, qapp):
+    # The access browser's date fields were disabled (Between not ticked) but drawn like enabled ones
+    from PySide6.QtGui import QColor
+
+    from app.ui.dialogs.date_fields import DateTimeField
+    from app.ui.theme import apply_theme
+
+    try:
+        for theme in ("dark", "light"):
+            p = apply_theme(qapp, theme)
+            field = DateTimeField(QDateTime.currentDateTime(), accessible_name="From")
+            qtbot.addWidget(field)
+            field.resize(200, 30)
+            field.setEnabled(False)
+            inside = field.grab().toImage().pixelColor(40, 4)  # inside the frame, above the text
+            assert inside == QColor(p.window), (theme, inside.name())  # the disabled inputs' look: no input fill
+    finally:
+        apply_theme(qapp, "dark")
+
+
+def test_a_records_change_leaves_the_page_being_read_and_records_no_browse(qtbot, qloop, ui_ctx, bundle):
+    from app.domain.changes import Changes
+
+    # Given the auditor reading page 2 of the access record on the Audit screen
+    _seed(bundle, 450, datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
+    a = _screen(qtbot, ui_ctx)
+    b = a.browser
+    run_until(qloop, qtbot, lambda: b.model.rowCount() > 0)
+    qtbot.mouseClick(b.older_btn, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: b.status.text().startswith("Page 2:"))
+    page_two = [e.id for e in b.model.items]
+    views = len(_rows(bundle, "access_log.view"))
+    # When a records change is heard (another clerk entered a release request): the audits reload
+    ui_ctx.signals.changed.emit(Changes(records=True))
+    run_until(qloop, qtbot, lambda: True)
+    # Then the page being read stays (it is read again in place, not from page 1: no new browse recorded)
+    assert b.status.text().startswith("Page 2:") and [e.id for e in b.model.items] == page_two
+    assert len(_rows(bundle, "access_log.view")) == views
