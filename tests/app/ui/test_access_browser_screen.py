@@ -192,6 +192,26 @@ def test_dates_look_off_until_between_is_ticked_and_the_filter_reads_whole_in_li
         apply_theme(qapp, "dark")
 
 
+def test_disabled_date_fields_look_disabled_in_both_themes(qtbot, qapp):
+    # The access browser's date fields were disabled (Between not ticked) but drawn like enabled ones
+    from PySide6.QtGui import QColor
+
+    from app.ui.dialogs.date_fields import DateTimeField
+    from app.ui.theme import apply_theme
+
+    try:
+        for theme in ("dark", "light"):
+            p = apply_theme(qapp, theme)
+            field = DateTimeField(QDateTime.currentDateTime(), accessible_name="From")
+            qtbot.addWidget(field)
+            field.resize(200, 30)
+            field.setEnabled(False)
+            inside = field.grab().toImage().pixelColor(40, 4)  # inside the frame, above the text
+            assert inside == QColor(p.window), (theme, inside.name())  # the disabled inputs' look: no input fill
+    finally:
+        apply_theme(qapp, "dark")
+
+
 def test_a_records_change_leaves_the_page_being_read_and_records_no_browse(qtbot, qloop, ui_ctx, bundle):
     from app.domain.changes import Changes
 
