@@ -3,6 +3,12 @@
 The child is named, has faulthandler on and forwards its log records to the parent. Events come
 back over a multiprocessing queue and are dispatched to the callbacks by a parent thread. If the
 child dies it is restarted with backoff and the cameras are reported offline meanwhile.
+
+Each child gets its own queues, and the parent closes its copy of their write ends. A child killed
+while it writes to a queue can leave the queue's write lock held or a message cut in half: with
+shared queues the next child could never send again and the parent would wait for the rest of the
+message forever. Here the parent reads end of file instead, drops the cut message (a read in it is
+in the journal, which the ingest replays) and moves on to the next child's queues.
 """
 
 from __future__ import annotations
@@ -166,8 +172,8 @@ class RecognitionProcess:
         self.stable_after_s = stable_after_s
         self._spawned_at = 0.0
         self.last_backoff_s = 0.0
-        self._events: Any = _CTX.Queue()
-        self._logs: Any = _CTX.Queue()
+        self._events: Any = None
+        self._logs: Any = None
         self._commands: Any = None
         self._child: _RuntimeChild | None = None
         self._stop = threading.Event()
@@ -211,14 +217,12 @@ class RecognitionProcess:
                 logger.warning("recognition process did not stop; terminating it")
                 child.terminate()
                 child.join(5)
-        deadline = time.monotonic() + 5
-        while not self._events.empty() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        self._events.put(("exit", None))
-        self._logs.put(None)
-        for thread in self._threads:
+        for thread in self._threads:  # they end at the end of file of the child's queues
             thread.join(timeout)
         self._threads.clear()
+        if self._commands is not None:
+            self._commands.cancel_join_thread()  # a dead child never reads its last command
+            self._commands.close()
         self._child = None
 
     def health(self) -> list[CameraHealth]:
@@ -232,24 +236,44 @@ class RecognitionProcess:
 
     # -- internals -----------------------------------------------------------------------------
     def _spawn(self) -> None:
+        if self._commands is not None:
+            self._commands.cancel_join_thread()
+            self._commands.close()
         self._commands = _CTX.Queue()
+        events, logs = _CTX.Queue(), _CTX.Queue()
         self._started.clear()
         self._ready.clear()
-        self._child = _RuntimeChild(self._name, self._logs, self._events, self._commands, self._spec)
-        self._child.start()
+        child = _RuntimeChild(self._name, logs, events, self._commands, self._spec)
+        child.start()
+        for q in (events, logs):  # the child has its copy now: once it is gone, reads see end of file
+            q._writer.close()  # noqa: SLF001 - no public way to drop the parent's write end
+        self._events, self._logs, self._child = events, logs, child
         self._spawned_at = time.monotonic()
 
     def _dispatch(self) -> None:
         backoff = 1.0
         while True:
+            events, child = self._events, self._child
             try:
-                kind, value = self._events.get(timeout=0.5)
+                kind, value = events.get(timeout=0.5)
             except queue.Empty:
-                if not self._stop.is_set() and self._child is not None and not self._child.is_alive():
-                    backoff = self._on_crash(backoff)
+                if child is None or child.is_alive():
+                    continue
+                if self._stop.is_set():
+                    return
+                backoff = self._on_crash(backoff)
+                if self._child is None:
+                    return
                 continue
-            if kind == "exit":
-                return
+            except (EOFError, OSError):  # every write end closed: this child is gone
+                if self._stop.is_set():
+                    return
+                if child is not None:
+                    child.join(5)
+                backoff = self._on_crash(backoff)
+                if self._child is None:  # not restarted
+                    return
+                continue
             self._handle(kind, value)
 
     def _handle(self, kind: str, value: Any) -> None:
@@ -302,9 +326,17 @@ class RecognitionProcess:
 
     def _forward_logs(self) -> None:
         while True:
-            record = self._logs.get()
-            if record is None:
-                return
+            logs = self._logs
+            try:
+                record = logs.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            except (EOFError, OSError):  # this child is gone: wait for the next one, or end with the last
+                if self._stop.is_set():
+                    return
+                while self._logs is logs and not self._stop.wait(0.1):
+                    pass
+                continue
             logging.getLogger(record.name).handle(record)
 
 

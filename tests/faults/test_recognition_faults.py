@@ -88,3 +88,30 @@ def test_stalled_http_camera_is_detected_and_reported():
         for c in clients:
             c.close()
         server.close()
+
+
+def test_child_killed_while_its_queue_is_locked_does_not_silence_the_next_child(tmp_path):
+    """A kill can leave the events queue's write lock held (the child was writing): the next child still reports."""
+    cam = CameraConfig(id="w", source=DemoSourceConfig(seed=9, resolution="720p", fps=20, vehicles_per_minute=120,
+                                                       realtime=False, duration_s=30))
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def received(read, path) -> None:  # noqa: ANN001, ARG001
+        with lock:
+            got.append(read.read_id)
+
+    proc = RecognitionProcess(RuntimeConfig(cameras=(cam,)), oracle_pipeline,
+                              RuntimeCallbacks(journal_dir=str(tmp_path / "spool"), on_journalled=received),
+                              name="alpr-fault-recognition")
+    proc.start()
+    try:
+        assert wait_until(lambda: len(got) > 1, 90)
+        stuck = proc._events  # noqa: SLF001 - the queue the killed child was writing to
+        assert stuck._wlock.acquire(timeout=10)  # noqa: SLF001 - held as if by a writer that was killed
+        os.kill(proc.pid, signal.SIGKILL)
+        assert wait_until(lambda: proc.restarts > 0, 60)
+        before = len(got)
+        assert wait_until(lambda: len(got) > before + 1, 90), "the restarted child never reported a read"
+    finally:
+        proc.stop()
