@@ -35,6 +35,13 @@ HEIGHT_WEIGHT = 0.5
 #: plate-like tracks close together but drifting apart are two vehicles, one behind the other).
 STRONG_LIKENESS = 0.6
 
+#: A track lost for this many typical frame gaps (median interval between the frames this tracker
+#: was given) has ended, whatever ``max_lost_s`` says: under load a camera's frames are processed
+#: 1-2 times a second, and a wall-time limit below one gap would end every track at its first miss.
+LOST_GAPS = 2.5
+#: Frame intervals kept for that median.
+GAP_HISTORY = 16
+
 #: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
 StateReader = Callable[[np.ndarray], tuple[str | None, float]]
 
@@ -104,6 +111,8 @@ class PlateTracker:
         self._closed: deque[Track] = deque()
         self._suppressor = RepeatSuppressor(self.config.repeat_window_s, self.config.parked_window_s)
         self._frame_size = (0, 0)
+        self._last_ts: float | None = None
+        self._gaps: deque[float] = deque(maxlen=GAP_HISTORY)
 
     @property
     def active(self) -> int:
@@ -113,6 +122,9 @@ class PlateTracker:
     def update(self, frame: Frame, sightings: Sequence[Sighting]) -> list[PlateRead]:
         """Feed one frame's sightings; return the reads completed (or previewed) by it."""
         self._frame_size = (frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0)
+        if self._last_ts is not None and frame.ts > self._last_ts:
+            self._gaps.append(frame.ts - self._last_ts)
+        self._last_ts = frame.ts
         matches = self._associate(sightings)
         reads: list[PlateRead] = []
         matched_tracks = set()
@@ -216,9 +228,21 @@ class PlateTracker:
 
     def _is_over(self, track: Track, now: float) -> bool:
         cfg = self.config
-        if track.lost >= cfg.max_lost_frames or now - track.last_seen >= cfg.max_lost_s:
+        if track.lost >= cfg.max_lost_frames or now - track.last_seen >= self._lost_limit_s():
             return True
         return self._at_edge(track.boxes[-1])
+
+    def _lost_limit_s(self) -> float:
+        """How long a track may go without its plate: ``max_lost_s``, or ``LOST_GAPS`` typical frame gaps.
+
+        Counted in the frames this tracker actually processed, so a loaded machine (or a camera
+        delivering few frames) does not end every track at its first missed frame; a long stall
+        (many gaps) still ends it.
+        """
+        if not self._gaps:
+            return self.config.max_lost_s
+        gaps = sorted(self._gaps)
+        return max(self.config.max_lost_s, LOST_GAPS * gaps[len(gaps) // 2])
 
     def _at_edge(self, box: BBox) -> bool:
         width, height = self._frame_size
