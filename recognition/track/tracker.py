@@ -41,6 +41,8 @@ STRONG_LIKENESS = 0.6
 LOST_GAPS = 2.5
 #: Frame intervals kept for that median.
 GAP_HISTORY = 16
+#: Frames this far apart (typical gap) are sparse: one strongly plate-like reading makes a pass.
+SPARSE_GAP_S = 0.25
 
 #: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
 StateReader = Callable[[np.ndarray], tuple[str | None, float]]
@@ -232,6 +234,25 @@ class PlateTracker:
             return True
         return self._at_edge(track.boxes[-1])
 
+    def _enough_frames(self, track: Track) -> bool:
+        """Whether an ended track was read in enough frames to be a pass.
+
+        ``min_frames`` filters one-frame flickers at a camera's full rate. When this camera's
+        frames come ``SPARSE_GAP_S`` or more apart (a loaded machine processes 1-4 a second) a
+        vehicle is often in view for a single processed frame: one reading then suffices if it is
+        strongly plate-like (``STRONG_LIKENESS``: plate syntax and shape).
+        """
+        if track.frames >= self.config.min_frames:
+            return True
+        return track.frames >= 1 and self._typical_gap() >= SPARSE_GAP_S and self._likeness(track) >= STRONG_LIKENESS
+
+    def _typical_gap(self) -> float:
+        """Median interval between the frames this tracker was given (0 before two frames)."""
+        if not self._gaps:
+            return 0.0
+        gaps = sorted(self._gaps)
+        return gaps[len(gaps) // 2]
+
     def _lost_limit_s(self) -> float:
         """How long a track may go without its plate: ``max_lost_s``, or ``LOST_GAPS`` typical frame gaps.
 
@@ -239,10 +260,7 @@ class PlateTracker:
         delivering few frames) does not end every track at its first missed frame; a long stall
         (many gaps) still ends it.
         """
-        if not self._gaps:
-            return self.config.max_lost_s
-        gaps = sorted(self._gaps)
-        return max(self.config.max_lost_s, LOST_GAPS * gaps[len(gaps) // 2])
+        return max(self.config.max_lost_s, LOST_GAPS * self._typical_gap())
 
     def _at_edge(self, box: BBox) -> bool:
         width, height = self._frame_size
@@ -253,7 +271,7 @@ class PlateTracker:
     def _maybe_emit_early(self, track: Track) -> PlateRead | None:
         cfg = self.config
         if track.emitted or track.suppressed or track.frames < cfg.min_frames:
-            return None
+            return None  # early reads keep min_frames: a sparse single sighting waits for the track's end
         if track.last_seen - track.first_seen >= cfg.emit_after_s:
             return self._emit(track, preview=False)
         if cfg.preview_after_frames and not track.previewed and track.frames >= cfg.preview_after_frames:
@@ -266,7 +284,7 @@ class PlateTracker:
         if track.emitted or track.suppressed:
             self._remember(track)
             return None
-        if track.frames < self.config.min_frames:
+        if not self._enough_frames(track):
             return None
         read = self._emit(track, preview=False)
         if read is None and track.suppressed and not track.repeat and still(track.history):
@@ -329,7 +347,7 @@ class PlateTracker:
             return False
         if track.likeness is None:  # still live: it may yet be read
             return track.frames > 0
-        if track.suppressed or track.frames < self.config.min_frames:
+        if track.suppressed or not self._enough_frames(track):
             return False
         vote = track.voter.vote()
         cfg = self.config

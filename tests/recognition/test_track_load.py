@@ -61,3 +61,28 @@ def test_at_full_rate_a_lost_plate_ends_after_max_lost_s():
             ended_at = i
             break
     assert ended_at is not None and ended_at - 5 <= tracker.config.max_lost_frames
+
+
+def test_sparse_frames_read_a_plate_seen_once():
+    # Given a camera processed once a second (a loaded node) and a vehicle in view for one of its frames
+    reads = drive([False, True] + [False] * 6, gap_s=1.0)
+    # Then its single strongly plate-like reading is a pass (min_frames 2 lost every such pass)
+    assert [r.text for r in reads] == ["7KQB228"]
+
+
+def test_sparse_frames_do_not_read_a_single_unplate_like_text():
+    # Given the same sparse camera and one sighting of a slogan-like text (letters only, 10 long)
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(8):
+        seen = [sighting(0, "CALLUSTODA")] if i == 1 else []
+        reads += tracker.update(Frame("cam", i, 1000.0 + i, IMAGE), seen)
+    assert reads + tracker.flush() == []
+
+
+def test_at_full_rate_a_single_sighting_is_still_noise():
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(20):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i / 25, IMAGE), [sighting(i)] if i == 3 else [])
+    assert reads + tracker.flush() == []
