@@ -171,4 +171,8 @@ class ComparisonStrip(QWidget):
                 p.setFont(self._small)
                 p.drawText(QRectF(x - 8, 73, 52, 16), Qt.AlignmentFlag.AlignCenter, mark.split()[0])
             x += 40
+        if self.hasFocus():  # Tab reaches the strip (its tooltip and description speak the comparison)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(QColor(palette().focus), 2))
+            p.drawRect(QRectF(1, 1, self.width() - 2, self.height() - 2))
         p.end()

@@ -131,3 +131,24 @@ def test_queue_headings_shown_whole_on_an_empty_queue(qtbot, qloop, world, theme
             text = screen.queue.model().headerData(col, Qt.Orientation.Horizontal)
             need = QFontMetrics(bold).horizontalAdvance(text) + 8  # the section's 4 px padding each side
             assert header.sectionSize(col) >= need, (theme.name, text, header.sectionSize(col), need)
+
+
+def test_keyboard_focus_is_visible_on_navigation_and_comparison_strip(qtbot, theme):
+    """Tabbing onto the navigation list or the comparison strip shows the theme's focus ring (neither showed any:
+    the navigation's own border rule won over the list focus rule; the strip painted none)."""
+    from PySide6.QtWidgets import QListWidget
+
+    nav = QListWidget()
+    nav.setObjectName("Nav")
+    nav.addItems(["Console", "Hot lists", "Search"])
+    nav.setCurrentRow(0)
+    strip = ComparisonStrip()
+    strip.set_comparison(compare_plates("8AMB123", "8AMB128"))
+    for widget, size in ((nav, (160, 200)), (strip, (400, 92))):
+        blurred = _grab(qtbot, widget, *size)
+        widget.activateWindow()
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        focused = _pixels(widget)
+        gained = _near(focused, theme.focus, 30) - _near(blurred, theme.focus, 30)
+        assert gained >= 2 * size[1], (widget.accessibleName() or widget.objectName(), theme.name, gained)
