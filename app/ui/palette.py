@@ -86,6 +86,10 @@ class Palette:
     check_done: str
     check_pending: str
     check_na: str
+    # controls drawn from the style sheet: the tick on a ticked box (its fill is nav_mark), scroll bars
+    tick: str
+    scroll_track: str
+    scroll_handle: str
 
 
 #: What looks the same in both themes: the header bar, the blue default and claim buttons, the white text on the
@@ -114,6 +118,7 @@ DARK = Palette(
     band_tint={U: "#a3283c", H: "#4a3412", N: "#2b2a1c", L: "#1b1f24"},
     band_text={U: "#ffffff", H: "#ffc27a", N: "#f3e58a", L: "#c3ccd6"},
     check_done="#7fdc95", check_pending="#e8ebef", check_na="#a3adb8",
+    tick="#0b1f33", scroll_track="#151a1f", scroll_handle="#7a8898",
 )
 
 LIGHT = Palette(
@@ -134,6 +139,7 @@ LIGHT = Palette(
     band_tint={U: "#ffb3b3", H: "#ffd9a8", N: "#fdf6d2", L: "#ffffff"},
     band_text={U: "#7a0012", H: "#6b4a00", N: "#756800", L: "#3f4a55"},
     check_done="#1b6b32", check_pending="#17212b", check_na="#56616d",
+    tick="#ffffff", scroll_track="#e1e7ed", scroll_handle="#6d7b89",
 )
 
 PALETTES: dict[str, Palette] = {"dark": DARK, "light": LIGHT}
@@ -195,6 +201,14 @@ CONTROL_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("disabled button border on window", "button_disabled_border", "window"),
     ("selected nav mark", "nav_mark", "nav_selected_bg"),
     ("selected row on table", "selection_bg", "base"),
+    ("tick on a ticked box", "tick", "nav_mark"),
+    ("ticked box on window", "nav_mark", "window"),
+    ("ticked box on input", "nav_mark", "base"),
+    ("disabled tick on window", "button_disabled_text", "window"),
+    ("arrow on a drop-down or spin button", "text", "button_bg"),
+    ("disabled arrow on window", "button_disabled_text", "window"),
+    ("scroll bar handle on its track", "scroll_handle", "scroll_track"),
+    ("scroll bar handle hovered", "nav_mark", "scroll_track"),
 )
 
 

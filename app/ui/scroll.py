@@ -41,7 +41,10 @@ class _Holder(QWidget):
             self.setMinimumHeight(need)
 
     def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.LayoutRequest:  # the inner widget's minimum changed
+        if e.type() == QEvent.Type.LayoutRequest:  # the inner widget's content changed (a hit opened, text wrapped)
+            # the explicit minimum set for the old content would win over the new minimum size hint: the panel
+            # stayed short and its last lines were squeezed and cut at the bottom instead of scrolling
+            self._follow_wrapping()
             self.updateGeometry()
         return super().event(e)
 

@@ -7,7 +7,11 @@ The dispatcher changes it with Ctrl+Plus / Ctrl+Minus / Ctrl+0 (see :class:`Font
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
 from string import Template
 
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +27,13 @@ MAX_FONT_PT = 24.0
 FONT_STEP_PT = 1.0
 
 _state: dict[str, object] = {"palette": DARK, "font_pt": DEFAULT_FONT_PT}
+#: the style sheet's pictures (resources/qss/icons/*.svg, ``$ink`` filled in): (variant suffix, palette field)
+ICON_INKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "arrow-down": (("", "text"), ("-disabled", "button_disabled_text")),
+    "arrow-up": (("", "text"), ("-disabled", "button_disabled_text")),
+    "tick": (("", "tick"), ("-disabled", "button_disabled_text")),
+}
+_icon_root: list[Path] = []
 
 
 class ThemeSignals(QObject):
@@ -65,13 +76,35 @@ def font_sizes(base_pt: float) -> dict[str, str]:
     px = max(14, round(b * 1.45))
     return {"base_pt": pt(1.0), "small_pt": pt(0.9), "sub_pt": pt(1.1), "title_pt": pt(1.25),
             "heading_pt": pt(1.35), "plate_pt": pt(1.5), "indicator_px": str(px),
-            "indicator_radius": str(px // 2)}
+            "indicator_radius": str(px // 2), "arrow_box_px": str(max(18, round(b * 1.75))),
+            "arrow_px": str(max(10, round(b))), "scroll_px": str(max(12, round(b * 1.2)))}
+
+
+def themed_icons(p: Palette) -> Path:
+    """The style sheet's arrows and tick in ``p``'s colours, as SVG files (a style sheet takes pictures only
+    by file name): written once per theme into a folder of this process, removed at exit."""
+    if not _icon_root:
+        root = Path(tempfile.mkdtemp(prefix="alpr-theme-"))
+        atexit.register(shutil.rmtree, root, True)
+        _icon_root.append(root)
+    folder = _icon_root[0] / p.name
+    folder.mkdir(exist_ok=True)
+    colours = asdict(p)
+    for name, variants in ICON_INKS.items():
+        template = Template((resources_dir() / "qss" / "icons" / f"{name}.svg").read_text(encoding="utf-8"))
+        for suffix, field in variants:
+            target = folder / f"{name}{suffix}.svg"
+            svg = template.substitute(ink=colours[field])
+            if not target.exists() or target.read_text(encoding="utf-8") != svg:
+                target.write_text(svg, encoding="utf-8")
+    return folder
 
 
 def style_sheet(p: Palette, base_pt: float) -> str:
     """The application style sheet for ``p`` at ``base_pt``."""
     values = {k: v for k, v in asdict(p).items() if isinstance(v, str)}
     values.update(font_sizes(base_pt))
+    values["icons"] = themed_icons(p).as_posix()
     template = (resources_dir() / "qss" / "theme.qss").read_text(encoding="utf-8")
     return Template(template).substitute(values)  # a missing name raises: no silently unstyled rule
 

@@ -21,7 +21,7 @@ def main(scenes: str | None, crops: str | None, limit: int | None, true_box: boo
         print(json.dumps({"error": f"no such folder: {folder}"}), flush=True)
         return 2
     try:
-        detector, reader = load_models()
+        detector, reader = load_models(screen=bool(scenes) and not true_box)
     except ModelUnavailable as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2

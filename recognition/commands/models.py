@@ -17,8 +17,12 @@ class ModelUnavailable(RuntimeError):
     """The detector or reader could not be loaded."""
 
 
-def load_models(fake: bool = False) -> tuple[PlateDetector, PlateReader]:
+def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector, PlateReader]:
     """Load the shipped detector and reader, or fakes (``fake=True``, for contract tests).
+
+    ``screen`` (detector candidates of stills: ``read``, ``eval --scenes``): every candidate is read
+    quickly first and only plate-like ones in full (:mod:`recognition.pipeline_screen`); False gives the
+    full reader alone (crops known to be plates: ``eval --crops``, ``--true-box``).
 
     Raises:
         ModelUnavailable: If a model package is missing or a model file cannot be loaded.
@@ -28,12 +32,31 @@ def load_models(fake: bool = False) -> tuple[PlateDetector, PlateReader]:
         return FakeDetector(_centre_box), FakeReader("TEST123", confidence=0.9, state="CA")
     try:
         from recognition.detect import BuiltinDetectorConfig, create_detector
-        from recognition.read import create_reader  # type: ignore[attr-defined]
 
         # Stills (read, eval): large frames are not shrunk below STILL_MIN_SCALE (notes/detector.md).
-        return create_detector(BuiltinDetectorConfig(min_scale=STILL_MIN_SCALE)), create_reader()
+        detector = create_detector(BuiltinDetectorConfig(min_scale=STILL_MIN_SCALE))
+        return detector, load_reader(screen=screen)
     except Exception as exc:  # ImportError, ModelLoadError, OpenVINO errors
         raise ModelUnavailable(f"cannot load recognition models: {exc}") from exc
+
+
+def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
+    """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
+
+    The quick reader is the same reader with its refinements off (no second recogniser, row band,
+    state lines or voted views): about a third of a full read on plates, far less on lettering.
+    """
+    from recognition.pipeline_screen import ScreenedReader
+    from recognition.read import OpenVinoPlateReader, ReaderConfig, load_model
+
+    cfg = config if isinstance(config, ReaderConfig) else ReaderConfig()
+    keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
+    models = {key: load_model(key, cfg.device, cfg.precision, cfg.threads) for key in keys}
+    full = OpenVinoPlateReader(cfg, models)
+    if not screen:
+        return full
+    quick_cfg = cfg.model_copy(update={"use_v4": False, "read_state": False, "band_extra_conf": 1.0, "vote_below": 0.0})
+    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full)
 
 
 def load_colour() -> object | None:

@@ -64,7 +64,7 @@ def main(images: list[str], use_stdin: bool, fake: bool) -> int:
     from recognition.commands.models import ModelUnavailable, load_models
 
     try:
-        detector, reader = load_models(fake)
+        detector, reader = load_models(fake, screen=True)
     except ModelUnavailable as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2

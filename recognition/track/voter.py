@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from recognition.track.align import align_to
+from recognition.track.align import align_to, similarity
 from recognition.types import Alternative, PlateText, VehicleColour
 
 #: A runner-up character whose share of the votes reaches this becomes an alternative reading.
 ALTERNATIVE_SHARE = 0.15
 MAX_ALTERNATIVES = 4
+#: A reading less similar than this to the reference (normalised edit distance) is of another
+#: object (a badge the track picked up for a frame) or garbled: it does not vote on characters.
+OUTLIER_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,8 @@ class PlateVoter:
     reading of the pass: an approaching plate's large, sharp frames outvote its small, blurred ones.
     At each character position the vote of a character is ``weight * char_confidence``. Readings
     are aligned to a reference of the most supported length, so a reading with one character
-    missing or added still counts.
+    missing or added still counts; a reading that is mostly different from the reference (another
+    object's text picked up by the track, or a garbled frame) does not vote on its characters.
     """
 
     def __init__(self) -> None:
@@ -67,10 +71,13 @@ class PlateVoter:
         if not readings:
             return None
         weights = self._weights()
-        total = sum(weights)
         reference = self._reference(readings, weights)
+        weights = [w if similarity(r.text, reference) >= OUTLIER_SIMILARITY else 0.0 for r, w in zip(readings, weights, strict=True)]
+        total = sum(weights)
         votes: list[dict[str, float]] = [defaultdict(float) for _ in reference]
         for r, weight in zip(readings, weights, strict=True):
+            if weight <= 0.0:
+                continue  # an outlier: takes no part in the vote
             chars = r.char_confidences if len(r.char_confidences) == len(r.text) else (r.confidence,) * len(r.text)
             mapping = range(len(r.text)) if len(r.text) == len(reference) else align_to(reference, r.text)
             for ch, pos, cc in zip(r.text, mapping, chars, strict=True):

@@ -86,3 +86,24 @@ def test_suppressor_merges_split_tracks_and_parked_cars_but_not_new_passes():
     assert not sup.is_repeat("XYZ999", here, first_seen=101.0)
     sup.expire(now=2000.0)
     assert not sup.is_repeat("ABC123", here, first_seen=2000.0)
+
+
+def test_a_reading_of_another_object_does_not_vote_on_characters():
+    # Given a plate track that picked up a badge's reading for one frame (boxes crossed as the car moved)
+    voter = PlateVoter()
+    voter.add(pt("FBH476", conf=0.89, chars=(0.99, 0.51, 0.96, 0.92, 1.0, 0.94)), quality=84)
+    voter.add(pt("RAV4", conf=0.8, chars=(0.8, 0.8, 0.8, 0.8)), quality=68)
+    vote = voter.vote()
+    # Then the badge's letters are not mixed into the plate (the aligned 'A' outvoted the unsure 'B')
+    assert vote is not None and vote.text == "FBH476"
+    assert vote.readings == 2
+
+
+def test_garbled_frames_do_not_dilute_a_consistent_vote():
+    voter = PlateVoter()
+    for text in ("7KQB228", "7KQB228", "7KQB228"):
+        voter.add(pt(text, conf=0.6))
+    voter.add(pt("RE", conf=0.9))
+    vote = voter.vote()
+    assert vote.text == "7KQB228"
+    assert vote.confidence >= 0.6

@@ -1,0 +1,109 @@
+"""The candidate screen: quick read first, full read only where the quick one could be a plate."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from recognition.fakes import FakeReader
+from recognition.pipeline_screen import ScreenedReader, ScreenRules
+from recognition.protocols import PlateReader
+from recognition.types import PlateText
+
+
+def _text(text: str, confidence: float = 0.9) -> PlateText:
+    return PlateText(text, confidence, (confidence,) * len(text), ())
+
+
+@pytest.mark.parametrize("text", ["ABC123", "1G3296B", "GAGGED", "BLOGGER", "12345", "AB 1234", "7XYZ-529"])
+def test_plate_like_quick_readings_get_a_full_read(text: str) -> None:
+    assert ScreenRules().worth_full_read(_text(text))
+
+
+@pytest.mark.parametrize("text", ["", "L", "SK", "FIAT", "2012", "1201", "CUMBERLANDAVE", "WASHINGTONDC", "A-B"])
+def test_lettering_and_fragments_keep_their_quick_reading(text: str) -> None:
+    assert not ScreenRules().worth_full_read(_text(text))
+
+
+def test_nothing_read_is_not_read_again() -> None:
+    assert not ScreenRules().worth_full_read(None)
+
+
+@pytest.mark.parametrize("kwargs", [{"min_chars": 0}, {"min_chars": 5, "max_chars": 4}, {"min_shape": 4}])
+def test_bad_rules_are_refused(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError):
+        ScreenRules(**kwargs)
+
+
+def _by_mark(texts: dict[int, str | None], confidence: float):
+    """A reader answering by the crop's first pixel (the test marks each crop with an id)."""
+
+    def read(crop: np.ndarray) -> PlateText | None:
+        text = texts[int(crop[0, 0, 0])]
+        return None if text is None else _text(text, confidence)
+
+    return read
+
+
+def test_only_plate_like_candidates_are_read_in_full_and_the_others_keep_their_quick_text() -> None:
+    quick_texts = {1: "ABC1234", 2: "FIAT", 3: None, 4: "GAGGED"}
+    full_texts = {1: "ABC1234", 2: "FIAT", 3: None, 4: "GAGGED"}
+    quick = FakeReader(_by_mark(quick_texts, 0.6))
+    full = FakeReader(_by_mark(full_texts, 0.95), state="TX")
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in (1, 2, 3, 4)]
+    screened = ScreenedReader(quick, full)
+    readings = screened.read_many(crops)
+    assert isinstance(screened, PlateReader)
+    assert quick.crops == 4 and full.crops == 2
+    assert screened.full_reads == 2 and screened.quick_only == 2
+    assert [r.confidence if r else None for r in readings] == [0.95, 0.6, None, 0.95]
+    assert readings[1] is not None and readings[1].text == "FIAT"  # kept, not dropped
+
+
+def test_state_comes_from_the_full_reader() -> None:
+    class StateReader(FakeReader):
+        def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
+            return "OH", 0.9
+
+    screened = ScreenedReader(FakeReader("X"), StateReader("ABC123"))
+    assert screened.state_of(np.zeros((40, 80, 3), np.uint8)) == ("OH", 0.9)
+    assert ScreenedReader(FakeReader("X"), FakeReader("Y")).state_of(np.zeros((4, 4, 3), np.uint8)) == (None, 0.0)
+
+
+# --- the shipped models -------------------------------------------------------------------------
+
+
+def _lettering(text: str) -> np.ndarray:
+    """A make badge / sign word: dark letters on a light patch."""
+    patch = np.full((60, 200, 3), 225, np.uint8)
+    cv2.putText(patch, text, (12, 44), cv2.FONT_HERSHEY_DUPLEX, 1.4, (30, 30, 30), 3, cv2.LINE_AA)
+    return patch
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from recognition.commands.models import load_reader
+
+    return load_reader(screen=True)
+
+
+def test_still_commands_screen_candidates_with_the_shipped_reader(shipped) -> None:
+    from tests.recognition.test_read_real import render_plate
+
+    assert isinstance(shipped, ScreenedReader)
+    plate = render_plate("ABC1234", state="TEXAS")
+    reading = shipped.read(plate)
+    assert reading is not None and reading.text == "ABC1234"
+    assert reading == shipped.full.read(plate)  # a plate gets exactly the full reading, state included
+    full_before = shipped.full_reads
+    badge = shipped.read(_lettering("FIAT"))
+    assert shipped.full_reads == full_before  # the badge was not read in full
+    assert badge is not None and badge.text == "FIAT"
+
+
+def test_crop_evaluations_keep_the_full_reader() -> None:
+    from recognition.commands.models import load_reader
+    from recognition.read import OpenVinoPlateReader
+
+    assert isinstance(load_reader(screen=False), OpenVinoPlateReader)

@@ -1,0 +1,88 @@
+"""Tracks under load: a camera's frames processed 1-2 times a second still make one read per pass."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recognition.track import PlateTracker, Sighting
+from recognition.types import BBox, Frame, PlateDetection, PlateObservation, PlateText
+
+IMAGE = np.zeros((720, 1280, 3), np.uint8)
+
+
+def sighting(i: int, text: str = "7KQB228") -> Sighting:
+    """The plate of a vehicle approaching slowly (1 px/frame down, 2 px/frame wider)."""
+    box = BBox(600, 300 + i, 100 + 2 * i, 50 + i)
+    return Sighting(PlateObservation(PlateDetection(box, 0.9), PlateText(text, 0.9, (0.9,) * len(text))))
+
+
+def drive(seen: list[bool], gap_s: float) -> list:
+    """Frames ``gap_s`` apart; the plate is found in frame i when ``seen[i]``."""
+    tracker = PlateTracker("cam")
+    reads = []
+    for i, visible in enumerate(seen):
+        frame = Frame("cam", i, 1000.0 + i * gap_s, IMAGE)
+        reads += [r for r in tracker.update(frame, [sighting(i)] if visible else []) if not r.preview]
+    return reads + tracker.flush()
+
+
+def test_one_missed_frame_at_one_frame_a_second_does_not_split_the_pass():
+    # Given a loaded node processing this camera once a second, the detector missing every 2nd frame
+    reads = drive([True, False, True, False, True, False, True] + [False] * 6, gap_s=1.0)
+    # Then the pass is one track and one read (wall time alone ended each 1-frame track: no read)
+    assert [r.text for r in reads] == ["7KQB228"]
+    assert reads[0].frame_count >= 3  # emitted early (emit_after_s) from frames 0, 2 and 4
+
+
+def test_a_pass_seen_in_consecutive_slow_frames_is_read_once():
+    reads = drive([True] * 3 + [False] + [True] * 3 + [False] * 6, gap_s=0.8)
+    assert len(reads) == 1
+    assert reads[0].frame_count >= 4  # the track spans the missed frame (emitted early, emit_after_s)
+
+
+def test_a_long_stall_still_ends_the_track():
+    # Given frames 0.1 s apart, then a camera stall of 5 s: the vehicle seen before is gone
+    tracker = PlateTracker("cam")
+    for i in range(5):
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.1, IMAGE), [sighting(i)])
+    reads = tracker.update(Frame("cam", 5, 1005.4, IMAGE), [])
+    # Then the first frame after the stall ends it (its one read is out, not held for more frames)
+    assert [r.text for r in reads if not r.preview] == ["7KQB228"]
+    assert tracker.active == 0
+
+
+def test_at_full_rate_a_lost_plate_ends_after_max_lost_s():
+    # Given 25 fps with the plate found in 6 frames, then lost: the lost-time rule applies as before
+    tracker = PlateTracker("cam")
+    ended_at = None
+    for i in range(30):
+        out = tracker.update(Frame("cam", i, 1000.0 + i / 25, IMAGE), [sighting(i)] if i < 6 else [])
+        if any(not r.preview for r in out):
+            ended_at = i
+            break
+    assert ended_at is not None and ended_at - 5 <= tracker.config.max_lost_frames
+
+
+def test_sparse_frames_read_a_plate_seen_once():
+    # Given a camera processed once a second (a loaded node) and a vehicle in view for one of its frames
+    reads = drive([False, True] + [False] * 6, gap_s=1.0)
+    # Then its single strongly plate-like reading is a pass (min_frames 2 lost every such pass)
+    assert [r.text for r in reads] == ["7KQB228"]
+
+
+def test_sparse_frames_do_not_read_a_single_unplate_like_text():
+    # Given the same sparse camera and one sighting of a slogan-like text (letters only, 10 long)
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(8):
+        seen = [sighting(0, "CALLUSTODA")] if i == 1 else []
+        reads += tracker.update(Frame("cam", i, 1000.0 + i, IMAGE), seen)
+    assert reads + tracker.flush() == []
+
+
+def test_at_full_rate_a_single_sighting_is_still_noise():
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(20):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i / 25, IMAGE), [sighting(i)] if i == 3 else [])
+    assert reads + tracker.flush() == []
