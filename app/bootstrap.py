@@ -8,6 +8,7 @@ the admin CLI (app.cli) only use what they are given.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import socket
@@ -96,6 +97,21 @@ def open_database(settings: AppSettings, paths: AppPaths, secrets: SecretStore,
     return OpenDatabase(engine, engine.url.render_as_string(hide_password=True))
 
 
+def freeze_startup_heap() -> int:
+    """Collect once, then move every object alive now out of the cyclic collector's generations.
+
+    Called when a process has built its long-lived parts (modules, services, ORM mappers, compiled
+    queries): a later full collection (one comes whenever the young objects outgrow a quarter of the old
+    ones, e.g. when an import starts) then scans only what was made since, not the whole start-up heap
+    (a 100-220 ms pause of every thread on the console's GUI thread at the start of each import).
+    Frozen objects are still freed by reference counting; only cycles among them are never collected.
+    Returns the number of frozen objects.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def workstation_name(settings: AppSettings) -> str:
     return settings.workstation_name or os.environ.get("ALPR_WORKSTATION") or socket.gethostname()
 
@@ -157,6 +173,7 @@ class Assembly:
         if timeout:
             self.settings.node.lease_timeout_s = timeout
         self.services = build_services(self.db.engine, self.settings, self.paths, self.secrets)
+        freeze_startup_heap()  # the services live as long as the process: keep them out of full collections
         return self.services
 
     def console_runtime(self, executor, signals):  # noqa: ANN001, ANN201 - Qt types imported lazily

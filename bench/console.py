@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -45,7 +46,7 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402, TID251 - a GUI benchmark
 
-from app.bootstrap import build_services  # noqa: E402
+from app.bootstrap import build_services, freeze_startup_heap  # noqa: E402
 from app.domain.alerts import ChimeBand, FakeSpeaker  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.paths import AppPaths  # noqa: E402
@@ -117,12 +118,14 @@ def make_read(plate: str, camera: str, jpeg: bytes) -> PlateRead:
 
 
 class Bench:
-    def __init__(self, root: Path, plates: list[str]) -> None:
+    def __init__(self, root: Path, plates: list[str], freeze: bool = True) -> None:
         self.paths = AppPaths(root / "data", root / "cfg").ensure()
         self.engine = make_engine(sqlite_url(root / "alpr.db"))
         upgrade(self.engine)
         fast = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
         self.bundle = build_services(self.engine, AppSettings(), self.paths, MemorySecretStore(), hashing=fast)
+        if freeze:  # what Assembly.connect does once the services are built
+            freeze_startup_heap()
         self.bundle.accounts.create_first_admin("sup1", "Sam Supervisor", PW, _training())
         admin = self._login("sup1")
         self.bundle.administration.create_user(admin.actor, "disp1", "Dana Dispatcher", PW,
@@ -350,6 +353,38 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
             "demo_frame_to_read_p95_ms": p95(list(stats.frame_to_read_ms)) if stats else None}
 
 
+class GcPauses:
+    """Every cyclic-GC pass of this process (all threads wait for it): count and longest per generation."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.started is not None:
+            ms = (time.perf_counter() - self.started) * 1000.0
+            self.ms[info["generation"]].append(ms)
+            if os.environ.get("BENCH_TRACE") and ms > float(os.environ.get("BENCH_TRACE_MS", "100")) / 2:
+                print(f"    gc pass gen {info['generation']}: {ms:.0f} ms, {info['collected']} collected, in "
+                      f"{threading.current_thread().name}", file=sys.stderr)
+            self.started = None
+
+    def start(self) -> GcPauses:
+        gc.callbacks.append(self._on_gc)
+        return self
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    def summary(self) -> dict:
+        full = self.ms[2]
+        return {"gc_full_passes": len(full), "gc_full_max_ms": round(max(full), 1) if full else 0.0,
+                "gc_young_max_ms": round(max(self.ms[0] + self.ms[1], default=0.0), 1),
+                "gc_frozen_objects": gc.get_freeze_count()}
+
+
 def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
     """An NCIC fixed-width extract of ``rows`` distinct plates (DOMAIN.md layout)."""
     import random
@@ -391,7 +426,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
             names = {t.ident: t.name for t in threading.enumerate()}
             for ident, frame in sys._current_frames().items():
                 if ident != threading.get_ident():
-                    where = traceback.extract_stack(frame)[-3:]
+                    where = traceback.extract_stack(frame)[-int(os.environ.get("BENCH_TRACE_DEPTH", "3")):]
                     print(f"    {names.get(ident)}: " + " <- ".join(f"{f.name}:{f.lineno}" for f in reversed(where)),
                           file=sys.stderr)
         last[0] = now
@@ -405,6 +440,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     warm = await ui.call(hits.claim_next, ui.actor)
     if warm is not None:
         await ui.call(hits.release, ui.actor, warm.id)
+    gc_pauses = GcPauses().start()
     beat = QTimer()
     beat.setInterval(10)
     beat.timeout.connect(on_beat)
@@ -422,7 +458,8 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     summary = await job
     import_s = time.perf_counter() - t0
     beat.stop()
-    return {"claim_during_import_ms": round(max(claims), 1) if claims else None,
+    gc_pauses.stop()
+    return {**gc_pauses.summary(), "claim_during_import_ms": round(max(claims), 1) if claims else None,
             "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
             "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
             "import_rows": rows, "import_accepted": summary.accepted, "import_s": round(import_s, 2)}
@@ -433,7 +470,7 @@ async def main(args: argparse.Namespace) -> dict:
     ok, buf = cv2.imencode(".jpg", TrafficScene(160, 60, seed=1).render(0).image)
     jpeg = buf.tobytes()
     with tempfile.TemporaryDirectory(prefix="console-bench-") as tmp:
-        b = Bench(Path(tmp), plates)
+        b = Bench(Path(tmp), plates, freeze=not args.no_freeze)
         try:
             await asyncio.sleep(0.5)
             if args.during_import:
@@ -462,6 +499,8 @@ if __name__ == "__main__":
     ap.add_argument("--oracle", action="store_true", help="demo phase without the OpenVINO models")
     ap.add_argument("--during-import", type=int, default=0, metavar="ROWS",
                     help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
                     help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr)")
     args = ap.parse_args()

@@ -90,3 +90,41 @@ def test_the_index_rebuild_runs_without_full_collections_of_the_console_heap():
     index = _index_of(batches())
     assert len(index) == 3000 and seen == [False, False, False]
     assert gc.isenabled()  # restored
+
+
+def test_other_threads_cyclic_garbage_does_not_pile_up_during_an_index_rebuild():
+    # the rebuild pauses the collector process-wide: the garbage made meanwhile by dispatcher actions on
+    # other threads was scanned in one pass after the rebuild (~115 ms for 50 k objects after 1 M rows)
+    import gc
+
+    from app.services import hotlist_index
+
+    class Node:
+        pass
+
+    def batches():  # noqa: ANN202 - each batch comes with 500 cyclic objects made elsewhere, then dropped
+        for start in range(0, 100 * 50, 50):
+            for _ in range(250):
+                a = Node()
+                a.me = [a]
+            yield [(i, f"Q{i:05d}", "CA", 4) for i in range(start, start + 50)]
+
+    passes: list[int] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "stop":
+            passes.append(info["collected"])
+
+    gc.collect()
+    gc.callbacks.append(on_gc)
+    try:
+        index = hotlist_index._index_of(batches())
+        gc.collect()  # what the collector does by itself soon after the rebuild
+    finally:
+        gc.callbacks.remove(on_gc)
+    assert len(index) == 5000 and gc.isenabled()
+    made = 100 * 500
+    assert sum(passes) >= made  # all of it was collected
+    # no single pass had to take more than what one stretch of batches left behind
+    every = getattr(hotlist_index, "YOUNG_COLLECT_EVERY", 20)
+    assert max(passes) <= (every + 1) * 500, passes

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain.comparison import CellKind, PlateComparison
+from app.ui.theme import palette
 
 CAPTION_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap)
 ZOOMS = (0.0, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # 0 = fit to the view
@@ -153,7 +154,7 @@ class ComparisonStrip(QWidget):
             p.end()
             return
         p.setFont(self._small)
-        p.setPen(QColor("#8b96a3"))
+        p.setPen(QColor(palette().muted))  # on the panel: the theme's muted text (a fixed grey read 2.8:1 in light)
         p.drawText(QRectF(0, 6, 60, 30), Qt.AlignmentFlag.AlignVCenter, "READ")
         p.drawText(QRectF(0, 40, 60, 30), Qt.AlignmentFlag.AlignVCenter, "LISTED")
         x = 62.0
@@ -170,4 +171,8 @@ class ComparisonStrip(QWidget):
                 p.setFont(self._small)
                 p.drawText(QRectF(x - 8, 73, 52, 16), Qt.AlignmentFlag.AlignCenter, mark.split()[0])
             x += 40
+        if self.hasFocus():  # Tab reaches the strip (its tooltip and description speak the comparison)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(QColor(palette().focus), 2))
+            p.drawRect(QRectF(1, 1, self.width() - 2, self.height() - 2))
         p.end()

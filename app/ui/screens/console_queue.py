@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
 from app.domain.display_dates import time_text
@@ -419,8 +419,7 @@ class HitQueueView(QTableView):
         """Width that shows every cell of ``col`` (and its header) uncut, from the fonts in use."""
         model: HitQueueModel = self.model()  # type: ignore[assignment]
         bold = self._metrics(col)
-        header = self.horizontalHeader()
-        head = QFontMetrics(header.font()).horizontalAdvance(COLUMNS[col]) + 16
+        head = self.heading_width(col)
         if col in TIMED_COLS:  # clock texts change every tick: measure the widest form they can take
             most = max((h.sightings for h in model.rows), default=1)
             texts = {f"STALE x{most}", f"x{most} 00:00", "23 h 59 min"} if col == SEEN_COL else {"23 h 59 min"}
@@ -438,6 +437,12 @@ class HitQueueView(QTableView):
             widest = max(widest, w)
         return max(head, widest + self._icon_room(col) + 14)
 
+    def heading_width(self, col: int) -> int:
+        """Room for the heading of ``col`` in the header's bold (the style sheet's) font and padding."""
+        bold = QFont(self.horizontalHeader().font())
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(COLUMNS[col]) + 18
+
     def _metrics(self, col: int) -> QFontMetrics:
         """The widest font a cell of ``col`` is drawn in (the queue fonts of app.ui.screens.console_look)."""
         return QFontMetrics(queue_font(large=col in BOLD_COLS))
@@ -451,7 +456,8 @@ class HitQueueView(QTableView):
         rows = self.verticalHeader()
         rows.setDefaultSectionSize(max(30, QFontMetrics(queue_font(large=True)).height() + 10))
         widths = {c: self.needed_width(c) for c in range(len(COLUMNS)) if c != ELIDED_COL}
-        widths[ELIDED_COL] = MIN_ELIDED_W
+        # its cells elide, its heading must not ("/here (last seen" on an empty queue): shown whole or hidden
+        widths[ELIDED_COL] = max(MIN_ELIDED_W, self.heading_width(ELIDED_COL))
         # room for a vertical scrollbar is always kept, so a growing queue never pushes the columns out
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         space = self.width() - 2 * self.frameWidth() - bar - 2

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.display_dates import time_text
 from app.services.hit_queries import HitDetail
+from app.ui.flow_layout import FlowLayout
 from app.ui.screens.console_images import ComparisonStrip, ZoomImage
 from app.ui.screens.console_look import (
     agreement_look,
@@ -74,14 +75,14 @@ class VerificationPanel(QFrame):
         self.warning.setObjectName("Stale")
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
+        # the title has the row to itself: beside the claim state and button it wrapped to three lines and pushed
+        # the plate characters below the bottom of the scroll area at 1366x768 (claim: beside Accept / Reject)
         head = QHBoxLayout()
         head.addWidget(self.title_icon)
         head.addWidget(self.title, 1)
-        head.addWidget(self.claim)
         self.claim_btn = QPushButton("Clai&m this hit  [Ctrl+K]")
         self.claim_btn.setAccessibleName("Claim this hit")
         self.claim_btn.setEnabled(False)
-        head.addWidget(self.claim_btn)
 
         self.captured = ZoomImage("Captured plate image, zoomable", "plate image not available")
         self.wanted = ZoomImage("Wanted plate", "no reference")
@@ -108,6 +109,10 @@ class VerificationPanel(QFrame):
         self.strip_text = QLabel("")
         self.strip_text.setWordWrap(True)
         self.strip_text.setAccessibleName("Comparison summary")
+        self.decision = QLabel("")
+        self.decision.setObjectName("Decision")
+        self.decision.setAccessibleName("Visual verification")
+        self.decision.setWordWrap(True)
         self.state_cmp = QLabel("")
         self.state_cmp.setAccessibleName("State, read against listed")
         self.colour_cmp = QLabel("")
@@ -115,12 +120,14 @@ class VerificationPanel(QFrame):
         for label in (self.state_cmp, self.colour_cmp):
             label.setWordWrap(True)  # wraps in a narrow panel instead of being cut ("MISMA")
         checks = QVBoxLayout()
+        checks.addWidget(self.claim)
+        checks.addWidget(self.decision)
         checks.addWidget(self.state_cmp)
         checks.addWidget(self.colour_cmp)
         checks.addWidget(self.strip_text)
         checks.addStretch(1)
         cmp_row = QHBoxLayout()
-        cmp_row.addWidget(self.strip)
+        cmp_row.addWidget(self.strip, 0, Qt.AlignmentFlag.AlignTop)
         cmp_row.addLayout(checks, 1)
 
         self.instructions = QLabel("")
@@ -152,16 +159,11 @@ class VerificationPanel(QFrame):
         self.reject_btn = QPushButton("&Reject...  [F4]")
         self.reject_btn.setObjectName("RejectButton")
         self.reject_btn.setAccessibleName("Reject with a reason")
-        self.decision = QLabel("")
-        self.decision.setObjectName("Decision")
-        self.decision.setAccessibleName("Visual verification")
-        #: the decision row: the console keeps it below the scrolled panel, always on screen
+        #: the decision row: the console keeps it below the scrolled panel, always on screen; it wraps when narrow
         self.action_row = QWidget()
-        buttons = QHBoxLayout(self.action_row)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.accept_btn)
-        buttons.addWidget(self.reject_btn)
-        buttons.addWidget(self.decision, 1)
+        buttons = FlowLayout(self.action_row, spacing=6)
+        for button in (self.accept_btn, self.reject_btn, self.claim_btn):
+            buttons.addWidget(button)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
@@ -179,7 +181,10 @@ class VerificationPanel(QFrame):
     def show_detail(self, detail: HitDetail | None, my_user_id: int | None = None,
                     actions: frozenset[str] = frozenset()) -> None:
         self.detail = detail
+        # shown only while the open hit can be claimed (Ctrl+K works the same): a dashed button beside Accept /
+        # Reject wrapped to a second row and took the room the plate characters need at 1366x768
         self.claim_btn.setEnabled("claim" in actions)
+        self.claim_btn.setVisible("claim" in actions)
         if detail is None:
             self.title.setText("No hit open - F2 claims the next hit, Enter opens the selected one")
             self.title_icon.clear()
@@ -256,7 +261,7 @@ class VerificationPanel(QFrame):
         self.overview.set_image(overview, d.read.camera_name if d else "")
         if d is not None:
             self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
-                                  f"DRAWN from the list entry (no photo): {d.entry.plate} {d.entry.state or ''}")
+                                  f"DRAWN, no photo: {d.entry.plate} {d.entry.state or ''}")  # 2 lines, not 4
 
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001

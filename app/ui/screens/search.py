@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,11 +40,12 @@ from app.ui.permission_gate import gate
 from app.ui.screens.records_common import selected, show_error
 from app.ui.table_model import ItemTableModel, fmt, make_table
 
-COLUMNS = ("Plate crop", "Captured", "Plate", "State", "Colour", "Camera", "Confidence")
+#: the camera last: it takes the width that is left and elides a long name, so no column is cut behind a scrollbar
+COLUMNS = ("Plate crop", "Captured", "Plate", "State", "Colour", "Conf.", "Camera")
 
 
 def _read_cells(r: ReadSummary) -> tuple:
-    return ("", fmt(r.captured_at), r.plate, r.state, r.colour, r.camera_name, f"{r.confidence:.0%}")
+    return ("", fmt(r.captured_at), r.plate, r.state, r.colour, f"{r.confidence:.0%}", r.camera_name)
 
 
 class ReadsTableModel(ItemTableModel[ReadSummary]):
@@ -127,6 +129,10 @@ class SearchScreen(QWidget):
         self.colour.setAccessibleName("Vehicle colour")
         self.state.setAccessibleName("Plate state")
         self.state.setMaxLength(2)
+        # the dates filter only while Between is ticked: greyed out until then (they looked like an active filter)
+        for field in (self.start, self.end):
+            field.setEnabled(False)
+            self.use_time.toggled.connect(field.setEnabled)
         row = QHBoxLayout()
         row.addWidget(self.start)
         row.addWidget(QLabel("and"))
@@ -146,6 +152,9 @@ class SearchScreen(QWidget):
         self.model = ReadsTableModel()
         self.table = make_table(self.model, "Search results")
         self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.status = QLabel("")
         self.status.setAccessibleName("Result count")
         self.prev_btn, self.next_btn = QPushButton("< &Previous"), QPushButton("&Next >")
@@ -168,6 +177,7 @@ class SearchScreen(QWidget):
         self.image.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Opened image")
+        self.image.setVisible(False)  # its column appears with the first image: until then the results take the room
 
         left = QVBoxLayout()
         left.addWidget(reason_box)
@@ -305,6 +315,7 @@ class SearchScreen(QWidget):
             show_error(self, exc)
             return
         pm = QPixmap()
+        self.image.setVisible(True)
         if data and pm.loadFromData(data):
             self.image.setPixmap(pm.scaledToWidth(280))
         else:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.domain.roles import Role
 from app.ui.context import UiContext
@@ -89,3 +89,45 @@ def test_records_and_audit_screens_load(qtbot, qloop, ui_ctx, bundle, ctx, tmp_p
     _shot(a, "audit_access.png")
     a.tabs.setCurrentIndex(1)
     _shot(a, "audit_audits.png")
+
+
+@pytest.fixture
+def console_theme(qapp):
+    from app.ui.theme import DEFAULT_FONT_PT, apply_theme
+
+    apply_theme(qapp, "dark", DEFAULT_FONT_PT)
+    yield
+    apply_theme(qapp, "dark", DEFAULT_FONT_PT)
+
+
+def test_results_use_the_room_until_an_image_opens_and_dates_wait_for_between(qtbot, qloop, inv_ui, console_theme):
+    """At 1366x768 (the screen's share: navigation, header, banner) in the console's theme: the image column appears
+    with the first opened image (until then the results have its room), the dates are greyed out until Between is
+    ticked and do not cover its label."""
+    ui, world = inv_ui
+    now = world.ctx.clock.now()
+    for i in range(3):
+        add_read(world, f"ABC12{i}", now - timedelta(minutes=i), jpeg=True)
+    s = SearchScreen(ui)
+    qtbot.addWidget(s)
+    s.resize(1366 - 170, 768 - 150)
+    s.show()
+    s.activate()
+    run_until(qloop, qtbot, lambda: s.purpose.count() > 1 and s.cameras.count() == 3)
+    assert not s.start.isEnabled() and not s.end.isEnabled()  # they do not filter: they must not look as if
+    form = s.use_time.parentWidget()  # "Between" was cut to "Betwe" under the date field beside it
+    label_end = s.use_time.mapTo(form, QPoint(s.use_time.sizeHint().width(), 0)).x()
+    assert label_end <= s.start.mapTo(form, QPoint(0, 0)).x(), (label_end, s.start.mapTo(form, QPoint(0, 0)))
+    qtbot.mouseClick(s.use_time, Qt.MouseButton.LeftButton)
+    assert s.use_time.isChecked() and s.start.isEnabled() and s.end.isEnabled()
+    qtbot.mouseClick(s.use_time, Qt.MouseButton.LeftButton)
+    s.purpose.setCurrentIndex(1)
+    qtbot.keyClicks(s.case, "24-000123")
+    qtbot.mouseClick(s.search_btn, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: s.model.rowCount() == 3 and len(s.model.decorations) == 3)
+    assert not s.image.isVisible()
+    s.table.selectRow(0)
+    qtbot.mouseClick(s.image_btn, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: s.image.isVisible() and s.image.pixmap() is not None
+              and not s.image.pixmap().isNull())
+    assert s.width() == 1366 - 170  # the opened image takes room from the results, it never widens the screen

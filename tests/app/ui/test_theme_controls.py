@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QSpinBox, QWidget
 
+from app.domain.comparison import compare_plates
 from app.ui.colour_checks import contrast, luminance, parse_hex, to_hex
 from app.ui.palette import PALETTES
+from app.ui.screens.console_images import ComparisonStrip
 from app.ui.theme import DEFAULT_FONT_PT, apply_theme, font_sizes
+from tests.app.ui.conftest import run_until
+from tests.app.ui.test_console import make_screen, world  # noqa: F401
 
 THEMES = sorted(PALETTES)
 
@@ -100,3 +105,50 @@ def test_scroll_bar_handle_stands_out_from_its_track(qtbot, theme):
     img = _pixels(bar)
     handle, track = img[16, bar.width() // 2], img[-6, bar.width() // 2]
     assert contrast(_hex(handle), _hex(track)) >= 3.0, (theme.name, _hex(handle), _hex(track))
+
+
+def test_comparison_strip_labels_read_in_both_themes(qtbot, theme):
+    """READ / LISTED beside the characters are drawn on the panel: they reach 4.5:1 on its colour (a fixed
+    grey gave 2.8:1 in the light theme)."""
+    strip = ComparisonStrip()
+    strip.set_comparison(compare_plates("8AMB123", "8AMB123"))
+    img = _grab(qtbot, strip, 400, 92)
+    labels = img[6:70, 0:58].reshape(-1, 3)
+    best = max(contrast(_hex(px), theme.window) for px in labels)
+    assert best >= 4.5, (theme.name, best)
+
+
+def test_queue_headings_shown_whole_on_an_empty_queue(qtbot, qloop, world, theme):  # noqa: F811
+    """Every heading of the queue is either shown whole or its column hidden ("/here (last seen" was centred and
+    cut at both ends on an empty queue at 1366x768)."""
+    screen = make_screen(qtbot, qloop, world)
+    header = screen.queue.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    run_until(qloop, qtbot, lambda: header.sectionSize(0) > 0)
+    for col in range(header.count()):
+        if not header.isSectionHidden(col):
+            text = screen.queue.model().headerData(col, Qt.Orientation.Horizontal)
+            need = QFontMetrics(bold).horizontalAdvance(text) + 8  # the section's 4 px padding each side
+            assert header.sectionSize(col) >= need, (theme.name, text, header.sectionSize(col), need)
+
+
+def test_keyboard_focus_is_visible_on_navigation_and_comparison_strip(qtbot, theme):
+    """Tabbing onto the navigation list or the comparison strip shows the theme's focus ring (neither showed any:
+    the navigation's own border rule won over the list focus rule; the strip painted none)."""
+    from PySide6.QtWidgets import QListWidget
+
+    nav = QListWidget()
+    nav.setObjectName("Nav")
+    nav.addItems(["Console", "Hot lists", "Search"])
+    nav.setCurrentRow(0)
+    strip = ComparisonStrip()
+    strip.set_comparison(compare_plates("8AMB123", "8AMB128"))
+    for widget, size in ((nav, (160, 200)), (strip, (400, 92))):
+        blurred = _grab(qtbot, widget, *size)
+        widget.activateWindow()
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        focused = _pixels(widget)
+        gained = _near(focused, theme.focus, 30) - _near(blurred, theme.focus, 30)
+        assert gained >= 2 * size[1], (widget.accessibleName() or widget.objectName(), theme.name, gained)
