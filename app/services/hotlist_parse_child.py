@@ -18,9 +18,12 @@ import gc
 import hashlib
 import logging
 import multiprocessing as mp
+import multiprocessing.connection
+import multiprocessing.spawn
 import os
 import pickle
 import struct
+import sys
 import tempfile
 import time
 import traceback
@@ -38,6 +41,15 @@ from app.persistence.hotlist_rows import RowStage, entry_rows
 from app.services.hotlist_files import ListFileRefused, iter_list_file, read_list_file
 
 logger = logging.getLogger(__name__)
+
+# multiprocessing imports these lazily, at the first Process.start(): on the bulk thread at the start of
+# the first import, where PySide6's import hook reads each new module's source (a 60-80 ms GUI stall in
+# bench/console.py). Imported with this module instead (at start-up).
+if sys.platform == "win32":
+    import multiprocessing.popen_spawn_win32  # noqa: F401
+else:
+    import multiprocessing.popen_spawn_posix  # noqa: F401
+    import multiprocessing.resource_tracker  # noqa: F401
 
 #: Records per message from the child (unpickling one chunk takes a few ms of the parent's GIL).
 CHUNK_RECORDS = 2_000
