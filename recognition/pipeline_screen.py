@@ -9,6 +9,11 @@ and one recogniser, no refinements) and gives the full read only to those whose 
 be a plate (:class:`ScreenRules`); the others keep their quick reading, so nothing is dropped: a
 short or odd text is still reported, only not refined.
 
+Candidates of one image (:meth:`ScreenedReader.read_many`) are judged together: once one of them
+reads as a sure plate (a digit and a letter, 5-8 characters, confident), the others need that full
+plate shape too: in such a scene a letters-only or digits-only text ("CITRON", "SANDERO", "1201") is
+far more often lettering than a second plate. Such a text is still reported with its quick reading.
+
 Plates are found the same way with or without the screen (the detector is untouched); what changes
 is how much is spent reading what is not a plate.
 """
@@ -29,26 +34,51 @@ from recognition.types import PlateText
 class ScreenRules:
     """Which quick readings are worth a full read.
 
-    A plate reads as 4-10 characters with a digit and a letter or 5-8 characters (plate shape >= 2,
-    :func:`recognition.read.plausibility.plate_shape_score`): letters-only vanity plates pass, a
-    four-letter make ("FIAT"), a lone digit, a sticker year ("2012") or a street name longer than
-    any plate do not.
+    Alone, any reading of 3-10 characters: the quick read can lose part of a real plate's row
+    ("KTA001" read "001"; the full read's row band and voted views get it back), so only fragments
+    of 1-2 characters, nothing at all, or a text longer than any plate (a street name) keep their
+    quick reading. Among the candidates of one image with a sure plate (:meth:`full_reads`), the
+    others need the full plate shape (a digit, a letter, 5-8 characters): a make ("FIAT"), a sticker
+    year ("2012") or a dealer's name then keep their quick reading.
     """
 
-    min_chars: int = 4
+    min_chars: int = 3
     max_chars: int = 10
-    min_shape: int = 2
+    min_shape: int = 0
+    #: a quick reading this confident with the full plate shape (3) makes the image's other candidates
+    #: need shape 3 too (> 1: never)
+    sure_confidence: float = 0.9
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_chars <= self.max_chars or not 0 <= self.min_shape <= 3:
             raise ValueError("1 <= min_chars <= max_chars and 0 <= min_shape <= 3 required")
+        if self.sure_confidence <= 0.0:
+            raise ValueError("sure_confidence > 0 required")
 
-    def worth_full_read(self, quick: PlateText | None) -> bool:
+    def worth_full_read(self, quick: PlateText | None, min_shape: int | None = None) -> bool:
         """Whether ``quick`` (the quick reading of a candidate) could be a plate's reading."""
         if quick is None:
             return False
-        text = "".join(c for c in quick.text.upper() if c.isalnum())
-        return self.min_chars <= len(text) <= self.max_chars and plate_shape_score(text) >= self.min_shape
+        text = _chars(quick.text)
+        shape = self.min_shape if min_shape is None else min_shape
+        return self.min_chars <= len(text) <= self.max_chars and plate_shape_score(text) >= shape
+
+    def is_sure_plate(self, quick: PlateText | None) -> bool:
+        """Whether ``quick`` is a confident reading with the full plate shape."""
+        return (
+            quick is not None
+            and quick.confidence >= self.sure_confidence
+            and self.worth_full_read(quick, 3)
+        )
+
+    def full_reads(self, quick: Sequence[PlateText | None]) -> list[bool]:
+        """Which candidates of one image get a full read, given their quick readings."""
+        shape = 3 if any(self.is_sure_plate(q) for q in quick) else self.min_shape
+        return [self.worth_full_read(q, max(shape, self.min_shape)) for q in quick]
+
+
+def _chars(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
 
 
 class ScreenedReader:
@@ -78,8 +108,17 @@ class ScreenedReader:
         return self.full.read(crop)
 
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
-        """:meth:`read` for each crop (same order)."""
-        return [self.read(crop) for crop in crops]
+        """Readings of the candidates of ONE image (same order), judged together (:meth:`ScreenRules.full_reads`)."""
+        quick = [self.quick.read(crop) for crop in crops]
+        out: list[PlateText | None] = []
+        for crop, first, full in zip(crops, quick, self.rules.full_reads(quick), strict=True):
+            if full:
+                self.full_reads += 1
+                out.append(self.full.read(crop))
+            else:
+                self.quick_only += 1
+                out.append(first)
+        return out
 
     def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
         """The full reader's state reading (the tracker reads the state once per vehicle)."""

@@ -34,7 +34,9 @@ def text_regions(prob: np.ndarray, bin_threshold: float) -> tuple[np.ndarray, np
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
         return np.zeros((0, 4)), np.zeros(0)
-    sums = np.bincount(labels.ravel(), weights=prob.ravel().astype(np.float64), minlength=count)
+    # Only the (sparse) text pixels: weighting the whole map costs a float64 copy of it per call.
+    inside = mask.astype(bool)
+    sums = np.bincount(labels[inside], weights=prob[inside].astype(np.float64), minlength=count)
     means = sums[1:] / np.maximum(stats[1:, cv2.CC_STAT_AREA], 1)
     return stats[1:, :4].astype(np.float64), means
 
