@@ -261,7 +261,7 @@ class VerificationPanel(QFrame):
         self.overview.set_image(overview, d.read.camera_name if d else "")
         if d is not None:
             self.wanted.set_image(wanted_plate_image(d.entry.plate, d.entry.state, self.crop),
-                                  f"DRAWN from the list entry (no photo): {d.entry.plate} {d.entry.state or ''}")
+                                  f"DRAWN, no photo: {d.entry.plate} {d.entry.state or ''}")  # 2 lines, not 4
 
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001

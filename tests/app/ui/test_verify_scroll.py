@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from app.ui.theme import DEFAULT_FONT_PT, apply_theme
@@ -68,5 +69,10 @@ def test_plate_characters_in_view_when_a_hit_opens_at_1366(qtbot, qloop, world, 
         for button in (screen.verify.accept_btn, screen.verify.reject_btn):
             assert button.visibleRegion().boundingRect().size() == button.size(), button.text()
         assert not screen.verify.claim_btn.isVisible()  # the hit is ours: nothing to claim (Ctrl+K when there is)
+        # the drawn wanted plate keeps its room: its caption says "drawn, no photo" in at most two lines (four
+        # lines of "DRAWN from the list entry (no photo): ..." left the drawing a third of the box)
+        wanted = screen.verify.wanted
+        assert "no photo" in wanted.caption.lower()
+        assert wanted.caption_height() <= 2 * QFontMetrics(wanted.font()).lineSpacing() + 4, wanted.caption
     finally:
         apply_theme(qapp, "dark", DEFAULT_FONT_PT)
