@@ -181,6 +181,19 @@ class ReadJournal:
         self._space: DiskSpace | None = None
         self._space_at = 0.0
 
+    def sweep_leftovers(self) -> int:
+        """Remove temp files that a killed writer left half-written (never a live writer's); returns the count.
+
+        A temp file is written before its journal file is renamed into place, so a leftover holds no read
+        that was reported as journalled.
+        """
+        removed = 0
+        for tmp in self.root.glob(".*.tmp"):
+            if not temp_in_flight(tmp):
+                tmp.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def space(self, fresh: bool = False) -> DiskSpace | None:
         """Free space on the journal's disk (None when the folder cannot be reached)."""
         now = time.monotonic()

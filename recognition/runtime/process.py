@@ -86,6 +86,10 @@ class _RuntimeChild(ChildProcess):
             from recognition.runtime.journal import GroupJournal, ReadJournal
 
             journal = ReadJournal(Path(spec["journal_dir"]))
+            try:
+                journal.sweep_leftovers()  # what a killed predecessor was writing when it died
+            except OSError as error:
+                logging.getLogger(__name__).warning("cannot sweep the journal's leftovers: %s", error)
 
             def sent(read: object, path: Path | None, error: OSError | None) -> None:
                 if error is not None:
