@@ -40,16 +40,24 @@ def _shot(w, name):
         w.grab().save(str(Path(SHOTS) / name))
 
 
-def test_search_screen_refuses_without_reason_then_searches(qtbot, qloop, inv_ui):
-    ui, world = inv_ui
+
+def _search_with_three_reads(qtbot, qloop, ui, world, size=None):  # noqa: ANN001, ANN202
+    """The Search screen shown and loaded, with three reads (with images) in the last minutes."""
     now = world.ctx.clock.now()
     for i in range(3):
         add_read(world, f"ABC12{i}", now - timedelta(minutes=i), jpeg=True)
     s = SearchScreen(ui)
     qtbot.addWidget(s)
+    if size is not None:
+        s.resize(*size)
     s.show()
     s.activate()
     run_until(qloop, qtbot, lambda: s.purpose.count() > 1 and s.cameras.count() == 3)
+    return s
+
+def test_search_screen_refuses_without_reason_then_searches(qtbot, qloop, inv_ui):
+    ui, world = inv_ui
+    s = _search_with_three_reads(qtbot, qloop, ui, world)
     qtbot.keyClicks(s.plate, "ABC12*")
     qtbot.mouseClick(s.search_btn, Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, lambda: s.status.text().startswith("Search refused"))
@@ -105,15 +113,7 @@ def test_results_use_the_room_until_an_image_opens_and_dates_wait_for_between(qt
     with the first opened image (until then the results have its room), the dates are greyed out until Between is
     ticked and do not cover its label."""
     ui, world = inv_ui
-    now = world.ctx.clock.now()
-    for i in range(3):
-        add_read(world, f"ABC12{i}", now - timedelta(minutes=i), jpeg=True)
-    s = SearchScreen(ui)
-    qtbot.addWidget(s)
-    s.resize(1366 - 170, 768 - 150)
-    s.show()
-    s.activate()
-    run_until(qloop, qtbot, lambda: s.purpose.count() > 1 and s.cameras.count() == 3)
+    s = _search_with_three_reads(qtbot, qloop, ui, world, size=(1366 - 170, 768 - 150))
     assert not s.start.isEnabled() and not s.end.isEnabled()  # they do not filter: they must not look as if
     form = s.use_time.parentWidget()  # "Between" was cut to "Betwe" under the date field beside it
     label_end = s.use_time.mapTo(form, QPoint(s.use_time.sizeHint().width(), 0)).x()
