@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import islice
 from operator import attrgetter
 
 import numpy as np
@@ -64,6 +64,37 @@ def first_at_least(index: HotListIndex, key: int) -> int:
     return bisect_left(index.folded_keys, key, (j - 1) * TOP_STRIDE + 1, min(j * TOP_STRIDE, len(index.folded_keys)))
 
 
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: code point -> base-36 digit (plain / folded to the look-alike class representative)
+_DIGITS = np.zeros(128, np.int64)
+_FOLDED_DIGITS = np.zeros(128, np.int64)
+for _value, _ch in enumerate(_ALPHABET):
+    _DIGITS[ord(_ch)] = _value
+    _FOLDED_DIGITS[ord(_ch)] = _ALPHABET.index(_ch.translate(FOLD_TABLE))
+#: 36 ** (MAX_KEY_LENGTH - 1 - i) for the positions of a left-aligned plate, and 36 ** k to shift back
+_PLACE = np.array([36 ** (MAX_KEY_LENGTH - 1 - i) for i in range(MAX_KEY_LENGTH)], np.int64)
+_SHIFT = np.array([36 ** k for k in range(MAX_KEY_LENGTH + 1)], np.int64)
+
+
+def clean_plate_keys(plates: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Plate keys and folded keys (:func:`~recognition.match.confusion.plate_key` of the plate and of its fold).
+
+    ``plates`` must be clean: 1-10 characters of A-Z and 0-9. Vectorised: the plates become one
+    fixed-width code-point matrix (padding 0), each row is read as a 10-digit base-36 number and
+    shifted back by its padding; ~20x cheaper than ``int(plate, 36)`` per plate.
+    """
+    n = len(plates)
+    if not n:
+        empty = np.empty(0, np.int64)
+        return empty, empty.copy()
+    points = np.array(plates, dtype=f"U{MAX_KEY_LENGTH}").view(np.uint32).reshape(n, MAX_KEY_LENGTH)
+    lens = np.count_nonzero(points, axis=1)
+    shift = _SHIFT[MAX_KEY_LENGTH - lens]
+    plain = ((_DIGITS[points] @ _PLACE) // shift) << 4 | lens
+    folded = ((_FOLDED_DIGITS[points] @ _PLACE) // shift) << 4 | lens
+    return plain, folded
+
+
 # Small chunks: each vectorised step is one C call holding the GIL; ~16k items keeps it to a few ms
 # so a matching thread is never starved while an index is built beside it.
 _CHUNK = 16384
@@ -98,10 +129,9 @@ class _Columns:
             self.codes[state] = len(self.names)
             self.names.append(state)
         n = len(plates)
-        lens = np.fromiter(map(len, plates), np.int64, n)
-        self.plates.append((np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens)
-        folded = map(int, map(str.translate, plates, repeat(FOLD_TABLE)), repeat(36))
-        self.folded.append((np.fromiter(folded, np.int64, n) << 4) | lens)
+        plate_keys, folded_keys = clean_plate_keys(plates)
+        self.plates.append(plate_keys)
+        self.folded.append(folded_keys)
         self.ids.append(np.fromiter(ids, np.int64, n))
         self.states.append(np.fromiter(map(self.codes.__getitem__, states), np.uint16, n))
         self.prios.append(np.fromiter(prios, np.int8, n))
