@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import islice
 from operator import attrgetter
 
 import numpy as np
@@ -43,16 +43,56 @@ class IndexEntry:
     priority: int
 
 
-#: Stride of :attr:`HotListIndex.folded_top` (one key in 64 of the folded-key column).
+#: Stride of :attr:`HotListIndex.folded_top` (one key in 64 of the folded-key column) and of
+#: :attr:`HotListIndex.folded_top2` (one key in 64 of ``folded_top``: one in 4,096 of the column).
 TOP_STRIDE = 64
 
 
 def first_at_least(index: HotListIndex, key: int) -> int:
-    """``bisect_left(index.folded_keys, key)`` through the cache-sized top level."""
-    j = bisect_left(index.folded_top, key)
+    """``bisect_left(index.folded_keys, key)`` through the two cache-sized top levels.
+
+    ``folded_top2`` (10 M entries: 2,442 keys, 20 KB) stays in the first-level caches; it narrows
+    ``folded_top`` (156 k keys, 1.25 MB) to a 64-key stretch, which narrows the column (80 MB) to
+    another: three short bisects instead of one over 1.25 MB and one over the column.
+    """
+    top = index.folded_top
+    j = bisect_left(index.folded_top2, key)
     if j == 0:
         return 0
+    # top2[j-1] = top[(j-1)*64] < key <= top[j*64] (when it exists): the answer in top lies between
+    j = bisect_left(top, key, (j - 1) * TOP_STRIDE + 1, min(j * TOP_STRIDE, len(top)))
     return bisect_left(index.folded_keys, key, (j - 1) * TOP_STRIDE + 1, min(j * TOP_STRIDE, len(index.folded_keys)))
+
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: code point -> base-36 digit (plain / folded to the look-alike class representative)
+_DIGITS = np.zeros(128, np.int64)
+_FOLDED_DIGITS = np.zeros(128, np.int64)
+for _value, _ch in enumerate(_ALPHABET):
+    _DIGITS[ord(_ch)] = _value
+    _FOLDED_DIGITS[ord(_ch)] = _ALPHABET.index(_ch.translate(FOLD_TABLE))
+#: 36 ** (MAX_KEY_LENGTH - 1 - i) for the positions of a left-aligned plate, and 36 ** k to shift back
+_PLACE = np.array([36 ** (MAX_KEY_LENGTH - 1 - i) for i in range(MAX_KEY_LENGTH)], np.int64)
+_SHIFT = np.array([36 ** k for k in range(MAX_KEY_LENGTH + 1)], np.int64)
+
+
+def clean_plate_keys(plates: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Plate keys and folded keys (:func:`~recognition.match.confusion.plate_key` of the plate and of its fold).
+
+    ``plates`` must be clean: 1-10 characters of A-Z and 0-9. Vectorised: the plates become one
+    fixed-width code-point matrix (padding 0), each row is read as a 10-digit base-36 number and
+    shifted back by its padding; ~20x cheaper than ``int(plate, 36)`` per plate.
+    """
+    n = len(plates)
+    if not n:
+        empty = np.empty(0, np.int64)
+        return empty, empty.copy()
+    points = np.array(plates, dtype=f"U{MAX_KEY_LENGTH}").view(np.uint32).reshape(n, MAX_KEY_LENGTH)
+    lens = np.count_nonzero(points, axis=1)
+    shift = _SHIFT[MAX_KEY_LENGTH - lens]
+    plain = ((_DIGITS[points] @ _PLACE) // shift) << 4 | lens
+    folded = ((_FOLDED_DIGITS[points] @ _PLACE) // shift) << 4 | lens
+    return plain, folded
 
 
 # Small chunks: each vectorised step is one C call holding the GIL; ~16k items keeps it to a few ms
@@ -89,10 +129,9 @@ class _Columns:
             self.codes[state] = len(self.names)
             self.names.append(state)
         n = len(plates)
-        lens = np.fromiter(map(len, plates), np.int64, n)
-        self.plates.append((np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens)
-        folded = map(int, map(str.translate, plates, repeat(FOLD_TABLE)), repeat(36))
-        self.folded.append((np.fromiter(folded, np.int64, n) << 4) | lens)
+        plate_keys, folded_keys = clean_plate_keys(plates)
+        self.plates.append(plate_keys)
+        self.folded.append(folded_keys)
         self.ids.append(np.fromiter(ids, np.int64, n))
         self.states.append(np.fromiter(map(self.codes.__getitem__, states), np.uint16, n))
         self.prios.append(np.fromiter(prios, np.int8, n))
@@ -131,6 +170,7 @@ class HotListIndex:
         folded_keys: ``array('q')`` of folded plate keys, ascending.
         folded_view: numpy int64 view of ``folded_keys`` (no copy).
         folded_top: every ``TOP_STRIDE``-th folded key (see :func:`first_at_least`).
+        folded_top2: every ``TOP_STRIDE ** 2``-th folded key (the top level's own top level).
         plate_keys, entry_ids, state_codes, priorities: columns aligned with ``folded_keys``.
         state_names: ``state_codes`` value -> state (0 -> ``None``).
         wildcards: the wildcard entries.
@@ -138,7 +178,7 @@ class HotListIndex:
     """
 
     __slots__ = (
-        "entry_ids", "folded_keys", "folded_top", "folded_view", "plate_keys", "priorities", "skipped",
+        "entry_ids", "folded_keys", "folded_top", "folded_top2", "folded_view", "plate_keys", "priorities", "skipped",
         "state_codes", "state_names", "wildcards",
     )
 
@@ -207,6 +247,8 @@ class HotListIndex:
         # bisect there is ~24 cache misses, most of an exact lookup's time)
         self.folded_top = array("q")
         self.folded_top.frombytes(self.folded_view[::TOP_STRIDE].tobytes())
+        self.folded_top2 = array("q")
+        self.folded_top2.frombytes(self.folded_view[:: TOP_STRIDE * TOP_STRIDE].tobytes())
         self.state_names: tuple[str | None, ...] = tuple(cols.names)
         self.wildcards = WildcardSet(cols.wild)
         self.skipped = cols.skipped
