@@ -134,8 +134,21 @@ class PlateTracker:
             self._gaps.append(ts - self._last_ts)
         self._last_ts = ts
         limit = self._lost_limit_s()
-        ended = [t for t in self._tracks if t.lost > 0 and ts - t.last_seen >= limit]
+        ended = [t for t in self._tracks if (t.lost > 0 and ts - t.last_seen >= limit) or self._leaving(t)]
         return self._end(ended)
+
+    def _leaving(self, track: Track) -> bool:
+        """True when a plate at the frame's edge is expected outside the frame in the next frame.
+
+        Its vehicle is driving out: at most a piece of the plate could be seen again, and a plate lost at
+        the edge ends the track anyway (:meth:`_is_over`), so the pass is complete now.
+        """
+        width, height = self._frame_size
+        if width <= 0 or len(track.boxes) < 2 or not self._at_edge(track.boxes[-1]):
+            return False
+        nxt = track.predicted()
+        cx, cy = nxt.x + nxt.w / 2, nxt.y + nxt.h / 2
+        return not (0 <= cx < width and 0 <= cy < height)
 
     def update(self, frame: Frame, sightings: Sequence[Sighting]) -> list[PlateRead]:
         """Feed one frame's sightings; return the reads completed (or previewed) by it."""

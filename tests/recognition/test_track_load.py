@@ -125,3 +125,27 @@ def test_a_track_over_by_time_does_not_take_the_next_vehicles_plate():
     reads += tracker.flush()
     # Then A ended and B is a pass of its own (the ended track used to absorb B's sightings)
     assert [r.text for r in reads if not r.preview] == ["7KQB228", "4ZXM901"]
+
+
+def test_a_plate_driving_out_of_the_frame_is_read_before_the_next_frame_is_looked_at():
+    # Given a plate moving down 30 px a frame whose last sighting touches the bottom edge (720 px)
+    tracker = PlateTracker("cam")
+    for i in range(6):
+        box = BBox(600, 520 + 30 * i, 100, 50)  # the last one: y 670..720
+        seen = Sighting(PlateObservation(PlateDetection(box, 0.9), PlateText("7KQB228", 0.9, (0.9,) * 7)))
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.04, IMAGE), [seen])
+    # When the next frame is taken: its centre is expected below the frame
+    early = tracker.expire(1000.0 + 6 * 0.04)
+    # Then the pass is complete now (a plate lost at the edge ends at its first missed frame anyway)
+    assert [r.text for r in early if not r.preview] == ["7KQB228"]
+
+
+def test_a_plate_at_the_edge_that_is_not_leaving_is_kept():
+    # Given a plate touching the bottom edge but moving up (a vehicle driving into view)
+    tracker = PlateTracker("cam")
+    for i in range(6):
+        box = BBox(600, 670 - 10 * i, 100, 50 + 10 * i)
+        seen = Sighting(PlateObservation(PlateDetection(box, 0.9), PlateText("7KQB228", 0.9, (0.9,) * 7)))
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.04, IMAGE), [seen])
+    assert tracker.expire(1000.0 + 6 * 0.04) == []
+    assert tracker.active == 1
