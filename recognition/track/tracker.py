@@ -121,14 +121,27 @@ class PlateTracker:
         """Number of live tracks."""
         return len(self._tracks)
 
+    def expire(self, ts: float) -> list[PlateRead]:
+        """End the tracks that are over by time alone at ``ts`` (the next frame's timestamp); their reads.
+
+        A track lost for longer than the lost limit has ended whatever the next frame holds
+        (:meth:`update` no longer lets such a track take a sighting), so its read need not wait for
+        that frame's detection and reading: a runtime calls this as soon as it takes a frame, and
+        the read is published one frame's processing earlier (notes/speed.md, ``frame_to_read``).
+        Calling it or not gives the same reads: :meth:`update` expires first too.
+        """
+        if self._last_ts is not None and ts > self._last_ts:
+            self._gaps.append(ts - self._last_ts)
+        self._last_ts = ts
+        limit = self._lost_limit_s()
+        ended = [t for t in self._tracks if t.lost > 0 and ts - t.last_seen >= limit]
+        return self._end(ended)
+
     def update(self, frame: Frame, sightings: Sequence[Sighting]) -> list[PlateRead]:
         """Feed one frame's sightings; return the reads completed (or previewed) by it."""
         self._frame_size = (frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0)
-        if self._last_ts is not None and frame.ts > self._last_ts:
-            self._gaps.append(frame.ts - self._last_ts)
-        self._last_ts = frame.ts
+        reads = self.expire(frame.ts)
         matches = self._associate(sightings)
-        reads: list[PlateRead] = []
         matched_tracks = set()
         for idx, sighting in enumerate(sightings):
             track = matches.get(idx)
@@ -147,15 +160,21 @@ class PlateTracker:
             read = self._maybe_emit_early(track)
             if read is not None:
                 reads.append(read)
-        ended.sort(key=lambda t: -self._likeness(t))  # the best of a vehicle's tracks decides first
+        reads.extend(self._end(ended))
+        while self._closed and frame.ts - self._closed[0].last_seen > CLOSED_KEEP_S:
+            self._closed.popleft()
+        self._suppressor.expire(frame.ts)
+        return reads
+
+    def _end(self, ended: list[Track]) -> list[PlateRead]:
+        """Finish ``ended`` (live tracks), the best of a vehicle's tracks deciding first; their reads."""
+        ended.sort(key=lambda t: -self._likeness(t))
+        reads: list[PlateRead] = []
         for track in ended:
             self._tracks.remove(track)
             read = self._finish(track)
             if read is not None:
                 reads.append(read)
-        while self._closed and frame.ts - self._closed[0].last_seen > CLOSED_KEEP_S:
-            self._closed.popleft()
-        self._suppressor.expire(frame.ts)
         return reads
 
     def flush(self) -> list[PlateRead]:

@@ -86,3 +86,42 @@ def test_at_full_rate_a_single_sighting_is_still_noise():
     for i in range(20):
         reads += tracker.update(Frame("cam", i, 1000.0 + i / 25, IMAGE), [sighting(i)] if i == 3 else [])
     assert reads + tracker.flush() == []
+
+
+def test_a_track_over_by_time_is_read_before_the_next_frame_is_looked_at():
+    # Given a camera processed 4 times a second and a plate seen in 3 frames, then lost for 2
+    tracker = PlateTracker("cam")
+    for i in range(5):
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i)] if i < 3 else [])
+    # When the next frame is taken (before its detection and reading): the plate has been lost longer
+    # than the lost limit (0.75 s >= max(0.6 s, 2.5 gaps))
+    early = tracker.expire(1000.0 + 5 * 0.25)
+    # Then its read is complete now, not after that frame's processing
+    assert [r.text for r in early if not r.preview] == ["7KQB228"]
+    assert tracker.active == 0
+    # And the frame itself adds nothing more (the same reads as without the early call)
+    assert tracker.update(Frame("cam", 5, 1000.0 + 5 * 0.25, IMAGE), []) == []
+
+
+def test_expire_keeps_tracks_within_the_lost_limit_and_tracks_seen_last_frame():
+    tracker = PlateTracker("cam")
+    for i in range(3):
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i)])
+    # seen in the last frame: never ended by time before this frame is looked at (a camera stall)
+    assert tracker.expire(1000.0 + 10.0) == []
+    assert tracker.active == 1
+
+
+def test_a_track_over_by_time_does_not_take_the_next_vehicles_plate():
+    # Given frames 0.25 s apart: vehicle A's plate seen 3 times, then lost for 3 frames (0.75 s, over
+    # the lost limit), and vehicle B's plate appearing where A's was
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(7):
+        seen = [sighting(i, "7KQB228")] if i < 3 else ([sighting(2, "4ZXM901")] if i == 5 else [])
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), seen)
+    for i in range(7, 9):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i - 4, "4ZXM901")])
+    reads += tracker.flush()
+    # Then A ended and B is a pass of its own (the ended track used to absorb B's sightings)
+    assert [r.text for r in reads if not r.preview] == ["7KQB228", "4ZXM901"]
