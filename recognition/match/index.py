@@ -233,6 +233,102 @@ class HotListIndex:
         index._finish(cols)
         return index
 
+    @classmethod
+    def from_sorted_columns(  # noqa: PLR0913
+        cls,
+        folded_keys: array,
+        plate_keys: array,
+        entry_ids: array,
+        state_codes: array,
+        state_names: Sequence[str | None],
+        priorities: array,
+        *,
+        skipped: int = 0,
+    ) -> HotListIndex:
+        """An index over columns already in folded-key order (typecodes ``q``, ``q``, ``q``, ``H``, ``b``).
+
+        For columns built elsewhere (the hot-list parser child): they are taken as they are, not copied.
+        ``state_names[0]`` must be ``None`` (code 0 = no state).
+
+        Raises:
+            ValueError: columns of different lengths or types, keys not ascending, unknown state codes.
+
+        """
+        n = len(folded_keys)
+        typed = zip((folded_keys, plate_keys, entry_ids, state_codes, priorities), "qqqHb", strict=True)
+        if any(not isinstance(c, array) or c.typecode != t or len(c) != n for c, t in typed):
+            raise ValueError("index columns must be arrays q, q, q, H, b of one length")
+        view = np.frombuffer(folded_keys, dtype=np.int64) if n else np.empty(0, np.int64)
+        if n > 1 and bool((view[1:] < view[:-1]).any()):
+            raise ValueError("folded keys are not in ascending order")
+        if not state_names or state_names[0] is not None or (
+                n and int(np.frombuffer(state_codes, np.uint16).max()) >= len(state_names)):
+            raise ValueError("state codes do not match the state names")
+        index = cls.__new__(cls)
+        index.folded_keys, index.plate_keys, index.entry_ids = folded_keys, plate_keys, entry_ids
+        index.state_codes, index.priorities = state_codes, priorities
+        index._tops()
+        index.state_names = tuple(state_names)
+        index.wildcards = WildcardSet([])
+        index.skipped = skipped
+        return index
+
+    @classmethod
+    def merged(cls, first: HotListIndex, second: HotListIndex) -> HotListIndex:
+        """One index over the entries of both (e.g. the other sources' and a newly imported list's)."""
+        if not len(second):
+            return first
+        wild = list(first.wildcards.entries) + list(second.wildcards.entries)
+        if not len(first.folded_keys) and not wild:
+            return second if not first.skipped else cls._with(second, skipped=first.skipped + second.skipped)
+        names = list(first.state_names)
+        codes = {name: code for code, name in enumerate(names)}
+        for name in second.state_names:
+            if name not in codes:
+                codes[name] = len(names)
+                names.append(name)
+        remap = np.array([codes[name] for name in second.state_names], np.uint16)
+
+        def cat(a: array, b: array, dtype: type) -> np.ndarray:
+            return np.concatenate([np.frombuffer(a, dtype) if len(a) else np.empty(0, dtype),
+                                   np.frombuffer(b, dtype) if len(b) else np.empty(0, dtype)])
+
+        second_states = remap[np.frombuffer(second.state_codes, np.uint16)] if len(second.state_codes) else \
+            np.empty(0, np.uint16)
+        first_states = np.frombuffer(first.state_codes, np.uint16) if len(first.state_codes) else np.empty(0, np.uint16)
+        folded = cat(first.folded_keys, second.folded_keys, np.int64)
+        order = np.argsort(folded, kind="stable")
+        index = cls.__new__(cls)
+        index.folded_keys = _column([folded], np.int64, order, "q")
+        index.plate_keys = _column([cat(first.plate_keys, second.plate_keys, np.int64)], np.int64, order, "q")
+        index.entry_ids = _column([cat(first.entry_ids, second.entry_ids, np.int64)], np.int64, order, "q")
+        index.state_codes = _column([np.concatenate([first_states, second_states])], np.uint16, order, "H")
+        index.priorities = _column([cat(first.priorities, second.priorities, np.int8)], np.int8, order, "b")
+        index._tops()
+        index.state_names = tuple(names)
+        index.wildcards = WildcardSet(wild)
+        index.skipped = first.skipped + second.skipped
+        return index
+
+    @classmethod
+    def _with(cls, other: HotListIndex, *, skipped: int) -> HotListIndex:
+        index = cls.__new__(cls)
+        for name in cls.__slots__:
+            setattr(index, name, getattr(other, name))
+        index.skipped = skipped
+        return index
+
+    def _tops(self) -> None:
+        self.folded_view = np.frombuffer(self.folded_keys, dtype=np.int64) if len(self.folded_keys) else \
+            np.empty(0, np.int64)
+        # every TOP_STRIDE-th folded key: small enough to stay in the CPU cache, so a lookup bisects
+        # it first and then only one short stretch of the big column (10 M keys are 80 MB: a plain
+        # bisect there is ~24 cache misses, most of an exact lookup's time)
+        self.folded_top = array("q")
+        self.folded_top.frombytes(self.folded_view[::TOP_STRIDE].tobytes())
+        self.folded_top2 = array("q")
+        self.folded_top2.frombytes(self.folded_view[:: TOP_STRIDE * TOP_STRIDE].tobytes())
+
     def _finish(self, cols: _Columns) -> None:
         folded = np.concatenate(cols.folded) if cols.folded else np.empty(0, np.int64)
         order = np.argsort(folded, kind="stable")
@@ -241,14 +337,7 @@ class HotListIndex:
         self.entry_ids = _column(cols.ids, np.int64, order, "q")
         self.state_codes = _column(cols.states, np.uint16, order, "H")
         self.priorities = _column(cols.prios, np.int8, order, "b")
-        self.folded_view = np.frombuffer(self.folded_keys, dtype=np.int64)
-        # every TOP_STRIDE-th folded key: small enough to stay in the CPU cache, so a lookup bisects
-        # it first and then only one short stretch of the big column (10 M keys are 80 MB: a plain
-        # bisect there is ~24 cache misses, most of an exact lookup's time)
-        self.folded_top = array("q")
-        self.folded_top.frombytes(self.folded_view[::TOP_STRIDE].tobytes())
-        self.folded_top2 = array("q")
-        self.folded_top2.frombytes(self.folded_view[:: TOP_STRIDE * TOP_STRIDE].tobytes())
+        self._tops()
         self.state_names: tuple[str | None, ...] = tuple(cols.names)
         self.wildcards = WildcardSet(cols.wild)
         self.skipped = cols.skipped
