@@ -134,3 +134,24 @@ def test_stage_tables_follow_the_plate_order():
     buckets = [plate_bucket(p) for p in plates]
     assert buckets == sorted(buckets)
     assert min(buckets) == 0 and max(buckets) == STAGE_BUCKETS - 1 and len(set(buckets)) == STAGE_BUCKETS
+
+
+def test_stage_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category():
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from app.domain.hotlists.records import RecordCategory
+    from app.persistence.hotlist_rows import BULK_COLUMNS, STAGE_COLUMNS, entry_rows, stage_rows
+    from tests.app.hotlist_support import records_of
+
+    base = records_of(ncic_lines(40, "Q"))
+    cats = list(RecordCategory)
+    records = [replace(r, entry_date=date(2001 + i % 7, 1 + i % 12, 1 + i % 28) if i % 5 else None,
+                       expiry=date(2030, 1 + i % 12, 2) if i % 3 == 0 else None, category=cats[i % len(cats)])
+               for i, r in enumerate(base)]
+    now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    want = [tuple(row[BULK_COLUMNS.index(c)] for c in STAGE_COLUMNS) for row in entry_rows(records, 7, now, False)]
+    for _ in range(2):  # the second time from the text cache
+        got = stage_rows(records, 10)
+        assert [row[0] for row in got] == list(range(11, 11 + len(records)))
+        assert [row[1:] for row in got] == want
