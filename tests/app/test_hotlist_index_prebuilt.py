@@ -94,10 +94,13 @@ def test_an_entry_expired_by_the_rebuild_time_means_a_database_rebuild(ctx, stag
     assert holder.build_for_source(2, PrebuiltIndex(1, bogus, None)) is not bogus  # another source: from the db
 
 
-def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path):
+@pytest.mark.parametrize("read_items", [1 << 19, 7])
+def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path, monkeypatch, read_items):
+    from app.services import hotlist_index_prebuilt
     from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
     from tests.app.hotlist_support import records_of
 
+    monkeypatch.setattr(hotlist_index_prebuilt, "_READ_ITEMS", read_items)  # columns read in several steps
     builder = IndexColumnsBuilder()
     records = records_of(ncic_lines(50, "Q"))
     builder.add(records)
@@ -107,6 +110,10 @@ def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path):
     assert pre is not None and len(pre.index) == 49
     ids = sorted(pre.index.entry_ids)
     assert ids == list(range(100, 120)) + list(range(500, 529))
+    kept = [r for k, r in enumerate(records) if k != 3]
+    order = sorted(range(len(kept)), key=lambda k: (plate_bucket(kept[k].plate), k))  # the copy's order
+    id_of = dict(zip(order, ids, strict=True))
+    assert _entries(pre.index) == sorted((id_of[k], r.plate, r.state, r.priority) for k, r in enumerate(kept))
 
 
 def test_a_plate_the_database_rebuild_would_normalise_means_no_prebuilt_index(tmp_path):
