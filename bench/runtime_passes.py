@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("clip", help="a clip with <clip>.json ground truth beside it")
     parser.add_argument("--no-reuse", action="store_true", help="read every plate in every frame")
-    parser.add_argument("--min-confidence", type=float, default=ReuseRules.min_confidence,
+    parser.add_argument("--min-confidence", type=float, default=ReuseRules().min_confidence,
                         help="confidence of each settling reading (ReuseRules)")
-    parser.add_argument("--match-iou", type=float, default=ReuseRules.match_iou, help="ReuseRules.match_iou")
+    parser.add_argument("--match-iou", type=float, default=ReuseRules().match_iou, help="ReuseRules.match_iou")
     parser.add_argument("--no-screen", action="store_true", help="read every candidate in full (no quick-read screen)")
     parser.add_argument("--every", type=int, default=1, help="process every N-th frame only (live drops)")
     parser.add_argument("--show-failures", action="store_true", help="list wrong, missed and extra reads on stderr")

@@ -97,29 +97,38 @@ class InferenceModel(Protocol):
 
 
 class RememberedModel:
-    """A compiled OCR model that answers a repeated input from memory (the last ``size`` inputs).
+    """A compiled OCR model that answers a repeated input from memory (the latest inputs).
 
     Inputs are told apart by shape, dtype and a 128-bit BLAKE2 digest of their bytes (~1 ms for a
     line-detection input), so only an identical batch is answered from memory; each answer is a copy.
-    Thread-safe: the memory is locked, inference runs outside the lock.
+    The memory keeps at most ``size`` answers and ``max_bytes`` of them (a recogniser's answer holds a
+    score for each of its ~18,000 dictionary entries per time step: megabytes). Thread-safe: the memory
+    is locked, inference runs outside the lock.
     """
 
-    def __init__(self, model: InferenceModel, size: int = 8) -> None:
-        if size < 1:
-            raise ValueError("size >= 1 required")
+    def __init__(self, model: InferenceModel, size: int = 8, max_bytes: int = 24 << 20) -> None:
+        if size < 1 or max_bytes < 1:
+            raise ValueError("size >= 1 and max_bytes >= 1 required")
         self.model = model
         self.key = model.key
         self.characters = model.characters
         self.size = size
+        self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
         self._memory: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:  # path, compiled, ...: the wrapped model's
         if name == "model":  # not set yet (copy, unpickling): no recursion
             raise AttributeError(name)
         return getattr(self.model, name)
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes of the answers held in memory."""
+        return self._bytes
 
     def infer(self, batch: np.ndarray) -> np.ndarray:
         """The model's output for ``batch``, from memory when the same batch was inferred lately."""
@@ -134,9 +143,11 @@ class RememberedModel:
         out = self.model.infer(batch)
         with self._lock:
             self.misses += 1
-            self._memory[key] = np.array(out, copy=True)
-            while len(self._memory) > self.size:
-                self._memory.popitem(last=False)
+            if key not in self._memory and out.nbytes <= self.max_bytes:
+                self._memory[key] = np.array(out, copy=True)
+                self._bytes += out.nbytes
+            while len(self._memory) > self.size or self._bytes > self.max_bytes:
+                self._bytes -= self._memory.popitem(last=False)[1].nbytes
         return out
 
 
@@ -192,13 +203,23 @@ class ScreenedReader:
         return self.full.read(crop)
 
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
-        """Readings of the candidates of ONE image (same order), judged together (:meth:`ScreenRules.full_reads`)."""
-        quick = [self.quick.read(crop) for crop in crops]
+        """Readings of the candidates of ONE image (same order), judged together (:meth:`ScreenRules.full_reads`).
+
+        A candidate whose quick reading has the full plate shape is read in full whatever the others
+        read, so right away (its quick read's inferences are still in the shared models' memory); the
+        others wait until every quick reading of the image is known.
+        """
+        quick: list[PlateText | None] = []
+        full: dict[int, PlateText | None] = {}
+        for i, crop in enumerate(crops):
+            quick.append(self.quick.read(crop))
+            if self.rules.worth_full_read(quick[-1], 3):
+                full[i] = self.full.read(crop)
         out: list[PlateText | None] = []
-        for crop, first, full in zip(crops, quick, self.rules.full_reads(quick), strict=True):
-            if full:
+        for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick), strict=True)):
+            if wanted:
                 self.full_reads += 1
-                out.append(self.full.read(crop))
+                out.append(full[i] if i in full else self.full.read(crop))
             else:
                 self.quick_only += 1
                 out.append(first)

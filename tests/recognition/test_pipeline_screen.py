@@ -177,6 +177,41 @@ def test_a_repeated_batch_is_answered_from_memory_and_only_an_identical_one() ->
         RememberedModel(model, size=0)
 
 
+def test_the_memory_holds_no_more_bytes_than_allowed() -> None:
+    from recognition.pipeline_screen import RememberedModel
+
+    model = _CountingModel()
+    remembered = RememberedModel(model, size=8, max_bytes=3 * 4 * 16)  # three answers of 16 float32
+    batches = [np.full((16, 1, 1, 1), i, np.float32) for i in range(5)]
+    for batch in batches:
+        remembered.infer(batch)
+    assert remembered.held_bytes <= 3 * 4 * 16
+    remembered.infer(batches[4])
+    remembered.infer(batches[0])  # the oldest went first
+    assert model.calls == 6
+    huge = RememberedModel(model, max_bytes=8)
+    huge.infer(batches[0])  # larger than the whole memory: answered, not kept
+    assert huge.held_bytes == 0
+
+
+def test_a_plate_shaped_candidate_is_read_in_full_right_after_its_quick_read() -> None:
+    calls: list[str] = []
+
+    def reader(tag: str, texts: dict[int, str | None]) -> FakeReader:
+        def read(crop: np.ndarray) -> PlateText | None:
+            calls.append(f"{tag}{int(crop[0, 0, 0])}")
+            text = texts[int(crop[0, 0, 0])]
+            return None if text is None else _text(text, 0.6)
+
+        return FakeReader(read)
+
+    texts = {1: "FIAT", 2: "ABC1234", 3: "GAGGED"}
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in texts]
+    ScreenedReader(reader("q", texts), reader("f", texts)).read_many(crops)
+    # the plate-shaped one at once; the letters-only ones once every quick reading is known
+    assert calls == ["q1", "q2", "f2", "q3", "f1", "f3"]
+
+
 def test_a_full_read_repeats_none_of_its_quick_reads_inferences(shipped) -> None:
     from tests.recognition.test_read_real import render_plate
 
