@@ -129,11 +129,11 @@ def swap_check(matcher: Matcher, build, queries: list[tuple[str, str]]) -> dict[
     }
 
 
-def _cpu_s() -> float:
+def _cpu_s(children: bool = True) -> float:
     import resource
 
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime + ((kids.ru_utime + kids.ru_stime) if children else 0.0)
 
 
 def hotlist_service(url: str, path: Path, name: str):  # app types imported lazily: no return annotation
@@ -191,12 +191,22 @@ def national(args: argparse.Namespace, rng: random.Random) -> dict[str, object]:
             print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f} s", flush=True)
         engine, ctx, svc, actor, src = hotlist_service(sqlite_url(Path(tmp) / "bench.db"), path, "bench-national")
         before = rss_mb()
-        cpu0 = _cpu_s()
+        cpu0, console0 = _cpu_s(), _cpu_s(children=False)
         t = time.perf_counter()
-        report = svc.import_source(actor, src.id, progress=lambda m: print(f"  {time.perf_counter() - t:7.1f} s {m}",
-                                                                            flush=True))
+        phases: dict[str, float] = {}
+
+        def progress(message: str) -> None:
+            at = time.perf_counter() - t
+            print(f"  {at:7.1f} s {message}", flush=True)
+            for key, start in (("parse_child_s", "Replacing"), ("copy_s", "Removing"), ("old_out_s", "Updating")):
+                if message.startswith(start):
+                    phases[key] = round(at - sum(phases.values()), 2)
+
+        report = svc.import_source(actor, src.id, progress=progress)
         result["import_s"] = round(time.perf_counter() - t, 2)
         result["import_cpu_s"] = round(_cpu_s() - cpu0, 2)  # this process + the parser child: immune to the load
+        result["import_console_cpu_s"] = round(_cpu_s(children=False) - console0, 2)  # copy, old list out, index
+        result.update(phases)  # wall time from the start to the verdict, then of the copy and of the old list's removal
         result["index_rebuild_s"] = round(svc.index.last_build_s, 2)
         assert report.accepted, report.refusal
         result["imported"] = report.imported

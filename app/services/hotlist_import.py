@@ -34,6 +34,7 @@ from app.services import audit_trail
 from app.services.bulk_gate import GATE
 from app.services.context import ServiceContext
 from app.services.hotlist_files import MAX_FILE_BYTES, READ_TIMEOUT_S, ListFileRefused, read_list_file
+from app.services.hotlist_index_prebuilt import PrebuiltIndex, load_prebuilt
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, ChildParse, Parser, parse_in_child
 
 __all__ = ["MAX_FILE_BYTES", "READ_TIMEOUT_S", "ListFileRefused", "read_list_file", "run_import", "shrink_refusal"]
@@ -66,11 +67,13 @@ def shrink_refusal(previous: int | None, new: int, settings: SourceParseSettings
 def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, file: Path, spec, settings,  # noqa: ANN001, PLR0913
                say: Callable[[str], None], confirm_shrink: bool = False,
                parse: Parser | None = None, inline_below_bytes: int = INLINE_BELOW_BYTES,
-               ) -> tuple[ImportSummary, bool]:
-    """Import ``file`` for a source; returns the summary and whether the list was replaced.
+               ) -> tuple[ImportSummary, bool, PrebuiltIndex | None]:
+    """Import ``file`` for a source; returns the summary, whether the list was replaced, and its index.
 
     The file is read and parsed in a child process (:mod:`app.services.hotlist_parse_child`); this
-    thread only checks the verdict and writes the records as they arrive, a chunk at a time.
+    thread only checks the verdict and writes the records as they arrive, a chunk at a time. On
+    SQLite the child also builds the new list's index columns: the third value is that index
+    (:mod:`app.services.hotlist_index_prebuilt`), or None (the caller rebuilds from the database).
     """
     started = ctx.clock.now()
     t0 = time.perf_counter()
@@ -96,6 +99,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         verdict = (_Verdict(True, None, "ok") if outcome.accepted
                    else _Verdict(False, f"{outcome.refusal}: {outcome.refusal_detail}", "failed"))
     imported = 0
+    prebuilt: PrebuiltIndex | None = None
     try:
         if verdict.accepted and parsed is not None:
             with ctx.uow() as uow:
@@ -108,7 +112,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
                 if sqlite and parsed.staged:
-                    imported = _replace_from_stage(ctx, source_id, db_path, parsed.staged, say)
+                    imported, ranges = _replace_from_stage(ctx, source_id, db_path, parsed.staged, say)
+                    prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges)
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
@@ -128,12 +133,12 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
                 logger.error("hot-list import of %s refused by the database: %s", name, detail)
                 verdict, refused = _refused(RefusalReason.DATABASE_ERROR, detail)
                 report = [refused, *report[1:]]
-                imported = 0
+                imported, prebuilt = 0, None
             except ListFileRefused as exc:  # the child died while sending the records: nothing replaced
                 logger.error("hot-list import of %s: %s", name, exc.detail)
                 verdict, refused = _refused(exc.reason, exc.detail)
                 report = [refused, *report[1:]]
-                imported = 0
+                imported, prebuilt = 0, None
     finally:
         if parsed is not None:
             parsed.close()
@@ -148,7 +153,17 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         import_id, source_id, name, verdict.accepted, verdict.refusal, c.data_rows if c else 0, imported,
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
-    return summary, verdict.accepted
+    return summary, verdict.accepted, prebuilt if verdict.accepted else None
+
+
+def _prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -> PrebuiltIndex | None:
+    """The index the parser child built for the copied rows; None (rebuild from the database) if unusable."""
+    try:
+        return load_prebuilt(folder, source_id, ranges)
+    except (OSError, ValueError, KeyError, MemoryError) as exc:
+        logger.warning("hot-list import: the parser's index columns are unusable (%s); rebuilt from the database",
+                       exc)
+        return None
 
 
 #: Rows per transaction of a chunked (SQLite) import: the write lock is held for one chunk only.
@@ -184,22 +199,27 @@ def _every(say: Callable[[str], None], seconds: float = PROGRESS_EVERY_S) -> Cal
 
 
 def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage: str,
-                        say: Callable[[str], None]) -> int:
+                        say: Callable[[str], None]) -> tuple[int, list[tuple[int, int]]]:
     """SQLite: move the parser child's staged rows into the list in rowid ranges, then remove the old list.
 
     Same crash and error rules as :func:`_replace_in_chunks` (a superset between ranges; an error
-    removes the new part again). Each range is one ``INSERT ... SELECT`` inside SQLite.
+    removes the new part again). Each range is one ``INSERT ... SELECT`` inside SQLite. Returns the
+    source's entry count and the ``(first id, rows)`` of every range, in copy order.
     """
     copier = StagedCopy(db_path, stage)
     first_new: int | None = None
+    ranges: list[tuple[int, int]] = []
     tick = _every(say)
     try:
         total = copier.count
-        for at in range(1, total + 1, COPY_ROWS):
+        done = 0
+        for table, first_rowid, last_rowid in copier.ranges(COPY_ROWS):
             GATE.pause_for_interactive()
-            first = copier.copy(at, min(total, at + COPY_ROWS - 1))
+            first, n = copier.copy(table, first_rowid, last_rowid)
+            ranges.append((first, n))
             first_new = first if first_new is None else first_new
-            tick(f"Writing entries: {min(total, at + COPY_ROWS - 1):,} of {total:,}")
+            done += n
+            tick(f"Writing entries: {done:,} of {total:,}")
     except (StageError, SQLAlchemyError):
         if first_new is not None:
             _delete_chunked(ctx, source_id, from_id=first_new)
@@ -209,7 +229,7 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     say("Removing the previous list...")
     _delete_chunked(ctx, source_id, below_id=first_new)
     with ctx.uow() as uow:
-        return HotListRepository(uow.s).set_entry_count(source_id)
+        return HotListRepository(uow.s).set_entry_count(source_id), ranges
 
 
 def _flat(chunks: Iterable[list]) -> Iterator:

@@ -12,6 +12,7 @@ import time
 
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services.context import ServiceContext
+from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from recognition.match import HotListIndex, MatchConfig, Matcher
 
 logger = logging.getLogger(__name__)
@@ -26,21 +27,33 @@ class HotListIndexHolder:
         self._lock = threading.Lock()  # one rebuild at a time; matching never takes it
         self.last_build_s = 0.0
 
-    def rebuild(self) -> int:
-        """Build a fresh index of every entry that may alert now and swap it in; returns its size."""
+    def rebuild(self, prebuilt: PrebuiltIndex | None = None) -> int:
+        """Build a fresh index of every entry that may alert now and swap it in; returns its size.
+
+        ``prebuilt``: a source just imported, indexed by the parser child; only the other sources'
+        entries are then read from the database.
+        """
         with self._lock:
             t0 = time.perf_counter()
             now = self.ctx.clock.now()
+            use = prebuilt if prebuilt is not None and prebuilt.usable_at(now) else None
             with self.ctx.uow(read_only=True) as uow:  # a snapshot: no write lock while millions of rows stream
-                index = _index_of(HotListRepository(uow.s).active_for_index_batches(now))
+                repo = HotListRepository(uow.s)
+                if use is None:
+                    index = _index_of(repo.active_for_index_batches(now))
+                else:
+                    others = _index_of(repo.active_for_index_batches(now, exclude_source_id=use.source_id))
+                    index = HotListIndex.merged(others, use.index)
             self.matcher.swap(index)
             self.last_build_s = time.perf_counter() - t0
             logger.info("hot-list index rebuilt: %d entries in %.2f s", len(index), self.last_build_s)
             return len(index)
 
-    def build_for_source(self, source_id: int) -> HotListIndex:
+    def build_for_source(self, source_id: int, prebuilt: PrebuiltIndex | None = None) -> HotListIndex:
         """Index of one source only (for the retroactive check after its import)."""
         now = self.ctx.clock.now()
+        if prebuilt is not None and prebuilt.source_id == source_id and prebuilt.usable_at(now):
+            return prebuilt.index
         with self.ctx.uow(read_only=True) as uow:
             return _index_of(HotListRepository(uow.s).active_for_index_batches(now, source_id))
 

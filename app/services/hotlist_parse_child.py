@@ -39,6 +39,7 @@ from app.domain.hotlists.parse import _refused as refused_outcome
 from app.domain.hotlists.stream import StreamOutcome, parse_hotlist_stream, sniff_encoding
 from app.persistence.hotlist_rows import RowStage, entry_rows
 from app.services.hotlist_files import ListFileRefused, iter_list_file, read_list_file
+from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +177,14 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
     spool = None
     try:
         if parse is None:  # the real path: streamed, rows spooled to disk, memory bounded by a block
-            staged = RowStage(stage) if stage and rows_for else None
+            staged = RowStage(stage, rows_for[0], rows_for[1]) if stage and rows_for else None
             spool = staged or _Spool(rows_for)
-            emit = spool.add if staged is None else (lambda records: staged.add(entry_rows(records, *rows_for)))
+            columns = IndexColumnsBuilder() if staged is not None else None
+
+            def emit(records: list) -> None:
+                spool.add(records)
+                if columns is not None:
+                    columns.add(records)
             try:
                 digest, streamed = stream_parse(Path(path), spec, settings, as_of, emit)
             except ListFileRefused as exc:
@@ -188,6 +194,8 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
             count = streamed.emitted - len(streamed.dropped) if outcome.accepted else 0
             if staged is not None:  # SQLite: the console copies the rows from the stage file
                 count = staged.finish(streamed.dropped) if count else 0
+                if count:
+                    _save_index(columns, Path(stage).parent, staged.buckets, streamed.dropped)
                 conn.send(("outcome", digest, outcome, count, os.getpid()))
                 return
             conn.send(("outcome", digest, outcome, count, os.getpid()))
@@ -221,6 +229,15 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         if spool is not None:
             spool.close()
         conn.close()
+
+
+def _save_index(columns: IndexColumnsBuilder, folder: Path, buckets: bytearray, dropped: tuple[int, ...]) -> None:
+    """The new list's index columns for the console (optional: without them it rebuilds from the database)."""
+    try:
+        columns.save(folder, buckets, dropped)
+    except (OSError, ValueError, MemoryError) as exc:
+        (folder / "index.json").unlink(missing_ok=True)
+        logger.warning("hot-list parser: index columns not saved (%s); the console rebuilds from the database", exc)
 
 
 #: The parser child's lowest POSIX priority (niceness; 0 is the console's usual one): on a busy

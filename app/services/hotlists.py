@@ -43,6 +43,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.hotlist_import import run_import
 from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
 from recognition.match import HotListIndex, IndexEntry
 
@@ -137,13 +138,13 @@ class HotListService:
             raise Conflict("The local BOLO list cannot be replaced by a file import: enter BOLOs one by one "
                            "for approval.")
         file = Path(path or location or "")
-        summary, replaced = run_import(self.ctx, actor, source_id, name, file, spec, settings,
+        summary, replaced, prebuilt = run_import(self.ctx, actor, source_id, name, file, spec, settings,
                                        progress or (lambda _m: None), confirm_shrink, parse=self.parse,
                                        inline_below_bytes=self.inline_below_bytes)
         if replaced:
             (progress or (lambda _m: None))("Updating the live matcher...")
-            self.index.rebuild()
-            summary = replace(summary, retroactive_hits=self._retroactive(source_id))
+            self.index.rebuild(prebuilt)
+            summary = replace(summary, retroactive_hits=self._retroactive(source_id, prebuilt))
         self.ctx.changes.publish(Changes(hotlists=True))  # scheduled imports too, not only the screen's
         return summary
 
@@ -164,10 +165,10 @@ class HotListService:
                     logger.exception("scheduled import of %s failed", src.name)
         return out
 
-    def _retroactive(self, source_id: int) -> int:
+    def _retroactive(self, source_id: int, prebuilt: PrebuiltIndex | None = None) -> int:
         if self.retroactive is None:
             return 0
-        return self.retroactive(self.index.build_for_source(source_id), self.rules.retro_hours)
+        return self.retroactive(self.index.build_for_source(source_id, prebuilt), self.rules.retro_hours)
 
     def imports(self, actor: Actor, source_id: int | None = None) -> list[ImportSummary]:
         """Import reports, newest first."""

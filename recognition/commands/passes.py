@@ -161,6 +161,7 @@ def run(pipeline: Pipeline, opened: Opened, out: TextIO) -> dict[str, object]:
     try:
         for number, frame in frames(opened):
             clock.add(frame.ts, number)
+            emit(pipeline.tracker(frame.camera_id).expire(frame.ts))  # passes over by time: out before this frame's work
             emit(pipeline.process(frame).reads)
             frames_done += 1
     except KeyboardInterrupt:  # the normal end of a live source

@@ -161,14 +161,39 @@ class Matcher:
         if not (plate.isalnum() and plate.isascii()):
             plate = normalise(plate)
         n = len(plate)
-        found: _Collector | None = None
+        lo = -1
         if 0 < n <= MAX_KEY_LENGTH:
-            # Fast path: one bisect; most reads match nothing and stop here.
+            # one bisect; most reads match nothing and stop here
             keys = index.folded_keys
             fkey = (int(plate.translate(FOLD_TABLE), 36) << 4) | n
             lo = first_at_least(index, fkey)
             if lo < len(keys) and keys[lo] == fkey:
+                if (
+                    (lo + 1 == len(keys) or keys[lo + 1] != fkey)
+                    and not cfg.allow_one_indel
+                    and not (alternatives and cfg.match_alternatives)
+                    and not (index.wildcards.count and cfg.match_wildcards)
+                    and index.plate_keys[lo] == (int(plate, 36) << 4) | n
+                ):
+                    # the common hit: one entry, the same plate, nothing else to look for (no collector,
+                    # no sort); :meth:`_match_general` gives the same answer (tests compare them)
+                    return [_new_match(index.entry_ids[lo], "exact", 0, 0,
+                                       _state_match(state.upper() if state else None,
+                                                    index.state_names[index.state_codes[lo]]),
+                                       index.priorities[lo])]
+            else:
+                lo = -1
+        return self._match_general(index, cfg, plate, state, alternatives, lo)
+
+    def _match_general(self, index: HotListIndex, cfg: MatchConfig, plate: str, state: str | None,  # noqa: PLR0913
+                       alternatives: Iterable[str | Alternative], lo: int) -> list[Match]:
+        """Every kind of match for a normalised ``plate``; ``lo`` is the first position of its folded key (-1: none)."""
+        n = len(plate)
+        found: _Collector | None = None
+        if 0 < n <= MAX_KEY_LENGTH:
+            if lo >= 0:
                 found = _Collector(state)
+                fkey = (int(plate.translate(FOLD_TABLE), 36) << 4) | n
                 self._exact_and_lookalike(index, plate, lo, fkey, cfg.max_substitutions, found)
             if cfg.allow_one_indel:
                 found = found or _Collector(state)

@@ -76,6 +76,11 @@ class WildcardSet:
         self._regexes = tuple(re.compile(_folded_regex(e.pattern)) for e in entries)
         self._any = re.compile("|".join(f"(?:{r.pattern})" for r in self._regexes)) if entries else None
 
+    @property
+    def entries(self) -> tuple[WildcardEntry, ...]:
+        """The wildcard entries, in the order given."""
+        return self._entries
+
     def __len__(self) -> int:
         return len(self._entries)
 

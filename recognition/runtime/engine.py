@@ -176,6 +176,9 @@ class RecognitionRuntime:
                 self.stats.wait_ms.append((time.time() - frame.ts) * 1000.0)
                 t0 = time.perf_counter()
                 try:
+                    # Passes over by time alone are published before this frame's detection and
+                    # reading, not one frame's processing later (frame_to_read, notes/speed.md).
+                    self._emit_reads(pipeline.tracker(frame.camera_id).expire(frame.ts), frame.ts)
                     result = pipeline.process(frame)
                 except Exception as exc:  # a bad frame or model error must not stop the loop
                     self.stats.errors += 1

@@ -82,6 +82,8 @@ class Track:
     history: list[tuple[float, BBox]] = field(default_factory=list)
     evidence: PlateEvidence = field(default_factory=PlateEvidence)
     likeness: float | None = None  # fixed when the track ends
+    state_crop: np.ndarray | None = None  # the best crop whose state was read ahead (``state_read``)
+    state_read: tuple[str | None, float] = (None, 0.0)
 
     def predicted(self) -> BBox:
         """Box expected in the next frame under constant velocity."""
@@ -121,14 +123,71 @@ class PlateTracker:
         """Number of live tracks."""
         return len(self._tracks)
 
+    def expire(self, ts: float) -> list[PlateRead]:
+        """End the tracks that are over by time alone at ``ts`` (the next frame's timestamp); their reads.
+
+        A track lost for longer than the lost limit has ended whatever the next frame holds
+        (:meth:`update` no longer lets such a track take a sighting), so its read need not wait for
+        that frame's detection and reading: a runtime calls this as soon as it takes a frame, and
+        the read is published one frame's processing earlier (notes/speed.md, ``frame_to_read``).
+        Calling it or not gives the same reads: :meth:`update` expires first too.
+        """
+        if self._last_ts is not None and ts > self._last_ts:
+            self._gaps.append(ts - self._last_ts)
+        self._last_ts = ts
+        limit = self._lost_limit_s()
+        ended = [t for t in self._tracks if (t.lost > 0 and ts - t.last_seen >= limit) or self._leaving(t)]
+        return self._end(ended)
+
+    def _due(self, track: Track, now: float) -> bool:
+        """True when ``track`` ends at the next frame unless its plate is found in it (:meth:`_is_over`)."""
+        if self._at_edge(track.boxes[-1]):
+            return True
+        if track.lost == 0:
+            return False
+        next_ts = now + max(self._typical_gap(), 1e-6)
+        return track.lost + 1 >= self.config.max_lost_frames or next_ts - track.last_seen >= self._lost_limit_s()
+
+    def _read_state_ahead(self, track: Track) -> None:
+        """Read the state of the best crop of a track about to end, if it is to be read.
+
+        The state lines are the costliest part of a read (~3/4 of finishing it): read while this
+        frame is processed, the read is published as soon as the next frame is taken instead of
+        after a state reading (``frame_to_read``). Only a track that would be emitted now is read
+        ahead, once per best crop, so no state is read that the read itself would not have read.
+        """
+        crop = track.best_crop
+        if self._state_reader is None or crop is None or not crop.size or track.state_crop is crop:
+            return
+        if track.emitted or track.suppressed or not self._enough_frames(track):
+            return
+        cfg = self.config
+        vote = track.voter.vote()
+        if vote is None or vote.state is not None or vote.confidence < cfg.min_confidence or len(vote.text) < cfg.min_chars:
+            return
+        likeness = self._likeness(track, vote)
+        if likeness < cfg.min_likeness or self._scenery(track, likeness):
+            return
+        track.state_crop, track.state_read = crop, self._state_reader(crop)
+
+    def _leaving(self, track: Track) -> bool:
+        """True when a plate at the frame's edge is expected outside the frame in the next frame.
+
+        Its vehicle is driving out: at most a piece of the plate could be seen again, and a plate lost at
+        the edge ends the track anyway (:meth:`_is_over`), so the pass is complete now.
+        """
+        width, height = self._frame_size
+        if width <= 0 or len(track.boxes) < 2 or not self._at_edge(track.boxes[-1]):
+            return False
+        nxt = track.predicted()
+        cx, cy = nxt.x + nxt.w / 2, nxt.y + nxt.h / 2
+        return not (0 <= cx < width and 0 <= cy < height)
+
     def update(self, frame: Frame, sightings: Sequence[Sighting]) -> list[PlateRead]:
         """Feed one frame's sightings; return the reads completed (or previewed) by it."""
         self._frame_size = (frame.image.shape[1], frame.image.shape[0]) if frame.image.ndim >= 2 else (0, 0)
-        if self._last_ts is not None and frame.ts > self._last_ts:
-            self._gaps.append(frame.ts - self._last_ts)
-        self._last_ts = frame.ts
+        reads = self.expire(frame.ts)
         matches = self._associate(sightings)
-        reads: list[PlateRead] = []
         matched_tracks = set()
         for idx, sighting in enumerate(sightings):
             track = matches.get(idx)
@@ -147,15 +206,24 @@ class PlateTracker:
             read = self._maybe_emit_early(track)
             if read is not None:
                 reads.append(read)
-        ended.sort(key=lambda t: -self._likeness(t))  # the best of a vehicle's tracks decides first
+        reads.extend(self._end(ended))
+        for track in self._tracks:
+            if self._due(track, frame.ts):
+                self._read_state_ahead(track)
+        while self._closed and frame.ts - self._closed[0].last_seen > CLOSED_KEEP_S:
+            self._closed.popleft()
+        self._suppressor.expire(frame.ts)
+        return reads
+
+    def _end(self, ended: list[Track]) -> list[PlateRead]:
+        """Finish ``ended`` (live tracks), the best of a vehicle's tracks deciding first; their reads."""
+        ended.sort(key=lambda t: -self._likeness(t))
+        reads: list[PlateRead] = []
         for track in ended:
             self._tracks.remove(track)
             read = self._finish(track)
             if read is not None:
                 reads.append(read)
-        while self._closed and frame.ts - self._closed[0].last_seen > CLOSED_KEEP_S:
-            self._closed.popleft()
-        self._suppressor.expire(frame.ts)
         return reads
 
     def flush(self) -> list[PlateRead]:
@@ -376,7 +444,8 @@ class PlateTracker:
         overview = track.best_frame if track.best_frame is not None else np.zeros((0, 0, 3), np.uint8)
         state, state_confidence = vote.state, vote.state_confidence
         if state is None and self._state_reader is not None and crop.size:
-            found, confidence = self._state_reader(crop)
+            ahead = track.state_crop is not None and track.state_crop is track.best_crop
+            found, confidence = track.state_read if ahead else self._state_reader(crop)
             if found:
                 state, state_confidence = found, confidence
         return PlateRead(

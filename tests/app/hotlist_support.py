@@ -16,3 +16,12 @@ def import_audit(ctx, action: str = "hotlist.import") -> list:
     """The access-record rows of ``action`` (default: hot-list imports), oldest first."""
     with ctx.uow() as uow:
         return [e for e in AccessLogRepository(uow.s).iter_all() if e.action == action]
+
+
+def records_of(text: str) -> list:
+    """The records of an NCIC text (``ncic_fixed``), as the parser builds them."""
+    from app.domain.hotlists import parse_hotlist, preset
+
+    outcome = parse_hotlist(text.encode(), preset("ncic_fixed"))
+    assert outcome.accepted, outcome.refusal_detail
+    return list(outcome.records)

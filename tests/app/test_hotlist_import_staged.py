@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.hotlist_admin import SourceKind
-from app.persistence.hotlist_rows import StagedCopy, StageError
+from app.persistence.hotlist_rows import StagedCopy, StageError, plate_bucket
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import hotlist_import
 from tests.app.hotlist_support import import_audit, ncic_lines
@@ -25,14 +25,17 @@ def test_a_staged_import_replaces_the_list_sorted_with_duplicates_merged(ctx, st
     f.write_text(ncic_lines(30, "OLD"))
     src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
     assert staged_svc.import_source(hotlist_admin, src.id).imported == 30
-    f.write_text(ncic_lines(4000, "Q") + URGENT)  # Q00007 again, more urgent: merged
+    f.write_text(ncic_lines(2000, "Q") + ncic_lines(2000, "A") + URGENT)  # Q00007 again, more urgent
     report = staged_svc.import_source(hotlist_admin, src.id)
     assert report.accepted and report.imported == 4000 and report.duplicates_merged == 1
     with ctx.uow() as uow:
         repo = HotListRepository(uow.s)
         assert repo.count(src.id) == 4000 and not repo.page(0, 10, "OLD")
         rows = repo.page(0, 5000, source_id=src.id)
-        assert [e.plate for e in sorted(rows, key=lambda e: e.id)] == sorted(e.plate for e in rows)  # plate order
+        by_id = sorted(rows, key=lambda e: e.id)
+        # stage table by plate prefix (the plate index's order), then line order inside a table
+        assert [plate_bucket(e.plate) for e in by_id] == sorted(plate_bucket(e.plate) for e in by_id)
+        assert len({plate_bucket(e.plate) for e in by_id}) > 1
         assert [e.record_type for e in repo.page(0, 10, "Q00007")] == ["W"]
     assert [m.entry_id for m in staged_svc.index.matcher.match("Q00007", "CA")]
 
@@ -46,11 +49,11 @@ def test_a_database_error_while_copying_leaves_the_previous_list(ctx, staged_svc
     real = StagedCopy.copy
     calls = []
 
-    def failing(self, a, b):  # noqa: ANN001, ANN202
-        calls.append(a)
+    def failing(self, *args):  # noqa: ANN001, ANN002, ANN202
+        calls.append(args)
         if len(calls) == 3:
             raise StageError("database or disk is full")
-        return real(self, a, b)
+        return real(self, *args)
 
     monkeypatch.setattr(StagedCopy, "copy", failing)
     report = staged_svc.import_source(hotlist_admin, src.id)

@@ -141,3 +141,48 @@ def test_restart_backoff_resets_after_a_stable_run(monkeypatch):
     clock[0] += 120  # then a run of two minutes before the next crash
     proc._on_crash(backoff)
     assert proc.last_backoff_s == 1.0
+
+
+def test_a_pass_over_by_time_is_published_before_the_next_frame_is_processed(tmp_path):
+    # Given a camera whose plate is in view for 5 frames, then gone for 10 (10 fps), and a tracker that
+    # ends tracks by time only (lost for 0.1 s or 2.5 frame gaps)
+    import cv2
+    import numpy as np
+
+    from recognition.config import TrackerConfig
+    from recognition.fakes import FakeDetector, FakeReader
+    from recognition.pipeline import Pipeline
+    from recognition.types import BBox, PlateDetection
+
+    for i in range(15):
+        cv2.imwrite(str(tmp_path / f"{i:03d}.png"), np.full((120, 200, 3), 200 if i < 5 else 20, np.uint8))
+    events: list[tuple[str, int, int]] = []  # (what, frame seq, live tracks)
+
+    def plate(image):
+        return [PlateDetection(BBox(60, 40, 80, 30), 0.9)] if image.mean() > 100 else []
+
+    class Watched(Pipeline):
+        def process(self, frame):
+            before = self.tracker(frame.camera_id).active
+            result = super().process(frame)
+            events.append(("process", frame.seq, before - self.tracker(frame.camera_id).active))
+            return result
+
+    def factory(_sources):
+        config = TrackerConfig(max_lost_frames=1000, max_lost_s=0.1)
+        return Watched(FakeDetector(plate), FakeReader("7KQB228"), tracker_config=config)
+
+    config = RuntimeConfig(cameras=(CameraConfig(id="c", source=FolderSourceConfig(path=str(tmp_path), fps=10,
+                                                                                     loop=False)),),
+                           preview=PreviewConfig(enabled=False))
+    rec = Recorder()
+    runtime = RecognitionRuntime(config, factory, rec.callbacks())
+    runtime.start()
+    source = runtime.sources["c"]
+    assert wait_for(lambda: not source.running and len(events) + source.health().dropped >= 15, timeout=30)
+    runtime.stop()
+    # Then the pass is read once, and no frame's processing was what ended it: the read went out
+    # as soon as the frame that completed it was taken, before its detection and reading
+    assert [r.text for r in rec.reads] == ["7KQB228"]
+    assert [e for e in events if e[2] > 0] == []
+    assert len(runtime.stats.frame_to_read_ms) == 1

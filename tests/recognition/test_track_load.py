@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from recognition.config import TrackerConfig
 from recognition.track import PlateTracker, Sighting
 from recognition.types import BBox, Frame, PlateDetection, PlateObservation, PlateText
 
@@ -86,3 +87,108 @@ def test_at_full_rate_a_single_sighting_is_still_noise():
     for i in range(20):
         reads += tracker.update(Frame("cam", i, 1000.0 + i / 25, IMAGE), [sighting(i)] if i == 3 else [])
     assert reads + tracker.flush() == []
+
+
+def test_a_track_over_by_time_is_read_before_the_next_frame_is_looked_at():
+    # Given a camera processed 4 times a second and a plate seen in 3 frames, then lost for 2
+    tracker = PlateTracker("cam")
+    for i in range(5):
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i)] if i < 3 else [])
+    # When the next frame is taken (before its detection and reading): the plate has been lost longer
+    # than the lost limit (0.75 s >= max(0.6 s, 2.5 gaps))
+    early = tracker.expire(1000.0 + 5 * 0.25)
+    # Then its read is complete now, not after that frame's processing
+    assert [r.text for r in early if not r.preview] == ["7KQB228"]
+    assert tracker.active == 0
+    # And the frame itself adds nothing more (the same reads as without the early call)
+    assert tracker.update(Frame("cam", 5, 1000.0 + 5 * 0.25, IMAGE), []) == []
+
+
+def test_expire_keeps_tracks_within_the_lost_limit_and_tracks_seen_last_frame():
+    tracker = PlateTracker("cam")
+    for i in range(3):
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i)])
+    # seen in the last frame: never ended by time before this frame is looked at (a camera stall)
+    assert tracker.expire(1000.0 + 10.0) == []
+    assert tracker.active == 1
+
+
+def test_a_track_over_by_time_does_not_take_the_next_vehicles_plate():
+    # Given frames 0.25 s apart: vehicle A's plate seen 3 times, then lost for 3 frames (0.75 s, over
+    # the lost limit), and vehicle B's plate appearing where A's was
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(7):
+        seen = [sighting(i, "7KQB228")] if i < 3 else ([sighting(2, "4ZXM901")] if i == 5 else [])
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), seen)
+    for i in range(7, 9):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [sighting(i - 4, "4ZXM901")])
+    reads += tracker.flush()
+    # Then A ended and B is a pass of its own (the ended track used to absorb B's sightings)
+    assert [r.text for r in reads if not r.preview] == ["7KQB228", "4ZXM901"]
+
+
+def test_a_plate_driving_out_of_the_frame_is_read_before_the_next_frame_is_looked_at():
+    # Given a plate moving down 30 px a frame whose last sighting touches the bottom edge (720 px)
+    tracker = PlateTracker("cam")
+    for i in range(6):
+        box = BBox(600, 520 + 30 * i, 100, 50)  # the last one: y 670..720
+        seen = Sighting(PlateObservation(PlateDetection(box, 0.9), PlateText("7KQB228", 0.9, (0.9,) * 7)))
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.04, IMAGE), [seen])
+    # When the next frame is taken: its centre is expected below the frame
+    early = tracker.expire(1000.0 + 6 * 0.04)
+    # Then the pass is complete now (a plate lost at the edge ends at its first missed frame anyway)
+    assert [r.text for r in early if not r.preview] == ["7KQB228"]
+
+
+def test_a_plate_at_the_edge_that_is_not_leaving_is_kept():
+    # Given a plate touching the bottom edge but moving up (a vehicle driving into view)
+    tracker = PlateTracker("cam")
+    for i in range(6):
+        box = BBox(600, 670 - 10 * i, 100, 50 + 10 * i)
+        seen = Sighting(PlateObservation(PlateDetection(box, 0.9), PlateText("7KQB228", 0.9, (0.9,) * 7)))
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.04, IMAGE), [seen])
+    assert tracker.expire(1000.0 + 6 * 0.04) == []
+    assert tracker.active == 1
+
+
+def test_the_state_of_a_pass_about_to_end_is_read_while_a_frame_is_processed_not_when_it_is_published():
+    # Given a tracker whose reader reads the state of the best crop (the costliest step of a read)
+    calls = []
+
+    def state_of(crop):
+        calls.append(crop)
+        return "CA", 0.9
+
+    tracker = PlateTracker("cam", state_reader=state_of)
+    crop = np.full((50, 100, 3), 128, np.uint8)
+    for i in range(5):  # 4 frames a second; seen in 3 frames, then lost
+        seen = [Sighting(sighting(i).observation, crop)] if i < 3 else []
+        tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), seen)
+    # When the pass is due to end at the next frame: its state was read during this frame's update
+    assert len(calls) == 1
+    early = tracker.expire(1000.0 + 5 * 0.25)
+    # Then publishing it reads nothing more, and it carries that state
+    assert [(r.text, r.state) for r in early] == [("7KQB228", "CA")]
+    assert len(calls) == 1
+
+
+def test_a_state_read_ahead_is_not_used_for_a_different_best_crop():
+    calls = []
+
+    def state_of(crop):
+        calls.append(crop)
+        return ("CA", 0.9) if crop.shape[1] == 160 else ("NV", 0.9)
+
+    # a track ends after 3 missed frames: lost for 2 it is due to end, and its state is read ahead
+    tracker = PlateTracker("cam", TrackerConfig(max_lost_frames=3, max_lost_s=5.0), state_reader=state_of)
+    small = np.full((30, 60, 3), 128, np.uint8)  # a flat crop: the sharper one that follows is the best
+    large = np.random.default_rng(1).integers(0, 255, (60, 160, 3), dtype=np.uint8)
+    seen = [True, True, True, False, False, True, True, False, False, False]
+    reads = []
+    for i, visible in enumerate(seen):  # lost twice (state read ahead), then found again with a larger crop
+        crop = small if i < 3 else large
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.25, IMAGE), [Sighting(sighting(i).observation, crop)] if visible else [])
+    reads += tracker.flush()
+    assert [(r.text, r.state) for r in reads if not r.preview] == [("7KQB228", "CA")]
+    assert [c.shape[1] for c in calls] == [60, 160]  # read ahead on the small crop, again on the large one

@@ -256,9 +256,12 @@ class HotListRepository:
         for rows in self.active_for_index_batches(now, source_id):
             yield from rows
 
-    def active_for_index_batches(self, now: datetime, source_id: int | None = None,
+    def active_for_index_batches(self, now: datetime, source_id: int | None = None, *,
+                                 exclude_source_id: int | None = None,
                                  ) -> Iterator[list[tuple[int, str, str | None, int]]]:
         """:meth:`active_for_index` as the driver's batches of 5,000 rows (no per-row Python step).
+
+        ``source_id``: that source only; ``exclude_source_id``: every source but that one.
 
         Runs on the raw driver cursor: millions of rows, and ORM/Core row objects would triple the time.
         """
@@ -272,6 +275,9 @@ class HotListRepository:
         if source_id is not None:
             sql += f" AND source_id = {mark}"
             params += (source_id,)
+        if exclude_source_id is not None:
+            sql += f" AND source_id <> {mark}"
+            params += (exclude_source_id,)
         raw = conn.connection.driver_connection
         # PostgreSQL: a server-side cursor, or the client would hold every row of a national list at once
         cur = raw.cursor(name="hotlist_index_rows") if pg else raw.cursor()

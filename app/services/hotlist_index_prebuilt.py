@@ -1,0 +1,156 @@
+"""The new list's index columns, built by the parser child while it stages the rows (SQLite).
+
+Rebuilding the live index from the database after a national import read 10 million rows back
+through the console's own interpreter (22 s of its CPU). The child has every record in hand
+already: it computes the folded and plate keys (vectorised), state codes and priorities per
+block, and at the verdict writes the columns, sorted by folded key, as raw files in the scratch
+folder, each with the record's *copy ordinal*: its place in the order :class:`StagedCopy` moves
+the rows (stage table, then line order). The copy tells which id each range of ordinals got, so
+the console only maps ordinals to ids (numpy) and reads the columns straight into the index.
+
+Anything unusual (a plate that is not 1-10 characters of A-Z0-9, a count that does not add up,
+an entry already expired) means no prebuilt index: the console rebuilds from the database as before.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from array import array
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import numpy as np
+
+from app.domain.hotlists.records import HotListRecord
+from recognition.match import HotListIndex
+from recognition.match.confusion import MAX_KEY_LENGTH
+from recognition.match.index import clean_plate_keys
+
+logger = logging.getLogger(__name__)
+
+_FILES = (("folded", "q", np.int64), ("plate", "q", np.int64), ("state", "H", np.uint16), ("prio", "b", np.int8),
+          ("ordinal", "q", np.int64))
+#: Items per read while the console loads a column (one read holds the interpreter lock a few ms).
+_READ_ITEMS = 1 << 19
+
+
+class IndexColumnsBuilder:
+    """Accumulates the index columns of the emitted records, block by block (the parser child)."""
+
+    def __init__(self) -> None:
+        self.folded: list[np.ndarray] = []
+        self.plates: list[np.ndarray] = []
+        self.states: list[np.ndarray] = []
+        self.prios: list[np.ndarray] = []
+        self.codes: dict[str | None, int] = {None: 0}
+        self.min_expiry: date | None = None
+        self.usable = True
+
+    def add(self, records: list[HotListRecord]) -> None:
+        """Add the next block of emitted records (sequence order)."""
+        if not self.usable or not records:
+            return
+        plates = [r.plate for r in records]
+        joined = "".join(plates)
+        if not (joined.isascii() and joined.isalnum() and joined == joined.upper()
+                and min(map(len, plates)) >= 1 and max(map(len, plates)) <= MAX_KEY_LENGTH):
+            self.usable = False  # the database rebuild normalises or skips such entries
+            return
+        plain, folded = clean_plate_keys(plates)
+        self.plates.append(plain)
+        self.folded.append(folded)
+        codes = self.codes
+        n = len(records)
+        self.states.append(np.fromiter((codes.setdefault(r.state, len(codes)) for r in records), np.uint16, n))
+        self.prios.append(np.fromiter((r.priority for r in records), np.int8, n))
+        expiries = [r.expiry for r in records if r.expiry is not None]
+        if expiries:
+            low = min(expiries)
+            self.min_expiry = low if self.min_expiry is None else min(low, self.min_expiry)
+
+    def save(self, folder: Path, buckets: bytes | bytearray, dropped: tuple[int, ...] | list[int]) -> bool:
+        """Write the kept records' columns in folded-key order with their copy ordinals; False: none written.
+
+        ``buckets`` holds the stage table of every emitted record (sequence order); the copy moves
+        table after table, each in sequence order, so a stable sort by table gives the copy order.
+        """
+        if not self.usable or len(self.codes) > 65_535:
+            return False
+        folded = np.concatenate(self.folded) if self.folded else np.empty(0, np.int64)
+        if len(folded) != len(buckets):
+            return False
+        keep = np.ones(len(folded), bool)
+        keep[np.asarray(dropped, np.int64)] = False
+        folded = folded[keep]
+        by_table = np.frombuffer(bytes(buckets), np.uint8)[keep]
+        copy_order = np.argsort(by_table, kind="stable")  # kept position of each copy ordinal
+        del by_table
+        ordinal = np.empty(len(copy_order), np.int64)
+        ordinal[copy_order] = np.arange(len(copy_order), dtype=np.int64)
+        del copy_order
+        order = np.argsort(folded, kind="stable")
+        columns = {"folded": folded, "ordinal": ordinal}
+        for name, parts in (("plate", self.plates), ("state", self.states), ("prio", self.prios)):
+            columns[name] = np.concatenate(parts)[keep] if parts else np.empty(0)
+        for name, _code, dtype in _FILES:
+            columns.pop(name).astype(dtype, copy=False)[order].tofile(folder / f"index.{name}")
+        names = [None] * len(self.codes)
+        for state, code in self.codes.items():
+            names[code] = state
+        meta = {"count": len(order), "state_names": names,
+                "min_expiry": self.min_expiry.isoformat() if self.min_expiry else None}
+        (folder / "index.json").write_text(json.dumps(meta))
+        return True
+
+
+@dataclass(frozen=True)
+class PrebuiltIndex:
+    """A newly imported source's index, ready before the console read any row back.
+
+    ``min_expires_at``: the earliest expiry of its entries (None: none expires); once it has passed,
+    the index is no longer what the database would give and is not used.
+    """
+
+    source_id: int
+    index: HotListIndex
+    min_expires_at: datetime | None
+
+    def usable_at(self, now: datetime) -> bool:
+        """Tell whether every entry is still unexpired at ``now`` (what the database query would keep)."""
+        return self.min_expires_at is None or self.min_expires_at > now
+
+
+def load_prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -> PrebuiltIndex | None:
+    """The index the child saved in ``folder``, with ids from the copy's ``(first id, rows)`` ranges (copy order).
+
+    None when the child saved none or the counts do not agree (the caller rebuilds from the database).
+    """
+    meta_file = folder / "index.json"
+    if not meta_file.exists():
+        return None
+    meta = json.loads(meta_file.read_text())
+    count = int(meta["count"])
+    if sum(n for _, n in ranges) != count:
+        logger.warning("hot-list import: %d rows copied, %d indexed by the parser: index rebuilt from the database",
+                       sum(n for _, n in ranges), count)
+        return None
+    cols: dict[str, array] = {}
+    for name, code, _dtype in _FILES:
+        col = array(code)
+        with (folder / f"index.{name}").open("rb") as fh:
+            while len(col) < count:
+                col.fromfile(fh, min(_READ_ITEMS, count - len(col)))
+        cols[name] = col
+    ordinal = np.frombuffer(cols.pop("ordinal"), np.int64) if count else np.empty(0, np.int64)
+    id_of = np.concatenate([np.arange(first, first + n, dtype=np.int64) for first, n in ranges]) if ranges \
+        else np.empty(0, np.int64)
+    ids = array("q")
+    ids.frombytes(id_of[ordinal].tobytes())
+    del id_of, ordinal
+    index = HotListIndex.from_sorted_columns(cols["folded"], cols["plate"], ids, cols["state"], meta["state_names"],
+                                             cols["prio"])
+    low = meta["min_expiry"]
+    expires = datetime.combine(date.fromisoformat(low), time(23, 59, 59), tzinfo=UTC) if low else None
+    return PrebuiltIndex(source_id, index, expires)

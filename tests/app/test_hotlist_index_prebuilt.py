@@ -1,0 +1,136 @@
+"""SQLite: the parser child builds the new list's index columns; the console reads no imported row back."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from app.domain.hotlist_admin import SourceKind
+from app.persistence.hotlist_rows import STAGE_BUCKETS, plate_bucket
+from app.persistence.repositories.hotlists import HotListRepository
+from app.services import hotlist_import
+from app.services.hotlist_index import _index_of
+from app.services.hotlist_index_prebuilt import PrebuiltIndex, load_prebuilt
+from recognition.match import HotListIndex
+from recognition.match.confusion import key_to_plate
+from tests.app.hotlist_support import ncic_lines
+
+# the same plate again (more urgent: the first line loses), and an entry with an expiry date
+URGENT = "W000000002CA057020020190509Q00007    CA2009PC2019HONDCIV4DBLK\n"
+
+
+@pytest.fixture
+def staged_svc(hotlist_svc, monkeypatch):  # noqa: ANN001, ANN201
+    hotlist_svc.inline_below_bytes = 0  # the child, even for these small files
+    monkeypatch.setattr(hotlist_import, "COPY_ROWS", 700)  # several copy ranges per stage table
+    return hotlist_svc
+
+
+def _entries(index: HotListIndex) -> list[tuple[int, str, str | None, int]]:
+    return sorted(zip(index.entry_ids, map(key_to_plate, index.plate_keys),
+                      (index.state_names[c] for c in index.state_codes), index.priorities, strict=True))
+
+
+def _reads(monkeypatch) -> list[dict]:  # noqa: ANN001
+    calls: list[dict] = []
+    real = HotListRepository.active_for_index_batches
+
+    def spy(self, now, source_id=None, **kw):  # noqa: ANN001, ANN003, ANN202
+        calls.append({"source_id": source_id, **kw})
+        return real(self, now, source_id, **kw)
+
+    monkeypatch.setattr(HotListRepository, "active_for_index_batches", spy)
+    return calls
+
+
+def test_the_imported_list_is_indexed_by_the_parser_and_equals_a_database_rebuild(
+        ctx, staged_svc, hotlist_admin, tmp_path, monkeypatch):
+    other = tmp_path / "other.txt"
+    other.write_text(ncic_lines(1500, "ZB"))
+    src_other = staged_svc.add_source(hotlist_admin, "STATE", SourceKind.STATE, "ncic_fixed", str(other))
+    assert staged_svc.import_source(hotlist_admin, src_other.id).accepted
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(3000, "Q") + ncic_lines(3000, "A1") + URGENT)
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    reads = _reads(monkeypatch)
+    report = staged_svc.import_source(hotlist_admin, src.id)
+    assert report.accepted and report.imported == 6000 and report.duplicates_merged == 1
+    # only the other source was read back from the database
+    assert reads == [{"source_id": None, "exclude_source_id": src.id}]
+    live = staged_svc.index.matcher.index
+    with ctx.uow(read_only=True) as uow:
+        from_db = _index_of(HotListRepository(uow.s).active_for_index_batches(ctx.clock.now()))
+    assert len(live) == 7500
+    assert _entries(live) == _entries(from_db)
+    [hit] = staged_svc.index.matcher.match("Q00007", "CA")
+    with ctx.uow() as uow:
+        [entry] = HotListRepository(uow.s).page(0, 10, "Q00007")
+    assert (hit.entry_id, hit.priority) == (entry.id, entry.priority) and entry.record_type == "W"
+
+
+def test_the_retroactive_check_gets_the_parser_index(ctx, staged_svc, hotlist_admin, tmp_path, monkeypatch):
+    seen: list[HotListIndex] = []
+    staged_svc.retroactive = lambda index, _hours: seen.append(index) or 0
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(2000, "Q"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    reads = _reads(monkeypatch)
+    assert staged_svc.import_source(hotlist_admin, src.id).accepted
+    assert reads == [{"source_id": None, "exclude_source_id": src.id}]  # no second read for the check
+    [index] = seen
+    assert len(index) == 2000 and _entries(index) == _entries(staged_svc.index.matcher.index)
+
+
+def test_an_entry_expired_by_the_rebuild_time_means_a_database_rebuild(ctx, staged_svc, hotlist_admin):
+    now = ctx.clock.now()
+    bogus = HotListIndex.from_columns([999_999], ["NOTINDB1"], ["CA"], [1])
+    holder = staged_svc.index
+    holder.rebuild(PrebuiltIndex(1, bogus, now - timedelta(seconds=1)))
+    assert holder.matcher.match("NOTINDB1") == []
+    holder.rebuild(PrebuiltIndex(1, bogus, now + timedelta(days=1)))
+    assert [m.entry_id for m in holder.matcher.match("NOTINDB1")] == [999_999]
+    assert holder.build_for_source(2, PrebuiltIndex(1, bogus, None)) is not bogus  # another source: from the db
+
+
+def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path):
+    from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
+    from tests.app.hotlist_support import records_of
+
+    builder = IndexColumnsBuilder()
+    records = records_of(ncic_lines(50, "Q"))
+    builder.add(records)
+    assert builder.save(tmp_path, bytes(plate_bucket(r.plate) for r in records), [3])
+    assert load_prebuilt(tmp_path, 7, [(100, 48)]) is None  # 49 kept
+    pre = load_prebuilt(tmp_path, 7, [(100, 20), (500, 29)])
+    assert pre is not None and len(pre.index) == 49
+    ids = sorted(pre.index.entry_ids)
+    assert ids == list(range(100, 120)) + list(range(500, 529))
+
+
+def test_a_plate_the_database_rebuild_would_normalise_means_no_prebuilt_index(tmp_path):
+    from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
+    from tests.app.hotlist_support import records_of
+
+    builder = IndexColumnsBuilder()
+    records = records_of(ncic_lines(5, "Q"))
+    builder.add(records[:3])
+    builder.add([_with_plate(records[3], "Q-1")])
+    assert not builder.save(tmp_path, bytes(4), [])
+    assert load_prebuilt(tmp_path, 7, [(1, 4)]) is None
+
+
+def _with_plate(record, plate: str):  # noqa: ANN001, ANN202
+    from dataclasses import replace
+
+    return replace(record, plate=plate)
+
+
+def test_stage_tables_follow_the_plate_order():
+    rnd = random.Random(5)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    plates = sorted("".join(rnd.choices(alphabet, k=rnd.randint(1, 8))) for _ in range(20_000))
+    buckets = [plate_bucket(p) for p in plates]
+    assert buckets == sorted(buckets)
+    assert min(buckets) == 0 and max(buckets) == STAGE_BUCKETS - 1 and len(set(buckets)) == STAGE_BUCKETS
