@@ -107,6 +107,14 @@ class ReaderConfig(StrictModel):
         ge=0.0,
         le=5.0,
     )
+    letter_prior: float = Field(
+        0.5,
+        title="Letter-frequency correction",
+        description="On North American plates, how strongly a letter read as a common look-alike letter (O for Q, "
+        "H for M) is corrected for the natural-text letter prior of the recognisers (0: off).",
+        ge=0.0,
+        le=2.0,
+    )
     edge_margin: float = Field(
         0.5,
         title="Row edge margin",

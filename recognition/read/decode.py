@@ -26,6 +26,7 @@ import numpy as np
 from recognition.plates.prior import PlatePrior
 from recognition.read.ctc import BLANK, FIRST_CHAR, OTHER
 from recognition.read.fusion import LOOKALIKE_OF, FusedLine, LineScores, align, char_confidences_of, mixes
+from recognition.read.letters import letter_shift, letter_swaps
 from recognition.types import PLATE_ALPHABET
 
 _EPS = 1e-8
@@ -203,6 +204,7 @@ def decode_row(
     weight: float = 1.0,
     max_alternatives: int = 4,
     max_delete_presence: float = 0.75,
+    letter_prior: float = 0.0,
 ) -> FusedLine:
     """Most likely plate text of one row under the recognisers and the syntax prior.
 
@@ -216,6 +218,9 @@ def decode_row(
         max_alternatives: Alternatives kept.
         max_delete_presence: The prior may drop a character the recognisers read only when they
             are less sure than this that a character is there at all; it never adds one.
+        letter_prior: Scale of the letter-frequency correction (:mod:`recognition.read.letters`):
+            a letter swapped for a rarer look-alike letter gains ``letter_prior`` times their
+            log-frequency ratio against the recognisers' own best reading (0: off).
 
     """
     decodings = [line.greedy() for line in lines]
@@ -224,6 +229,8 @@ def decode_row(
         text = decoded.text
         for i, ch in enumerate(text):
             candidates.update(text[:i] + other + text[i + 1 :] for other in LOOKALIKE_OF.get(ch, ""))
+        if letter_prior > 0.0:
+            candidates.update(letter_swaps(text))
     use_prior = prior is not None and weight > 0.0
     if use_prior:
         lengths = [len(d.text) for d in decodings]
@@ -242,8 +249,10 @@ def decode_row(
     # Mean, not sum, over recognisers: the prior weighs the same whether one or two of them ran.
     ll = np.mean([log_likelihoods(line, ordered) for line in lines], axis=0)
     score = ll.copy()
+    plain = ordered[int(np.lexsort((-np.array([len(t) for t in ordered]), -ll))[0])]
+    if letter_prior > 0.0:
+        score += [letter_shift(text, plain, letter_prior) for text in ordered]
     if use_prior:
-        plain = ordered[int(np.lexsort((-np.array([len(t) for t in ordered]), -ll))[0])]
         presence = char_confidences_of(plain, decodings, presence=True)
         for i, text in enumerate(ordered):
             if _edits_allowed(text, plain, presence, max_delete_presence):

@@ -171,7 +171,7 @@ class OpenVinoPlateReader:
         if syntax.weight > 0.0:
             rows = [concat_scores(scores) for scores in per_model]
             return decode_row(rows, self._prior, syntax.state, syntax.state_confidence, syntax.weight,
-                              self.config.max_alternatives)
+                              self.config.max_alternatives, letter_prior=self.config.letter_prior)
         fused = [fuse([scores[p] for scores in per_model], self.config.max_alternatives) for p in range(len(parts))]
         if len(fused) == 1:
             return fused[0]
@@ -202,7 +202,7 @@ class OpenVinoPlateReader:
             lines = [line, *extra.get(i, [])]
             if syntax.weight > 0.0:
                 out.append(decode_row(lines, self._prior, syntax.state, syntax.state_confidence, syntax.weight,
-                                      self.config.max_alternatives))
+                                      self.config.max_alternatives, letter_prior=self.config.letter_prior))
             else:
                 out.append(fuse(lines, self.config.max_alternatives))
         return out
