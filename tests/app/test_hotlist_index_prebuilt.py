@@ -162,3 +162,27 @@ def test_stage_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category
         got = stage_rows(records, 10)
         assert [row[0] for row in got] == list(range(11, 11 + len(records)))
         assert [row[1:] for row in got] == want
+
+
+def test_a_staged_import_does_not_recount_the_list_inside_a_write_transaction(ctx, staged_svc, hotlist_admin,
+                                                                              tmp_path, monkeypatch):
+    # count(*) of a national list is seconds under the write lock every dispatcher's claim waits for
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(30, "OLD"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 30
+    f.write_text(ncic_lines(2500, "Q") + URGENT)
+    real = HotListRepository.count
+
+    def count(self, source_id=None, status=None):  # noqa: ANN001, ANN202
+        if source_id == src.id and status is None:
+            raise AssertionError("recounted the imported list")
+        return real(self, source_id, status)
+
+    monkeypatch.setattr(HotListRepository, "count", count)
+    report = staged_svc.import_source(hotlist_admin, src.id)
+    assert report.accepted and report.imported == 2500
+    monkeypatch.setattr(HotListRepository, "count", real)
+    with ctx.uow() as uow:
+        repo = HotListRepository(uow.s)
+        assert repo.source(src.id).entry_count == repo.count(src.id) == 2500
