@@ -8,6 +8,8 @@ video detector at 640 plus reading only what needs reading (settled readings car
 scoring, so a speed change is measured with its effect on accuracy.
 
 - ``--no-reuse``: read every plate every frame (the runtime before settled readings were carried);
+- ``--no-screen``: read every candidate in full (the runtime before the quick-read screen,
+  :mod:`recognition.pipeline_screen`);
 - ``--every N``: process only every N-th frame (a live camera whose frames are dropped because the
   inference is shared with other cameras: 4 cameras at 25 fps and ~20 processed fps give N = 5).
 
@@ -37,10 +39,14 @@ from recognition.runtime.factories import model_pipeline  # noqa: E402
 from recognition.types import Frame, PlateRead  # noqa: E402
 
 
-def run_clip(clip: Path, fps: float, *, reuse: ReuseRules | None, every: int) -> tuple[list[PlateRead], dict[str, float]]:
+def run_clip(
+    clip: Path, fps: float, *, reuse: ReuseRules | None, every: int, screen: bool = True
+) -> tuple[list[PlateRead], dict[str, float]]:
     """Reads of the runtime's pipeline on ``clip`` and its cost figures."""
     pipeline = model_pipeline({})
     pipeline.reuse = ReadReuse(reuse) if reuse is not None else None
+    if not screen:
+        pipeline.reader = pipeline.reader.full  # type: ignore[attr-defined]
     cap = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
     reads: list[PlateRead] = []
     number = processed = 0
@@ -82,21 +88,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("clip", help="a clip with <clip>.json ground truth beside it")
     parser.add_argument("--no-reuse", action="store_true", help="read every plate in every frame")
-    parser.add_argument("--min-confidence", type=float, default=ReuseRules.min_confidence,
+    parser.add_argument("--min-confidence", type=float, default=ReuseRules().min_confidence,
                         help="confidence of each settling reading (ReuseRules)")
-    parser.add_argument("--match-iou", type=float, default=ReuseRules.match_iou, help="ReuseRules.match_iou")
+    parser.add_argument("--match-iou", type=float, default=ReuseRules().match_iou, help="ReuseRules.match_iou")
+    parser.add_argument("--no-screen", action="store_true", help="read every candidate in full (no quick-read screen)")
     parser.add_argument("--every", type=int, default=1, help="process every N-th frame only (live drops)")
     parser.add_argument("--show-failures", action="store_true", help="list wrong, missed and extra reads on stderr")
     args = parser.parse_args(argv)
     clip = Path(args.clip)
     truth = json.loads(clip.with_suffix(".json").read_text())
     fps = float(truth["fps"])
-    reads, cost = run_clip(clip, fps, reuse=None if args.no_reuse else ReuseRules(min_confidence=args.min_confidence, match_iou=args.match_iou), every=max(1, args.every))
+    reads, cost = run_clip(clip, fps, reuse=None if args.no_reuse else ReuseRules(min_confidence=args.min_confidence, match_iou=args.match_iou), every=max(1, args.every), screen=not args.no_screen)
     counts = score(truth, None, reads, fps, args.show_failures)
     n = max(1, counts["passes"])
     extra = counts["lettering"] + counts["empty"] + counts["duplicate"]
     print(json.dumps({
-        "clip": str(clip), "reuse": not args.no_reuse, "min_confidence": args.min_confidence, "match_iou": args.match_iou, "every": args.every, "passes": counts["passes"],
+        "clip": str(clip), "reuse": not args.no_reuse, "screen": not args.no_screen, "min_confidence": args.min_confidence, "match_iou": args.match_iou, "every": args.every, "passes": counts["passes"],
         "exact_share": round(counts["exact"] / n, 4), "exact_folded_share": round(counts["folded"] / n, 4),
         "missed_share": round(counts["missed"] / n, 4), "extra_reads": extra, "extra_share": round(extra / n, 4),
         "extra_by_kind": {k: counts[k] for k in ("duplicate", "lettering", "empty")},

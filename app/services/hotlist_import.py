@@ -229,7 +229,8 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     say("Removing the previous list...")
     _delete_chunked(ctx, source_id, below_id=first_new)
     with ctx.uow() as uow:
-        return HotListRepository(uow.s).set_entry_count(source_id), ranges
+        # the old list (every id below the first new one) is gone: the source holds exactly the copied rows
+        return HotListRepository(uow.s).set_entry_count(source_id, sum(n for _, n in ranges)), ranges
 
 
 def _flat(chunks: Iterable[list]) -> Iterator:

@@ -147,7 +147,8 @@ def load_prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -
     id_of = np.concatenate([np.arange(first, first + n, dtype=np.int64) for first, n in ranges]) if ranges \
         else np.empty(0, np.int64)
     ids = array("q")
-    ids.frombytes(id_of[ordinal].tobytes())
+    for at in range(0, count, _READ_ITEMS):  # 4 MB a step: each copy holds the interpreter lock a few ms
+        ids.frombytes(id_of[ordinal[at:at + _READ_ITEMS]].tobytes())
     del id_of, ordinal
     index = HotListIndex.from_sorted_columns(cols["folded"], cols["plate"], ids, cols["state"], meta["state_names"],
                                              cols["prio"])

@@ -43,20 +43,11 @@ def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector
 def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
     """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
-    The quick reader is the same reader with its refinements off (no second recogniser, row band,
-    state lines or voted views): about a third of a full read on plates, far less on lettering.
+    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
     """
-    from recognition.pipeline_screen import ScreenedReader
-    from recognition.read import OpenVinoPlateReader, ReaderConfig, load_model
+    from recognition.pipeline_screen import screened_reader
 
-    cfg = config if isinstance(config, ReaderConfig) else ReaderConfig()
-    keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
-    models = {key: load_model(key, cfg.device, cfg.precision, cfg.threads) for key in keys}
-    full = OpenVinoPlateReader(cfg, models)
-    if not screen:
-        return full
-    quick_cfg = cfg.model_copy(update={"use_v4": False, "read_state": False, "band_extra_conf": 1.0, "vote_below": 0.0})
-    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full)
+    return screened_reader(config, screen)
 
 
 def load_colour() -> object | None:

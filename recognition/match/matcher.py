@@ -163,9 +163,15 @@ class Matcher:
         n = len(plate)
         lo = -1
         if 0 < n <= MAX_KEY_LENGTH:
-            # one bisect; most reads match nothing and stop here
             keys = index.folded_keys
             fkey = (int(plate.translate(FOLD_TABLE), 36) << 4) | n
+            h = fkey % index.filter_modulus
+            if not (index.filter_bits[h >> 3] >> (h & 7)) & 1:
+                # the folded key is certainly absent (most reads): no bisect
+                if not (cfg.allow_one_indel or (alternatives and cfg.match_alternatives)
+                        or (index.wildcards.count and cfg.match_wildcards)):
+                    return []
+                return self._match_general(index, cfg, plate, state, alternatives, -1)
             lo = first_at_least(index, fkey)
             if lo < len(keys) and keys[lo] == fkey:
                 if (

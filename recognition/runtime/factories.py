@@ -24,7 +24,7 @@ def model_pipeline(
     Imports the model packages lazily so that importing the runtime stays cheap.
     """
     from recognition.detect import create_detector
-    from recognition.read import create_reader
+    from recognition.pipeline_screen import screened_reader
 
     colour = None
     try:
@@ -36,8 +36,10 @@ def model_pipeline(
     from recognition.read import ReaderConfig
 
     # per frame without the state lines (the costliest step); the pipeline reads the state once per
-    # vehicle on its best crop (PlateTracker, state_reader)
-    reader = create_reader(ReaderConfig(read_state=False))
+    # vehicle on its best crop (PlateTracker, state_reader). Candidates are read quickly first and in
+    # full only when the quick reading could be a plate (vehicle lettering, signs, badges keep their
+    # quick reading; recognition/pipeline_screen.py, notes/detector.md).
+    reader = screened_reader(ReaderConfig(read_state=False))
     # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate too
     # small for this frame is usually found a few frames later as it approaches (notes/detector.md).
     from recognition.detect import BuiltinDetectorConfig

@@ -94,10 +94,13 @@ def test_an_entry_expired_by_the_rebuild_time_means_a_database_rebuild(ctx, stag
     assert holder.build_for_source(2, PrebuiltIndex(1, bogus, None)) is not bogus  # another source: from the db
 
 
-def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path):
+@pytest.mark.parametrize("read_items", [1 << 19, 7])
+def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path, monkeypatch, read_items):
+    from app.services import hotlist_index_prebuilt
     from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
     from tests.app.hotlist_support import records_of
 
+    monkeypatch.setattr(hotlist_index_prebuilt, "_READ_ITEMS", read_items)  # columns read in several steps
     builder = IndexColumnsBuilder()
     records = records_of(ncic_lines(50, "Q"))
     builder.add(records)
@@ -107,6 +110,10 @@ def test_counts_that_do_not_add_up_mean_no_prebuilt_index(tmp_path):
     assert pre is not None and len(pre.index) == 49
     ids = sorted(pre.index.entry_ids)
     assert ids == list(range(100, 120)) + list(range(500, 529))
+    kept = [r for k, r in enumerate(records) if k != 3]
+    order = sorted(range(len(kept)), key=lambda k: (plate_bucket(kept[k].plate), k))  # the copy's order
+    id_of = dict(zip(order, ids, strict=True))
+    assert _entries(pre.index) == sorted((id_of[k], r.plate, r.state, r.priority) for k, r in enumerate(kept))
 
 
 def test_a_plate_the_database_rebuild_would_normalise_means_no_prebuilt_index(tmp_path):
@@ -134,3 +141,48 @@ def test_stage_tables_follow_the_plate_order():
     buckets = [plate_bucket(p) for p in plates]
     assert buckets == sorted(buckets)
     assert min(buckets) == 0 and max(buckets) == STAGE_BUCKETS - 1 and len(set(buckets)) == STAGE_BUCKETS
+
+
+def test_stage_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category():
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from app.domain.hotlists.records import RecordCategory
+    from app.persistence.hotlist_rows import BULK_COLUMNS, STAGE_COLUMNS, entry_rows, stage_rows
+    from tests.app.hotlist_support import records_of
+
+    base = records_of(ncic_lines(40, "Q"))
+    cats = list(RecordCategory)
+    records = [replace(r, entry_date=date(2001 + i % 7, 1 + i % 12, 1 + i % 28) if i % 5 else None,
+                       expiry=date(2030, 1 + i % 12, 2) if i % 3 == 0 else None, category=cats[i % len(cats)])
+               for i, r in enumerate(base)]
+    now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    want = [tuple(row[BULK_COLUMNS.index(c)] for c in STAGE_COLUMNS) for row in entry_rows(records, 7, now, False)]
+    for _ in range(2):  # the second time from the text cache
+        got = stage_rows(records, 10)
+        assert [row[0] for row in got] == list(range(11, 11 + len(records)))
+        assert [row[1:] for row in got] == want
+
+
+def test_a_staged_import_does_not_recount_the_list_inside_a_write_transaction(ctx, staged_svc, hotlist_admin,
+                                                                              tmp_path, monkeypatch):
+    # count(*) of a national list is seconds under the write lock every dispatcher's claim waits for
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(30, "OLD"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 30
+    f.write_text(ncic_lines(2500, "Q") + URGENT)
+    real = HotListRepository.count
+
+    def count(self, source_id=None, status=None):  # noqa: ANN001, ANN202
+        if source_id == src.id and status is None:
+            raise AssertionError("recounted the imported list")
+        return real(self, source_id, status)
+
+    monkeypatch.setattr(HotListRepository, "count", count)
+    report = staged_svc.import_source(hotlist_admin, src.id)
+    assert report.accepted and report.imported == 2500
+    monkeypatch.setattr(HotListRepository, "count", real)
+    with ctx.uow() as uow:
+        repo = HotListRepository(uow.s)
+        assert repo.source(src.id).entry_count == repo.count(src.id) == 2500

@@ -135,3 +135,110 @@ def test_sure_rule_can_be_turned_off_and_refuses_nonsense() -> None:
     assert rules.full_reads([_text("ABC1234", 1.0), _text("CITRON", 1.0)]) == [True, True]
     with pytest.raises(ValueError):
         ScreenRules(sure_confidence=0.0)
+
+
+# --- quick and full reads share their inferences -----------------------------------------------------
+
+
+class _CountingModel:
+    key = "v6_det"
+    characters = ("", "A", " ")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.path = "model.onnx"
+
+    def infer(self, batch: np.ndarray) -> np.ndarray:
+        self.calls += 1
+        return batch.sum(axis=(1, 2, 3), keepdims=True) + self.calls
+
+
+def test_a_repeated_batch_is_answered_from_memory_and_only_an_identical_one() -> None:
+    from recognition.pipeline_screen import RememberedModel
+
+    model = _CountingModel()
+    remembered = RememberedModel(model, size=2)
+    a = np.ones((1, 3, 4, 4), np.float32)
+    first = remembered.infer(a)
+    again = remembered.infer(a.copy())
+    assert model.calls == 1 and np.array_equal(first, again)
+    b = a.copy()
+    b[0, 0, 0, 0] = 2.0  # one value differs: inferred
+    remembered.infer(b)
+    remembered.infer(a.reshape(1, 3, 2, 8))  # same bytes, other shape: inferred
+    assert model.calls == 3 and (remembered.hits, remembered.misses) == (1, 3)
+    again[:] = -1  # an answer is a copy: the memory stays right
+    remembered.infer(a.reshape(1, 3, 2, 8))
+    assert model.calls == 3
+    remembered.infer(a)  # pushed out by the two later batches (size 2): inferred again
+    assert model.calls == 4
+    assert remembered.key == "v6_det" and remembered.path == "model.onnx"
+    with pytest.raises(ValueError):
+        RememberedModel(model, size=0)
+
+
+def test_the_memory_holds_no_more_bytes_than_allowed() -> None:
+    from recognition.pipeline_screen import RememberedModel
+
+    model = _CountingModel()
+    remembered = RememberedModel(model, size=8, max_bytes=3 * 4 * 16)  # three answers of 16 float32
+    batches = [np.full((16, 1, 1, 1), i, np.float32) for i in range(5)]
+    for batch in batches:
+        remembered.infer(batch)
+    assert remembered.held_bytes <= 3 * 4 * 16
+    remembered.infer(batches[4])
+    remembered.infer(batches[0])  # the oldest went first
+    assert model.calls == 6
+    huge = RememberedModel(model, max_bytes=8)
+    huge.infer(batches[0])  # larger than the whole memory: answered, not kept
+    assert huge.held_bytes == 0
+
+
+def test_a_plate_shaped_candidate_is_read_in_full_right_after_its_quick_read() -> None:
+    calls: list[str] = []
+
+    def reader(tag: str, texts: dict[int, str | None]) -> FakeReader:
+        def read(crop: np.ndarray) -> PlateText | None:
+            calls.append(f"{tag}{int(crop[0, 0, 0])}")
+            text = texts[int(crop[0, 0, 0])]
+            return None if text is None else _text(text, 0.6)
+
+        return FakeReader(read)
+
+    texts = {1: "FIAT", 2: "ABC1234", 3: "GAGGED"}
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in texts]
+    ScreenedReader(reader("q", texts), reader("f", texts)).read_many(crops)
+    # the plate-shaped one at once; the letters-only ones once every quick reading is known
+    assert calls == ["q1", "q2", "f2", "q3", "f1", "f3"]
+
+
+def test_a_full_read_repeats_none_of_its_quick_reads_inferences(shipped) -> None:
+    from tests.recognition.test_read_real import render_plate
+
+    det = shipped.full._det
+    hits, misses = det.hits, det.misses
+    reading = shipped.read(render_plate("KTA0017", state="OHIO"))
+    assert reading is not None and reading.text == "KTA0017"
+    assert (det.hits - hits, det.misses - misses) == (1, 1)  # the line detection ran once for both reads
+    assert shipped.full._recs[0].hits > 0
+
+
+# --- the live runtime ----------------------------------------------------------------------------------
+
+
+def test_the_runtime_pipeline_screens_its_candidates() -> None:
+    from recognition.runtime.factories import model_pipeline
+    from tests.recognition.test_read_real import render_plate
+
+    pipeline = model_pipeline({})
+    reader = pipeline.reader
+    assert isinstance(reader, ScreenedReader)
+    assert reader.full.config.read_state is False  # the tracker reads the state once per vehicle
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    plate = cv2.resize(render_plate("ABC1234", state="TEXAS"), (200, 100))
+    frame[400:500, 500:700] = plate
+    frame[200:260, 900:1100] = _lettering("FIAT")
+    observed = pipeline.observe(frame)
+    texts = [o.reading.text for o in observed.observations if o.reading is not None]
+    assert "ABC1234" in texts
+    assert reader.full_reads >= 1 and reader.full_reads + reader.quick_only == len(observed.observations)

@@ -166,9 +166,13 @@ class HotListRepository:
             self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.id.in_(ids)))
         return len(ids)
 
-    def set_entry_count(self, source_id: int) -> int:
-        """Recount a source's entries after a chunked import."""
-        n = self.count(source_id)
+    def set_entry_count(self, source_id: int, known: int | None = None) -> int:
+        """Recount a source's entries after a chunked import (``known``: the caller knows the count).
+
+        Counting a national list is seconds inside one write transaction: a caller that has just
+        written every entry of the source passes the count instead.
+        """
+        n = self.count(source_id) if known is None else known
         self.source_row(source_id).entry_count = n
         return n
 
