@@ -43,6 +43,12 @@ LOST_GAPS = 2.5
 GAP_HISTORY = 16
 #: Frames this far apart (typical gap) are sparse: one strongly plate-like reading makes a pass.
 SPARSE_GAP_S = 0.25
+#: Frames this far apart (typical gap) are very sparse: a vehicle in view for about a second is seen
+#: in one or two of them, so a single sighting is the usual pass, not a fragment of one.
+VERY_SPARSE_GAP_S = 0.45  # about 2 processed frames a second or fewer
+#: Likeness a track read in one frame of a very sparse stream needs to be a pass (STRONG_LIKENESS
+#: between SPARSE_GAP_S and VERY_SPARSE_GAP_S). Pass clips, 2 and 1 processed fps (notes/passes.md).
+SPARSE_LIKENESS = 0.4
 
 #: Reads only the state of a plate crop: ``(code or None, confidence)`` (``PlateReader.state_of``).
 StateReader = Callable[[np.ndarray], tuple[str | None, float]]
@@ -308,11 +314,16 @@ class PlateTracker:
         ``min_frames`` filters one-frame flickers at a camera's full rate. When this camera's
         frames come ``SPARSE_GAP_S`` or more apart (a loaded machine processes 1-4 a second) a
         vehicle is often in view for a single processed frame: one reading then suffices if it is
-        strongly plate-like (``STRONG_LIKENESS``: plate syntax and shape).
+        strongly plate-like (``STRONG_LIKENESS``: plate syntax and shape), or, at ``VERY_SPARSE_GAP_S``
+        and more (a single sighting is then the usual pass), plate-like enough (``SPARSE_LIKENESS``:
+        letters-only vanity plates, a plate read with a character missing).
         """
         if track.frames >= self.config.min_frames:
             return True
-        return track.frames >= 1 and self._typical_gap() >= SPARSE_GAP_S and self._likeness(track) >= STRONG_LIKENESS
+        gap = self._typical_gap()
+        if track.frames < 1 or gap < SPARSE_GAP_S:
+            return False
+        return self._likeness(track) >= (SPARSE_LIKENESS if gap >= VERY_SPARSE_GAP_S else STRONG_LIKENESS)
 
     def _typical_gap(self) -> float:
         """Median interval between the frames this tracker was given (0 before two frames)."""

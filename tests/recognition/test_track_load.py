@@ -192,3 +192,23 @@ def test_a_state_read_ahead_is_not_used_for_a_different_best_crop():
     reads += tracker.flush()
     assert [(r.text, r.state) for r in reads if not r.preview] == [("7KQB228", "CA")]
     assert [c.shape[1] for c in calls] == [60, 160]  # read ahead on the small crop, again on the large one
+
+
+def test_a_letters_only_vanity_plate_seen_once_is_read_when_frames_are_a_second_apart():
+    # Given a camera processed once a second: a vehicle in view for ~1 s is seen in one frame
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(8):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i, IMAGE), [sighting(0, "UBUNTU")] if i == 1 else [])
+    # Then its one reading is the pass (letters only, plate-shaped: likeness ~0.42, below the 0.6 that
+    # a single sighting needs when frames are 0.25-0.45 s apart)
+    assert [r.text for r in reads + tracker.flush() if not r.preview] == ["UBUNTU"]
+
+
+def test_a_letters_only_reading_seen_once_at_3_frames_a_second_is_not_a_pass():
+    # a pass spans several frames at this rate: one lone sighting is more likely a fragment or lettering
+    tracker = PlateTracker("cam")
+    reads = []
+    for i in range(12):
+        reads += tracker.update(Frame("cam", i, 1000.0 + i * 0.3, IMAGE), [sighting(0, "UBUNTU")] if i == 1 else [])
+    assert reads + tracker.flush() == []
