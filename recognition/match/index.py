@@ -48,6 +48,11 @@ class IndexEntry:
 TOP_STRIDE = 64
 
 
+def _view(column: array, dtype: type) -> np.ndarray:
+    """A numpy view of an ``array`` column (no copy); an empty column gives an empty array."""
+    return np.frombuffer(column, dtype) if len(column) else np.empty(0, dtype)
+
+
 def first_at_least(index: HotListIndex, key: int) -> int:
     """``bisect_left(index.folded_keys, key)`` through the two cache-sized top levels.
 
@@ -282,7 +287,7 @@ class HotListIndex:
         typed = zip((folded_keys, plate_keys, entry_ids, state_codes, priorities), "qqqHb", strict=True)
         if any(not isinstance(c, array) or c.typecode != t or len(c) != n for c, t in typed):
             raise ValueError("index columns must be arrays q, q, q, H, b of one length")
-        view = np.frombuffer(folded_keys, dtype=np.int64) if n else np.empty(0, np.int64)
+        view = _view(folded_keys, np.int64)
         if n > 1 and bool((view[1:] < view[:-1]).any()):
             raise ValueError("folded keys are not in ascending order")
         if not state_names or state_names[0] is not None or (
@@ -314,12 +319,10 @@ class HotListIndex:
         remap = np.array([codes[name] for name in second.state_names], np.uint16)
 
         def cat(a: array, b: array, dtype: type) -> np.ndarray:
-            return np.concatenate([np.frombuffer(a, dtype) if len(a) else np.empty(0, dtype),
-                                   np.frombuffer(b, dtype) if len(b) else np.empty(0, dtype)])
+            return np.concatenate([_view(a, dtype), _view(b, dtype)])
 
-        second_states = remap[np.frombuffer(second.state_codes, np.uint16)] if len(second.state_codes) else \
-            np.empty(0, np.uint16)
-        first_states = np.frombuffer(first.state_codes, np.uint16) if len(first.state_codes) else np.empty(0, np.uint16)
+        second_states = remap[_view(second.state_codes, np.uint16)]
+        first_states = _view(first.state_codes, np.uint16)
         folded = cat(first.folded_keys, second.folded_keys, np.int64)
         order = np.argsort(folded, kind="stable")
         index = cls.__new__(cls)
@@ -343,8 +346,7 @@ class HotListIndex:
         return index
 
     def _tops(self) -> None:
-        self.folded_view = np.frombuffer(self.folded_keys, dtype=np.int64) if len(self.folded_keys) else \
-            np.empty(0, np.int64)
+        self.folded_view = _view(self.folded_keys, np.int64)
         # every TOP_STRIDE-th folded key: small enough to stay in the CPU cache, so a lookup bisects
         # it first and then only one short stretch of the big column (10 M keys are 80 MB: a plain
         # bisect there is ~24 cache misses, most of an exact lookup's time)
