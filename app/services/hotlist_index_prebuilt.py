@@ -139,6 +139,11 @@ def load_prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -
     cols: dict[str, array] = {}
     for name, code, _dtype in _FILES:
         col = array(code)
+        size = (folder / f"index.{name}").stat().st_size
+        if size != count * col.itemsize:  # cut short (a full disk while the child wrote it) or damaged
+            logger.warning("hot-list import: index column %s holds %d bytes, %d expected: index rebuilt from the "
+                           "database", name, size, count * col.itemsize)
+            return None
         with (folder / f"index.{name}").open("rb") as fh:
             while len(col) < count:
                 col.fromfile(fh, min(_READ_ITEMS, count - len(col)))

@@ -186,3 +186,22 @@ def test_a_staged_import_does_not_recount_the_list_inside_a_write_transaction(ct
     with ctx.uow() as uow:
         repo = HotListRepository(uow.s)
         assert repo.source(src.id).entry_count == repo.count(src.id) == 2500
+
+
+@pytest.mark.parametrize("damage", ["truncated_column", "missing_column", "bad_meta"])
+def test_damaged_index_files_mean_a_database_rebuild_not_a_failed_import(tmp_path, damage):
+    from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
+    from tests.app.hotlist_support import records_of
+
+    builder = IndexColumnsBuilder()
+    records = records_of(ncic_lines(50, "Q"))
+    builder.add(records)
+    assert builder.save(tmp_path, bytes(plate_bucket(r.plate) for r in records), [])
+    if damage == "truncated_column":  # e.g. the disk filled while the child wrote it
+        col = tmp_path / "index.prio"
+        col.write_bytes(col.read_bytes()[:20])
+    elif damage == "missing_column":
+        (tmp_path / "index.state").unlink()
+    else:
+        (tmp_path / "index.json").write_text('{"count": 50')
+    assert hotlist_import._prebuilt(tmp_path, 7, [(100, 50)]) is None
