@@ -99,13 +99,31 @@ def observe_clip(clip: Path, cache_dir: Path, refresh: bool) -> tuple[list[Frame
     return frames, False
 
 
-def track(frames: list[FrameObs], fps: float, every: int = 1) -> tuple[list[PlateRead], float]:
-    """Feed cached observations (every ``every``-th frame) through a fresh tracker; (reads, tracker ms per frame)."""
+def decoded(clip: Path | None, count: int):
+    """The clip's frames in order (blank frames when ``clip`` is None or ends early)."""
+    cap = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG) if clip is not None else None
+    try:
+        for _ in range(count):
+            ok, image = cap.read() if cap is not None else (False, None)
+            yield image if ok else None
+    finally:
+        if cap is not None:
+            cap.release()
+
+
+def track(frames: list[FrameObs], fps: float, every: int = 1, clip: Path | None = None) -> tuple[list[PlateRead], float]:
+    """Feed cached observations (every ``every``-th frame) through a fresh tracker; (reads, tracker ms per frame).
+
+    The tracker sees the clip's decoded frames (``clip``) as the command does: it judges what is
+    around each box (a plate's panel); without ``clip`` it sees blank frames.
+    """
     tracker = PlateTracker("bench")
     reads: list[PlateRead] = []
     spent = 0.0
-    for f in frames[::every]:
-        image = np.zeros(f.shape, np.uint8)
+    for f, picture in zip(frames, decoded(clip, len(frames)), strict=True):
+        if f.number % every:
+            continue
+        image = picture if picture is not None else np.zeros(f.shape, np.uint8)
         frame = Frame("bench", f.number + 1, f.number / fps, image)
         sightings = [Sighting(o, c, col) for o, c, col in zip(f.observations, f.crops, f.colours, strict=True)]
         t0 = time.perf_counter()
@@ -207,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="re-run the models instead of using the cache")
     parser.add_argument("--show-failures", action="store_true", help="list wrong, missed and extra reads on stderr")
     parser.add_argument("--every", type=int, default=1, help="track every N-th frame only (a loaded machine)")
+    parser.add_argument("--blank-frames", action="store_true",
+                        help="give the tracker blank frames instead of the decoded clip (as before session 20)")
     parser.add_argument("--reads", metavar="FILE", help="score this output of `python -m recognition passes CLIP`")
     args = parser.parse_args(argv)
     if args.reads:
@@ -230,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(frames) != truth["frames"]:
             print(json.dumps({"error": f"{clip}: decoded {len(frames)} of {truth['frames']} frames"}))
             return 1
-        reads, ms = track(frames, float(truth["fps"]), max(1, args.every))
+        reads, ms = track(frames, float(truth["fps"]), max(1, args.every), None if args.blank_frames else clip)
         counts = score(truth, frames, reads, float(truth["fps"]), args.show_failures)
         observe_ms = statistics.median(f.ms for f in frames)
         fps_values.append(1000.0 / observe_ms)

@@ -50,20 +50,51 @@ def shape_score(box: BBox) -> float:
     return max(0.0, 1.0 - (aspect - 2.8) / 2.2)
 
 
+#: Panel contrast (:func:`recognition.track.images.panel_contrast`) from which a box counts as a
+#: panel of its own; lettering on body paint measures 0-8, plates 10-100.
+PANEL_FULL = 15.0
+#: Likeness factor of a track whose boxes show no panel at all (1 when they all do).
+PANEL_FLOOR = 0.6
+#: Read sightings whose panel must be measured before it counts: one or two frames (a blurred
+#: frame, a box that caught a piece of the bumper) judge it poorly.
+PANEL_MIN_SIGHTINGS = 3
+
+
+def panel_score(contrast: float) -> float:
+    """0..1 for how clearly a box is a panel of its own colour (a plate) rather than text on body paint."""
+    return min(1.0, max(0.0, contrast) / PANEL_FULL)
+
+
 @dataclass(slots=True)
 class PlateEvidence:
     """Evidence collected over the sightings of one track."""
 
     shapes: list[float] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    panels: list[float] = field(default_factory=list)
     sightings: int = 0
 
-    def add(self, box: BBox, text: str | None) -> None:
-        """Record one sighting: its box and (when read) its text."""
+    def add(self, box: BBox, text: str | None, panel: float | None = None) -> None:
+        """Record one sighting: its box, (when read) its text and (when measured) its panel contrast."""
         self.sightings += 1
         self.shapes.append(shape_score(box))
         if text:
             self.texts.append(text)
+            if panel is not None:
+                self.panels.append(panel_score(panel))
+
+    def panel(self) -> float | None:
+        """Median panel score of the read sightings (None when measured in fewer than ``PANEL_MIN_SIGHTINGS``)."""
+        return float(np.median(self.panels)) if len(self.panels) >= PANEL_MIN_SIGHTINGS else None
+
+    def panel_factor(self) -> float:
+        """Weight of this track against a rival on the same vehicle: 1 for a clear panel, ``PANEL_FLOOR`` for none.
+
+        1 as well when too few sightings were measured (no frame image, a track of one or two frames),
+        so such a track is judged on its text and shape as before.
+        """
+        panel = self.panel()
+        return 1.0 if panel is None else PANEL_FLOOR + (1.0 - PANEL_FLOOR) * panel
 
     def consistency(self, voted: str) -> float:
         """Mean similarity of the readings to the voted text (a plate reads alike frame after frame)."""
@@ -71,14 +102,14 @@ class PlateEvidence:
             return 0.0
         return float(np.mean([similarity(t, voted) for t in self.texts]))
 
-    def score(self, voted: str) -> float:
-        """Likeness in 0..1 of the track whose readings voted ``voted``."""
+    def score(self, voted: str, *, panel: bool = True) -> float:
+        """Likeness in 0..1 of the track whose readings voted ``voted`` (``panel``: weighed by :meth:`panel_factor`)."""
         if not self.texts:
             return 0.0
         shape = float(np.median(self.shapes)) if self.shapes else 0.5
         read_share = len(self.texts) / max(1, self.sightings)
         persistence = min(1.0, len(self.texts) / 4.0)
-        return (
+        return (self.panel_factor() if panel else 1.0) * (
             syntax_score(voted)
             * (0.4 + 0.6 * shape)
             * (0.5 + 0.5 * self.consistency(voted))

@@ -12,7 +12,7 @@ import numpy as np
 
 from recognition.config import TrackerConfig
 from recognition.track.align import similarity
-from recognition.track.images import encode_jpeg, sharpness
+from recognition.track.images import encode_jpeg, panel_contrast, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
 from recognition.track.vehicle import height_ratio, lower, motionless, nested, rigid, same_vehicle, still
@@ -284,7 +284,7 @@ class PlateTracker:
         if len(track.history) > HISTORY:
             del track.history[: -HISTORY // 2]
         text = obs.reading.text if obs.reading is not None else None
-        track.evidence.add(obs.detection.box, text)
+        track.evidence.add(obs.detection.box, text, panel_contrast(frame.image, obs.detection.box) if text else None)
         crop = sighting.crop
         sharp = sharpness(crop) if crop is not None and text else 0.5
         track.voter.add(obs.reading, sighting.colour, quality=obs.detection.box.w * (0.5 + sharp))
@@ -323,7 +323,9 @@ class PlateTracker:
         gap = self._typical_gap()
         if track.frames < 1 or gap < SPARSE_GAP_S:
             return False
-        return self._likeness(track) >= (SPARSE_LIKENESS if gap >= VERY_SPARSE_GAP_S else STRONG_LIKENESS)
+        # a sighting or two measure the panel poorly: judged on text and shape, as those thresholds were set
+        plain = self._likeness(track) / track.evidence.panel_factor()
+        return plain >= (SPARSE_LIKENESS if gap >= VERY_SPARSE_GAP_S else STRONG_LIKENESS)
 
     def _typical_gap(self) -> float:
         """Median interval between the frames this tracker was given (0 before two frames)."""
