@@ -31,6 +31,9 @@ BEST_CROP_WIDTH = 160
 LOWER_BONUS = 1.4
 #: How much a taller box counts on one vehicle: likeness x (height ratio, clamped to 0.5-2) ** weight.
 HEIGHT_WEIGHT = 0.5
+#: How much more clearly (in panel factor, 0.6..1) a rival must show a plate panel than a track before
+#: the panel cue can make the track count as lettering on the rival's vehicle rather than another plate.
+PANEL_MARGIN = 0.2
 #: Likeness of a typical plate: such a track only loses to a rival that moves rigidly with it (two
 #: plate-like tracks close together but drifting apart are two vehicles, one behind the other).
 STRONG_LIKENESS = 0.6
@@ -223,7 +226,7 @@ class PlateTracker:
 
     def _end(self, ended: list[Track]) -> list[PlateRead]:
         """Finish ``ended`` (live tracks), the best of a vehicle's tracks deciding first; their reads."""
-        ended.sort(key=lambda t: -self._likeness(t))
+        ended.sort(key=lambda t: -self._rivalry(t))
         reads: list[PlateRead] = []
         for track in ended:
             self._tracks.remove(track)
@@ -234,7 +237,7 @@ class PlateTracker:
 
     def flush(self) -> list[PlateRead]:
         """End every live track (end of a file, camera stopped) and return their reads."""
-        tracks = sorted(self._tracks, key=lambda t: -self._likeness(t))
+        tracks = sorted(self._tracks, key=lambda t: -self._rivalry(t))
         self._tracks.clear()
         reads = [r for r in (self._finish(t) for t in tracks) if r is not None]
         self._closed.clear()
@@ -323,9 +326,7 @@ class PlateTracker:
         gap = self._typical_gap()
         if track.frames < 1 or gap < SPARSE_GAP_S:
             return False
-        # a sighting or two measure the panel poorly: judged on text and shape, as those thresholds were set
-        plain = self._likeness(track) / track.evidence.panel_factor()
-        return plain >= (SPARSE_LIKENESS if gap >= VERY_SPARSE_GAP_S else STRONG_LIKENESS)
+        return self._likeness(track) >= (SPARSE_LIKENESS if gap >= VERY_SPARSE_GAP_S else STRONG_LIKENESS)
 
     def _typical_gap(self) -> float:
         """Median interval between the frames this tracker was given (0 before two frames)."""
@@ -403,11 +404,20 @@ class PlateTracker:
         return self._to_read(track, vote, preview)
 
     def _likeness(self, track: Track, vote: Vote | None = None) -> float:
-        """How plate-like ``track`` is (0..1; fixed once the track has ended)."""
+        """How plate-like ``track`` is (0..1; fixed once the track has ended).
+
+        Text, shape and persistence only: the thresholds that drop a track on its own (``min_likeness``,
+        scenery, a sparse stream's single sighting) never see the panel cue, since a white plate on a
+        white car shows no panel and must still be read.
+        """
         if track.likeness is not None:
             return track.likeness
         vote = vote or track.voter.vote()
-        return track.evidence.score(vote.text) if vote is not None else 0.0
+        return track.evidence.score(vote.text, panel=False) if vote is not None else 0.0
+
+    def _rivalry(self, track: Track, likeness: float | None = None) -> float:
+        """Likeness weighed by the plate panel cue: how ``track`` fares against a rival on its vehicle."""
+        return (self._likeness(track) if likeness is None else likeness) * track.evidence.panel_factor()
 
     def _scenery(self, track: Track, likeness: float | None = None) -> bool:
         """True for text that has not moved at all and does not look like a plate serial.
@@ -441,9 +451,14 @@ class PlateTracker:
             if other is track or not same_vehicle(track.history, other.history):
                 continue
             taller = min(2.0, max(0.5, height_ratio(track.history, other.history))) ** HEIGHT_WEIGHT
-            mine = likeness * taller * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
-            theirs = self._likeness(other) / taller * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
-            if likeness >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
+            weighed = self._rivalry(track, likeness)
+            mine = weighed * taller * (LOWER_BONUS if lower(track.history, other.history) else 1.0)
+            theirs = self._rivalry(other) / taller * (LOWER_BONUS if lower(other.history, track.history) else 1.0)
+            # the panel cue decides whether a plate-like text is another vehicle's plate only when the rival
+            # shows a panel clearly and this track does not (lettering beside a plate); two plates without a
+            # visible panel (white plates on white cars) are judged on their text, as without the cue
+            shown = other.evidence.panel_factor() - track.evidence.panel_factor() >= PANEL_MARGIN
+            if (weighed if shown else likeness) >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
                 track.history, other.history
             ):
                 continue  # two plate-like tracks not moving as one (nor one inside the other): two vehicles

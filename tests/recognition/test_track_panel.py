@@ -94,3 +94,27 @@ def test_a_badge_that_reads_like_a_serial_loses_to_the_plate_panel_beside_it():
     assert sorted(_drive(_pass(blank=True))) == ["7KQB228", "RAV4"]
     # With the frames: the badge has body paint on both sides of its box, the plate is a panel.
     assert _drive(_pass(blank=False)) == ["7KQB228"]
+
+
+def _white_car(k: int, parked: bool) -> tuple[BBox, np.ndarray]:
+    """Frame ``k`` of a white car with a white plate (no panel to see), parked or driving nearer."""
+    s = 1.0 if parked else 1 + 0.06 * k
+    plate = BBox(int(600 * s) - 260, 300 + (0 if parked else 18 * k), int(90 * s), int(45 * s))
+    image = np.zeros((720, 1280, 3), np.uint8)
+    image[:] = (90, 110, 100)
+    cv2.rectangle(image, (plate.x - 3 * plate.h, plate.y - 2 * plate.h), (plate.x + plate.w + 3 * plate.h, plate.y + 3 * plate.h),
+                  (235, 235, 235), -1)
+    _glyphs(image, BBox(plate.x + plate.w // 10, plate.y + plate.h // 4, plate.w * 8 // 10, plate.h // 2))
+    return plate, image
+
+
+def test_a_white_plate_on_a_white_car_is_still_read_parked_or_moving():
+    # The panel cue only weighs rivals on one vehicle: a plate with no panel to see is never dropped for it.
+    for parked in (True, False):
+        frames = []
+        for k in range(8):
+            plate, image = _white_car(k, parked)
+            assert (panel_contrast(image, plate) or 0.0) < 8
+            frames.append(([sighting("7KQB228", plate)], image))
+        assert _drive(frames + [([], np.zeros((720, 1280, 3), np.uint8))] * 5) == ["7KQB228"], parked
+
