@@ -17,6 +17,9 @@ import re
 LOOKALIKE_GROUPS: tuple[str, ...] = ("0OQD", "1IL", "8B", "5S", "2Z", "6G")
 
 FOLD_TABLE = str.maketrans({ch: group[0] for group in LOOKALIKE_GROUPS for ch in group[1:]})
+#: ``FOLD_TABLE`` as a 256-byte table for ASCII text: ``text.encode().translate(FOLD_BYTES)`` costs ~50 ns
+#: for a plate, ``text.translate(FOLD_TABLE)`` ~500 ns (a mapping lookup per character).
+FOLD_BYTES = bytes(ord(chr(i).translate(FOLD_TABLE)) for i in range(128)) + bytes(range(128, 256))
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Base-36 digit values of the fold-class representatives (what a folded string can contain).
@@ -38,7 +41,14 @@ def normalise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Map each character to its look-alike class representative."""
+    if text.isascii():
+        return text.encode().translate(FOLD_BYTES).decode()
     return text.translate(FOLD_TABLE)
+
+
+def folded_key(plate: str) -> int:
+    """:func:`plate_key` of the :func:`fold` of a normalised plate (ASCII, 1-10 characters)."""
+    return (int(plate.encode().translate(FOLD_BYTES), 36) << 4) | len(plate)
 
 
 def same_class(a: str, b: str) -> bool:
