@@ -27,6 +27,7 @@ from app.domain.hotlists.records import HotListRecord
 from recognition.match import HotListIndex
 from recognition.match.confusion import MAX_KEY_LENGTH
 from recognition.match.index import clean_plate_keys
+from recognition.match.rows import pack_rows
 
 logger = logging.getLogger(__name__)
 
@@ -136,27 +137,34 @@ def load_prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -
         logger.warning("hot-list import: %d rows copied, %d indexed by the parser: index rebuilt from the database",
                        sum(n for _, n in ranges), count)
         return None
-    cols: dict[str, array] = {}
-    for name, code, _dtype in _FILES:
-        col = array(code)
+    for name, _code, dtype in _FILES:
         size = (folder / f"index.{name}").stat().st_size
-        if size != count * col.itemsize:  # cut short (a full disk while the child wrote it) or damaged
+        if size != count * np.dtype(dtype).itemsize:  # cut short (a full disk while the child wrote it) or damaged
             logger.warning("hot-list import: index column %s holds %d bytes, %d expected: index rebuilt from the "
-                           "database", name, size, count * col.itemsize)
+                           "database", name, size, count * np.dtype(dtype).itemsize)
             return None
-        with (folder / f"index.{name}").open("rb") as fh:
-            while len(col) < count:
-                col.fromfile(fh, min(_READ_ITEMS, count - len(col)))
-        cols[name] = col
-    ordinal = np.frombuffer(cols.pop("ordinal"), np.int64) if count else np.empty(0, np.int64)
+    folded = array("q")
+    with (folder / "index.folded").open("rb") as fh:
+        while len(folded) < count:
+            folded.fromfile(fh, min(_READ_ITEMS, count - len(folded)))
+    ordinal = np.fromfile(folder / "index.ordinal", np.int64)
     id_of = np.concatenate([np.arange(first, first + n, dtype=np.int64) for first, n in ranges]) if ranges \
         else np.empty(0, np.int64)
-    ids = array("q")
-    for at in range(0, count, _READ_ITEMS):  # 4 MB a step: each copy holds the interpreter lock a few ms
-        ids.frombytes(id_of[ordinal[at:at + _READ_ITEMS]].tobytes())
+    rows, big_ids = array("q"), {}
+    files = [(folder / f"index.{name}").open("rb") for name in ("plate", "state", "prio")]
+    try:
+        for at in range(0, count, _READ_ITEMS):  # 8 MB of rows a step: each holds the interpreter lock a few ms
+            step = min(_READ_ITEMS, count - at)
+            plates, states, prios = (np.fromfile(fh, dtype, step) for fh, dtype in
+                                     zip(files, (np.int64, np.uint16, np.int8), strict=True))
+            packed, big = pack_rows(plates, id_of[ordinal[at:at + step]], states, prios, start=at)
+            rows.frombytes(packed.tobytes())
+            big_ids.update(big)
+    finally:
+        for fh in files:
+            fh.close()
     del id_of, ordinal
-    index = HotListIndex.from_sorted_columns(cols["folded"], cols["plate"], ids, cols["state"], meta["state_names"],
-                                             cols["prio"])
+    index = HotListIndex.from_sorted_rows(folded, rows, meta["state_names"], big_ids=big_ids)
     low = meta["min_expiry"]
     expires = datetime.combine(date.fromisoformat(low), time(23, 59, 59), tzinfo=UTC) if low else None
     return PrebuiltIndex(source_id, index, expires)

@@ -1,7 +1,8 @@
 """The immutable hot-list index: compact sorted integer arrays, built once, never mutated.
 
-Two million entries take ~27 bytes each (folded key, plate key, entry id, state code,
-priority) in ``array`` columns sorted by folded key, instead of millions of Python objects.
+Two million entries take ~24 bytes each (folded key; plate key and entry id, state code and
+priority packed in one row, see :mod:`~recognition.match.rows`) in ``array`` columns sorted by
+folded key, instead of millions of Python objects.
 ``bisect`` on the folded-key column finds every entry that equals a read up to look-alike
 substitutions; a numpy view of the same column serves vectorised one-character-insertion
 lookups. Entries with ``*``/``?`` go to a small :class:`~recognition.match.wildcard.WildcardSet`.
@@ -20,6 +21,7 @@ from operator import attrgetter
 import numpy as np
 
 from recognition.match.confusion import FOLD_TABLE, MAX_KEY_LENGTH, normalise
+from recognition.match.rows import PACK_ITEMS, STATE_MASK, STATE_SHIFT, entry_rows, unpack_rows
 from recognition.match.wildcard import WildcardEntry, WildcardSet, normalise_wildcard
 
 logger = logging.getLogger(__name__)
@@ -191,6 +193,10 @@ def _column(parts: list[np.ndarray], dtype: type, order: np.ndarray, typecode: s
     return out
 
 
+def _sorted(parts: list[np.ndarray], dtype: type, order: np.ndarray) -> np.ndarray:
+    return (np.concatenate(parts) if parts else np.empty(0, dtype)).astype(dtype, copy=False).take(order)
+
+
 class HotListIndex:
     """Immutable index over hot-list entries; safe to share between threads.
 
@@ -200,15 +206,19 @@ class HotListIndex:
         folded_top: every ``TOP_STRIDE``-th folded key (see :func:`first_at_least`).
         folded_top2: every ``TOP_STRIDE ** 2``-th folded key (the top level's own top level).
         filter_bits, filter_modulus: :func:`absent_filter` of the folded keys (bit clear: key absent).
-        plate_keys, entry_ids, state_codes, priorities: columns aligned with ``folded_keys``.
-        state_names: ``state_codes`` value -> state (0 -> ``None``).
+        rows: ``array('q')``, two per entry aligned with ``folded_keys``: plate key, packed entry
+            (id, state code, priority; :mod:`~recognition.match.rows`).
+        big_ids: position -> entry id of the ids too big to pack (usually empty).
+        plate_keys, entry_ids, state_codes, priorities: the columns unpacked (properties: a new array
+            each time, O(n); for tests and tools, not for lookups).
+        state_names: state code -> state (0 -> ``None``).
         wildcards: the wildcard entries.
         skipped: entries left out because their plate was empty, too long or a too-vague pattern.
     """
 
     __slots__ = (
-        "entry_ids", "filter_bits", "filter_modulus", "folded_keys", "folded_top", "folded_top2", "folded_view", "plate_keys", "priorities", "skipped",
-        "state_codes", "state_names", "wildcards",
+        "big_ids", "filter_bits", "filter_modulus", "folded_keys", "folded_top", "folded_top2", "folded_view", "rows",
+        "skipped", "state_names", "wildcards",
     )
 
     def __init__(self, entries: Iterable[IndexEntry] = (), *, min_wildcard_literals: int = 3) -> None:
@@ -293,9 +303,41 @@ class HotListIndex:
         if not state_names or state_names[0] is not None or (
                 n and int(np.frombuffer(state_codes, np.uint16).max()) >= len(state_names)):
             raise ValueError("state codes do not match the state names")
+        rows, big_ids = entry_rows(*(_view(c, c.typecode) for c in (plate_keys, entry_ids, state_codes, priorities)))
+        return cls.from_sorted_rows(folded_keys, rows, state_names, big_ids=big_ids, skipped=skipped)
+
+    @classmethod
+    def from_sorted_rows(
+        cls,
+        folded_keys: array,
+        rows: array,
+        state_names: Sequence[str | None],
+        *,
+        big_ids: dict[int, int] | None = None,
+        skipped: int = 0,
+    ) -> HotListIndex:
+        """An index over a folded-key column (``q``, ascending) and its rows (``q``, :func:`entry_rows`).
+
+        Taken as they are, not copied. ``state_names[0]`` must be ``None`` (code 0 = no state).
+
+        Raises:
+            ValueError: columns of different lengths or types, keys not ascending, unknown state codes.
+
+        """
+        n = len(folded_keys)
+        if not (isinstance(folded_keys, array) and isinstance(rows, array) and folded_keys.typecode == rows.typecode
+                == "q" and len(rows) == 2 * n):
+            raise ValueError("index columns must be arrays q of n and 2n items")
+        view = _view(folded_keys, np.int64)
+        if n > 1 and bool((view[1:] < view[:-1]).any()):
+            raise ValueError("folded keys are not in ascending order")
+        packed = _view(rows, np.int64)[1::2]
+        top_code = max((int(((packed[at:at + PACK_ITEMS] >> STATE_SHIFT) & STATE_MASK).max())
+                        for at in range(0, n, PACK_ITEMS)), default=0)
+        if not state_names or state_names[0] is not None or top_code >= len(state_names):
+            raise ValueError("state codes do not match the state names")
         index = cls.__new__(cls)
-        index.folded_keys, index.plate_keys, index.entry_ids = folded_keys, plate_keys, entry_ids
-        index.state_codes, index.priorities = state_codes, priorities
+        index.folded_keys, index.rows, index.big_ids = folded_keys, rows, dict(big_ids or {})
         index._tops()
         index.state_names = tuple(state_names)
         index.wildcards = WildcardSet([])
@@ -317,20 +359,14 @@ class HotListIndex:
                 codes[name] = len(names)
                 names.append(name)
         remap = np.array([codes[name] for name in second.state_names], np.uint16)
-
-        def cat(a: array, b: array, dtype: type) -> np.ndarray:
-            return np.concatenate([_view(a, dtype), _view(b, dtype)])
-
-        second_states = remap[_view(second.state_codes, np.uint16)]
-        first_states = _view(first.state_codes, np.uint16)
-        folded = cat(first.folded_keys, second.folded_keys, np.int64)
+        plates, ids, states, prios = (list(pair) for pair in zip(first.unpacked(), second.unpacked(), strict=True))
+        states[1] = remap[states[1]]
+        folded = np.concatenate([_view(first.folded_keys, np.int64), _view(second.folded_keys, np.int64)])
         order = np.argsort(folded, kind="stable")
         index = cls.__new__(cls)
         index.folded_keys = _column([folded], np.int64, order, "q")
-        index.plate_keys = _column([cat(first.plate_keys, second.plate_keys, np.int64)], np.int64, order, "q")
-        index.entry_ids = _column([cat(first.entry_ids, second.entry_ids, np.int64)], np.int64, order, "q")
-        index.state_codes = _column([np.concatenate([first_states, second_states])], np.uint16, order, "H")
-        index.priorities = _column([cat(first.priorities, second.priorities, np.int8)], np.int8, order, "b")
+        index.rows, index.big_ids = entry_rows(_sorted(plates, np.int64, order), _sorted(ids, np.int64, order),
+                                               _sorted(states, np.uint16, order), _sorted(prios, np.int8, order))
         index._tops()
         index.state_names = tuple(names)
         index.wildcards = WildcardSet(wild)
@@ -360,10 +396,8 @@ class HotListIndex:
         folded = np.concatenate(cols.folded) if cols.folded else np.empty(0, np.int64)
         order = np.argsort(folded, kind="stable")
         self.folded_keys = _column([folded], np.int64, order, "q")
-        self.plate_keys = _column(cols.plates, np.int64, order, "q")
-        self.entry_ids = _column(cols.ids, np.int64, order, "q")
-        self.state_codes = _column(cols.states, np.uint16, order, "H")
-        self.priorities = _column(cols.prios, np.int8, order, "b")
+        self.rows, self.big_ids = entry_rows(_sorted(cols.plates, np.int64, order), _sorted(cols.ids, np.int64, order),
+                                             _sorted(cols.states, np.uint16, order), _sorted(cols.prios, np.int8, order))
         self._tops()
         self.state_names: tuple[str | None, ...] = tuple(cols.names)
         self.wildcards = WildcardSet(cols.wild)
@@ -377,5 +411,33 @@ class HotListIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the array columns (the bulk of the index's memory)."""
-        cols = (self.folded_keys, self.plate_keys, self.entry_ids, self.state_codes, self.priorities)
-        return sum(c.itemsize * len(c) for c in cols)
+        return sum(c.itemsize * len(c) for c in (self.folded_keys, self.rows))
+
+    def unpacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """New numpy columns ``(plate keys, entry ids, state codes, priorities)``, aligned with ``folded_keys``."""
+        return unpack_rows(_view(self.rows, np.int64), self.big_ids)
+
+    def _unpacked_column(self, which: int, typecode: str) -> array:
+        out = array(typecode)
+        out.frombytes(self.unpacked()[which].tobytes())
+        return out
+
+    @property
+    def plate_keys(self) -> array:
+        """Plate keys (``q``), a new array (O(n))."""
+        return self._unpacked_column(0, "q")
+
+    @property
+    def entry_ids(self) -> array:
+        """Entry ids (``q``), a new array (O(n))."""
+        return self._unpacked_column(1, "q")
+
+    @property
+    def state_codes(self) -> array:
+        """State codes (``H``), a new array (O(n))."""
+        return self._unpacked_column(2, "H")
+
+    @property
+    def priorities(self) -> array:
+        """Priorities (``b``), a new array (O(n))."""
+        return self._unpacked_column(3, "b")

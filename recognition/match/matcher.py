@@ -28,6 +28,7 @@ from recognition.match.confusion import (
     substitutions,
 )
 from recognition.match.index import HotListIndex, first_at_least
+from recognition.match.rows import ID_OVERFLOW, unpack_entry
 from recognition.types import Alternative
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,12 @@ class _Collector:
         if len(self.best) < 2:
             return list(self.best.values())
         return sorted(self.best.values(), key=lambda m: (m.priority, m.distance, _KIND_RANK[m.kind], m.entry_id))
+
+
+def _add(found: _Collector, index: HotListIndex, pos: int, kind: MatchKind, subs: int, indel: int) -> None:  # noqa: PLR0913
+    """Offer the entry at ``pos`` to ``found``."""
+    entry_id, code, prio = unpack_entry(index.rows[2 * pos + 1], pos, index.big_ids)
+    found.add(entry_id, kind, subs, indel, index.state_names[code], prio)
 
 
 def _scan(index: HotListIndex, fkey: int, start: int = -1) -> range:
@@ -180,14 +187,19 @@ class Matcher:
                     and not cfg.allow_one_indel
                     and not (alternatives and cfg.match_alternatives)
                     and not (index.wildcards.count and cfg.match_wildcards)
-                    and index.plate_keys[lo] == (int(plate, 36) << 4) | n
+                    and index.rows[2 * lo] == (int(plate, 36) << 4) | n
                 ):
                     # the common hit: one entry, the same plate, nothing else to look for (no collector,
-                    # no sort); :meth:`_match_general` gives the same answer (tests compare them)
-                    return [_new_match(index.entry_ids[lo], "exact", 0, 0,
+                    # no sort); :meth:`_match_general` gives the same answer (tests compare them).
+                    # rows.unpack_entry inlined: id bits 24.., state bits 8..23, priority + 128 bits 0..7
+                    packed = index.rows[2 * lo + 1]
+                    entry_id = packed >> 24
+                    if entry_id == ID_OVERFLOW:
+                        entry_id = index.big_ids[lo]
+                    return [_new_match(entry_id, "exact", 0, 0,
                                        _state_match(state.upper() if state else None,
-                                                    index.state_names[index.state_codes[lo]]),
-                                       index.priorities[lo])]
+                                                    index.state_names[(packed >> 8) & 0xFFFF]),
+                                       (packed & 0xFF) - 128)]
             else:
                 lo = -1
         return self._match_general(index, cfg, plate, state, alternatives, lo)
@@ -223,27 +235,22 @@ class Matcher:
         index: HotListIndex, plate: str, start: int, fkey: int, max_subs: int, found: _Collector
     ) -> None:
         qkey = plate_key(plate)
-        pkeys, ids, states, prios, names = (
-            index.plate_keys, index.entry_ids, index.state_codes, index.priorities, index.state_names,
-        )
+        rows = index.rows
         for pos in _scan(index, fkey, start):
-            pk = pkeys[pos]
+            pk = rows[2 * pos]
             if pk == qkey:
-                found.add(ids[pos], "exact", 0, 0, names[states[pos]], prios[pos])
+                _add(found, index, pos, "exact", 0, 0)
             elif max_subs:
                 subs = substitutions(plate, key_to_plate(pk))
                 if subs <= max_subs:
-                    found.add(ids[pos], "lookalike", subs, 0, names[states[pos]], prios[pos])
+                    _add(found, index, pos, "lookalike", subs, 0)
 
     @staticmethod
     def _exact(index: HotListIndex, text: str, found: _Collector) -> None:
         qkey = plate_key(text)
         for pos in _scan(index, plate_key(fold(text))):
-            if index.plate_keys[pos] == qkey:
-                found.add(
-                    index.entry_ids[pos], "alternative", 0, 0, index.state_names[index.state_codes[pos]],
-                    index.priorities[pos],
-                )
+            if index.rows[2 * pos] == qkey:
+                _add(found, index, pos, "alternative", 0, 0)
 
     @staticmethod
     def _extra_char(index: HotListIndex, plate: str, max_subs: int, found: _Collector) -> None:
@@ -257,12 +264,9 @@ class Matcher:
                 continue
             tried.add(shorter)
             for pos in _scan(index, plate_key(fold(shorter))):
-                subs = substitutions(shorter, key_to_plate(index.plate_keys[pos]))
+                subs = substitutions(shorter, key_to_plate(index.rows[2 * pos]))
                 if subs <= max_subs:
-                    found.add(
-                        index.entry_ids[pos], "lookalike", subs, 1, index.state_names[index.state_codes[pos]],
-                        index.priorities[pos],
-                    )
+                    _add(found, index, pos, "lookalike", subs, 1)
 
     @staticmethod
     def _missing_char(index: HotListIndex, plate: str, max_subs: int, found: _Collector) -> None:
@@ -281,7 +285,7 @@ class Matcher:
         hits = set(pos[view[pos] == cands].tolist())
         for start in hits:
             for p in _scan(index, int(view[start]), start):
-                entry = key_to_plate(index.plate_keys[p])
+                entry = key_to_plate(index.rows[2 * p])
                 best = min(
                     (
                         substitutions(entry[:j] + entry[j + 1 :], plate)
@@ -291,7 +295,4 @@ class Matcher:
                     default=max_subs + 1,
                 )
                 if best <= max_subs:
-                    found.add(
-                        index.entry_ids[p], "lookalike", best, 1, index.state_names[index.state_codes[p]],
-                        index.priorities[p],
-                    )
+                    _add(found, index, p, "lookalike", best, 1)
