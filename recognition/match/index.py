@@ -21,6 +21,7 @@ from operator import attrgetter
 import numpy as np
 
 from recognition.match.confusion import FOLD_TABLE, MAX_KEY_LENGTH, normalise
+from recognition.match.directory import key_directory
 from recognition.match.rows import PACK_ITEMS, STATE_MASK, STATE_SHIFT, entry_rows, unpack_rows
 from recognition.match.wildcard import WildcardEntry, WildcardSet, normalise_wildcard
 
@@ -56,12 +57,20 @@ def _view(column: array, dtype: type) -> np.ndarray:
 
 
 def first_at_least(index: HotListIndex, key: int) -> int:
-    """``bisect_left(index.folded_keys, key)`` through the two cache-sized top levels.
+    """``bisect_left(index.folded_keys, key)``: one short bisect through the key directory.
 
-    ``folded_top2`` (10 M entries: 2,442 keys, 20 KB) stays in the first-level caches; it narrows
-    ``folded_top`` (156 k keys, 1.25 MB) to a 64-key stretch, which narrows the column (80 MB) to
-    another: three short bisects instead of one over 1.25 MB and one over the column.
+    See :mod:`~recognition.match.directory` (the matcher inlines this). Keys outside every
+    length's buckets (negative, a length nibble over 10, a value too big: no plate's key) go
+    through the two cache-sized top levels instead: ``folded_top2`` (10 M entries: 2,442 keys,
+    20 KB) narrows ``folded_top`` (156 k keys, 1.25 MB) to a 64-key stretch, which narrows the
+    column (80 MB) to another.
     """
+    length = key & 15
+    if key >= 0 and length <= MAX_KEY_LENGTH:
+        shift, starts = index.key_directory[length]
+        i = key >> shift
+        if i + 1 < len(starts):
+            return bisect_left(index.folded_keys, key, starts[i], starts[i + 1])
     top = index.folded_top
     j = bisect_left(index.folded_top2, key)
     if j == 0:
@@ -205,6 +214,7 @@ class HotListIndex:
         folded_view: numpy int64 view of ``folded_keys`` (no copy).
         folded_top: every ``TOP_STRIDE``-th folded key (see :func:`first_at_least`).
         folded_top2: every ``TOP_STRIDE ** 2``-th folded key (the top level's own top level).
+        key_directory: :func:`~recognition.match.directory.key_directory` of the folded keys.
         filter_bits, filter_modulus: :func:`absent_filter` of the folded keys (bit clear: key absent).
         rows: ``array('q')``, two per entry aligned with ``folded_keys``: plate key, packed entry
             (id, state code, priority; :mod:`~recognition.match.rows`).
@@ -217,8 +227,8 @@ class HotListIndex:
     """
 
     __slots__ = (
-        "big_ids", "filter_bits", "filter_modulus", "folded_keys", "folded_top", "folded_top2", "folded_view", "rows",
-        "skipped", "state_names", "wildcards",
+        "big_ids", "filter_bits", "filter_modulus", "folded_keys", "folded_top", "folded_top2", "folded_view",
+        "key_directory", "rows", "skipped", "state_names", "wildcards",
     )
 
     def __init__(self, entries: Iterable[IndexEntry] = (), *, min_wildcard_literals: int = 3) -> None:
@@ -391,6 +401,7 @@ class HotListIndex:
         self.folded_top2 = array("q")
         self.folded_top2.frombytes(self.folded_view[:: TOP_STRIDE * TOP_STRIDE].tobytes())
         self.filter_bits, self.filter_modulus = absent_filter(self.folded_view)
+        self.key_directory = key_directory(self.folded_view)
 
     def _finish(self, cols: _Columns) -> None:
         folded = np.concatenate(cols.folded) if cols.folded else np.empty(0, np.int64)
