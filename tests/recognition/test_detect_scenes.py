@@ -51,7 +51,7 @@ def test_load_labels_normalises_and_skips_bad_lines(tmp_path):
 def test_plate_shaped_reading_beats_a_more_confident_word():
     readings = [PlateText("NORTH", 1.0), PlateText("WA-566 60", 0.97), PlateText("2012", 0.99), None]
     assert best_reading(readings) == "WA56660"
-    assert best_reading(readings, prefer_plate_shape=False) == "NORTH"
+    assert best_reading(readings, by_likeness=False) == "NORTH"
     assert best_reading([None]) == ""
 
 
