@@ -9,15 +9,16 @@ and compare the most confident reading with the label.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from time import perf_counter
 
 import cv2
 import numpy as np
 
 from recognition.evaluate.scoring import edit_distance, fold_lookalikes, normalise_plate, percentile
+from recognition.pipeline import Pipeline
 from recognition.protocols import PlateDetector, PlateReader
 from recognition.ranking import rank_readings
 from recognition.types import BBox, PlateText
@@ -85,13 +86,6 @@ def readable_scenes(
         yield path, image, labels
 
 
-def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
-    h, w = image.shape[:2]
-    x1, y1 = max(0, box.x), max(0, box.y)
-    x2, y2 = min(w, box.x + box.w), min(h, box.y + box.h)
-    return image[y1:y2, x1:x2]
-
-
 def best_reading(
     readings: list[PlateText | None], boxes: list[BBox] | None = None, *, by_likeness: bool = True
 ) -> str:
@@ -145,13 +139,18 @@ def evaluate_scenes(
     """
     exact = edit1 = folded = found = plates_total = 0
     times: list[float] = []
+    # With a reader, images go through the pipeline ``read`` uses (same crops, same plate limit).
+    pipeline = Pipeline(detector, reader) if reader is not None else None
     for _, image, labels in readable_scenes(folder, limit):
-        start = time.perf_counter()
-        detections = detector.detect(image)
+        start = perf_counter()
         readings: list[PlateText | None] = []
-        if reader is not None and detections:
-            readings = reader.read_many([_crop(image, d.box) for d in detections])
-        times.append((time.perf_counter() - start) * 1000)
+        if pipeline is not None:
+            observations = pipeline.observe(image).observations
+            detections = [o.detection for o in observations]
+            readings = [o.reading for o in observations]
+        else:
+            detections = detector.detect(image)
+        times.append((perf_counter() - start) * 1000)
         plates_total += len(labels)
         found += sum(any(d.box.iou(lab.box) >= IOU_FOUND for d in detections) for lab in labels)
         if reader is not None:
