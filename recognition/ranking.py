@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from recognition.evaluate.scoring import normalise_plate
+from recognition.match.confusion import normalise
 from recognition.track.likeness import shape_score, syntax_score
 from recognition.types import BBox, PlateText
 
@@ -28,7 +28,7 @@ def still_likeness(reading: PlateText | None, box: BBox | None) -> float:
     Reader confidence times :func:`syntax_score` of the text times a box-shape factor
     (``1 - SHAPE_WEIGHT`` for a box of no plate shape, 1 for a 1.5-2.8:1 box; 1 when ``box`` is None).
     """
-    text = normalise_plate(reading.text) if reading is not None else ""
+    text = normalise(reading.text) if reading is not None else ""
     if not text:
         return 0.0
     shape = 1.0 if box is None else (1.0 - SHAPE_WEIGHT) + SHAPE_WEIGHT * shape_score(box)
@@ -40,6 +40,6 @@ def rank_readings(readings: Sequence[PlateText | None], boxes: Sequence[BBox | N
     scored = [
         (i, still_likeness(r, b))
         for i, (r, b) in enumerate(zip(readings, boxes, strict=True))
-        if r is not None and normalise_plate(r.text)
+        if r is not None and normalise(r.text)
     ]
     return sorted(scored, key=lambda pair: (-pair[1], pair[0]))
