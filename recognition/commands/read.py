@@ -1,8 +1,10 @@
 """``python -m recognition read IMAGE... [--stdin]``: plates in still images, one JSON line each.
 
-Output per image: ``{"image": PATH, "plates": [{"text", "confidence", "box": [x, y, w, h],
-"state"}], "ms": 41.2}`` with plates sorted by confidence, or ``{"image": PATH, "error": ...}``
-when the image cannot be read.
+Output per image: ``{"image": PATH, "plates": [{"text", "confidence", "likeness", "box": [x, y, w, h],
+"state"}], "ms": 41.2}`` with the most plate-like reading first (``likeness``,
+:mod:`recognition.ranking`: confidence weighed by text syntax and box shape, so a confident street
+name or badge does not come before the plate), or ``{"image": PATH, "error": ...}`` when the
+image cannot be read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TextIO
 import cv2
 
 from recognition.pipeline import Pipeline
+from recognition.ranking import rank_readings
 
 
 def read_one(pipeline: Pipeline, path: str) -> dict[str, object]:
@@ -31,17 +34,18 @@ def read_one(pipeline: Pipeline, path: str) -> dict[str, object]:
         observed = pipeline.observe(image)
     except Exception as exc:  # a model failure on one image must not end a persistent process
         return {"image": path, "error": f"recognition failed: {exc}"}
+    observations = observed.observations
+    ranked = rank_readings([o.reading for o in observations], [o.detection.box for o in observations])
     plates = [
         {
-            "text": o.reading.text,
-            "confidence": round(o.reading.confidence, 4),
-            "box": o.detection.box.as_list(),
-            "state": o.reading.state,
+            "text": observations[i].reading.text,  # type: ignore[union-attr]
+            "confidence": round(observations[i].reading.confidence, 4),  # type: ignore[union-attr]
+            "likeness": round(likeness, 4),
+            "box": observations[i].detection.box.as_list(),
+            "state": observations[i].reading.state,  # type: ignore[union-attr]
         }
-        for o in observed.observations
-        if o.reading is not None and o.reading.text
+        for i, likeness in ranked
     ]
-    plates.sort(key=lambda p: -float(p["confidence"]))  # type: ignore[arg-type]
     return {"image": path, "plates": plates, "ms": round((time.perf_counter() - t0) * 1000.0, 1)}
 
 

@@ -23,7 +23,7 @@ from openvino.preprocess import ColorFormat, PrePostProcessor
 from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_to_frame, track_window
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
-from recognition.detect.geometry import nms, to_detections
+from recognition.detect.geometry import join_row_pieces, nms, to_detections
 from recognition.detect.runtime import DetectionsCallback, OpenVinoDetector, as_bgr, compile_model, read_model
 from recognition.detect.textlines import TextLineFilter, plate_candidates, text_regions
 from recognition.types import PlateDetection
@@ -166,8 +166,9 @@ class BuiltinPlateDetector(OpenVinoDetector):
         if not len(scores):
             return []
         kept = nms(xyxy, scores, _NMS_IOU)
+        joined, joined_scores = join_row_pieces(xyxy[kept], scores[kept])
         h, w = image_shape
-        return to_detections(xyxy[kept], scores[kept], w, h, self._config.max_detections)
+        return to_detections(joined, joined_scores, w, h, self._config.max_detections)
 
     def _infer(self, tensor: np.ndarray) -> np.ndarray:
         result = self._request().infer({0: tensor})

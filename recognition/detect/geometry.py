@@ -79,3 +79,52 @@ def to_detections(
         if len(out) >= limit:
             break
     return out
+
+
+def join_row_pieces(
+    xyxy: np.ndarray, scores: np.ndarray, *, max_gap: float = 0.5, max_aspect: float = 6.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union corner boxes that are two pieces of one line of text (one plate split in two).
+
+    A state graphic, a bolt or a sticker can split a plate's characters into two text regions, and
+    the coarse and the zoomed pass can each find one half; non-maximum suppression keeps both,
+    and each half is then read short. Two boxes are joined when they sit on one row (vertical
+    overlap >= 60 % of the lower box, heights within 1.5x), their horizontal gap is at most
+    ``max_gap`` times the lower height (or they overlap sideways without one holding the other),
+    and their union is no wider than ``max_aspect`` times its height. The joined box keeps the
+    better score.
+    """
+    boxes = [np.asarray(b, dtype=np.float64) for b in np.asarray(xyxy, dtype=np.float64).reshape(-1, 4)]
+    kept = [float(s) for s in np.asarray(scores, dtype=np.float64).reshape(-1)]
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                if _row_pieces(boxes[i], boxes[j], max_gap, max_aspect):
+                    boxes[i] = np.concatenate([np.minimum(boxes[i][:2], boxes[j][:2]), np.maximum(boxes[i][2:], boxes[j][2:])])
+                    kept[i] = max(kept[i], kept[j])
+                    del boxes[j], kept[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    if not boxes:
+        return np.zeros((0, 4)), np.zeros(0)
+    return np.stack(boxes), np.asarray(kept)
+
+
+def _row_pieces(a: np.ndarray, b: np.ndarray, max_gap: float, max_aspect: float) -> bool:
+    ha, hb = a[3] - a[1], b[3] - b[1]
+    low = min(ha, hb)
+    if low <= 0 or max(ha, hb) > 1.5 * low:
+        return False
+    if min(a[3], b[3]) - max(a[1], b[1]) < 0.6 * low:
+        return False
+    holds = (a[0] <= b[0] and b[2] <= a[2]) or (b[0] <= a[0] and a[2] <= b[2])
+    gap = max(b[0] - a[2], a[0] - b[2])
+    if holds or gap > max_gap * low:
+        return False
+    width = max(a[2], b[2]) - min(a[0], b[0])
+    height = max(a[3], b[3]) - min(a[1], b[1])
+    return width <= max_aspect * height

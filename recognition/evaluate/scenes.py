@@ -9,17 +9,18 @@ and compare the most confident reading with the label.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from time import perf_counter
 
 import cv2
 import numpy as np
 
 from recognition.evaluate.scoring import edit_distance, fold_lookalikes, normalise_plate, percentile
+from recognition.pipeline import Pipeline
 from recognition.protocols import PlateDetector, PlateReader
-from recognition.read.plausibility import plate_shape_score
+from recognition.ranking import rank_readings
 from recognition.types import BBox, PlateText
 
 logger = logging.getLogger(__name__)
@@ -85,26 +86,23 @@ def readable_scenes(
         yield path, image, labels
 
 
-def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
-    h, w = image.shape[:2]
-    x1, y1 = max(0, box.x), max(0, box.y)
-    x2, y2 = min(w, box.x + box.w), min(h, box.y + box.h)
-    return image[y1:y2, x1:x2]
-
-
-def best_reading(readings: list[PlateText | None], prefer_plate_shape: bool = True) -> str:
+def best_reading(
+    readings: list[PlateText | None], boxes: list[BBox] | None = None, *, by_likeness: bool = True
+) -> str:
     """Normalised text the product would report first for an image ("" when nothing was read).
 
-    Readings are in detection order (best detection first), which breaks confidence ties.
+    Readings are in detection order (best detection first), which breaks ties. ``by_likeness``
+    ranks as ``read`` does (:func:`recognition.ranking.rank_readings`: text syntax, box shape when
+    ``boxes`` are given, confidence); False ranks by reader confidence alone.
     """
+    if by_likeness:
+        ranked = rank_readings(readings, boxes if boxes is not None else [None] * len(readings))
+        return normalise_plate(readings[ranked[0][0]].text) if ranked else ""  # type: ignore[union-attr]
     best, best_key = "", None
     for rank, reading in enumerate(readings):
         text = normalise_plate(reading.text) if reading is not None else ""
-        if not text:
-            continue
-        key = (plate_shape_score(text) if prefer_plate_shape else 0, round(reading.confidence, 2), -rank)
-        if best_key is None or key > best_key:
-            best, best_key = text, key
+        if text and (best_key is None or (reading.confidence, -rank) > best_key):  # type: ignore[union-attr]
+            best, best_key = text, (reading.confidence, -rank)  # type: ignore[union-attr]
     return best
 
 
@@ -117,7 +115,7 @@ def evaluate_scenes(
     reader: PlateReader | None,
     folder: Path,
     limit: int | None = None,
-    prefer_plate_shape: bool = True,
+    by_likeness: bool = True,
 ) -> dict[str, float | int | None]:
     """Score detection (and reading, when a reader is given) on a labelled scene folder.
 
@@ -126,8 +124,8 @@ def evaluate_scenes(
         reader: Reads the detected crops; None to measure detection only.
         folder: Folder of images with ``<name>.txt`` labels.
         limit: Score only the first ``limit`` images (name order).
-        prefer_plate_shape: Rank plate-shaped readings above merely confident ones (see
-            :func:`plate_shape_score`); False ranks by reader confidence alone.
+        by_likeness: Rank readings as ``read`` does (plate-likeness, :mod:`recognition.ranking`);
+            False ranks by reader confidence alone.
 
     Returns:
         ``n`` (images), ``exact_pct``, ``edit1_pct``, ``folded_pct`` (the first reading by
@@ -141,17 +139,22 @@ def evaluate_scenes(
     """
     exact = edit1 = folded = found = plates_total = 0
     times: list[float] = []
+    # With a reader, images go through the pipeline ``read`` uses (same crops, same plate limit).
+    pipeline = Pipeline(detector, reader) if reader is not None else None
     for _, image, labels in readable_scenes(folder, limit):
-        start = time.perf_counter()
-        detections = detector.detect(image)
+        start = perf_counter()
         readings: list[PlateText | None] = []
-        if reader is not None and detections:
-            readings = reader.read_many([_crop(image, d.box) for d in detections])
-        times.append((time.perf_counter() - start) * 1000)
+        if pipeline is not None:
+            observations = pipeline.observe(image).observations
+            detections = [o.detection for o in observations]
+            readings = [o.reading for o in observations]
+        else:
+            detections = detector.detect(image)
+        times.append((perf_counter() - start) * 1000)
         plates_total += len(labels)
         found += sum(any(d.box.iou(lab.box) >= IOU_FOUND for d in detections) for lab in labels)
         if reader is not None:
-            truth, guess = labels[0].text, best_reading(readings, prefer_plate_shape)
+            truth, guess = labels[0].text, best_reading(readings, [d.box for d in detections], by_likeness=by_likeness)
             exact += guess == truth
             edit1 += edit_distance(guess, truth) <= 1
             folded += fold_lookalikes(guess) == fold_lookalikes(truth)

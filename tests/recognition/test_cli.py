@@ -40,7 +40,7 @@ def test_read_prints_one_json_line_per_image_and_errors_for_bad_ones(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["image"] for line in lines] == [str(good), str(bad), str(empty), str(tmp_path / "missing.png")]
-    assert lines[0]["plates"][0] == {"text": "TEST123", "confidence": 0.9, "box": [213, 160, 213, 80], "state": "CA"}
+    assert lines[0]["plates"][0] == {"text": "TEST123", "confidence": 0.9, "likeness": 0.9, "box": [213, 160, 213, 80], "state": "CA"}
     assert isinstance(lines[0]["ms"], float)
     assert all("error" in line and "plates" not in line for line in lines[1:])
 

@@ -21,13 +21,13 @@ class BoxDetector:
 
 
 class WidthReader:
-    """Fake reader: the text of a crop is looked up by its width."""
+    """Fake reader: the text of a crop is looked up by its width (the nearest key: crops carry the pipeline's margin)."""
 
     def __init__(self, by_width: dict[int, PlateText]) -> None:
         self.by_width = by_width
 
     def read(self, crop: np.ndarray) -> PlateText | None:
-        return self.by_width.get(crop.shape[1])
+        return self.by_width[min(self.by_width, key=lambda w: abs(w - crop.shape[1]))]
 
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
         return [self.read(c) for c in crops]
@@ -51,7 +51,7 @@ def test_load_labels_normalises_and_skips_bad_lines(tmp_path):
 def test_plate_shaped_reading_beats_a_more_confident_word():
     readings = [PlateText("NORTH", 1.0), PlateText("WA-566 60", 0.97), PlateText("2012", 0.99), None]
     assert best_reading(readings) == "WA56660"
-    assert best_reading(readings, prefer_plate_shape=False) == "NORTH"
+    assert best_reading(readings, by_likeness=False) == "NORTH"
     assert best_reading([None]) == ""
 
 
@@ -70,7 +70,7 @@ def test_scores_detection_and_reading(tmp_path, monkeypatch):
     # Given three labelled scenes; the fake finds the plate (60 px wide) and a sign (40 px wide);
     # detect + read take 10, 20 and 90 ms by a fake clock (start and end read per image)
     clock = StepClock([0, 0.010, 0, 0.020, 0, 0.090])
-    monkeypatch.setattr("recognition.evaluate.scenes.time.perf_counter", clock)
+    monkeypatch.setattr("recognition.evaluate.scenes.perf_counter", clock)
     folder = _folder(tmp_path, ["ABC123", "ABC12O", "XYZ999"])
     detector = BoxDetector([BBox(105, 100, 60, 20), BBox(0, 0, 40, 20)])
     reader = WidthReader({60: PlateText("ABC120", 0.8), 40: PlateText("STOP", 0.99)})
