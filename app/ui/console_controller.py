@@ -388,14 +388,29 @@ class ConsoleController(QObject):
             self.yq_overdue.emit(due)
 
     def _spawn(self, coro) -> None:  # noqa: ANN001
-        import asyncio
-
-        task = asyncio.ensure_future(coro)
-        task.add_done_callback(_log_failure)
+        spawn(coro)
 
     def stop(self) -> None:
         for timer in (self._second, self._ages, self._safety, self._reload_timer, self._flush_timer):
             timer.stop()
+
+
+def spawn(coro) -> bool:  # noqa: ANN001
+    """Run ``coro`` as a task of the running loop; False (and the coroutine closed) when there is none.
+
+    A timer of a console that is closing can fire after its event loop has stopped; that reload has
+    nowhere to go and must not raise inside Qt's timer callback.
+    """
+    import asyncio
+
+    try:
+        task = asyncio.ensure_future(coro)
+    except RuntimeError:  # no current event loop, or it is closed
+        coro.close()
+        logger.debug("console task dropped: no event loop")
+        return False
+    task.add_done_callback(_log_failure)
+    return True
 
 
 def _log_failure(task) -> None:  # noqa: ANN001
