@@ -19,6 +19,7 @@ import cv2
 
 from recognition.pipeline import Pipeline
 from recognition.ranking import rank_readings
+from recognition.types import PlateObservation
 
 
 def read_one(pipeline: Pipeline, path: str) -> dict[str, object]:
@@ -36,17 +37,21 @@ def read_one(pipeline: Pipeline, path: str) -> dict[str, object]:
         return {"image": path, "error": f"recognition failed: {exc}"}
     observations = observed.observations
     ranked = rank_readings([o.reading for o in observations], [o.detection.box for o in observations])
-    plates = [
-        {
-            "text": observations[i].reading.text,  # type: ignore[union-attr]
-            "confidence": round(observations[i].reading.confidence, 4),  # type: ignore[union-attr]
-            "likeness": round(likeness, 4),
-            "box": observations[i].detection.box.as_list(),
-            "state": observations[i].reading.state,  # type: ignore[union-attr]
-        }
-        for i, likeness in ranked
-    ]
+    plates = [_plate(observations[i], likeness) for i, likeness in ranked]
     return {"image": path, "plates": plates, "ms": round((time.perf_counter() - t0) * 1000.0, 1)}
+
+
+def _plate(observation: PlateObservation, likeness: float) -> dict[str, object]:
+    """One plate of an answer (``observation`` has a reading with text: :func:`rank_readings` keeps only those)."""
+    reading = observation.reading
+    assert reading is not None
+    return {
+        "text": reading.text,
+        "confidence": round(reading.confidence, 4),
+        "likeness": round(likeness, 4),
+        "box": observation.detection.box.as_list(),
+        "state": reading.state,
+    }
 
 
 def run(pipeline: Pipeline, paths: Iterable[str], out: TextIO) -> int:

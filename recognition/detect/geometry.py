@@ -96,22 +96,23 @@ def join_row_pieces(
     """
     boxes = [np.asarray(b, dtype=np.float64) for b in np.asarray(xyxy, dtype=np.float64).reshape(-1, 4)]
     kept = [float(s) for s in np.asarray(scores, dtype=np.float64).reshape(-1)]
-    joined = True
-    while joined:
-        joined = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                if _row_pieces(boxes[i], boxes[j], max_gap, max_aspect):
-                    boxes[i] = np.concatenate([np.minimum(boxes[i][:2], boxes[j][:2]), np.maximum(boxes[i][2:], boxes[j][2:])])
-                    kept[i] = max(kept[i], kept[j])
-                    del boxes[j], kept[j]
-                    joined = True
-                    break
-            if joined:
-                break
+    while (pair := _pieces_pair(boxes, max_gap, max_aspect)) is not None:
+        i, j = pair
+        boxes[i] = np.concatenate([np.minimum(boxes[i][:2], boxes[j][:2]), np.maximum(boxes[i][2:], boxes[j][2:])])
+        kept[i] = max(kept[i], kept[j])
+        del boxes[j], kept[j]
     if not boxes:
         return np.zeros((0, 4)), np.zeros(0)
     return np.stack(boxes), np.asarray(kept)
+
+
+def _pieces_pair(boxes: list[np.ndarray], max_gap: float, max_aspect: float) -> tuple[int, int] | None:
+    """The first pair ``i < j`` of ``boxes`` that are two pieces of one row (None when there is none)."""
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if _row_pieces(boxes[i], boxes[j], max_gap, max_aspect):
+                return i, j
+    return None
 
 
 def _row_pieces(a: np.ndarray, b: np.ndarray, max_gap: float, max_aspect: float) -> bool:

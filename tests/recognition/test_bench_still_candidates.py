@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
-import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "still_candidates.py"
-
-
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("still_candidates", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["still_candidates"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("still_candidates", None)
+from bench import still_candidates
 
 
 def _cand(text, conf, box, iou, alts=()):
@@ -42,8 +27,8 @@ ROWS = [
 ]
 
 
-def test_report_scores_the_ranking_against_confidence_and_classifies_misses(bench):
-    out = bench.report(ROWS)
+def test_report_scores_the_ranking_against_confidence_and_classifies_misses():
+    out = still_candidates.report(ROWS)
     assert out["images"] == 4
     assert out["exact_pct"] == 25.0 and out["by_confidence_pct"] == 0.0 and out["ceiling_pct"] == 25.0
     assert out["det_recall_pct"] == 75.0 and out["cpu_ms_mean"] == 200.0
@@ -54,9 +39,9 @@ def test_report_scores_the_ranking_against_confidence_and_classifies_misses(benc
     }
 
 
-def test_report_command_prints_one_json_object_last(bench, tmp_path, capsys):
+def test_report_command_prints_one_json_object_last(tmp_path, capsys):
     path = tmp_path / "dev.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
-    assert bench.main(["report", str(path)]) == 0
+    assert still_candidates.main(["report", str(path)]) == 0
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert last["dev.jsonl"]["exact_pct"] == 25.0
