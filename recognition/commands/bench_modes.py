@@ -52,6 +52,7 @@ def run_processes(
     pass_latency = [v for p in procs for v in p.stats.get("read_latency_ms", [])]
     process_ms = [v for p in procs for v in p.stats.get("process_ms", [])]
     waits = [v for p in procs for v in p.stats.get("wait_ms", [])]
+    cpu_ms = sum(p.stats.get("cpu_ms_per_frame", 0.0) * p.stats.get("frames", 0) for p in procs)
     return {
         "processes": len(procs),
         "frames": frames,
@@ -63,6 +64,7 @@ def run_processes(
         "dropped": sum(dropped.values()),
         "seconds": round(seconds, 2),
         "fps": round(frames / seconds, 2) if seconds else 0.0,
+        "cpu_ms_per_frame": round(cpu_ms / frames, 1) if frames else 0.0,
         "frame_to_read_p95_ms": round(percentile(latency, 95), 1),
         "frame_to_read_ms": sorted(round(v) for v in latency),  # every read's: the p95 of a few is their max
         "rss_mb": round(rss.peak, 1),

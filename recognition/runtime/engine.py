@@ -42,6 +42,13 @@ class RuntimeStats:
     wait_ms: list[float] = field(default_factory=list)  # age of each frame when the worker took it (queueing)
     started: float = 0.0
     stopped: float = 0.0
+    cpu_started: float = 0.0  # process CPU time (every thread: capture decoding, inference, OpenVINO's)
+    cpu_stopped: float = 0.0
+
+    @property
+    def cpu_ms_per_frame(self) -> float:
+        """Process CPU time per processed frame between start and stop (0 before any frame)."""
+        return 1000.0 * (self.cpu_stopped - self.cpu_started) / self.frames if self.frames else 0.0
 
 
 class RecognitionRuntime:
@@ -109,7 +116,7 @@ class RecognitionRuntime:
     def start(self) -> None:
         """Start capture, inference and health threads (calls :meth:`prepare` if needed)."""
         self.prepare()
-        self.stats = RuntimeStats(started=time.monotonic())
+        self.stats = RuntimeStats(started=time.monotonic(), cpu_started=time.process_time())
         for camera_id, source in list(self._sources.items()):
             try:
                 source.start()
@@ -132,6 +139,7 @@ class RecognitionRuntime:
             self._publish_health(source.health())
         self._sources.clear()
         self.stats.stopped = time.monotonic()
+        self.stats.cpu_stopped = time.process_time()
 
     def health(self) -> list[CameraHealth]:
         """Health of every camera that was started (faulty configs show as offline)."""

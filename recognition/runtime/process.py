@@ -131,7 +131,8 @@ class _RuntimeChild(ChildProcess):
         events.put(("stats", {"frames": stats.frames, "reads": stats.reads, "errors": stats.errors,
                               "process_ms": stats.process_ms, "read_latency_ms": stats.read_latency_ms,
                               "frame_to_read_ms": stats.frame_to_read_ms, "wait_ms": stats.wait_ms,
-                              "seconds": stats.stopped - stats.started}))
+                              "seconds": stats.stopped - stats.started,
+                              "cpu_ms_per_frame": stats.cpu_ms_per_frame}))
         events.put(("stopped", None))
 
 

@@ -106,6 +106,7 @@ def test_runtime_in_a_child_process_forwards_reads_and_health():
     assert rec.reads and all(r.camera_id == "p" for r in rec.reads)
     assert rec.reads[0].plate_jpeg.startswith(b"\xff\xd8")
     assert proc.stats["frames"] == 5 * 20
+    assert proc.stats["cpu_ms_per_frame"] > 0  # the child's CPU over its frames (bench's cpu_ms_per_frame)
     assert proc.pid is None
 
 
@@ -186,3 +187,11 @@ def test_a_pass_over_by_time_is_published_before_the_next_frame_is_processed(tmp
     assert [r.text for r in rec.reads] == ["7KQB228"]
     assert [e for e in events if e[2] > 0] == []
     assert len(runtime.stats.frame_to_read_ms) == 1
+
+
+def test_cpu_per_frame_is_the_process_cpu_between_start_and_stop_over_frames():
+    from recognition.runtime.engine import RuntimeStats
+
+    assert RuntimeStats().cpu_ms_per_frame == 0.0  # no frame yet: no figure, no division by zero
+    stats = RuntimeStats(frames=4, cpu_started=10.0, cpu_stopped=10.2)
+    assert abs(stats.cpu_ms_per_frame - 50.0) < 1e-9
