@@ -35,15 +35,19 @@ import cv2  # noqa: E402
 
 from bench.passes import score  # noqa: E402
 from recognition.pipeline_reuse import ReadReuse, ReuseRules  # noqa: E402
-from recognition.runtime.factories import model_pipeline  # noqa: E402
+from recognition.pipeline_screen import screened_reader  # noqa: E402
+from recognition.read import ReaderConfig  # noqa: E402
+from recognition.runtime.factories import VIDEO_HINT, model_pipeline  # noqa: E402
 from recognition.types import Frame, PlateRead  # noqa: E402
 
 
 def run_clip(
-    clip: Path, fps: float, *, reuse: ReuseRules | None, every: int, screen: bool = True
+    clip: Path, fps: float, *, reuse: ReuseRules | None, every: int, screen: bool = True, precision: str = ""
 ) -> tuple[list[PlateRead], dict[str, float]]:
-    """Reads of the runtime's pipeline on ``clip`` and its cost figures."""
+    """Reads of the runtime's pipeline on ``clip`` and its cost figures (``precision``: another reader precision)."""
     pipeline = model_pipeline({})
+    if precision:
+        pipeline.reader = screened_reader(ReaderConfig(read_state=False, hint=VIDEO_HINT, precision=precision))
     pipeline.reuse = ReadReuse(reuse) if reuse is not None else None
     if not screen:
         pipeline.reader = pipeline.reader.full  # type: ignore[attr-defined]
@@ -92,18 +96,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="confidence of each settling reading (ReuseRules)")
     parser.add_argument("--match-iou", type=float, default=ReuseRules().match_iou, help="ReuseRules.match_iou")
     parser.add_argument("--no-screen", action="store_true", help="read every candidate in full (no quick-read screen)")
+    parser.add_argument("--reader-precision", default="", choices=["", "f32", "bf16"],
+                        help="the reader's CPU inference precision instead of the runtime's (f32)")
     parser.add_argument("--every", type=int, default=1, help="process every N-th frame only (live drops)")
     parser.add_argument("--show-failures", action="store_true", help="list wrong, missed and extra reads on stderr")
     args = parser.parse_args(argv)
     clip = Path(args.clip)
     truth = json.loads(clip.with_suffix(".json").read_text())
     fps = float(truth["fps"])
-    reads, cost = run_clip(clip, fps, reuse=None if args.no_reuse else ReuseRules(min_confidence=args.min_confidence, match_iou=args.match_iou), every=max(1, args.every), screen=not args.no_screen)
+    reads, cost = run_clip(clip, fps, reuse=None if args.no_reuse else ReuseRules(min_confidence=args.min_confidence, match_iou=args.match_iou), every=max(1, args.every), screen=not args.no_screen, precision=args.reader_precision)
     counts = score(truth, None, reads, fps, args.show_failures)
     n = max(1, counts["passes"])
     extra = counts["lettering"] + counts["empty"] + counts["duplicate"]
     print(json.dumps({
-        "clip": str(clip), "reuse": not args.no_reuse, "screen": not args.no_screen, "min_confidence": args.min_confidence, "match_iou": args.match_iou, "every": args.every, "passes": counts["passes"],
+        "clip": str(clip), "reuse": not args.no_reuse, "screen": not args.no_screen, "min_confidence": args.min_confidence, "match_iou": args.match_iou, "every": args.every, "reader_precision": args.reader_precision or "f32", "passes": counts["passes"],
         "exact_share": round(counts["exact"] / n, 4), "exact_folded_share": round(counts["folded"] / n, 4),
         "missed_share": round(counts["missed"] / n, 4), "extra_reads": extra, "extra_share": round(extra / n, 4),
         "extra_by_kind": {k: counts[k] for k in ("duplicate", "lettering", "empty")},

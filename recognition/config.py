@@ -246,6 +246,15 @@ class RuntimeConfig(StrictModel):
     health_interval_s: float = Field(
         1.0, title="Health interval (s)", description="How often camera health is published.", gt=0, le=60
     )
+    workers: int = Field(
+        2,
+        title="Inference workers",
+        description="Threads running recognition; the cameras are split between them. Two on a 2-core "
+        "workstation: one worker leaves a core idle while it decodes, moves pixels and tracks between "
+        "inferences (notes/speed.md, session 22).",
+        ge=1,
+        le=16,
+    )
     infer_queue: int = Field(
         8, title="Inference queue", description="Frames waiting for inference across all cameras.", ge=1, le=256
     )

@@ -163,7 +163,7 @@ def screened_reader(config: object | None = None, screen: bool = True) -> PlateR
 
     cfg = config if isinstance(config, ReaderConfig) else ReaderConfig()
     keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
-    compiled = {key: load_model(key, cfg.device, cfg.precision, cfg.threads) for key in keys}
+    compiled = {key: load_model(key, cfg.device, cfg.precision, cfg.threads, hint=cfg.hint) for key in keys}
     if not screen:
         return OpenVinoPlateReader(cfg, compiled)
     models: dict[str, Any] = {key: RememberedModel(model) for key, model in compiled.items()}

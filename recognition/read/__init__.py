@@ -22,5 +22,5 @@ def create_reader(config: ReaderConfig | None = None) -> OpenVinoPlateReader:
     """
     cfg = config or ReaderConfig()
     keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
-    models = {key: load_model(key, cfg.device, cfg.precision, cfg.threads) for key in keys}
+    models = {key: load_model(key, cfg.device, cfg.precision, cfg.threads, hint=cfg.hint) for key in keys}
     return OpenVinoPlateReader(cfg, models)

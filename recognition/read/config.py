@@ -28,6 +28,12 @@ class ReaderConfig(StrictModel):
     threads: int = Field(
         0, title="Inference threads", description="Threads per inference (0: OpenVINO decides).", ge=0, le=64
     )
+    hint: Literal["LATENCY", "THROUGHPUT"] = Field(
+        "LATENCY",
+        title="Performance hint",
+        description="LATENCY: each read as fast as possible. THROUGHPUT: several reads in parallel (one CPU "
+        "stream each), for several recognition workers sharing the models.",
+    )
     det_model: Literal["v6_det", "v4_det"] = Field(
         "v6_det",
         title="Line detector",

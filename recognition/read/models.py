@@ -114,6 +114,7 @@ def load_model(
     precision: str = "f32",
     threads: int = 0,
     path: Path | None = None,
+    hint: str = "LATENCY",
 ) -> CompiledOcrModel:
     """Read and compile one OCR model.
 
@@ -123,6 +124,7 @@ def load_model(
         precision: ``INFERENCE_PRECISION_HINT`` for CPU (``f32`` or ``bf16``); empty for default.
         threads: ``INFERENCE_NUM_THREADS`` (0 lets OpenVINO decide).
         path: Override of the file location (tests, agency-supplied copies).
+        hint: ``PERFORMANCE_HINT`` (``LATENCY``, or ``THROUGHPUT`` for parallel callers).
 
     Raises:
         ModelNotFoundError: If the file is missing.
@@ -147,7 +149,7 @@ def load_model(
             raise ModelLoadError(
                 f"{key}: {classes.get_length()} output classes but {len(characters)} dictionary entries"
             )
-    config: dict[str, object] = {"PERFORMANCE_HINT": "LATENCY"}
+    config: dict[str, object] = {"PERFORMANCE_HINT": hint}
     if precision and device.upper() == "CPU":
         config["INFERENCE_PRECISION_HINT"] = precision
     if threads > 0 and device.upper() == "CPU":

@@ -60,8 +60,8 @@ class RecognitionRuntime:
         callbacks: Receivers of reads, health, previews and faults.
         credentials: Looks up a camera's login when its source needs one.
         demo_plates: Extra plate texts for demo sources (the app's demo hot list).
-        workers: Inference threads; cameras are split between them. The pipeline factory must
-            share only thread-safe models between workers.
+        workers: Inference threads; cameras are split between them (None: ``config.workers``). The
+            pipeline factory must share only thread-safe models between workers.
 
     """
 
@@ -73,14 +73,14 @@ class RecognitionRuntime:
         *,
         credentials: CredentialsLookup | None = None,
         demo_plates: tuple[str, ...] = (),
-        workers: int = 1,
+        workers: int | None = None,
     ) -> None:
         self.config = config
         self._factory = pipeline_factory
         self._callbacks = callbacks or RuntimeCallbacks()
         self._credentials = credentials
         self._demo_plates = demo_plates
-        self._workers = max(1, workers)
+        self._workers = max(1, workers if workers is not None else config.workers)
         self._sources: dict[str, CaptureSource] = {}
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +16,37 @@ from recognition.protocols import FrameSource
 from recognition.synth.scene import GroundTruthPlate
 
 VIDEO_INPUT_SIZE = 640  # coarse detector pass on video frames (frame rate for several cameras)
+VIDEO_HINT = "THROUGHPUT"  # one CPU stream per core: the inference workers run side by side (RuntimeConfig.workers)
+
+
+_SHARED: dict[str, Any] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def video_models() -> tuple[Any, Any]:
+    """The runtime's detector and reader, compiled once per process and shared by its inference workers.
+
+    Compiled with the THROUGHPUT hint: OpenVINO gives each CPU core a stream of its own, so the
+    workers' inferences run side by side instead of queueing on one stream (a LATENCY model runs one
+    request at a time), and one inference no longer spreads over both cores of a 2-core workstation,
+    whose synchronisation cost CPU (notes/speed.md, session 22). Both are thread-safe: the detector
+    keeps an infer request per thread, the reader creates one per call.
+    """
+    with _SHARED_LOCK:
+        if not _SHARED:
+            from recognition.detect import BuiltinDetectorConfig, create_detector
+            from recognition.pipeline_screen import screened_reader
+            from recognition.read import ReaderConfig
+
+            # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate
+            # too small for this frame is usually found a few frames later as it approaches.
+            _SHARED["detector"] = create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE, hint=VIDEO_HINT))
+            # per frame without the state lines (the costliest step); the pipeline reads the state once
+            # per vehicle on its best crop (PlateTracker, state_reader). Candidates are read quickly
+            # first and in full only when the quick reading could be a plate (vehicle lettering, signs,
+            # badges keep their quick reading; recognition/pipeline_screen.py, notes/detector.md).
+            _SHARED["reader"] = screened_reader(ReaderConfig(read_state=False, hint=VIDEO_HINT))
+        return _SHARED["detector"], _SHARED["reader"]
 
 
 def model_pipeline(
@@ -21,10 +54,11 @@ def model_pipeline(
 ) -> Pipeline:
     """Pipeline on the shipped OpenVINO detector and reader (plus colour when available).
 
-    Imports the model packages lazily so that importing the runtime stays cheap.
+    Imports the model packages lazily so that importing the runtime stays cheap. Each call (one per
+    inference worker) gets its own per-stream state around the process's shared models
+    (:func:`video_models`).
     """
-    from recognition.detect import create_detector
-    from recognition.pipeline_screen import screened_reader
+    from recognition.detect.video import VideoPlateDetector
 
     colour = None
     try:
@@ -33,24 +67,13 @@ def model_pipeline(
         colour = HsvColourEstimator()
     except ImportError:  # colour estimation is optional
         colour = None
-    from recognition.read import ReaderConfig
-
-    # per frame without the state lines (the costliest step); the pipeline reads the state once per
-    # vehicle on its best crop (PlateTracker, state_reader). Candidates are read quickly first and in
-    # full only when the quick reading could be a plate (vehicle lettering, signs, badges keep their
-    # quick reading; recognition/pipeline_screen.py, notes/detector.md).
-    reader = screened_reader(ReaderConfig(read_state=False))
-    # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate too
-    # small for this frame is usually found a few frames later as it approaches (notes/detector.md).
-    from recognition.detect import BuiltinDetectorConfig
-    from recognition.detect.video import VideoPlateDetector
-
+    detector, reader = video_models()
     # Motion-gated: the full pass on every 2nd frame and where something new moves, zoomed windows
     # on the plates of the last frame otherwise, nothing on still empty frames (notes/detector.md).
-    detector = VideoPlateDetector(create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE)))
+    video = VideoPlateDetector(detector)
     # A plate whose readings have settled is not read again every frame (only when it has grown or
     # every few frames): reading cost as much as detecting (notes/speed.md).
-    return Pipeline(detector, reader, colour, tracker_config=tracker, reuse=ReadReuse())
+    return Pipeline(video, reader, colour, tracker_config=tracker, reuse=ReadReuse())
 
 
 def oracle_pipeline(

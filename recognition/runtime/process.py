@@ -146,7 +146,7 @@ class RecognitionProcess:
         credentials: Logins by camera id, resolved by the app before the child starts (they are
             sent over the process pipe, never on a command line or in the environment).
         demo_plates: Extra plate texts for demo sources.
-        workers: Inference threads in the child.
+        workers: Inference threads in the child (None: ``config.workers``).
         name: Process name (shows in ``ps``).
         restart: Restart a crashed child (with backoff from 1 s up to 30 s).
         stable_after_s: A child that ran this long before it died restarts after the initial
@@ -162,7 +162,7 @@ class RecognitionProcess:
         *,
         credentials: Mapping[str, Credentials] | None = None,
         demo_plates: tuple[str, ...] = (),
-        workers: int = 1,
+        workers: int | None = None,
         name: str = "alpr-recognition",
         restart: bool = True,
         stable_after_s: float = 60.0,

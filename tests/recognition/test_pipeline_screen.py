@@ -242,3 +242,30 @@ def test_the_runtime_pipeline_screens_its_candidates() -> None:
     texts = [o.reading.text for o in observed.observations if o.reading is not None]
     assert "ABC1234" in texts
     assert reader.full_reads >= 1 and reader.full_reads + reader.quick_only == len(observed.observations)
+
+
+def test_runtime_pipelines_share_the_compiled_models_but_not_their_stream_state() -> None:
+    import threading
+
+    from recognition.runtime.factories import model_pipeline
+    from tests.recognition.test_read_real import render_plate
+
+    # Given the pipelines of two inference workers
+    one, two = model_pipeline({}), model_pipeline({})
+    assert one.detector.detector is two.detector.detector and one.reader is two.reader  # type: ignore[attr-defined]
+    assert one.detector is not two.detector and one.reuse is not two.reuse  # per-stream state of their own
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    frame[400:500, 500:700] = cv2.resize(render_plate("ABC1234", state="TEXAS"), (200, 100))
+    alone = [o.reading.text if o.reading else None for o in one.observe(frame).observations]
+    # When both read the same frame at the same time, each gets what one alone gets (thread-safe models)
+    got: dict[int, list] = {}
+
+    def run(i: int, pipeline) -> None:
+        got[i] = [o.reading.text if o.reading else None for o in pipeline.observe(frame).observations]
+
+    workers = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate((one, two))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert "ABC1234" in alone and got == {0: alone, 1: alone}

@@ -195,3 +195,36 @@ def test_cpu_per_frame_is_the_process_cpu_between_start_and_stop_over_frames():
     assert RuntimeStats().cpu_ms_per_frame == 0.0  # no frame yet: no figure, no division by zero
     stats = RuntimeStats(frames=4, cpu_started=10.0, cpu_stopped=10.2)
     assert abs(stats.cpu_ms_per_frame - 50.0) < 1e-9
+
+
+def test_cameras_are_split_between_the_configured_inference_workers():
+    # Given 3 demo cameras and the default settings (2 workers on a 2-core workstation)
+    config = RuntimeConfig(cameras=tuple(demo_camera(f"c{i}", i, duration_s=1, realtime=False) for i in range(3)),
+                           preview=PreviewConfig(enabled=False))
+    assert config.workers == 2
+    pipelines: list = []
+    threads: dict[str, set[str]] = {}
+
+    def factory(sources):
+        pipeline = oracle_pipeline(sources)
+        process = pipeline.process
+
+        def traced(frame):
+            threads.setdefault(frame.camera_id, set()).add(threading.current_thread().name)
+            return process(frame)
+
+        pipeline.process = traced  # type: ignore[method-assign]
+        pipelines.append(pipeline)
+        return pipeline
+
+    runtime = RecognitionRuntime(config, factory, Recorder().callbacks())
+    runtime.start()
+    assert wait_for(lambda: runtime.stats.frames >= 3 * 20, timeout=30)
+    runtime.stop()
+    # Then each worker built its own pipeline and every camera was served by one worker only
+    assert len(pipelines) == 2
+    assert set(threads) == {"c0", "c1", "c2"} and all(len(names) == 1 for names in threads.values())
+    assert {next(iter(threads[c])) for c in ("c0", "c2")} == {"infer-0"} and threads["c1"] == {"infer-1"}
+    # and one worker can still be asked for
+    assert RecognitionRuntime(config, factory, workers=1)._workers == 1
+    assert RecognitionRuntime(config.model_copy(update={"workers": 1}), factory)._workers == 1
