@@ -20,7 +20,15 @@ import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
-from recognition.detect.cascade import Window, build_mosaic, pack, region_window, select_windows, tile_to_frame, track_window
+from recognition.detect.cascade import (
+    Window,
+    build_mosaic,
+    pack,
+    region_window,
+    select_windows,
+    tile_to_frame,
+    track_window,
+)
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
 from recognition.detect.geometry import join_row_pieces, nms, to_detections
