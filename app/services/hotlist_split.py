@@ -144,6 +144,9 @@ class _SplitScan:
 
     def add(self, block: bytes) -> None:
         n = len(block)
+        if self.want is None:  # no split wanted: only the size
+            self.pos += n
+            return
         self.crs += block.count(b"\r")
         self.crlfs += block.count(b"\r\n") + (self.prev_cr and block[:1] == b"\n")
         self.prev_cr = block[-1:] == b"\r"
@@ -154,7 +157,7 @@ class _SplitScan:
         r = len(block.rstrip(_BLANK))
         if r:
             self.last_nb = self.pos + r - 1
-        if self.at is None and self.want is not None:
+        if self.at is None:
             j = block.find(b"\n", max(0, self.want - self.pos)) if self.pos + n > self.want else -1
             if j >= 0:
                 self.at = self.pos + j + 1
