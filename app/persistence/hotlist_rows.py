@@ -219,35 +219,50 @@ class StagedCopy:
             raise StageError(str(exc)) from exc
         self._names = {name for name, _ in self.tables}
 
-    def ranges(self, size: int) -> Iterator[tuple[str, int, int]]:
-        """``(table, first rowid, last rowid)`` of at most ``size`` rows each, in copy order."""
+    def ranges(self, size: int) -> Iterator[tuple[tuple[str, int, int], ...]]:
+        """Batches of at most ``size`` rows, in copy order: each ``(table, first rowid, last rowid)`` pieces.
+
+        The stage tables are cut as one stream: a batch may end one table and start the next, so a
+        list staged in 256 tables (or twice that for a split parse) is still ``count / size``
+        transactions, not one or more per table.
+        """
+        batch: list[tuple[str, int, int]] = []
+        room = size
         try:
-            for table, _n in self.tables:
-                after = 0
-                while True:
-                    end = self.con.execute(f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid "
-                                           "LIMIT 1 OFFSET ?", (after, size - 1)).fetchone()
-                    last = end[0] if end else 2**62
-                    yield table, after + 1, last
-                    if end is None:
-                        break
-                    after = last
+            for table, n in self.tables:
+                after, left = 0, n
+                while left:
+                    take = min(room, left)
+                    if take < left:
+                        last = self.con.execute(f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid "
+                                                "LIMIT 1 OFFSET ?", (after, take - 1)).fetchone()[0]
+                    else:
+                        last = 2**62
+                    batch.append((table, after + 1, last))
+                    after, left, room = last, left - take, room - take
+                    if not room:
+                        yield tuple(batch)
+                        batch, room = [], size
+            if batch:
+                yield tuple(batch)
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
 
-    def copy(self, table: str, first_rowid: int, last_rowid: int) -> tuple[int, int]:
-        """Insert rows ``first_rowid..last_rowid`` of a stage table; returns (the id the first got, rows)."""
-        if table not in self._names:
-            raise StageError(f"no stage table {table!r}")
+    def copy(self, batch: Sequence[tuple[str, int, int]]) -> tuple[int, int]:
+        """Insert one batch of :meth:`ranges` in one transaction; returns (the id its first row got, rows)."""
+        for table, _first, _last in batch:
+            if table not in self._names:
+                raise StageError(f"no stage table {table!r}")
         try:
             self.con.execute("BEGIN IMMEDIATE")
             try:
                 first = (self.con.execute("SELECT max(id) FROM hotlist_entries").fetchone()[0] or 0) + 1
-                cur = self.con.execute(
-                    f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1 "
-                    f"FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-                    (self.source_id, self.created_at, first_rowid, last_rowid))
-                n = cur.rowcount
+                n = 0
+                for table, first_rowid, last_rowid in batch:
+                    n += self.con.execute(
+                        f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1 "
+                        f"FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                        (self.source_id, self.created_at, first_rowid, last_rowid)).rowcount
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")

@@ -213,9 +213,9 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     try:
         total = copier.count
         done = 0
-        for table, first_rowid, last_rowid in copier.ranges(COPY_ROWS):
+        for batch in copier.ranges(COPY_ROWS):
             GATE.pause_for_interactive()
-            first, n = copier.copy(table, first_rowid, last_rowid)
+            first, n = copier.copy(batch)
             ranges.append((first, n))
             first_new = first if first_new is None else first_new
             done += n

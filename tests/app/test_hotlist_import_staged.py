@@ -180,3 +180,27 @@ def test_a_split_parse_imports_exactly_what_one_parser_imports(ctx, staged_svc, 
     assert len(staged_svc.index.matcher.index) == 2998
     with ctx.uow() as uow:
         assert HotListRepository(uow.s).count(src.id) == 2998
+
+
+def test_the_copy_cuts_the_stage_tables_as_one_stream_of_full_transactions(ctx, staged_svc, hotlist_admin,
+                                                                           tmp_path, monkeypatch):
+    # one transaction per stage table (256, twice that split) rewrote the plate index's pages per table
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(2000, "Q") + ncic_lines(1500, "A") + ncic_lines(700, "Z"))  # tables of 1000 / 500 / 700
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    real = StagedCopy.copy
+    done: list[tuple[tuple, int]] = []
+
+    def spy(self, batch):  # noqa: ANN001, ANN202
+        first, n = real(self, batch)
+        done.append((batch, n))
+        return first, n
+
+    monkeypatch.setattr(StagedCopy, "copy", spy)
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 4200
+    assert [n for _, n in done] == [1000, 1000, 1000, 1000, 200]
+    assert any(len({t for t, _, _ in batch}) > 1 for batch, _ in done)  # a batch ends one table, starts the next
+    with ctx.uow() as uow:
+        rows = sorted(HotListRepository(uow.s).page(0, 5000, source_id=src.id), key=lambda e: e.id)
+    assert [r.id - rows[0].id for r in rows] == list(range(4200))
+    assert [plate_bucket(e.plate) for e in rows] == sorted(plate_bucket(e.plate) for e in rows)
