@@ -495,7 +495,7 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
         message = pickle.loads(_recv(parent, proc, deadline))
     except BaseException:
         _end(parent, proc)
-        _end(None, helper_proc)
+        _stop(helper_proc)
         raise
     kind = message[0]
     if kind == "outcome":
@@ -507,11 +507,20 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
             result.close()
         return result
     _end(parent, proc)
-    _end(None, helper_proc)
+    _stop(helper_proc)
     if kind == "refused":
         raise ListFileRefused(RefusalReason(message[1]), message[2])
     logger.error("hot-list parser process failed on %s: %s", Path(path).name, message[1])
     raise ListFileRefused(RefusalReason.PARSE_FAILED, f"the parser failed: {message[1]}")
+
+
+def _stop(proc) -> None:  # noqa: ANN001
+    """End the second parser at once (the first one failed or was refused: its part is of no use)."""
+    if proc is None:
+        return
+    if proc.is_alive():
+        proc.kill()
+    proc.join(5)
 
 
 def _big_enough(path: Path, split_min_bytes: int | None) -> bool:

@@ -204,3 +204,24 @@ def test_the_copy_cuts_the_stage_tables_as_one_stream_of_full_transactions(ctx, 
         rows = sorted(HotListRepository(uow.s).page(0, 5000, source_id=src.id), key=lambda e: e.id)
     assert [r.id - rows[0].id for r in rows] == list(range(4200))
     assert [plate_bucket(e.plate) for e in rows] == sorted(plate_bucket(e.plate) for e in rows)
+
+
+def test_a_split_import_refused_by_its_second_part_keeps_the_previous_list(ctx, staged_svc, hotlist_admin, tmp_path,
+                                                                          monkeypatch):
+    import multiprocessing
+
+    from app.services import hotlist_split
+
+    monkeypatch.setattr(hotlist_split, "SPLIT_MIN_BYTES", 0)
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(300, "OLD"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 300
+    f.write_text(ncic_lines(2000, "Q") + "BROKEN\n" * 300)  # every bad row lies in the second part
+    report = staged_svc.import_source(hotlist_admin, src.id)
+    assert not report.accepted and report.refusal.startswith("too_many_bad_rows") and report.rejected == 300
+    assert import_audit(ctx)[-1].outcome == "failed"
+    with ctx.uow() as uow:
+        repo = HotListRepository(uow.s)
+        assert repo.count(src.id) == 300 and not repo.page(0, 10, "Q")
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("hotlist-parse")]
