@@ -15,7 +15,17 @@ from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, panel_contrast, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
-from recognition.track.vehicle import height_ratio, lower, motionless, nested, rigid, same_vehicle, still
+from recognition.track.vehicle import (
+    driving_at_end,
+    drove,
+    height_ratio,
+    lower,
+    motionless,
+    nested,
+    rigid,
+    same_vehicle,
+    still,
+)
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
@@ -376,7 +386,7 @@ class PlateTracker:
     def _remember(self, track: Track) -> None:
         vote = track.voter.vote()
         if vote is not None:
-            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
+            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen, moving=driving_at_end(track.history))
 
     def _emit(self, track: Track, *, preview: bool) -> PlateRead | None:
         cfg = self.config
@@ -391,16 +401,16 @@ class PlateTracker:
             track.suppressed = not preview
             logger.debug("camera %s: %s is not the plate of its vehicle (%.2f)", self.camera_id, vote.text, likeness)
             return None
-        if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen):
+        if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen, moving=drove(track.history)):
             track.suppressed = track.repeat = True
-            self._suppressor.remember(vote.text, box, track.last_seen)
+            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
             logger.debug("camera %s: suppressed repeat of %s", self.camera_id, vote.text)
             return None
         if preview:
             track.previewed = True
         else:
             track.emitted = True
-            self._suppressor.remember(vote.text, box, track.last_seen)
+            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
         return self._to_read(track, vote, preview)
 
     def _likeness(self, track: Track, vote: Vote | None = None) -> float:
