@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recognition.config import TrackerConfig
+from recognition.plates.badges import badge_factor
 from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, panel_contrast, sharpness
 from recognition.track.likeness import PlateEvidence
@@ -426,8 +427,15 @@ class PlateTracker:
         return track.evidence.score(vote.text, panel=False) if vote is not None else 0.0
 
     def _rivalry(self, track: Track, likeness: float | None = None) -> float:
-        """Likeness weighed by the plate panel cue: how ``track`` fares against a rival on its vehicle."""
-        return (self._likeness(track) if likeness is None else likeness) * track.evidence.panel_factor()
+        """Likeness weighed by the plate panel cue and badges: how ``track`` fares against a rival on its vehicle."""
+        return self._as_rival(track, likeness) * track.evidence.panel_factor()
+
+    def _as_rival(self, track: Track, likeness: float | None = None) -> float:
+        """Likeness against a rival on the same vehicle without the panel cue: a make, model or trim badge
+        ("4RUNNER", "RAV4") counts ``BADGE_FACTOR`` of it (:mod:`recognition.plates.badges`)."""
+        vote = track.voter.vote()
+        factor = badge_factor(vote.text) if vote is not None else 1.0
+        return (self._likeness(track) if likeness is None else likeness) * factor
 
     def _scenery(self, track: Track, likeness: float | None = None) -> bool:
         """True for text that has not moved at all and does not look like a plate serial.
@@ -468,7 +476,9 @@ class PlateTracker:
             # shows a panel clearly and this track does not (lettering beside a plate); two plates without a
             # visible panel (white plates on white cars) are judged on their text, as without the cue
             shown = other.evidence.panel_factor() - track.evidence.panel_factor() >= PANEL_MARGIN
-            if (weighed if shown else likeness) >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
+            # a badge is never strong enough to be another vehicle's plate: it rides on this one
+            strong = weighed if shown else self._as_rival(track, likeness)
+            if strong >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
                 track.history, other.history
             ):
                 continue  # two plate-like tracks not moving as one (nor one inside the other): two vehicles
