@@ -431,8 +431,11 @@ class PlateTracker:
         return self._as_rival(track, likeness) * track.evidence.panel_factor()
 
     def _as_rival(self, track: Track, likeness: float | None = None) -> float:
-        """Likeness against a rival on the same vehicle without the panel cue: a make, model or trim badge
-        ("4RUNNER", "RAV4") counts ``BADGE_FACTOR`` of it (:mod:`recognition.plates.badges`)."""
+        """Likeness against a rival on the same vehicle, without the panel cue.
+
+        A make, model or trim badge ("4RUNNER", "RAV4") counts ``BADGE_FACTOR`` of it
+        (:mod:`recognition.plates.badges`).
+        """
         vote = track.voter.vote()
         factor = badge_factor(vote.text) if vote is not None else 1.0
         return (self._likeness(track) if likeness is None else likeness) * factor
