@@ -503,7 +503,13 @@ if __name__ == "__main__":
                     help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
                     help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr)")
+    ap.add_argument("--no-split", action="store_true",
+                    help="--during-import: parse in one process (A/B against the split parse over two)")
     args = ap.parse_args()
+    if args.no_split:
+        from app.services import hotlist_split
+
+        hotlist_split.SPLIT_MIN_BYTES = 1 << 62
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -266,10 +266,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--queries", type=int, default=20_000)
     ap.add_argument("--file", type=Path, help="use this generated NCIC file (--service-only) instead of a new one")
+    ap.add_argument("--no-split", action="store_true",
+                    help="parse in one process (A/B against the split parse of a large file over two)")
     ap.add_argument("--service-only", action="store_true",
                     help="only the console's real path (default above 2M rows): import, live index, matching")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    if args.no_split:
+        from app.services import hotlist_split
+
+        hotlist_split.SPLIT_MIN_BYTES = 1 << 62
     if args.service_only or args.rows > 2_000_000:
         print(json.dumps(national(args, rng)))
         return

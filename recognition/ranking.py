@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recognition.match.confusion import normalise
+from recognition.plates.badges import badge_factor
 from recognition.track.likeness import shape_score, syntax_score
 from recognition.types import BBox, PlateText
 
@@ -26,13 +27,15 @@ def still_likeness(reading: PlateText | None, box: BBox | None) -> float:
     """0..1 for how likely ``reading`` of the region ``box`` is a plate (0 when nothing was read).
 
     Reader confidence times :func:`syntax_score` of the text times a box-shape factor
-    (``1 - SHAPE_WEIGHT`` for a box of no plate shape, 1 for a 1.5-2.8:1 box; 1 when ``box`` is None).
+    (``1 - SHAPE_WEIGHT`` for a box of no plate shape, 1 for a 1.5-2.8:1 box; 1 when ``box`` is None),
+    times :func:`~recognition.plates.badges.badge_factor` (a make, model or trim badge such as "RAV4"
+    ranks below a plate it would otherwise outrank; alone it is still reported).
     """
     text = normalise(reading.text) if reading is not None else ""
     if not text:
         return 0.0
     shape = 1.0 if box is None else (1.0 - SHAPE_WEIGHT) + SHAPE_WEIGHT * shape_score(box)
-    return max(0.0, float(reading.confidence)) * syntax_score(text) * shape
+    return max(0.0, float(reading.confidence)) * syntax_score(text) * shape * badge_factor(text)
 
 
 def rank_readings(readings: Sequence[PlateText | None], boxes: Sequence[BBox | None]) -> list[tuple[int, float]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
 
 from app.domain.hotlists.records import HotListRecord
@@ -119,6 +119,7 @@ class RowStage:
     """
 
     def __init__(self, path: str, source_id: int, now: datetime) -> None:
+        self.path = path
         self.con = sqlite3.connect(path, isolation_level=None)
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
@@ -160,16 +161,35 @@ class RowStage:
 
     def finish(self, dropped: Iterable[int]) -> int:
         """Remove the merged-away rows (0-based sequence numbers); returns the rows left."""
+        self.commit()
+        return drop_staged(self.path, self.buckets, dropped)
+
+    def commit(self) -> None:
+        """Write what is held and close the stage file (its rows stay; see :func:`drop_staged`)."""
         self._flush()
-        for seq in dropped:
-            self.con.execute(f"DELETE FROM b{self.buckets[seq]} WHERE rowid = ?", (seq + 1,))
         self.con.execute("COMMIT")
-        n = sum(self.con.execute(f"SELECT count(*) FROM b{b}").fetchone()[0] for b in range(STAGE_BUCKETS))
         self.con.close()
-        return n
 
     def close(self) -> None:
         self.con.close()
+
+
+def drop_staged(path: str, buckets: bytes | bytearray, dropped: Iterable[int]) -> int:
+    """Remove rows (0-based sequence numbers, ``buckets``: the stage table of each) from a committed stage file.
+
+    Returns the rows left.
+    """
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.execute("BEGIN")
+        for seq in dropped:
+            con.execute(f"DELETE FROM b{buckets[seq]} WHERE rowid = ?", (seq + 1,))
+        con.execute("COMMIT")
+        return sum(con.execute(f"SELECT count(*) FROM b{b}").fetchone()[0] for b in range(STAGE_BUCKETS))
+    finally:
+        con.close()
 
 
 class StagedCopy:
@@ -177,49 +197,72 @@ class StagedCopy:
 
     Its own connection (``ATTACH`` is not allowed inside the ORM's transactions); each range is
     one short ``BEGIN IMMEDIATE`` transaction, so a dispatcher's write waits for one range at most.
+    ``stage_path`` may be several stage files (the parts of a split parse, in file order): each
+    stage table is copied from every part in turn, so rows keep (table, line order).
     """
 
-    def __init__(self, db_path: str, stage_path: str, busy_timeout_ms: int = 30_000) -> None:
+    def __init__(self, db_path: str, stage_path: str | Sequence[str], busy_timeout_ms: int = 30_000) -> None:
+        paths = [stage_path] if isinstance(stage_path, str) else list(stage_path)
+        self.schemas = ["stage" if k == 0 else f"stage{k}" for k in range(len(paths))]
         try:
             self.con = sqlite3.connect(db_path, isolation_level=None, timeout=busy_timeout_ms / 1000)
             self.con.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             self.con.execute("PRAGMA synchronous=NORMAL")
             self.con.execute("PRAGMA cache_size=-32768")  # one stage table's stretch of the plate index
-            self.con.execute("ATTACH DATABASE ? AS stage", (stage_path,))
+            for schema, path in zip(self.schemas, paths, strict=True):
+                self.con.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
             self.source_id, self.created_at = self.con.execute("SELECT source_id, created_at FROM stage.meta").fetchone()
-            self.tables = [(b, n) for b in range(STAGE_BUCKETS)
-                           if (n := self.con.execute(f"SELECT count(*) FROM stage.b{b}").fetchone()[0])]
+            self.tables = [(f"{schema}.b{b}", n) for b in range(STAGE_BUCKETS) for schema in self.schemas
+                           if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
             self.count = sum(n for _, n in self.tables)
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
+        self._names = {name for name, _ in self.tables}
 
-    def ranges(self, size: int) -> Iterator[tuple[int, int, int]]:
-        """``(table, first rowid, last rowid)`` of at most ``size`` rows each, in copy order."""
+    def ranges(self, size: int) -> Iterator[tuple[tuple[str, int, int], ...]]:
+        """Batches of at most ``size`` rows, in copy order: each ``(table, first rowid, last rowid)`` pieces.
+
+        The stage tables are cut as one stream: a batch may end one table and start the next, so a
+        list staged in 256 tables (or twice that for a split parse) is still ``count / size``
+        transactions, not one or more per table.
+        """
+        batch: list[tuple[str, int, int]] = []
+        room = size
         try:
-            for b, _n in self.tables:
-                after = 0
-                while True:
-                    end = self.con.execute(f"SELECT rowid FROM stage.b{b} WHERE rowid > ? ORDER BY rowid "
-                                           "LIMIT 1 OFFSET ?", (after, size - 1)).fetchone()
-                    last = end[0] if end else 2**62
-                    yield b, after + 1, last
-                    if end is None:
-                        break
-                    after = last
+            for table, n in self.tables:
+                after, left = 0, n
+                while left:
+                    take = min(room, left)
+                    if take < left:
+                        last = self.con.execute(f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid "
+                                                "LIMIT 1 OFFSET ?", (after, take - 1)).fetchone()[0]
+                    else:
+                        last = 2**62
+                    batch.append((table, after + 1, last))
+                    after, left, room = last, left - take, room - take
+                    if not room:
+                        yield tuple(batch)
+                        batch, room = [], size
+            if batch:
+                yield tuple(batch)
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
 
-    def copy(self, table: int, first_rowid: int, last_rowid: int) -> tuple[int, int]:
-        """Insert rows ``first_rowid..last_rowid`` of a stage table; returns (the id the first got, rows)."""
+    def copy(self, batch: Sequence[tuple[str, int, int]]) -> tuple[int, int]:
+        """Insert one batch of :meth:`ranges` in one transaction; returns (the id its first row got, rows)."""
+        for table, _first, _last in batch:
+            if table not in self._names:
+                raise StageError(f"no stage table {table!r}")
         try:
             self.con.execute("BEGIN IMMEDIATE")
             try:
                 first = (self.con.execute("SELECT max(id) FROM hotlist_entries").fetchone()[0] or 0) + 1
-                cur = self.con.execute(
-                    f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1 "
-                    f"FROM stage.b{int(table)} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-                    (self.source_id, self.created_at, first_rowid, last_rowid))
-                n = cur.rowcount
+                n = 0
+                for table, first_rowid, last_rowid in batch:
+                    n += self.con.execute(
+                        f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1 "
+                        f"FROM {table} WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                        (self.source_id, self.created_at, first_rowid, last_rowid)).rowcount
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
@@ -229,8 +272,9 @@ class StagedCopy:
         return first, n
 
     def close(self) -> None:
-        try:
-            self.con.execute("DETACH DATABASE stage")
-        except sqlite3.Error:
-            pass
+        for schema in self.schemas:
+            try:
+                self.con.execute(f"DETACH DATABASE {schema}")
+            except sqlite3.Error:
+                pass
         self.con.close()

@@ -37,9 +37,13 @@ def read_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float
     return b"".join(iter_list_file(path, max_bytes, timeout_s, monotonic))
 
 
-def iter_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float = READ_TIMEOUT_S,
-                   monotonic: Callable[[], float] = time.monotonic, block: int = _CHUNK) -> Iterator[bytes]:
+def iter_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float = READ_TIMEOUT_S,  # noqa: PLR0913
+                   monotonic: Callable[[], float] = time.monotonic, block: int = _CHUNK,
+                   start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """The bytes of a regular file in blocks of ``block``, with the guards of :func:`read_list_file`.
+
+    ``start`` / ``stop``: only the bytes ``start..stop`` (one part of a split parse); the file must
+    still hold ``stop`` bytes (a file cut since it was scanned is unreadable, never half parsed).
 
     Raises:
         ListFileRefused: (while iterating) with the reason for the import report.
@@ -65,13 +69,20 @@ def iter_list_file(path: Path, max_bytes: int = MAX_FILE_BYTES, timeout_s: float
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ListFileRefused(RefusalReason.NOT_A_FILE, f"{path.name} is not a regular file")
         deadline = monotonic() + timeout_s
-        total = 0
+        total = start
+        if start:
+            os.lseek(fd, start, os.SEEK_SET)
         while True:
+            want = block if stop is None else min(block, stop - total)
+            if want <= 0:
+                return
             try:
-                chunk = os.read(fd, block)
+                chunk = os.read(fd, want)
             except OSError as exc:
                 raise ListFileRefused(RefusalReason.UNREADABLE, f"cannot read file: {exc.strerror or exc}") from exc
             if not chunk:
+                if stop is not None:
+                    raise ListFileRefused(RefusalReason.UNREADABLE, "the file changed while it was read")
                 return
             total += len(chunk)
             if total > max_bytes:

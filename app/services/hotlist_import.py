@@ -112,7 +112,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
                 if sqlite and parsed.staged:
-                    imported, ranges = _replace_from_stage(ctx, source_id, db_path, parsed.staged, say)
+                    imported, ranges = _replace_from_stage(ctx, source_id, db_path, parsed.stage_files(), say)
                     prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges)
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
@@ -198,7 +198,7 @@ def _every(say: Callable[[str], None], seconds: float = PROGRESS_EVERY_S) -> Cal
     return throttled
 
 
-def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage: str,
+def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage: list[str],
                         say: Callable[[str], None]) -> tuple[int, list[tuple[int, int]]]:
     """SQLite: move the parser child's staged rows into the list in rowid ranges, then remove the old list.
 
@@ -213,9 +213,9 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     try:
         total = copier.count
         done = 0
-        for table, first_rowid, last_rowid in copier.ranges(COPY_ROWS):
+        for batch in copier.ranges(COPY_ROWS):
             GATE.pause_for_interactive()
-            first, n = copier.copy(table, first_rowid, last_rowid)
+            first, n = copier.copy(batch)
             ranges.append((first, n))
             first_new = first if first_new is None else first_new
             done += n

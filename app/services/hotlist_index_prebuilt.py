@@ -71,6 +71,21 @@ class IndexColumnsBuilder:
             low = min(expiries)
             self.min_expiry = low if self.min_expiry is None else min(low, self.min_expiry)
 
+    def extend(self, other: IndexColumnsBuilder) -> None:
+        """Append the columns of the records that follow (a split parse's second part; its state codes mapped)."""
+        self.usable = self.usable and other.usable
+        if not self.usable:
+            return
+        remap = np.zeros(max(len(other.codes), 1), np.uint16)
+        for state, code in other.codes.items():
+            remap[code] = self.codes.setdefault(state, len(self.codes))
+        self.folded += other.folded
+        self.plates += other.plates
+        self.states += [remap[s] for s in other.states]
+        self.prios += other.prios
+        if other.min_expiry is not None:
+            self.min_expiry = other.min_expiry if self.min_expiry is None else min(self.min_expiry, other.min_expiry)
+
     def save(self, folder: Path, buckets: bytes | bytearray, dropped: tuple[int, ...] | list[int]) -> bool:
         """Write the kept records' columns in folded-key order with their copy ordinals; False: none written.
 

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -36,10 +37,12 @@ from typing import Any
 from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.hotlists.parse import _refused as refused_outcome
-from app.domain.hotlists.stream import StreamOutcome, parse_hotlist_stream, sniff_encoding
-from app.persistence.hotlist_rows import RowStage, entry_rows
-from app.services.hotlist_files import ListFileRefused, iter_list_file, read_list_file
+from app.domain.hotlists.stream import StreamOutcome, StreamPart, finish_stream
+from app.persistence.hotlist_rows import RowStage, drop_staged, entry_rows
+from app.services import hotlist_split
+from app.services.hotlist_files import ListFileRefused, read_list_file
 from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
+from app.services.hotlist_split import parse_file_part, scan_list_file, splittable
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,11 @@ class ChildParse:
     _conn: Any
     _proc: Any
     _deadline: float
-    #: SQLite: the rows wait in this scratch database (table ``sorted``), not in the pipe
+    #: SQLite: the rows wait in this scratch database (stage tables), not in the pipe
     staged: str | None = None
+    #: the stage files of the further parts of a split parse (copied after ``staged``, table by table)
+    staged_parts: tuple[str, ...] = ()
+    _helper: Any = None
 
     def chunks(self) -> Iterator[list]:
         """The records, a chunk at a time (call once; the child ends after the last one)."""
@@ -107,6 +113,12 @@ class ChildParse:
         """End the child (it is done, or its records are no longer wanted)."""
         if self._proc is not None:
             _end(self._conn, self._proc)
+        if self._helper is not None:
+            _end(None, self._helper)
+
+    def stage_files(self) -> list[str]:
+        """Every stage file of the parse, in copy order (SQLite)."""
+        return [self.staged, *self.staged_parts] if self.staged else []
 
 
 def stream_parse(path: Path, spec, settings, as_of, emit) -> tuple[str, StreamOutcome]:  # noqa: ANN001
@@ -115,19 +127,142 @@ def stream_parse(path: Path, spec, settings, as_of, emit) -> tuple[str, StreamOu
     Returns the file's SHA-256 and the streamed outcome. Raises :class:`ListFileRefused`.
     """
     t0 = time.perf_counter()
-    enc = sniff_encoding(iter_list_file(path), (settings or SourceParseSettings()).encoding)
-    if isinstance(enc, RefusalReason):
-        detail = "the file is empty" if enc is RefusalReason.EMPTY else "file ends inside a UTF-8 character"
-        return "", StreamOutcome(refused_outcome(enc, detail, t0, "utf-8"), 0, ())
-    digest = hashlib.sha256()
+    scan = scan_list_file(path, (settings or SourceParseSettings()).encoding)
+    if isinstance(scan.encoding, RefusalReason):
+        return "", _refused_scan(scan.encoding, t0)
+    part = parse_file_part(path, spec, settings, as_of, scan, 0, emit)
+    return scan.digest, finish_stream([part], spec, settings, scan.encoding, t0)
 
-    def blocks() -> Iterator[bytes]:
-        for block in iter_list_file(path):
-            digest.update(block)
-            yield block
 
-    out = parse_hotlist_stream(blocks(), spec, settings, emit, encoding=enc, as_of=as_of)
-    return digest.hexdigest(), out
+def _refused_scan(reason: RefusalReason, t0: float) -> StreamOutcome:
+    detail = "the file is empty" if reason is RefusalReason.EMPTY else "file ends inside a UTF-8 character"
+    return StreamOutcome(refused_outcome(reason, detail, t0, "utf-8"), 0, ())
+
+
+@dataclass(frozen=True)
+class _PartResult:
+    """What the second parser hands the first one (through a file in the scratch folder)."""
+
+    part: StreamPart
+    columns: IndexColumnsBuilder
+    buckets: bytes
+
+
+def _staged_parse(conn, path: Path, spec, settings, as_of, rows_for: RowsFor, stage: str,  # noqa: ANN001, PLR0913
+                  helper) -> None:  # noqa: ANN001
+    """SQLite: parse into the stage file(s); with ``helper`` (a pipe to a second parser) split the file in two.
+
+    The first parser reads the whole file once (encoding, SHA-256, the split), tells the second
+    one its part, parses its own, then merges both parts' outcomes (duplicates across the parts
+    included) and removes the losers from each part's stage file. Sends the verdict.
+    """
+    t0 = time.perf_counter()
+    folder = Path(stage).parent
+    split_at = _split_target(path) if helper is not None and splittable(spec) else None
+    try:
+        scan = scan_list_file(path, (settings or SourceParseSettings()).encoding, split_at=split_at)
+    except ListFileRefused as exc:
+        _tell(helper, None)
+        conn.send(("refused", str(exc.reason), exc.detail))
+        return
+    if isinstance(scan.encoding, RefusalReason):
+        _tell(helper, None)
+        conn.send(("outcome", "", _refused_scan(scan.encoding, t0).outcome, 0, os.getpid(), ()))
+        return
+    second = str(folder / "stage-1.db") if scan.split else None
+    _tell(helper, (scan, second) if second else None)
+    staged = RowStage(stage, rows_for[0], rows_for[1])
+    columns = IndexColumnsBuilder()
+    try:
+        parts = [parse_file_part(path, spec, settings, as_of, scan, 0, _emit_to(staged, columns))]
+        other = _await_part(helper) if second else None
+    except ListFileRefused as exc:
+        conn.send(("refused", str(exc.reason), exc.detail))
+        return
+    if other is not None:
+        parts.append(other.part)
+    streamed = finish_stream(parts, spec, settings, scan.encoding, t0)
+    count = streamed.emitted - len(streamed.dropped) if streamed.outcome.accepted else 0
+    if not count:
+        staged.close()
+        conn.send(("outcome", scan.digest, streamed.outcome, 0, os.getpid(), ()))
+        return
+    first = parts[0].emitted
+    cut = bisect_left(streamed.dropped, first)
+    count = staged.finish(streamed.dropped[:cut])
+    buckets = staged.buckets
+    if other is not None:
+        count += drop_staged(second, other.buckets, [d - first for d in streamed.dropped[cut:]])
+        columns.extend(other.columns)
+        buckets = buckets + other.buckets
+    _save_index(columns, folder, buckets, streamed.dropped)
+    conn.send(("outcome", scan.digest, streamed.outcome, count, os.getpid(), (second,) if second else ()))
+
+
+def _emit_to(staged: RowStage, columns: IndexColumnsBuilder):  # noqa: ANN202
+    def emit(records: list) -> None:
+        staged.add(records)
+        columns.add(records)
+    return emit
+
+
+def _split_target(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_size // 2
+    except OSError:
+        return None  # the scan reports it
+
+
+def _tell(helper, message) -> None:  # noqa: ANN001
+    if helper is None:
+        return
+    try:
+        helper.send(message)
+    except OSError:
+        pass  # the second parser is gone: waiting for it says so
+
+
+def _await_part(helper) -> _PartResult:  # noqa: ANN001
+    """The second parser's part; its refusal or failure is this parse's (the console's deadline bounds the wait)."""
+    try:
+        message = helper.recv()
+    except (EOFError, OSError) as exc:
+        raise RuntimeError("the second parser process ended without an answer") from exc
+    kind = message[0]
+    if kind == "done":
+        with open(message[1], "rb") as fh:
+            return pickle.load(fh)
+    if kind == "refused":
+        raise ListFileRefused(RefusalReason(message[1]), message[2])
+    raise RuntimeError(f"second parser: {message[1]}")
+
+
+def _part_main(conn, path: str, spec, settings, as_of, rows_for: RowsFor) -> None:  # noqa: ANN001
+    """The second parser of a split file: waits for its part, parses it into its own stage file, hands back the rest."""
+    gc.disable()
+    _lower_priority()
+    try:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        scan, stage = job
+        staged = RowStage(stage, rows_for[0], rows_for[1])
+        columns = IndexColumnsBuilder()
+        part = parse_file_part(Path(path), spec, settings, as_of, scan, 1, _emit_to(staged, columns))
+        staged.commit()
+        out = Path(stage).with_suffix(".part")
+        with out.open("wb") as fh:
+            pickle.dump(_PartResult(part, columns, bytes(staged.buckets)), fh, pickle.HIGHEST_PROTOCOL)
+        conn.send(("done", str(out)))
+    except ListFileRefused as exc:
+        _tell(conn, ("refused", str(exc.reason), exc.detail))
+    except BaseException as exc:  # noqa: BLE001 - the first parser turns it into a refusal
+        _tell(conn, ("error", traceback.format_exception_only(type(exc), exc)[-1].strip()[:500]))
+    finally:
+        conn.close()
 
 
 class _Spool:
@@ -169,36 +304,26 @@ class _Spool:
 
 
 def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parser | None,  # noqa: ANN001, PLR0913
-                rows_for: RowsFor | None = None, stage: str | None = None) -> None:
+                rows_for: RowsFor | None = None, stage: str | None = None, helper=None) -> None:  # noqa: ANN001
     # a short-lived process of millions of acyclic objects: the cyclic GC would only rescan them
     # again and again while the rows are built (it stalled a 10M-row list for minutes)
     gc.disable()
     _lower_priority()
     spool = None
     try:
-        if parse is None:  # the real path: streamed, rows spooled to disk, memory bounded by a block
-            staged = RowStage(stage, rows_for[0], rows_for[1]) if stage and rows_for else None
-            spool = staged or _Spool(rows_for)
-            columns = IndexColumnsBuilder() if staged is not None else None
-
-            def emit(records: list) -> None:
-                spool.add(records)
-                if columns is not None:
-                    columns.add(records)
+        if parse is None and stage and rows_for:  # SQLite: the console copies the rows from the stage file(s)
+            _staged_parse(conn, Path(path), spec, settings, as_of, rows_for, stage, helper)
+            return
+        if parse is None:  # PostgreSQL: streamed, rows spooled to disk, memory bounded by a block
+            spool = _Spool(rows_for)
             try:
-                digest, streamed = stream_parse(Path(path), spec, settings, as_of, emit)
+                digest, streamed = stream_parse(Path(path), spec, settings, as_of, spool.add)
             except ListFileRefused as exc:
                 conn.send(("refused", str(exc.reason), exc.detail))
                 return
             outcome = streamed.outcome
             count = streamed.emitted - len(streamed.dropped) if outcome.accepted else 0
-            if staged is not None:  # SQLite: the console copies the rows from the stage file
-                count = staged.finish(streamed.dropped) if count else 0
-                if count:
-                    _save_index(columns, Path(stage).parent, staged.buckets, streamed.dropped)
-                conn.send(("outcome", digest, outcome, count, os.getpid()))
-                return
-            conn.send(("outcome", digest, outcome, count, os.getpid()))
+            conn.send(("outcome", digest, outcome, count, os.getpid(), ()))
             if count:
                 for chunk in _sized(spool.chunks(streamed.dropped), CHUNK_RECORDS):
                     conn.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
@@ -215,7 +340,7 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         if sort:
             records.sort(key=lambda r: r.plate)
         outcome = replace(outcome, records=())
-        conn.send(("outcome", digest, outcome, len(records), os.getpid()))
+        conn.send(("outcome", digest, outcome, len(records), os.getpid(), ()))
         for at in range(0, len(records), CHUNK_RECORDS):
             chunk = records[at:at + CHUNK_RECORDS]
             conn.send_bytes(pickle.dumps(entry_rows(chunk, *rows_for) if rows_for else chunk, pickle.HIGHEST_PROTOCOL))
@@ -228,6 +353,8 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
     finally:
         if spool is not None:
             spool.close()
+        if helper is not None:
+            helper.close()
         conn.close()
 
 
@@ -280,10 +407,13 @@ def _recv(conn, proc, deadline: float) -> bytes:  # noqa: ANN001
 
 
 def _end(conn, proc) -> None:  # noqa: ANN001
-    try:
-        conn.close()
-    except OSError:
-        pass
+    if conn is not None:
+        try:
+            conn.close()
+        except OSError:
+            pass
+    if proc is None:
+        return
     proc.join(5)
     if proc.is_alive():
         proc.kill()
@@ -319,7 +449,8 @@ def _parse_inline(path: Path, spec, settings, as_of, sort: bool, parse: Parser |
 def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of: date | None,  # noqa: ANN001
                    sort: bool = False, parse: Parser | None = None,
                    timeout_s: float = PARSE_TIMEOUT_S, inline_below_bytes: int = 0,
-                   rows_for: RowsFor | None = None, stage: str | None = None) -> ChildParse:
+                   rows_for: RowsFor | None = None, stage: str | None = None,
+                   split_min_bytes: int | None = None) -> ChildParse:
     """Read, guard and parse ``path`` in a spawned child; the verdict now, the records on demand.
 
     ``parse=None`` (the real path) streams the file (:func:`stream_parse`): the child's memory is one
@@ -327,7 +458,9 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
     function (tests) gets the bytes. ``sort`` sorts the records of a whole-file parse by plate.
     A regular file smaller than ``inline_below_bytes`` is parsed here instead (same guards, same
     refusals). With ``stage`` (a path; SQLite) a streamed parse leaves the rows in that scratch
-    database (:class:`RowStage`) instead of sending them. With ``rows_for`` the chunks hold database rows (:func:`entry_rows`), built in
+    database (:class:`RowStage`) instead of sending them; a file of ``split_min_bytes`` or more
+    (default :data:`hotlist_split.SPLIT_MIN_BYTES`) is then parsed by two children, each half of it
+    into its own stage file (:mod:`app.services.hotlist_split`). With ``rows_for`` the chunks hold database rows (:func:`entry_rows`), built in
     the child: the parent then only unpickles plain tuples and hands them to the driver.
 
     Raises:
@@ -342,27 +475,57 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
         return _parse_inline(Path(path), spec, settings, as_of, sort, parse, rows_for)
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
+    staging = parse is None and bool(stage) and bool(rows_for)
+    helper_proc, helper_end = None, None
+    if staging and splittable(spec) and _big_enough(path, split_min_bytes):
+        helper_end, theirs = ctx.Pipe(duplex=True)
+        helper_proc = ctx.Process(target=_part_main, args=(theirs, str(path), spec, settings, as_of, rows_for),
+                                  name="hotlist-parse-2", daemon=True)
+        helper_proc.start()
+        theirs.close()  # the first parser holds the only other end: EOF when the second one ends
     proc = ctx.Process(target=_child_main, args=(child, str(path), spec, settings, as_of, sort, parse, rows_for,
-                                                 stage if parse is None else None),
+                                                 stage if staging else None, helper_end),
                        name="hotlist-parse", daemon=True)
     proc.start()
     child.close()  # only the child writes: EOF as soon as it ends
+    if helper_end is not None:
+        helper_end.close()
     deadline = time.monotonic() + timeout_s
     try:
         message = pickle.loads(_recv(parent, proc, deadline))
     except BaseException:
         _end(parent, proc)
+        _stop(helper_proc)
         raise
     kind = message[0]
     if kind == "outcome":
-        _, digest, outcome, count, pid = message
-        staged = stage if parse is None and stage and rows_for and count else None
-        result = ChildParse(digest, outcome, count, pid, parent, proc, deadline, staged)
+        _, digest, outcome, count, pid, parts = message
+        staged = stage if staging and count else None
+        result = ChildParse(digest, outcome, count, pid, parent, proc, deadline, staged,
+                            tuple(parts) if staged else (), helper_proc)
         if count == 0 or staged:
             result.close()
         return result
     _end(parent, proc)
+    _stop(helper_proc)
     if kind == "refused":
         raise ListFileRefused(RefusalReason(message[1]), message[2])
     logger.error("hot-list parser process failed on %s: %s", Path(path).name, message[1])
     raise ListFileRefused(RefusalReason.PARSE_FAILED, f"the parser failed: {message[1]}")
+
+
+def _stop(proc) -> None:  # noqa: ANN001
+    """End the second parser at once (the first one failed or was refused: its part is of no use)."""
+    if proc is None:
+        return
+    if proc.is_alive():
+        proc.kill()
+    proc.join(5)
+
+
+def _big_enough(path: Path, split_min_bytes: int | None) -> bool:
+    limit = hotlist_split.SPLIT_MIN_BYTES if split_min_bytes is None else split_min_bytes
+    try:
+        return os.stat(path).st_size >= limit
+    except OSError:
+        return False

@@ -13,6 +13,7 @@ class _Seen:
     text: str
     box: BBox
     last_seen: float
+    parked: bool = True  # the vehicle was standing when last seen (False: it was driving through)
 
 
 class RepeatSuppressor:
@@ -24,7 +25,10 @@ class RepeatSuppressor:
       because the detector missed a few frames is still one pass);
     * at an overlapping place within ``parked_window_s`` after the last sighting (a parked car that
       keeps being re-detected). Each suppressed sighting refreshes the record, so a car parked for
-      hours stays one read as long as it keeps being seen.
+      hours stays one read as long as it keeps being seen. This rule needs a standing vehicle on one
+      side: the remembered sighting ended standing, or the new track does not move. A vehicle that
+      drove through and later drives through the same place again (back round the block, a patrol
+      area) is a new pass, a new time and place for a hot-listed vehicle, and is read again.
     """
 
     def __init__(self, repeat_window_s: float, parked_window_s: float) -> None:
@@ -33,28 +37,36 @@ class RepeatSuppressor:
         self._parked = parked_window_s
         self._seen: list[_Seen] = []
 
-    def _match(self, text: str, box: BBox, first_seen: float) -> _Seen | None:
+    def _match(self, text: str, box: BBox, first_seen: float, moving: bool) -> _Seen | None:
         for rec in self._seen:
             if levenshtein(rec.text, text) > (1 if min(len(text), len(rec.text)) >= 4 else 0):
                 continue
             gap = first_seen - rec.last_seen
             if gap <= self._repeat:
                 return rec
-            if gap <= self._parked and (rec.box.iou(box) > 0.2 or _close(rec.box, box)):
+            if gap <= self._parked and (rec.parked or not moving) and (rec.box.iou(box) > 0.2 or _close(rec.box, box)):
                 return rec
         return None
 
-    def is_repeat(self, text: str, box: BBox, first_seen: float) -> bool:
-        """Tell whether ``text`` first seen at ``first_seen`` in ``box`` repeats a remembered read."""
-        return self._match(text, box, first_seen) is not None
+    def is_repeat(self, text: str, box: BBox, first_seen: float, *, moving: bool = False) -> bool:
+        """Tell whether ``text`` first seen at ``first_seen`` in ``box`` repeats a remembered read.
 
-    def remember(self, text: str, box: BBox, last_seen: float) -> None:
-        """Record (or refresh) a sighting of ``text`` ending at ``last_seen``."""
-        rec = self._match(text, box, last_seen)
+        ``moving``: the new track drove through (it moved while seen); False when it stood or cannot tell.
+        """
+        return self._match(text, box, first_seen, moving) is not None
+
+    def remember(self, text: str, box: BBox, last_seen: float, *, moving: bool = False) -> None:
+        """Record (or refresh) a sighting of ``text`` ending at ``last_seen``.
+
+        ``moving``: the vehicle was still driving at the end of the sighting (False: standing, or cannot tell).
+        """
+        rec = self._match(text, box, last_seen, moving)
         if rec is not None and rec.text == text:
+            if last_seen >= rec.last_seen:
+                rec.parked = not moving
             rec.box, rec.last_seen = box, max(rec.last_seen, last_seen)
         else:
-            self._seen.append(_Seen(text, box, last_seen))
+            self._seen.append(_Seen(text, box, last_seen, not moving))
 
     def expire(self, now: float) -> None:
         """Forget sightings older than both windows."""

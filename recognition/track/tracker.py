@@ -11,11 +11,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recognition.config import TrackerConfig
+from recognition.plates.badges import badge_factor
 from recognition.track.align import similarity
 from recognition.track.images import encode_jpeg, panel_contrast, sharpness
 from recognition.track.likeness import PlateEvidence
 from recognition.track.suppress import RepeatSuppressor
-from recognition.track.vehicle import height_ratio, lower, motionless, nested, rigid, same_vehicle, still
+from recognition.track.vehicle import (
+    driving_at_end,
+    drove,
+    height_ratio,
+    lower,
+    motionless,
+    nested,
+    rigid,
+    same_vehicle,
+    still,
+)
 from recognition.track.voter import PlateVoter, Vote
 from recognition.types import BBox, Frame, PlateObservation, PlateRead, VehicleColour
 
@@ -376,7 +387,7 @@ class PlateTracker:
     def _remember(self, track: Track) -> None:
         vote = track.voter.vote()
         if vote is not None:
-            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen)
+            self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen, moving=driving_at_end(track.history))
 
     def _emit(self, track: Track, *, preview: bool) -> PlateRead | None:
         cfg = self.config
@@ -391,16 +402,16 @@ class PlateTracker:
             track.suppressed = not preview
             logger.debug("camera %s: %s is not the plate of its vehicle (%.2f)", self.camera_id, vote.text, likeness)
             return None
-        if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen):
+        if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen, moving=drove(track.history)):
             track.suppressed = track.repeat = True
-            self._suppressor.remember(vote.text, box, track.last_seen)
+            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
             logger.debug("camera %s: suppressed repeat of %s", self.camera_id, vote.text)
             return None
         if preview:
             track.previewed = True
         else:
             track.emitted = True
-            self._suppressor.remember(vote.text, box, track.last_seen)
+            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
         return self._to_read(track, vote, preview)
 
     def _likeness(self, track: Track, vote: Vote | None = None) -> float:
@@ -416,8 +427,18 @@ class PlateTracker:
         return track.evidence.score(vote.text, panel=False) if vote is not None else 0.0
 
     def _rivalry(self, track: Track, likeness: float | None = None) -> float:
-        """Likeness weighed by the plate panel cue: how ``track`` fares against a rival on its vehicle."""
-        return (self._likeness(track) if likeness is None else likeness) * track.evidence.panel_factor()
+        """Likeness weighed by the plate panel cue and badges: how ``track`` fares against a rival on its vehicle."""
+        return self._as_rival(track, likeness) * track.evidence.panel_factor()
+
+    def _as_rival(self, track: Track, likeness: float | None = None) -> float:
+        """Likeness against a rival on the same vehicle, without the panel cue.
+
+        A make, model or trim badge ("4RUNNER", "RAV4") counts ``BADGE_FACTOR`` of it
+        (:mod:`recognition.plates.badges`).
+        """
+        vote = track.voter.vote()
+        factor = badge_factor(vote.text) if vote is not None else 1.0
+        return (self._likeness(track) if likeness is None else likeness) * factor
 
     def _scenery(self, track: Track, likeness: float | None = None) -> bool:
         """True for text that has not moved at all and does not look like a plate serial.
@@ -458,7 +479,9 @@ class PlateTracker:
             # shows a panel clearly and this track does not (lettering beside a plate); two plates without a
             # visible panel (white plates on white cars) are judged on their text, as without the cue
             shown = other.evidence.panel_factor() - track.evidence.panel_factor() >= PANEL_MARGIN
-            if (weighed if shown else likeness) >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
+            # a badge is never strong enough to be another vehicle's plate: it rides on this one
+            strong = weighed if shown else self._as_rival(track, likeness)
+            if strong >= STRONG_LIKENESS and not rigid(track.history, other.history) and not nested(
                 track.history, other.history
             ):
                 continue  # two plate-like tracks not moving as one (nor one inside the other): two vehicles

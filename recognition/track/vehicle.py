@@ -105,6 +105,16 @@ def motionless(history: History, share: float = 0.5) -> bool:
     return common >= share * min(b.w * b.h for b in boxes)
 
 
+def drove(history: History) -> bool:
+    """True when the track moved while it was seen (two or more sightings not all in one place)."""
+    return len(history) >= 2 and not motionless(history)
+
+
+def driving_at_end(history: History, last: int = 4) -> bool:
+    """True when the track was still moving over its ``last`` sightings (False: standing, or one sighting)."""
+    return drove(history[-last:])
+
+
 def height_ratio(a: History, b: History) -> float:
     """Median height of ``a``'s boxes over ``b``'s in their common frames (1 when never together).
 

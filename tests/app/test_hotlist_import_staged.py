@@ -131,3 +131,97 @@ def test_other_threads_cyclic_garbage_does_not_pile_up_during_an_index_rebuild()
     # no single pass had to take more than what one stretch of batches left behind
     every = getattr(hotlist_index, "YOUNG_COLLECT_EVERY", 20)
     assert max(passes) <= (every + 1) * 500, passes
+
+
+def _entries(ctx, source_id):  # noqa: ANN001, ANN202
+    with ctx.uow() as uow:
+        rows = sorted(HotListRepository(uow.s).page(0, 100_000, source_id=source_id), key=lambda e: e.id)
+    return [(e.plate, e.state, e.record_type, e.priority) for e in rows], rows[0].id
+
+
+def _matches(svc, plate: str, first_id: int) -> list:  # noqa: ANN001
+    """Matches of ``plate``, entries by their place in the copy order (ids differ between imports)."""
+    return sorted((m.entry_id - first_id, m.kind, m.priority) for m in svc.index.matcher.match(plate, "CA"))
+
+
+def test_a_split_parse_imports_exactly_what_one_parser_imports(ctx, staged_svc, hotlist_admin, tmp_path, monkeypatch):
+    from app.services import hotlist_split
+
+    lines = (ncic_lines(1500, "Q") + URGENT + ncic_lines(1500, "A") + URGENT.replace("W", "V", 1)).splitlines(True)
+    lines[1499] = lines[1499][:25] + "\x1b" + lines[1499][26:]  # bad rows around the middle
+    lines[1502] = "SHORT\n"
+    f = tmp_path / "list.txt"
+    f.write_bytes(("".join(lines) + lines[10]).encode().replace(b"\n", b"\r\n"))  # CRLF, a duplicate at the end
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    stages: list[list[str]] = []
+    real = hotlist_import._replace_from_stage
+
+    def spy(ctx, source_id, db_path, stage, say):  # noqa: ANN001, ANN202
+        stages.append(list(stage))
+        return real(ctx, source_id, db_path, stage, say)
+
+    monkeypatch.setattr(hotlist_import, "_replace_from_stage", spy)
+    monkeypatch.setattr(hotlist_split, "SPLIT_MIN_BYTES", 10**9)
+    one = staged_svc.import_source(hotlist_admin, src.id)
+    one_entries, first = _entries(ctx, src.id)
+    one_match = [_matches(staged_svc, p, first) for p in ("Q00007", "Q00010", "A01499", "Q01499")]
+    assert one_match[0] and one_match[1] and one_match[2] and not one_match[3]
+    monkeypatch.setattr(hotlist_split, "SPLIT_MIN_BYTES", 0)
+    two = staged_svc.import_source(hotlist_admin, src.id)
+    assert [len(s) for s in stages] == [1, 2]  # the second import was split over two stage files
+    assert two.accepted and (two.imported, two.rejected, two.duplicates_merged) == \
+        (one.imported, one.rejected, one.duplicates_merged) == (2998, 2, 3)
+    assert [x for x in two.report_lines if ", time " not in x] == \
+        [x for x in one.report_lines if ", time " not in x]  # every issue with the same line number
+    assert any("line 1500" in line for line in two.report_lines) and any("line 1503" in line for line in two.report_lines)
+    two_entries, first = _entries(ctx, src.id)
+    assert two_entries == one_entries  # same rows in the same copy order (ids)
+    assert [_matches(staged_svc, p, first) for p in ("Q00007", "Q00010", "A01499", "Q01499")] == one_match
+    assert len(staged_svc.index.matcher.index) == 2998
+    with ctx.uow() as uow:
+        assert HotListRepository(uow.s).count(src.id) == 2998
+
+
+def test_the_copy_cuts_the_stage_tables_as_one_stream_of_full_transactions(ctx, staged_svc, hotlist_admin,
+                                                                           tmp_path, monkeypatch):
+    # one transaction per stage table (256, twice that split) rewrote the plate index's pages per table
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(2000, "Q") + ncic_lines(1500, "A") + ncic_lines(700, "Z"))  # tables of 1000 / 500 / 700
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    real = StagedCopy.copy
+    done: list[tuple[tuple, int]] = []
+
+    def spy(self, batch):  # noqa: ANN001, ANN202
+        first, n = real(self, batch)
+        done.append((batch, n))
+        return first, n
+
+    monkeypatch.setattr(StagedCopy, "copy", spy)
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 4200
+    assert [n for _, n in done] == [1000, 1000, 1000, 1000, 200]
+    assert any(len({t for t, _, _ in batch}) > 1 for batch, _ in done)  # a batch ends one table, starts the next
+    with ctx.uow() as uow:
+        rows = sorted(HotListRepository(uow.s).page(0, 5000, source_id=src.id), key=lambda e: e.id)
+    assert [r.id - rows[0].id for r in rows] == list(range(4200))
+    assert [plate_bucket(e.plate) for e in rows] == sorted(plate_bucket(e.plate) for e in rows)
+
+
+def test_a_split_import_refused_by_its_second_part_keeps_the_previous_list(ctx, staged_svc, hotlist_admin, tmp_path,
+                                                                          monkeypatch):
+    import multiprocessing
+
+    from app.services import hotlist_split
+
+    monkeypatch.setattr(hotlist_split, "SPLIT_MIN_BYTES", 0)
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(300, "OLD"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 300
+    f.write_text(ncic_lines(2000, "Q") + "BROKEN\n" * 300)  # every bad row lies in the second part
+    report = staged_svc.import_source(hotlist_admin, src.id)
+    assert not report.accepted and report.refusal.startswith("too_many_bad_rows") and report.rejected == 300
+    assert import_audit(ctx)[-1].outcome == "failed"
+    with ctx.uow() as uow:
+        repo = HotListRepository(uow.s)
+        assert repo.count(src.id) == 300 and not repo.page(0, 10, "Q")
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("hotlist-parse")]

@@ -126,6 +126,16 @@ class _Merge:
         self.prios.append(np.fromiter((r.priority for r in records), np.int16, n))
         self.lines.append(np.fromiter((r.line_no for r in records), np.int64, n))
 
+    def extend(self, other: _Merge) -> None:
+        """Append another part's records (after this part's; its state codes mapped onto these)."""
+        remap = np.zeros(len(other.codes), np.int32)
+        for state, code in other.codes.items():
+            remap[code] = self.codes.setdefault(state, len(self.codes))
+        self.keys += other.keys
+        self.states += [remap[s] for s in other.states]
+        self.prios += other.prios
+        self.lines += other.lines
+
     def merge(self) -> tuple[list[int], list[RowIssue]]:
         """Sequence numbers that lose, and the duplicate issues in the order the whole-file parser reports them."""
         if not self.keys:
@@ -183,7 +193,30 @@ def _decoded(blocks: Iterable[bytes], enc: Encoding, block_chars: int) -> Iterab
     yield pending + decoder.decode(b"", final=True), True
 
 
-def parse_hotlist_stream(  # noqa: C901, PLR0912, PLR0915 - one pass with its framing state
+@dataclass
+class StreamPart:
+    """What one stretch of lines left for the verdict (a whole file is one part; a split file two).
+
+    ``refusal`` (reason, detail) is a refusal found while reading (missing header / footer / columns);
+    ``lines_total`` the lines of the part (a missing header still counts every line, as the whole-file
+    parser does; a missing column row stops the count there).
+    """
+
+    total: BuildResult
+    merge: _Merge
+    emitted: int = 0
+    lines_total: int = 0
+    has_data: bool = False
+    last_bad: bool = False
+    header_found: bool = False
+    extract_time: object = None
+    footer_found: bool = False
+    footer_count: int | None = None
+    ended: bool = True
+    refusal: tuple[RefusalReason, str] | None = None
+
+
+def parse_hotlist_stream(
     blocks: Iterable[bytes],
     spec: FormatSpec,
     settings: SourceParseSettings | None,
@@ -200,24 +233,41 @@ def parse_hotlist_stream(  # noqa: C901, PLR0912, PLR0915 - one pass with its fr
     A refused file may already have emitted records: the caller discards them.
     """
     t0 = time.perf_counter()
+    part = parse_stream_part(blocks, spec, settings, emit, encoding=encoding, as_of=as_of, block_chars=block_chars)
+    return finish_stream([part], spec, settings, encoding, t0)
+
+
+def parse_stream_part(  # noqa: C901, PLR0912, PLR0915 - one pass with its framing state
+    blocks: Iterable[bytes],
+    spec: FormatSpec,
+    settings: SourceParseSettings | None,
+    emit: Emit,
+    *,
+    encoding: Encoding,
+    as_of: date | None = None,
+    block_chars: int = BLOCK_CHARS,
+    first_line: int = 1,
+    first: bool = True,
+    last: bool = True,
+) -> StreamPart:
+    """Parse a stretch of whole lines starting at line ``first_line``; :func:`finish_stream` gives the verdict.
+
+    ``first``: the stretch starts the file (the header is looked for); ``last``: it ends the file
+    (footer, a last line without newline). A middle or first part of a split file must end with a
+    line end; its records' sequence numbers start at 0 (the caller offsets them).
+    """
     settings = settings or SourceParseSettings()
     delimited = isinstance(spec, DelimitedSpec)
     total = BuildResult()
-    merge = _Merge()
-    emitted = 0
-    next_no = 1  # line number of held[0]
+    state = StreamPart(total, _Merge())
+    next_no = first_line  # line number of held[0]
     held: list[str] = []  # the last non-blank line so far and the blank lines after it (a footer?)
     held_bad: dict[int, tuple[str, str]] = {}
-    header_done = spec.header is None
-    header_found = False
-    extract_time = None
+    header_done = spec.header is None or not first
     csv_header: str | None = None  # a delimited file's column-name row, repeated before each later block
-    last_bad = False
-    ended = True
-    lines_total = 0
 
     def run(lines: list[str], first_no: int, text_bad: dict[int, tuple[str, str]], final_line: int | None) -> None:
-        nonlocal emitted, last_bad, csv_header
+        nonlocal csv_header
         if not lines:
             return
         for no in text_bad:
@@ -240,7 +290,7 @@ def parse_hotlist_stream(  # noqa: C901, PLR0912, PLR0915 - one pass with its fr
         if final_line is not None and not built.last_row_rejected and built.records:
             _drop_unterminated(built, final_line)
         if built.data_rows:
-            last_bad = built.last_row_rejected
+            state.last_bad, state.has_data = built.last_row_rejected, True
         total.rejected += built.rejected
         total.skipped += built.skipped
         total.warnings += built.warnings
@@ -248,8 +298,8 @@ def parse_hotlist_stream(  # noqa: C901, PLR0912, PLR0915 - one pass with its fr
         total.blank_lines += built.blank_lines
         total.repaired += built.repaired
         if built.records:
-            merge.add(built.records)
-            emitted += len(built.records)
+            state.merge.add(built.records)
+            state.emitted += len(built.records)
             emit(built.records)
         return None
 
@@ -257,73 +307,109 @@ def parse_hotlist_stream(  # noqa: C901, PLR0912, PLR0915 - one pass with its fr
         with _gc_paused():
             for piece, final in _decoded(blocks, encoding, block_chars):
                 text = piece.replace("\r\n", "\n").replace("\r", "\n") if "\r" in piece else piece
+                if state.refusal is not None:  # refused at the header: the report still counts every line
+                    state.lines_total += text.count("\n") + (not text.endswith("\n") and text != "")
+                    continue
                 base = next_no + len(held)
                 text_bad = {**held_bad, **bad_lines(text, delimited, base)}
                 lines = text.split("\n")
                 if lines[-1] == "":
                     lines.pop()
-                    ended = True
+                    state.ended = True
                 else:
-                    ended = False
-                lines_total += len(lines)
+                    state.ended = False
+                state.lines_total += len(lines)
                 lines = held + lines
                 first_no = next_no
                 held, held_bad = [], {}
                 if not header_done:
-                    first = next((i for i, line in enumerate(lines) if not is_blank(line)), None)
-                    if first is None and not final:
+                    head = next((i for i, line in enumerate(lines) if not is_blank(line)), None)
+                    if head is None and not final:
                         held, next_no, held_bad = lines, first_no, text_bad
                         continue
                     header_done = True
-                    if first is not None:
-                        m = re.match(spec.header.pattern, lines[first])  # type: ignore[union-attr]
+                    if head is not None:
+                        m = re.match(spec.header.pattern, lines[head])  # type: ignore[union-attr]
                         if m is not None:
-                            header_found = True
+                            state.header_found = True
                             raw = m.groupdict().get("when")
                             if raw:
-                                extract_time = _when(raw, spec.header.time_format)  # type: ignore[union-attr]
-                            lines, first_no = lines[first + 1:], first_no + first + 1
-                    if spec.header.required and not header_found:  # type: ignore[union-attr]
-                        return _done(_refused(RefusalReason.MISSING_HEADER, "first line is not the expected header",
-                                              t0, encoding.label, lines_total), 0, ())
-                last = next((i for i in range(len(lines) - 1, -1, -1) if not is_blank(lines[i])), None)
+                                state.extract_time = _when(raw, spec.header.time_format)  # type: ignore[union-attr]
+                            lines, first_no = lines[head + 1:], first_no + head + 1
+                    if spec.header.required and not state.header_found:  # type: ignore[union-attr]
+                        state.refusal = (RefusalReason.MISSING_HEADER, "first line is not the expected header")
+                        continue
+                tail = next((i for i in range(len(lines) - 1, -1, -1) if not is_blank(lines[i])), None)
                 if not final:
-                    cut = 0 if last is None else last
+                    cut = 0 if tail is None else tail
                     run(lines[:cut], first_no, text_bad, None)
                     held, next_no = lines[cut:], first_no + cut
                     held_bad = {n: v for n, v in text_bad.items() if n >= next_no}
                     continue
-                footer_found, footer_count, data = False, None, lines
-                if spec.footer is not None and last is not None:
-                    m = re.match(spec.footer.pattern, lines[last])
+                if not last:  # a part that ends before the file does: no footer, every line ends
+                    run(lines, first_no, text_bad, None)
+                    break
+                data = lines
+                if spec.footer is not None and tail is not None:
+                    m = re.match(spec.footer.pattern, lines[tail])
                     if m is not None:
-                        footer_found, footer_count, data = True, int(m.group("count")), lines[:last]
-                if spec.footer is not None and spec.footer.required and not footer_found:
-                    frame = Frame(0, 0, extract_time, None, header_found, False)
-                    return _done(_refused(RefusalReason.MISSING_FOOTER,
-                                          "last line is not the expected footer (file truncated?)",
-                                          t0, encoding.label, lines_total, frame=frame), 0, ())
-                final_line = None if ended or footer_found or not data else first_no + len(data) - 1
+                        state.footer_found, state.footer_count, data = True, int(m.group("count")), lines[:tail]
+                if spec.footer is not None and spec.footer.required and not state.footer_found:
+                    state.refusal = (RefusalReason.MISSING_FOOTER, "last line is not the expected footer (file truncated?)")
+                    return state
+                final_line = None if state.ended or state.footer_found or not data else first_no + len(data) - 1
                 run(data, first_no, text_bad, final_line)
                 break
     except MissingColumnsError as exc:
-        frame = Frame(0, 0, extract_time, None, header_found, False)
-        return _done(_refused(RefusalReason.MISSING_COLUMNS, str(exc), t0, encoding.label, lines_total, frame=frame),
-                     emitted, ())
+        state.refusal = (RefusalReason.MISSING_COLUMNS, str(exc))
+    return state
+
+
+def finish_stream(parts: list[StreamPart], spec: FormatSpec, settings: SourceParseSettings | None,
+                  encoding: Encoding, t0: float) -> StreamOutcome:
+    """The verdict over the parts of one file, in file order: totals, the duplicate merge across parts, refusals.
+
+    The sequence numbers of part k's records follow those of the parts before it.
+    """
+    settings = settings or SourceParseSettings()
+    head, end = parts[0], parts[-1]
+    lines_total = sum(part.lines_total for part in parts)
+    emitted = 0
+    for part in parts:  # a part refused while reading ends the file there (as a one-pass parse stops)
+        emitted += part.emitted
+        if part.refusal is not None:
+            reason, detail = part.refusal
+            frame = None if reason is RefusalReason.MISSING_HEADER else \
+                Frame(0, 0, head.extract_time, None, head.header_found, False)
+            handed = emitted if reason is RefusalReason.MISSING_COLUMNS else 0
+            return _done(_refused(reason, detail, t0, encoding.label, lines_total, frame=frame), handed, ())
+    total = BuildResult()
+    merge = parts[0].merge
+    for k, part in enumerate(parts):
+        b = part.total
+        total.rejected += b.rejected
+        total.skipped += b.skipped
+        total.warnings += b.warnings
+        total.data_rows += b.data_rows
+        total.blank_lines += b.blank_lines
+        total.repaired += b.repaired
+        if part.has_data:
+            total.last_row_rejected = part.last_bad
+        if k:
+            merge.extend(part.merge)
     dropped, duplicates = merge.merge()
     total.duplicates = duplicates
-    total.last_row_rejected = last_bad
     kept = emitted - len(dropped)
     total.records = _Count(kept)  # type: ignore[assignment] - _verdict and counts() only take len()
-    frame = Frame(0, 0, extract_time, footer_count, header_found, footer_found)
-    verdict = _verdict(total, frame, spec, settings, ended)
+    frame = Frame(0, 0, head.extract_time, end.footer_count, head.header_found, end.footer_found)
+    verdict = _verdict(total, frame, spec, settings, end.ended)
     if verdict is not None:
         return _done(_refused(verdict[0], verdict[1], t0, encoding.label, lines_total, total, frame), emitted, ())
     outcome = ParseOutcome(
         accepted=True, refusal=None, refusal_detail="", records=(), rejected=tuple(total.rejected),
         skipped=tuple(total.skipped), duplicates=tuple(total.duplicates), warnings=tuple(total.warnings),
-        counts=total.counts(lines_total), encoding=encoding.label, extract_time=extract_time,
-        footer_count=footer_count, elapsed_s=time.perf_counter() - t0,
+        counts=total.counts(lines_total), encoding=encoding.label, extract_time=head.extract_time,
+        footer_count=end.footer_count, elapsed_s=time.perf_counter() - t0,
     )
     return _done(outcome, emitted, tuple(dropped))
 
