@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtMultimedia import QMediaDevices
 
 from app.domain.alerts import AudioStatus
@@ -32,10 +32,13 @@ class AudioCheck(QObject):
         self._speech_problem: str | None = None  # None: not reported yet
         self._chime_problem: str | None = None
         self._status = AudioStatus()
+        # Bound slots of this object, never lambdas: the speech worker emits from its own thread, and only
+        # a receiver object makes Qt queue the call to the GUI thread (a lambda ran _update in the speech
+        # thread, racing the GUI thread: a segfault seen in CI).
         speech.speech_unavailable.connect(self._on_speech_problem)
-        speech.speech_available.connect(lambda: self._on_speech_problem(""))
+        speech.speech_available.connect(self._on_speech_ok)
         chimes.audio_unavailable.connect(self._on_chime_problem)
-        chimes.audio_available.connect(lambda: self._on_chime_problem(""))
+        chimes.audio_available.connect(self._on_chime_ok)
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self.run)
 
@@ -50,10 +53,20 @@ class AudioCheck(QObject):
             self._speech.recheck()  # the speech thread reports back by signal
         # Not started: the worker reports its first check by itself when started.
 
+    @Slot()
+    def _on_speech_ok(self) -> None:
+        self._on_speech_problem("")
+
+    @Slot()
+    def _on_chime_ok(self) -> None:
+        self._on_chime_problem("")
+
+    @Slot(str)
     def _on_speech_problem(self, problem: str) -> None:
         self._speech_problem = problem
         self._update()
 
+    @Slot(str)
     def _on_chime_problem(self, problem: str) -> None:
         self._chime_problem = problem
         self._update()

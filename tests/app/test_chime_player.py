@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaDevices
 
 from app.domain.alerts import AudioStatus, ChimeBand, ChimeSink
@@ -157,3 +158,18 @@ def test_audio_check_speech_ok_chimes_not(qtbot, speech_factory):
 def test_audio_status_message_when_all_is_well():
     status = AudioStatus(checked=True)
     assert status.ok and status.message == ""
+
+
+def test_audio_status_is_updated_in_the_gui_thread_when_speech_reports_from_its_thread(qtbot, speech_factory):
+    # The speech worker emits from its own thread; the check must take the report in the GUI thread
+    # (updating it from the speech thread raced the GUI thread: a segfault in CI).
+    speech = speech_factory(probe_result="")
+    check = AudioCheck(speech, ChimePlayer())
+    threads: list[str] = []
+    check.status_changed.connect(
+        lambda _status: threads.append(threading.current_thread().name), Qt.ConnectionType.DirectConnection
+    )
+    with qtbot.waitSignal(speech.speech_available, timeout=3000):
+        speech.start()
+    qtbot.waitUntil(lambda: check.status.speech_ok, timeout=3000)
+    assert threads and set(threads) == {threading.main_thread().name}
