@@ -384,8 +384,9 @@ class PlateTracker:
             self._remember(track)  # a sign that is not a plate: its later misreadings are repeats too
         return read
 
-    def _remember(self, track: Track) -> None:
-        vote = track.voter.vote()
+    def _remember(self, track: Track, vote: Vote | None = None) -> None:
+        """Remember ``track``'s text (``vote``: its vote, when at hand) where and when it was last seen."""
+        vote = vote or track.voter.vote()
         if vote is not None:
             self._suppressor.remember(vote.text, track.boxes[-1], track.last_seen, moving=driving_at_end(track.history))
 
@@ -404,14 +405,14 @@ class PlateTracker:
             return None
         if not track.previewed and self._suppressor.is_repeat(vote.text, box, track.first_seen, moving=drove(track.history)):
             track.suppressed = track.repeat = True
-            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
+            self._remember(track, vote)
             logger.debug("camera %s: suppressed repeat of %s", self.camera_id, vote.text)
             return None
         if preview:
             track.previewed = True
         else:
             track.emitted = True
-            self._suppressor.remember(vote.text, box, track.last_seen, moving=driving_at_end(track.history))
+            self._remember(track, vote)
         return self._to_read(track, vote, preview)
 
     def _likeness(self, track: Track, vote: Vote | None = None) -> float:
@@ -436,9 +437,10 @@ class PlateTracker:
         A make, model or trim badge ("4RUNNER", "RAV4") counts ``BADGE_FACTOR`` of it
         (:mod:`recognition.plates.badges`).
         """
-        vote = track.voter.vote()
-        factor = badge_factor(vote.text) if vote is not None else 1.0
-        return (self._likeness(track) if likeness is None else likeness) * factor
+        vote = track.voter.vote()  # once: the likeness of a live track is computed from it too
+        if likeness is None:
+            likeness = self._likeness(track, vote)
+        return likeness * (badge_factor(vote.text) if vote is not None else 1.0)
 
     def _scenery(self, track: Track, likeness: float | None = None) -> bool:
         """True for text that has not moved at all and does not look like a plate serial.
