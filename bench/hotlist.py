@@ -268,6 +268,8 @@ def main() -> None:
     ap.add_argument("--file", type=Path, help="use this generated NCIC file (--service-only) instead of a new one")
     ap.add_argument("--no-split", action="store_true",
                     help="parse in one process (A/B against the split parse of a large file over two)")
+    ap.add_argument("--no-fast", action="store_true",
+                    help="parse every NCIC row through build_records (A/B against the fast path)")
     ap.add_argument("--service-only", action="store_true",
                     help="only the console's real path (default above 2M rows): import, live index, matching")
     args = ap.parse_args()
@@ -276,6 +278,10 @@ def main() -> None:
         from app.services import hotlist_split
 
         hotlist_split.SPLIT_MIN_BYTES = 1 << 62
+    if args.no_fast:
+        from app.services.hotlist_split import FAST_PATH_ENV
+
+        os.environ[FAST_PATH_ENV] = "0"  # the parser processes inherit it
     if args.service_only or args.rows > 2_000_000:
         print(json.dumps(national(args, rng)))
         return

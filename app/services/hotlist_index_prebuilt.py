@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.domain.hotlists.fastpath import RecordBlock
 from app.domain.hotlists.records import HotListRecord
 from recognition.match import HotListIndex
 from recognition.match.confusion import MAX_KEY_LENGTH
@@ -53,7 +54,16 @@ class IndexColumnsBuilder:
         """Add the next block of emitted records (sequence order)."""
         if not self.usable or not records:
             return
-        plates = [r.plate for r in records]
+        expiries = [r.expiry for r in records if r.expiry is not None]
+        self._add([r.plate for r in records], [r.state for r in records], [r.priority for r in records],
+                  min(expiries) if expiries else None)
+
+    def add_block(self, block: RecordBlock) -> None:
+        """Add the next block of emitted records given as columns (sequence order)."""
+        if self.usable and len(block):
+            self._add(block.plates, block.states, block.priorities, block.min_expiry)
+
+    def _add(self, plates: list[str], states: list[str | None], prios: list[int], low: date | None) -> None:
         joined = "".join(plates)
         if not (joined.isascii() and joined.isalnum() and joined == joined.upper()
                 and min(map(len, plates)) >= 1 and max(map(len, plates)) <= MAX_KEY_LENGTH):
@@ -63,12 +73,12 @@ class IndexColumnsBuilder:
         self.plates.append(plain)
         self.folded.append(folded)
         codes = self.codes
-        n = len(records)
-        self.states.append(np.fromiter((codes.setdefault(r.state, len(codes)) for r in records), np.uint16, n))
-        self.prios.append(np.fromiter((r.priority for r in records), np.int8, n))
-        expiries = [r.expiry for r in records if r.expiry is not None]
-        if expiries:
-            low = min(expiries)
+        n = len(plates)
+        for st in dict.fromkeys(states):  # first-seen order: the codes the per-record loop gave
+            codes.setdefault(st, len(codes))
+        self.states.append(np.fromiter(map(codes.__getitem__, states), np.uint16, n))
+        self.prios.append(np.fromiter(prios, np.int8, n))
+        if low is not None:
             self.min_expiry = low if self.min_expiry is None else min(low, self.min_expiry)
 
     def extend(self, other: IndexColumnsBuilder) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.hotlists import ParseOutcome, SourceParseSettings
+from app.domain.hotlists.fastpath import RecordBlock
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.hotlists.parse import _refused as refused_outcome
 from app.domain.hotlists.stream import StreamOutcome, StreamPart, finish_stream
@@ -174,7 +175,7 @@ def _staged_parse(conn, path: Path, spec, settings, as_of, rows_for: RowsFor, st
     staged = RowStage(stage, rows_for[0], rows_for[1])
     columns = IndexColumnsBuilder()
     try:
-        parts = [parse_file_part(path, spec, settings, as_of, scan, 0, _emit_to(staged, columns))]
+        parts = [parse_file_part(path, spec, settings, as_of, scan, 0, None, block_emit=_emit_to(staged, columns))]
         other = _await_part(helper) if second else None
     except ListFileRefused as exc:
         conn.send(("refused", str(exc.reason), exc.detail))
@@ -200,9 +201,9 @@ def _staged_parse(conn, path: Path, spec, settings, as_of, rows_for: RowsFor, st
 
 
 def _emit_to(staged: RowStage, columns: IndexColumnsBuilder):  # noqa: ANN202
-    def emit(records: list) -> None:
-        staged.add(records)
-        columns.add(records)
+    def emit(block: RecordBlock) -> None:
+        staged.add_block(block)
+        columns.add_block(block)
     return emit
 
 
@@ -251,7 +252,7 @@ def _part_main(conn, path: str, spec, settings, as_of, rows_for: RowsFor) -> Non
         scan, stage = job
         staged = RowStage(stage, rows_for[0], rows_for[1])
         columns = IndexColumnsBuilder()
-        part = parse_file_part(Path(path), spec, settings, as_of, scan, 1, _emit_to(staged, columns))
+        part = parse_file_part(Path(path), spec, settings, as_of, scan, 1, None, block_emit=_emit_to(staged, columns))
         staged.commit()
         out = Path(stage).with_suffix(".part")
         with out.open("wb") as fh:

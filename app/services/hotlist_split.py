@@ -19,6 +19,7 @@ The split itself is the first LF at or after the middle of the file.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from app.domain.hotlists.outcome import RefusalReason
 from app.domain.hotlists.settings import SourceParseSettings
 from app.domain.hotlists.stream import (
     BLOCK_CHARS,
+    BlockEmit,
     Emit,
     Encoding,
     StreamPart,
@@ -43,6 +45,9 @@ _READ = 8 * 1024 * 1024
 #: 270-277 ms split against 176-181 one process, no wall-time gain); a national list (10 M rows,
 #: ~630 MB, minutes of parsing) gains from it. ~4 M NCIC rows and up are split.
 SPLIT_MIN_BYTES = 256 * 1024 * 1024
+#: Set to ``0`` to parse NCIC fixed-width lists without the fast path (A/B measurements, tests; spawned
+#: parser processes inherit it).
+FAST_PATH_ENV = "HOTLIST_FAST_PATH"
 #: Codecs in which a LF byte is a line end and nothing else.
 _SPLIT_CODECS = frozenset({"utf-8-sig", "utf-8", "latin-1", "cp1252"})
 #: What :func:`app.domain.hotlists.text.is_blank` strips, plus the line ends.
@@ -112,13 +117,20 @@ def scan_list_file(path: Path, encoding: str, *, split_at: int | None = None, re
     return FileScan(enc, digest.hexdigest(), st.pos, split)
 
 
+def fast_path_enabled() -> bool:
+    """Tell whether NCIC fixed-width blocks take the fast path (unless :data:`FAST_PATH_ENV` is ``0``)."""
+    return os.environ.get(FAST_PATH_ENV, "1") != "0"
+
+
 def parse_file_part(path: Path, spec: FormatSpec, settings: SourceParseSettings | None, as_of: date | None,  # noqa: PLR0913
-                    scan: FileScan, part: int, emit: Emit, *, block_chars: int = BLOCK_CHARS,
-                    read_block: int = _READ) -> StreamPart:
+                    scan: FileScan, part: int, emit: Emit | None, *, block_chars: int = BLOCK_CHARS,
+                    read_block: int = _READ, block_emit: BlockEmit | None = None,
+                    fast: bool | None = None) -> StreamPart:
     """Parse part ``part`` (0 or 1) of a scanned file (the whole file when it is not split).
 
     Reads exactly the bytes the scan saw (a file cut since is unreadable); records go to ``emit``
-    with sequence numbers from 0 in the part.
+    (or as columns to ``block_emit``) with sequence numbers from 0 in the part. ``fast``: the NCIC
+    fast path (None: :func:`fast_path_enabled`).
 
     Raises:
         ListFileRefused: while reading.
@@ -129,7 +141,8 @@ def parse_file_part(path: Path, spec: FormatSpec, settings: SourceParseSettings 
     start, stop, first_line, first, last = scan.part_bounds(part)
     blocks = iter_list_file(path, block=read_block, start=start, stop=stop)
     return parse_stream_part(blocks, spec, settings, emit, encoding=part_encoding(scan.encoding, first), as_of=as_of,
-                             block_chars=block_chars, first_line=first_line, first=first, last=last)
+                             block_chars=block_chars, first_line=first_line, first=first, last=last,
+                             block_emit=block_emit, fast=fast_path_enabled() if fast is None else fast)
 
 
 class _SplitScan:

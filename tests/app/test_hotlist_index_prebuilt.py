@@ -143,25 +143,44 @@ def test_stage_tables_follow_the_plate_order():
     assert min(buckets) == 0 and max(buckets) == STAGE_BUCKETS - 1 and len(set(buckets)) == STAGE_BUCKETS
 
 
-def test_stage_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category():
+def test_staged_and_copied_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category(tmp_path):
+    import sqlite3
     from dataclasses import replace
     from datetime import UTC, date, datetime
 
     from app.domain.hotlists.records import RecordCategory
-    from app.persistence.hotlist_rows import BULK_COLUMNS, STAGE_COLUMNS, entry_rows, stage_rows
+    from app.persistence.hotlist_rows import BULK_COLUMNS, RowStage, StagedCopy, entry_rows
     from tests.app.hotlist_support import records_of
 
+    # Given records with every kind of value: dates, expiries, categories, a plate stored as found
+    # but normalised, case numbers and remarks, in blocks of plain rows and of rows with every column
     base = records_of(ncic_lines(40, "Q"))
     cats = list(RecordCategory)
     records = [replace(r, entry_date=date(2001 + i % 7, 1 + i % 12, 1 + i % 28) if i % 5 else None,
-                       expiry=date(2030, 1 + i % 12, 2) if i % 3 == 0 else None, category=cats[i % len(cats)])
+                       expiry=date(2030, 1 + i % 12, 2) if i % 3 == 0 and i > 20 else None,
+                       category=cats[i % len(cats)], plate_raw=f"{r.plate[:2]}-{r.plate[2:]}" if i == 30 else r.plate,
+                       oca="CASE 7" if i == 35 else None, remarks="ARMED" if i == 36 else None)
                for i, r in enumerate(base)]
     now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
-    want = [tuple(row[BULK_COLUMNS.index(c)] for c in STAGE_COLUMNS) for row in entry_rows(records, 7, now, False)]
-    for _ in range(2):  # the second time from the text cache
-        got = stage_rows(records, 10)
-        assert [row[0] for row in got] == list(range(11, 11 + len(records)))
-        assert [row[1:] for row in got] == want
+    stage = RowStage(str(tmp_path / "stage.db"), 7, now)
+    stage.add(records[:20])
+    stage.add(records[20:])
+    stage.commit()
+    db = tmp_path / "db.db"
+    con = sqlite3.connect(db)
+    con.execute(f"CREATE TABLE hotlist_entries (id INTEGER PRIMARY KEY, {', '.join(BULK_COLUMNS)})")
+    con.commit()
+    # When the console copies them
+    copier = StagedCopy(str(db), str(tmp_path / "stage.db"))
+    for batch in copier.ranges(15):
+        copier.copy(batch)
+    copier.close()
+    # Then each entry holds what entry_rows gives, in copy order (stage table, then line order)
+    order = sorted(range(len(records)), key=lambda k: (plate_bucket(records[k].plate), k))
+    want = entry_rows([records[k] for k in order], 7, now, False)
+    got = con.execute(f"SELECT {', '.join(BULK_COLUMNS)} FROM hotlist_entries ORDER BY id").fetchall()
+    con.close()
+    assert got == want
 
 
 def test_a_staged_import_does_not_recount_the_list_inside_a_write_transaction(ctx, staged_svc, hotlist_admin,

@@ -28,6 +28,7 @@ import numpy as np
 
 from app.domain.hotlists.build import BuildResult, build_records
 from app.domain.hotlists.extract import MissingColumnsError
+from app.domain.hotlists.fastpath import RecordBlock, fast_path_for
 from app.domain.hotlists.formats import DelimitedSpec, FormatSpec
 from app.domain.hotlists.outcome import ParseOutcome, RefusalReason, RowIssue, RowReason
 from app.domain.hotlists.parse import _drop_unterminated, _flag_bad, _gc_paused, _refused, _rows, _verdict
@@ -36,6 +37,8 @@ from app.domain.hotlists.settings import SourceParseSettings
 from app.domain.hotlists.text import _UTF8_MULTIBYTE, Frame, bad_lines, is_blank
 
 Emit = Callable[[list[HotListRecord]], None]
+#: Takes a block's records as columns (:class:`RecordBlock`) instead of :class:`HotListRecord` values.
+BlockEmit = Callable[[RecordBlock], None]
 #: Decoded characters per block at least (~15,000 NCIC lines; a block is one read of the file, 8 MB): one block of records exists at a time.
 BLOCK_CHARS = 1024 * 1024
 
@@ -125,6 +128,19 @@ class _Merge:
         self.states.append(np.fromiter((codes.setdefault(r.state, len(codes)) for r in records), np.int32, n))
         self.prios.append(np.fromiter((r.priority for r in records), np.int16, n))
         self.lines.append(np.fromiter((r.line_no for r in records), np.int64, n))
+
+    def add_block(self, block: RecordBlock) -> None:
+        """Add a block's records (line order) from its columns."""
+        n = len(block)
+        plates = block.plates
+        lens = np.fromiter(map(len, plates), np.int64, n)
+        self.keys.append((np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens)
+        codes = self.codes
+        for st in dict.fromkeys(block.states):  # first-seen order, as add() numbers them
+            codes.setdefault(st, len(codes))
+        self.states.append(np.fromiter(map(codes.__getitem__, block.states), np.int32, n))
+        self.prios.append(np.fromiter(block.priorities, np.int16, n))
+        self.lines.append(np.fromiter(block.lines, np.int64, n))
 
     def extend(self, other: _Merge) -> None:
         """Append another part's records (after this part's; its state codes mapped onto these)."""
@@ -241,7 +257,7 @@ def parse_stream_part(  # noqa: C901, PLR0912, PLR0915 - one pass with its frami
     blocks: Iterable[bytes],
     spec: FormatSpec,
     settings: SourceParseSettings | None,
-    emit: Emit,
+    emit: Emit | None,
     *,
     encoding: Encoding,
     as_of: date | None = None,
@@ -249,14 +265,21 @@ def parse_stream_part(  # noqa: C901, PLR0912, PLR0915 - one pass with its frami
     first_line: int = 1,
     first: bool = True,
     last: bool = True,
+    block_emit: BlockEmit | None = None,
+    fast: bool = True,
 ) -> StreamPart:
     """Parse a stretch of whole lines starting at line ``first_line``; :func:`finish_stream` gives the verdict.
 
     ``first``: the stretch starts the file (the header is looked for); ``last``: it ends the file
     (footer, a last line without newline). A middle or first part of a split file must end with a
     line end; its records' sequence numbers start at 0 (the caller offsets them).
+
+    ``block_emit`` (instead of ``emit``) takes each block's records as columns. ``fast``: NCIC
+    fixed-width blocks take the fast path (:mod:`app.domain.hotlists.fastpath`); False: every row
+    goes through :func:`build_records` (the reference the fast path is tested against).
     """
     settings = settings or SourceParseSettings()
+    fastpath = fast_path_for(spec, settings, as_of) if fast else None
     delimited = isinstance(spec, DelimitedSpec)
     total = BuildResult()
     state = StreamPart(total, _Merge())
@@ -282,13 +305,18 @@ def parse_stream_part(  # noqa: C901, PLR0912, PLR0915 - one pass with its frami
                 csv_header = lines[k]
             else:
                 block_lines, block_first = [csv_header, *lines], first_no - 1
-        rows = _rows(block_lines, block_first, spec)
-        rows = _flag_bad(rows, {n: v for n, v in text_bad.items() if first_no <= n < first_no + len(lines)}) \
-            if text_bad else rows
-        built = build_records(rows, settings, date_format=spec.date_format, default_record_type=spec.default_record_type,
-                              as_of=as_of, type_char=spec.type_char, merge=False)
-        if final_line is not None and not built.last_row_rejected and built.records:
-            _drop_unterminated(built, final_line)
+        in_block = {n: v for n, v in text_bad.items() if first_no <= n < first_no + len(lines)} if text_bad else {}
+        if fastpath is not None and final_line is None:
+            built, block = fastpath.build(block_lines, block_first, in_block)
+        else:
+            rows = _rows(block_lines, block_first, spec)
+            rows = _flag_bad(rows, in_block) if in_block else rows
+            built = build_records(rows, settings, date_format=spec.date_format,
+                                  default_record_type=spec.default_record_type, as_of=as_of,
+                                  type_char=spec.type_char, merge=False)
+            if final_line is not None and not built.last_row_rejected and built.records:
+                _drop_unterminated(built, final_line)
+            block = RecordBlock.of_records(built.records)
         if built.data_rows:
             state.last_bad, state.has_data = built.last_row_rejected, True
         total.rejected += built.rejected
@@ -297,10 +325,13 @@ def parse_stream_part(  # noqa: C901, PLR0912, PLR0915 - one pass with its frami
         total.data_rows += built.data_rows
         total.blank_lines += built.blank_lines
         total.repaired += built.repaired
-        if built.records:
-            state.merge.add(built.records)
-            state.emitted += len(built.records)
-            emit(built.records)
+        if len(block):
+            state.merge.add_block(block)
+            state.emitted += len(block)
+            if block_emit is not None:
+                block_emit(block)
+            else:
+                emit(block.records())  # type: ignore[misc]
         return None
 
     try:
