@@ -122,7 +122,8 @@ class RowStage:
 
     def __init__(self, path: str, source_id: int, now: datetime) -> None:
         self.path = path
-        self.con = sqlite3.connect(path, isolation_level=None)
+        # 2 x 256 insert statements: the default cache of 128 prepared statements would prepare each anew
+        self.con = sqlite3.connect(path, isolation_level=None, cached_statements=4 * STAGE_BUCKETS)
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
         self.con.execute("PRAGMA cache_size=-16384")  # the append page of each of the 256 tables

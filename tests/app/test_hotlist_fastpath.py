@@ -248,3 +248,16 @@ def test_a_service_import_stores_and_reports_the_same_with_and_without_the_fast_
     assert [x for x in fast.report_lines if ", time " not in x] == [x for x in slow.report_lines if ", time " not in x]
     assert _entries(ctx, src.id) == slow_entries
     assert len(staged_svc.index.matcher.index) == slow_index == fast.imported
+
+
+def test_the_quick_clean_text_check_still_finds_every_control_character():
+    from app.domain.hotlists.text import bad_lines
+
+    body = "\n".join(clean_rows(20, seed=6)) + "\n"
+    assert bad_lines(body, False) == {}
+    assert bad_lines(body.replace("\n", "\t\n"), False) == {}  # tabs are text
+    for code in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]:
+        dirty = body.replace("CA0570200", f"CA057{chr(code)}200", 1)
+        found = bad_lines(dirty, False, first_no=5)
+        assert list(found) == [5], hex(code)
+        assert found[5][0] == "control_characters"
