@@ -269,7 +269,7 @@ def main() -> None:
     ap.add_argument("--no-split", action="store_true",
                     help="parse in one process (A/B against the split parse of a large file over two)")
     ap.add_argument("--no-fast", action="store_true",
-                    help="parse every NCIC row through build_records (A/B against the fast path)")
+                    help="streamed (service) imports parse every NCIC row through build_records (A/B of the fast path)")
     ap.add_argument("--service-only", action="store_true",
                     help="only the console's real path (default above 2M rows): import, live index, matching")
     args = ap.parse_args()

@@ -124,14 +124,8 @@ def _run_ok(chars: np.ndarray, allowed: np.ndarray, may_be_empty: bool) -> np.nd
     """Per row: only spaces and ``allowed`` bytes, the allowed ones one unbroken run (what ``strip()`` leaves)."""
     ok = allowed[chars]
     fits = (ok | (chars == 32)).all(1)
-    n = ok.sum(1)
-    width = chars.shape[1]
-    first = ok.argmax(1)
-    last = width - 1 - ok[:, ::-1].argmax(1)
-    run = ((last - first + 1) == n) & (n > 0)
-    if may_be_empty:
-        run |= n == 0
-    return fits & run
+    starts = ok[:, 0].astype(np.int8) + (ok[:, 1:] > ok[:, :-1]).sum(1)  # runs of allowed bytes
+    return fits & ((starts <= 1) if may_be_empty else (starts == 1))
 
 
 def _table(ranges: str) -> np.ndarray:

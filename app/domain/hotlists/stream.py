@@ -109,6 +109,30 @@ class StreamOutcome:
     dropped: tuple[int, ...]
 
 
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGIT = np.zeros(128, np.int64)
+_DIGIT[[ord(c) for c in _BASE36]] = np.arange(36)
+_WIDTH = 10  # MAX_PLATE_LENGTH
+_PLACE = np.array([36 ** (_WIDTH - 1 - i) for i in range(_WIDTH)], np.int64)
+_SHIFT = np.array([36 ** k for k in range(_WIDTH + 1)], np.int64)
+
+
+def _plate_keys(plates: list[str]) -> np.ndarray:
+    """``int(plate, 36) << 4 | len(plate)`` of every plate (equal plates, equal keys), vectorised.
+
+    The plates as one fixed-width code-point matrix, each row read as a base-36 number and shifted
+    back by its padding; any plate that is not 1-10 characters of A-Z0-9 takes ``int()``.
+    """
+    n = len(plates)
+    joined = "".join(plates)
+    lens = np.fromiter(map(len, plates), np.int64, n)
+    if not n or not (joined.isascii() and joined.isalnum() and joined == joined.upper()) \
+            or lens.min() < 1 or lens.max() > _WIDTH:
+        return (np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens
+    points = np.array(plates, dtype=f"U{_WIDTH}").view(np.uint32).reshape(n, _WIDTH)
+    return ((_DIGIT[points] @ _PLACE) // _SHIFT[_WIDTH - lens]) << 4 | lens
+
+
 class _Merge:
     """Plate key, state, priority and line of every emitted record, for the merge at the end."""
 
@@ -132,9 +156,7 @@ class _Merge:
     def add_block(self, block: RecordBlock) -> None:
         """Add a block's records (line order) from its columns."""
         n = len(block)
-        plates = block.plates
-        lens = np.fromiter(map(len, plates), np.int64, n)
-        self.keys.append((np.fromiter(map(int, plates, repeat(36)), np.int64, n) << 4) | lens)
+        self.keys.append(_plate_keys(block.plates))
         codes = self.codes
         for st in dict.fromkeys(block.states):  # first-seen order, as add() numbers them
             codes.setdefault(st, len(codes))
