@@ -64,7 +64,7 @@ from app.ui.screens.console_cameras import CameraInfo  # noqa: E402
 from app.workers.db_executor import DbExecutor  # noqa: E402
 from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
-from bench.gui_stall import GuiStallTracer  # noqa: E402
+from bench.gui_stall import GuiStallTracer, thread_cpu_ticks  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -356,9 +356,10 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
 class GcPauses:
     """Every cyclic-GC pass of this process (all threads wait for it): count and longest per generation."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_ms: float = 0.0) -> None:
         self.started: float | None = None
         self.ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.log_ms = log_ms  # > 0: print every pass at least this long with its monotonic time and thread
 
     def _on_gc(self, phase: str, info: dict) -> None:
         if phase == "start":
@@ -366,6 +367,9 @@ class GcPauses:
         elif self.started is not None:
             ms = (time.perf_counter() - self.started) * 1000.0
             self.ms[info["generation"]].append(ms)
+            if 0 < self.log_ms <= ms:
+                print(f"    gc pass gen {info['generation']}: {ms:.0f} ms, monotonic {self.started:.4f}, "
+                      f"{info['collected']} collected, in {threading.current_thread().name}", file=sys.stderr)
             if os.environ.get("BENCH_TRACE") and ms > float(os.environ.get("BENCH_TRACE_MS", "100")) / 2:
                 print(f"    gc pass gen {info['generation']}: {ms:.0f} ms, {info['collected']} collected, in "
                       f"{threading.current_thread().name}", file=sys.stderr)
@@ -398,8 +402,13 @@ def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
             f.write(f"{rtype}{i:09d}CA057020020190509{plate:<10}CA2009PC2019HONDCIV4DBLK\n")
 
 
-async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int) -> dict:
-    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker."""
+async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,
+                              control_s: float = 0.0) -> dict:
+    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker.
+
+    ``control_s`` > 0: the same claims and heartbeat for that long with no import (what the machine's
+    load and the claims alone make of the GUI heartbeat, to compare with a run that imports).
+    """
     from app.domain.hotlist_admin import SourceKind
     from app.domain.users import Actor
 
@@ -419,6 +428,9 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     def on_beat() -> None:
         now = time.perf_counter()
         lateness.append((now - last[0]) * 1000.0 - 10.0)
+        if trace_ms > 0 and lateness[-1] > trace_ms:  # CLOCK_MONOTONIC: lines up with `perf sched record -k mono`
+            print(f"{now - t0:7.2f} s: heartbeat {lateness[-1]:.0f} ms late, from monotonic {last[0]:.4f} "
+                  f"to {now:.4f}", file=sys.stderr)
         if lateness[-1] > float(os.environ.get("BENCH_TRACE_MS", "100")) and os.environ.get("BENCH_TRACE"):
             print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
             import traceback
@@ -432,7 +444,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
         last[0] = now
 
     def progress(message: str) -> None:
-        if os.environ.get("BENCH_TRACE"):
+        if os.environ.get("BENCH_TRACE") or trace_ms > 0:
             print(f"{time.perf_counter() - t0:7.2f} s: {message}", file=sys.stderr)
 
     # a console has claimed hits long before a list imports: compile the claim's queries first, so the
@@ -440,13 +452,22 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     warm = await ui.call(hits.claim_next, ui.actor)
     if warm is not None:
         await ui.call(hits.release, ui.actor, warm.id)
-    gc_pauses = GcPauses().start()
+    gc_pauses = GcPauses(trace_ms / 2).start()
     beat = QTimer()
     beat.setInterval(10)
     beat.timeout.connect(on_beat)
+    # the first beat's lateness counts from here: before, `last` was stamped ahead of the warm-up claim,
+    # so the first "stall" (62-125 ms at 0.01-0.03 s in sessions 17-22) was the warm-up claim's own time
+    last[0] = time.perf_counter()
     beat.start()
+    # the stack sampler's watchdog wakes every 2 ms and takes the GIL: its own load (~1.7 CPU-s an import)
+    # moves the figures, so it runs only on demand; the heartbeat, GC and thread-id lines cost nothing
+    sample = trace_ms > 0 and os.environ.get("BENCH_SAMPLE_STACKS") == "1"
+    tracer = GuiStallTracer(trace_ms, events=False).start() if sample else None
     t0 = time.perf_counter()
-    job = asyncio.ensure_future(ui.call_bulk(hot.import_source, admin, src.id, progress=progress))
+    cpu0, ticks0 = os.times(), thread_cpu_ticks()
+    job = asyncio.ensure_future(asyncio.sleep(control_s) if control_s > 0
+                                else ui.call_bulk(hot.import_source, admin, src.id, progress=progress))
     claims: list[float] = []
     while not job.done():
         c0 = time.perf_counter()
@@ -457,12 +478,31 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
         await asyncio.sleep(0.1)
     summary = await job
     import_s = time.perf_counter() - t0
+    cpu1, ticks1 = os.times(), thread_cpu_ticks()
     beat.stop()
     gc_pauses.stop()
+    for stall in sorted(tracer.stop(), key=lambda s: s.at_s) if tracer else ():
+        print(stall.describe(), file=sys.stderr)
+    if trace_ms > 0:  # thread ids, to read `perf sched timehist` of the same run
+        print("threads: " + ", ".join(f"{t.name}={t.native_id}" for t in threading.enumerate()), file=sys.stderr)
     return {**gc_pauses.summary(), "claim_during_import_ms": round(max(claims), 1) if claims else None,
             "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
             "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
-            "import_rows": rows, "import_accepted": summary.accepted, "import_s": round(import_s, 2)}
+            "gui_block_over_40ms": sum(1 for x in lateness if x > 40.0),
+            "import_rows": 0 if control_s > 0 else rows,
+            "import_accepted": None if control_s > 0 else summary.accepted, "import_s": round(import_s, 2),
+            "console_cpu_s": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2),
+            "children_cpu_s": round(cpu1.children_user + cpu1.children_system
+                                    - cpu0.children_user - cpu0.children_system, 2),
+            "thread_cpu_s": _thread_cpu(ticks0, ticks1)}
+
+
+def _thread_cpu(before: dict[int, int], after: dict[int, int]) -> dict[str, float]:
+    """CPU seconds per thread of this process between two ``thread_cpu_ticks`` (threads over 0.1 s)."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = 1.0 / os.sysconf("SC_CLK_TCK")
+    used = {names.get(t, f"native-{t}"): round((n - before.get(t, 0)) * tick, 2) for t, n in after.items()}
+    return {k: v for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v >= 0.1}
 
 
 async def main(args: argparse.Namespace) -> dict:
@@ -474,7 +514,8 @@ async def main(args: argparse.Namespace) -> dict:
         try:
             await asyncio.sleep(0.5)
             if args.during_import:
-                return await phase_during_import(b, plates, jpeg, args.during_import)
+                return await phase_during_import(b, plates, jpeg, args.during_import, args.trace_stalls,
+                                                 args.control_s)
             r2h = await phase_read_to_hit(b, plates[1000:], jpeg, args.reads, args.read_rate)
             out: dict = {"read_to_hit_p95_ms": p95(r2h), "read_to_hit_median_ms": round(statistics.median(r2h), 1),
                          "read_to_hit_n": len(r2h)}
@@ -499,10 +540,13 @@ if __name__ == "__main__":
     ap.add_argument("--oracle", action="store_true", help="demo phase without the OpenVINO models")
     ap.add_argument("--during-import", type=int, default=0, metavar="ROWS",
                     help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
+    ap.add_argument("--control-s", type=float, default=0.0, metavar="S",
+                    help="--during-import: the same claims and heartbeat for S seconds with no import (control run)")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
-                    help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr)")
+                    help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr); "
+                         "--during-import: every stall over MS ms, in time order, with the import's progress")
     ap.add_argument("--no-split", action="store_true",
                     help="--during-import: parse in one process (A/B against the split parse over two)")
     args = ap.parse_args()
