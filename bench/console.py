@@ -402,8 +402,8 @@ def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
             f.write(f"{rtype}{i:09d}CA057020020190509{plate:<10}CA2009PC2019HONDCIV4DBLK\n")
 
 
-async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,  # noqa: PLR0913
-                              control_s: float = 0.0, child_nice: int | None = None) -> dict:
+async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,
+                              control_s: float = 0.0) -> dict:
     """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker.
 
     ``control_s`` > 0: the same claims and heartbeat for that long with no import (what the machine's
@@ -464,7 +464,6 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     # moves the figures, so it runs only on demand; the heartbeat, GC and thread-id lines cost nothing
     sample = trace_ms > 0 and os.environ.get("BENCH_SAMPLE_STACKS") == "1"
     tracer = GuiStallTracer(trace_ms, events=False).start() if sample else None
-    renicer = ChildRenicer(child_nice).start() if child_nice is not None else None
     t0 = time.perf_counter()
     cpu0, ticks0 = os.times(), thread_cpu_ticks()
     job = asyncio.ensure_future(asyncio.sleep(control_s) if control_s > 0
@@ -480,8 +479,6 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     summary = await job
     import_s = time.perf_counter() - t0
     cpu1, ticks1 = os.times(), thread_cpu_ticks()
-    if renicer is not None:
-        renicer.stop()
     beat.stop()
     gc_pauses.stop()
     for stall in sorted(tracer.stop(), key=lambda s: s.at_s) if tracer else ():
@@ -498,48 +495,6 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
             "children_cpu_s": round(cpu1.children_user + cpu1.children_system
                                     - cpu0.children_user - cpu0.children_system, 2),
             "thread_cpu_s": _thread_cpu(ticks0, ticks1)}
-
-
-class ChildRenicer:
-    """A/B tool: every child process of the bench (the parser) set to niceness ``nice`` as soon as it appears.
-
-    Linux only (reads ``/proc/self/task/*/children``; niceness is per thread there, so every thread of
-    the child is set). The app's own rule (``hotlist_parse_child.CHILD_NICE``) is left as it is.
-    """
-
-    def __init__(self, nice: int) -> None:
-        self.nice = nice
-        self.done: set[int] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="bench-renice", daemon=True)
-
-    def start(self) -> ChildRenicer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(1)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            for task in Path("/proc/self/task").iterdir():
-                try:
-                    children = (task / "children").read_text().split()
-                except OSError:
-                    continue
-                for pid in map(int, children):
-                    if pid not in self.done:
-                        self._renice(pid)
-
-    def _renice(self, pid: int) -> None:
-        try:
-            tids = [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
-            for tid in tids:
-                os.setpriority(os.PRIO_PROCESS, tid, max(self.nice, os.getpriority(os.PRIO_PROCESS, tid)))
-        except OSError:
-            return
-        self.done.add(pid)
 
 
 def _thread_cpu(before: dict[int, int], after: dict[int, int]) -> dict[str, float]:
@@ -560,7 +515,7 @@ async def main(args: argparse.Namespace) -> dict:
             await asyncio.sleep(0.5)
             if args.during_import:
                 return await phase_during_import(b, plates, jpeg, args.during_import, args.trace_stalls,
-                                                 args.control_s, args.child_nice)
+                                                 args.control_s)
             r2h = await phase_read_to_hit(b, plates[1000:], jpeg, args.reads, args.read_rate)
             out: dict = {"read_to_hit_p95_ms": p95(r2h), "read_to_hit_median_ms": round(statistics.median(r2h), 1),
                          "read_to_hit_n": len(r2h)}
@@ -587,8 +542,9 @@ if __name__ == "__main__":
                     help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
     ap.add_argument("--control-s", type=float, default=0.0, metavar="S",
                     help="--during-import: the same claims and heartbeat for S seconds with no import (control run)")
-    ap.add_argument("--child-nice", type=int, default=None, metavar="N",
-                    help="--during-import: set the parser child(ren) to niceness N once started (A/B; Linux)")
+    ap.add_argument("--parse-level", action="store_true",
+                    help="--during-import: parser children at niceness max(console's, 10), as before session 23 "
+                         "(A/B of hotlist_import.PARSE_BELOW_STEPS)")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
@@ -597,6 +553,10 @@ if __name__ == "__main__":
     ap.add_argument("--no-split", action="store_true",
                     help="--during-import: parse in one process (A/B against the split parse over two)")
     args = ap.parse_args()
+    if args.parse_level:
+        from app.services import hotlist_import
+
+        hotlist_import.PARSE_BELOW_STEPS = 0
     if args.no_split:
         from app.services import hotlist_split
 
