@@ -65,7 +65,7 @@ from app.ui.screens.hotlists_common import ProgressRelay  # noqa: E402
 from app.workers.db_executor import DbExecutor  # noqa: E402
 from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
-from bench.gui_stall import GuiStallTracer, thread_cpu_ticks  # noqa: E402
+from bench.gui_stall import GuiStallTracer, run_delay_ns, thread_cpu_ticks  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -425,13 +425,20 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     src = await ui.call(hot.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed", str(listing))
     lateness: list[float] = []
     last = [time.perf_counter()]
+    # the GUI thread's run-queue wait (schedstat): of a late beat, how long the thread was runnable with
+    # no core given (the machine's load), the rest it was off a core by its own doing (GIL, a lock, work)
+    waited = [run_delay_ns()]
+    stalls: list[tuple[float, float, float]] = []  # (at s, ms late, ms of it waiting for a core)
 
     def on_beat() -> None:
-        now = time.perf_counter()
+        now, delay = time.perf_counter(), run_delay_ns()
         lateness.append((now - last[0]) * 1000.0 - 10.0)
+        if lateness[-1] > 40.0:
+            stalls.append((round(now - t0, 2), round(lateness[-1], 1), round((delay - waited[0]) / 1e6, 1)))
+        waited[0] = delay
         if trace_ms > 0 and lateness[-1] > trace_ms:  # CLOCK_MONOTONIC: lines up with `perf sched record -k mono`
-            print(f"{now - t0:7.2f} s: heartbeat {lateness[-1]:.0f} ms late, from monotonic {last[0]:.4f} "
-                  f"to {now:.4f}", file=sys.stderr)
+            print(f"{now - t0:7.2f} s: heartbeat {lateness[-1]:.0f} ms late ({stalls[-1][2] if lateness[-1] > 40 else '?'}"
+                  f" ms waiting for a core), from monotonic {last[0]:.4f} to {now:.4f}", file=sys.stderr)
         if lateness[-1] > float(os.environ.get("BENCH_TRACE_MS", "100")) and os.environ.get("BENCH_TRACE"):
             print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
             import traceback
@@ -466,7 +473,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     beat.timeout.connect(on_beat)
     # the first beat's lateness counts from here: before, `last` was stamped ahead of the warm-up claim,
     # so the first "stall" (62-125 ms at 0.01-0.03 s in sessions 17-22) was the warm-up claim's own time
-    last[0] = time.perf_counter()
+    last[0], waited[0] = time.perf_counter(), run_delay_ns()
     beat.start()
     # the stack sampler's watchdog wakes every 2 ms and takes the GIL: its own load (~1.7 CPU-s an import)
     # moves the figures, so it runs only on demand; the heartbeat, GC and thread-id lines cost nothing
@@ -496,7 +503,7 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     return {**gc_pauses.summary(), "claim_during_import_ms": round(max(claims), 1) if claims else None,
             "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
             "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
-            "gui_block_over_40ms": sum(1 for x in lateness if x > 40.0), "progress_messages": shown[0],
+            "gui_block_over_40ms": len(stalls), "gui_stalls_over_40ms": stalls, "progress_messages": shown[0],
             "import_rows": 0 if control_s > 0 else rows,
             "import_accepted": None if control_s > 0 else summary.accepted, "import_s": round(import_s, 2),
             "console_cpu_s": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2),

@@ -99,7 +99,7 @@ def thread_cpu_ticks() -> dict[int, int]:
     return out
 
 
-def _run_delay_ns() -> int:
+def run_delay_ns() -> int:
     """Time this thread has waited on a run queue (runnable, no CPU given), from /proc schedstat."""
     try:
         with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
@@ -127,7 +127,7 @@ class GuiStallTracer:
         self._t0 = time.perf_counter()
         self.beat = self._t0
         self._cpu = time.thread_time()
-        self._delay = _run_delay_ns()
+        self._delay = run_delay_ns()
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._on_beat)
@@ -156,7 +156,7 @@ class GuiStallTracer:
         return sorted(self.stalls, key=lambda s: s.ms, reverse=True)
 
     def _on_beat(self) -> None:
-        now, cpu, delay = time.perf_counter(), time.thread_time(), _run_delay_ns()
+        now, cpu, delay = time.perf_counter(), time.thread_time(), run_delay_ns()
         with self._lock:
             late = now - self.beat
             if late > self.threshold_s:
