@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from app.domain.hotlist_admin import SourceKind
+from app.domain.hotlists import parse_hotlist
 from app.services import bulk_priority, hotlist_import
 from app.services.bulk_priority import LOWEST, run_below, thread_niceness
 from tests.app.hotlist_support import ncic_lines
@@ -94,3 +97,31 @@ def test_a_small_list_parsed_in_the_console_is_not_niced(hotlist_svc, hotlist_ad
     src = hotlist_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
     assert hotlist_svc.import_source(hotlist_admin, src.id).imported == 20
     assert seen == [thread_niceness()]
+
+
+def parse_if_at_the_expected_niceness(data, spec, settings=None, *, as_of=None):  # noqa: ANN001, ANN201 - in the child
+    outcome = parse_hotlist(data, spec, settings, as_of=as_of)
+    return outcome if os.nice(0) == int(os.environ["ALPR_TEST_CHILD_NICE"]) else None  # None: a refused import
+
+
+@linux
+def test_a_console_at_nice_12_starts_its_parser_child_below_itself(hotlist_svc, hotlist_admin, tmp_path, monkeypatch):
+    # Given a console thread already at niceness 12 (before: the child stayed at max(console's, 10) = 12)
+    if thread_niceness() >= LOWEST:
+        pytest.skip("this test process already runs at the lowest priority")
+    hotlist_svc.inline_below_bytes = 0
+    hotlist_svc.parse = parse_if_at_the_expected_niceness
+    monkeypatch.setenv("ALPR_TEST_CHILD_NICE", str(LOWEST))  # inherited by the spawned child
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(30, "C"))
+    src = hotlist_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+
+    def import_from_a_console_at_12():  # noqa: ANN202
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), max(12, thread_niceness()))
+        return hotlist_svc.import_source(hotlist_admin, src.id)
+
+    # When it imports the list
+    with ThreadPoolExecutor(1) as console:
+        report = console.submit(import_from_a_console_at_12).result()
+    # Then the parser child ran at min(19, 12 + 10): accepted only there
+    assert report.accepted and report.imported == 30
