@@ -526,6 +526,8 @@ async def main(args: argparse.Namespace) -> dict:
     jpeg = buf.tobytes()
     with tempfile.TemporaryDirectory(prefix="console-bench-") as tmp:
         b = Bench(Path(tmp), plates, freeze=not args.no_freeze)
+        if args.gc_threshold:
+            gc.set_threshold(*(int(x) for x in args.gc_threshold.split(",")))
         try:
             await asyncio.sleep(0.5)
             if args.during_import:
@@ -560,6 +562,8 @@ if __name__ == "__main__":
     ap.add_argument("--parse-level", action="store_true",
                     help="--during-import: parser children at niceness max(console's, 10), as before session 23 "
                          "(A/B of hotlist_import.PARSE_BELOW_STEPS)")
+    ap.add_argument("--gc-threshold", default=None, metavar="A,B,C",
+                    help="gc.set_threshold(A, B, C) once the console is built (A/B of the collector's pacing)")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
