@@ -65,7 +65,7 @@ from app.ui.screens.hotlists_common import ProgressRelay  # noqa: E402
 from app.workers.db_executor import DbExecutor  # noqa: E402
 from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
-from bench.gui_stall import GuiStallTracer, run_delay_ns, thread_cpu_ticks  # noqa: E402
+from bench.gui_stall import GuiStallTracer, Heartbeat, thread_cpu_ticks  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -403,18 +403,12 @@ def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
             f.write(f"{rtype}{i:09d}CA057020020190509{plate:<10}CA2009PC2019HONDCIV4DBLK\n")
 
 
-async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,
-                              control_s: float = 0.0) -> dict:
-    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker.
-
-    ``control_s`` > 0: the same claims and heartbeat for that long with no import (what the machine's
-    load and the claims alone make of the GUI heartbeat, to compare with a run that imports).
-    """
+async def _hits_and_list(b: Bench, plates: list[str], jpeg: bytes, rows: int):  # noqa: ANN202 - (Actor, source)
+    """40 open hits to claim, and a ``rows``-row NCIC file added as a source (not imported yet)."""
     from app.domain.hotlist_admin import SourceKind
     from app.domain.users import Actor
 
-    hot, hits, ui = b.bundle.hotlists, b.bundle.hits.hits, b.ui
-    for plate in plates[:40]:  # hits to claim
+    for plate in plates[:40]:
         b.bridge.submit(make_read(plate, "cam-2", jpeg))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and b.bridge.stored < b.bridge.received:
@@ -422,35 +416,20 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     admin = Actor.system("BENCH", "bench-admin")
     listing = b.paths.data / "ncic_big.txt"
     await asyncio.get_running_loop().run_in_executor(None, write_ncic_file, listing, rows)
-    src = await ui.call(hot.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed", str(listing))
-    lateness: list[float] = []
-    last = [time.perf_counter()]
-    # the GUI thread's run-queue wait (schedstat): of a late beat, how long the thread was runnable with
-    # no core given (the machine's load), the rest it was off a core by its own doing (GIL, a lock, work)
-    waited = [run_delay_ns()]
-    stalls: list[tuple[float, float, float]] = []  # (at s, ms late, ms of it waiting for a core)
+    src = await b.ui.call(b.bundle.hotlists.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed",
+                          str(listing))
+    return admin, src
 
-    def on_beat() -> None:
-        now, delay = time.perf_counter(), run_delay_ns()
-        lateness.append((now - last[0]) * 1000.0 - 10.0)
-        if lateness[-1] > 40.0:
-            stalls.append((round(now - t0, 2), round(lateness[-1], 1), round((delay - waited[0]) / 1e6, 1)))
-        waited[0] = delay
-        if trace_ms > 0 and lateness[-1] > trace_ms:  # CLOCK_MONOTONIC: lines up with `perf sched record -k mono`
-            print(f"{now - t0:7.2f} s: heartbeat {lateness[-1]:.0f} ms late ({stalls[-1][2] if lateness[-1] > 40 else '?'}"
-                  f" ms waiting for a core), from monotonic {last[0]:.4f} to {now:.4f}", file=sys.stderr)
-        if lateness[-1] > float(os.environ.get("BENCH_TRACE_MS", "100")) and os.environ.get("BENCH_TRACE"):
-            print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
-            import traceback
 
-            names = {t.ident: t.name for t in threading.enumerate()}
-            for ident, frame in sys._current_frames().items():
-                if ident != threading.get_ident():
-                    where = traceback.extract_stack(frame)[-int(os.environ.get("BENCH_TRACE_DEPTH", "3")):]
-                    print(f"    {names.get(ident)}: " + " <- ".join(f"{f.name}:{f.lineno}" for f in reversed(where)),
-                          file=sys.stderr)
-        last[0] = now
+async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,
+                              control_s: float = 0.0) -> dict:
+    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker.
 
+    ``control_s`` > 0: the same claims and heartbeat for that long with no import (what the machine's
+    load and the claims alone make of the GUI heartbeat, to compare with a run that imports).
+    """
+    hot, hits, ui = b.bundle.hotlists, b.bundle.hits.hits, b.ui
+    admin, src = await _hits_and_list(b, plates, jpeg, rows)
     # progress reaches the GUI as the Sources screen takes it: a queued signal into a label
     relay, label, shown = ProgressRelay(), QLabel(), [0]
 
@@ -468,18 +447,14 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     if warm is not None:
         await ui.call(hits.release, ui.actor, warm.id)
     gc_pauses = GcPauses(trace_ms / 2).start()
-    beat = QTimer()
-    beat.setInterval(10)
-    beat.timeout.connect(on_beat)
-    # the first beat's lateness counts from here: before, `last` was stamped ahead of the warm-up claim,
-    # so the first "stall" (62-125 ms at 0.01-0.03 s in sessions 17-22) was the warm-up claim's own time
-    last[0], waited[0] = time.perf_counter(), run_delay_ns()
-    beat.start()
+    # lateness counts from here: in sessions 17-22 it counted from before the warm-up claim, so the first
+    # "stall" (62-125 ms at 0.01-0.03 s) was that claim's own time
+    beat = Heartbeat(trace_ms=trace_ms).start()
+    t0 = beat.t0
     # the stack sampler's watchdog wakes every 2 ms and takes the GIL: its own load (~1.7 CPU-s an import)
     # moves the figures, so it runs only on demand; the heartbeat, GC and thread-id lines cost nothing
     sample = trace_ms > 0 and os.environ.get("BENCH_SAMPLE_STACKS") == "1"
     tracer = GuiStallTracer(trace_ms, events=False).start() if sample else None
-    t0 = time.perf_counter()
     cpu0, ticks0 = os.times(), thread_cpu_ticks()
     job = asyncio.ensure_future(asyncio.sleep(control_s) if control_s > 0
                                 else ui.call_bulk(hot.import_source, admin, src.id, progress=relay))
@@ -502,8 +477,9 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
         print("threads: " + ", ".join(f"{t.name}={t.native_id}" for t in threading.enumerate()), file=sys.stderr)
     return {**gc_pauses.summary(), "claim_during_import_ms": round(max(claims), 1) if claims else None,
             "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
-            "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
-            "gui_block_over_40ms": len(stalls), "gui_stalls_over_40ms": stalls, "progress_messages": shown[0],
+            "gui_block_max_ms": round(max(beat.lateness), 1) if beat.lateness else None,
+            "gui_block_over_40ms": len(beat.stalls), "gui_stalls_over_40ms": beat.stalls,
+            "progress_messages": shown[0],
             "import_rows": 0 if control_s > 0 else rows,
             "import_accepted": None if control_s > 0 else summary.accepted, "import_s": round(import_s, 2),
             "console_cpu_s": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2),

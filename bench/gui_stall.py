@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -198,3 +199,60 @@ class GuiStallTracer:
             parts.append(f"{code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno} {code.co_name}")
             frame = frame.f_back
         return " <- ".join(parts)
+
+
+class Heartbeat:
+    """A QTimer on the GUI thread: how late each beat came and, of a late one, the GUI thread's wait for a core.
+
+    The wait is the thread's schedstat run delay over the gap between two beats: runnable, no core
+    given (the machine's load). The rest of a late beat the thread was off a core by its own doing
+    (the GIL, a lock, work). ``trace_ms`` > 0 prints every beat later than that with its
+    CLOCK_MONOTONIC stamps (they line up with ``perf sched record -k mono``).
+    """
+
+    def __init__(self, interval_ms: int = 10, over_ms: float = 40.0, trace_ms: float = 0.0) -> None:
+        self.interval_ms, self.over_ms, self.trace_ms = interval_ms, over_ms, trace_ms
+        self.lateness: list[float] = []
+        self.stalls: list[tuple[float, float, float]] = []  # (at s, ms late, ms of it waiting for a core)
+        self.t0 = self._last = time.perf_counter()
+        self._waited = 0
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._beat)
+
+    def start(self) -> Heartbeat:
+        """Start beating; lateness counts from now."""
+        self.t0 = self._last = time.perf_counter()
+        self._waited = run_delay_ns()
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop beating."""
+        self._timer.stop()
+
+    def _beat(self) -> None:
+        now, delay = time.perf_counter(), run_delay_ns()
+        late = (now - self._last) * 1000.0 - self.interval_ms
+        self.lateness.append(late)
+        waited = (delay - self._waited) / 1e6
+        if late > self.over_ms:
+            self.stalls.append((round(now - self.t0, 2), round(late, 1), round(waited, 1)))
+        if 0 < self.trace_ms < late:
+            print(f"{now - self.t0:7.2f} s: heartbeat {late:.0f} ms late ({waited:.1f} ms waiting for a core), "
+                  f"from monotonic {self._last:.4f} to {now:.4f}", file=sys.stderr)
+        if os.environ.get("BENCH_TRACE") and late > float(os.environ.get("BENCH_TRACE_MS", "100")):
+            _print_other_threads(f"{now - self.t0:7.2f} s: GUI heartbeat {late:.0f} ms late; other threads at:")
+        self._waited, self._last = delay, now
+
+
+def _print_other_threads(title: str) -> None:
+    """Where every other thread is now (``BENCH_TRACE_DEPTH`` frames each)."""
+    print(title, file=sys.stderr)
+    names = {t.ident: t.name for t in threading.enumerate()}
+    depth = int(os.environ.get("BENCH_TRACE_DEPTH", "3"))
+    for ident, frame in sys._current_frames().items():
+        if ident != threading.get_ident():
+            where = traceback.extract_stack(frame)[-depth:]
+            print(f"    {names.get(ident)}: " + " <- ".join(f"{f.name}:{f.lineno}" for f in reversed(where)),
+                  file=sys.stderr)
