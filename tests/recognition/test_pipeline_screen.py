@@ -269,3 +269,43 @@ def test_runtime_pipelines_share_the_compiled_models_but_not_their_stream_state(
     for w in workers:
         w.join()
     assert "ABC1234" in alone and got == {0: alone, 1: alone}
+
+
+@pytest.mark.parametrize(
+    "quick_texts, confidence",
+    [({1: "ABC1234", 2: "CITRON", 3: "12345", 4: "XYZ789", 5: "FIAT"}, 0.95),
+     ({1: "ABC1234", 2: "GAGGED", 3: None, 4: "SK"}, 0.6)],
+)
+def test_candidates_read_side_by_side_give_the_readings_read_in_turn(
+    quick_texts: dict[int, str | None], confidence: float
+) -> None:
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in quick_texts]
+    results = []
+    for workers in (1, 2):
+        quick = FakeReader(_by_mark(quick_texts, confidence))
+        full = FakeReader(_by_mark(quick_texts, 0.97))
+        screened = ScreenedReader(quick, full, workers=workers)
+        readings = screened.read_many(crops)
+        results.append(([(r.text, r.confidence) if r else None for r in readings], full.crops,
+                        screened.full_reads, screened.quick_only))
+    assert results[0] == results[1]
+
+
+def test_two_workers_read_two_candidates_at_the_same_time() -> None:
+    import threading
+
+    together = threading.Barrier(2, timeout=10)
+
+    def waits_for_the_other(crop: np.ndarray) -> PlateText | None:
+        together.wait()  # breaks (BrokenBarrierError) unless the other candidate is being read meanwhile
+        return _text("ABC1234" if crop[0, 0, 0] == 1 else "XYZ789", 0.95)
+
+    screened = ScreenedReader(FakeReader(waits_for_the_other), FakeReader(_by_mark({1: "ABC1234", 2: "XYZ789"}, 0.97)),
+                              workers=2)
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in (1, 2)]
+    assert [r.text if r else None for r in screened.read_many(crops)] == ["ABC1234", "XYZ789"]
+
+
+def test_no_workers_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ScreenedReader(FakeReader("X"), FakeReader("Y"), workers=0)
