@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402, TID251 - a GUI benchmark
+from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402, TID251 - a GUI benchmark
 
 from app.bootstrap import build_services, freeze_startup_heap  # noqa: E402
 from app.domain.alerts import ChimeBand, FakeSpeaker  # noqa: E402
@@ -61,10 +61,11 @@ from app.settings.secrets import MemorySecretStore  # noqa: E402
 from app.ui.context import UiContext  # noqa: E402
 from app.ui.screens.console import ConsoleScreen  # noqa: E402
 from app.ui.screens.console_cameras import CameraInfo  # noqa: E402
+from app.ui.screens.hotlists_common import ProgressRelay  # noqa: E402
 from app.workers.db_executor import DbExecutor  # noqa: E402
 from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
-from bench.gui_stall import GuiStallTracer  # noqa: E402
+from bench.gui_stall import GuiStallTracer, Heartbeat, thread_cpu_ticks  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -356,9 +357,10 @@ async def phase_demo(b: Bench, plates: list[str], seconds: float, use_models: bo
 class GcPauses:
     """Every cyclic-GC pass of this process (all threads wait for it): count and longest per generation."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_ms: float = 0.0) -> None:
         self.started: float | None = None
         self.ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.log_ms = log_ms  # > 0: print every pass at least this long with its monotonic time and thread
 
     def _on_gc(self, phase: str, info: dict) -> None:
         if phase == "start":
@@ -366,6 +368,9 @@ class GcPauses:
         elif self.started is not None:
             ms = (time.perf_counter() - self.started) * 1000.0
             self.ms[info["generation"]].append(ms)
+            if 0 < self.log_ms <= ms:
+                print(f"    gc pass gen {info['generation']}: {ms:.0f} ms, monotonic {self.started:.4f}, "
+                      f"{info['collected']} collected, in {threading.current_thread().name}", file=sys.stderr)
             if os.environ.get("BENCH_TRACE") and ms > float(os.environ.get("BENCH_TRACE_MS", "100")) / 2:
                 print(f"    gc pass gen {info['generation']}: {ms:.0f} ms, {info['collected']} collected, in "
                       f"{threading.current_thread().name}", file=sys.stderr)
@@ -398,13 +403,12 @@ def write_ncic_file(path: Path, rows: int, seed: int = 7) -> None:
             f.write(f"{rtype}{i:09d}CA057020020190509{plate:<10}CA2009PC2019HONDCIV4DBLK\n")
 
 
-async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int) -> dict:
-    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker."""
+async def _hits_and_list(b: Bench, plates: list[str], jpeg: bytes, rows: int):  # noqa: ANN202 - (Actor, source)
+    """40 open hits to claim, and a ``rows``-row NCIC file added as a source (not imported yet)."""
     from app.domain.hotlist_admin import SourceKind
     from app.domain.users import Actor
 
-    hot, hits, ui = b.bundle.hotlists, b.bundle.hits.hits, b.ui
-    for plate in plates[:40]:  # hits to claim
+    for plate in plates[:40]:
         b.bridge.submit(make_read(plate, "cam-2", jpeg))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and b.bridge.stored < b.bridge.received:
@@ -412,41 +416,48 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
     admin = Actor.system("BENCH", "bench-admin")
     listing = b.paths.data / "ncic_big.txt"
     await asyncio.get_running_loop().run_in_executor(None, write_ncic_file, listing, rows)
-    src = await ui.call(hot.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed", str(listing))
-    lateness: list[float] = []
-    last = [time.perf_counter()]
+    src = await b.ui.call(b.bundle.hotlists.add_source, admin, "Bench big list", SourceKind.NCIC, "ncic_fixed",
+                          str(listing))
+    return admin, src
 
-    def on_beat() -> None:
-        now = time.perf_counter()
-        lateness.append((now - last[0]) * 1000.0 - 10.0)
-        if lateness[-1] > float(os.environ.get("BENCH_TRACE_MS", "100")) and os.environ.get("BENCH_TRACE"):
-            print(f"{now - t0:7.2f} s: GUI heartbeat {lateness[-1]:.0f} ms late; other threads at:", file=sys.stderr)
-            import traceback
 
-            names = {t.ident: t.name for t in threading.enumerate()}
-            for ident, frame in sys._current_frames().items():
-                if ident != threading.get_ident():
-                    where = traceback.extract_stack(frame)[-int(os.environ.get("BENCH_TRACE_DEPTH", "3")):]
-                    print(f"    {names.get(ident)}: " + " <- ".join(f"{f.name}:{f.lineno}" for f in reversed(where)),
-                          file=sys.stderr)
-        last[0] = now
+async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: int, trace_ms: float = 0.0,
+                              control_s: float = 0.0) -> dict:
+    """Claim (and release) the next hit again and again while a ``rows``-row list imports on the bulk worker.
 
-    def progress(message: str) -> None:
-        if os.environ.get("BENCH_TRACE"):
+    ``control_s`` > 0: the same claims and heartbeat for that long with no import (what the machine's
+    load and the claims alone make of the GUI heartbeat, to compare with a run that imports).
+    """
+    hot, hits, ui = b.bundle.hotlists, b.bundle.hits.hits, b.ui
+    admin, src = await _hits_and_list(b, plates, jpeg, rows)
+    # progress reaches the GUI as the Sources screen takes it: a queued signal into a label
+    relay, label, shown = ProgressRelay(), QLabel(), [0]
+
+    def progress(message: str) -> None:  # on the GUI thread
+        label.setText(message)
+        shown[0] += 1
+        if os.environ.get("BENCH_TRACE") or trace_ms > 0:
             print(f"{time.perf_counter() - t0:7.2f} s: {message}", file=sys.stderr)
+
+    relay.message.connect(progress)
 
     # a console has claimed hits long before a list imports: compile the claim's queries first, so the
     # figures measure the import, not SQLAlchemy's first-use compilation
     warm = await ui.call(hits.claim_next, ui.actor)
     if warm is not None:
         await ui.call(hits.release, ui.actor, warm.id)
-    gc_pauses = GcPauses().start()
-    beat = QTimer()
-    beat.setInterval(10)
-    beat.timeout.connect(on_beat)
-    beat.start()
-    t0 = time.perf_counter()
-    job = asyncio.ensure_future(ui.call_bulk(hot.import_source, admin, src.id, progress=progress))
+    gc_pauses = GcPauses(trace_ms / 2).start()
+    # lateness counts from here: in sessions 17-22 it counted from before the warm-up claim, so the first
+    # "stall" (62-125 ms at 0.01-0.03 s) was that claim's own time
+    beat = Heartbeat(trace_ms=trace_ms).start()
+    t0 = beat.t0
+    # the stack sampler's watchdog wakes every 2 ms and takes the GIL: its own load (~1.7 CPU-s an import)
+    # moves the figures, so it runs only on demand; the heartbeat, GC and thread-id lines cost nothing
+    sample = trace_ms > 0 and os.environ.get("BENCH_SAMPLE_STACKS") == "1"
+    tracer = GuiStallTracer(trace_ms, events=False).start() if sample else None
+    cpu0, ticks0 = os.times(), thread_cpu_ticks()
+    job = asyncio.ensure_future(asyncio.sleep(control_s) if control_s > 0
+                                else ui.call_bulk(hot.import_source, admin, src.id, progress=relay))
     claims: list[float] = []
     while not job.done():
         c0 = time.perf_counter()
@@ -457,12 +468,32 @@ async def phase_during_import(b: Bench, plates: list[str], jpeg: bytes, rows: in
         await asyncio.sleep(0.1)
     summary = await job
     import_s = time.perf_counter() - t0
+    cpu1, ticks1 = os.times(), thread_cpu_ticks()
     beat.stop()
     gc_pauses.stop()
+    for stall in sorted(tracer.stop(), key=lambda s: s.at_s) if tracer else ():
+        print(stall.describe(), file=sys.stderr)
+    if trace_ms > 0:  # thread ids, to read `perf sched timehist` of the same run
+        print("threads: " + ", ".join(f"{t.name}={t.native_id}" for t in threading.enumerate()), file=sys.stderr)
     return {**gc_pauses.summary(), "claim_during_import_ms": round(max(claims), 1) if claims else None,
             "claim_during_import_p95_ms": p95(claims), "claims_during_import": len(claims),
-            "gui_block_max_ms": round(max(lateness), 1) if lateness else None,
-            "import_rows": rows, "import_accepted": summary.accepted, "import_s": round(import_s, 2)}
+            "gui_block_max_ms": round(max(beat.lateness), 1) if beat.lateness else None,
+            "gui_block_over_40ms": len(beat.stalls), "gui_stalls_over_40ms": beat.stalls,
+            "progress_messages": shown[0],
+            "import_rows": 0 if control_s > 0 else rows,
+            "import_accepted": None if control_s > 0 else summary.accepted, "import_s": round(import_s, 2),
+            "console_cpu_s": round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2),
+            "children_cpu_s": round(cpu1.children_user + cpu1.children_system
+                                    - cpu0.children_user - cpu0.children_system, 2),
+            "thread_cpu_s": _thread_cpu(ticks0, ticks1)}
+
+
+def _thread_cpu(before: dict[int, int], after: dict[int, int]) -> dict[str, float]:
+    """CPU seconds per thread of this process between two ``thread_cpu_ticks`` (threads over 0.1 s)."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = 1.0 / os.sysconf("SC_CLK_TCK")
+    used = {names.get(t, f"native-{t}"): round((n - before.get(t, 0)) * tick, 2) for t, n in after.items()}
+    return {k: v for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v >= 0.1}
 
 
 async def main(args: argparse.Namespace) -> dict:
@@ -471,10 +502,13 @@ async def main(args: argparse.Namespace) -> dict:
     jpeg = buf.tobytes()
     with tempfile.TemporaryDirectory(prefix="console-bench-") as tmp:
         b = Bench(Path(tmp), plates, freeze=not args.no_freeze)
+        if args.gc_threshold:
+            gc.set_threshold(*(int(x) for x in args.gc_threshold.split(",")))
         try:
             await asyncio.sleep(0.5)
             if args.during_import:
-                return await phase_during_import(b, plates, jpeg, args.during_import)
+                return await phase_during_import(b, plates, jpeg, args.during_import, args.trace_stalls,
+                                                 args.control_s)
             r2h = await phase_read_to_hit(b, plates[1000:], jpeg, args.reads, args.read_rate)
             out: dict = {"read_to_hit_p95_ms": p95(r2h), "read_to_hit_median_ms": round(statistics.median(r2h), 1),
                          "read_to_hit_n": len(r2h)}
@@ -499,13 +533,25 @@ if __name__ == "__main__":
     ap.add_argument("--oracle", action="store_true", help="demo phase without the OpenVINO models")
     ap.add_argument("--during-import", type=int, default=0, metavar="ROWS",
                     help="only: claim hits while a ROWS-row hot list imports (claim_during_import_ms, gui_block_max_ms)")
+    ap.add_argument("--control-s", type=float, default=0.0, metavar="S",
+                    help="--during-import: the same claims and heartbeat for S seconds with no import (control run)")
+    ap.add_argument("--parse-level", action="store_true",
+                    help="--during-import: parser children at niceness max(console's, 10), as before session 23 "
+                         "(A/B of hotlist_import.PARSE_BELOW_STEPS)")
+    ap.add_argument("--gc-threshold", default=None, metavar="A,B,C",
+                    help="gc.set_threshold(A, B, C) once the console is built (A/B of the collector's pacing)")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave the start-up heap in the collector's generations (before issue 13's gc.freeze)")
     ap.add_argument("--trace-stalls", type=float, default=0.0, metavar="MS",
-                    help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr)")
+                    help="storm: print where the GUI thread was during its 5 longest stalls over MS ms (stderr); "
+                         "--during-import: every stall over MS ms, in time order, with the import's progress")
     ap.add_argument("--no-split", action="store_true",
                     help="--during-import: parse in one process (A/B against the split parse over two)")
     args = ap.parse_args()
+    if args.parse_level:
+        from app.services import hotlist_import
+
+        hotlist_import.PARSE_BELOW_STEPS = 0
     if args.no_split:
         from app.services import hotlist_split
 

@@ -32,6 +32,7 @@ from app.persistence.hotlist_rows import StagedCopy, StageError
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
 from app.services.bulk_gate import GATE
+from app.services.bulk_priority import STEPS, run_below
 from app.services.context import ServiceContext
 from app.services.hotlist_files import MAX_FILE_BYTES, READ_TIMEOUT_S, ListFileRefused, read_list_file
 from app.services.hotlist_index_prebuilt import PrebuiltIndex, load_prebuilt
@@ -84,9 +85,11 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     sqlite = db_path is not None
     scratch = tempfile.mkdtemp(prefix="hotlist-stage-") if db_path else None
     try:
-        parsed = parse_in_child(file, spec, settings, started.date(), sort=sqlite, parse=parse,
-                                inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite),
-                                stage=f"{scratch}/stage.db" if scratch and db_path != ":memory:" else None)
+        # the parser children start below the console (run_below); the copy below stays on this thread
+        parsed = run_below(parse_in_child, file, spec, settings, started.date(), sort=sqlite, parse=parse,
+                           inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite),
+                           stage=f"{scratch}/stage.db" if scratch and db_path != ":memory:" else None,
+                           steps=0 if _parsed_inline(file, inline_below_bytes) else PARSE_BELOW_STEPS)
     except ListFileRefused as exc:
         outcome: ParseOutcome | None = None
         verdict, refused = _refused(exc.reason, exc.detail)
@@ -154,6 +157,18 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
     return summary, verdict.accepted, prebuilt if verdict.accepted else None
+
+
+#: Niceness steps the parser children run below the console (:mod:`app.services.bulk_priority`); 0: level.
+PARSE_BELOW_STEPS = STEPS
+
+
+def _parsed_inline(file: Path, inline_below_bytes: int) -> bool:
+    """A small regular file is parsed on the calling thread: its Python must not run niced (it holds the GIL)."""
+    try:
+        return file.is_file() and file.stat().st_size < inline_below_bytes
+    except OSError:
+        return False
 
 
 def _prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -> PrebuiltIndex | None:

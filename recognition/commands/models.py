@@ -12,17 +12,26 @@ from recognition.types import BBox, PlateDetection
 #: recall 89.2 -> 92.3 % for ~35 % more detector CPU; 720p and smaller frames are unchanged at 960).
 STILL_MIN_SCALE = 0.75
 
+#: Candidates of a still read side by side, one CPU core each (THROUGHPUT-compiled reader models): a US
+#: street scene gives ~2.5 candidates and the reading is ~2/3 of a still's CPU (notes/speed.md, session 23).
+STILL_READ_WORKERS = 2
+
 
 class ModelUnavailable(RuntimeError):
     """The detector or reader could not be loaded."""
 
 
-def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector, PlateReader]:
+def load_models(
+    fake: bool = False, screen: bool = False, side_by_side: bool | None = None
+) -> tuple[PlateDetector, PlateReader]:
     """Load the shipped detector and reader, or fakes (``fake=True``, for contract tests).
 
     ``screen`` (detector candidates of stills: ``read``, ``eval --scenes``): every candidate is read
     quickly first and only plate-like ones in full (:mod:`recognition.pipeline_screen`); False gives the
-    full reader alone (crops known to be plates: ``eval --crops``, ``--true-box``).
+    full reader alone (crops known to be plates: ``eval --crops``, ``--true-box``; video passes).
+    ``side_by_side`` (default: ``screen``): the candidates of one image are read on
+    :data:`STILL_READ_WORKERS` threads, one core each, for commands that work on one image at a time
+    (``read``, ``passes``); False keeps one crop read at a time with both cores (``eval --crops``).
 
     Raises:
         ModelUnavailable: If a model package is missing or a model file cannot be loaded.
@@ -32,22 +41,26 @@ def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector
         return FakeDetector(_centre_box), FakeReader("TEST123", confidence=0.9, state="CA")
     try:
         from recognition.detect import BuiltinDetectorConfig, create_detector
+        from recognition.read import ReaderConfig
 
         # Stills (read, eval): large frames are not shrunk below STILL_MIN_SCALE (notes/detector.md).
         detector = create_detector(BuiltinDetectorConfig(min_scale=STILL_MIN_SCALE))
-        return detector, load_reader(screen=screen)
+        if not (screen if side_by_side is None else side_by_side):
+            return detector, load_reader(screen=screen)
+        return detector, load_reader(ReaderConfig(hint="THROUGHPUT"), screen, workers=STILL_READ_WORKERS)
     except Exception as exc:  # ImportError, ModelLoadError, OpenVINO errors
         raise ModelUnavailable(f"cannot load recognition models: {exc}") from exc
 
 
-def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
+def load_reader(config: object | None = None, screen: bool = True, workers: int = 1) -> PlateReader:
     """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
-    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
+    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader;
+    ``workers`` > 1 reads an image's candidates side by side).
     """
     from recognition.pipeline_screen import screened_reader
 
-    return screened_reader(config, screen)
+    return screened_reader(config, screen, workers)
 
 
 def load_colour() -> object | None:

@@ -269,3 +269,73 @@ def test_runtime_pipelines_share_the_compiled_models_but_not_their_stream_state(
     for w in workers:
         w.join()
     assert "ABC1234" in alone and got == {0: alone, 1: alone}
+
+
+@pytest.mark.parametrize(
+    "quick_texts, confidence",
+    [({1: "ABC1234", 2: "CITRON", 3: "12345", 4: "XYZ789", 5: "FIAT"}, 0.95),
+     ({1: "ABC1234", 2: "GAGGED", 3: None, 4: "SK"}, 0.6)],
+)
+def test_candidates_read_side_by_side_give_the_readings_read_in_turn(
+    quick_texts: dict[int, str | None], confidence: float
+) -> None:
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in quick_texts]
+    results = []
+    for workers in (1, 2):
+        quick = FakeReader(_by_mark(quick_texts, confidence))
+        full = FakeReader(_by_mark(quick_texts, 0.97))
+        screened = ScreenedReader(quick, full, workers=workers)
+        readings = screened.read_many(crops)
+        results.append(([(r.text, r.confidence) if r else None for r in readings], full.crops,
+                        screened.full_reads, screened.quick_only))
+    assert results[0] == results[1]
+
+
+def test_two_workers_read_two_candidates_at_the_same_time() -> None:
+    import threading
+
+    together = threading.Barrier(2, timeout=10)
+
+    def waits_for_the_other(crop: np.ndarray) -> PlateText | None:
+        together.wait()  # breaks (BrokenBarrierError) unless the other candidate is being read meanwhile
+        return _text("ABC1234" if crop[0, 0, 0] == 1 else "XYZ789", 0.95)
+
+    screened = ScreenedReader(FakeReader(waits_for_the_other), FakeReader(_by_mark({1: "ABC1234", 2: "XYZ789"}, 0.97)),
+                              workers=2)
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in (1, 2)]
+    assert [r.text if r else None for r in screened.read_many(crops)] == ["ABC1234", "XYZ789"]
+
+
+def test_no_workers_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ScreenedReader(FakeReader("X"), FakeReader("Y"), workers=0)
+
+
+def test_side_by_side_keeps_order_and_raises_the_first_error() -> None:
+    from recognition.side_by_side import side_by_side
+
+    assert side_by_side(lambda x: x * 2, [3, 1, 2], 2) == [6, 2, 4]
+    assert side_by_side(lambda x: x, [], 2) == []
+
+    def fails(x: int) -> int:
+        if x == 2:
+            raise KeyError(x)
+        return x
+
+    with pytest.raises(KeyError):
+        side_by_side(fails, [1, 2, 3], 2)
+    with pytest.raises(ValueError):
+        side_by_side(fails, [1], 0)
+
+
+def test_the_full_reader_reads_crops_side_by_side_as_it_reads_them_in_turn() -> None:
+    from recognition.commands.models import load_reader
+    from recognition.read import ReaderConfig
+    from tests.recognition.test_read_real import render_plate
+
+    crops = [render_plate("ABC1234", state="TEXAS"), _lettering("FIAT"), render_plate("7XYZ529", state="OHIO")]
+    in_turn = load_reader(screen=False).read_many(crops)
+    parallel = load_reader(ReaderConfig(hint="THROUGHPUT"), screen=False, workers=2)
+    assert parallel.workers == 2
+    assert [r.text if r else None for r in parallel.read_many(crops)] == [r.text if r else None for r in in_turn]
+    assert in_turn[0] is not None and in_turn[0].text == "ABC1234"
