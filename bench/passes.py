@@ -73,7 +73,7 @@ def observe_clip(clip: Path, cache_dir: Path, refresh: bool) -> tuple[list[Frame
     if cached.is_file() and not refresh:
         with cached.open("rb") as fh:
             return pickle.load(fh), True  # noqa: S301 - our own cache file
-    detector, reader = load_models(side_by_side=True)  # as the passes command
+    detector, reader = load_models()
     pipeline = Pipeline(detector, reader, load_colour())  # type: ignore[arg-type]
     colour = pipeline.colour
     cap = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)

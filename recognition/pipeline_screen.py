@@ -28,6 +28,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,7 +36,6 @@ import numpy as np
 
 from recognition.protocols import PlateReader
 from recognition.read.plausibility import plate_shape_score
-from recognition.side_by_side import side_by_side
 from recognition.types import PlateText
 
 
@@ -168,7 +168,7 @@ def screened_reader(config: object | None = None, screen: bool = True, workers: 
     keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
     compiled = {key: load_model(key, cfg.device, cfg.precision, cfg.threads, hint=cfg.hint) for key in keys}
     if not screen:
-        return OpenVinoPlateReader(cfg, compiled, workers=workers)
+        return OpenVinoPlateReader(cfg, compiled)
     models: dict[str, Any] = {key: RememberedModel(model) for key, model in compiled.items()}
     full = OpenVinoPlateReader(cfg, models)
     quick_cfg = cfg.model_copy(update={"use_v4": False, "read_state": False, "band_extra_conf": 1.0, "vote_below": 0.0})
@@ -221,11 +221,17 @@ class ScreenedReader:
         others wait until every quick reading of the image is known. With ``workers`` > 1 the candidates
         are read side by side; the readings are the same as in turn.
         """
-        first = side_by_side(self._first_read, crops, self.workers)
+        if self.workers > 1 and len(crops) > 1:
+            with ThreadPoolExecutor(min(self.workers, len(crops)), thread_name_prefix="read-many") as pool:
+                return self._read_many(crops, pool.map)
+        return self._read_many(crops, map)
+
+    def _read_many(self, crops: Sequence[np.ndarray], mapper: Any) -> list[PlateText | None]:
+        first: list[tuple[PlateText | None, PlateText | None, bool]] = list(mapper(self._first_read, crops))
         quick = [q for q, _, _ in first]
         wanted = self.rules.full_reads(quick)
         later = [i for i, want in enumerate(wanted) if want and not first[i][2]]
-        full = dict(zip(later, side_by_side(self.full.read, [crops[i] for i in later], self.workers), strict=True))
+        full = dict(zip(later, mapper(self.full.read, [crops[i] for i in later]), strict=True))
         out: list[PlateText | None] = []
         for i, (q, early, read_early) in enumerate(first):
             if wanted[i]:

@@ -21,17 +21,12 @@ class ModelUnavailable(RuntimeError):
     """The detector or reader could not be loaded."""
 
 
-def load_models(
-    fake: bool = False, screen: bool = False, side_by_side: bool | None = None
-) -> tuple[PlateDetector, PlateReader]:
+def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector, PlateReader]:
     """Load the shipped detector and reader, or fakes (``fake=True``, for contract tests).
 
     ``screen`` (detector candidates of stills: ``read``, ``eval --scenes``): every candidate is read
     quickly first and only plate-like ones in full (:mod:`recognition.pipeline_screen`); False gives the
-    full reader alone (crops known to be plates: ``eval --crops``, ``--true-box``; video passes).
-    ``side_by_side`` (default: ``screen``): the candidates of one image are read on
-    :data:`STILL_READ_WORKERS` threads, one core each, for commands that work on one image at a time
-    (``read``, ``passes``); False keeps one crop read at a time with both cores (``eval --crops``).
+    full reader alone (crops known to be plates: ``eval --crops``, ``--true-box``).
 
     Raises:
         ModelUnavailable: If a model package is missing or a model file cannot be loaded.
@@ -45,9 +40,9 @@ def load_models(
 
         # Stills (read, eval): large frames are not shrunk below STILL_MIN_SCALE (notes/detector.md).
         detector = create_detector(BuiltinDetectorConfig(min_scale=STILL_MIN_SCALE))
-        if not (screen if side_by_side is None else side_by_side):
-            return detector, load_reader(screen=screen)
-        return detector, load_reader(ReaderConfig(hint="THROUGHPUT"), screen, workers=STILL_READ_WORKERS)
+        if not screen:
+            return detector, load_reader(screen=False)
+        return detector, load_reader(ReaderConfig(hint="THROUGHPUT"), screen=True, workers=STILL_READ_WORKERS)
     except Exception as exc:  # ImportError, ModelLoadError, OpenVINO errors
         raise ModelUnavailable(f"cannot load recognition models: {exc}") from exc
 

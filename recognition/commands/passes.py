@@ -182,7 +182,7 @@ def main(source: str, realtime: bool, fps: float | None, fake: bool) -> int:
     from recognition.commands.models import ModelUnavailable, load_colour, load_models
 
     try:
-        detector, reader = load_models(fake, side_by_side=True)
+        detector, reader = load_models(fake)
     except ModelUnavailable as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2

@@ -23,7 +23,6 @@ from recognition.read.rectify import upright
 from recognition.read.region import north_american_weight
 from recognition.read.states import match_state
 from recognition.read.views import plate_views, vote
-from recognition.side_by_side import side_by_side
 from recognition.types import Alternative, PlateText
 
 logger = logging.getLogger(__name__)
@@ -53,15 +52,11 @@ class OpenVinoPlateReader:
        joint CTC likelihood (:mod:`recognition.read.fusion`).
     3. The small lines are read with the full dictionary and matched to a state.
 
-    Thread-safe: every inference uses its own infer request. ``workers`` > 1 reads the crops given to
-    :meth:`read_many` side by side (give it models compiled with ``hint="THROUGHPUT"``).
+    Thread-safe: every inference uses its own infer request.
     """
 
-    def __init__(self, config: ReaderConfig, models: dict[str, CompiledOcrModel], workers: int = 1) -> None:
-        if workers < 1:
-            raise ValueError("workers >= 1 required")
+    def __init__(self, config: ReaderConfig, models: dict[str, CompiledOcrModel]) -> None:
         self.config = config
-        self.workers = workers
         self._det = models[config.det_model]
         self._recs = [models["v6_rec"]] + ([models["v4_rec"]] if config.use_v4 and "v4_rec" in models else [])
         self._folds = [FoldedDictionary(m.characters) for m in self._recs]
@@ -115,8 +110,8 @@ class OpenVinoPlateReader:
         return self._state(image, layout.small)
 
     def read_many(self, crops: Sequence[np.ndarray]) -> list[PlateText | None]:
-        """Read several crops (one result per crop, same order; side by side with ``workers`` > 1)."""
-        return side_by_side(self.read, crops, self.workers)
+        """Read several crops (one result per crop, same order)."""
+        return [self.read(crop) for crop in crops]
 
     def _syntax(self, shape: tuple[int, ...], state: str | None, state_conf: float) -> Syntax:
         """The prior's weight on this crop: full on US/Canadian-looking plates, none on EU/BR ones."""

@@ -309,33 +309,3 @@ def test_two_workers_read_two_candidates_at_the_same_time() -> None:
 def test_no_workers_is_refused() -> None:
     with pytest.raises(ValueError):
         ScreenedReader(FakeReader("X"), FakeReader("Y"), workers=0)
-
-
-def test_side_by_side_keeps_order_and_raises_the_first_error() -> None:
-    from recognition.side_by_side import side_by_side
-
-    assert side_by_side(lambda x: x * 2, [3, 1, 2], 2) == [6, 2, 4]
-    assert side_by_side(lambda x: x, [], 2) == []
-
-    def fails(x: int) -> int:
-        if x == 2:
-            raise KeyError(x)
-        return x
-
-    with pytest.raises(KeyError):
-        side_by_side(fails, [1, 2, 3], 2)
-    with pytest.raises(ValueError):
-        side_by_side(fails, [1], 0)
-
-
-def test_the_full_reader_reads_crops_side_by_side_as_it_reads_them_in_turn() -> None:
-    from recognition.commands.models import load_reader
-    from recognition.read import ReaderConfig
-    from tests.recognition.test_read_real import render_plate
-
-    crops = [render_plate("ABC1234", state="TEXAS"), _lettering("FIAT"), render_plate("7XYZ529", state="OHIO")]
-    in_turn = load_reader(screen=False).read_many(crops)
-    parallel = load_reader(ReaderConfig(hint="THROUGHPUT"), screen=False, workers=2)
-    assert parallel.workers == 2
-    assert [r.text if r else None for r in parallel.read_many(crops)] == [r.text if r else None for r in in_turn]
-    assert in_turn[0] is not None and in_turn[0].text == "ABC1234"
