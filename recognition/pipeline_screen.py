@@ -28,7 +28,6 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -152,15 +151,13 @@ class RememberedModel:
         return out
 
 
-def screened_reader(config: object | None = None, screen: bool = True, workers: int = 1) -> PlateReader:
+def screened_reader(config: object | None = None, screen: bool = True) -> PlateReader:
     """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
     The quick reader is the same reader with its refinements off (no second recogniser, row band,
     state lines or voted views): about a third of a full read on plates, far less on lettering. The two
     share :class:`RememberedModel` wrappers, so a full read does not repeat its quick read's inferences.
-    ``screen=False`` gives the full reader alone (crops known to be plates). ``workers`` > 1 reads the
-    candidates of one image side by side (:class:`ScreenedReader`); give such a reader models compiled
-    for parallel callers (``ReaderConfig(hint="THROUGHPUT")``).
+    ``screen=False`` gives the full reader alone (crops known to be plates).
     """
     from recognition.read import OpenVinoPlateReader, ReaderConfig, load_model
 
@@ -172,7 +169,7 @@ def screened_reader(config: object | None = None, screen: bool = True, workers: 
     models: dict[str, Any] = {key: RememberedModel(model) for key, model in compiled.items()}
     full = OpenVinoPlateReader(cfg, models)
     quick_cfg = cfg.model_copy(update={"use_v4": False, "read_state": False, "band_extra_conf": 1.0, "vote_below": 0.0})
-    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full, workers=workers)
+    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full)
 
 
 def _chars(text: str) -> str:
@@ -186,21 +183,13 @@ class ScreenedReader:
         quick: Cheap reader (e.g. the full reader's models with its refinements off).
         full: The reader whose reading is reported for plate-like candidates.
         rules: Which quick readings get a full read.
-        workers: Candidates of one image read side by side (:meth:`read_many`); 1 reads them in turn.
-            Side by side pays on stills, where nothing else uses the second core while an image is
-            read; the live runtime runs its own workers on whole frames and keeps 1 here.
 
     """
 
-    def __init__(
-        self, quick: PlateReader, full: PlateReader, rules: ScreenRules | None = None, workers: int = 1
-    ) -> None:
-        if workers < 1:
-            raise ValueError("workers >= 1 required")
+    def __init__(self, quick: PlateReader, full: PlateReader, rules: ScreenRules | None = None) -> None:
         self.quick = quick
         self.full = full
         self.rules = rules or ScreenRules()
-        self.workers = workers
         self.full_reads = 0  # candidates read in full (for benchmarks)
         self.quick_only = 0  # candidates that kept their quick reading
 
@@ -218,36 +207,23 @@ class ScreenedReader:
 
         A candidate whose quick reading has the full plate shape is read in full whatever the others
         read, so right away (its quick read's inferences are still in the shared models' memory); the
-        others wait until every quick reading of the image is known. With ``workers`` > 1 the candidates
-        are read side by side; the readings are the same as in turn.
+        others wait until every quick reading of the image is known.
         """
-        if self.workers > 1 and len(crops) > 1:
-            with ThreadPoolExecutor(min(self.workers, len(crops)), thread_name_prefix="read-many") as pool:
-                return self._read_many(crops, pool.map)
-        return self._read_many(crops, map)
-
-    def _read_many(self, crops: Sequence[np.ndarray], mapper: Any) -> list[PlateText | None]:
-        first: list[tuple[PlateText | None, PlateText | None, bool]] = list(mapper(self._first_read, crops))
-        quick = [q for q, _, _ in first]
-        wanted = self.rules.full_reads(quick)
-        later = [i for i, want in enumerate(wanted) if want and not first[i][2]]
-        full = dict(zip(later, mapper(self.full.read, [crops[i] for i in later]), strict=True))
+        quick: list[PlateText | None] = []
+        full: dict[int, PlateText | None] = {}
+        for i, crop in enumerate(crops):
+            quick.append(self.quick.read(crop))
+            if self.rules.worth_full_read(quick[-1], 3):
+                full[i] = self.full.read(crop)
         out: list[PlateText | None] = []
-        for i, (q, early, read_early) in enumerate(first):
-            if wanted[i]:
+        for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick), strict=True)):
+            if wanted:
                 self.full_reads += 1
-                out.append(early if read_early else full[i])
+                out.append(full[i] if i in full else self.full.read(crop))
             else:
                 self.quick_only += 1
-                out.append(q)
+                out.append(first)
         return out
-
-    def _first_read(self, crop: np.ndarray) -> tuple[PlateText | None, PlateText | None, bool]:
-        """Quick reading of one candidate, and its full reading right away when it has the full plate shape."""
-        quick = self.quick.read(crop)
-        if self.rules.worth_full_read(quick, 3):
-            return quick, self.full.read(crop), True
-        return quick, None, False
 
     def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
         """The full reader's state reading (the tracker reads the state once per vehicle)."""

@@ -12,10 +12,6 @@ from recognition.types import BBox, PlateDetection
 #: recall 89.2 -> 92.3 % for ~35 % more detector CPU; 720p and smaller frames are unchanged at 960).
 STILL_MIN_SCALE = 0.75
 
-#: Candidates of a still read side by side, one CPU core each (THROUGHPUT-compiled reader models): a US
-#: street scene gives ~2.5 candidates and the reading is ~2/3 of a still's CPU (notes/speed.md, session 23).
-STILL_READ_WORKERS = 2
-
 
 class ModelUnavailable(RuntimeError):
     """The detector or reader could not be loaded."""
@@ -36,26 +32,22 @@ def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector
         return FakeDetector(_centre_box), FakeReader("TEST123", confidence=0.9, state="CA")
     try:
         from recognition.detect import BuiltinDetectorConfig, create_detector
-        from recognition.read import ReaderConfig
 
         # Stills (read, eval): large frames are not shrunk below STILL_MIN_SCALE (notes/detector.md).
         detector = create_detector(BuiltinDetectorConfig(min_scale=STILL_MIN_SCALE))
-        if not screen:
-            return detector, load_reader(screen=False)
-        return detector, load_reader(ReaderConfig(hint="THROUGHPUT"), screen=True, workers=STILL_READ_WORKERS)
+        return detector, load_reader(screen=screen)
     except Exception as exc:  # ImportError, ModelLoadError, OpenVINO errors
         raise ModelUnavailable(f"cannot load recognition models: {exc}") from exc
 
 
-def load_reader(config: object | None = None, screen: bool = True, workers: int = 1) -> PlateReader:
+def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
     """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
-    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader;
-    ``workers`` > 1 reads an image's candidates side by side).
+    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
     """
     from recognition.pipeline_screen import screened_reader
 
-    return screened_reader(config, screen, workers)
+    return screened_reader(config, screen)
 
 
 def load_colour() -> object | None:
