@@ -368,9 +368,11 @@ def _save_index(columns: IndexColumnsBuilder, folder: Path, buckets: bytearray, 
         logger.warning("hot-list parser: index columns not saved (%s); the console rebuilds from the database", exc)
 
 
-#: The parser child's lowest POSIX priority (niceness; 0 is the console's usual one): on a busy
-#: machine the console's GUI thread and dispatcher actions get the CPU first; an idle core is still
-#: all the child's. A console already at this niceness or above leaves the child at its own.
+#: A floor for the parser child's POSIX niceness (0 is the console's usual one): on a busy machine the
+#: console's GUI thread and dispatcher actions get the CPU first; an idle core is still all the child's.
+#: The child is normally started further down already: ``hotlist_import`` starts the parse through
+#: :func:`app.services.bulk_priority.run_below` (10 steps below the console, at most 19), and the child
+#: inherits that; this floor only lowers a child that was started some other way.
 CHILD_NICE = 10
 
 
