@@ -25,3 +25,23 @@ def records_of(text: str) -> list:
     outcome = parse_hotlist(text.encode(), preset("ncic_fixed"))
     assert outcome.accepted, outcome.refusal_detail
     return list(outcome.records)
+
+
+def copy_stage_into_fresh_db(folder, stage_path: str, batch_rows: int, columns: str = "*") -> list:
+    """Copy a stage file into a new ``hotlist_entries`` table in ``folder/db.db`` by ``StagedCopy`` in batches of
+    ``batch_rows``, and return the table's rows (``columns``) in id order."""
+    import sqlite3
+
+    from app.persistence.hotlist_rows import BULK_COLUMNS, StagedCopy
+
+    con = sqlite3.connect(folder / "db.db")
+    try:
+        con.execute(f"CREATE TABLE hotlist_entries (id INTEGER PRIMARY KEY, {', '.join(BULK_COLUMNS)})")
+        con.commit()
+        copier = StagedCopy(str(folder / "db.db"), stage_path)
+        for batch in copier.ranges(batch_rows):
+            copier.copy(batch)
+        copier.close()
+        return con.execute(f"SELECT {columns} FROM hotlist_entries ORDER BY id").fetchall()
+    finally:
+        con.close()

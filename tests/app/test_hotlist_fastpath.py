@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,10 +14,11 @@ from app.domain.hotlists import RecordTypeMap, SourceParseSettings, preset
 from app.domain.hotlists import fastpath as fastpath_module
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.hotlists.stream import finish_stream
-from app.persistence.hotlist_rows import BULK_COLUMNS, RowStage, StagedCopy
+from app.persistence.hotlist_rows import BULK_COLUMNS, RowStage
 from app.services import hotlist_import
 from app.services.hotlist_index_prebuilt import IndexColumnsBuilder
 from app.services.hotlist_split import FAST_PATH_ENV, parse_file_part, scan_list_file
+from tests.app.hotlist_support import copy_stage_into_fresh_db
 from tests.faults import scenarios
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
@@ -90,16 +90,7 @@ def _stored(tmp: Path, blocks: list, tag: str) -> tuple[list, list[bytes]]:
         stage.add_block(block)
         columns.add_block(block)
     stage.commit()
-    db = folder / "db.db"
-    con = sqlite3.connect(db)
-    con.execute(f"CREATE TABLE hotlist_entries (id INTEGER PRIMARY KEY, {', '.join(BULK_COLUMNS)})")
-    con.commit()
-    copier = StagedCopy(str(db), str(folder / "stage.db"))
-    for batch in copier.ranges(97):
-        copier.copy(batch)
-    copier.close()
-    rows = con.execute("SELECT * FROM hotlist_entries ORDER BY id").fetchall()
-    con.close()
+    rows = copy_stage_into_fresh_db(folder, str(folder / "stage.db"), 97)
     columns.save(folder, stage.buckets, [])
     return rows, [p.read_bytes() for p in sorted(folder.glob("index.*"))]
 

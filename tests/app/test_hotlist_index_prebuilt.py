@@ -144,13 +144,12 @@ def test_stage_tables_follow_the_plate_order():
 
 
 def test_staged_and_copied_rows_hold_what_entry_rows_hold_for_every_date_expiry_and_category(tmp_path):
-    import sqlite3
     from dataclasses import replace
     from datetime import UTC, date, datetime
 
     from app.domain.hotlists.records import RecordCategory
-    from app.persistence.hotlist_rows import BULK_COLUMNS, RowStage, StagedCopy, entry_rows
-    from tests.app.hotlist_support import records_of
+    from app.persistence.hotlist_rows import BULK_COLUMNS, RowStage, entry_rows
+    from tests.app.hotlist_support import copy_stage_into_fresh_db, records_of
 
     # Given records with every kind of value: dates, expiries, categories, a plate stored as found
     # but normalised, case numbers and remarks, in blocks of plain rows and of rows with every column
@@ -166,20 +165,11 @@ def test_staged_and_copied_rows_hold_what_entry_rows_hold_for_every_date_expiry_
     stage.add(records[:20])
     stage.add(records[20:])
     stage.commit()
-    db = tmp_path / "db.db"
-    con = sqlite3.connect(db)
-    con.execute(f"CREATE TABLE hotlist_entries (id INTEGER PRIMARY KEY, {', '.join(BULK_COLUMNS)})")
-    con.commit()
     # When the console copies them
-    copier = StagedCopy(str(db), str(tmp_path / "stage.db"))
-    for batch in copier.ranges(15):
-        copier.copy(batch)
-    copier.close()
+    got = copy_stage_into_fresh_db(tmp_path, str(tmp_path / "stage.db"), 15, ", ".join(BULK_COLUMNS))
     # Then each entry holds what entry_rows gives, in copy order (stage table, then line order)
     order = sorted(range(len(records)), key=lambda k: (plate_bucket(records[k].plate), k))
     want = entry_rows([records[k] for k in order], 7, now, False)
-    got = con.execute(f"SELECT {', '.join(BULK_COLUMNS)} FROM hotlist_entries ORDER BY id").fetchall()
-    con.close()
     assert got == want
 
 
