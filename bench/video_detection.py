@@ -84,8 +84,7 @@ def run(clip: Path, mode: str, input_size: int, gate: VideoGate, limit: int) -> 
     }
     if mode == "gated":
         c = video.counts
-        result.update(full=c.full, guided=c.guided, motion_windows=c.motion, skipped=c.skipped, reasons=c.reasons,
-                      missed_by=missed_by)
+        result.update(full=c.full, guided=c.guided, skipped=c.skipped, reasons=c.reasons, missed_by=missed_by)
     return result
 
 
@@ -96,10 +95,8 @@ def main() -> int:
     parser.add_argument("--modes", nargs="+", default=["full", "gated"], choices=["full", "gated"])
     parser.add_argument("--keyframe-every", type=int, default=VideoGate().keyframe_every)
     parser.add_argument("--frames", type=int, default=10**9, help="stop each clip after this many frames")
-    parser.add_argument("--motion-windows", type=float, default=VideoGate().motion_windows,
-                        help="VideoGate.motion_windows (0: new motion gets a full pass)")
     args = parser.parse_args()
-    gate = VideoGate(keyframe_every=args.keyframe_every, motion_windows=args.motion_windows)
+    gate = VideoGate(keyframe_every=args.keyframe_every)
     results = []
     for clip in args.clips:
         for mode in args.modes:

@@ -20,15 +20,7 @@ import numpy as np
 import openvino as ov
 from openvino.preprocess import ColorFormat, PrePostProcessor
 
-from recognition.detect.cascade import (
-    Window,
-    build_mosaic,
-    pack,
-    region_window,
-    select_windows,
-    tile_to_frame,
-    track_window,
-)
+from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_to_frame, track_window
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
 from recognition.detect.geometry import join_row_pieces, nms, to_detections
@@ -188,7 +180,7 @@ class BuiltinPlateDetector(OpenVinoDetector):
         return self.detect_guided(image, None, coarse=True)
 
     def detect_guided(
-        self, image: np.ndarray, plates: np.ndarray | None, *, coarse: bool = True, regions: np.ndarray | None = None
+        self, image: np.ndarray, plates: np.ndarray | None, *, coarse: bool = True
     ) -> list[PlateDetection]:
         """Plates in a BGR frame, looking first at zoomed windows around known plate boxes.
 
@@ -200,8 +192,6 @@ class BuiltinPlateDetector(OpenVinoDetector):
             coarse: Run the full-frame coarse pass (and zoom on its text spots). ``False`` looks
                 only at the windows of ``plates`` (one small inference; video frames where nothing
                 new moved, :mod:`recognition.detect.video`).
-            regions: ``[R,4]`` x, y, w, h moving regions (frame pixels) to look at in zoomed windows of
-                their own (:meth:`region_windows`), in the same mosaic as the guides.
 
         """
         frame = as_bgr(image)
@@ -211,7 +201,6 @@ class BuiltinPlateDetector(OpenVinoDetector):
         guides = np.zeros((0, 4))
         if plates is not None and len(plates):
             guides = np.asarray(plates, dtype=np.float64).reshape(-1, 4) - [dx, dy, 0, 0]
-        moving = self.region_windows(region.shape[:2], regions, (dx, dy)) if regions is not None else []
         if coarse:
             tensor, meta = self._prepare(region)
             prob = self._infer(tensor)
@@ -221,13 +210,13 @@ class BuiltinPlateDetector(OpenVinoDetector):
             prob, meta = None, _Scaling(1.0, 1.0)
             xyxy, scores = np.zeros((0, 4)), np.zeros(0)
         if self._config.zoom_windows:
-            zx, zs = self._zoom_pass(region, prob, meta, xyxy, scores, guides, moving)
+            zx, zs = self._zoom_pass(region, prob, meta, xyxy, scores, guides)
             xyxy, scores = np.concatenate([xyxy, zx]), np.concatenate([scores, zs])
         return self._shift(self._finish(xyxy, scores, region.shape[:2]), dx, dy)
 
     def _zoom_pass(
         self, frame: np.ndarray, prob: np.ndarray | None, meta: _Scaling, xyxy: np.ndarray, scores: np.ndarray,
-        guides: np.ndarray, moving: list[Window] | None = None,
+        guides: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Look again, zoomed, at known plates, small plates and text-like spots of the coarse map.
 
@@ -259,7 +248,6 @@ class BuiltinPlateDetector(OpenVinoDetector):
             track_window(tuple(box), w, h, plate_px=cfg.zoom_plate_px, min_scale=_TRACK_MIN_SCALE)
             for box in guides[: cfg.zoom_windows]
         ]
-        tracked += moving or []
         windows = tracked + select_windows(
             seeds, priority, found, w, h, plate_px=cfg.zoom_plate_px, limit=cfg.zoom_windows - len(tracked),
             taken=tracked,
@@ -280,39 +268,6 @@ class BuiltinPlateDetector(OpenVinoDetector):
         if not boxes:
             return np.zeros((0, 4)), np.zeros(0)
         return np.concatenate(boxes), np.concatenate(found_scores)
-
-    def region_windows(
-        self, shape: tuple[int, int], regions: np.ndarray, offset: tuple[int, int] = (0, 0)
-    ) -> list[Window]:
-        """Zoomed windows for moving regions ``[R,4]`` (frame pixels) of a frame of ``shape`` (h, w).
-
-        Each is zoomed so a plate of about a quarter of the region's width gets ``zoom_plate_px`` wide
-        (:func:`recognition.detect.cascade.region_window`), never below the coarse pass's scale: a
-        region too large for that gets a window shrunk below it, which :meth:`regions_fit` refuses.
-        """
-        cfg = self._config
-        h, w = shape
-        boxes = np.asarray(regions, dtype=np.float64).reshape(-1, 4) - [offset[0], offset[1], 0, 0]
-        floor = coarse_scale(max(h, w), cfg)
-        return [
-            region_window(tuple(b), w, h, plate_px=cfg.zoom_plate_px, max_tile_w=cfg.zoom_mosaic_width - 64,
-                          min_scale=floor)
-            for b in boxes
-        ]
-
-    def regions_fit(self, shape: tuple[int, int], regions: np.ndarray, max_share: float) -> bool:
-        """Whether zoomed windows on ``regions`` are cheaper than a full pass on a frame of ``shape`` (h, w).
-
-        True when every window keeps at least the coarse pass's scale (a plate there is seen at least
-        as well as by the full pass) and their tiles cover at most ``max_share`` of the coarse input.
-        """
-        h, w = shape
-        windows = self.region_windows(shape, regions)
-        floor = coarse_scale(max(h, w), self._config)
-        if not windows or any(win.scale < floor * 0.999 for win in windows):
-            return False
-        coarse_area = (h * floor) * (w * floor)
-        return sum(win.tile_w * win.tile_h for win in windows) <= max_share * coarse_area
 
     def _zoom_rules(self, scale: float) -> TextLineFilter:
         """The plate-shape rules in mosaic pixels of a tile zoomed by ``scale``."""

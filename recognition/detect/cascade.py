@@ -125,28 +125,6 @@ def track_window(
     return Window(x0, y0, ww, wh, scale)
 
 
-def region_window(
-    box: tuple[float, float, float, float], frame_w: int, frame_h: int, *, plate_px: float, max_tile_w: int,
-    min_scale: float, max_scale: float = 3.0, plate_share: float = 0.25, margin: float = 0.15,
-) -> Window:
-    """The window around a moving region ``x, y, w, h`` (video: a vehicle whose plate is not known yet).
-
-    The region is grown by ``margin`` of its size on each side and zoomed so that a plate about
-    ``plate_share`` of the region's width becomes ``plate_px`` wide, but never wider than
-    ``max_tile_w`` in the mosaic (a large vehicle is shrunk to fit); ``scale`` may then fall below
-    ``min_scale``, which tells the caller the region is better left to a full pass.
-    """
-    x, y, w, h = box
-    gx, gy = margin * w, margin * h
-    x0, y0 = max(0, round(x - gx)), max(0, round(y - gy))
-    x1, y1 = min(frame_w, round(x + w + gx)), min(frame_h, round(y + h + gy))
-    ww, wh = max(16, x1 - x0), max(16, y1 - y0)
-    x0, y0 = min(x0, max(0, frame_w - ww)), min(y0, max(0, frame_h - wh))
-    scale = float(np.clip(plate_px / (plate_share * max(16.0, w)), min_scale, max_scale))
-    scale = min(scale, max_tile_w / ww)
-    return Window(x0, y0, min(ww, frame_w), min(wh, frame_h), scale)
-
-
 def _inner(win: Window, cx: float, cy: float) -> bool:
     """True when (cx, cy) lies in the middle 60 % of ``win`` (it would be seen there)."""
     return (win.x + 0.2 * win.w <= cx <= win.x + 0.8 * win.w) and (win.y + 0.2 * win.h <= cy <= win.y + 0.8 * win.h)

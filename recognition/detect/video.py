@@ -44,18 +44,12 @@ class VideoGate:
     min_cells: int = 20  # smaller changed blobs are ignored
     reach: float = 1.5  # a moving region within this many plate widths of a known plate holds it
     recheck_lost: bool = False  # a guided pass that loses a known plate is followed by a full pass
-    # New motion that touches no known plate is looked at in zoomed windows of its own, beside the
-    # known plates' windows in one mosaic, instead of a full pass, when those windows are small enough
-    # (at most this share of the coarse input, each at least at the coarse scale); 0 = always a full pass.
-    motion_windows: float = 0.0
 
     def __post_init__(self) -> None:
         if self.keyframe_every < 1:
             raise ValueError("keyframe_every must be >= 1")
         if not 0 < self.full_share <= 1:
             raise ValueError("full_share must be in (0, 1]")
-        if not 0 <= self.motion_windows <= 1:
-            raise ValueError("motion_windows must be in [0, 1]")
         if self.thumb_cells < 16 or self.threshold < 1 or self.min_cells < 1 or self.reach < 0:
             raise ValueError("thumb_cells >= 16, threshold >= 1, min_cells >= 1 and reach >= 0 required")
 
@@ -75,7 +69,6 @@ class GateCounts:
     full: int = 0
     guided: int = 0
     skipped: int = 0
-    motion: int = 0  # new motion looked at in zoomed windows instead of a full pass (counted as guided)
     reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -114,13 +107,9 @@ class VideoPlateDetector:
         thumb = thumbnail(frame, max(1, round(max(h, w) / self.gate.thumb_cells)))
         with self._lock:
             state = self._streams.get(stream)
-        reason, moving = self._reason(state, thumb, (h, w))
+        reason = self._reason(state, thumb, (h, w))
         known = state.plates if state is not None else None
-        windowed = reason == "new motion" and self._windowed((h, w), moving)
-        if windowed:
-            reason = ""  # not a full pass: the new regions and the known plates in one mosaic
-            detections = self.detector.detect_guided(frame, known, coarse=False, regions=moving)
-        elif reason:
+        if reason:
             detections = self.detector.detect_guided(frame, known, coarse=True)
         elif known is not None and len(known):
             detections = self.detector.detect_guided(frame, known, coarse=False)
@@ -129,47 +118,37 @@ class VideoPlateDetector:
                 detections = self.detector.detect_guided(frame, known, coarse=True)
         else:
             detections = []
-        self._count(reason, known, windowed)
+        self._count(reason, known)
         plates = np.array([[d.box.x, d.box.y, d.box.w, d.box.h] for d in detections], dtype=np.float64)
         since = 0 if reason else (state.since_full + 1 if state is not None else 0)
         with self._lock:
             self._streams[stream] = _Stream((h, w), thumb, plates.reshape(-1, 4), since)
         return detections
 
-    def _reason(self, state: _Stream | None, thumb: np.ndarray, shape: tuple[int, int]) -> tuple[str, np.ndarray]:
-        """Why this frame needs a full pass ('' when it does not), and the moving regions no known plate explains."""
-        none = np.zeros((0, 4))
+    def _reason(self, state: _Stream | None, thumb: np.ndarray, shape: tuple[int, int]) -> str:
+        """Why this frame needs a full pass ('' when it does not)."""
         if state is None or state.shape != shape:  # the thumbnail size follows from the frame size
-            return "first", none
+            return "first"
         gate = self.gate
         if state.since_full + 1 >= gate.keyframe_every:
-            return "keyframe", none
+            return "keyframe"
         motion = changed(state.thumb, thumb, shape[1], shape[0], threshold=gate.threshold, min_cells=gate.min_cells)
         if motion.share > gate.full_share:
-            return "global", none
+            return "global"
         # each known plate's reach: grown by ``reach`` plate widths on every side
         reach = state.plates + gate.reach * state.plates[:, 2:3] * _GROW_BOX
-        if len(motion.boxes):
-            known = explained(motion.boxes, reach)
-            if not known.all():
-                return "new motion", motion.boxes[~known]
-        return "", none
+        if len(motion.boxes) and not explained(motion.boxes, reach).all():
+            return "new motion"
+        return ""
 
-    def _windowed(self, shape: tuple[int, int], moving: np.ndarray) -> bool:
-        """Whether new motion is looked at in zoomed windows of its own instead of a full pass."""
-        share = self.gate.motion_windows
-        return bool(share) and len(moving) > 0 and self.detector.regions_fit(shape, moving, share)
-
-    def _count(self, reason: str, known: np.ndarray | None, windowed: bool = False) -> None:
+    def _count(self, reason: str, known: np.ndarray | None) -> None:
         counts = self.counts
-        guided = windowed or (known is not None and len(known) > 0)
-        self.last_pass = "full" if reason else ("guided" if guided else "skipped")
+        self.last_pass = "full" if reason else ("guided" if known is not None and len(known) else "skipped")
         if reason:
             counts.full += 1
             counts.reasons[reason] = counts.reasons.get(reason, 0) + 1
-        elif guided:
+        elif known is not None and len(known):
             counts.guided += 1
-            counts.motion += windowed
         else:
             counts.skipped += 1
 
