@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 _FILES = (("folded", "q", np.int64), ("plate", "q", np.int64), ("state", "H", np.uint16), ("prio", "b", np.int8),
           ("ordinal", "q", np.int64))
+_DTYPES = {name: dtype for name, _code, dtype in _FILES}
 #: Items per read while the console loads a column (one read holds the interpreter lock a few ms).
 _READ_ITEMS = 1 << 19
 
@@ -93,6 +94,7 @@ class IndexColumnsBuilder:
         self.plates += other.plates
         self.states += [remap[s] for s in other.states]
         self.prios += other.prios
+        other.folded, other.plates, other.states, other.prios = [], [], [], []  # moved: save frees them once
         if other.min_expiry is not None:
             self.min_expiry = other.min_expiry if self.min_expiry is None else min(self.min_expiry, other.min_expiry)
 
@@ -104,31 +106,55 @@ class IndexColumnsBuilder:
         """
         if not self.usable or len(self.codes) > 65_535:
             return False
-        folded = np.concatenate(self.folded) if self.folded else np.empty(0, np.int64)
-        if len(folded) != len(buckets):
+        if sum(map(len, self.folded)) != len(buckets):
             return False
-        keep = np.ones(len(folded), bool)
-        keep[np.asarray(dropped, np.int64)] = False
-        folded = folded[keep]
-        by_table = np.frombuffer(bytes(buckets), np.uint8)[keep]
+        # Consumes the builder: each column is joined, written and freed in turn (a national list's
+        # columns are ~80 MB each; holding them all plus their sorted copies was the parser's peak).
+        kept = None
+        by_table = np.frombuffer(bytes(buckets), np.uint8)
+        if len(dropped):
+            keep = np.ones(len(buckets), bool)
+            keep[np.asarray(dropped, np.int64)] = False
+            kept = np.flatnonzero(keep)
+            by_table = by_table[keep]
+            del keep
         copy_order = np.argsort(by_table, kind="stable")  # kept position of each copy ordinal
         del by_table
         ordinal = np.empty(len(copy_order), np.int64)
         ordinal[copy_order] = np.arange(len(copy_order), dtype=np.int64)
         del copy_order
+        folded = _joined(self.folded, np.int64)
+        if kept is not None:
+            folded = folded[kept]
         order = np.argsort(folded, kind="stable")
-        columns = {"folded": folded, "ordinal": ordinal}
-        for name, parts in (("plate", self.plates), ("state", self.states), ("prio", self.prios)):
-            columns[name] = np.concatenate(parts)[keep] if parts else np.empty(0)
-        for name, _code, dtype in _FILES:
-            columns.pop(name).astype(dtype, copy=False)[order].tofile(folder / f"index.{name}")
+        folded[order].tofile(folder / "index.folded")
+        del folded
+        ordinal[order].tofile(folder / "index.ordinal")
+        del ordinal
+        source = order if kept is None else kept[order]  # kept-and-sorted position -> emitted position
+        del order, kept
+        for name, blocks in (("plate", self.plates), ("state", self.states), ("prio", self.prios)):
+            dtype = _DTYPES[name]
+            _joined(blocks, dtype)[source].tofile(folder / f"index.{name}")
+        count = len(source)
         names = [None] * len(self.codes)
         for state, code in self.codes.items():
             names[code] = state
-        meta = {"count": len(order), "state_names": names,
+        meta = {"count": count, "state_names": names,
                 "min_expiry": self.min_expiry.isoformat() if self.min_expiry else None}
         (folder / "index.json").write_text(json.dumps(meta))
         return True
+
+
+def _joined(blocks: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The blocks as one array; the list is emptied (each block freed as soon as it is copied)."""
+    out = np.empty(sum(map(len, blocks)), dtype)
+    at = 0
+    while blocks:
+        block = blocks.pop(0)
+        out[at:at + len(block)] = block
+        at += len(block)
+    return out
 
 
 @dataclass(frozen=True)

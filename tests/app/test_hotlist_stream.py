@@ -115,3 +115,58 @@ def test_the_parser_child_streams_and_sends_only_the_merged_records(tmp_path):
     finally:
         parsed.close()
     assert len(records) == 5001 and [r.record_type for r in records if r.plate == "ABC1234"] == ["W"]
+
+
+def _reference_merge(plates, states, prios, lines):  # noqa: ANN001, ANN202 - the rule, written plainly
+    groups: dict = {}
+    for seq, key in enumerate(zip(plates, states, strict=True)):
+        groups.setdefault(key, []).append(seq)
+    losers, issues = [], []
+    for members in groups.values():
+        prev = members[0]
+        for m in members[1:]:
+            if prios[m] < prios[prev]:
+                losers.append(prev)
+                issues.append((lines[m], m, lines[prev], f"merged into line {lines[m]} (priority {prios[m]} "
+                                                         f"beats {prios[prev]})"))
+                prev = m
+            else:
+                losers.append(m)
+                issues.append((lines[m], m, lines[m], f"merged into line {lines[prev]} (same plate and state)"))
+    issues.sort(key=lambda t: t[:2])
+    return sorted(losers), [(t[2], t[3]) for t in issues]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_duplicate_merge_over_many_blocks_and_two_parts_follows_the_rule(seed):
+    from app.domain.hotlists.fastpath import RecordBlock
+    from app.domain.hotlists.records import HotListRecord
+    from app.domain.hotlists.stream import _Merge
+
+    rnd = random.Random(seed)
+    pool = [f"{rnd.choice('ABC')}{rnd.randrange(40)}" for _ in range(60)]
+    n = 3000
+    plates = [rnd.choice(pool) for _ in range(n)]
+    states = [rnd.choice(["CA", "TX", None]) for _ in range(n)]
+    prios = [rnd.randrange(1, 5) for _ in range(n)]
+    lines = [3 + 2 * i for i in range(n)]
+    blank = dict.fromkeys(HotListRecord.__dataclass_fields__)
+    records = [HotListRecord(**{**blank, "plate": p, "plate_raw": p, "state": s, "record_type": "V",
+                                "category": "stolen_vehicle", "priority": q, "covert": False, "line_no": ln})
+               for p, s, q, ln in zip(plates, states, prios, lines, strict=True)]
+    parts = [_Merge(), _Merge()]
+    at = 0
+    for size in iter(lambda: rnd.randrange(1, 400), None):  # blocks of uneven size; the second part from n // 2
+        block = records[at:at + size]
+        part = parts[at >= n // 2]
+        part.add_block(RecordBlock.of_records(block)) if rnd.random() < 0.5 else part.add(block)
+        at += len(block)
+        if at >= n:
+            break
+    parts[0].extend(parts[1])
+    assert parts[1].keys == [] and parts[1].lines == []  # moved, not shared
+    losers, issues = parts[0].merge()
+    want_losers, want_issues = _reference_merge(plates, states, prios, lines)
+    assert losers == want_losers and len(losers) > 2000
+    assert [(i.line_no, i.detail) for i in issues] == want_issues
+    assert parts[0].keys == [] and parts[0].states == []  # consumed: its blocks are freed

@@ -173,22 +173,33 @@ class _Merge:
         self.states += [remap[s] for s in other.states]
         self.prios += other.prios
         self.lines += other.lines
+        # moved, not shared: the merge frees each block once it has used it (a national list's peak)
+        other.keys, other.states, other.prios, other.lines = [], [], [], []
 
     def merge(self) -> tuple[list[int], list[RowIssue]]:
         """Sequence numbers that lose, and the duplicate issues in the order the whole-file parser reports them."""
         if not self.keys:
             return [], []
+        # One call at the end of a parse, which it consumes: each column's blocks are freed as soon as
+        # they are joined, and only the rows of duplicate plates are looked up in the other columns
+        # (ten million rows: ~370 MB of temporaries before, the parser child's peak).
         keys = np.concatenate(self.keys)
+        self.keys = []
         order = np.argsort(keys, kind="stable")  # equal plates keep line order
-        ks = keys[order]
-        same = np.flatnonzero(ks[1:] == ks[:-1])
-        if not len(same):
+        keys.sort()  # in place: keys[order] without a second copy
+        same = np.flatnonzero(keys[1:] == keys[:-1])
+        at = np.unique(np.concatenate([same, same + 1]))
+        seqs, ks = order[at], keys[at]
+        del order, keys, same, at
+        columns = [_gather(c, seqs).tolist() for c in (self.states, self.prios, self.lines)]
+        self.states, self.prios, self.lines = [], [], []
+        if not len(seqs):
             return [], []
-        states, prios, lines = (np.concatenate(c) for c in (self.states, self.prios, self.lines))
+        seq_list = seqs.tolist()
         groups: dict[tuple[int, int], list[int]] = {}
-        for i in np.unique(np.concatenate([same, same + 1])).tolist():
-            seq = int(order[i])
-            groups.setdefault((int(ks[i]), int(states[seq])), []).append(seq)
+        for seq, key, state in zip(seq_list, ks.tolist(), columns[0], strict=True):
+            groups.setdefault((key, state), []).append(seq)
+        prios, lines = (dict(zip(seq_list, c, strict=True)) for c in columns[1:])
         losers: list[int] = []
         issues: list[tuple[int, int, RowIssue]] = []
         for members in groups.values():
@@ -209,6 +220,21 @@ class _Merge:
                                                    f"merged into line {pno} (same plate and state)")))
         issues.sort(key=lambda t: t[:2])
         return sorted(losers), [t[2] for t in issues]
+
+
+def _gather(blocks: list[np.ndarray], seqs: np.ndarray) -> np.ndarray:
+    """The values at sequence numbers ``seqs`` of a column held as consecutive blocks (nothing joined)."""
+    if not blocks or not len(seqs):
+        return np.empty(0, np.int64)
+    sizes = np.array([len(b) for b in blocks], np.int64)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    which = np.searchsorted(ends, seqs, side="right")
+    out = np.empty(len(seqs), blocks[0].dtype)
+    for k in np.unique(which).tolist():
+        sel = which == k
+        out[sel] = blocks[k][seqs[sel] - starts[k]]
+    return out
 
 
 def _decoded(blocks: Iterable[bytes], enc: Encoding, block_chars: int) -> Iterable[tuple[str, bool]]:
