@@ -15,7 +15,8 @@ from datetime import time as dt_time
 from pathlib import Path
 
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, ValidationFailed
+from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.hits import COVERT_CATEGORIES
 from app.domain.hotlist_admin import (
     EntryRevision,
     EntryStatus,
@@ -182,8 +183,9 @@ class HotListService:
         """One keyset page of entries (server-side search by plate prefix)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.browse")
         prefix = "".join(ch for ch in plate_prefix.upper() if ch.isalnum())
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
-            page = HotListRepository(uow.s).page(after_id, limit, prefix, source_id, status)
+            page = HotListRepository(uow.s).page(after_id, limit, prefix, source_id, status, hidden)
             if after_id == 0 and prefix:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.search", terms=prefix, detail={"rows": len(page)})
             return page
@@ -191,23 +193,42 @@ class HotListService:
     def entry_count(self, actor: Actor, source_id: int | None = None, status: EntryStatus | None = None) -> int:
         """Number of entries (for the browser's header)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.count")
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
-            return HotListRepository(uow.s).count(source_id, status)
+            return HotListRepository(uow.s).count(source_id, status, hidden)
 
     def entry(self, actor: Actor, entry_id: int) -> HotListEntry:
         """One entry with all its fields (recorded)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.entry_view", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.entry_view")
         with self.ctx.uow() as uow:
             e = HotListRepository(uow.s).entry(entry_id)
             audit_trail.record(uow, self.ctx, actor, "hotlist.entry_view", object_type="hotlist_entry",
                                object_id=entry_id, terms=e.plate)
             return e
 
+    # ---- covert entries (only privileged users see them: DOMAIN.md "Hit priorities", 000 433.4(e)) --------
+    def _hidden(self, actor: Actor) -> frozenset[str]:
+        return frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
+
+    def _require_covert_if(self, actor: Actor, entry_id: int, action: str) -> None:
+        """Refuse (and record the refusal) when the entry is covert and ``actor`` may not see covert data."""
+        if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
+            return
+        with self.ctx.uow() as uow:
+            covert = HotListRepository(uow.s).entry_row(entry_id).category in COVERT_CATEGORIES
+        if covert:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
+                                     object_id=entry_id, detail={"missing_permission": str(P.VIEW_COVERT)})
+            raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(P.VIEW_COVERT))
+
     # ---- local entries and approval ---------------------------------------------------------------
     def submit_local(self, actor: Actor, draft: LocalEntryDraft, photo_sha256: str | None = None) -> HotListEntry:
         """Enter a BOLO; it stays pending (and silent) until a supervisor approves it."""
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_submit", terms=draft.plate)
+        if str(draft.category) in COVERT_CATEGORIES:
+            audit_trail.require(self.ctx, actor, P.VIEW_COVERT, "hotlist.local_submit", terms=draft.plate)
         now = self.ctx.clock.now()
         d = self._validated(draft)
         with self.ctx.uow() as uow:
@@ -232,6 +253,7 @@ class HotListService:
         """Every version of a local entry: who changed what, when."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.revisions", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.revisions")
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).revisions(entry_id)
 
@@ -269,6 +291,10 @@ class HotListService:
         """Change a local entry; any edit sends it back for approval."""
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_edit", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.local_edit")
+        if str(draft.category) in COVERT_CATEGORIES:
+            audit_trail.require(self.ctx, actor, P.VIEW_COVERT, "hotlist.local_edit", object_type="hotlist_entry",
+                                object_id=entry_id)
         now = self.ctx.clock.now()
         d = self._validated(draft)
         with self.ctx.uow() as uow:
@@ -301,9 +327,11 @@ class HotListService:
     def pending(self, actor: Actor) -> list[HotListEntry]:
         """The approval inbox."""
         audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, "hotlist.inbox")
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
-            return [repo.entry(e.id) for e in repo.page(0, 1000, status=EntryStatus.PENDING)]
+            return [repo.entry(e.id) for e in repo.page(0, 1000, status=EntryStatus.PENDING,
+                                                          hidden_categories=hidden)]
 
     def pending_count(self, actor: Actor) -> int:
         """Count for the navigation badge (0 for users who cannot approve)."""

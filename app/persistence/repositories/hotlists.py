@@ -232,8 +232,8 @@ class HotListRepository:
         return r
 
     def page(self, after_id: int, limit: int, plate_prefix: str = "", source_id: int | None = None,
-             status: EntryStatus | None = None) -> list[HotListEntry]:
-        """Keyset page (id > after_id) so browsing stays fast on millions of rows."""
+             status: EntryStatus | None = None, hidden_categories: frozenset[str] = frozenset()) -> list[HotListEntry]:
+        """Keyset page (id > after_id) so browsing stays fast on millions of rows (``hidden_categories`` left out)."""
         q = (select(HotListEntryRow, HotListSourceRow.name)
              .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
              .where(HotListEntryRow.id > after_id).order_by(HotListEntryRow.id).limit(limit))
@@ -245,14 +245,19 @@ class HotListRepository:
             q = q.where(HotListEntryRow.source_id == source_id)
         if status is not None:
             q = q.where(HotListEntryRow.status == str(status))
+        if hidden_categories:
+            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
         return [_entry(r, name) for r, name in self.s.execute(q)]
 
-    def count(self, source_id: int | None = None, status: EntryStatus | None = None) -> int:
+    def count(self, source_id: int | None = None, status: EntryStatus | None = None,
+              hidden_categories: frozenset[str] = frozenset()) -> int:
         q = select(func.count(HotListEntryRow.id))
         if source_id is not None:
             q = q.where(HotListEntryRow.source_id == source_id)
         if status is not None:
             q = q.where(HotListEntryRow.status == str(status))
+        if hidden_categories:
+            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
         return self.s.scalar(q) or 0
 
     def active_for_index(self, now: datetime, source_id: int | None = None) -> Iterator[tuple[int, str, str | None, int]]:

@@ -1,0 +1,123 @@
+"""Session 24 adversarial review of hits, NCIC confirmation and hot-list entry administration.
+
+Each test is a break attempt through the service calls the console makes (HitService, HotListService)
+on a real database; the rule and its policy clause are named on each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.errors import PermissionDenied
+from app.domain.hit_steps import (
+    NcicQuery,
+    NcicResult,
+)
+from app.domain.hotlist_admin import LocalEntryDraft
+from app.domain.hotlists.records import RecordCategory
+from app.domain.roles import Role
+from app.services.accounts import AccountService
+from app.services.administration import AdministrationService
+from app.services.hits import HitService
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
+from app.services.image_store import ReadImages
+from app.services.read_store import ReadStore
+from tests.app.conftest import current_training, signed_in
+from tests.app.hitkit import make_read, seed_hotlist
+from tests.app.records_fixtures import access_rows
+
+PW = "correct horse battery"
+REASON = "Officer on scene confirms the car and plate by radio"
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def w(ctx, tmp_path, fast_hashing):
+    accounts = AccountService(ctx, fast_hashing)
+    admin = AdministrationService(ctx, fast_hashing)
+    accounts.create_first_admin("sup1", "Sam Supervisor", PW, current_training())
+    sup = signed_in(accounts, "sup1", PW)
+    for name, full, role in (("sup2", "Sue Second", Role.SUPERVISOR), ("disp1", "Dana Dispatcher", Role.DISPATCHER),
+                             ("disp2", "Dale Dispatcher", Role.DISPATCHER),
+                             ("inv1", "Ivy Investigator", Role.INVESTIGATOR)):
+        admin.create_user(sup, name, full, PW, frozenset({role}), training=current_training())
+    _matcher, ids = seed_hotlist(ctx)  # NCIC entries, TERR123 is covert (gang/terrorist)
+    holder = HotListIndexHolder(ctx)
+    holder.rebuild()
+    images = ReadImages.open(ctx, tmp_path / "images")
+    x = World()
+    x.ctx, x.ids, x.holder = ctx, ids, holder
+    x.hl = HotListService(ctx, holder)
+    x.store = ReadStore(ctx, images.store, holder.matcher)
+    x.hits = HitService(ctx, images, tmp_path / "documents")
+    x.sup, x.sup2 = sup, signed_in(accounts, "sup2", PW)
+    x.disp, x.disp2 = signed_in(accounts, "disp1", PW), signed_in(accounts, "disp2", PW)
+    x.inv = signed_in(accounts, "inv1", PW)
+    return x
+
+
+def _draft(**kw) -> LocalEntryDraft:
+    base = dict(requesting_officer="Ofc. Ana Reyes", requesting_agency="Metro PD", case_number="26-001234",
+                synopsis="Armed robbery at 5th and Main", category=RecordCategory.LOCAL_BOLO, priority=2,
+                plate="7ABC123", state="CA")
+    base.update(kw)
+    return LocalEntryDraft(**base)
+
+
+def _claimed_hit(w, plate="ABC1234", actor=None, **read):
+    (hit,) = w.store.ingest(make_read(plate, **read)).hits
+    w.hits.claim(actor or w.disp, hit.id)
+    return hit
+
+
+# ---- covert entries: who may see them (000 433.4(e); DOMAIN "Hit priorities" 3: covert) ---------------
+def test_covert_entries_are_not_browsable_without_the_covert_privilege(w):
+    terr = w.ids["TERR123"]
+    for who in (w.disp, w.inv):
+        assert "TERR123" not in {e.plate for e in w.hl.entries_page(who)}
+        assert w.hl.entries_page(who, plate_prefix="TERR") == []
+        with pytest.raises(PermissionDenied):
+            w.hl.entry(who, terr)
+        with pytest.raises(PermissionDenied):
+            w.hl.revisions(who, terr)
+    assert w.hl.entry_count(w.disp) == w.hl.entry_count(w.sup) - 1
+    refused = [r for r in access_rows(w.ctx, "hotlist.entry_view") if r.outcome == "refused"]
+    assert refused and {r.object_id for r in refused} == {str(terr)}
+    # the privileged still see it
+    assert w.hl.entry(w.sup, terr).plate == "TERR123"
+    assert "TERR123" in {e.plate for e in w.hl.entries_page(w.sup, plate_prefix="TERR")}
+
+
+def test_a_covert_local_entry_is_entered_and_changed_only_by_the_privileged(w):
+    covert = _draft(category=RecordCategory.GANG_TERRORIST, priority=3)
+    with pytest.raises(PermissionDenied):
+        w.hl.submit_local(w.disp, covert)
+    entry = w.hl.submit_local(w.sup, covert)
+    with pytest.raises(PermissionDenied):
+        w.hl.edit_local(w.disp, entry.id, _draft(category=RecordCategory.LOCAL_BOLO))
+    with pytest.raises(PermissionDenied):  # nor turn an ordinary entry into a covert one
+        mine = w.hl.submit_local(w.disp, _draft(plate="8DEF456"))
+        w.hl.edit_local(w.disp, mine.id, _draft(plate="8DEF456", category=RecordCategory.GANG_TERRORIST))
+    assert w.hl.entry(w.sup2, entry.id).category == "gang_terrorist"
+
+
+# ---- two-person rule (002 IV.I.5) ------------------------------------------------------------------
+# ---- stale revision: two consoles ------------------------------------------------------------------
+# ---- partial plates only for major crimes (000/001/004 433.4(c), 002 IV.G) ------------------------------
+@pytest.mark.parametrize("category", [RecordCategory.STOLEN_PLATE, RecordCategory.ADMINISTRATIVE,
+                                      RecordCategory.SEX_OFFENDER])
+# ---- expiry --------------------------------------------------------------------------------------
+# ---- closing as confirmed without NCIC confirmation (002 IV.I.1, IV.J.1-2; 000 433.4(f)) --------------
+# ---- dispatch on a local entry withdrawn since the hit (002 IV.I.1 "still ... of interest") ----------
+def _local_hit(w):
+    entry = w.hl.submit_local(w.disp, _draft(plate="5LOC123", priority=4))
+    w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    hit = _claimed_hit(w, "5LOC123", actor=w.disp2)
+    w.hits.accept(w.disp2, hit.id)
+    w.hits.record(w.disp2, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    return entry, hit
+
