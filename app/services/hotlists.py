@@ -64,6 +64,17 @@ class LocalEntryRules:
     retro_hours: int = 72
 
 
+def _round_editors(revisions: list[EntryRevision]) -> frozenset[int]:
+    """Who submitted or edited the entry since its last approval or denial."""
+    editors: set[int] = set()
+    for r in revisions:
+        if r.action in ("approve", "deny"):
+            editors.clear()
+        elif r.changed_by is not None:
+            editors.add(r.changed_by)
+    return frozenset(editors)
+
+
 def _content(values: dict) -> dict:
     """JSON-ready content of an entry version (dates as ISO text)."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
@@ -354,7 +365,7 @@ class HotListService:
             entry = repo.entry(entry_id)
             me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
             names = (actor.username, me.full_name) if me else (actor.username,)
-            rule = approval_refusal(entry, actor.user_id, names)
+            rule = approval_refusal(entry, actor.user_id, names, _round_editors(repo.revisions(entry_id)))
             if row.status != "pending":
                 refusal = Conflict(f"This entry is {row.status}, not pending.")
             elif rule is not None:

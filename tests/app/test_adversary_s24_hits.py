@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.errors import PermissionDenied
+from app.domain.errors import Conflict, PermissionDenied
 from app.domain.hit_steps import (
     NcicQuery,
     NcicResult,
 )
-from app.domain.hotlist_admin import LocalEntryDraft
+from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft
 from app.domain.hotlists.records import RecordCategory
 from app.domain.roles import Role
 from app.services.accounts import AccountService
@@ -106,6 +106,28 @@ def test_a_covert_local_entry_is_entered_and_changed_only_by_the_privileged(w):
 
 
 # ---- two-person rule (002 IV.I.5) ------------------------------------------------------------------
+def test_an_earlier_edit_in_the_same_approval_round_still_bars_the_editor(w):
+    # Given a dispatcher's BOLO whose plate supervisor 1 changed, and the dispatcher then touched again
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.edit_local(w.sup, entry.id, _draft(plate="7ABC999"))
+    w.hl.edit_local(w.disp, entry.id, _draft(plate="7ABC999", synopsis="Armed robbery at 5th and Main, 2 suspects"))
+    # When supervisor 1 approves the content he wrote
+    with pytest.raises(Conflict, match="changed this entry"):
+        w.hl.decide(w.sup, entry.id, True, "Looks right to me")
+    # Then it stays pending and only an uninvolved supervisor may decide it
+    assert w.hl.entry(w.sup2, entry.id).status is EntryStatus.PENDING
+    assert w.hl.decide(w.sup2, entry.id, True, "Checked with the detective").status is EntryStatus.ACTIVE
+
+
+def test_an_edit_approved_by_someone_else_does_not_bar_the_editor_forever(w):
+    """Guard (held on the first run): the round resets at each decision, so the rule is not over-broad."""
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.edit_local(w.sup, entry.id, _draft(plate="7ABC999"))
+    w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    w.hl.edit_local(w.disp, entry.id, _draft(plate="7ABC999", synopsis="Armed robbery, suspect vehicle grey"))
+    assert w.hl.decide(w.sup, entry.id, True, "Checked the change with the detective").status is EntryStatus.ACTIVE
+
+
 # ---- stale revision: two consoles ------------------------------------------------------------------
 # ---- partial plates only for major crimes (000/001/004 433.4(c), 002 IV.G) ------------------------------
 @pytest.mark.parametrize("category", [RecordCategory.STOLEN_PLATE, RecordCategory.ADMINISTRATIVE,
