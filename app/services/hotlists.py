@@ -75,6 +75,14 @@ def _round_editors(revisions: list[EntryRevision]) -> frozenset[int]:
     return frozenset(editors)
 
 
+def _stale(current: int, seen: int | None) -> str | None:
+    """Why a decision or edit made on revision ``seen`` must not apply to ``current`` (None: it may)."""
+    if seen is None or seen == current:
+        return None
+    return (f"This entry changed since you opened it (you saw revision {seen}, it is now revision {current}): "
+            "review it again.")
+
+
 def _content(values: dict) -> dict:
     """JSON-ready content of an entry version (dates as ISO text)."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
@@ -298,8 +306,11 @@ class HotListService:
             requesting_agency=d.requesting_agency or None,
         )
 
-    def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft) -> HotListEntry:
-        """Change a local entry; any edit sends it back for approval."""
+    def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft, revision: int | None = None) -> HotListEntry:
+        """Change a local entry; any edit sends it back for approval.
+
+        ``revision``: the version the form was opened on; Conflict when another console changed it since.
+        """
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_edit", object_type="hotlist_entry",
                             object_id=entry_id)
         self._require_covert_if(actor, entry_id, "hotlist.local_edit")
@@ -311,9 +322,12 @@ class HotListService:
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
             d = self._with_requester(uow, d)
-            row = repo.entry_row(entry_id)
+            row = repo.entry_row(entry_id, lock=True)
             if row.entered_by is None:
                 raise Conflict("Imported NCIC/state entries cannot be edited here; they change with the next import.")
+            stale = _stale(row.revision, revision)
+            if stale:  # another console saved first: never overwrite what this user has not seen
+                raise Conflict(stale)
             was_active = row.status == "active"
             values = {k: v for k, v in self._local_values(d, actor, row.reference_photo_sha256).items()
                       if k != "entered_by"}
@@ -351,8 +365,12 @@ class HotListService:
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(status=EntryStatus.PENDING)
 
-    def decide(self, actor: Actor, entry_id: int, approve: bool, reason: str) -> HotListEntry:
-        """Approve or deny a pending entry; never one the approver entered or requested."""
+    def decide(self, actor: Actor, entry_id: int, approve: bool, reason: str,
+               revision: int | None = None) -> HotListEntry:
+        """Approve or deny a pending entry; never one the approver entered, requested or changed.
+
+        ``revision``: the version the approver reviewed; Conflict when it changed since.
+        """
         action = "hotlist.approve" if approve else "hotlist.deny"
         audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, action, object_type="hotlist_entry", object_id=entry_id)
         if not reason.strip():
@@ -361,13 +379,15 @@ class HotListService:
         refusal: Exception | None = None
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
-            row = repo.entry_row(entry_id)
+            row = repo.entry_row(entry_id, lock=True)
             entry = repo.entry(entry_id)
             me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
             names = (actor.username, me.full_name) if me else (actor.username,)
             rule = approval_refusal(entry, actor.user_id, names, _round_editors(repo.revisions(entry_id)))
             if row.status != "pending":
                 refusal = Conflict(f"This entry is {row.status}, not pending.")
+            elif _stale(row.revision, revision):
+                refusal = Conflict(_stale(row.revision, revision))
             elif rule is not None:
                 refusal = Conflict(rule)
             if refusal is not None:

@@ -129,6 +129,29 @@ def test_an_edit_approved_by_someone_else_does_not_bar_the_editor_forever(w):
 
 
 # ---- stale revision: two consoles ------------------------------------------------------------------
+def test_an_approval_of_a_revision_that_changed_meanwhile_is_refused(w):
+    entry = w.hl.submit_local(w.disp, _draft())
+    seen = w.hl.pending(w.sup2)[0]  # the supervisor's inbox shows revision 1
+    w.hl.edit_local(w.disp2, entry.id, _draft(plate="9ZZZ999"))  # another console changes the plate
+    with pytest.raises(Conflict, match="changed"):
+        w.hl.decide(w.sup2, entry.id, True, "Plate checked with detective", revision=seen.revision)
+    assert w.hl.entry(w.sup, entry.id).status is EntryStatus.PENDING
+    assert not w.holder.matcher.match("9ZZZ999", "CA")
+    refused = [r for r in access_rows(w.ctx, "hotlist.approve")]
+    assert [r.outcome for r in refused] == ["refused"]
+    assert w.hl.decide(w.sup2, entry.id, True, "Plate checked with detective",
+                       revision=seen.revision + 1).status is EntryStatus.ACTIVE
+
+
+def test_two_consoles_editing_the_same_entry_do_not_lose_an_update(w):
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.edit_local(w.disp, entry.id, _draft(synopsis="Armed robbery, suspect has a knife"), revision=1)
+    with pytest.raises(Conflict, match="changed"):
+        w.hl.edit_local(w.disp2, entry.id, _draft(plate="7ABC124"), revision=1)
+    after = w.hl.entry(w.sup, entry.id)
+    assert (after.revision, after.plate, after.synopsis) == (2, "7ABC123", "Armed robbery, suspect has a knife")
+
+
 # ---- partial plates only for major crimes (000/001/004 433.4(c), 002 IV.G) ------------------------------
 @pytest.mark.parametrize("category", [RecordCategory.STOLEN_PLATE, RecordCategory.ADMINISTRATIVE,
                                       RecordCategory.SEX_OFFENDER])

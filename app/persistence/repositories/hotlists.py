@@ -225,8 +225,8 @@ class HotListRepository:
         who = self.s.scalar(select(UserRow.full_name).where(UserRow.id == r.entered_by)) if r.entered_by else None
         return _entry(r, name, who)
 
-    def entry_row(self, entry_id: int) -> HotListEntryRow:
-        r = self.s.get(HotListEntryRow, entry_id)
+    def entry_row(self, entry_id: int, lock: bool = False) -> HotListEntryRow:
+        r = self.s.get(HotListEntryRow, entry_id, with_for_update=lock or None)
         if r is None:
             raise NotFound(f"No hot-list entry with id {entry_id}.")
         return r
