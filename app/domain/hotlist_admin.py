@@ -215,6 +215,9 @@ class LocalEntryDraft:
             problems.append("Enter the plate (at least 2 characters; * and ? for unknown characters).")
         if wild and not self.major_crime:
             problems.append("Partial plates with * or ? may be entered only for major crimes (tick 'major crime').")
+        elif wild and RecordCategory(self.category) not in MAJOR_CRIME_CATEGORIES:
+            problems.append("Partial plates with * or ? may be entered only in a major-crime category (Amber alert, "
+                            "missing, wanted or violent person, felony vehicle, local BOLO).")
         if wild and literals < 3:
             problems.append("A partial plate needs at least 3 known characters.")
         if not 1 <= self.priority <= 9:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.errors import Conflict, PermissionDenied
+from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hit_steps import (
     NcicQuery,
     NcicResult,
@@ -155,6 +155,14 @@ def test_two_consoles_editing_the_same_entry_do_not_lose_an_update(w):
 # ---- partial plates only for major crimes (000/001/004 433.4(c), 002 IV.G) ------------------------------
 @pytest.mark.parametrize("category", [RecordCategory.STOLEN_PLATE, RecordCategory.ADMINISTRATIVE,
                                       RecordCategory.SEX_OFFENDER])
+def test_a_partial_plate_needs_a_major_crime_category_not_only_the_tick(w, category):
+    with pytest.raises(ValidationFailed, match="major"):
+        w.hl.submit_local(w.disp, _draft(plate="7AB*23", major_crime=True, category=category, priority=6))
+    entry = w.hl.submit_local(w.disp, _draft())
+    with pytest.raises(ValidationFailed, match="major"):
+        w.hl.edit_local(w.disp, entry.id, _draft(plate="7AB*23", major_crime=True, category=category, priority=6))
+
+
 # ---- expiry --------------------------------------------------------------------------------------
 # ---- closing as confirmed without NCIC confirmation (002 IV.I.1, IV.J.1-2; 000 433.4(f)) --------------
 # ---- dispatch on a local entry withdrawn since the hit (002 IV.I.1 "still ... of interest") ----------
