@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from app.domain.access import as_utc
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hits import COVERT_CATEGORIES
@@ -388,6 +389,9 @@ class HotListService:
                 refusal = Conflict(f"This entry is {row.status}, not pending.")
             elif _stale(row.revision, revision):
                 refusal = Conflict(_stale(row.revision, revision))
+            elif approve and row.expires_at is not None and as_utc(row.expires_at) <= now:
+                refusal = Conflict(f"This entry expired on {as_utc(row.expires_at):%Y-%m-%d}: it cannot be approved "
+                                   "(deny it, or edit it with a new expiry date).")
             elif rule is not None:
                 refusal = Conflict(rule)
             if refusal is not None:

@@ -6,6 +6,8 @@ on a real database; the rule and its policy clause are named on each test.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
@@ -164,6 +166,14 @@ def test_a_partial_plate_needs_a_major_crime_category_not_only_the_tick(w, categ
 
 
 # ---- expiry --------------------------------------------------------------------------------------
+def test_an_entry_that_expired_while_pending_cannot_be_approved(w):
+    entry = w.hl.submit_local(w.disp, _draft(expires_on=date(2026, 11, 4)))
+    w.ctx.clock.advance(days=3)  # the expiry job has not run yet
+    with pytest.raises(Conflict, match="expired"):
+        w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    assert w.hl.entry(w.sup, entry.id).status is EntryStatus.PENDING
+
+
 # ---- closing as confirmed without NCIC confirmation (002 IV.I.1, IV.J.1-2; 000 433.4(f)) --------------
 # ---- dispatch on a local entry withdrawn since the hit (002 IV.I.1 "still ... of interest") ----------
 def _local_hit(w):
