@@ -13,6 +13,8 @@ Rules:
   or an exigent-circumstances override with a reason; the list's instructions are relayed
   with the dispatch (J.4);
 - a stolen-plate hit does not close before the vehicle-match check (J.3);
+- an arrest or recovery is enforcement action: it needs the same NCIC confirmation as a dispatch,
+  or a dispatch under exigent circumstances in force (I.1; 000 433.4(f)), corrections included;
 - after an arrest or recovery the entering agency must be notified (J.5): any dispatcher may
   record it on the closed hit, and until then the hit is on the overdue-notification list.
 """
@@ -25,6 +27,7 @@ from enum import StrEnum
 
 from app.domain.comparison import Agreement, CellKind, PlateComparison
 from app.domain.hit_steps import (
+    DispositionStep,
     HitStep,
     NcicResult,
     Outcome,
@@ -241,6 +244,11 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
                 return problem
         if sit.entry.instructions and not step.instructions_relayed and not sit.instructions_relayed:
             return f"Relay the list's instructions to the units and say so: \"{sit.entry.instructions}\"."
+    if isinstance(step, DispositionStep) and str(step.outcome) in NOTIFY_OUTCOMES:
+        exigent = sit.last(StepKind.UNITS_DISPATCHED)
+        if not sit.ncic_confirmed and not (exigent and exigent.payload.get("exigent_reason")):
+            return ("An arrest or recovery is enforcement action: record first that NCIC confirmed the record is "
+                    "still outstanding (F5), or the dispatch under exigent circumstances (F8).")
     return None
 
 

@@ -12,8 +12,14 @@ import pytest
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hit_steps import (
+    DispositionStep,
     NcicQuery,
     NcicResult,
+    Outcome,
+    UnitsDispatched,
+    YqPriority,
+    YrAnswer,
+    YrReceived,
 )
 from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft
 from app.domain.hotlists.records import RecordCategory
@@ -175,6 +181,46 @@ def test_an_entry_that_expired_while_pending_cannot_be_approved(w):
 
 
 # ---- closing as confirmed without NCIC confirmation (002 IV.I.1, IV.J.1-2; 000 433.4(f)) --------------
+@pytest.mark.parametrize("outcome", [Outcome.ARREST, Outcome.VEHICLE_RECOVERED])
+def test_an_arrest_or_recovery_needs_the_ncic_confirmation(w, outcome):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    with pytest.raises(ValidationFailed, match="NCIC"):
+        w.hits.record(w.disp, hit.id, DispositionStep(outcome))
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    w.hits.record(w.disp, hit.id, DispositionStep(outcome))
+
+
+def test_a_denied_yr_blocks_an_arrest_disposition(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    w.hits.send_yq(w.disp, hit.id, YqPriority.URGENT)
+    w.hits.record(w.disp, hit.id, YrReceived(YrAnswer.DENIED, from_ori="CA0570200"))
+    with pytest.raises(ValidationFailed, match="NCIC"):
+        w.hits.record(w.disp, hit.id, DispositionStep(Outcome.ARREST))
+    w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
+
+
+def test_a_correction_cannot_turn_a_closed_hit_into_an_unconfirmed_arrest(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    closed = w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
+    with pytest.raises(ValidationFailed, match="NCIC"):
+        w.hits.record(w.disp, hit.id, DispositionStep(Outcome.ARREST), corrects_step_id=closed.id)
+    assert w.hits.summary(w.disp, hit.id).disposition == "not_located"
+    assert [r.outcome for r in access_rows(w.ctx, "hit.step.disposition")] == ["ok"]
+
+
+def test_an_exigent_dispatch_carries_an_arrest_without_ncic(w):
+    """Guard: the exigent path of 002 IV.I.1 stays open (recorded as an override at the dispatch)."""
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), instructions_relayed=True,
+                                                  exigent_reason="Driver pointed a gun at a witness"))
+    w.hits.record(w.disp, hit.id, DispositionStep(Outcome.ARREST))
+
+
 # ---- dispatch on a local entry withdrawn since the hit (002 IV.I.1 "still ... of interest") ----------
 def _local_hit(w):
     entry = w.hl.submit_local(w.disp, _draft(plate="5LOC123", priority=4))
