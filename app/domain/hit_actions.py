@@ -11,7 +11,8 @@ Rules:
   look-alike or other character difference, low read confidence) needs a typed override reason;
 - dispatch needs an NCIC query that found the record still outstanding (and no YR denying it),
   or an exigent-circumstances override with a reason; the list's instructions are relayed
-  with the dispatch (J.4);
+  with the dispatch (J.4); a hit on a local (BOLO) entry is confirmed only while that entry is
+  still in force (approved, unexpired, same plate and state): the agency's own list is its record;
 - a stolen-plate hit does not close before the vehicle-match check (J.3);
 - an arrest or recovery is enforcement action: it needs the same NCIC confirmation as a dispatch,
   or a dispatch under exigent circumstances in force (I.1; 000 433.4(f)), corrections included;
@@ -107,6 +108,12 @@ class HitSituation:
     entry: EntrySnapshot
     yq_applies: bool
     mismatches: tuple[str, ...] = ()
+    entry_in_force: bool = True
+
+    @property
+    def entry_withdrawn(self) -> bool:
+        """A local (BOLO) entry withdrawn for review, denied, expired or changed since the hit."""
+        return self.entry.source_kind == "local" and not self.entry_in_force
 
     @property
     def live(self) -> list[HitStep]:
@@ -132,6 +139,8 @@ class HitSituation:
     def ncic_confirmed(self) -> bool:
         """An NCIC query found the record still outstanding, and no YR denies it."""
         query, yr = self.last(StepKind.NCIC_QUERY), self.last(StepKind.YR_RECEIVED)
+        if self.entry_withdrawn:
+            return False
         if yr is not None and yr.payload.get("answer") == YrAnswer.DENIED.value:
             return False
         return query is not None and query.payload.get("result") == NcicResult.OUTSTANDING.value
@@ -236,6 +245,8 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
     if isinstance(step, UnitsDispatched):
         confirmed = sit.ncic_confirmed
         if not confirmed and not step.exigent_reason.strip():
+            if sit.entry_withdrawn:
+                return _WITHDRAWN + " Dispatch only under exigent circumstances, with a reason."
             return ("No NCIC query has confirmed the record is still outstanding: record the NCIC result (F5) "
                     "first, or dispatch under exigent circumstances with a reason.")
         if not confirmed:
@@ -247,9 +258,15 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
     if isinstance(step, DispositionStep) and str(step.outcome) in NOTIFY_OUTCOMES:
         exigent = sit.last(StepKind.UNITS_DISPATCHED)
         if not sit.ncic_confirmed and not (exigent and exigent.payload.get("exigent_reason")):
+            if sit.entry_withdrawn:
+                return _WITHDRAWN + " An arrest or recovery needs a dispatch under exigent circumstances."
             return ("An arrest or recovery is enforcement action: record first that NCIC confirmed the record is "
                     "still outstanding (F5), or the dispatch under exigent circumstances (F8).")
     return None
+
+
+_WITHDRAWN = ("The local entry this hit matched is no longer in force (withdrawn for review, denied, expired or "
+              "changed since the hit): nothing confirms the vehicle is still of interest.")
 
 
 def notification_age_s(closed_at: datetime | None, now: datetime) -> int | None:
@@ -275,6 +292,9 @@ def next_step(sit: HitSituation) -> str:
     if sit.yq_applies and StepKind.YQ_SENT not in live:
         return f"H-{n}: confirm with the entering agency: send a YQ (F6)."
     if StepKind.UNITS_DISPATCHED not in live:
+        if sit.entry_withdrawn:
+            return f"H-{n}: the local entry is no longer in force. Disposition (F10), or dispatch only under " \
+                   "exigent circumstances (F8)."
         if sit.ncic_confirmed:
             return f"H-{n} confirmed outstanding. Next: dispatch units (F8)."
         return f"H-{n}: NCIC did not confirm the record. Disposition (F10), or dispatch only under exigent " \

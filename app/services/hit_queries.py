@@ -65,13 +65,14 @@ class HitDetail:
     agency_ori: str
     mismatches: tuple[str, ...] = ()
     sightings: tuple[Sighting, ...] = ()  # every pass of the vehicle for this hit, oldest first
+    entry_in_force: bool = True  # the matched entry still alerts now, unchanged (app.domain.hit_actions)
 
     @property
     def situation(self) -> HitSituation:
         """What the action rules (app.domain.hit_actions) look at."""
         s = self.summary
         return HitSituation(s.id, s.status, s.claimed_by, s.claimed_by_name, self.steps, self.entry, self.yq_applies,
-                            self.mismatches)
+                            self.mismatches, self.entry_in_force)
 
     @property
     def effective_steps(self) -> list[HitStep]:
@@ -99,7 +100,7 @@ def load_detail(uow: UnitOfWork, hit_id: int, now: datetime) -> HitDetail:
         checklist=checklist(entry, steps, agency_ori), yq=yq_due(steps, now), yq_applies=needs_yq(entry, agency_ori),
         yq_prefill=prefill_yq(entry, next_rno), list_age=format_age(summary.list_age_s),
         list_warning=list_age_warning(summary.list_age_s), agency_ori=agency_ori,
-        sightings=tuple(hits.sightings(hit_id)),
+        sightings=tuple(hits.sightings(hit_id)), entry_in_force=hits.entry_in_force(entry, now),
     )
 
 

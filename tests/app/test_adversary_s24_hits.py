@@ -230,3 +230,25 @@ def _local_hit(w):
     w.hits.record(w.disp2, hit.id, NcicQuery(NcicResult.OUTSTANDING))
     return entry, hit
 
+
+def test_no_dispatch_on_a_bolo_withdrawn_for_review_since_the_hit(w):
+    entry, hit = _local_hit(w)
+    w.hl.edit_local(w.disp, entry.id, _draft(plate="5LOC123", priority=4, synopsis="Robbery: suspect arrested"))
+    with pytest.raises(ValidationFailed, match="no longer"):
+        w.hits.record(w.disp2, hit.id, UnitsDispatched(("2A12",)))
+    with pytest.raises(ValidationFailed, match="no longer"):
+        w.hits.record(w.disp2, hit.id, DispositionStep(Outcome.ARREST))
+    w.hits.record(w.disp2, hit.id, UnitsDispatched(("2A12",), exigent_reason="Driver pointed a gun at a witness"))
+
+
+def test_no_dispatch_on_a_bolo_that_expired_since_the_hit(w):
+    entry, hit = _local_hit(w)
+    w.ctx.clock.advance(days=31)  # default life 30 days; the expiry job has not run
+    with pytest.raises(ValidationFailed, match="no longer"):
+        w.hits.record(w.disp2, hit.id, UnitsDispatched(("2A12",)))
+
+
+def test_dispatch_on_a_bolo_still_in_force(w):
+    """Guard: an approved, unexpired BOLO confirmed by the dispatcher dispatches normally."""
+    _entry, hit = _local_hit(w)
+    w.hits.record(w.disp2, hit.id, UnitsDispatched(("2A12",)))
