@@ -26,7 +26,7 @@ from app.domain.hit_steps import (
     step_payload,
 )
 from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
-from app.domain.ncic import answer_deadline, effective, prefill_yq
+from app.domain.ncic import answer_deadline, effective, prefill_yq, yq_fields_problem
 from app.domain.users import Actor
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.unit_of_work import UnitOfWork
@@ -55,6 +55,13 @@ def _check_correction(kind: StepKind, steps: list[HitStep], correcting: HitStep)
         raise ValidationFailed("A correction must be of the same kind as the step it corrects.")
     if correcting not in effective(steps):
         raise Conflict("That step was already corrected: correct the latest version.")
+
+
+def _check_yq_number(step: YqSent, steps: list[HitStep], correcting: HitStep | None) -> None:
+    """A YQ's request number is the next one (a correction keeps the number of the request it corrects)."""
+    expected = int(correcting.payload.get("rno", 0)) if correcting is not None else next_rno(steps)
+    if step.rno != expected:
+        raise ValidationFailed(f"This YQ is request number (RNO) {expected}, not {step.rno}.")
 
 
 def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: datetime) -> StepInput:
@@ -111,7 +118,13 @@ def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now
     problem = step_refusal(step, sit, correcting)
     if problem:
         raise ValidationFailed(problem)
+    if isinstance(step, YqSent):
+        _check_yq_number(step, steps, correcting)
     step = complete(step, steps, detail.entry, now)
+    if isinstance(step, YqSent):  # the request as recorded is the request sent: only fields that fit it
+        problem = yq_fields_problem(step.fields, detail.entry, step.rno, step.priority)
+        if problem:
+            raise ValidationFailed(problem)
     payload = step_payload(step)
     step_id = hits.add_step(hit_id, kind, payload, actor.user_id or 0, now, note, corrects_step_id)
     stored = HitStep(step_id, hit_id, kind, payload, actor.user_id or 0, actor.username, now,

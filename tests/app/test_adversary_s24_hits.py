@@ -18,6 +18,7 @@ from app.domain.hit_steps import (
     Outcome,
     UnitsDispatched,
     YqPriority,
+    YqSent,
     YrAnswer,
     YrReceived,
 )
@@ -252,3 +253,34 @@ def test_dispatch_on_a_bolo_still_in_force(w):
     """Guard: an approved, unexpired BOLO confirmed by the dispatcher dispatches normally."""
     _entry, hit = _local_hit(w)
     w.hits.record(w.disp2, hit.id, UnitsDispatched(("2A12",)))
+
+
+# ---- the YQ as recorded is what was asked (DOMAIN "NCIC hit confirmation": only fields that fit) --------
+@pytest.mark.parametrize("fields,why", [
+    ((("RTY", "WP"), ("RNO", "1"), ("PRI", "U"), ("NIC", "V123456789")), "request type"),
+    ((("RTY", "SV"), ("RNO", "3"), ("PRI", "U")), "request number"),
+    ((("RTY", "SV"), ("RNO", "1"), ("PRI", "R")), "priority"),
+    ((("RTY", "SV"), ("RNO", "1"), ("PRI", "U"), ("DOB", "19800101")), "DOB"),
+    ((("RTY", "SV"), ("RNO", "1"), ("PRI", "U"), ("LIC", "ABCDEFGHIJK")), "LIC"),
+    ((("RTY", "SV"), ("RNO", "1"), ("PRI", "U"), ("NIC", "V12")), "NIC"),
+    ((("RNO", "1"), ("PRI", "U")), "request type"),
+])
+def test_a_yq_records_only_fields_that_fit_its_request(w, fields, why):
+    hit = _claimed_hit(w)  # stolen vehicle: RTY SV
+    w.hits.accept(w.disp, hit.id)
+    with pytest.raises(ValidationFailed, match=why):
+        w.hits.send_yq(w.disp, hit.id, YqPriority.URGENT, fields)
+    assert not [r for r in access_rows(w.ctx, "hit.step.yq_sent") if r.outcome == "ok"]
+    sent = w.hits.send_yq(w.disp, hit.id, YqPriority.URGENT,
+                          (("RTY", "SV"), ("RNO", "1"), ("PRI", "U"), ("LIC", "ABC1234"), ("LIS", "CA")))
+    assert dict(sent.payload["fields"])["LIC"] == "ABC1234"
+
+
+def test_a_yq_request_number_is_the_next_one_whatever_the_caller_says(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, YqSent(YqPriority.URGENT, 1))
+    w.ctx.clock.advance(minutes=11)
+    with pytest.raises(ValidationFailed, match="request number"):
+        w.hits.record(w.disp, hit.id, YqSent(YqPriority.URGENT, 1))
+    assert w.hits.record(w.disp, hit.id, YqSent(YqPriority.URGENT, 2)).payload["rno"] == 2
