@@ -23,11 +23,12 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.comparison import Agreement, CellKind, PlateComparison
 from app.domain.hit_steps import (
+    AgencyNotified,
     DispositionStep,
     HitStep,
     NcicResult,
@@ -37,6 +38,7 @@ from app.domain.hit_steps import (
     UnitsDispatched,
     VisualAccepted,
     YrAnswer,
+    YrReceived,
 )
 from app.domain.hits import STOLEN_PLATE_CATEGORIES, EntrySnapshot, HitStatus
 from app.domain.ncic import MAX_REQUESTS, effective, yq_due
@@ -44,6 +46,8 @@ from app.domain.substance import reason_problem
 
 #: A read below this confidence is a mismatch the dispatcher must override to accept.
 LOW_CONFIDENCE = 0.80
+#: The latest time a "will confirm by" YR may promise: past it the YQ escalation (RNO 2, 3) would be silenced.
+MAX_WILL_CONFIRM = timedelta(hours=24)
 #: Outcomes the entering agency is told about (002 IV.J.5).
 NOTIFY_OUTCOMES = frozenset({Outcome.ARREST.value, Outcome.VEHICLE_RECOVERED.value, Outcome.PLATE_RECOVERED.value})
 
@@ -267,6 +271,24 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
 
 _WITHDRAWN = ("The local entry this hit matched is no longer in force (withdrawn for review, denied, expired or "
               "changed since the hit): nothing confirms the vehicle is still of interest.")
+
+
+def step_time_problem(step: StepInput, raised_at: datetime, now: datetime) -> str | None:
+    """Times a step carries must fall where they can have happened: after the hit, not in the future."""
+    if isinstance(step, YrReceived) and step.confirm_by is not None:
+        if step.confirm_by <= now:
+            return "The time the entering agency will confirm by must be later than now."
+        if step.confirm_by > now + MAX_WILL_CONFIRM:
+            return ("The time the entering agency will confirm by must be within 24 hours; otherwise send the next "
+                    "YQ when this one is overdue, or follow state procedure.")
+    if isinstance(step, UnitsDispatched) and step.at is not None and not raised_at <= step.at <= now:
+        return "The dispatch time must lie between the hit and now."
+    if isinstance(step, AgencyNotified):
+        if step.at > now:
+            return "The notification time cannot be in the future."
+        if step.at < raised_at:
+            return "The notification time cannot be before the hit was raised."
+    return None
 
 
 def notification_age_s(closed_at: datetime | None, now: datetime) -> int | None:

@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.domain.errors import Conflict, NotFound, ValidationFailed
-from app.domain.hit_actions import ACTION_OF_STEP, HitAction, refusal, step_refusal
+from app.domain.hit_actions import ACTION_OF_STEP, HitAction, refusal, step_refusal, step_time_problem
 from app.domain.hit_steps import (
-    AgencyNotified,
     HitStep,
     StepInput,
     StepKind,
@@ -74,8 +73,6 @@ def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: d
         return replace(step, fields=fields, deadline=answer_deadline(now, step.priority))
     if isinstance(step, UnitsDispatched) and step.at is None:
         return replace(step, at=now)
-    if isinstance(step, AgencyNotified) and step.at > now:
-        raise ValidationFailed("The notification time cannot be in the future.")
     return step
 
 
@@ -115,7 +112,7 @@ def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now
         _check_correction(kind, steps, correcting)
     if isinstance(step, VisualAccepted):  # what the panel showed, whatever the caller says
         step = replace(step, mismatches=sit.mismatches, override_reason=step.override_reason if sit.mismatches else "")
-    problem = step_refusal(step, sit, correcting)
+    problem = step_refusal(step, sit, correcting) or step_time_problem(step, detail.summary.created_at, now)
     if problem:
         raise ValidationFailed(problem)
     if isinstance(step, YqSent):

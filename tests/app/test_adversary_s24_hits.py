@@ -6,12 +6,13 @@ on a real database; the rule and its policy clause are named on each test.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hit_steps import (
+    AgencyNotified,
     DispositionStep,
     NcicQuery,
     NcicResult,
@@ -284,3 +285,36 @@ def test_a_yq_request_number_is_the_next_one_whatever_the_caller_says(w):
     with pytest.raises(ValidationFailed, match="request number"):
         w.hits.record(w.disp, hit.id, YqSent(YqPriority.URGENT, 1))
     assert w.hits.record(w.disp, hit.id, YqSent(YqPriority.URGENT, 2)).payload["rno"] == 2
+
+
+# ---- absurd times in the confirmation log (every step timestamped: 002 IV.J; DOMAIN YQ/YR deadlines) ------
+def test_a_will_confirm_promise_must_be_a_near_future_time(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.send_yq(w.disp, hit.id, YqPriority.URGENT)
+    now = w.ctx.clock.now()
+    for when in (now - timedelta(hours=1), now + timedelta(days=400)):  # silences the overdue YQ prompt
+        with pytest.raises(ValidationFailed, match="confirm by"):
+            w.hits.record(w.disp, hit.id, YrReceived(YrAnswer.WILL_CONFIRM, when))
+    w.hits.record(w.disp, hit.id, YrReceived(YrAnswer.WILL_CONFIRM, now + timedelta(minutes=30)))
+
+
+def test_a_dispatch_cannot_be_backdated_before_the_hit_or_put_in_the_future(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    now = w.ctx.clock.now()
+    for when in (now - timedelta(days=1), now + timedelta(hours=1)):
+        with pytest.raises(ValidationFailed, match="dispatch time"):
+            w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), when, instructions_relayed=True))
+    w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), instructions_relayed=True))
+
+
+def test_an_agency_notification_cannot_predate_the_hit(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    w.hits.record(w.disp, hit.id, DispositionStep(Outcome.VEHICLE_RECOVERED))
+    with pytest.raises(ValidationFailed, match="before the hit"):
+        w.hits.record(w.disp, hit.id, AgencyNotified(w.ctx.clock.now() - timedelta(days=3), "Nlets"))
+    assert [d.hit.id for d in w.hits.notifications_due(w.disp)] == [hit.id]
