@@ -318,3 +318,17 @@ def test_an_agency_notification_cannot_predate_the_hit(w):
     with pytest.raises(ValidationFailed, match="before the hit"):
         w.hits.record(w.disp, hit.id, AgencyNotified(w.ctx.clock.now() - timedelta(days=3), "Nlets"))
     assert [d.hit.id for d in w.hits.notifications_due(w.disp)] == [hit.id]
+
+
+# ---- state and visibility checks the service skipped ----------------------------------------------
+def test_a_closed_hit_cannot_be_released_out_of_reach_of_corrections(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    closed = w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
+    with pytest.raises(Conflict, match="closed"):
+        w.hits.release(w.disp, hit.id)
+    assert w.hits.summary(w.disp, hit.id).claimed_by == w.disp.user_id
+    assert not access_rows(w.ctx, "hit.release")
+    # the holder can still correct the disposition
+    w.hits.record(w.disp, hit.id, DispositionStep(Outcome.MISREAD), corrects_step_id=closed.id)
+
