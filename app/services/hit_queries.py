@@ -172,13 +172,16 @@ def _utc(at: datetime) -> str:
 def report_exceptions(d: HitDetail, name: Callable[[str], str] = str) -> tuple[str, ...]:
     """Overrides of a safeguard on this hit, and a notification still owed (printed at the top)."""
     out: list[str] = []
-    for s in effective(d.steps):
+    # every override ever recorded, corrected ones too: a later correction does not undo what was done
+    corrected = {s.corrects_step_id for s in d.steps if s.corrects_step_id}
+    for s in d.steps:
         p = s.payload
+        later = " (later corrected)" if s.id in corrected else ""
         if s.kind is StepKind.VISUAL_ACCEPTED and p.get("override_reason"):
-            out.append(f"Visual verification OVERRIDE by {name(s.username)} at {_utc(s.at)}: accepted despite "
+            out.append(f"Visual verification OVERRIDE by {name(s.username)} at {_utc(s.at)}{later}: accepted despite "
                        f"{'; '.join(p.get('mismatches') or [])}. Reason: {p['override_reason']}")
         if s.kind is StepKind.UNITS_DISPATCHED and p.get("exigent_reason"):
-            out.append(f"EXIGENT dispatch by {name(s.username)} at {_utc(s.at)} without NCIC confirmation "
+            out.append(f"EXIGENT dispatch by {name(s.username)} at {_utc(s.at)}{later} without NCIC confirmation "
                        f"that the record is outstanding. Reason: {p['exigent_reason']}")
     if d.situation.notification_due:
         out.append("The entering agency has not been notified of the arrest/recovery (002 IV.J.5).")

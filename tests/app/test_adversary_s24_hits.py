@@ -35,7 +35,7 @@ from app.services.image_store import ReadImages
 from app.services.read_store import ReadStore
 from tests.app.conftest import current_training, signed_in
 from tests.app.hitkit import make_read, seed_hotlist
-from tests.app.records_fixtures import access_rows
+from tests.app.records_fixtures import access_rows, pdf_text
 
 PW = "correct horse battery"
 REASON = "Officer on scene confirms the car and plate by radio"
@@ -332,3 +332,14 @@ def test_a_closed_hit_cannot_be_released_out_of_reach_of_corrections(w):
     # the holder can still correct the disposition
     w.hits.record(w.disp, hit.id, DispositionStep(Outcome.MISREAD), corrects_step_id=closed.id)
 
+
+def test_an_exigent_dispatch_stays_on_the_report_after_a_correction(w):
+    hit = _claimed_hit(w)
+    w.hits.accept(w.disp, hit.id)
+    exigent = w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), instructions_relayed=True,
+                                                            exigent_reason="Driver pointed a gun at a witness"))
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    # the dispatcher "corrects" the dispatch into an ordinary one now that NCIC has confirmed
+    w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), instructions_relayed=True), corrects_step_id=exigent.id)
+    text = pdf_text(w.hits.print_report(w.disp, hit.id).path)
+    assert "EXIGENT dispatch" in text and "gun at a witness" in text
