@@ -84,6 +84,11 @@ def _stale(current: int, seen: int | None) -> str | None:
             "review it again.")
 
 
+def _aware(value: object) -> object:
+    """A stored datetime as UTC-aware (SQLite returns naive ones), anything else unchanged."""
+    return as_utc(value) if isinstance(value, datetime) else value
+
+
 def _content(values: dict) -> dict:
     """JSON-ready content of an entry version (dates as ISO text)."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
@@ -332,9 +337,11 @@ class HotListService:
             was_active = row.status == "active"
             values = {k: v for k, v in self._local_values(d, actor, row.reference_photo_sha256).items()
                       if k != "entered_by"}
-            before = _content({k: getattr(row, k) for k in values})
+            before = _content({k: _aware(getattr(row, k)) for k in values})
             after = _content(values)
             changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+            if not changes:  # an edit takes an approved entry off the air until approved again: never for nothing
+                raise ValidationFailed("Nothing was changed: the entry stays as it is.")
             for k, v in values.items():
                 setattr(row, k, v)
             row.status, row.decided_by, row.decided_at, row.decision_reason = "pending", None, None, None

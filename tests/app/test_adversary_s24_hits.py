@@ -343,3 +343,33 @@ def test_an_exigent_dispatch_stays_on_the_report_after_a_correction(w):
     w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",), instructions_relayed=True), corrects_step_id=exigent.id)
     text = pdf_text(w.hits.print_report(w.disp, hit.id).path)
     assert "EXIGENT dispatch" in text and "gun at a witness" in text
+
+
+def test_an_edit_that_changes_nothing_does_not_take_an_approved_bolo_off_the_air(w):
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    assert w.holder.matcher.match("7ABC123", "CA")
+    with pytest.raises(ValidationFailed, match="Nothing was changed"):
+        w.hl.edit_local(w.disp2, entry.id, _draft(synopsis="  Armed robbery at 5th and Main "))
+    after = w.hl.entry(w.sup, entry.id)
+    assert (after.status, after.revision) == (EntryStatus.ACTIVE, 1)
+    assert w.holder.matcher.match("7ABC123", "CA")
+    assert not access_rows(w.ctx, "hotlist.local_edit")
+
+
+def test_hit_actions_end_with_the_training_or_the_account(w):
+    """Guard (held): 002 IV.A / 000 433.4(d) for the hit workflow itself, not only searches."""
+    from app.domain.errors import SessionRevoked
+    from app.persistence.repositories.users import UserRepository
+
+    hit = _claimed_hit(w)
+    w.ctx.clock.advance(days=400)  # training lapses while the hit is held
+    with pytest.raises(SessionRevoked):
+        w.hits.accept(w.disp, hit.id)
+    w.ctx.clock.advance(days=-400)
+    with w.ctx.uow() as uow:
+        UserRepository(uow.s).set_active(w.disp.user_id, False, w.ctx.clock.now())
+    with pytest.raises(SessionRevoked):
+        w.hits.accept(w.disp, hit.id)
+    assert [s.kind.value for s in w.hits.view(w.sup, hit.id).steps] == ["claimed"]
+    assert {r.outcome for r in access_rows(w.ctx, "hit.step.visual_accepted")} == {"refused"}
