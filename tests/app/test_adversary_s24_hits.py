@@ -18,6 +18,7 @@ from app.domain.hit_steps import (
     NcicResult,
     Outcome,
     UnitsDispatched,
+    VisualAccepted,
     YqPriority,
     YqSent,
     YrAnswer,
@@ -373,3 +374,31 @@ def test_hit_actions_end_with_the_training_or_the_account(w):
         w.hits.accept(w.disp, hit.id)
     assert [s.kind.value for s in w.hits.view(w.sup, hit.id).steps] == ["claimed"]
     assert {r.outcome for r in access_rows(w.ctx, "hit.step.visual_accepted")} == {"refused"}
+
+
+def test_an_entry_is_decided_once(w):
+    """Guard (held): approving twice, or after a denial or the expiry job, is refused and recorded as refused."""
+    approved = w.hl.submit_local(w.disp, _draft())
+    w.hl.decide(w.sup2, approved.id, True, "Checked with the detective")
+    denied = w.hl.submit_local(w.disp, _draft(plate="8DEF456"))
+    w.hl.decide(w.sup2, denied.id, False, "No case behind it")
+    expired = w.hl.submit_local(w.disp, _draft(plate="9GHI789", expires_on=date(2026, 11, 3)))
+    w.ctx.clock.advance(days=2)
+    w.hl.expire(w.sup)
+    for entry_id in (approved.id, denied.id, expired.id):
+        with pytest.raises(Conflict, match="not pending"):
+            w.hl.decide(w.sup, entry_id, True, "Approving again")
+    assert [r.outcome for r in access_rows(w.ctx, "hotlist.approve")].count("refused") == 3
+    assert [r.outcome for r in access_rows(w.ctx, "hotlist.approve")].count("ok") == 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda: YrReceived(YrAnswer.CONFIRMED, from_ori="CA0570200 AND SOME MORE"),
+    lambda: YrReceived(YrAnswer.CONFIRMED, note="x" * 5000),
+    lambda: NcicQuery(NcicResult.OUTSTANDING, note="x" * 5000),
+    lambda: VisualAccepted(note="x" * 5000),
+])
+def test_step_texts_have_the_limits_of_their_fields(make):
+    """The YR dialog refuses an ORI over 9 characters; the step itself did not (nor unbounded notes)."""
+    with pytest.raises(ValidationFailed):
+        make()
