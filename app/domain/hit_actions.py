@@ -13,7 +13,8 @@ Rules:
   or an exigent-circumstances override with a reason; the list's instructions are relayed
   with the dispatch (J.4); a hit on a local (BOLO) entry is confirmed only while that entry is
   still in force (approved, unexpired, same plate and state): the agency's own list is its record;
-- a stolen-plate hit does not close before the vehicle-match check (J.3);
+- a stolen-plate hit does not close before the vehicle-match check (J.3), nor, once units are
+  dispatched, before they were advised of it;
 - an arrest or recovery is enforcement action: it needs the same NCIC confirmation as a dispatch,
   or a dispatch under exigent circumstances in force (I.1; 000 433.4(f)), corrections included;
 - after an arrest or recovery the entering agency must be notified (J.5): any dispatcher may
@@ -226,6 +227,10 @@ def _workflow_refusal(action: HitAction, sit: HitSituation, now: datetime | None
     if action is HitAction.DISPOSITION and sit.stolen_plate and sit.last(StepKind.STOLEN_PLATE_CHECK) is None:
         return "A stolen-plate hit closes only after the vehicle-match check (F9): does the plate come back " \
                "to the vehicle carrying it?"
+    if action is HitAction.DISPOSITION and sit.stolen_plate and sit.last(StepKind.UNITS_DISPATCHED) is not None:
+        check = sit.last(StepKind.STOLEN_PLATE_CHECK)
+        if check is not None and not check.payload.get("units_advised"):
+            return "Tell the dispatched units what the stolen plate comes back to, and record it (F9, units advised)."
     if action is HitAction.NOTIFY and sit.outcome is None and sit.last(StepKind.UNITS_DISPATCHED) is None:
         return "Notify the entering agency after the recovery or arrest (record the disposition first)."
     return None
@@ -323,4 +328,7 @@ def next_step(sit: HitSituation) -> str:
                "circumstances (F8)."
     if sit.stolen_plate and StepKind.STOLEN_PLATE_CHECK not in live:
         return f"H-{n}: stolen-plate check (F9), then the disposition (F10)."
+    check = sit.last(StepKind.STOLEN_PLATE_CHECK)
+    if sit.stolen_plate and check is not None and not check.payload.get("units_advised"):
+        return f"H-{n}: advise the units what the stolen plate comes back to (F9), then the disposition (F10)."
     return f"H-{n}: record the disposition when the units report (F10)."

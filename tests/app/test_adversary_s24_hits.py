@@ -17,6 +17,8 @@ from app.domain.hit_steps import (
     NcicQuery,
     NcicResult,
     Outcome,
+    SamePlateVehicle,
+    StolenPlateCheck,
     UnitsDispatched,
     VisualAccepted,
     YqPriority,
@@ -402,3 +404,16 @@ def test_step_texts_have_the_limits_of_their_fields(make):
     """The YR dialog refuses an ORI over 9 characters; the step itself did not (nor unbounded notes)."""
     with pytest.raises(ValidationFailed):
         make()
+
+
+def test_a_dispatched_stolen_plate_hit_closes_only_once_the_units_were_told_what_it_comes_back_to(w):
+    """002 IV.J.3: the dispatched units are advised whether the stolen plate comes back to the same vehicle."""
+    hit = _claimed_hit(w, "8OX1234", state="NV")
+    w.hits.accept(w.disp, hit.id)
+    w.hits.record(w.disp, hit.id, NcicQuery(NcicResult.OUTSTANDING))
+    w.hits.record(w.disp, hit.id, UnitsDispatched(("2A12",)))
+    w.hits.record(w.disp, hit.id, StolenPlateCheck(SamePlateVehicle.DIFFERENT, "2015 TOYT CAM WHI", False))
+    with pytest.raises(Conflict, match="units"):
+        w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
+    w.hits.record(w.disp, hit.id, StolenPlateCheck(SamePlateVehicle.DIFFERENT, "2015 TOYT CAM WHI", True))
+    w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
