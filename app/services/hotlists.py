@@ -280,7 +280,13 @@ class HotListService:
                             object_id=entry_id)
         self._require_covert_if(actor, entry_id, "hotlist.revisions")
         with self.ctx.uow() as uow:
-            return HotListRepository(uow.s).revisions(entry_id)
+            repo = HotListRepository(uow.s)
+            out = repo.revisions(entry_id)
+            # every version's plate, case and requester is shown: recorded like opening the entry
+            audit_trail.record(uow, self.ctx, actor, "hotlist.revisions", object_type="hotlist_entry",
+                               object_id=entry_id, terms=repo.entry_row(entry_id).plate,
+                               detail={"revisions": len(out)})
+            return out
 
     def _validated(self, draft: LocalEntryDraft) -> LocalEntryDraft:
         now = self.ctx.clock.now()

@@ -417,3 +417,12 @@ def test_a_dispatched_stolen_plate_hit_closes_only_once_the_units_were_told_what
         w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
     w.hits.record(w.disp, hit.id, StolenPlateCheck(SamePlateVehicle.DIFFERENT, "2015 TOYT CAM WHI", True))
     w.hits.record(w.disp, hit.id, DispositionStep(Outcome.NOT_LOCATED))
+
+
+def test_reading_an_entrys_history_is_recorded_like_reading_the_entry(w):
+    """DESIGN "Every access is recorded"; 462.6 / 433.6(a): the history shows every version's plate and case."""
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.edit_local(w.disp, entry.id, _draft(plate="7ABC124"))
+    w.hl.revisions(w.inv, entry.id)
+    (row,) = access_rows(w.ctx, "hotlist.revisions")
+    assert (row.user_id, row.object_id, row.terms, row.outcome) == (w.inv.user_id, str(entry.id), "7ABC124", "ok")
