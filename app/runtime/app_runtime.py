@@ -119,7 +119,7 @@ class AppRuntime(QObject):
         self.signals.follow(svc.ctx.changes)
         svc.ctx.changes.subscribe(self._on_changes)
         if self.options.demo:
-            await self.executor.run(seed_demo, svc.hotlists, svc.ctx.uow, self.paths.data / "demo",
+            await self.executor.run_bulk(seed_demo, svc.hotlists, svc.ctx.uow, self.paths.data / "demo",
                                     svc.ctx.workstation)
         else:
             await self.executor.run(svc.hotlist_index.rebuild)
