@@ -41,7 +41,7 @@ from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.hotlist_import import run_import
+from app.services.hotlist_import import recover_interrupted, run_import
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
@@ -116,6 +116,10 @@ class HotListService:
         return row.name, row.location, spec, settings
 
     # ---- import -------------------------------------------------------------------------------
+    def recover_interrupted_imports(self) -> list[str]:
+        """Finish the list replacements a crash cut short (the console calls it when it starts); what was done."""
+        return recover_interrupted(self.ctx)
+
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
                       progress: Callable[[str], None] | None = None, confirm_shrink: bool = False) -> ImportSummary:
         """Parse and validate the whole file, then replace the source's list in one transaction.
