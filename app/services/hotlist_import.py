@@ -87,7 +87,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     parsed: ChildParse | None = None
     db_path = _sqlite_path(ctx)
     sqlite = db_path is not None
-    scratch = tempfile.mkdtemp(prefix="hotlist-stage-") if db_path else None
+    scratch = _scratch_folder() if db_path else None
     try:
         # the parser children start below the console (run_below); the copy below stays on this thread
         parsed = run_below(parse_in_child, file, spec, settings, started.date(), sort=sqlite, parse=parse,
@@ -161,6 +161,32 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
     return summary, verdict.accepted, prebuilt if verdict.accepted else None
+
+
+#: Scratch folders of imports (the parser's stage files: ~1 GB for a national list), one per import.
+STAGE_PREFIX = "hotlist-stage-"
+_OWNER = "owner.pid"
+
+
+def _scratch_folder() -> str:
+    folder = tempfile.mkdtemp(prefix=STAGE_PREFIX)
+    Path(folder, _OWNER).write_text(f"{os.getpid()}\n")
+    return folder
+
+
+def remove_stale_stages(root: Path | None = None) -> int:
+    """Remove the scratch folders that imports of dead processes left (a crash skips the cleanup); returns how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*"):
+        try:
+            pid = int((folder / _OWNER).read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours to judge (an older version's, or being created)
+        if pid == os.getpid() or _running_elsewhere(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 #: Niceness steps the parser children run below the console (:mod:`app.services.bulk_priority`); 0: level.

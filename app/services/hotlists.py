@@ -41,7 +41,7 @@ from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.hotlist_import import recover_interrupted, run_import
+from app.services.hotlist_import import recover_interrupted, remove_stale_stages, run_import
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
@@ -117,7 +117,11 @@ class HotListService:
 
     # ---- import -------------------------------------------------------------------------------
     def recover_interrupted_imports(self) -> list[str]:
-        """Finish the list replacements a crash cut short (the console calls it when it starts); what was done."""
+        """Finish the list replacements a crash cut short (the console calls it when it starts); what was done.
+
+        Also removes the scratch folders of imports whose process died (a national list's are ~1 GB).
+        """
+        remove_stale_stages()
         return recover_interrupted(self.ctx)
 
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,

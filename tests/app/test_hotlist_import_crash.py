@@ -134,3 +134,43 @@ def test_an_import_running_in_another_live_process_is_left_alone(ctx, staged_svc
         other.wait()
     assert len(staged_svc.recover_interrupted_imports()) == 1  # its process is gone: a crash, recovered
     assert _state(ctx, src.id)[0] == 0  # above_id 0: every entry of the source was that import's
+
+
+def test_scratch_folders_of_dead_imports_are_removed_and_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from app.services.hotlist_import import STAGE_PREFIX, remove_stale_stages
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        folders = {}
+        for name, pid in (("dead", dead.pid), ("live", live.pid), ("mine", os.getpid()), ("unknown", None)):
+            folder = tmp_path / f"{STAGE_PREFIX}{name}"
+            folder.mkdir()
+            (folder / "stage.db").write_bytes(b"x" * 1000)
+            if pid is not None:
+                (folder / "owner.pid").write_text(f"{pid}\n")
+            folders[name] = folder
+        (tmp_path / "other-folder").mkdir()
+        assert remove_stale_stages(tmp_path) == 1
+        assert not folders["dead"].exists()
+        assert all(folders[k].exists() for k in ("live", "mine", "unknown")) and (tmp_path / "other-folder").exists()
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_an_import_leaves_no_scratch_folder_behind(ctx, staged_svc, hotlist_admin, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(300, "Q"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert staged_svc.import_source(hotlist_admin, src.id).accepted
+    assert list((tmp_path / "tmp").iterdir()) == []
