@@ -89,6 +89,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     sqlite = db_path is not None
     scratch = _scratch_folder() if db_path else None
     try:
+        if scratch and db_path != ":memory:" and not _parsed_inline(file, inline_below_bytes):
+            _check_scratch_space(Path(scratch), file)
         # the parser children start below the console (run_below); the copy below stays on this thread
         parsed = run_below(parse_in_child, file, spec, settings, started.date(), sort=sqlite, parse=parse,
                            inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite),
@@ -115,6 +117,11 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             if held:
                 verdict = _Verdict(False, held, "held")
                 report = [f"HELD: {held}", *report[1:]]
+        if verdict.accepted and parsed is not None and db_path not in (None, ":memory:"):
+            short = _database_space_shortage(Path(db_path), parsed.count)
+            if short:
+                verdict, refused = _refused(RefusalReason.DISK_SPACE, short)
+                report = [refused, *report[1:]]
         if verdict.accepted and parsed is not None:
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
@@ -161,6 +168,50 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
     return summary, verdict.accepted, prebuilt if verdict.accepted else None
+
+
+#: Database bytes a new entry takes while both lists are held (~190 in the table and its indexes, measured
+#: on NCIC rows; the rest for the write-ahead log and page slack), and a floor of free space always kept.
+ENTRY_BYTES = 320
+SPACE_FLOOR_BYTES = 64 * 1024**2
+#: Scratch bytes per byte of list file (the stage files measured ~1.0x the NCIC text) and a floor.
+SCRATCH_PER_FILE_BYTE = 1.5
+SCRATCH_FLOOR_BYTES = 16 * 1024**2
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024**2:,.0f} MB"
+
+
+def _database_space_shortage(db: Path, entries: int) -> str | None:
+    """Why the database's disk cannot take ``entries`` new entries beside the old list (None: it can)."""
+    free = _free_bytes(db.parent)
+    need = entries * ENTRY_BYTES + SPACE_FLOOR_BYTES
+    if free is None or free >= need:
+        return None
+    return (f"the database disk ({db.parent}) has {_mb(free)} free; {entries:,} new entries need about "
+            f"{_mb(need)} while the previous list is replaced. Free disk space, then import again")
+
+
+def _check_scratch_space(folder: Path, file: Path) -> None:
+    """Refuse before parsing when the scratch folder cannot hold the parser's stage files."""
+    free = _free_bytes(folder)
+    try:
+        size = file.stat().st_size
+    except OSError:
+        return  # the reader reports it
+    need = int(size * SCRATCH_PER_FILE_BYTE) + SCRATCH_FLOOR_BYTES
+    if free is not None and free < need:
+        raise ListFileRefused(RefusalReason.DISK_SPACE,
+                              f"the scratch folder ({folder.parent}) has {_mb(free)} free; parsing "
+                              f"{file.name} needs about {_mb(need)}. Free disk space, then import again")
 
 
 #: Scratch folders of imports (the parser's stage files: ~1 GB for a national list), one per import.
