@@ -127,7 +127,8 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             try:
                 if sqlite and parsed.staged:
                     imported, ranges = _replace_from_stage(ctx, source_id, db_path, parsed.stage_files(), say)
-                    prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges)
+                    prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges) if parsed.index_ready() \
+                        else None
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
