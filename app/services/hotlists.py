@@ -43,7 +43,7 @@ from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.hotlist_import import run_import
+from app.services.hotlist_import import recover_interrupted, remove_stale_stages, run_import
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
@@ -142,6 +142,14 @@ class HotListService:
         return row.name, row.location, spec, settings
 
     # ---- import -------------------------------------------------------------------------------
+    def recover_interrupted_imports(self) -> list[str]:
+        """Finish the list replacements a crash cut short (the console calls it when it starts); what was done.
+
+        Also removes the scratch folders of imports whose process died (a national list's are ~1 GB).
+        """
+        remove_stale_stages()
+        return recover_interrupted(self.ctx)
+
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
                       progress: Callable[[str], None] | None = None, confirm_shrink: bool = False) -> ImportSummary:
         """Parse and validate the whole file, then replace the source's list in one transaction.

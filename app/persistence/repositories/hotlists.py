@@ -166,6 +166,10 @@ class HotListRepository:
             self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.id.in_(ids)))
         return len(ids)
 
+    def max_entry_id(self) -> int:
+        """The highest entry id of any source (0: none)."""
+        return self.s.scalar(select(func.max(HotListEntryRow.id))) or 0
+
     def set_entry_count(self, source_id: int, known: int | None = None) -> int:
         """Recount a source's entries after a chunked import (``known``: the caller knows the count).
 
