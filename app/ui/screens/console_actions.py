@@ -67,6 +67,10 @@ class ConsoleActions:
             return
         if self.dialog is not None:
             return  # one dialog at a time; its own keys apply
+        if self.busy:  # a bounced or held key must not start the action again (F2 twice claimed two hits)
+            self.ctrl.message.emit(f"{NAMES.get(key, key)}: the previous action is still running; "
+                                   "press again when it is done.", True)
+            return
         if key != "claim_next":
             why = self.ctrl.refusal(HitAction(key))
             if why is not None:
