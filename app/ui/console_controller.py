@@ -240,9 +240,9 @@ class ConsoleController(QObject):
         if self.detail is not None and self.detail.summary.id == hit_id:
             self._hint()
 
-    async def claim(self) -> HitSummary:
+    async def claim(self, hit_id: int | None = None) -> HitSummary:
         """Claim the hit shown in the panel (the explicit action, Ctrl+K)."""
-        hit_id = self._require_open()
+        hit_id = hit_id if hit_id is not None else self._require_open()
         hit = await self.ui.call(self.svc.claim, self.actor, hit_id)
         self.model.upsert(hit)
         self._ack(hit_id)
@@ -337,24 +337,27 @@ class ConsoleController(QObject):
         """Recoveries/arrests whose entering agency is not yet notified (with age)."""
         return await self.ui.call(self.svc.notifications_due, self.actor)
 
-    async def yq_prefill(self, priority: str = "U") -> YqRequest | None:
-        return await self.ui.call(self.svc.yq_prefill, self.actor, self._require_open(), priority)
+    async def yq_prefill(self, priority: str = "U", hit_id: int | None = None) -> YqRequest | None:
+        hit_id = hit_id if hit_id is not None else self._require_open()
+        return await self.ui.call(self.svc.yq_prefill, self.actor, hit_id, priority)
 
-    async def print_report(self) -> PrintedReport:
-        report = await self.ui.call(self.svc.print_report, self.actor, self._require_open())
+    async def print_report(self, hit_id: int | None = None) -> PrintedReport:
+        hit_id = hit_id if hit_id is not None else self._require_open()
+        report = await self.ui.call(self.svc.print_report, self.actor, hit_id)
         self.message.emit(f"Hit report saved: {report.path}", False)
         return report
 
-    async def release(self) -> None:
-        hit_id = self._require_open()
+    async def release(self, hit_id: int | None = None) -> None:
+        hit_id = hit_id if hit_id is not None else self._require_open()
         await self.ui.call(self.svc.release, self.actor, hit_id)
         await self._after_change(hit_id, hint=False)
 
     def step(self, step_id: int) -> HitStep | None:
         return next((s for s in self.detail.steps if s.id == step_id), None) if self.detail else None
 
-    def next_rno(self) -> int:
-        sent = sum(1 for s in effective(self.detail.steps) if s.kind is StepKind.YQ_SENT) if self.detail else 0
+    def next_rno(self, detail: HitDetail | None = None) -> int:
+        detail = detail or self.detail
+        sent = sum(1 for s in effective(detail.steps) if s.kind is StepKind.YQ_SENT) if detail else 0
         return min(MAX_REQUESTS, sent + 1)
 
     def _require_open(self) -> int:

@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.domain.errors import DomainError, ValidationFailed
+from app.domain.errors import Conflict, DomainError, ValidationFailed
 from app.domain.hit_actions import HitAction
 from app.domain.hit_steps import InstructionsRelayed, RejectReason, StepKind, VisualAccepted
+from app.services.hit_queries import HitDetail
 from app.ui.asyncio_qt import dialog_result
 from app.ui.console_controller import ConsoleController
 from app.ui.dialogs.console_common import StepDialog
@@ -55,6 +56,7 @@ class ConsoleActions:
         self._focus_back = focus_back
         self.dialog: QDialog | None = None  # the open dialog (tests drive it with the keyboard)
         self.running: asyncio.Future | None = None
+        self.target: HitDetail | None = None  # the hit on screen when the running action's key was pressed
 
     @property
     def busy(self) -> bool:
@@ -76,6 +78,9 @@ class ConsoleActions:
             if why is not None:
                 self.ctrl.message.emit(f"{NAMES.get(key, key)} is not available: {why}", True)
                 return
+        # the action is on the hit the dispatcher sees (and the refusal above was asked of), not on one
+        # still loading behind it: a reject dialog named the plate on screen and recorded on the loading hit
+        self.target = self.ctrl.detail
         handler: Callable[[], Awaitable[object]] = getattr(self, f"_{key}")
         self.running = asyncio.ensure_future(self._guard(handler()))
 
@@ -101,19 +106,23 @@ class ConsoleActions:
     # ---- actions ------------------------------------------------------------------------------
     # Each action takes the open hit's id when it starts and records on that hit, whatever the
     # panel shows by the time its dialog is submitted.
+    def _shown(self) -> HitDetail:
+        if self.target is None:
+            raise Conflict("Open a hit first (F2 claims the next one).")
+        return self.target
+
     def _on(self, corrects: int | None):  # noqa: ANN202 - the submit callable of a step dialog
-        hit_id = self.ctrl._require_open()
+        hit_id = self._shown().summary.id
         return lambda v: self.ctrl.record(v, corrects, hit_id)
 
     async def _claim_next(self) -> None:
         await self.ctrl.claim_next()
 
     async def _claim(self) -> None:
-        await self.ctrl.claim()
+        await self.ctrl.claim(self._shown().summary.id)
 
     async def _accept(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
+        d = self._shown()
         if d.mismatches:
             await self._show(VerifyOverrideDialog(lambda v: self.ctrl.record(v, corrects, d.summary.id),
                                                   d.read.plate, d.mismatches, self.parent))
@@ -122,39 +131,36 @@ class ConsoleActions:
                                corrects, d.summary.id)
 
     async def _reject(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
+        d = self._shown()
         suggested = RejectReason.WRONG_STATE if d.state_agreement.value == "mismatch" else None
         await self._show(RejectDialog(self._on(corrects), d.read.plate, suggested, self.parent))
 
     async def _ncic(self, corrects: int | None = None) -> None:
-        e = self.ctrl.detail.entry  # type: ignore[union-attr]
+        e = self._shown().entry
         await self._show(NcicQueryDialog(self._on(corrects), e.plate, e.state, e.nic, self.parent))
 
     async def _yq(self) -> None:
-        hit_id = self.ctrl._require_open()
-        prefill = await self.ctrl.yq_prefill("U")
+        d = self._shown()
+        hit_id = d.summary.id
+        prefill = await self.ctrl.yq_prefill("U", hit_id)
         if prefill is None:
             raise ValidationFailed("This record type takes no YQ.")
-        await self._show(YqDialog(lambda v: self.ctrl.send_yq(*v, hit_id=hit_id), prefill, self.ctrl.next_rno(),
+        await self._show(YqDialog(lambda v: self.ctrl.send_yq(*v, hit_id=hit_id), prefill, self.ctrl.next_rno(d),
                                   self.parent))
 
     async def _yr(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
-        await self._show(YrDialog(self._on(corrects), max(1, self.ctrl.next_rno() - 1),
+        d = self._shown()
+        await self._show(YrDialog(self._on(corrects), max(1, self.ctrl.next_rno(d) - 1),
                                   d.entry.ori or "", self.ctrl.clock.now(), self.parent))
 
     async def _dispatch(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
+        d = self._shown()
         sit = d.situation
         await self._show(DispatchDialog(self._on(corrects), d.entry.instructions or "", d.entry.vehicle,
                                         sit.instructions_relayed, self.parent, ncic_confirmed=sit.ncic_confirmed))
 
     async def _stolen(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
+        d = self._shown()
         seen = " ".join(x for x in (d.read.colour or "",) if x)
         await self._show(StolenPlateDialog(self._on(corrects), d.entry.vehicle,
                                            f"colour {seen}" if seen else "", self.parent))
@@ -163,27 +169,26 @@ class ConsoleActions:
         await self._show(DispositionDialog(self._on(corrects), self.parent))
 
     async def _notify(self, corrects: int | None = None) -> None:
-        d = self.ctrl.detail
-        assert d is not None
+        d = self._shown()
         await self._show(AgencyNotifiedDialog(self._on(corrects), d.entry.ori or "",
                                               self.ctrl.clock.now(), self.parent))
 
     async def _relay(self) -> None:
-        await self.ctrl.record(InstructionsRelayed(True))
+        await self.ctrl.record(InstructionsRelayed(True), hit_id=self._shown().summary.id)
 
     async def _note(self, corrects: int | None = None) -> None:
         await self._show(NoteDialog(self._on(corrects), self.parent))
 
     async def _print(self) -> None:
-        await self.ctrl.print_report()
+        await self.ctrl.print_report(self._shown().summary.id)
 
     async def _release(self) -> None:
-        await self.ctrl.release()
+        await self.ctrl.release(self._shown().summary.id)
         self.ctrl.message.emit("Hit released back to the queue.", False)
 
     async def _correct(self) -> None:
         step_id = self._selected_step()
-        step = self.ctrl.step(step_id) if step_id is not None else None
+        step = next((s for s in self._shown().steps if s.id == step_id), None) if step_id is not None else None
         if step is None:
             raise ValidationFailed("Select the step to correct in the step log (Alt+G), then press Ctrl+E.")
         openers = {

@@ -5,7 +5,11 @@ Each test is a probe that found a defect (or guards a safeguard no other test co
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.domain.hits import HitStatus
 from tests.app.ui.conftest import run_until
@@ -43,3 +47,52 @@ def test_f2_pressed_twice_claims_one_hit_not_two(qtbot, qloop, world):  # noqa: 
     assert screen.ctrl.detail.summary.id == amber.id and status_of(world, amber.id) is HitStatus.CLAIMED
     assert status_of(world, stolen.id) is HitStatus.NEW
     assert "still running" in screen.status.text() or "F3 accept" in screen.status.text()
+
+
+def _slow_view(screen, gate: threading.Event):
+    """Make opening a hit wait (a slow database) until ``gate`` is set."""
+    real = screen.ctrl.svc
+    view = real.view
+
+    def slow_view(*args, **kwargs):
+        gate.wait(5)
+        return view(*args, **kwargs)
+
+    class Proxy:
+        def __getattr__(self, name):
+            return slow_view if name == "view" else getattr(real, name)
+
+    screen.ctrl.svc = Proxy()
+
+
+def test_a_key_pressed_while_another_hit_loads_acts_on_the_hit_on_screen(qtbot, qloop, world):  # noqa: F811
+    """The reject dialog named the plate on screen, and the rejection went to the hit still loading."""
+    screen = make_screen(qtbot, qloop, world)
+    [first] = raise_hit(world, "ABC1234")
+    [second] = raise_hit(world, "8OX1234", camera="cam-3", state="NV", seed=7)
+    run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 2)
+    svc, me = world.svc.hits, world.disp.actor
+    svc.claim(me, first.id)
+    svc.claim(me, second.id)
+    asyncio.ensure_future(screen.ctrl.open(first.id))
+    run_until(qloop, qtbot, lambda: screen.ctrl.detail is not None and screen.ctrl.detail.summary.id == first.id)
+    # Given the dispatcher opens the second hit and the database is slow to answer
+    gate = threading.Event()
+    _slow_view(screen, gate)
+    screen.open_hit(second.id)
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    assert screen.ctrl.current_id == second.id
+    assert screen.ctrl.detail.summary.id == first.id  # the panel still shows the first hit
+    # When F4 is pressed on the hit on screen
+    key(qtbot, screen, K.Key_F4)
+    gate.set()
+    dlg = wait_dialog(qloop, qtbot, screen)
+    named = "ABC1234" if "ABC1234" in dlg.intro.text() else "8OX1234"
+    key(qtbot, screen, K.Key_Space)  # Misread
+    submit_dialog(qloop, qtbot, screen, dlg)
+    # Then the rejection is recorded on the hit the dialog named
+    rejected = first if named == "ABC1234" else second
+    other = second if rejected is first else first
+    assert status_of(world, rejected.id) is HitStatus.REJECTED, (named, steps_of(world.ctx, rejected.id))
+    assert "visual_rejected" not in steps_of(world.ctx, other.id)
+    assert QApplication.focusWidget() is not None
