@@ -164,7 +164,7 @@ class ConsoleApp:
         self.idle.pause()
         ui = self.window.ui
         await self.executor.run(self.services.accounts.lock_screen, ui.actor, reason)
-        self.window.centralWidget().setVisible(False)
+        self.window.conceal()  # the screens and any dialog open over them
         svc = self.services
         if reason == "session_revoked":  # the rights ended: sign in again (password change, policy, or refused)
             box = QMessageBox(QMessageBox.Icon.Warning, "Console locked", f"The console was locked: {message}",
@@ -191,7 +191,7 @@ class ConsoleApp:
         unlocked = await dialog_result(dlg)
         summary.stop()
         if unlocked:
-            self.window.centralWidget().setVisible(True)
+            self.window.reveal()
             self.current = self.window
             self.idle.start()
         else:

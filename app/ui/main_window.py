@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(max(150, round(font_pt() * 13)))
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
+        self._concealed: list[QWidget] = []  # windows hidden by the lock, shown again at the unlock
         self._areas: dict[str, QScrollArea] = {}
         self._titles: dict[str, str] = {}
         for i, spec in enumerate(visible(specs, ui.user)):
@@ -231,6 +232,29 @@ class MainWindow(QMainWindow):
             stop = getattr(widget, "shutdown", None)
             if callable(stop):
                 stop()
+
+    def conceal(self) -> None:
+        """At the lock: hide the screens and every window open over them (a step dialog shows the hit)."""
+        self.centralWidget().setVisible(False)
+        self._concealed = [w for w in QApplication.topLevelWidgets()
+                           if w is not self and w.isVisible() and self._owns(w)]
+        for window in self._concealed:
+            window.hide()
+
+    def reveal(self) -> None:
+        """At the unlock: the screens, and the dialogs the user left open, as they were."""
+        self.centralWidget().setVisible(True)
+        for window in self._concealed:
+            window.show()
+        self._concealed = []
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

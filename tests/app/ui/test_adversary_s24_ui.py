@@ -96,3 +96,59 @@ def test_a_key_pressed_while_another_hit_loads_acts_on_the_hit_on_screen(qtbot, 
     assert status_of(world, rejected.id) is HitStatus.REJECTED, (named, steps_of(world.ctx, rejected.id))
     assert "visual_rejected" not in steps_of(world.ctx, other.id)
     assert QApplication.focusWidget() is not None
+
+
+def test_locking_the_console_hides_a_step_dialog_open_over_it(qtbot, qloop, world):  # noqa: F811
+    """The lock hid the console's screens, but a dialog open over them (plate, NIC, ORI) stayed on screen.
+
+    A dispatcher called away from an open reject dialog leaves the workstation; after the idle lock
+    anyone walking past still read the hit in the dialog beside the lock screen.
+    """
+    from types import SimpleNamespace
+
+    from app.settings.model import AppSettings
+    from app.settings.secrets import MemorySecretStore
+    from app.ui.application import ConsoleApp
+    from app.ui.asyncio_qt import start
+    from app.ui.dialogs.login import LoginDialog
+    from app.ui.main_window import MainWindow
+    from app.ui.screens_registry import default_screens
+    from tests.app.ui.conftest import PW
+
+    qapp = QApplication.instance()
+    assembly = SimpleNamespace(args=None, paths=world.ui.paths.ensure(), settings=AppSettings(), warnings=[],
+                               secrets=MemorySecretStore())
+    app = ConsoleApp(qapp, assembly)
+    app.services = world.ui.services
+    window = MainWindow(world.ui, default_screens(""))
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    app.window = window
+    try:
+        window.show()
+        screen = window.screens["console"]
+        screen.activateWindow()
+        run_until(qloop, qtbot, screen.isActiveWindow)
+        screen.queue.setFocus()
+        raise_hit(world, "ABC1234")
+        press(qloop, qtbot, screen, K.Key_F2)
+        key(qtbot, screen, K.Key_F4)
+        dlg = wait_dialog(qloop, qtbot, screen)
+        assert "ABC1234" in dlg.intro.text()
+        # When the console locks
+        start(app.lock("idle"))
+        run_until(qloop, qtbot, lambda: isinstance(app.current, LoginDialog) and app.current.isVisible())
+        # Then no window but the lock dialog shows anything
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not app.current]
+        assert dlg not in shown and not window.centralWidget().isVisible()
+        # And after the unlock the dialog is back where the dispatcher left it
+        lock = app.current
+        qtbot.keyClicks(lock.password, PW)
+        qtbot.keyClick(lock.password, K.Key_Return)
+        run_until(qloop, qtbot, lambda: app.current is window)
+        assert dlg.isVisible() and screen.actions.dialog is dlg
+        qtbot.keyClick(dlg, K.Key_Escape)
+        settle(qloop, qtbot, screen)
+    finally:
+        qapp.removeEventFilter(app.idle)
+        app.idle.pause()
+        app.executor.shutdown()
