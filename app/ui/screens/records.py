@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -258,10 +259,35 @@ class RecordsScreen(QWidget):
 
     @async_slot()
     async def run_purge(self) -> None:
+        if not await self._purge_confirmed():
+            return
         res = await self._do(self.svc.purge.purge)
         if res:
             self.message.setText(f"Purge P-{res.run_id}: {res.reads:,} reads, {res.hits:,} hits, {res.images:,} "
                                  f"images deleted; {res.kept:,} items kept.")
+
+    async def _purge_confirmed(self) -> bool:
+        """The purge deletes for good: say what goes and ask, Cancel the default (a stray Enter keeps the data)."""
+        try:
+            _preset, periods = await self.ui.call(self.svc.retention.current)
+        except DomainError as exc:
+            show_error(self, exc)
+            return False
+        box = QMessageBox(QMessageBox.Icon.Warning, "Run the retention purge now",
+                          f"Delete for good every read older than {periods.reads_days} days, every hit record older "
+                          f"than {periods.hits_days} days and every image older than {periods.images_days} days (the "
+                          "saved retention)? Evidence holds and open release requests keep theirs.\n\n"
+                          "This cannot be undone.", QMessageBox.StandardButton.NoButton, self)
+        purge = box.addButton("Purge now", QMessageBox.ButtonRole.DestructiveRole)  # no Alt+P: a second press of
+        # the key that opened the box must not answer it
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        try:
+            await dialog_result(box)
+            return box.clickedButton() is purge
+        finally:
+            box.deleteLater()
 
     @async_slot()
     async def open_doc(self) -> None:

@@ -152,3 +152,48 @@ def test_locking_the_console_hides_a_step_dialog_open_over_it(qtbot, qloop, worl
         qapp.removeEventFilter(app.idle)
         app.idle.pause()
         app.executor.shutdown()
+
+
+def test_run_purge_now_asks_first_and_enter_keeps_the_data(qtbot, qloop, ui_ctx):
+    """One Alt+P (or Space on the focused button) deleted every read, hit and image past retention.
+
+    The purge is irreversible; beside it sit the retention spin boxes and Save. It now asks, naming
+    what goes, with Cancel the default: a stray Enter or Escape deletes nothing.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.screens.records import RecordsScreen
+
+    svc, me = ui_ctx.services.records.purge, ui_ctx.actor
+    screen = RecordsScreen(ui_ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    screen.activateWindow()
+    screen.activate()
+    run_until(qloop, qtbot, lambda: screen.preset.count() > 0)
+    screen.tabs.setCurrentIndex(2)  # Retention
+    screen.actions["run_purge"].setFocus()
+
+    def box():
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+    # When the supervisor presses Alt+P, then Enter
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_P, Qt.KeyboardModifier.AltModifier)
+    run_until(qloop, qtbot, lambda: box() is not None or svc.runs(me))
+    assert svc.runs(me) == [], "purged at one keystroke"
+    asked = box()
+    assert "cannot be undone" in asked.text() and asked.defaultButton() is asked.escapeButton()
+    qtbot.keyClick(QApplication.focusWidget() or asked, K.Key_P, Qt.KeyboardModifier.AltModifier)  # a bounce
+    assert box() is asked and svc.runs(me) == []
+    qtbot.keyClick(QApplication.focusWidget() or asked, K.Key_Return)
+    run_until(qloop, qtbot, lambda: box() is None)
+    assert svc.runs(me) == []
+    # When asked again and the purge button is chosen deliberately, the purge runs
+    qtbot.mouseClick(screen.actions["run_purge"], Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: box() is not None)
+    asked = box()
+    purge = next(b for b in asked.buttons() if asked.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.mouseClick(purge, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: len(svc.runs(me)) == 1)
+    assert "Purge P-" in screen.message.text()
