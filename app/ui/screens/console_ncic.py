@@ -28,15 +28,17 @@ from app.ui.flow_layout import FlowLayout
 from app.ui.screens.console_look import log_table
 from app.ui.theme import palette
 
-#: action key -> (button text, accessible name)
+#: action key -> (button text, accessible name); every Alt+letter is unique on the console: one shared with the
+#: panel shortcuts (Alt+Q queue, Alt+G log, Alt+V picture, Alt+S sightings) or another button is ambiguous to Qt,
+#: and an ambiguous key only moves the focus, so neither acts
 ACTIONS: dict[str, tuple[str, str]] = {
-    "ncic": ("NCIC &query result  [F5]", "Record NCIC query result"),
+    "ncic": ("NCIC q&uery result  [F5]", "Record NCIC query result"),
     "yq": ("Send &YQ  [F6]", "Send YQ hit confirmation request"),
-    "yr": ("Y&R received  [F7]", "Record YR answer received"),
+    "yr": ("YR r&eceived  [F7]", "Record YR answer received"),
     "dispatch": ("&Dispatch units  [F8]", "Dispatch units"),
-    "stolen": ("&Stolen-plate check  [F9]", "Record stolen plate check"),
+    "stolen": ("Stolen-plate c&heck  [F9]", "Record stolen plate check"),
     "disposition": ("Dis&position  [F10]", "Record disposition"),
-    "notify": ("Agency &notified  [F11]", "Record entering agency notified"),
+    "notify": ("Agency n&otified  [F11]", "Record entering agency notified"),
     "note": ("No&te  [Ctrl+T]", "Add a note"),
     "correct": ("&Correct step  [Ctrl+E]", "Correct the selected step"),
     "print": ("Pr&int report  [Ctrl+P]", "Print hit report"),

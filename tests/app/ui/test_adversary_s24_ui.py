@@ -197,3 +197,28 @@ def test_run_purge_now_asks_first_and_enter_keeps_the_data(qtbot, qloop, ui_ctx)
     qtbot.mouseClick(purge, Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, lambda: len(svc.runs(me)) == 1)
     assert "Purge P-" in screen.message.text()
+
+
+def test_alt_q_reaches_the_queue_once_the_ncic_buttons_are_live(qtbot, qloop, world):  # noqa: F811
+    """Alt+Q (to the queue) was also the mnemonic of "NCIC &query result", Alt+S (to the sightings) that of
+    "&Stolen-plate check", Alt+N (claim next) that of "Agency &notified": with both live Qt treats the key as
+    ambiguous and neither acts, so after F3 Alt+Q no longer brought the dispatcher back to the queue."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QAbstractButton
+
+    screen = make_screen(qtbot, qloop, world)
+    raise_hit(world, "8OX1234", state="NV")  # stolen plate: the stolen-plate check is live too
+    press(qloop, qtbot, screen, K.Key_F2)
+    press(qloop, qtbot, screen, K.Key_F3)
+    assert screen.ncic.buttons["ncic"].isEnabled() and screen.ncic.buttons["stolen"].isEnabled()
+    screen.verify.reject_btn.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is screen.queue
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is screen.sightings.table
+    # and no two keys of the console share an Alt+letter
+    keys = [sc.key().toString() for sc in screen.findChildren(QShortcut)]
+    keys += [QKeySequence.mnemonic(b.text()).toString() for b in screen.findChildren(QAbstractButton)
+             if "&" in b.text()]
+    alt = [k for k in keys if k.startswith("Alt+")]
+    assert sorted(alt) == sorted(set(alt)), sorted(k for k in alt if alt.count(k) > 1)
