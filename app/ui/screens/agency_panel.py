@@ -41,6 +41,8 @@ class AgencyPanel(QWidget):
         form.addRow("Address", self.address)
         self.policy = QPlainTextEdit()
         self.policy.setAccessibleName("Policy text shown at first login")
+        for box in (self.address, self.policy):
+            box.setTabChangesFocus(True)  # Tab goes on to the next field, as in every dialog
         form.addRow("Policy shown at first login", self.policy)
         hint = QLabel("Raise the policy version after changing its text: every user acknowledges it again.")
         hint.setObjectName("Muted")

@@ -67,6 +67,7 @@ class AuditScreen(QWidget):
         self.errors.setAccessibleName("Data errors found")
         self.errors.setPlaceholderText("Data errors found, one per line")
         self.errors.setFixedHeight(50)
+        self.errors.setTabChangesFocus(True)  # Tab goes on to the next field, as in every dialog
         self.summary = QLineEdit()
         self.summary.setAccessibleName("Summary")
         self.summary.setPlaceholderText("Summary for the memorandum")

@@ -93,6 +93,7 @@ class SearchScreen(QWidget):
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Detailed reason")
         self.reason.setFixedHeight(52)
+        self.reason.setTabChangesFocus(True)  # Tab goes on to the criteria; a tab character is never a reason
         self.outside = QCheckBox("On behalf of an outside agency (written request)")
         self.agency, self.requester, self.reference = QLineEdit(), QLineEdit(), QLineEdit()
         for w, n in ((self.agency, "Outside agency"), (self.requester, "Requesting person"),

@@ -222,3 +222,31 @@ def test_alt_q_reaches_the_queue_once_the_ncic_buttons_are_live(qtbot, qloop, wo
              if "&" in b.text()]
     alt = [k for k in keys if k.startswith("Alt+")]
     assert sorted(alt) == sorted(set(alt)), sorted(k for k in alt if alt.count(k) > 1)
+
+
+def test_tab_leaves_every_multi_line_text_box_of_the_screens(qtbot, qloop, ui_ctx):
+    """Tab in the search's "Detailed reason" typed a tab character and stayed there (the same in the agency
+    address and policy text, and the audit's data errors): a keyboard-only user could not reach the search
+    criteria. Dialogs' text boxes already passed Tab on; the screens' did not."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from app.ui.screens.administration import AdministrationScreen
+    from app.ui.screens.audit import AuditScreen
+    from app.ui.screens.search import SearchScreen
+
+    search = SearchScreen(ui_ctx)
+    qtbot.addWidget(search)
+    search.show()
+    search.activateWindow()
+    search.reason.setFocus()
+    run_until(qloop, qtbot, lambda: QApplication.focusWidget() is search.reason)
+    qtbot.keyClicks(search.reason, "Robbery follow-up")
+    qtbot.keyClick(search.reason, K.Key_Tab)
+    assert search.reason.toPlainText() == "Robbery follow-up"
+    assert QApplication.focusWidget() is not search.reason
+    # every editable multi-line box on the screens passes Tab on
+    screens = (search, AdministrationScreen(ui_ctx, ""), AuditScreen(ui_ctx))
+    for screen in screens[1:]:
+        qtbot.addWidget(screen)
+    boxes = [b for s in screens for b in s.findChildren(QPlainTextEdit) if not b.isReadOnly()]
+    assert boxes and [b.accessibleName() for b in boxes if not b.tabChangesFocus()] == []
