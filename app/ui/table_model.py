@@ -75,6 +75,7 @@ def make_table(model: QAbstractItemModel, name: str, *, single: bool = False,
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.setAlternatingRowColors(alternating)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setTabKeyNavigation(False)  # arrows move between rows; Tab leaves for the buttons (not cell by cell)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
     t.verticalHeader().setVisible(False)

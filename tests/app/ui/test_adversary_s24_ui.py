@@ -250,3 +250,35 @@ def test_tab_leaves_every_multi_line_text_box_of_the_screens(qtbot, qloop, ui_ct
         qtbot.addWidget(screen)
     boxes = [b for s in screens for b in s.findChildren(QPlainTextEdit) if not b.isReadOnly()]
     assert boxes and [b.accessibleName() for b in boxes if not b.tabChangesFocus()] == []
+
+
+def test_tab_leaves_a_table_in_one_press(qtbot, qloop, ui_ctx):
+    """Tab in a screen's table walked cell by cell (columns x rows) before reaching the buttons under it:
+    in the users list, the records and audit tables a keyboard-only user pressed Tab dozens of times."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from app.ui.screens.administration import AdministrationScreen
+    from app.ui.screens.audit import AuditScreen
+    from app.ui.screens.hotlists import HotListsScreen
+    from app.ui.screens.records import RecordsScreen
+    from app.ui.screens.search import SearchScreen
+    from app.ui.screens.users_panel import UsersPanel
+
+    users = UsersPanel(ui_ctx)
+    qtbot.addWidget(users)
+    users.show()
+    users.activateWindow()
+    users.reload()
+    run_until(qloop, qtbot, lambda: users.model.rowCount() >= 1)
+    users.table.setFocus()
+    users.table.selectRow(0)
+    run_until(qloop, qtbot, lambda: QApplication.focusWidget() is users.table)
+    qtbot.keyClick(users.table, K.Key_Tab)
+    assert QApplication.focusWidget() is not users.table
+    screens = [AdministrationScreen(ui_ctx, ""), AuditScreen(ui_ctx), HotListsScreen(ui_ctx), RecordsScreen(ui_ctx),
+               SearchScreen(ui_ctx)]
+    for screen in screens:
+        qtbot.addWidget(screen)
+    trapping = [v.accessibleName() or v.objectName() for s in screens for v in s.findChildren(QAbstractItemView)
+                if v.tabKeyNavigation()]
+    assert trapping == []
