@@ -115,7 +115,7 @@ class BoloEntryDialog(FormDialog):
         self.priority = QSpinBox()
         self.priority.setRange(1, 9)
         self.priority.setAccessibleName("Priority, 1 most urgent to 9")
-        self._row("&Priority (1 = most urgent)", self.priority, "priority")
+        self._row("P&riority (1 = most urgent)", self.priority, "priority")
 
         self.plate = QLineEdit()
         self.plate.setAccessibleName("Plate")
@@ -126,7 +126,7 @@ class BoloEntryDialog(FormDialog):
         plate_row = QHBoxLayout()
         plate_row.addWidget(self.plate, 1)
         plate_row.addWidget(self.major)
-        self._row("Pl&ate", plate_row, "plate", buddy=self.plate)
+        self._row("P&late", plate_row, "plate", buddy=self.plate)
         self.state = self._line("&State", "state", "2-letter code, e.g. CA")
         self.state.setMaxLength(2)
         vehicle = QHBoxLayout()

@@ -35,7 +35,7 @@ class RejectDialog(StepDialog):
         self.text.setAccessibleName("Reason text")
         self.text.setPlaceholderText("Required for Other; optional otherwise")
         self.form.addRow("Reason", self.reason)
-        self.form.addRow("&Details", self.text)
+        self.form.addRow("D&etails", self.text)
         self.ok.setText("Reject hit")
         self.require(self.reason)
         self.reason.focus_checked()

@@ -67,7 +67,7 @@ _INTAKE_FIELDS = (
     ("requester_name", "Requesting &person", ("requesting person",)), ("requester_title", "&Title", ()),
     ("requester_contact", "&Contact", ()), ("case_number", "Case/CFS &number", ("case",)),
     ("purpose", "Intended p&urpose", ("purpose",)), ("legal_basis", "&Legal basis", ("legal basis",)),
-    ("plates", "Pl&ates (comma separated)", ("scope", "plate")),
+    ("plates", "Plat&es (comma separated)", ("scope", "plate")),
 )
 
 

@@ -282,3 +282,54 @@ def test_tab_leaves_a_table_in_one_press(qtbot, qloop, ui_ctx):
     trapping = [v.accessibleName() or v.objectName() for s in screens for v in s.findChildren(QAbstractItemView)
                 if v.tabKeyNavigation()]
     assert trapping == []
+
+
+def _alt_keys(top) -> list[str]:
+    """The Alt+letters live in ``top``: mnemonics of its shown buttons and of its labels with a buddy."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    widgets = [b for b in top.findChildren(QAbstractButton) if b.isVisibleTo(top)]
+    widgets += [lab for lab in top.findChildren(QLabel) if lab.buddy() is not None and lab.isVisibleTo(top)]
+    return [QKeySequence.mnemonic(w.text()).toString() for w in widgets if QKeySequence.mnemonic(w.text()).count()]
+
+
+def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
+    """In the reject dialog Alt+D was both "&Duplicate of another hit" and "&Details": Qt calls the key
+    ambiguous and only moves the focus, so Alt+D picked no reason. The BOLO entry (Alt+A: submit and plate,
+    Alt+P: priority and outside person) and the release intake (Alt+A: agency and plates) had the same."""
+    from datetime import UTC, date, datetime
+
+    from app.domain.hit_steps import RejectReason
+    from app.ui.dialogs.bolo_entry import BoloEntryDialog
+    from app.ui.dialogs.console_dispatch import DispatchDialog
+    from app.ui.dialogs.console_disposition import DispositionDialog
+    from app.ui.dialogs.console_ncic_query import NcicQueryDialog, NoteDialog
+    from app.ui.dialogs.console_notified import AgencyNotifiedDialog
+    from app.ui.dialogs.console_override import VerifyOverrideDialog
+    from app.ui.dialogs.console_reject import RejectDialog
+    from app.ui.dialogs.console_stolen import StolenPlateDialog
+    from app.ui.dialogs.console_yq import YrDialog
+    from app.ui.dialogs.records_dialogs import HoldDialog, ReasonDialog, ReleaseIntakeDialog
+
+    async def submit(_v):
+        return None
+
+    now = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    dialogs = [
+        RejectDialog(submit, "ABC1234", RejectReason.WRONG_STATE), DispositionDialog(submit),
+        DispatchDialog(submit, "Stop only with probable cause", "2019 HOND CIV BLK", False, ncic_confirmed=False),
+        NcicQueryDialog(submit, "ABC1234", "CA", "V123"), NoteDialog(submit), AgencyNotifiedDialog(submit, "CA0570200", now),
+        VerifyOverrideDialog(submit, "ABC1234", ("state read GA, listed CA",)), StolenPlateDialog(submit, "HOND", "BLK"),
+        YrDialog(submit, 1, "CA0570200", now),
+        BoloEntryDialog(submit, "disp1", date(2026, 11, 2), 30, 90, requesters=[(1, "Det. Reyes")]),
+        ReleaseIntakeDialog(submit=submit), HoldDialog(2, "26-1"), ReasonDialog("Reason", "Deny"),
+    ]
+    shared = {}
+    for dlg in dialogs:
+        qtbot.addWidget(dlg)
+        keys = _alt_keys(dlg)
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            shared[type(dlg).__name__] = twice
+    assert shared == {}
