@@ -274,6 +274,14 @@ class FormDialog(QDialog):
         if not self.busy:
             self._go()
 
+    def reject(self) -> None:  # Escape, Cancel and the window's close button all come here
+        if self.busy:  # the service is already writing it: closing now would not call it back, only hide it
+            self.general.setText("Saving: the service is recording this now and cannot be called back; "
+                                 "wait for its answer.")
+            self.general.setVisible(True)
+            return
+        super().reject()
+
     def _idle(self) -> None:
         self.busy = False
         self._sync_ok()

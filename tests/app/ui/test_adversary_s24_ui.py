@@ -333,3 +333,38 @@ def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
         if twice:
             shared[type(dlg).__name__] = twice
     assert shared == {}
+
+
+def test_escape_while_a_step_is_being_recorded_does_not_pretend_to_cancel_it(qtbot, qloop, world):  # noqa: F811
+    """Enter, then Escape ("no, wait") while the service was still writing: the dialog closed as if cancelled,
+    the step was recorded all the same, and the panel never showed it (its refresh went with the dialog)."""
+    screen = make_screen(qtbot, qloop, world)
+    [hit] = raise_hit(world, "ABC1234")
+    press(qloop, qtbot, screen, K.Key_F2)
+    gate = threading.Event()
+    real = screen.ctrl.svc
+
+    def slow_record(*args, **kwargs):
+        gate.wait(5)
+        return real.record(*args, **kwargs)
+
+    class Proxy:
+        def __getattr__(self, name):
+            return slow_record if name == "record" else getattr(real, name)
+
+    screen.ctrl.svc = Proxy()
+    rows = screen.ncic.log.rowCount()
+    key(qtbot, screen, K.Key_T, Qt.KeyboardModifier.ControlModifier)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    qtbot.keyClicks(dlg.text, "driver waved at the camera")
+    qtbot.keyClick(dlg.ok, K.Key_Return)
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    assert dlg.busy
+    # When Escape is pressed while the note is being written
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Escape)
+    # Then the dialog stays, saying it is saving; when the service answers it closes and the log shows the note
+    assert dlg.isVisible()
+    gate.set()
+    settle(qloop, qtbot, screen)
+    assert steps_of(world.ctx, hit.id)[-1] == "note"
+    run_until(qloop, qtbot, lambda: screen.ncic.log.rowCount() == rows + 1)
