@@ -23,7 +23,7 @@ class DispatchDialog(StepDialog):
     """
 
     def __init__(self, submit: Submit, instructions: str, vehicle: str, relayed_already: bool,
-                 parent: QWidget | None = None, ncic_confirmed: bool = True) -> None:
+                 parent: QWidget | None = None, ncic_confirmed: bool = True, entry_withdrawn: bool = False) -> None:
         super().__init__("Dispatch units", "Record the units sent to look for the vehicle"
                          + (f" ({vehicle})" if vehicle else "") + ".", submit, parent)
         self.units = QLineEdit()
@@ -53,8 +53,10 @@ class DispatchDialog(StepDialog):
         self.exigent.setPlaceholderText("What makes this exigent (recorded as an override, seen in audits)")
         self.ncic_confirmed = ncic_confirmed
         if not ncic_confirmed:
-            warn = QLabel("\u26a0 No NCIC query has confirmed the record is still outstanding (F5). Dispatch only "
-                          "under exigent circumstances, and say what they are:")
+            why = ("The local entry this hit matched is no longer in force (withdrawn for review, denied, expired "
+                   "or changed since the hit)." if entry_withdrawn else
+                   "No NCIC query has confirmed the record is still outstanding (F5).")
+            warn = QLabel(f"\u26a0 {why} Dispatch only under exigent circumstances, and say what they are:")
             warn.setObjectName("Stale")
             warn.setWordWrap(True)
             warn.setAccessibleName("No NCIC confirmation")

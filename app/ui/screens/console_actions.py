@@ -157,7 +157,8 @@ class ConsoleActions:
         d = self._shown()
         sit = d.situation
         await self._show(DispatchDialog(self._on(corrects), d.entry.instructions or "", d.entry.vehicle,
-                                        sit.instructions_relayed, self.parent, ncic_confirmed=sit.ncic_confirmed))
+                                        sit.instructions_relayed, self.parent, ncic_confirmed=sit.ncic_confirmed,
+                                        entry_withdrawn=sit.entry_withdrawn))
 
     async def _stolen(self, corrects: int | None = None) -> None:
         d = self._shown()

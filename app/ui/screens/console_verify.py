@@ -40,6 +40,8 @@ from recognition.synth.plate_render import render_plate
 
 logger = logging.getLogger(__name__)
 WARN = "\u26a0"
+WITHDRAWN = ("LOCAL ENTRY NO LONGER IN FORCE: withdrawn for review, denied, expired or changed since the hit. "
+             "Nothing confirms the vehicle is still of interest; dispatch only under exigent circumstances.")
 RECORD_FIELDS = ("Plate", "State", "Plate type / year", "Type", "Category", "NIC", "ORI", "Case (OCA)",
                  "Vehicle", "Source")
 
@@ -214,8 +216,10 @@ class VerificationPanel(QFrame):
         self.claim.setText("Claimed by you" if mine else
                            f"Claimed by {s.claimed_by_name}" if s.claimed_by else "Not claimed")
         warning = detail.list_warning
-        self.warning.setText(f"{WARN} {warning}" if warning else "")
-        self.warning.setVisible(bool(warning))
+        # a withdrawn BOLO changes what confirms the hit (an NCIC query no longer does): say it beside the list age
+        shown = [w for w in (WITHDRAWN if detail.situation.entry_withdrawn else None, warning) if w]
+        self.warning.setText("<br>".join(f"{WARN} {w}" for w in shown))
+        self.warning.setVisible(bool(shown))
         cmp = detail.plate_comparison
         self.strip.set_comparison(cmp)
         self.strip.updateGeometry()

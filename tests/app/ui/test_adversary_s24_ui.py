@@ -368,3 +368,60 @@ def test_escape_while_a_step_is_being_recorded_does_not_pretend_to_cancel_it(qtb
     settle(qloop, qtbot, screen)
     assert steps_of(world.ctx, hit.id)[-1] == "note"
     run_until(qloop, qtbot, lambda: screen.ncic.log.rowCount() == rows + 1)
+
+
+def _local_entry_hit(world, plate: str = "LOC4321"):  # noqa: F811
+    """A hit on an approved local (BOLO) entry; returns (hit, entry id)."""
+    from datetime import date
+
+    from app.persistence.orm.hotlists import HotListEntryRow, HotListSourceRow
+    from recognition.match import HotListIndex, IndexEntry, Matcher
+    from tests.app.hitkit import ENTRIES
+
+    ctx = world.ctx
+    with ctx.uow() as uow:
+        src = HotListSourceRow(name="Local BOLO", kind="local", bad_row_threshold=0.05, enabled=True, entry_count=1,
+                               last_success_at=ctx.clock.now(), created_at=ctx.clock.now())
+        uow.s.add(src)
+        uow.s.flush()
+        row = HotListEntryRow(source_id=src.id, plate=plate, state="CA", record_type="F", category="local_bolo",
+                              priority=7, ori="CA0000000", entry_date=date(2026, 10, 1), vehicle_colour="BLK",
+                              instructions=None, status="active", revision=1)
+        uow.s.add(row)
+        uow.s.flush()
+        entry_id = row.id
+    index = HotListIndex([IndexEntry(world.ids[p], p, s, pr) for p, s, _r, _c, pr, _o, _i in ENTRIES]
+                         + [IndexEntry(entry_id, plate, "CA", 7)])
+    world.svc.reads.set_matcher(Matcher(index))
+    [hit] = raise_hit(world, plate)
+    return hit, entry_id
+
+
+def test_a_hit_on_a_withdrawn_local_entry_says_so_in_the_panel_and_the_dispatch_dialog(qtbot, qloop, world):  # noqa: F811
+    """The BOLO a hit matched was withdrawn (denied, expired, changed) after the hit: the rules no longer count
+    the NCIC query as confirmation, but the verification panel showed nothing, and the dispatch dialog said
+    "No NCIC query has confirmed the record" right after the dispatcher had recorded that it had."""
+    from app.persistence.orm.hotlists import HotListEntryRow
+
+    screen = make_screen(qtbot, qloop, world)
+    hit, entry_id = _local_entry_hit(world)
+    press(qloop, qtbot, screen, K.Key_F2)
+    assert screen.ctrl.detail.summary.id == hit.id
+    press(qloop, qtbot, screen, K.Key_F3)
+    key(qtbot, screen, K.Key_F5)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)  # still outstanding
+    submit_dialog(qloop, qtbot, screen, dlg)
+    # When the local entry is withdrawn while the hit is open
+    with world.ctx.uow() as uow:
+        uow.s.get(HotListEntryRow, entry_id).status = "withdrawn"
+    qloop.run_until_complete(screen.ctrl.reload_detail())
+    # Then the panel says so where the list warnings are
+    assert screen.verify.warning.isVisible() and "no longer in force" in screen.verify.warning.text().lower()
+    # And the dispatch dialog names the real reason an exigent reason is needed
+    key(qtbot, screen, K.Key_F8)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    said = " ".join(w.text() for w in dlg.findChildren(type(dlg.intro)) if w.isVisible())
+    assert "no longer in force" in said and "No NCIC query has confirmed" not in said
+    qtbot.keyClick(dlg, K.Key_Escape)
+    settle(qloop, qtbot, screen)
