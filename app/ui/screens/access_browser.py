@@ -106,7 +106,7 @@ class AccessRecordBrowser(QWidget):
         self.status = QLabel("")
         self.status.setAccessibleName("Rows shown")
         self.newer_btn = QPushButton("< &Newer")
-        self.older_btn = QPushButton("O&lder >")
+        self.older_btn = QPushButton("Ol&der >")
         self.csv_btn = QPushButton("Export &CSV...")
         self.pdf_btn = QPushButton("Export &PDF...")
         for b in (self.csv_btn, self.pdf_btn):

@@ -50,7 +50,7 @@ class AuditScreen(QWidget):
         self.tabs = QTabWidget()
         # access record
         self.browser = AccessRecordBrowser(ui)
-        self.tabs.addTab(self.browser, "A&ccess record")
+        self.tabs.addTab(self.browser, "Access &record")
         # audits
         aud = QWidget()
         self.audits = ItemTableModel(("Audit", "Period", "Seed", "Sample", "Population", "Reviewed", "Status",
@@ -106,7 +106,7 @@ class AuditScreen(QWidget):
         v.addWidget(self.summary)
         v.addWidget(self.why)
         v.addLayout(row)
-        self.tabs.addTab(aud, "A&udits")
+        self.tabs.addTab(aud, "Aud&its")
         self.message = QLabel("")
         lay = QVBoxLayout(self)
         lay.addWidget(head)

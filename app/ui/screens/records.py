@@ -117,7 +117,7 @@ class RecordsScreen(QWidget):
         # documents
         self.docs = ItemTableModel(("Document", "Kind", "Created", "SHA-256"), _document_cells)
         self.doc_table = make_table(self.docs, "Documents on file")
-        drow, db = _buttons(("&Open", self.open_doc), ("&Print...", self.print_doc),
+        drow, db = _buttons(("Op&en", self.open_doc), ("&Print...", self.print_doc),
                             ("&Usage report", self.usage_report), ("Public &summary", self.transparency))
         self.tabs.addTab(self._page(self.doc_table, drow), "D&ocuments")
         self.message = QLabel("")

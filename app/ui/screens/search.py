@@ -158,7 +158,7 @@ class SearchScreen(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.status = QLabel("")
         self.status.setAccessibleName("Result count")
-        self.prev_btn, self.next_btn = QPushButton("< &Previous"), QPushButton("&Next >")
+        self.prev_btn, self.next_btn = QPushButton("< Pre&vious"), QPushButton("&Next >")
         self.image_btn = QPushButton("&Open image")
         self.hold_btn = QPushButton("Place &hold...")
         self.export_btn = QPushButton("E&xport held reads...")

@@ -73,8 +73,8 @@ class UsersPanel(QWidget):
         self.actions: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("new", "&New user...", self.new_user), ("edit", "&Edit...", self.edit_user),
-            ("training", "Record &training...", self.record_training), ("unlock", "&Unlock", self.unlock),
-            ("reset", "&Reset password...", self.reset_password), ("toggle", "&Disable / enable", self.toggle_active),
+            ("training", "Record &training...", self.record_training), ("unlock", "Unloc&k", self.unlock),
+            ("reset", "Reset pass&word...", self.reset_password), ("toggle", "&Disable / enable", self.toggle_active),
         ):
             b = QPushButton(text)
             b.setAccessibleName(text.replace("&", "").replace("...", ""))

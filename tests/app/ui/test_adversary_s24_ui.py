@@ -425,3 +425,41 @@ def test_a_hit_on_a_withdrawn_local_entry_says_so_in_the_panel_and_the_dispatch_
     assert "no longer in force" in said and "No NCIC query has confirmed" not in said
     qtbot.keyClick(dlg, K.Key_Escape)
     settle(qloop, qtbot, screen)
+
+
+def test_no_screen_gives_one_alt_letter_to_two_controls(qtbot, qloop, ui_ctx):
+    """Alt+P on the search went to "&Purpose" and "< &Previous" both, so it only moved the focus between them;
+    the same held for Alt+U/Alt+R on the users tab (Unlock / Users tab, Reset password / Appearance tab), Alt+C,
+    Alt+L and Alt+U on the access record, Alt+O on the documents tab. Every tab of every screen is checked."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QComboBox, QTabWidget
+
+    from app.ui.screens.administration import AdministrationScreen
+    from app.ui.screens.audit import AuditScreen
+    from app.ui.screens.hotlists import HotListsScreen
+    from app.ui.screens.records import RecordsScreen
+    from app.ui.screens.search import SearchScreen
+
+    search = SearchScreen(ui_ctx)
+    qtbot.addWidget(search)
+    search.show()
+    search.activateWindow()
+    search.case.setFocus()
+    run_until(qloop, qtbot, lambda: QApplication.focusWidget() is search.case)
+    qtbot.keyClick(search.case, K.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert isinstance(QApplication.focusWidget(), QComboBox) and QApplication.focusWidget() is search.purpose
+    shared = {}
+    for screen in (search, AdministrationScreen(ui_ctx, ""), AuditScreen(ui_ctx), HotListsScreen(ui_ctx),
+                   RecordsScreen(ui_ctx)):
+        qtbot.addWidget(screen)
+        screen.show()
+        tabs = screen.findChildren(QTabWidget)
+        for tab, index in [(t, i) for t in tabs for i in range(t.count())] or [(None, 0)]:
+            if tab is not None:
+                tab.setCurrentIndex(index)
+            keys = _alt_keys(screen) + [QKeySequence.mnemonic(t.tabText(i)).toString() for t in tabs if t.isVisible()
+                                        for i in range(t.count()) if "&" in t.tabText(i)]
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            if twice:
+                shared[f"{type(screen).__name__} {tab.tabText(index) if tab else ''}"] = twice
+    assert shared == {}
