@@ -23,7 +23,7 @@ from app.ui.dialogs.console_dispatch import DispatchDialog
 from app.ui.dialogs.console_disposition import DispositionDialog
 from app.ui.dialogs.console_ncic_query import NcicQueryDialog, NoteDialog
 from app.ui.dialogs.console_notified import AgencyNotifiedDialog
-from app.ui.dialogs.console_override import VerifyOverrideDialog
+from app.ui.dialogs.console_override import CorrectRejectionDialog, VerifyOverrideDialog
 from app.ui.dialogs.console_reject import RejectDialog
 from app.ui.dialogs.console_stolen import StolenPlateDialog
 from app.ui.dialogs.console_yq import YqDialog, YrDialog
@@ -127,8 +127,11 @@ class ConsoleActions:
             await self._show(VerifyOverrideDialog(lambda v: self.ctrl.record(v, corrects, d.summary.id),
                                                   d.read.plate, d.mismatches, self.parent))
             return
-        await self.ctrl.record(VisualAccepted("corrected: the rejection was a mistake" if corrects else ""),
-                               corrects, d.summary.id)
+        if corrects is not None:  # reopening a rejected hit as verified: asked, never one keystroke
+            await self._show(CorrectRejectionDialog(lambda v: self.ctrl.record(v, corrects, d.summary.id),
+                                                    d.read.plate, self.parent))
+            return
+        await self.ctrl.record(VisualAccepted(""), corrects, d.summary.id)
 
     async def _reject(self, corrects: int | None = None) -> None:
         d = self._shown()

@@ -306,7 +306,7 @@ def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
     from app.ui.dialogs.console_disposition import DispositionDialog
     from app.ui.dialogs.console_ncic_query import NcicQueryDialog, NoteDialog
     from app.ui.dialogs.console_notified import AgencyNotifiedDialog
-    from app.ui.dialogs.console_override import VerifyOverrideDialog
+    from app.ui.dialogs.console_override import CorrectRejectionDialog, VerifyOverrideDialog
     from app.ui.dialogs.console_reject import RejectDialog
     from app.ui.dialogs.console_stolen import StolenPlateDialog
     from app.ui.dialogs.console_yq import YrDialog
@@ -321,7 +321,7 @@ def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
         DispatchDialog(submit, "Stop only with probable cause", "2019 HOND CIV BLK", False, ncic_confirmed=False),
         NcicQueryDialog(submit, "ABC1234", "CA", "V123"), NoteDialog(submit), AgencyNotifiedDialog(submit, "CA0570200", now),
         VerifyOverrideDialog(submit, "ABC1234", ("state read GA, listed CA",)), StolenPlateDialog(submit, "HOND", "BLK"),
-        YrDialog(submit, 1, "CA0570200", now),
+        YrDialog(submit, 1, "CA0570200", now), CorrectRejectionDialog(submit, "ABC1234"),
         BoloEntryDialog(submit, "disp1", date(2026, 11, 2), 30, 90, requesters=[(1, "Det. Reyes")]),
         ReleaseIntakeDialog(submit=submit), HoldDialog(2, "26-1"), ReasonDialog("Reason", "Deny"),
     ]
@@ -463,3 +463,89 @@ def test_no_screen_gives_one_alt_letter_to_two_controls(qtbot, qloop, ui_ctx):
             if twice:
                 shared[f"{type(screen).__name__} {tab.tabText(index) if tab else ''}"] = twice
     assert shared == {}
+
+
+def _console_app(world):  # noqa: F811
+    """A ConsoleApp around a main window signed in as the dispatcher (no runtime): lock and unlock are real."""
+    from types import SimpleNamespace
+
+    from app.settings.model import AppSettings
+    from app.settings.secrets import MemorySecretStore
+    from app.ui.application import ConsoleApp
+    from app.ui.main_window import MainWindow
+    from app.ui.screens_registry import default_screens
+
+    assembly = SimpleNamespace(args=None, paths=world.ui.paths.ensure(), settings=AppSettings(), warnings=[],
+                               secrets=MemorySecretStore())
+    app = ConsoleApp(QApplication.instance(), assembly)
+    app.services = world.ui.services
+    app.window = MainWindow(world.ui, default_screens(""))
+    return app
+
+
+def _close_app(app) -> None:
+    QApplication.instance().removeEventFilter(app.idle)
+    app.idle.pause()
+    app.executor.shutdown()
+
+
+def test_after_the_unlock_the_function_keys_work_without_a_mouse(qtbot, qloop, world):  # noqa: F811
+    """The lock hid the console, and with it the widget that had the focus; after the unlock nothing had it, so
+    the console's F-keys (which work where the focus is inside the console) did nothing: F2 claimed no hit."""
+    from app.ui.asyncio_qt import start
+    from app.ui.dialogs.login import LoginDialog
+    from tests.app.ui.conftest import PW
+
+    app = _console_app(world)
+    window = app.window
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    try:
+        window.show()
+        screen = window.screens["console"]
+        window.activateWindow()
+        run_until(qloop, qtbot, window.isActiveWindow)
+        screen.queue.setFocus()
+        [hit] = raise_hit(world, "ABC1234")
+        run_until(qloop, qtbot, lambda: len(screen.ctrl.model.rows) == 1)
+        start(app.lock("idle"))
+        run_until(qloop, qtbot, lambda: isinstance(app.current, LoginDialog) and app.current.isVisible())
+        lock = app.current
+        qtbot.keyClicks(lock.password, PW)
+        qtbot.keyClick(lock.password, K.Key_Return)
+        run_until(qloop, qtbot, lambda: app.current is window)
+        window.activateWindow()  # the window manager gives the window back its activation
+        run_until(qloop, qtbot, window.isActiveWindow)
+        # When the dispatcher presses F2 straight after the unlock
+        press(qloop, qtbot, screen, K.Key_F2)
+        # Then the next hit is claimed
+        assert status_of(world, hit.id) is HitStatus.CLAIMED, QApplication.focusWidget()
+    finally:
+        _close_app(app)
+
+
+def test_ctrl_e_after_a_rejection_does_not_accept_the_hit_in_one_keystroke(qtbot, qloop, world):  # noqa: F811
+    """Ctrl+E corrects the latest step; after F4 that is the rejection, and correcting a rejection on a clean
+    match recorded "visually verified" at once, with no dialog: one stray chord reopened a hit the dispatcher had
+    just rejected and put their name to a visual verification they never made."""
+    screen = make_screen(qtbot, qloop, world)
+    [hit] = raise_hit(world, "ABC1234")
+    press(qloop, qtbot, screen, K.Key_F2)
+    key(qtbot, screen, K.Key_F4)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)  # misread
+    submit_dialog(qloop, qtbot, screen, dlg)
+    assert status_of(world, hit.id) is HitStatus.REJECTED
+    # When Ctrl+E is pressed (the rejection is the current step of the log)
+    key(qtbot, screen, K.Key_E, Qt.KeyboardModifier.ControlModifier)
+    run_until(qloop, qtbot, lambda: screen.actions.dialog is not None or not screen.actions.busy)
+    # Then nothing is accepted yet: a dialog asks why the rejection was wrong, and Enter alone records nothing
+    assert "visual_accepted" not in steps_of(world.ctx, hit.id)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    run_until(qloop, qtbot, lambda: dlg.message.text() != "" or not dlg.isVisible())
+    assert dlg.isVisible() and "visual_accepted" not in steps_of(world.ctx, hit.id)
+    # And with the reason typed, the correction is recorded with it
+    qtbot.keyClicks(QApplication.focusWidget(), "wrong hit picked in the queue, this plate matches")
+    submit_dialog(qloop, qtbot, screen, dlg)
+    step = world.svc.hits.view(world.disp.actor, hit.id).steps[-1]
+    assert step.kind.value == "visual_accepted" and "this plate matches" in step.describe() + str(step.payload)
