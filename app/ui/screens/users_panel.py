@@ -169,5 +169,25 @@ class UsersPanel(QWidget):
     @async_slot()
     async def toggle_active(self) -> None:
         u = self.selected()
-        if u is not None:
-            await self._do(self.ui.services.administration.set_active, u.id, not u.active)
+        if u is None:
+            return
+        if u.active and not await self._disable_confirmed(u):
+            return
+        await self._do(self.ui.services.administration.set_active, u.id, not u.active)
+
+    async def _disable_confirmed(self, u: User) -> bool:
+        """Disabling signs the person out of every console: name them and ask, Cancel the default."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Disable account",
+                          f"Disable the account of {u.full_name} ({u.username})? A console they are signed in to "
+                          "locks and signs them out at its next action, even in the middle of a hit they hold, and "
+                          "they cannot sign in until the account is enabled again.", QMessageBox.StandardButton.NoButton, self)
+        disable = box.addButton("Disable account", QMessageBox.ButtonRole.DestructiveRole)  # no mnemonic: a
+        # second Alt+D must not answer the question its first press asked
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        try:
+            await dialog_result(box)
+            return box.clickedButton() is disable
+        finally:
+            box.deleteLater()

@@ -549,3 +549,52 @@ def test_ctrl_e_after_a_rejection_does_not_accept_the_hit_in_one_keystroke(qtbot
     submit_dialog(qloop, qtbot, screen, dlg)
     step = world.svc.hits.view(world.disp.actor, hit.id).steps[-1]
     assert step.kind.value == "visual_accepted" and "this plate matches" in step.describe() + str(step.payload)
+
+
+def test_disabling_an_account_asks_first_and_enter_keeps_it(qtbot, qloop, ui_ctx, bundle):
+    """Alt+D (or Space on "Disable / enable") disabled the selected account at once: a dispatcher picked by a
+    stray arrow key had their console locked and signed out at its next action, in the middle of a hit. Disabling now asks, naming the
+    person, with Cancel the default; enabling again needs no question."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.domain.roles import Role
+    from app.ui.screens.users_panel import UsersPanel
+    from tests.app.conftest import current_training
+    from tests.app.ui.conftest import PW
+
+    admin = bundle.administration
+    admin.create_user(ui_ctx.actor, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
+                      training=current_training())
+    panel = UsersPanel(ui_ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.activateWindow()
+    panel.reload()
+    run_until(qloop, qtbot, lambda: panel.model.rowCount() == 2)
+    panel.table.selectRow([u.username for u in panel.model.users].index("disp1"))
+    panel.table.setFocus()
+
+    def active() -> bool:
+        return next(u for u in admin.list_users(ui_ctx.actor) if u.username == "disp1").active
+
+    def box():
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+    qtbot.keyClick(QApplication.focusWidget() or panel, K.Key_D, Qt.KeyboardModifier.AltModifier)
+    run_until(qloop, qtbot, lambda: box() is not None or not active())
+    assert active(), "disabled at one keystroke"
+    asked = box()
+    assert "Dana Dispatcher" in asked.text() and asked.defaultButton() is asked.escapeButton()
+    qtbot.keyClick(QApplication.focusWidget() or asked, K.Key_Return)
+    run_until(qloop, qtbot, lambda: box() is None)
+    assert active()
+    # chosen deliberately, the account is disabled; enabling it again asks nothing
+    qtbot.mouseClick(panel.actions["toggle"], Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: box() is not None)
+    asked = box()
+    yes = next(b for b in asked.buttons() if asked.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: not active())
+    panel.table.selectRow([u.username for u in panel.model.users].index("disp1"))
+    qtbot.mouseClick(panel.actions["toggle"], Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, active)
