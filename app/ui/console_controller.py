@@ -50,6 +50,7 @@ class ConsoleController(QObject):
     images_loaded = Signal(object, object)  # plate JPEG bytes | None, overview JPEG bytes | None
     yq_changed = Signal(object)  # YqDue (every second while a hit is open)
     yq_overdue = Signal(object)  # YqDue, once when an answer becomes overdue
+    yq_overdue_elsewhere = Signal(int, object)  # hit id, YqDue: overdue on a held hit that is not on screen
     message = Signal(str, bool)  # text, is an error
     hit_shown = Signal(object)  # HitSummary newly in the queue (tiles flash it, the window may alert)
     hit_sighted = Signal(object, object)  # HitSummary seen again, SightingAttention (how loud)
@@ -77,6 +78,9 @@ class ConsoleController(QObject):
         self._reload_again = False
         self._last_reload = 0.0
         self._overdue_sent: set[tuple[int, int]] = set()
+        #: held hits whose YQ awaits its answer -> their steps as last loaded (only the holder records steps,
+        #: so they stay true while the dispatcher works another hit)
+        self._yq_watch: dict[int, tuple[HitStep, ...]] = {}
         self.shown_at: dict[int, float] = {}  # hit id -> perf_counter when its row was inserted
         ui.signals.hit_raised.connect(self.on_hit_raised)
         ui.signals.changed.connect(self.on_changed)
@@ -139,6 +143,8 @@ class ConsoleController(QObject):
         self._arrive(hit, announce=kind in ("hit", "sighting"))
         if hit.claimed_by is not None or not hit.status.open:
             self._ack(hit.id)
+        if hit.claimed_by != self.actor.user_id or not hit.status.open:
+            self._yq_watch.pop(hit.id, None)
         if hit_id == self.current_id and workstation != self.ui.services.ctx.workstation:
             await self.reload_detail()
 
@@ -279,6 +285,7 @@ class ConsoleController(QObject):
         if hit_id != self.current_id:
             return
         self.detail = detail
+        self._watch_yq(detail)
         self.model.upsert(detail.summary)
         self.detail_changed.emit(detail)
         self.yq_changed.emit(yq_due(detail.steps, self.clock.now()))
@@ -383,14 +390,31 @@ class ConsoleController(QObject):
 
     # ---- timers -------------------------------------------------------------------------------
     def _every_second(self) -> None:
-        if self.detail is None:
-            return
-        due = yq_due(self.detail.steps, self.clock.now())
-        self.yq_changed.emit(due)
-        key = (self.detail.summary.id, due.rno)
-        if due.state in ("overdue", "exhausted") and key not in self._overdue_sent:
-            self._overdue_sent.add(key)
-            self.yq_overdue.emit(due)
+        now = self.clock.now()
+        shown = self.detail.summary.id if self.detail is not None else None
+        if self.detail is not None:
+            due = yq_due(self.detail.steps, now)
+            self.yq_changed.emit(due)
+            key = (self.detail.summary.id, due.rno)
+            if due.state in ("overdue", "exhausted") and key not in self._overdue_sent:
+                self._overdue_sent.add(key)
+                self.yq_overdue.emit(due)
+        for hit_id, steps in list(self._yq_watch.items()):  # the held hits not on screen: their YQs run out too
+            if hit_id == shown:
+                continue
+            due = yq_due(steps, now)
+            key = (hit_id, due.rno)
+            if due.state in ("overdue", "exhausted") and key not in self._overdue_sent:
+                self._overdue_sent.add(key)
+                self.yq_overdue_elsewhere.emit(hit_id, due)
+
+    def _watch_yq(self, detail: HitDetail) -> None:
+        s = detail.summary
+        state = yq_due(detail.steps, self.clock.now()).state
+        if s.status.open and s.claimed_by == self.actor.user_id and state in ("waiting", "overdue", "exhausted"):
+            self._yq_watch[s.id] = detail.steps
+        else:
+            self._yq_watch.pop(s.id, None)
 
     def _spawn(self, coro) -> None:  # noqa: ANN001
         spawn(coro)

@@ -168,6 +168,7 @@ class ConsoleScreen(QWidget):
         self.ctrl.images_loaded.connect(self.verify.show_images)
         self.ctrl.yq_changed.connect(self._yq)
         self.ctrl.yq_overdue.connect(self._yq_overdue)
+        self.ctrl.yq_overdue_elsewhere.connect(self._yq_overdue_elsewhere)
         self.ctrl.message.connect(self.show_message)
         self.ctrl.hit_shown.connect(self._hit_shown)
         self.ctrl.hit_sighted.connect(self._hit_sighted)
@@ -297,6 +298,11 @@ class ConsoleScreen(QWidget):
         self.show_message(due.message, True)
         QApplication.alert(self.window(), 0)
         self.ncic.buttons["yq"].setFocus()
+
+    def _yq_overdue_elsewhere(self, hit_id: int, due: YqDue) -> None:
+        """A held hit not on screen: say which one (the YQ button belongs to the hit on screen)."""
+        self.show_message(f"H-{hit_id}: {due.message} Open it from the queue (Alt+Q, Enter).", True)
+        QApplication.alert(self.window(), 0)
 
     def _hit_sighted(self, hit: HitSummary, attention: SightingAttention) -> None:
         self.tiles.note_hit(hit.camera_name, f"{hit.plate_read} seen again (x{hit.sightings})")

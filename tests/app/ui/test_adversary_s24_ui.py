@@ -598,3 +598,31 @@ def test_disabling_an_account_asks_first_and_enter_keeps_it(qtbot, qloop, ui_ctx
     panel.table.selectRow([u.username for u in panel.model.users].index("disp1"))
     qtbot.mouseClick(panel.actions["toggle"], Qt.MouseButton.LeftButton)
     run_until(qloop, qtbot, active)
+
+
+def test_an_overdue_yq_is_prompted_while_another_hit_is_on_screen(qtbot, qloop, world):  # noqa: F811
+    """The YQ countdown and the "send the second request" prompt followed only the hit on screen: after an urgent
+    YQ on one hit and F2 to a more urgent one, the ten minutes ran out with no word, and the entering agency's
+    silence went unnoticed until the first hit was opened again (DOMAIN: no answer in time -> a second request)."""
+    screen = make_screen(qtbot, qloop, world)
+    [stolen] = raise_hit(world, "ABC1234")  # another agency's record: the YQ applies
+    press(qloop, qtbot, screen, K.Key_F2)
+    press(qloop, qtbot, screen, K.Key_F3)
+    key(qtbot, screen, K.Key_F5)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    key(qtbot, screen, K.Key_Space)
+    submit_dialog(qloop, qtbot, screen, dlg)
+    key(qtbot, screen, K.Key_F6)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    submit_dialog(qloop, qtbot, screen, dlg)  # urgent: answer within 10 minutes
+    assert "yq_sent" in steps_of(world.ctx, stolen.id)
+    # When a more urgent hit comes in and the dispatcher claims it
+    [amber] = raise_hit(world, "7XYZ001", camera="cam-2")
+    press(qloop, qtbot, screen, K.Key_F2)
+    assert screen.ctrl.detail.summary.id == amber.id
+    # And the ten minutes pass
+    world.ctx.clock.advance(minutes=11)
+    screen.ctrl._every_second()
+    # Then the console says which hit needs its second request
+    run_until(qloop, qtbot, lambda: f"H-{stolen.id}" in screen.status.text())
+    assert "second request" in screen.status.text() and screen.ctrl.detail.summary.id == amber.id
