@@ -34,6 +34,7 @@ from app.ui.idle import IdleWatcher, lock_summary
 from app.ui.main_window import MainWindow
 from app.ui.screens_registry import default_screens
 from app.ui.session_hub import SessionSignals
+from app.ui.sign_out import confirm_sign_out
 from app.ui.theme import apply_theme
 from app.workers.db_executor import DbExecutor
 from app.workers.signals import AppSignals
@@ -135,16 +136,20 @@ class ConsoleApp:
                        result.actor, profile.display_name, alerts, self.runtime.cameras if self.runtime is not None else ())
         ui.on_session_revoked = lambda why: start_task(self.lock("session_revoked", why))
         db = self.assembly.db
-        self.window = MainWindow(ui, default_screens(db.url_shown if db else ""))
-        self.window.lock_requested.connect(lambda why: start_task(self.lock(why)))
-        self.window.logout_requested.connect(lambda: start_task(self.logout()))
-        self.window.password_requested.connect(lambda: start_task(self.change_password()))
+        self.attach(MainWindow(ui, default_screens(db.url_shown if db else "")))
         if not self.secrets.available():
             self.signals.banner.emit(NO_KEYRING_MESSAGE)
         self.window.show()
         self.current = self.window
         self.idle.start()
         return True
+
+    def attach(self, window: MainWindow) -> None:
+        """The signed-in user's window: its Lock, Sign out and Password buttons run here."""
+        self.window = window
+        window.lock_requested.connect(lambda why: start_task(self.lock(why)))
+        window.logout_requested.connect(lambda: start_task(self.sign_out()))
+        window.password_requested.connect(lambda: start_task(self.change_password()))
 
     async def change_password(self) -> None:
         if self.window is None or self.services is None:
@@ -196,6 +201,12 @@ class ConsoleApp:
             self.idle.start()
         else:
             await self.logout(reason="lock_abandoned")
+
+    async def sign_out(self) -> None:
+        """The Sign out button: hits the user still holds are released first, or the user stays."""
+        if self.window is None or not await confirm_sign_out(self.window.ui, self.window):
+            return
+        await self.logout()
 
     async def logout(self, reason: str = "user") -> None:
         if self.window is not None and self.services is not None:

@@ -479,7 +479,7 @@ def _console_app(world):  # noqa: F811
                                secrets=MemorySecretStore())
     app = ConsoleApp(QApplication.instance(), assembly)
     app.services = world.ui.services
-    app.window = MainWindow(world.ui, default_screens(""))
+    app.attach(MainWindow(world.ui, default_screens("")))
     return app
 
 
@@ -626,3 +626,54 @@ def test_an_overdue_yq_is_prompted_while_another_hit_is_on_screen(qtbot, qloop, 
     # Then the console says which hit needs its second request
     run_until(qloop, qtbot, lambda: f"H-{stolen.id}" in screen.status.text())
     assert "second request" in screen.status.text() and screen.ctrl.detail.summary.id == amber.id
+
+
+def test_signing_out_while_holding_a_hit_asks_to_release_it_first(qtbot, qloop, world):  # noqa: F811
+    """Sign out with an open hit still claimed: the hit stayed claimed by someone who was gone, its reminders
+    stopped at the claim, F2 on the other consoles skips claimed hits, and nobody was alerted to it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    app = _console_app(world)
+    window = app.window
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    signed_in_again: list[bool] = []
+
+    async def login() -> bool:  # the sign-in dialog that follows a sign-out is not under test
+        signed_in_again.append(True)
+        return True
+
+    app.login = login
+
+    def box():
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+    try:
+        window.show()
+        screen = window.screens["console"]
+        window.activateWindow()
+        run_until(qloop, qtbot, window.isActiveWindow)
+        screen.queue.setFocus()
+        [hit] = raise_hit(world, "7XYZ001")
+        press(qloop, qtbot, screen, K.Key_F2)
+        assert status_of(world, hit.id) is HitStatus.CLAIMED
+        # When the dispatcher presses Sign out
+        window.logout_btn.setFocus()
+        qtbot.keyClick(window.logout_btn, K.Key_Space)
+        run_until(qloop, qtbot, lambda: box() is not None or bool(signed_in_again))
+        # Then they are asked first, the hit named; Enter keeps them signed in, the hit still theirs
+        asked = box()
+        assert asked is not None and not signed_in_again, "signed out holding the hit"
+        assert f"H-{hit.id}" in asked.text() and asked.defaultButton() is asked.escapeButton()
+        qtbot.keyClick(QApplication.focusWidget() or asked, K.Key_Return)
+        run_until(qloop, qtbot, lambda: box() is None)
+        assert not signed_in_again and status_of(world, hit.id) is HitStatus.CLAIMED
+        # And choosing to release: the hit goes back to the queue unclaimed, then the sign-out proceeds
+        qtbot.mouseClick(window.logout_btn, Qt.MouseButton.LeftButton)
+        run_until(qloop, qtbot, lambda: box() is not None)
+        asked = box()
+        go = next(b for b in asked.buttons() if asked.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole)
+        qtbot.mouseClick(go, Qt.MouseButton.LeftButton)
+        run_until(qloop, qtbot, lambda: bool(signed_in_again))
+        assert world.svc.hits.summary(world.disp.actor, hit.id).claimed_by is None
+    finally:
+        _close_app(app)
