@@ -246,10 +246,10 @@ class ConsoleController(QObject):
         if self.detail is not None and self.detail.summary.id == hit_id:
             self._hint()
 
-    async def claim(self, hit_id: int | None = None) -> HitSummary:
-        """Claim the hit shown in the panel (the explicit action, Ctrl+K)."""
+    async def claim(self, hit_id: int | None = None, take_over: bool = False, reason: str | None = None) -> HitSummary:
+        """Claim the hit shown in the panel (the explicit action, Ctrl+K); ``take_over`` one held by someone else."""
         hit_id = hit_id if hit_id is not None else self._require_open()
-        hit = await self.ui.call(self.svc.claim, self.actor, hit_id)
+        hit = await self.ui.call(self.svc.claim, self.actor, hit_id, take_over, reason)
         self.model.upsert(hit)
         self._ack(hit_id)
         await self._after_change(hit_id)

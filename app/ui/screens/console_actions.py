@@ -26,6 +26,7 @@ from app.ui.dialogs.console_notified import AgencyNotifiedDialog
 from app.ui.dialogs.console_override import CorrectRejectionDialog, VerifyOverrideDialog
 from app.ui.dialogs.console_reject import RejectDialog
 from app.ui.dialogs.console_stolen import StolenPlateDialog
+from app.ui.dialogs.console_takeover import TakeOverDialog
 from app.ui.dialogs.console_yq import YqDialog, YrDialog
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,12 @@ class ConsoleActions:
         await self.ctrl.claim_next()
 
     async def _claim(self) -> None:
-        await self.ctrl.claim(self._shown().summary.id)
+        s = self._shown().summary
+        if s.claimed_by is not None and s.claimed_by != self.ctrl.actor.user_id:  # held by someone else
+            await self._show(TakeOverDialog(lambda reason: self.ctrl.claim(s.id, True, reason), s.id,
+                                            s.claimed_by_name or "another dispatcher", self.parent))
+            return
+        await self.ctrl.claim(s.id)
 
     async def _accept(self, corrects: int | None = None) -> None:
         d = self._shown()

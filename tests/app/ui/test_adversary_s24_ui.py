@@ -309,6 +309,7 @@ def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
     from app.ui.dialogs.console_override import CorrectRejectionDialog, VerifyOverrideDialog
     from app.ui.dialogs.console_reject import RejectDialog
     from app.ui.dialogs.console_stolen import StolenPlateDialog
+    from app.ui.dialogs.console_takeover import TakeOverDialog
     from app.ui.dialogs.console_yq import YrDialog
     from app.ui.dialogs.records_dialogs import HoldDialog, ReasonDialog, ReleaseIntakeDialog
 
@@ -322,6 +323,7 @@ def test_no_dialog_gives_one_alt_letter_to_two_controls(qtbot):
         NcicQueryDialog(submit, "ABC1234", "CA", "V123"), NoteDialog(submit), AgencyNotifiedDialog(submit, "CA0570200", now),
         VerifyOverrideDialog(submit, "ABC1234", ("state read GA, listed CA",)), StolenPlateDialog(submit, "HOND", "BLK"),
         YrDialog(submit, 1, "CA0570200", now), CorrectRejectionDialog(submit, "ABC1234"),
+        TakeOverDialog(submit, 1, "disp2"),
         BoloEntryDialog(submit, "disp1", date(2026, 11, 2), 30, 90, requesters=[(1, "Det. Reyes")]),
         ReleaseIntakeDialog(submit=submit), HoldDialog(2, "26-1"), ReasonDialog("Reason", "Deny"),
     ]
@@ -677,3 +679,32 @@ def test_signing_out_while_holding_a_hit_asks_to_release_it_first(qtbot, qloop, 
         assert world.svc.hits.summary(world.disp.actor, hit.id).claimed_by is None
     finally:
         _close_app(app)
+
+
+def test_a_hit_held_by_someone_gone_can_be_taken_over_with_a_reason(qtbot, qloop, world):  # noqa: F811
+    """A hit held by a colleague whose console locked and signed out (or crashed) could not be claimed from any
+    console: Ctrl+K only said "claimed by ...", and the service's take-over (with a reason) had no key or button.
+    Ctrl+K on a hit held by someone else now asks why and takes it over; Enter alone takes nothing."""
+    from app.domain.roles import Role
+    from tests.app.conftest import current_training, signed_in
+    from tests.app.ui.conftest import PW
+
+    accounts, admin = world.ui.services.accounts, world.ui.services.administration
+    admin.create_user(world.admin.actor, "disp2", "Drew Dispatcher", PW, frozenset({Role.DISPATCHER}),
+                      training=current_training())
+    other = signed_in(accounts, "disp2", PW, result=True)
+    screen = make_screen(qtbot, qloop, world)
+    [hit] = raise_hit(world, "7XYZ001")
+    world.svc.hits.claim(other.actor, hit.id)
+    screen.open_hit(hit.id)
+    run_until(qloop, qtbot, lambda: screen.ctrl.detail is not None and screen.ctrl.detail.summary.id == hit.id)
+    key(qtbot, screen, K.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dlg = wait_dialog(qloop, qtbot, screen)
+    assert "claimed by disp2" in dlg.intro.text()
+    qtbot.keyClick(QApplication.focusWidget() or dlg, K.Key_Return)
+    run_until(qloop, qtbot, lambda: dlg.message.text() != "")
+    assert dlg.isVisible() and world.svc.hits.summary(world.disp.actor, hit.id).claimed_by == other.actor.user_id
+    qtbot.keyClicks(QApplication.focusWidget(), "Drew's console locked and signed out at shift change")
+    submit_dialog(qloop, qtbot, screen, dlg)
+    assert world.svc.hits.summary(world.disp.actor, hit.id).claimed_by == world.disp.actor.user_id
+    assert screen.verify.accept_btn.isEnabled()
