@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
@@ -245,7 +246,8 @@ class MainWindow(QMainWindow):
         """At the unlock: the screens, and the dialogs the user left open, as they were."""
         self.centralWidget().setVisible(True)
         for window in self._concealed:
-            window.show()
+            if shiboken6.isValid(window):  # gone meanwhile (an error box the hiding ended deletes itself)
+                window.show()
         self._concealed = []
 
     def _owns(self, widget: QWidget) -> bool:

@@ -708,3 +708,24 @@ def test_a_hit_held_by_someone_gone_can_be_taken_over_with_a_reason(qtbot, qloop
     submit_dialog(qloop, qtbot, screen, dlg)
     assert world.svc.hits.summary(world.disp.actor, hit.id).claimed_by == world.disp.actor.user_id
     assert screen.verify.accept_btn.isEnabled()
+
+
+def test_the_unlock_survives_a_window_that_went_away_while_locked(qtbot, qloop, ui_ctx):
+    """A window hidden by the lock can be gone by the unlock (an error box whose exec() the hiding ended deletes
+    itself): showing it again raised, and the console stayed hidden behind a finished unlock."""
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.main_window import MainWindow
+    from app.ui.screens_registry import default_screens
+
+    window = MainWindow(ui_ctx, default_screens(""))
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.show()
+    box = QDialog(window)
+    box.show()
+    window.conceal()
+    assert not box.isVisible()
+    box.deleteLater()
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    window.reveal()
+    assert window.centralWidget().isVisible()
