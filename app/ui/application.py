@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
 from app.domain.errors import DatabaseUnavailable
@@ -188,6 +188,8 @@ class ConsoleApp:
                           notice + "Enter your password to continue.", self.window, title="Console locked")
         dlg.username.setText(ui.actor.username)
         dlg.username.setEnabled(False)
+        dlg.escape_closes = False  # closing the lock signs out: a stray Escape must not, and the button says it
+        dlg.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Sign out")
         summary = lock_summary(ui, dlg)  # urgent hits waiting and open hits; the console behind keeps chiming
         dlg.layout().insertWidget(0, summary)
         dlg.password.setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self._authenticate = authenticate
         self.result_value: LoginResult | None = None
+        self.escape_closes = True  # the lock screen turns it off: there, closing signs the user out
         self.setWindowTitle(f"ALPR Console - {title}")
         self.setObjectName("LoginDialog")
         self.setMinimumWidth(max(440, self.fontMetrics().averageCharWidth() * 52))  # ~50 characters a line
@@ -81,6 +82,12 @@ class LoginDialog(QDialog):
         lay.addWidget(self.buttons)
         lay.addWidget(footer)
         self.username.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and not self.escape_closes:
+            event.accept()  # a stray Escape at the lock screen must not sign the dispatcher out
+            return
+        super().keyPressEvent(event)
 
     def accept(self) -> None:  # Enter key: route through the async submit
         self._submit()

@@ -729,3 +729,37 @@ def test_the_unlock_survives_a_window_that_went_away_while_locked(qtbot, qloop, 
     qloop.run_until_complete(asyncio.sleep(0.05))
     window.reveal()
     assert window.centralWidget().isVisible()
+
+
+def test_escape_at_the_lock_screen_does_not_sign_the_dispatcher_out(qtbot, qloop, world):  # noqa: F811
+    """At the lock screen Escape (or the button labelled "Cancel") abandoned the lock: the console signed out at
+    once, with any hit the dispatcher held left claimed. Escape now does nothing there, and the button that signs
+    out says so."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.ui.asyncio_qt import start
+    from app.ui.dialogs.login import LoginDialog
+
+    app = _console_app(world)
+    window = app.window
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    signed_out: list[bool] = []
+
+    async def login() -> bool:
+        signed_out.append(True)
+        return True
+
+    app.login = login
+    try:
+        window.show()
+        start(app.lock("idle"))
+        run_until(qloop, qtbot, lambda: isinstance(app.current, LoginDialog) and app.current.isVisible())
+        lock = app.current
+        qtbot.keyClick(lock.password, K.Key_Escape)
+        qloop.run_until_complete(asyncio.sleep(0.1))
+        assert lock.isVisible() and not signed_out
+        assert lock.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Sign out"
+        qtbot.mouseClick(lock.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+        run_until(qloop, qtbot, lambda: bool(signed_out))
+    finally:
+        _close_app(app)
