@@ -17,7 +17,14 @@ from app.domain.access import AccessEntry
 from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, DomainError, ValidationFailed
-from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, missed_periods, prior_period
+from app.domain.records.audits import (
+    DEFAULT_SAMPLE_SIZE,
+    Audit,
+    draw_sample,
+    missed_periods,
+    prior_period,
+    uncovered,
+)
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.roles import Permission
 from app.domain.substance import reason_problem
@@ -87,14 +94,12 @@ class AuditService:
         with self.ctx.uow() as uow:
             repo = AuditRepository(uow.s)
             existing = repo.overlapping(start, end)
-            if existing:
+            if existing and not uncovered(start, end, repo.periods_overlapping(start, end)):
                 refusal = Conflict(f"The sample of this period was drawn already (audit A-{existing[0]}); "
                                    "redraw it there with a reason.")
             else:
                 refusal = None
-                inquiries = InquiryRepository(uow.s)
-                population = inquiries.ids_between(start, end, exclude_user_id=actor.user_id)
-                own = len(inquiries.ids_between(start, end)) - len(population)
+                population, own = _population(uow, start, end, actor.user_id)
                 sample = draw_sample(population, size, seed)
                 audit_id = repo.add(start, end, seed, sample, actor.user_id, self.ctx.clock.now(), len(population), own)
                 audit_trail.record(uow, self.ctx, actor, "audit.start", object_type="audit", object_id=audit_id,
@@ -122,8 +127,7 @@ class AuditService:
             audit = repo.get(audit_id)
             if audit.status != "open":
                 raise Conflict("This audit is completed; its sample can no longer change.")
-            population = InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
-                                                              exclude_user_id=audit.created_by)
+            population, _own = _population(uow, audit.period_start, audit.period_end, audit.created_by, audit_id)
             sample = draw_sample(population, size, seed)
             repo.redraw(audit_id, seed, sample, {
                 "at": now.isoformat(), "by": actor.username, "reason": " ".join(reason.split()),
@@ -216,8 +220,7 @@ class AuditService:
             if audit.reviewed < len(audit.items):
                 raise ValidationFailed(f"Review every sampled inquiry first ({audit.reviewed} of "
                                        f"{len(audit.items)} done).")
-            available = len(InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
-                                                                 exclude_user_id=audit.created_by))
+            available = len(_population(uow, audit.period_start, audit.period_end, audit.created_by, audit_id)[0])
             if len(audit.items) < min(size, available):
                 raise ValidationFailed(f"The sample holds {len(audit.items)} inquiries; the policy requires at least "
                                        f"{min(size, available)} (the period had {available}). Redraw the sample.")
@@ -281,6 +284,24 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "access_log.view",
                                detail={"action": action, "user_id": user_id, "rows": len(rows)})
             return rows
+
+
+def _population(uow, start: datetime, end: datetime, auditor_id: int | None,  # noqa: ANN001 - a unit of work
+                audit_id: int | None = None) -> tuple[list[int], int]:
+    """(inquiries an audit of [start, end) samples, the auditor's own left out), and how many own ones.
+
+    Parts of the period an earlier audit covers are left out too: their inquiries were sampled
+    there, and an audit drawn over a sliver of a month does not stand for the rest of it.
+    """
+    inquiries = InquiryRepository(uow.s)
+    earlier = AuditRepository(uow.s).periods_overlapping(start, end, before_id=audit_id)
+    population: list[int] = []
+    own = 0
+    for a, b in uncovered(start, end, earlier):
+        ids = inquiries.ids_between(a, b, exclude_user_id=auditor_id)
+        population += ids
+        own += len(inquiries.ids_between(a, b)) - len(ids)
+    return population, own
 
 
 def _chain_anchor(ctx) -> dict:  # noqa: ANN001

@@ -29,10 +29,30 @@ def missed_periods(audited: list[tuple[datetime, datetime]], today: date, months
         start = prior_period(end.date(), months)[0]
         if since is not None and end <= since:
             break
-        if not any(a < end and b > start for a, b in audited):
+        if not _covered(start, end, audited):
             out.append((start, end))
         end = start
     return sorted(out)
+
+
+def uncovered(start: datetime, end: datetime, audited: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The parts of [start, end) that no audited period covers, oldest first."""
+    out: list[tuple[datetime, datetime]] = []
+    reached = start
+    for a, b in sorted(audited):
+        if b <= reached or a >= end:
+            continue
+        if a > reached:
+            out.append((reached, a))
+        reached = max(reached, b)
+        if reached >= end:
+            return out
+    return [*out, (reached, end)]
+
+
+def _covered(start: datetime, end: datetime, audited: list[tuple[datetime, datetime]]) -> bool:
+    """True when the audited periods together cover all of [start, end) (an audit of one hour is not the month's)."""
+    return not uncovered(start, end, audited)
 
 
 def prior_period(today: date, months: int = 1) -> tuple[datetime, datetime]:

@@ -39,6 +39,15 @@ class AuditRepository:
         """Audits whose period overlaps [start, end)."""
         return list(self.s.scalars(select(AuditRow.id).where(AuditRow.period_start < end, AuditRow.period_end > start)))
 
+    def periods_overlapping(self, start: datetime, end: datetime, before_id: int | None = None,
+                            ) -> list[tuple[datetime, datetime]]:
+        """Periods of the audits (drawn before audit ``before_id``, when given) that overlap [start, end)."""
+        q = select(AuditRow.period_start, AuditRow.period_end).where(AuditRow.period_start < end,
+                                                                     AuditRow.period_end > start)
+        if before_id is not None:
+            q = q.where(AuditRow.id < before_id)
+        return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(q)]
+
     def periods(self) -> list[tuple[datetime, datetime]]:
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(select(AuditRow.period_start, AuditRow.period_end))]
 

@@ -1,0 +1,180 @@
+"""Session 24 adversarial review of records, audits, the access log and accounts.
+
+Each test tries to break one policy rule through the service calls the UI makes, on a real
+database. The policy clause is named in each test's docstring.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from app.domain.errors import Conflict, ValidationFailed
+from app.domain.records.plates import parse_plate_pattern
+from app.domain.records.releases import ReleaseIntake, ReleaseScope
+from app.domain.records.search import SearchCriteria, SearchReason
+from app.domain.roles import Role
+from app.domain.users import Actor
+from app.persistence.repositories.users import UserRepository
+from app.services import audit_trail
+from app.services.administration import AdministrationService
+from app.services.passwords import PasswordHashing
+from tests.app.conftest import ready_user
+from tests.app.records_fixtures import access_rows, add_read, make_world, rctx, records_template_db  # noqa: F401
+
+REASON = SearchReason(purpose="Criminal investigation", case_number="26-001234")
+OCT = datetime(2026, 10, 3, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def w(rctx, tmp_path):  # noqa: F811
+    return make_world(rctx, tmp_path)
+
+
+def _user(w, name: str, roles: set[Role]) -> Actor:
+    with w.ctx.uow() as uow:
+        user = UserRepository(uow.s).add(name, name.title(), "x", frozenset(roles), None, w.ctx.clock.now())
+    ready_user(w.ctx, user.id)
+    return Actor.of(user, "TEST-WS")
+
+
+def _searches(w, actor, n, when, prefix="AU"):
+    for i in range(n):
+        w.ctx.clock.t = when + timedelta(hours=i)
+        w.svc.search.search(actor, REASON, SearchCriteria(plate=parse_plate_pattern(f"{prefix}{i:03d}")))
+
+
+def _intake(**kw) -> ReleaseIntake:
+    base = dict(agency="Metro Police Department", requester_name="Det. Pat Lee", purpose="Robbery investigation",
+                legal_basis="Law enforcement request", ori="TX0000001", requester_title="Detective",
+                requester_contact="plee@metro.example", case_number="M-77", scope=ReleaseScope(plates=("REL123",)))
+    base.update(kw)
+    return ReleaseIntake(**base)
+
+
+# --- monthly audits (002 IV.Q.2) ---------------------------------------------------------------------------
+
+
+def test_an_audit_of_a_sliver_of_the_month_does_not_clear_the_month(w):
+    """002 IV.Q.2: an audit of each month's inquiries. An audit of one empty hour must not hide the month."""
+    _searches(w, w.inv, 12, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    sliver = w.svc.audits.start(w.auditor, start, start + timedelta(hours=1))
+    assert sliver.population == 0
+    w.svc.audits.complete(w.auditor, sliver.id, "", "Nothing to sample")
+    missed = w.svc.audits.overdue(w.auditor)
+    assert (start, datetime(2026, 11, 1, tzinfo=UTC)) in missed
+    # the month's own audit can still be drawn: it samples what the sliver did not cover
+    month = w.svc.audits.start(w.auditor)
+    assert month.population == 12 and len(month.items) == 10
+    with pytest.raises(Conflict, match="drawn already"):
+        w.svc.audits.start(w.auditor)
+    assert (start, datetime(2026, 11, 1, tzinfo=UTC)) not in w.svc.audits.overdue(w.auditor)
+
+
+def test_an_auditor_cannot_judge_their_own_sampled_inquiry(w):
+    """002 IV.Q.2: inquiries are checked by the audit, not by the member who made them."""
+    both = _user(w, "invaud", {Role.INVESTIGATOR, Role.AUDITOR})
+    _searches(w, both, 10, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    audit = w.svc.audits.start(w.auditor)  # invaud's inquiries are in the sample: the auditor did not make them
+    mine = [i for i in audit.items if i.username == "invaud"]
+    assert mine
+    with pytest.raises(Conflict, match="own"):
+        w.svc.audits.mark(both, mine[0].id, True, "")
+    assert w.svc.audits.get(w.auditor, audit.id).items[0].compliant is None
+
+
+# --- accounts ----------------------------------------------------------------------------------------------
+
+
+def test_an_administrator_cannot_grant_themselves_a_role(w):
+    """Separation of duties (DESIGN roles; 003 462.4 authorized users): nobody widens their own access."""
+    me, admin = w.sup, AdministrationService(w.ctx, PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1))
+    with pytest.raises(Conflict, match="own"):
+        admin.update_user(me, me.user_id, "Sup1", None, frozenset({Role.SUPERVISOR, Role.INVESTIGATOR}))
+    with w.ctx.uow() as uow:
+        assert UserRepository(uow.s).get(me.user_id).roles == frozenset({Role.SUPERVISOR})
+    # another administrator may
+    admin.update_user(w.sup2, me.user_id, "Sup1", None, frozenset({Role.SUPERVISOR, Role.INVESTIGATOR}))
+
+
+# --- evidence holds (000 433.5, 003 462.12) ---------------------------------------------------------------
+
+
+def test_the_member_who_placed_a_hold_cannot_release_it(w):
+    """Holds: released by an administrator, never by the member who placed it (a second person)."""
+    both = _user(w, "supinv", {Role.SUPERVISOR, Role.INVESTIGATOR})
+    rid = add_read(w, "HOLD01", w.ctx.clock.now() - timedelta(days=1))
+    hold = w.svc.holds.place(both, "26-001234", "Evidence in a burglary case", None, [rid])
+    with pytest.raises(Conflict, match="placed"):
+        w.svc.holds.release(both, hold.id, "Case closed by the prosecutor")
+    assert w.svc.holds.release(w.sup, hold.id, "Case closed by the prosecutor").active is False
+
+
+def test_a_hold_on_reads_that_do_not_exist_is_refused(w):
+    """A hold protects stored data: a hold naming purged or never-stored reads protects nothing."""
+    rid = add_read(w, "HOLD02", w.ctx.clock.now() - timedelta(days=1))
+    with pytest.raises(ValidationFailed, match="exist"):
+        w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid, rid + 1000])
+
+
+# --- release of data (003 462.14, Civil Code 1798.90.55) ----------------------------------------------------
+
+
+def test_california_never_approves_a_release_to_a_private_requester(w):
+    """Civil Code 1798.90.55(b): a California agency shares ALPR data only with public agencies."""
+    w.svc.retention.set_jurisdiction(w.sup, "california", "The agency is under Government Code 34090")
+    assert w.svc.releases.public_agencies_only()
+    req = w.svc.releases.intake(w.clerk, _intake(agency="Acme Repo LLC", law_enforcement=False,
+                                                 public_agency=False))
+    with pytest.raises(Conflict, match="public agencies"):
+        w.svc.releases.review(w.sup, req.id, True, "They have a lien on the vehicle")
+    with pytest.raises(Conflict, match="California"):
+        w.svc.releases.set_public_agencies_only(w.sup, False)
+
+
+def test_an_approved_release_is_not_fulfilled_once_sharing_is_restricted(w):
+    """1798.90.55(b): the restriction binds the release itself, not only the review."""
+    add_read(w, "REL123", w.ctx.clock.now() - timedelta(days=1))
+    req = w.svc.releases.intake(w.clerk, _intake(agency="Acme Repo LLC", public_agency=False))
+    w.svc.releases.review(w.sup, req.id, True, "Approved before the restriction")
+    w.svc.releases.set_public_agencies_only(w.sup, True)
+    with pytest.raises(Conflict, match="public agencies"):
+        w.svc.releases.fulfil(w.clerk, req.id)
+    assert [r.outcome for r in access_rows(w.ctx, "release.fulfil")] == ["refused"]
+
+
+def test_a_release_packet_holds_nothing_captured_after_the_approval(w):
+    """003 462.14(b): the request is reviewed and approved before it is fulfilled: what was approved, no more."""
+    now = w.ctx.clock.now()
+    add_read(w, "REL123", now - timedelta(days=1))
+    req = w.svc.releases.intake(w.clerk, _intake(scope=ReleaseScope(plates=("REL123",),
+                                                                     start=now - timedelta(days=5))))
+    w.svc.releases.review(w.sup, req.id, True, "Verified law enforcement purpose")
+    w.ctx.clock.advance(days=10)
+    add_read(w, "REL123", w.ctx.clock.now() - timedelta(hours=1))  # captured after the approval
+    w.svc.releases.fulfil(w.clerk, req.id)
+    assert access_rows(w.ctx, "release.fulfil")[0].detail["reads"] == 1
+
+
+# --- the access record's tamper evidence (003 462.6, 000 433.6(a)) ------------------------------------------
+
+
+def test_wiping_every_checkpoint_and_the_newest_rows_is_detected(ctx, engine):
+    """A record cut short and stripped of its signed checkpoints must not verify as intact."""
+    actor = Actor(None, "tester", "WS1")
+    for i in range(12):
+        audit_trail.record_alone(ctx, actor, "search", terms=f"ABC{i}", reason="case 26-123")
+        ctx.clock.advance(seconds=1)
+    assert audit_trail.verify_chain(ctx).intact
+    with engine.begin() as c:
+        c.execute(text("delete from access_checkpoints"))
+        c.execute(text("delete from access_log where id > 9"))
+    verdict = audit_trail.verify_chain(ctx)
+    assert not verdict.intact, verdict.describe()
+    audit_trail.record_alone(ctx, actor, "search", terms="LATER", reason="case 26-123")
+    assert not audit_trail.verify_chain(ctx).intact
