@@ -198,6 +198,12 @@ class AuditService:
         if not compliant and len(notes.strip()) < 5:
             raise ValidationFailed("Say why the inquiry is not compliant.")
         with self.ctx.uow() as uow:
+            own = AuditRepository(uow.s).inquirer_of_item(item_id) == actor.user_id
+        if own:  # nobody judges their own inquiry (the sample leaves out only the auditor who drew it)
+            audit_trail.record_alone(self.ctx, actor, "audit.mark", outcome="refused", object_type="audit_item",
+                                     object_id=item_id, detail={"problem": "own inquiry"})
+            raise Conflict("This sampled inquiry is your own: another auditor must judge it.")
+        with self.ctx.uow() as uow:
             repo = AuditRepository(uow.s)
             audit_id = repo.mark(item_id, compliant, notes, actor.user_id, self.ctx.clock.now())
             if repo.get(audit_id).status != "open":

@@ -97,6 +97,15 @@ class AuditRepository:
         ids = list(self.s.scalars(select(AuditRow.id).order_by(AuditRow.id.desc())))
         return [self.get(i) for i in ids]
 
+    def inquirer_of_item(self, item_id: int) -> int:
+        """The user id of the member who made the sampled inquiry of audit item ``item_id``."""
+        q = (select(InquiryRow.user_id).join(AuditItemRow, AuditItemRow.inquiry_id == InquiryRow.id)
+             .where(AuditItemRow.id == item_id))
+        user_id = self.s.scalar(q)
+        if user_id is None:
+            raise NotFound(f"Audit item {item_id} does not exist.")
+        return int(user_id)
+
     def mark(self, item_id: int, compliant: bool, notes: str, user_id: int | None, now: datetime) -> int:
         it = self.s.get(AuditItemRow, item_id)
         if it is None:
