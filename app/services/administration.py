@@ -59,17 +59,22 @@ class AdministrationService:
 
     def update_user(self, actor: Actor, user_id: int, full_name: str, badge: str | None,
                     roles: frozenset[Role], title: str | None = None) -> User:
-        """Change name, badge, title (None keeps it, '' clears it) and roles."""
+        """Change name, badge, title (None keeps it, '' clears it) and roles (never one's own roles)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.update", object_type="user", object_id=user_id)
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
         if not full_name.strip():
             raise ValidationFailed("The full name is required.")
+        with self.ctx.uow(read_only=True) as uow:
+            before = UserRepository(uow.s).get(user_id)
+        if user_id == actor.user_id and roles != before.roles:  # another administrator must (both ways)
+            audit_trail.record_alone(self.ctx, actor, "users.update", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own roles",
+                                                                "roles_before": sorted(before.roles),
+                                                                "roles_asked": sorted(roles)})
+            raise Conflict("You cannot change your own roles: another administrator must.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
-            before = users.get(user_id)
-            if user_id == actor.user_id and Role.SUPERVISOR in before.roles and Role.SUPERVISOR not in roles:
-                raise Conflict("You cannot remove your own administrator role.")
             users.update_profile(user_id, full_name, badge, title)
             users.set_roles(user_id, roles)
             audit_trail.record(uow, self.ctx, actor, "users.update", object_type="user", object_id=user_id,
