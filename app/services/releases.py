@@ -32,6 +32,7 @@ from app.services.image_store import ReadImages
 from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile, write_zip_atomically
 from app.services.reports import ReportError, inputs, render_release_packet
+from app.services.retention import load_settings
 
 P = Permission
 PUBLIC_ONLY_KEY = "release.public_agencies_only"
@@ -49,14 +50,21 @@ class ReleaseService:
         self.documents_root = documents_root
 
     def public_agencies_only(self) -> bool:
-        """The shared setting restricting sharing to public agencies (California Civil Code 1798.90.55)."""
+        """Sharing restricted to public agencies: by the shared setting, or by law (California Civil Code 1798.90.55)."""
         with self.ctx.uow() as uow:
-            return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False))
+            return _public_only(uow)
 
     @publishes(RECORDS)
     def set_public_agencies_only(self, actor: Actor, value: bool) -> None:
-        """Change the restriction (administrator; recorded)."""
+        """Change the restriction (administrator; recorded). A jurisdiction whose law imposes it keeps it."""
         audit_trail.require(self.ctx, actor, P.APPROVE_RELEASE, "settings.release_public_only")
+        with self.ctx.uow() as uow:
+            jurisdiction = load_settings(uow)[0]
+        if not value and jurisdiction.public_agencies_only:
+            audit_trail.record_alone(self.ctx, actor, "settings.release_public_only", outcome="refused",
+                                     detail={"value": False, "jurisdiction": jurisdiction.key})
+            raise Conflict(f"{jurisdiction.label} law allows sharing ALPR data only with public agencies "
+                           "(Civil Code 1798.90.55(b)); the restriction cannot be lifted.")
         with self.ctx.uow() as uow:
             SharedSettingsRepository(uow.s).put(PUBLIC_ONLY_KEY, bool(value), actor.user_id, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "settings.release_public_only", detail={"value": bool(value)})
@@ -125,6 +133,15 @@ class ReleaseService:
             if req.status is not ReleaseStatus.APPROVED:
                 raise Conflict(f"Release request R-{request_id} is {req.status.value}; only an approved request "
                                "is fulfilled.")
+            barred = not req.intake.public_agency and _public_only(uow)
+        if barred:  # approved before the restriction: the restriction binds the release itself
+            audit_trail.record_alone(self.ctx, actor, "release.fulfil", outcome="refused",
+                                     object_type="release_request", object_id=request_id,
+                                     detail={"problem": "requester is not a public agency"})
+            raise Conflict("Sharing is restricted to public agencies; this request, approved before the "
+                           "restriction, cannot be fulfilled.")
+        with self.ctx.uow() as uow:
+            req = ReleaseRepository(uow.s).get(request_id)
             reads = _scope_reads(ReadsQuery(uow.s), req)
             hits = HitRecords(uow.s).for_reads([r.id for r in reads])
             profile = load_profile(uow)
@@ -177,6 +194,11 @@ class ReleaseService:
                                               r.captured_at, crops.get(r.id))
                         for r in reads)
         return inputs.ReleasePacketInput(f"R-{req.id}", now.date(), request, approval, records, hashes)
+
+
+def _public_only(uow: UnitOfWork) -> bool:
+    """Sharing restricted to public agencies now: the shared setting, or the jurisdiction's law."""
+    return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False)) or load_settings(uow)[0].public_agencies_only
 
 
 def _scope_reads(q: ReadsQuery, req: ReleaseRequest) -> list[ReadSummary]:
