@@ -186,7 +186,7 @@ class ReleaseService:
             requester=inputs.Requester(i.agency, i.ori, i.requester_name, i.requester_title, i.requester_contact,
                                        law_enforcement=i.law_enforcement),
             case_number=i.case_number, purpose=i.purpose, legal_basis=i.legal_basis, scope_plates=i.scope.plates,
-            scope_start=i.scope.start, scope_end=i.scope.end, scope_cameras=tuple(map(str, i.scope.camera_ids)))
+            scope_start=i.scope.start, scope_end=_scope_end(req), scope_cameras=tuple(map(str, i.scope.camera_ids)))
         approval = inputs.ReleaseApproval(True, names.of_id(req.reviewed_by, req.reviewed_by_name), req.reviewed_at or now,
                                           req.decision_reason or "")
         crops = self.images.of_reads([r.id for r in reads], ImageKind.PLATE)
@@ -201,12 +201,23 @@ def _public_only(uow: UnitOfWork) -> bool:
     return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False)) or load_settings(uow)[0].public_agencies_only
 
 
+def _scope_end(req: ReleaseRequest) -> datetime | None:
+    """The end of the request's time range; an open-ended one of a reviewed request ends at its review."""
+    return req.intake.scope.end if req.intake.scope.end is not None else req.reviewed_at
+
+
 def _scope_reads(q: ReadsQuery, req: ReleaseRequest) -> list[ReadSummary]:
+    """The reads a request covers.
+
+    An open-ended scope of a reviewed request ends when it was reviewed: the approval covers what
+    existed then, never what cameras captured afterwards (003 462.14(b)).
+    """
     s = req.intake.scope
+    end = _scope_end(req)
     plates = [parse_plate_pattern(p) for p in s.plates] or [None]
     out: dict[int, ReadSummary] = {}
     for p in plates:
-        c = SearchCriteria(plate=p, start=s.start, end=s.end, camera_ids=s.camera_ids)
+        c = SearchCriteria(plate=p, start=s.start, end=end, camera_ids=s.camera_ids)
         for r in q.iter_matching(c, MAX_RELEASED):
             out[r.id] = r
     return sorted(out.values(), key=lambda r: (r.captured_at, r.id))[:MAX_RELEASED]
