@@ -14,17 +14,19 @@ from datetime import date, timedelta
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.records.holds import EvidenceHold, hold_problems
+from app.domain.records.search import SearchCriteria
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.read_images import hits_that_exist, read_ids_of_hits
 from app.persistence.repositories.reads_query import ReadsQuery
-from app.persistence.repositories.records import HoldRepository
+from app.persistence.repositories.records import HoldRepository, InquiryRepository
 from app.services import audit_trail
 from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages
 
 P = Permission
+INQUIRIES_CHECKED = 500  # the latest inquiries of the member whose results may be held
 
 RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
@@ -54,10 +56,16 @@ class HoldService:
             raise ValidationFailed(problems)
         with self.ctx.uow(read_only=True) as uow:
             missing = _missing(uow.s, sorted(set(read_ids)), sorted(set(hit_ids)))
+            unfound = [] if missing else _not_found_by(uow.s, actor, sorted(set(read_ids)))
         if missing:
             audit_trail.record_alone(self.ctx, actor, "hold.place", outcome="refused", object_type="hold",
                                      case_number=case_number.strip(), detail={"missing": missing})
             raise ValidationFailed(f"Nothing can be held that does not exist (purged or never stored): {missing}.")
+        if unfound:
+            audit_trail.record_alone(self.ctx, actor, "hold.place", outcome="refused", object_type="hold",
+                                     case_number=case_number.strip(), detail={"not_found_by_inquiry": unfound[:20]})
+            raise ValidationFailed(f"{len(unfound)} of the reads are not results of your recorded inquiries: search "
+                                   "for them (with the case number or reason) before holding them.")
         with self.ctx.uow() as uow:
             repo = HoldRepository(uow.s)
             hold_id = repo.add(case_number, reason, review_on, actor.user_id, now, sorted(set(read_ids)),
@@ -107,3 +115,20 @@ def _missing(session, read_ids: list[int], hit_ids: list[int]) -> dict[str, list
     hits = set(hit_ids) & set(hits_that_exist(session, hit_ids))
     out = {"reads": [r for r in read_ids if r not in reads], "hits": [h for h in hit_ids if h not in hits]}
     return {k: v[:20] for k, v in out.items() if v}
+
+
+def _not_found_by(session, actor: Actor, read_ids: list[int]) -> list[int]:  # noqa: ANN001
+    """The reads no recent inquiry of ``actor`` found (002 IV.Q.1: data is reached through a recorded inquiry).
+
+    Holding, then exporting, read ids never found by a search would reach data without the
+    inquiry that the monthly audit samples.
+    """
+    if actor.user_id is None:  # the system itself (no inquiries of its own)
+        return []
+    left = set(read_ids)
+    reads = ReadsQuery(session)
+    for terms in InquiryRepository(session).terms_of_user(actor.user_id, INQUIRIES_CHECKED):
+        if not left:
+            break
+        left -= reads.matching_ids(SearchCriteria.from_json(terms), sorted(left))
+    return sorted(left)

@@ -22,7 +22,14 @@ from app.services import audit_trail
 from app.services.administration import AdministrationService
 from app.services.passwords import PasswordHashing
 from tests.app.conftest import ready_user
-from tests.app.records_fixtures import access_rows, add_read, make_world, rctx, records_template_db  # noqa: F401
+from tests.app.records_fixtures import (  # noqa: F401
+    access_rows,
+    add_read,
+    found,
+    make_world,
+    rctx,
+    records_template_db,
+)
 
 REASON = SearchReason(purpose="Criminal investigation", case_number="26-001234")
 OCT = datetime(2026, 10, 3, 9, tzinfo=UTC)
@@ -109,6 +116,7 @@ def test_the_member_who_placed_a_hold_cannot_release_it(w):
     """Holds: released by an administrator, never by the member who placed it (a second person)."""
     both = _user(w, "supinv", {Role.SUPERVISOR, Role.INVESTIGATOR})
     rid = add_read(w, "HOLD01", w.ctx.clock.now() - timedelta(days=1))
+    found(w, both, [rid])
     hold = w.svc.holds.place(both, "26-001234", "Evidence in a burglary case", None, [rid])
     with pytest.raises(Conflict, match="placed"):
         w.svc.holds.release(both, hold.id, "Case closed by the prosecutor")
@@ -178,3 +186,19 @@ def test_wiping_every_checkpoint_and_the_newest_rows_is_detected(ctx, engine):
     assert not verdict.intact, verdict.describe()
     audit_trail.record_alone(ctx, actor, "search", terms="LATER", reason="case 26-123")
     assert not audit_trail.verify_chain(ctx).intact
+
+
+def test_a_hold_reaches_only_reads_the_investigator_found_by_a_recorded_inquiry(w, tmp_path):
+    """002 IV.Q.1, 000 433.4(g): detection browsing needs a recorded inquiry (with its reason), which the
+    monthly audit samples. Holding and exporting read ids never found by a search bypassed both."""
+    rid = add_read(w, "HOLD03", w.ctx.clock.now() - timedelta(days=1))
+    with pytest.raises(ValidationFailed, match="inquir"):
+        w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid])
+    assert not access_rows(w.ctx, "evidence.export")
+    # found by a recorded inquiry first, it may be held
+    w.svc.search.search(w.inv, REASON, SearchCriteria(plate=parse_plate_pattern("HOLD03")))
+    assert w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid]).read_ids == (rid,)
+    # another investigator's inquiry does not open it to this one
+    other = _user(w, "inv2", {Role.INVESTIGATOR})
+    with pytest.raises(ValidationFailed, match="inquir"):
+        w.svc.holds.place(other, "26-001234", "Evidence in a burglary case", None, [rid])
