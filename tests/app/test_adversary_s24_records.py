@@ -24,6 +24,7 @@ from app.services.passwords import PasswordHashing
 from tests.app.conftest import ready_user
 from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
+    add_hit,
     add_read,
     found,
     make_world,
@@ -202,3 +203,53 @@ def test_a_hold_reaches_only_reads_the_investigator_found_by_a_recorded_inquiry(
     other = _user(w, "inv2", {Role.INVESTIGATOR})
     with pytest.raises(ValidationFailed, match="inquir"):
         w.svc.holds.place(other, "26-001234", "Evidence in a burglary case", None, [rid])
+
+
+def test_the_hit_of_a_held_read_stays_in_the_evidence(w, tmp_path):
+    """000 433.5, 003 462.12: held data is exempt from the purge. The hold's evidence package carries the hits
+    of its reads (who verified, the NCIC steps); the purge must not strip them from a later export."""
+    now = w.ctx.clock.now()
+    rid = add_read(w, "HELD77", now - timedelta(days=10))
+    add_hit(w, rid, now - timedelta(days=10), status="closed")
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a robbery case", None, [rid])
+    w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "before.zip")
+    w.ctx.clock.advance(days=60)
+    w.svc.purge.purge(w.sup)
+    w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "after.zip")
+    before, after = (r.detail["hits"] for r in reversed(access_rows(w.ctx, "evidence.export")))
+    assert before == after == 1
+
+
+def test_a_redraw_cannot_discard_recorded_findings(w):
+    """002 IV.Q.2-3: the memo reports what the audit found. A redraw after marking an inquiry non-compliant
+    erased that finding from the audit and its memo."""
+    _searches(w, w.inv, 25, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    audit = w.svc.audits.start(w.auditor)
+    w.svc.audits.mark(w.auditor, audit.items[0].id, False, "No case number and a vague reason")
+    with pytest.raises(Conflict, match="finding"):
+        w.svc.audits.redraw(w.auditor, audit.id, "The sample does not look representative")
+    assert w.svc.audits.get(w.auditor, audit.id).items[0].compliant is False
+
+
+def test_the_chiefs_review_is_not_by_the_member_who_judged_the_sample(w):
+    """002 IV.Q.3: the memorandum is reviewed by the chief or a designee: not by who did the audit's work."""
+    _searches(w, w.inv, 10, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    audit = w.svc.audits.start(w.auditor)
+    for item in audit.items:
+        w.svc.audits.mark(w.sup2, item.id, True, "")
+    w.svc.audits.complete(w.auditor, audit.id, "", "All compliant")
+    with pytest.raises(Conflict, match="own"):
+        w.svc.audits.chief_review(w.sup2, audit.id, "Reviewed, file it")
+    w.svc.audits.chief_review(w.sup, audit.id, "Reviewed, file it")
+
+
+def test_an_administrator_cannot_reset_their_own_password(w):
+    """003 462.7/462.7.1: a password is changed by its owner knowing the current one. An unattended
+    administrator console could otherwise take the account over without it."""
+    admin = AdministrationService(w.ctx, PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1))
+    with pytest.raises(Conflict, match="own"):
+        admin.reset_password(w.sup, w.sup.user_id, "correct horse battery staple 9")
+    admin.reset_password(w.sup, w.inv.user_id, "correct horse battery staple 9")
