@@ -127,6 +127,9 @@ class AuditService:
             audit = repo.get(audit_id)
             if audit.status != "open":
                 raise Conflict("This audit is completed; its sample can no longer change.")
+            if audit.reviewed:  # a redraw replaces the items, and would take their findings with them
+                raise Conflict(f"{audit.reviewed} finding(s) are recorded on this sample; a redraw would discard "
+                               "them. Complete the audit with this sample.")
             population, _own = _population(uow, audit.period_start, audit.period_end, audit.created_by, audit_id)
             sample = draw_sample(population, size, seed)
             repo.redraw(audit_id, seed, sample, {
@@ -157,8 +160,9 @@ class AuditService:
             if audit.chief_reviewed_at is not None:
                 raise Conflict(f"This audit was reviewed by {audit.chief_reviewed_by} on "
                                f"{date_text(audit.chief_reviewed_at)}.")
-            if audit.created_by == actor.user_id:
-                raise Conflict("The auditor cannot review their own audit: the chief or a designee must.")
+            if audit.created_by == actor.user_id or actor.user_id in repo.judges(audit_id):
+                raise Conflict("The auditor cannot review their own audit (drawn or judged): the chief or "
+                               "another designee must.")
             repo.chief_review(audit_id, actor.user_id, now, " ".join(remarks.split()))
             audit_trail.record(uow, self.ctx, actor, "audit.chief_review", object_type="audit", object_id=audit_id,
                                reason=" ".join(remarks.split()))

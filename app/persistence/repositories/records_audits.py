@@ -97,6 +97,12 @@ class AuditRepository:
         ids = list(self.s.scalars(select(AuditRow.id).order_by(AuditRow.id.desc())))
         return [self.get(i) for i in ids]
 
+    def judges(self, audit_id: int) -> set[int]:
+        """The users who recorded findings on the audit's sample."""
+        q = select(AuditItemRow.reviewed_by).where(AuditItemRow.audit_id == audit_id,
+                                                   AuditItemRow.reviewed_by.is_not(None))
+        return set(self.s.scalars(q))
+
     def inquirer_of_item(self, item_id: int) -> int:
         """The user id of the member who made the sampled inquiry of audit item ``item_id``."""
         q = (select(InquiryRow.user_id).join(AuditItemRow, AuditItemRow.inquiry_id == InquiryRow.id)
