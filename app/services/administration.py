@@ -114,9 +114,14 @@ class AdministrationService:
             audit_trail.record(uow, self.ctx, actor, "users.unlock", object_type="user", object_id=user_id)
 
     def reset_password(self, actor: Actor, user_id: int, new_password: str) -> None:
-        """Set a temporary password the user must change at next login."""
+        """Set a temporary password the user must change at next login (never one's own account)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.reset_password", object_type="user",
                             object_id=user_id)
+        if user_id == actor.user_id:  # one's own password is changed knowing the current one (change_password)
+            audit_trail.record_alone(self.ctx, actor, "users.reset_password", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own account"})
+            raise Conflict("You cannot reset your own password: change it with your current one, or ask "
+                           "another administrator.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             target = users.get(user_id)
