@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.domain.agency import AgencyProfile
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
@@ -44,6 +46,8 @@ class AdministrationService:
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
         self._check_password(username, password, full_name)
+        if training:
+            self._check_training(training)
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
@@ -86,8 +90,11 @@ class AdministrationService:
     def record_training(self, actor: Actor, user_id: int, record: TrainingRecord) -> User:
         """Add a training completion with its expiry date."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.training", object_type="user", object_id=user_id)
-        if record.expires_on <= record.completed_on:
-            raise ValidationFailed("The training expiry must be after its completion date.")
+        self._check_training(record)
+        if user_id == actor.user_id:  # training is recorded for a member by someone else (department-approved)
+            audit_trail.record_alone(self.ctx, actor, "users.training", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own training"})
+            raise Conflict("You cannot record your own training: another administrator must.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             users.add_training(user_id, record, actor.user_id, self.ctx.clock.now())
@@ -95,6 +102,13 @@ class AdministrationService:
                                detail={"course": record.course, "completed_on": str(record.completed_on),
                                        "expires_on": str(record.expires_on)})
             return users.get(user_id)
+
+    def _check_training(self, record: TrainingRecord) -> None:
+        if record.expires_on <= record.completed_on:
+            raise ValidationFailed("The training expiry must be after its completion date.")
+        if record.completed_on > self.ctx.clock.now().date() + timedelta(days=1):  # a day: local date vs UTC
+            raise ValidationFailed("The training completion date is in the future: record a training once it "
+                                   "is completed (no access to ALPR data before).")
 
     def set_active(self, actor: Actor, user_id: int, active: bool) -> None:
         """Disable or re-enable an account (accounts are never deleted)."""

@@ -253,3 +253,34 @@ def test_an_administrator_cannot_reset_their_own_password(w):
     with pytest.raises(Conflict, match="own"):
         admin.reset_password(w.sup, w.sup.user_id, "correct horse battery staple 9")
     admin.reset_password(w.sup, w.inv.user_id, "correct horse battery staple 9")
+
+
+def _admin(w) -> AdministrationService:
+    return AdministrationService(w.ctx, PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1))
+
+
+def test_training_not_yet_completed_opens_nothing(w):
+    """000/001/004 433.4(d), 003 462.5: no access to ALPR data before completing the training. A training
+    record dated next week made the account current today."""
+    from app.domain.users import TrainingRecord
+
+    admin = _admin(w)
+    today = w.ctx.clock.now().date()
+    new = admin.create_user(w.sup, "newdisp", "New Dispatcher", "correct horse battery staple 9",
+                            frozenset({Role.DISPATCHER}))
+    with pytest.raises(ValidationFailed, match="future"):
+        admin.record_training(w.sup, new.id, TrainingRecord("ALPR operator", today + timedelta(days=7),
+                                                             today + timedelta(days=372)))
+    assert next(u for u in admin.list_users(w.sup) if u.id == new.id).training == ()
+
+
+def test_nobody_records_their_own_training(w):
+    """003 462.15 / 462.5: training is department-approved and recorded for the member, not by the member."""
+    from app.domain.users import TrainingRecord
+
+    today = w.ctx.clock.now().date()
+    record = TrainingRecord("ALPR operator", today, today + timedelta(days=3650))
+    with pytest.raises(Conflict, match="own"):
+        _admin(w).record_training(w.sup, w.sup.user_id, record)
+    _admin(w).record_training(w.sup2, w.sup.user_id, TrainingRecord("ALPR operator", today,
+                                                                    today + timedelta(days=365)))
