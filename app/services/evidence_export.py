@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.domain.changes import Changes
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, DomainError
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.exports import HitRecord
@@ -105,6 +105,7 @@ class EvidenceExportService:
 
         Raises:
             PermissionDenied: may not export (recorded).
+            Conflict: the hold was released (recorded).
             ExportWriteError: the disk is full or read-only (nothing is left at ``target``).
 
         """
@@ -113,6 +114,12 @@ class EvidenceExportService:
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             hold = HoldRepository(uow.s).get(hold_id)
+        if not hold.active:  # released: the hold no longer gives a reason to export its data as evidence
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"problem": "hold released"})
+            raise Conflict(f"Hold {hold_id} was released; its data is no longer held as evidence.")
+        with self.ctx.uow() as uow:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
             profile = load_profile(uow)

@@ -284,3 +284,24 @@ def test_nobody_records_their_own_training(w):
         _admin(w).record_training(w.sup, w.sup.user_id, record)
     _admin(w).record_training(w.sup2, w.sup.user_id, TrainingRecord("ALPR operator", today,
                                                                     today + timedelta(days=365)))
+
+
+def test_a_search_for_an_outside_agency_names_the_requester_whatever_the_flag_says(w):
+    """000 433.4(h): a search on behalf of an outside agency names the agency, the requester and the written
+    request. Passing outside=False let a search be recorded for 'Metro PD' with no requester or request."""
+    partial = SearchReason(purpose="Criminal investigation", case_number="26-001234", outside_agency="Metro PD")
+    with pytest.raises(ValidationFailed, match="requested the search"):
+        w.svc.search.search(w.inv, partial, SearchCriteria(plate=parse_plate_pattern("ABC123")), outside=False)
+
+
+def test_a_released_hold_is_no_longer_exported(w, tmp_path):
+    """000 433.5, 003 462.12: once released, held data is ordinary data again; the hold no longer gives a
+    reason to export it as evidence."""
+    rid = add_read(w, "HOLD09", w.ctx.clock.now() - timedelta(days=1))
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid])
+    w.svc.holds.release(w.sup, hold.id, "Case closed by the prosecutor")
+    with pytest.raises(Conflict, match="released"):
+        w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "late.zip")
+    assert not (tmp_path / "late.zip").exists()
+    assert [r.outcome for r in access_rows(w.ctx, "evidence.export")] == ["refused"]
