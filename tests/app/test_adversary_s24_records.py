@@ -305,3 +305,23 @@ def test_a_released_hold_is_no_longer_exported(w, tmp_path):
         w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "late.zip")
     assert not (tmp_path / "late.zip").exists()
     assert [r.outcome for r in access_rows(w.ctx, "evidence.export")] == ["refused"]
+
+
+def test_guessing_the_current_password_through_a_password_change_locks_the_account(ctx, fast_hashing):
+    """003 462.7.1 / the lockout after failed sign-ins: change_password checked the old password with no limit,
+    no lockout and no record, an unlimited guessing oracle that ended in a takeover of the account."""
+    from app.domain.errors import LoginRefused
+    from app.services.accounts import AccountService
+    from tests.app.conftest import current_training, signed_in
+
+    accounts = AccountService(ctx, fast_hashing)
+    accounts.create_first_admin("sup1", "Sam Supervisor", "correct horse battery", current_training())
+    victim = signed_in(accounts, "sup1", "correct horse battery")
+    for i in range(ctx.security.max_failed_attempts):
+        with pytest.raises(ValidationFailed):
+            accounts.change_password(victim, f"guess number {i}", "staple orbit canyon lantern")
+    with pytest.raises((LoginRefused, ValidationFailed)):  # locked: even the right password is refused now
+        accounts.change_password(victim, "correct horse battery", "staple orbit canyon lantern")
+    with pytest.raises(LoginRefused):
+        accounts.login("sup1", "correct horse battery")
+    assert len([r for r in access_rows(ctx, "password.changed") if r.outcome == "failed"]) >= 5
