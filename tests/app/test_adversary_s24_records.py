@@ -325,3 +325,28 @@ def test_guessing_the_current_password_through_a_password_change_locks_the_accou
     with pytest.raises(LoginRefused):
         accounts.login("sup1", "correct horse battery")
     assert len([r for r in access_rows(ctx, "password.changed") if r.outcome == "failed"]) >= 5
+
+
+def test_released_data_and_evidence_packages_open_only_to_their_custodians(w, tmp_path):
+    """003 462.6(d), 462.13(b), DESIGN roles: ALPR data is reached for a purpose by the roles that handle it. The
+    read-only auditor and an investigator opened a release's data export (every read and image released to
+    another agency) through the documents list, with no purpose recorded."""
+    from app.domain.errors import PermissionDenied
+
+    rid = add_read(w, "REL123", w.ctx.clock.now() - timedelta(days=1))
+    req = w.svc.releases.intake(w.clerk, _intake())
+    w.svc.releases.review(w.sup, req.id, True, "Verified law enforcement purpose")
+    packet = w.svc.releases.fulfil(w.clerk, req.id)
+    data_id = packet.related["data_document_id"]
+    for who in (w.auditor, w.inv):
+        with pytest.raises(PermissionDenied):
+            w.svc.documents.open(who, data_id)
+        assert data_id not in {d.id for d in w.svc.documents.list(who)}
+    assert w.svc.documents.open(w.clerk, data_id).is_file()
+    # and the investigator's own evidence package stays out of the auditor's reach too
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a robbery case", None, [rid])
+    doc = w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "ev.zip")
+    with pytest.raises(PermissionDenied):
+        w.svc.documents.open(w.auditor, doc.id)
+    assert w.svc.documents.open(w.inv, doc.id).is_file()
