@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError
+from app.domain.hits import COVERT_CATEGORIES
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.exports import HitRecord
@@ -62,6 +63,11 @@ def hits_csv(hits: list[HitRecord]) -> bytes:
         for s in h.steps:
             rows.append(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
     return csv_bytes(HIT_FIELDS, rows)
+
+
+def without_covert(hits: list[HitRecord]) -> list[HitRecord]:
+    """The hits that are not covert (terrorist screening, gang: privileged users only, NCIC rules, 000 433.4(e))."""
+    return [h for h in hits if h.category not in COVERT_CATEGORIES]
 
 
 def to_json(items: list) -> bytes:
@@ -122,6 +128,9 @@ class EvidenceExportService:
         with self.ctx.uow() as uow:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
+        if not audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
+            hits = without_covert(hits)
+        with self.ctx.uow() as uow:
             profile = load_profile(uow)
             names = Signatures.load(uow.s, {actor.user_id, hold.created_by})  # full name and title on documents
         files = data_files(self.images, reads, hits)

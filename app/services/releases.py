@@ -27,7 +27,7 @@ from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
 from app.services.change_feed import publishes
 from app.services.context import ServiceContext
-from app.services.evidence_export import data_files, manifest
+from app.services.evidence_export import data_files, manifest, without_covert
 from app.services.image_store import ReadImages
 from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile, write_zip_atomically
@@ -143,7 +143,7 @@ class ReleaseService:
         with self.ctx.uow() as uow:
             req = ReleaseRepository(uow.s).get(request_id)
             reads = _scope_reads(ReadsQuery(uow.s), req)
-            hits = HitRecords(uow.s).for_reads([r.id for r in reads])
+            hits = without_covert(HitRecords(uow.s).for_reads([r.id for r in reads]))  # never shared outside
             profile = load_profile(uow)
             names = Signatures.load(uow.s, {actor.user_id, req.entered_by, req.reviewed_by})
         files = data_files(self.images, reads, hits)

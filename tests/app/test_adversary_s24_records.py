@@ -350,3 +350,34 @@ def test_released_data_and_evidence_packages_open_only_to_their_custodians(w, tm
     with pytest.raises(PermissionDenied):
         w.svc.documents.open(w.auditor, doc.id)
     assert w.svc.documents.open(w.inv, doc.id).is_file()
+
+
+def _covert_hit(w, read_id: int, at: datetime) -> int:
+    from app.domain.hits import COVERT_CATEGORIES
+
+    hid = add_hit(w, read_id, at)
+    with w.ctx.uow() as uow:
+        uow.s.execute(text("update hits set category = :c where id = :i"),
+                      {"c": sorted(COVERT_CATEGORIES)[0], "i": hid})
+    return hid
+
+
+def test_a_covert_hit_never_leaves_in_a_release_or_reaches_an_unprivileged_export(w, tmp_path):
+    """000 433.4(e) (NCIC confidential information rules), DESIGN: terrorist-screening/gang hits are covert, seen
+    only by privileged users. A release to another agency and an investigator's evidence package carried them."""
+    import json
+    import zipfile
+
+    now = w.ctx.clock.now()
+    rid = add_read(w, "REL123", now - timedelta(days=1))
+    covert = _covert_hit(w, rid, now - timedelta(days=1))
+    req = w.svc.releases.intake(w.clerk, _intake())
+    w.svc.releases.review(w.sup, req.id, True, "Verified law enforcement purpose")
+    packet = w.svc.releases.fulfil(w.clerk, req.id)
+    data = w.svc.documents.open(w.clerk, packet.related["data_document_id"])
+    with zipfile.ZipFile(data) as zf:
+        assert covert not in {h["id"] for h in json.loads(zf.read("hits.json"))}
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a robbery case", None, [rid])
+    with zipfile.ZipFile(w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "ev.zip").path) as zf:
+        assert covert not in {h["id"] for h in json.loads(zf.read("hits.json"))}
