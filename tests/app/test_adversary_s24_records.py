@@ -381,3 +381,25 @@ def test_a_covert_hit_never_leaves_in_a_release_or_reaches_an_unprivileged_expor
     hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a robbery case", None, [rid])
     with zipfile.ZipFile(w.svc.evidence.export_hold(w.inv, hold.id, tmp_path / "ev.zip").path) as zf:
         assert covert not in {h["id"] for h in json.loads(zf.read("hits.json"))}
+
+
+def test_the_public_summary_does_not_itemise_covert_hits(w):
+    """003 462.11 (public web page) vs 000 433.4(e): the public summary counts hits, but never discloses hits on
+    the covert (terrorist screening / gang) lists by name, nor does a clerk's usage report."""
+    from pathlib import Path
+
+    from app.domain.hits import COVERT_CATEGORIES
+
+    now = w.ctx.clock.now()
+    rid = add_read(w, "COV123", now - timedelta(days=1))
+    _covert_hit(w, rid, now - timedelta(days=1))
+    start, end = now - timedelta(days=5), now + timedelta(days=1)
+    _pdf, html = w.svc.reports.transparency(w.clerk, start, end, "test period")
+    page = Path(html.path).read_text().lower()
+    usage = w.svc.reports.usage_report(w.clerk, start, end, "test period")
+    from tests.app.records_fixtures import pdf_text
+
+    for category in COVERT_CATEGORIES:
+        for shown in (category, category.replace("_", " ")):
+            assert shown not in page
+            assert shown not in pdf_text(Path(usage.path)).lower()
