@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, DomainError
+from app.domain.errors import Conflict, DomainError, ValidationFailed
 from app.domain.hits import COVERT_CATEGORIES
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
@@ -26,6 +26,7 @@ from app.services import audit_trail
 from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
+from app.services.holds import not_found_by
 from app.services.image_store import ReadImages
 from app.services.people import Signatures
 from app.services.records_files import (
@@ -125,6 +126,16 @@ class EvidenceExportService:
                                      object_id=hold_id, case_number=hold.case_number,
                                      detail={"problem": "hold released"})
             raise Conflict(f"Hold {hold_id} was released; its data is no longer held as evidence.")
+        if hold.created_by != actor.user_id:  # a colleague's hold: only what the exporter's own inquiries found
+            with self.ctx.uow(read_only=True) as uow:
+                unfound = not_found_by(uow.s, actor, list(hold.read_ids))
+            if unfound:
+                audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                         object_id=hold_id, case_number=hold.case_number,
+                                         detail={"not_found_by_inquiry": unfound[:20]})
+                raise ValidationFailed(f"{len(unfound)} of the held reads are not results of your recorded "
+                                       "inquiries: search for them (with the case number) before exporting "
+                                       "a colleague's hold.")
         with self.ctx.uow() as uow:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))

@@ -56,7 +56,7 @@ class HoldService:
             raise ValidationFailed(problems)
         with self.ctx.uow(read_only=True) as uow:
             missing = _missing(uow.s, sorted(set(read_ids)), sorted(set(hit_ids)))
-            unfound = [] if missing else _not_found_by(uow.s, actor, sorted(set(read_ids)))
+            unfound = [] if missing else not_found_by(uow.s, actor, sorted(set(read_ids)))
         if missing:
             audit_trail.record_alone(self.ctx, actor, "hold.place", outcome="refused", object_type="hold",
                                      case_number=case_number.strip(), detail={"missing": missing})
@@ -117,7 +117,7 @@ def _missing(session, read_ids: list[int], hit_ids: list[int]) -> dict[str, list
     return {k: v[:20] for k, v in out.items() if v}
 
 
-def _not_found_by(session, actor: Actor, read_ids: list[int]) -> list[int]:  # noqa: ANN001
+def not_found_by(session, actor: Actor, read_ids: list[int]) -> list[int]:  # noqa: ANN001
     """The reads no recent inquiry of ``actor`` found (002 IV.Q.1: data is reached through a recorded inquiry).
 
     Holding, then exporting, read ids never found by a search would reach data without the

@@ -403,3 +403,17 @@ def test_the_public_summary_does_not_itemise_covert_hits(w):
         for shown in (category, category.replace("_", " ")):
             assert shown not in page
             assert shown not in pdf_text(Path(usage.path)).lower()
+
+
+def test_another_investigator_exports_a_hold_only_for_reads_their_own_inquiries_found(w, tmp_path):
+    """002 IV.Q.1, 003 462.6(d): reaching reads needs one's own recorded inquiry. Exporting a colleague's hold
+    packaged reads the exporter never searched for."""
+    rid = add_read(w, "HOLD11", w.ctx.clock.now() - timedelta(days=1))
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid])
+    other = _user(w, "inv2", {Role.INVESTIGATOR})
+    with pytest.raises(ValidationFailed, match="inquir"):
+        w.svc.evidence.export_hold(other, hold.id, tmp_path / "other.zip")
+    assert not (tmp_path / "other.zip").exists()
+    found(w, other, [rid])
+    assert w.svc.evidence.export_hold(other, hold.id, tmp_path / "other.zip").path
