@@ -417,3 +417,26 @@ def test_another_investigator_exports_a_hold_only_for_reads_their_own_inquiries_
     assert not (tmp_path / "other.zip").exists()
     found(w, other, [rid])
     assert w.svc.evidence.export_hold(other, hold.id, tmp_path / "other.zip").path
+
+
+@pytest.mark.parametrize("rehash", [False, True])
+def test_reordering_two_rows_of_the_access_record_is_detected(ctx, engine, rehash):
+    """000 433.6(a), 003 462.6: the record of who searched what, when. Swapping two rows (e.g. to move a search
+    before a case number existed), with or without recomputing the chain, must be seen. (Held: a guard.)"""
+    from tests.app.test_access_tamper import rehash_from
+
+    actor = Actor(None, "tester", "WS1")
+    for i in range(12):
+        audit_trail.record_alone(ctx, actor, "search", terms=f"ABC{i}", reason="case 26-123")
+        ctx.clock.advance(seconds=1)
+    assert audit_trail.verify_chain(ctx).intact
+    cols = "at, username, terms, reason, prev_hash, hash"
+    with engine.begin() as c:
+        a, b = (dict(c.execute(text(f"select {cols} from access_log where id = :i"), {"i": i}).mappings().one())
+                for i in (5, 6))
+        for row_id, values in ((5, b), (6, a)):
+            c.execute(text("update access_log set at=:at, username=:username, terms=:terms, reason=:reason, "
+                           "prev_hash=:prev_hash, hash=:hash where id=:i"), {**values, "i": row_id})
+        if rehash:
+            rehash_from(c, 5)
+    assert not audit_trail.verify_chain(ctx).intact
