@@ -43,6 +43,8 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
     for e in entries:
         n += 1
         first_hash = first_hash or e.hash
+        if e.action == RESEAL_ACTION and e.outcome == "ok":  # an administrator's reseal stays in every verdict
+            warnings.append(_reseal_line(e))
         if not broken and e.prev_hash != prev:
             problems.append((e.id, "its link to the previous row does not match (row removed or inserted)"))
             broken = True
@@ -72,6 +74,16 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
         intact=not problems, rows_checked=n, first_broken_id=first_id, problem=first, head_id=last_id,
         head_hash=prev, sealed=sealed, problems=tuple(p for _i, p in problems), warnings=tuple(warnings),
     )
+
+
+RESEAL_ACTION = "audit.reseal"
+
+
+def _reseal_line(e: AccessEntry) -> str:
+    found = e.detail.get("problems") if isinstance(e.detail, dict) else None
+    what = "; ".join(str(p) for p in (found or [])[:3]) or "no problems recorded"
+    return (f"resealed at row {e.id} on {datetime_text(e.at)} by {e.username} ({e.reason or 'no reason'}); "
+            f"the verify before it found: {what}")
 
 
 def _sort_checkpoints(checkpoints: list[Checkpoint], sealer: ChainSealer | None,

@@ -440,3 +440,22 @@ def test_reordering_two_rows_of_the_access_record_is_detected(ctx, engine, rehas
         if rehash:
             rehash_from(c, 5)
     assert not audit_trail.verify_chain(ctx).intact
+
+
+def test_a_reseal_stays_visible_in_every_later_verify(ctx, engine):
+    """000 433.6(a), 003 462.6: deleting the newest rows, then resealing 'because the keyring was locked', made
+    every later verify print a plain 'intact'. The reseal and what it covered must stay in the verdict."""
+    from tests.app.test_access_tamper import _admin
+
+    actor = Actor(None, "tester", "WS1")
+    for i in range(12):
+        audit_trail.record_alone(ctx, actor, "search", terms=f"ABC{i}", reason="case 26-123")
+        ctx.clock.advance(seconds=1)
+    admin = _admin(ctx)
+    with engine.begin() as c:
+        c.execute(text("delete from access_log where id > (select max(id) - 3 from access_log)"))
+    audit_trail.reseal(ctx, admin, "keyring was locked during an ssh session")
+    for _ in range(2):
+        text_out = audit_trail.verify_chain(ctx).describe()
+        assert "resealed" in text_out and admin.username in text_out and "deleted" in text_out, text_out
+        audit_trail.record_alone(ctx, actor, "search", terms="LATER", reason="case 26-123")
