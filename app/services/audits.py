@@ -23,6 +23,7 @@ from app.domain.records.audits import (
     draw_sample,
     missed_periods,
     prior_period,
+    still_audited,
     uncovered,
 )
 from app.domain.records.documents import Document, DocumentKind
@@ -171,11 +172,16 @@ class AuditService:
         return self._memo(actor, audit, profile, now, reviewed=True)
 
     def overdue(self, actor: Actor, lookback_periods: int = 12) -> list[tuple[datetime, datetime]]:
-        """Closed periods with inquiries that no audit covers (each is an audit missed)."""
+        """Closed periods with inquiries that no audit covers (each is an audit missed).
+
+        An audit drawn but not completed (no memorandum) covers its period only until the next period ends.
+        """
         audit_trail.require(self.ctx, actor, P.VIEW_AUDITS, "audit.overdue")
         _size, months = self.settings()
+        now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
-            periods = AuditRepository(uow.s).periods()
+            periods = [(a, b) for a, b, status in AuditRepository(uow.s).periods_with_status()
+                       if still_audited(a, b, status, now, months)]
             first = InquiryRepository(uow.s).first_at()
         if first is None:
             return []

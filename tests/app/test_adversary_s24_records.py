@@ -459,3 +459,15 @@ def test_a_reseal_stays_visible_in_every_later_verify(ctx, engine):
         text_out = audit_trail.verify_chain(ctx).describe()
         assert "resealed" in text_out and admin.username in text_out and "deleted" in text_out, text_out
         audit_trail.record_alone(ctx, actor, "search", terms="LATER", reason="case 26-123")
+
+
+def test_an_audit_opened_and_never_completed_shows_overdue_once_its_month_is_past(w):
+    """002 IV.Q.2-3: an audit at least once a month, documented by a memorandum. Drawing October's sample and
+    never filing the memo kept October off the overdue list for ever."""
+    _searches(w, w.inv, 12, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    w.svc.audits.start(w.auditor)
+    october = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
+    assert october not in w.svc.audits.overdue(w.auditor)  # being worked on during November
+    w.ctx.clock.t = datetime(2026, 12, 5, 10, tzinfo=UTC)
+    assert october in w.svc.audits.overdue(w.auditor)  # a month later, still no memorandum

@@ -55,6 +55,21 @@ def _covered(start: datetime, end: datetime, audited: list[tuple[datetime, datet
     return not uncovered(start, end, audited)
 
 
+def still_audited(start: datetime, end: datetime, status: str, now: datetime, months: int = 1) -> bool:
+    """Whether an audit of [start, end) still counts for its period: completed, or open for at most one more period.
+
+    An audit drawn and never completed (no memorandum, 002 IV.Q.3) leaves its period overdue once
+    the following period has passed too.
+    """
+    if status == "completed":
+        return True
+    y, m = end.year, end.month + months
+    while m > 12:
+        m -= 12
+        y += 1
+    return now < end.replace(year=y, month=m)
+
+
 def prior_period(today: date, months: int = 1) -> tuple[datetime, datetime]:
     """The ``months`` calendar months before the month of ``today``, as [start, end) in UTC."""
     y, m = today.year, today.month

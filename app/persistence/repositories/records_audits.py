@@ -48,6 +48,11 @@ class AuditRepository:
             q = q.where(AuditRow.id < before_id)
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(q)]
 
+    def periods_with_status(self) -> list[tuple[datetime, datetime, str]]:
+        """(start, end, status) of every audit."""
+        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status)
+        return [(as_utc(a), as_utc(b), str(st)) for a, b, st in self.s.execute(q)]
+
     def periods(self) -> list[tuple[datetime, datetime]]:
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(select(AuditRow.period_start, AuditRow.period_end))]
 
