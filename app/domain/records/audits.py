@@ -67,7 +67,7 @@ def still_audited(start: datetime, end: datetime, status: str, now: datetime, mo
     while m > 12:
         m -= 12
         y += 1
-    return now < end.replace(year=y, month=m)
+    return now < end.replace(year=y, month=m, day=min(end.day, 28))
 
 
 def prior_period(today: date, months: int = 1) -> tuple[datetime, datetime]:
