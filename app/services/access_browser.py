@@ -24,7 +24,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
 from app.services.people import Signatures
-from app.services.records_files import ExportWriteError, load_profile
+from app.services.records_files import ExportWriteError, load_profile, protected_target_problem
 from app.services.reports import inputs
 from app.services.reports.access_record import COLUMNS, access_cells, render_access_record
 from app.services.reports.output import ReportWriteError, write_atomically
@@ -77,6 +77,9 @@ class AccessRecordService:
             raise ValidationFailed(f"Export as one of: {', '.join(FORMATS)}.")
         problem = reason_problem(reason, "The reason for the export")
         f = flt.normalised()
+        if not problem:
+            with self.ctx.uow(read_only=True) as uow:
+                problem = protected_target_problem(uow, Path(target))
         if problem:
             audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="refused", reason=reason,
                                      detail={"filter": f.describe(), "format": fmt, "problem": problem})

@@ -32,6 +32,7 @@ from app.services.people import Signatures
 from app.services.records_files import (
     ExportWriteError,
     load_profile,
+    protected_target_problem,
     sha256_bytes,
     write_zip_atomically,
 )
@@ -121,6 +122,12 @@ class EvidenceExportService:
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             hold = HoldRepository(uow.s).get(hold_id)
+            protected = protected_target_problem(uow, Path(target))
+        if protected:
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"problem": protected, "file": str(target)})
+            raise ValidationFailed(protected)
         if not hold.active:  # released: the hold no longer gives a reason to export its data as evidence
             audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
                                      object_id=hold_id, case_number=hold.case_number,

@@ -7,6 +7,7 @@ database. The policy clause is named in each test's docstring.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -471,3 +472,27 @@ def test_an_audit_opened_and_never_completed_shows_overdue_once_its_month_is_pas
     assert october not in w.svc.audits.overdue(w.auditor)  # being worked on during November
     w.ctx.clock.t = datetime(2026, 12, 5, 10, tzinfo=UTC)
     assert october in w.svc.audits.overdue(w.auditor)  # a month later, still no memorandum
+
+
+def test_an_export_cannot_overwrite_the_database_or_a_filed_document(w, tmp_path):
+    """000 433.6, 003 462.6 / 462.13: the access record and filed documents are kept. The export's save dialog
+    took any path: an evidence package or an access-record export written over alpr.db (or over a filed
+    destruction report) destroyed the record of every access."""
+    from app.domain.access_query import AccessFilter
+
+    with w.ctx.uow() as uow:
+        db = Path(uow.s.get_bind().url.database)
+    rid = add_read(w, "HOLD12", w.ctx.clock.now() - timedelta(days=1))
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid])
+    before = db.read_bytes()[:16]
+    with pytest.raises(ValidationFailed, match="database"):
+        w.svc.evidence.export_hold(w.inv, hold.id, db)
+    with pytest.raises(ValidationFailed, match="database"):
+        w.svc.access.export(w.auditor, AccessFilter(), "csv", "Monthly review of the access record", db)
+    assert db.read_bytes()[:16] == before == b"SQLite format 3\x00"
+    report = w.svc.purge.purge(w.sup).document
+    with pytest.raises(ValidationFailed, match="on file"):
+        w.svc.access.export(w.auditor, AccessFilter(), "csv", "Monthly review of the access record",
+                            Path(report.path))
+    assert Path(report.path).read_bytes().startswith(b"%PDF")

@@ -165,6 +165,10 @@ class DocumentRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
 
+    def is_filed(self, paths: list[str]) -> bool:
+        """True when one of ``paths`` is the file of a document on file."""
+        return self.s.scalar(select(DocumentRow.id).where(DocumentRow.path.in_(paths)).limit(1)) is not None
+
     def add(self, kind: str, title: str, path: str, sha256: str, user_id: int | None, now: datetime,
             related: dict | None = None) -> Document:
         row = DocumentRow(kind=kind, title=title, path=path, sha256=sha256, created_by=user_id, created_at=now,
