@@ -496,3 +496,16 @@ def test_an_export_cannot_overwrite_the_database_or_a_filed_document(w, tmp_path
         w.svc.access.export(w.auditor, AccessFilter(), "csv", "Monthly review of the access record",
                             Path(report.path))
     assert Path(report.path).read_bytes().startswith(b"%PDF")
+
+
+def test_reading_the_access_record_with_a_made_up_cursor_is_recorded(w):
+    """000 433.6(a), 003 462.6: every access to the record is documented. Only a browse's first page was
+    recorded, so a call with an invented cursor read the record (plates, reasons) without a trace."""
+    from app.domain.access_query import AccessFilter
+
+    _searches(w, w.inv, 3, OCT)
+    before = len(access_rows(w.ctx, "access_log.view"))
+    page = w.svc.access.page(w.auditor, AccessFilter(), 10**9, 50)
+    assert page.entries
+    views = access_rows(w.ctx, "access_log.view")
+    assert len(views) == before + 1
