@@ -188,10 +188,13 @@ class AuditService:
         return missed_periods(periods, self.ctx.clock.now().date(), months, lookback_periods, since=first)
 
     def list(self, actor: Actor) -> list[Audit]:
-        """Every audit, newest first."""
+        """Every audit, newest first, with its sample (ALPR query data: recorded, as opening one is)."""
         audit_trail.require(self.ctx, actor, P.VIEW_AUDITS, "audit.list")
         with self.ctx.uow() as uow:
-            return AuditRepository(uow.s).list()
+            audits = AuditRepository(uow.s).list()
+            audit_trail.record(uow, self.ctx, actor, "audit.list",
+                               detail={"audits": len(audits), "items": sum(len(a.items) for a in audits)})
+            return audits
 
     def get(self, actor: Actor, audit_id: int) -> Audit:
         """One audit with its sample (the sampled inquiries are ALPR query data: recorded)."""

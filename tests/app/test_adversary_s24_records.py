@@ -509,3 +509,14 @@ def test_reading_the_access_record_with_a_made_up_cursor_is_recorded(w):
     assert page.entries
     views = access_rows(w.ctx, "access_log.view")
     assert len(views) == before + 1
+
+
+def test_listing_the_audits_is_recorded_like_opening_one(w):
+    """003 462.6: the sampled inquiries (who searched which plate, why) are ALPR query data: opening an audit was
+    recorded, but the list returned every audit's sample with no record."""
+    _searches(w, w.inv, 10, OCT)
+    w.ctx.clock.t = datetime(2026, 11, 4, 10, tzinfo=UTC)
+    w.svc.audits.start(w.auditor)
+    listed = w.svc.audits.list(w.clerk)
+    assert listed[0].items and listed[0].items[0].terms
+    assert [r.username for r in access_rows(w.ctx, "audit.list") if r.outcome == "ok"] == ["clerk1"]
