@@ -56,7 +56,9 @@ class HoldService:
             raise ValidationFailed(problems)
         with self.ctx.uow(read_only=True) as uow:
             missing = _missing(uow.s, sorted(set(read_ids)), sorted(set(hit_ids)))
-            unfound = [] if missing else not_found_by(uow.s, actor, sorted(set(read_ids)))
+            # a held hit is reached through its read: that read too must be one the member's inquiries found
+            reached = set(read_ids) | set(read_ids_of_hits(uow.s, sorted(set(hit_ids))))
+            unfound = [] if missing else not_found_by(uow.s, actor, sorted(reached))
         if missing:
             audit_trail.record_alone(self.ctx, actor, "hold.place", outcome="refused", object_type="hold",
                                      case_number=case_number.strip(), detail={"missing": missing})
@@ -64,8 +66,9 @@ class HoldService:
         if unfound:
             audit_trail.record_alone(self.ctx, actor, "hold.place", outcome="refused", object_type="hold",
                                      case_number=case_number.strip(), detail={"not_found_by_inquiry": unfound[:20]})
-            raise ValidationFailed(f"{len(unfound)} of the reads are not results of your recorded inquiries: search "
-                                   "for them (with the case number or reason) before holding them.")
+            raise ValidationFailed(f"{len(unfound)} of the reads (or reads of the hits) are not results of your "
+                                   "recorded inquiries: search for them (with the case number or reason) before "
+                                   "holding them.")
         with self.ctx.uow() as uow:
             repo = HoldRepository(uow.s)
             hold_id = repo.add(case_number, reason, review_on, actor.user_id, now, sorted(set(read_ids)),

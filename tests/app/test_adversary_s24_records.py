@@ -520,3 +520,17 @@ def test_listing_the_audits_is_recorded_like_opening_one(w):
     listed = w.svc.audits.list(w.clerk)
     assert listed[0].items and listed[0].items[0].terms
     assert [r.username for r in access_rows(w.ctx, "audit.list") if r.outcome == "ok"] == ["clerk1"]
+
+
+def test_a_hold_on_hits_reaches_only_hits_of_reads_the_member_found(w, tmp_path):
+    """002 IV.Q.1: a hit is reached through the read a recorded inquiry found. Holding hit ids never seen, then
+    exporting the hold, packaged hit records (the hot-list entry, who verified, the NCIC steps)."""
+    now = w.ctx.clock.now()
+    rid = add_read(w, "HIT777", now - timedelta(days=1))
+    hid = add_hit(w, rid, now - timedelta(days=1))
+    other = add_read(w, "OTHER1", now - timedelta(days=1))
+    found(w, w.inv, [other])
+    with pytest.raises(ValidationFailed, match="inquir"):
+        w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [other], [hid])
+    found(w, w.inv, [rid])
+    assert w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [other], [hid]).hit_ids == (hid,)

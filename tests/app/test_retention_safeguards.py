@@ -209,7 +209,7 @@ def test_placing_a_hold_copies_its_images_out_of_the_pack(pw):
     rid = add_read(w, "CPY001", now - timedelta(hours=3))
     hit_read = add_read(w, "CPY002", now - timedelta(hours=2))
     hit = add_hit(w, hit_read, now - timedelta(hours=2), status="closed")
-    found(w, w.inv, [rid])
+    found(w, w.inv, [rid, hit_read])
     w.svc.holds.place(w.inv, "24-55", "Evidence in a hit and run case", None, [rid], [hit])
     assert access_rows(w.ctx, "hold.place")[0].detail["images_kept"] == 2
     # Given the packs / image rows are lost (disk fault, or dropped by retention)
