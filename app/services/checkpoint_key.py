@@ -81,6 +81,7 @@ class CheckpointKeyring:
                 self._store.set(SIGNED_NAME, json.dumps(hashes))
             except SecretStoreUnavailable as exc:
                 logger.warning("could not note the signed access record: %s", exc)
+                self.noted = True  # tried once in this process; the next start tries again
                 return
             sealer.signed_records = frozenset(hashes)
             self.noted = True
