@@ -5,7 +5,9 @@ A ZIP with images, reads and hits (CSV + JSON), a manifest with the SHA-256 of e
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import tempfile
 import zipfile
 from dataclasses import asdict
@@ -183,15 +185,23 @@ class EvidenceExportService:
             audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="failed", object_type="hold",
                                      object_id=hold_id, case_number=hold.case_number, detail={"error": str(exc)})
             raise
-        with self.ctx.uow() as uow:
-            doc = DocumentRepository(uow.s).add(
-                DocumentKind.EVIDENCE_PACKAGE, f"Evidence package, case {hold.case_number}", str(written.path),
-                written.sha256, actor.user_id, now, {"hold_id": hold_id, "reads": len(reads), "hits": len(hits)})
-            audit_trail.record(uow, self.ctx, actor, "evidence.export", object_type="hold", object_id=hold_id,
-                               case_number=hold.case_number, reason=hold.reason,
-                               terms=",".join(sorted({r.plate for r in reads}))[:500],
-                               detail={"document_id": doc.id, "sha256": written.sha256, "reads": len(reads),
-                                       "hits": len(hits), "files": len(files)})
+        try:
+            with self.ctx.uow() as uow:
+                doc = DocumentRepository(uow.s).add(
+                    DocumentKind.EVIDENCE_PACKAGE, f"Evidence package, case {hold.case_number}", str(written.path),
+                    written.sha256, actor.user_id, now, {"hold_id": hold_id, "reads": len(reads), "hits": len(hits)})
+                audit_trail.record(uow, self.ctx, actor, "evidence.export", object_type="hold", object_id=hold_id,
+                                   case_number=hold.case_number, reason=hold.reason,
+                                   terms=",".join(sorted({r.plate for r in reads}))[:500],
+                                   detail={"document_id": doc.id, "sha256": written.sha256, "reads": len(reads),
+                                           "hits": len(hits), "files": len(files)})
+        except Exception as exc:  # written but not recorded: the package must not stay
+            with contextlib.suppress(OSError):
+                os.unlink(written.path)
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="failed", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"error": str(exc)[:300], "file_removed": True})
+            raise
         return doc
 
 

@@ -534,3 +534,28 @@ def test_a_hold_on_hits_reaches_only_hits_of_reads_the_member_found(w, tmp_path)
         w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [other], [hid])
     found(w, w.inv, [rid])
     assert w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [other], [hid]).hit_ids == (hid,)
+
+
+def test_an_evidence_package_whose_record_fails_is_not_left_behind(w, tmp_path, monkeypatch):
+    """003 462.6, 000 433.6(a): no access without its record. When the record could not be written (here the
+    account was disabled while the package was being built), the package stayed at the target, unrecorded."""
+    from app.domain.errors import SessionRevoked
+    from app.services import evidence_export
+
+    rid = add_read(w, "HOLD13", w.ctx.clock.now() - timedelta(days=1))
+    found(w, w.inv, [rid])
+    hold = w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [rid])
+    real_write = evidence_export.write_zip_atomically
+
+    def write_then_disable(path, fill):  # noqa: ANN001, ANN202
+        out = real_write(path, fill)
+        with w.ctx.uow() as uow:
+            UserRepository(uow.s).set_active(w.inv.user_id, False, w.ctx.clock.now())
+        return out
+
+    monkeypatch.setattr(evidence_export, "write_zip_atomically", write_then_disable)
+    target = tmp_path / "evidence.zip"
+    with pytest.raises(SessionRevoked):
+        w.svc.evidence.export_hold(w.inv, hold.id, target)
+    assert not target.exists()
+    assert [r.outcome for r in access_rows(w.ctx, "evidence.export")] == ["failed"]
