@@ -6,6 +6,8 @@ administrator (never their own request), fulfilment as a packet PDF plus a data 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -159,23 +161,35 @@ class ReleaseService:
         data_file = write_zip_atomically(data_path, fill)
         packet = self._packet_input(req, reads, hashes, now, names)
         path = document_path(self.documents_root, DocumentKind.RELEASE_PACKET, f"release-R{request_id}", ".pdf", now)
+        written = [data_file.path]
         try:
-            rf = render_release_packet(profile, packet, inputs.GeneratedBy(names.of_actor(actor), now), path)
-        except ReportError as exc:
-            raise DomainError(str(exc)) from exc
-        with self.ctx.uow() as uow:
-            docs = DocumentRepository(uow.s)
-            data_doc = docs.add(DocumentKind.RELEASE_DATA, f"Release R-{request_id} data export", str(data_file.path),
-                                data_file.sha256, actor.user_id, now, {"release_request_id": request_id})
-            doc = docs.add(DocumentKind.RELEASE_PACKET, f"Release packet R-{request_id} ({req.intake.agency})",
-                           str(rf.path), rf.sha256, actor.user_id, now,
-                           {"release_request_id": request_id, "data_document_id": data_doc.id})
-            ReleaseRepository(uow.s).fulfil(request_id, actor.user_id, now, doc.id)
-            audit_trail.record(uow, self.ctx, actor, "release.fulfil", object_type="release_request",
-                               object_id=request_id, terms=",".join(req.intake.scope.plates) or None,
-                               reason=req.intake.purpose, case_number=req.intake.case_number or None,
-                               detail={"reads": len(reads), "hits": len(hits), "packet_id": doc.id,
-                                       "data_id": data_doc.id, "agency": req.intake.agency})
+            try:
+                rf = render_release_packet(profile, packet, inputs.GeneratedBy(names.of_actor(actor), now), path)
+            except ReportError as exc:
+                raise DomainError(str(exc)) from exc
+            written.append(rf.path)
+            with self.ctx.uow() as uow:
+                docs = DocumentRepository(uow.s)
+                data_doc = docs.add(DocumentKind.RELEASE_DATA, f"Release R-{request_id} data export",
+                                    str(data_file.path), data_file.sha256, actor.user_id, now,
+                                    {"release_request_id": request_id})
+                doc = docs.add(DocumentKind.RELEASE_PACKET, f"Release packet R-{request_id} ({req.intake.agency})",
+                               str(rf.path), rf.sha256, actor.user_id, now,
+                               {"release_request_id": request_id, "data_document_id": data_doc.id})
+                ReleaseRepository(uow.s).fulfil(request_id, actor.user_id, now, doc.id)
+                audit_trail.record(uow, self.ctx, actor, "release.fulfil", object_type="release_request",
+                                   object_id=request_id, terms=",".join(req.intake.scope.plates) or None,
+                                   reason=req.intake.purpose, case_number=req.intake.case_number or None,
+                                   detail={"reads": len(reads), "hits": len(hits), "packet_id": doc.id,
+                                           "data_id": data_doc.id, "agency": req.intake.agency})
+        except Exception as exc:  # not filed and recorded: the data export and packet must not stay
+            for p in written:
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+            audit_trail.record_alone(self.ctx, actor, "release.fulfil", outcome="failed",
+                                     object_type="release_request", object_id=request_id,
+                                     detail={"error": str(exc)[:300], "files_removed": len(written)})
+            raise
         return doc
 
     def _packet_input(self, req: ReleaseRequest, reads: list[ReadSummary], hashes: tuple,

@@ -559,3 +559,29 @@ def test_an_evidence_package_whose_record_fails_is_not_left_behind(w, tmp_path, 
         w.svc.evidence.export_hold(w.inv, hold.id, target)
     assert not target.exists()
     assert [r.outcome for r in access_rows(w.ctx, "evidence.export")] == ["failed"]
+
+
+def test_a_release_whose_record_fails_leaves_no_data_export_behind(w, monkeypatch):
+    """003 462.14(c), 462.6: a release is fulfilled and recorded together. When the record failed, the data export
+    and the packet stayed in the documents folder, unrecorded and unfiled."""
+    from app.domain.errors import SessionRevoked
+    from app.services import releases
+
+    add_read(w, "REL123", w.ctx.clock.now() - timedelta(days=1))
+    req = w.svc.releases.intake(w.clerk, _intake())
+    w.svc.releases.review(w.sup, req.id, True, "Verified law enforcement purpose")
+    real_write, written = releases.write_zip_atomically, []
+
+    def write_then_disable(path, fill):  # noqa: ANN001, ANN202
+        out = real_write(path, fill)
+        written.append(out.path)
+        with w.ctx.uow() as uow:
+            UserRepository(uow.s).set_active(w.clerk.user_id, False, w.ctx.clock.now())
+        return out
+
+    monkeypatch.setattr(releases, "write_zip_atomically", write_then_disable)
+    with pytest.raises(SessionRevoked):
+        w.svc.releases.fulfil(w.clerk, req.id)
+    assert written and not Path(written[0]).exists()
+    assert not list(w.documents.rglob("release-R*"))
+    assert [r.outcome for r in access_rows(w.ctx, "release.fulfil")] == ["failed"]
