@@ -180,8 +180,8 @@ class AuditService:
         _size, months = self.settings()
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
-            periods = [(a, b) for a, b, status in AuditRepository(uow.s).periods_with_status()
-                       if still_audited(a, b, status, now, months)]
+            periods = [(a, b) for a, b, status, drawn in AuditRepository(uow.s).periods_with_status()
+                       if still_audited(a, b, status, now, months, drawn)]
             first = InquiryRepository(uow.s).first_at()
         if first is None:
             return []
@@ -211,7 +211,11 @@ class AuditService:
         if not compliant and len(notes.strip()) < 5:
             raise ValidationFailed("Say why the inquiry is not compliant.")
         with self.ctx.uow() as uow:
-            own = AuditRepository(uow.s).inquirer_of_item(item_id) == actor.user_id
+            repo = AuditRepository(uow.s)
+            own = repo.inquirer_of_item(item_id) == actor.user_id
+            stale = _stale(uow, repo.get(repo.audit_of_item(item_id)), self.ctx.clock.now(), marking=True)
+        if stale:
+            raise Conflict(stale)
         if own:  # nobody judges their own inquiry (the sample leaves out only the auditor who drew it)
             audit_trail.record_alone(self.ctx, actor, "audit.mark", outcome="refused", object_type="audit_item",
                                      object_id=item_id, detail={"problem": "own inquiry"})
@@ -236,6 +240,9 @@ class AuditService:
             audit = repo.get(audit_id)
             if audit.status != "open":
                 raise Conflict("This audit is already completed.")
+            stale = _stale(uow, audit, now)
+            if stale:
+                raise ValidationFailed(stale)
             if audit.reviewed < len(audit.items):
                 raise ValidationFailed(f"Review every sampled inquiry first ({audit.reviewed} of "
                                        f"{len(audit.items)} done).")
@@ -303,6 +310,24 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "access_log.view",
                                detail={"action": action, "user_id": user_id, "rows": len(rows)})
             return rows
+
+
+def _stale(uow, audit: Audit, now: datetime, marking: bool = False) -> str | None:  # noqa: ANN001 - a unit of work
+    """Why the sample in force cannot stand for its period: drawn before the period ended and outgrown since.
+
+    002 IV.Q.2 selects among the inquiries conducted during the period; a sample drawn on the 2nd
+    of the month holds only the first day's. Findings wait until the period is over.
+    """
+    if audit.drawn_at >= audit.period_end:
+        return None
+    if marking and now < audit.period_end:
+        return ("The audit period is not over: its sample may still grow. Judge the sample once the period has "
+                "ended (and redraw it then if inquiries were made after it was drawn).")
+    later = InquiryRepository(uow.s).ids_between(audit.drawn_at, audit.period_end, exclude_user_id=audit.created_by)
+    if later:
+        return (f"{len(later)} inquiries were made in the period after the sample was drawn: redraw it (with a "
+                "reason) so that every inquiry of the period can be sampled.")
+    return None
 
 
 def _population(uow, start: datetime, end: datetime, auditor_id: int | None,  # noqa: ANN001 - a unit of work

@@ -585,3 +585,35 @@ def test_a_release_whose_record_fails_leaves_no_data_export_behind(w, monkeypatc
     assert written and not Path(written[0]).exists()
     assert not list(w.documents.rglob("release-R*"))
     assert [r.outcome for r in access_rows(w.ctx, "release.fulfil")] == ["failed"]
+
+
+def test_a_sample_drawn_before_its_period_ended_is_not_filed_as_the_periods_audit(w):
+    """002 IV.Q.2: the audit randomly selects inquiries conducted during the period. Drawn on the 2nd of the month,
+    the sample held only the first day's inquiries, yet it was judged and filed as the whole month's audit."""
+    nov = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    _searches(w, w.inv, 12, nov)
+    audit = w.svc.audits.start(w.auditor, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    with pytest.raises(Conflict, match="not over"):
+        w.svc.audits.mark(w.auditor, audit.items[0].id, True)
+    _searches(w, w.inv, 30, datetime(2026, 11, 20, 9, tzinfo=UTC), prefix="LT")
+    w.ctx.clock.t = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    with pytest.raises(Conflict, match="after the sample was drawn"):
+        w.svc.audits.mark(w.auditor, audit.items[0].id, True)
+    with pytest.raises(ValidationFailed, match="after the sample was drawn"):
+        w.svc.audits.complete(w.auditor, audit.id, "", "All compliant")
+    # redrawn once the month is over, it samples the whole month and is filed as November's audit
+    fresh = w.svc.audits.redraw(w.auditor, audit.id, "Drawn before the month ended, redrawn over all of it")
+    for item in fresh.items:
+        w.svc.audits.mark(w.auditor, item.id, True)
+    w.svc.audits.complete(w.auditor, audit.id, "", "All compliant")
+    assert (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)) not in w.svc.audits.overdue(w.auditor)
+
+
+def test_an_audit_completed_before_its_month_ended_does_not_clear_the_month(w):
+    """002 IV.Q.2: drawn on the 1st (nothing to sample yet) and filed at once, an audit cleared the whole month."""
+    w.ctx.clock.t = datetime(2026, 11, 1, 0, 5, tzinfo=UTC)
+    early = w.svc.audits.start(w.auditor, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    w.svc.audits.complete(w.auditor, early.id, "", "Nothing to sample")
+    _searches(w, w.inv, 12, datetime(2026, 11, 10, 9, tzinfo=UTC))
+    w.ctx.clock.t = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    assert (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)) in w.svc.audits.overdue(w.auditor)

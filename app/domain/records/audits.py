@@ -55,14 +55,16 @@ def _covered(start: datetime, end: datetime, audited: list[tuple[datetime, datet
     return not uncovered(start, end, audited)
 
 
-def still_audited(start: datetime, end: datetime, status: str, now: datetime, months: int = 1) -> bool:
+def still_audited(start: datetime, end: datetime, status: str, now: datetime, months: int = 1,
+                  drawn_at: datetime | None = None) -> bool:
     """Whether an audit of [start, end) still counts for its period: completed, or open for at most one more period.
 
     An audit drawn and never completed (no memorandum, 002 IV.Q.3) leaves its period overdue once
-    the following period has passed too.
+    the following period has passed too; a completed one counts only when its sample was drawn
+    after the period ended (drawn earlier, it could not select among all the period's inquiries).
     """
     if status == "completed":
-        return True
+        return drawn_at is None or drawn_at >= end
     y, m = end.year, end.month + months
     while m > 12:
         m -= 12
@@ -134,3 +136,8 @@ class Audit:
     @property
     def reviewed(self) -> int:
         return sum(1 for i in self.items if i.compliant is not None)
+
+    @property
+    def drawn_at(self) -> datetime:
+        """When the sample in force was drawn (the audit's creation, or its latest redraw)."""
+        return max([self.created_at, *(r.at for r in self.redraws)])

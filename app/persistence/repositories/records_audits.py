@@ -48,10 +48,14 @@ class AuditRepository:
             q = q.where(AuditRow.id < before_id)
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(q)]
 
-    def periods_with_status(self) -> list[tuple[datetime, datetime, str]]:
-        """(start, end, status) of every audit."""
-        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status)
-        return [(as_utc(a), as_utc(b), str(st)) for a, b, st in self.s.execute(q)]
+    def periods_with_status(self) -> list[tuple[datetime, datetime, str, datetime]]:
+        """(start, end, status, when the sample in force was drawn) of every audit."""
+        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status, AuditRow.created_at, AuditRow.redraws)
+        out = []
+        for a, b, st, created, redraws in self.s.execute(q):
+            drawn = max([as_utc(created), *(as_utc(datetime.fromisoformat(d["at"])) for d in (redraws or []))])
+            out.append((as_utc(a), as_utc(b), str(st), drawn))
+        return out
 
     def periods(self) -> list[tuple[datetime, datetime]]:
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(select(AuditRow.period_start, AuditRow.period_end))]
@@ -107,6 +111,13 @@ class AuditRepository:
         q = select(AuditItemRow.reviewed_by).where(AuditItemRow.audit_id == audit_id,
                                                    AuditItemRow.reviewed_by.is_not(None))
         return set(self.s.scalars(q))
+
+    def audit_of_item(self, item_id: int) -> int:
+        """The audit that audit item ``item_id`` belongs to."""
+        audit_id = self.s.scalar(select(AuditItemRow.audit_id).where(AuditItemRow.id == item_id))
+        if audit_id is None:
+            raise NotFound(f"Audit item {item_id} does not exist.")
+        return int(audit_id)
 
     def inquirer_of_item(self, item_id: int) -> int:
         """The user id of the member who made the sampled inquiry of audit item ``item_id``."""
