@@ -617,3 +617,6 @@ def test_an_audit_completed_before_its_month_ended_does_not_clear_the_month(w):
     _searches(w, w.inv, 12, datetime(2026, 11, 10, 9, tzinfo=UTC))
     w.ctx.clock.t = datetime(2026, 12, 5, 9, tzinfo=UTC)
     assert (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)) in w.svc.audits.overdue(w.auditor)
+    # and November can still be audited properly
+    november = w.svc.audits.start(w.auditor)
+    assert november.population == 12

@@ -41,12 +41,22 @@ class AuditRepository:
 
     def periods_overlapping(self, start: datetime, end: datetime, before_id: int | None = None,
                             ) -> list[tuple[datetime, datetime]]:
-        """Periods of the audits (drawn before audit ``before_id``, when given) that overlap [start, end)."""
-        q = select(AuditRow.period_start, AuditRow.period_end).where(AuditRow.period_start < end,
-                                                                     AuditRow.period_end > start)
+        """Periods of the audits (drawn before audit ``before_id``, when given) that overlap [start, end).
+
+        An audit completed on a sample drawn before its period ended does not stand for that period
+        (its inquiries could not all be selected) and is left out: the period can be audited again.
+        """
+        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status, AuditRow.created_at,
+                   AuditRow.redraws).where(AuditRow.period_start < end, AuditRow.period_end > start)
         if before_id is not None:
             q = q.where(AuditRow.id < before_id)
-        return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(q)]
+        out = []
+        for a, b, status, created, redraws in self.s.execute(q):
+            drawn = max([as_utc(created), *(as_utc(datetime.fromisoformat(d["at"])) for d in (redraws or []))])
+            if status == "completed" and drawn < as_utc(b):
+                continue
+            out.append((as_utc(a), as_utc(b)))
+        return out
 
     def periods_with_status(self) -> list[tuple[datetime, datetime, str, datetime]]:
         """(start, end, status, when the sample in force was drawn) of every audit."""
