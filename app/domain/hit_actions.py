@@ -11,8 +11,12 @@ Rules:
   look-alike or other character difference, low read confidence) needs a typed override reason;
 - dispatch needs an NCIC query that found the record still outstanding (and no YR denying it),
   or an exigent-circumstances override with a reason; the list's instructions are relayed
-  with the dispatch (J.4);
-- a stolen-plate hit does not close before the vehicle-match check (J.3);
+  with the dispatch (J.4); a hit on a local (BOLO) entry is confirmed only while that entry is
+  still in force (approved, unexpired, same plate and state): the agency's own list is its record;
+- a stolen-plate hit does not close before the vehicle-match check (J.3), nor, once units are
+  dispatched, before they were advised of it;
+- an arrest or recovery is enforcement action: it needs the same NCIC confirmation as a dispatch,
+  or a dispatch under exigent circumstances in force (I.1; 000 433.4(f)), corrections included;
 - after an arrest or recovery the entering agency must be notified (J.5): any dispatcher may
   record it on the closed hit, and until then the hit is on the overdue-notification list.
 """
@@ -20,11 +24,13 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain.comparison import Agreement, CellKind, PlateComparison
 from app.domain.hit_steps import (
+    AgencyNotified,
+    DispositionStep,
     HitStep,
     NcicResult,
     Outcome,
@@ -33,6 +39,7 @@ from app.domain.hit_steps import (
     UnitsDispatched,
     VisualAccepted,
     YrAnswer,
+    YrReceived,
 )
 from app.domain.hits import STOLEN_PLATE_CATEGORIES, EntrySnapshot, HitStatus
 from app.domain.ncic import MAX_REQUESTS, effective, yq_due
@@ -40,6 +47,8 @@ from app.domain.substance import reason_problem
 
 #: A read below this confidence is a mismatch the dispatcher must override to accept.
 LOW_CONFIDENCE = 0.80
+#: The latest time a "will confirm by" YR may promise: past it the YQ escalation (RNO 2, 3) would be silenced.
+MAX_WILL_CONFIRM = timedelta(hours=24)
 #: Outcomes the entering agency is told about (002 IV.J.5).
 NOTIFY_OUTCOMES = frozenset({Outcome.ARREST.value, Outcome.VEHICLE_RECOVERED.value, Outcome.PLATE_RECOVERED.value})
 
@@ -104,6 +113,12 @@ class HitSituation:
     entry: EntrySnapshot
     yq_applies: bool
     mismatches: tuple[str, ...] = ()
+    entry_in_force: bool = True
+
+    @property
+    def entry_withdrawn(self) -> bool:
+        """A local (BOLO) entry withdrawn for review, denied, expired or changed since the hit."""
+        return self.entry.source_kind == "local" and not self.entry_in_force
 
     @property
     def live(self) -> list[HitStep]:
@@ -129,6 +144,8 @@ class HitSituation:
     def ncic_confirmed(self) -> bool:
         """An NCIC query found the record still outstanding, and no YR denies it."""
         query, yr = self.last(StepKind.NCIC_QUERY), self.last(StepKind.YR_RECEIVED)
+        if self.entry_withdrawn:
+            return False
         if yr is not None and yr.payload.get("answer") == YrAnswer.DENIED.value:
             return False
         return query is not None and query.payload.get("result") == NcicResult.OUTSTANDING.value
@@ -210,6 +227,10 @@ def _workflow_refusal(action: HitAction, sit: HitSituation, now: datetime | None
     if action is HitAction.DISPOSITION and sit.stolen_plate and sit.last(StepKind.STOLEN_PLATE_CHECK) is None:
         return "A stolen-plate hit closes only after the vehicle-match check (F9): does the plate come back " \
                "to the vehicle carrying it?"
+    if action is HitAction.DISPOSITION and sit.stolen_plate and sit.last(StepKind.UNITS_DISPATCHED) is not None:
+        check = sit.last(StepKind.STOLEN_PLATE_CHECK)
+        if check is not None and not check.payload.get("units_advised"):
+            return "Tell the dispatched units what the stolen plate comes back to, and record it (F9, units advised)."
     if action is HitAction.NOTIFY and sit.outcome is None and sit.last(StepKind.UNITS_DISPATCHED) is None:
         return "Notify the entering agency after the recovery or arrest (record the disposition first)."
     return None
@@ -233,6 +254,8 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
     if isinstance(step, UnitsDispatched):
         confirmed = sit.ncic_confirmed
         if not confirmed and not step.exigent_reason.strip():
+            if sit.entry_withdrawn:
+                return _WITHDRAWN + " Dispatch only under exigent circumstances, with a reason."
             return ("No NCIC query has confirmed the record is still outstanding: record the NCIC result (F5) "
                     "first, or dispatch under exigent circumstances with a reason.")
         if not confirmed:
@@ -241,6 +264,35 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
                 return problem
         if sit.entry.instructions and not step.instructions_relayed and not sit.instructions_relayed:
             return f"Relay the list's instructions to the units and say so: \"{sit.entry.instructions}\"."
+    if isinstance(step, DispositionStep) and str(step.outcome) in NOTIFY_OUTCOMES:
+        exigent = sit.last(StepKind.UNITS_DISPATCHED)
+        if not sit.ncic_confirmed and not (exigent and exigent.payload.get("exigent_reason")):
+            if sit.entry_withdrawn:
+                return _WITHDRAWN + " An arrest or recovery needs a dispatch under exigent circumstances."
+            return ("An arrest or recovery is enforcement action: record first that NCIC confirmed the record is "
+                    "still outstanding (F5), or the dispatch under exigent circumstances (F8).")
+    return None
+
+
+_WITHDRAWN = ("The local entry this hit matched is no longer in force (withdrawn for review, denied, expired or "
+              "changed since the hit): nothing confirms the vehicle is still of interest.")
+
+
+def step_time_problem(step: StepInput, raised_at: datetime, now: datetime) -> str | None:
+    """Times a step carries must fall where they can have happened: after the hit, not in the future."""
+    if isinstance(step, YrReceived) and step.confirm_by is not None:
+        if step.confirm_by <= now:
+            return "The time the entering agency will confirm by must be later than now."
+        if step.confirm_by > now + MAX_WILL_CONFIRM:
+            return ("The time the entering agency will confirm by must be within 24 hours; otherwise send the next "
+                    "YQ when this one is overdue, or follow state procedure.")
+    if isinstance(step, UnitsDispatched) and step.at is not None and not raised_at <= step.at <= now:
+        return "The dispatch time must lie between the hit and now."
+    if isinstance(step, AgencyNotified):
+        if step.at > now:
+            return "The notification time cannot be in the future."
+        if step.at < raised_at:
+            return "The notification time cannot be before the hit was raised."
     return None
 
 
@@ -267,10 +319,16 @@ def next_step(sit: HitSituation) -> str:
     if sit.yq_applies and StepKind.YQ_SENT not in live:
         return f"H-{n}: confirm with the entering agency: send a YQ (F6)."
     if StepKind.UNITS_DISPATCHED not in live:
+        if sit.entry_withdrawn:
+            return f"H-{n}: the local entry is no longer in force. Disposition (F10), or dispatch only under " \
+                   "exigent circumstances (F8)."
         if sit.ncic_confirmed:
             return f"H-{n} confirmed outstanding. Next: dispatch units (F8)."
         return f"H-{n}: NCIC did not confirm the record. Disposition (F10), or dispatch only under exigent " \
                "circumstances (F8)."
     if sit.stolen_plate and StepKind.STOLEN_PLATE_CHECK not in live:
         return f"H-{n}: stolen-plate check (F9), then the disposition (F10)."
+    check = sit.last(StepKind.STOLEN_PLATE_CHECK)
+    if sit.stolen_plate and check is not None and not check.payload.get("units_advised"):
+        return f"H-{n}: advise the units what the stolen plate comes back to (F9), then the disposition (F10)."
     return f"H-{n}: record the disposition when the units report (F10)."

@@ -109,6 +109,7 @@ class VisualAccepted:
 
     def __post_init__(self) -> None:
         _text(self.override_reason, "The override reason", 500)
+        _text(self.note, "The note", 2000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class NcicQuery:
 
     def __post_init__(self) -> None:
         NcicResult(self.result)
+        _text(self.note, "The note", 2000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,8 @@ class YrReceived:
         YrAnswer(self.answer)
         if self.answer == YrAnswer.WILL_CONFIRM and self.confirm_by is None:
             raise ValidationFailed("Say by when the entering agency will confirm.")
+        _text(self.from_ori, "An ORI", 9)
+        _text(self.note, "The note", 2000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,9 @@ class InstructionsRelayed:
     relayed: bool = True
     note: str = ""
     kind = StepKind.INSTRUCTIONS_RELAYED
+
+    def __post_init__(self) -> None:
+        _text(self.note, "The note", 2000)
 
 
 @dataclass(frozen=True, slots=True)

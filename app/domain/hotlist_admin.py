@@ -101,14 +101,21 @@ class EntryRevision:
     reason: str | None = None
 
 
-def approval_refusal(entry: HotListEntry, approver_id: int | None, approver_names: tuple[str, ...] = ()) -> str | None:
-    """The two-person rule (002 IV.I.5): nobody approves an entry they entered, requested or last edited."""
+def approval_refusal(entry: HotListEntry, approver_id: int | None, approver_names: tuple[str, ...] = (),
+                     round_editors: frozenset[int] = frozenset()) -> str | None:
+    """The two-person rule (002 IV.I.5): nobody approves an entry they entered, requested or edited.
+
+    ``round_editors``: who changed the entry since its last decision (an edit followed by someone
+    else's small edit is still the approver's own content).
+    """
     if approver_id is not None and approver_id == entry.entered_by:
         return "You entered this entry: another supervisor must decide it."
     if approver_id is not None and approver_id == entry.requesting_user_id:
         return "You requested this entry: another supervisor must decide it."
     if approver_id is not None and approver_id == entry.last_edited_by:
         return "You made the last change to this entry: another supervisor must decide it."
+    if approver_id is not None and approver_id in round_editors:
+        return "You changed this entry since it was last decided: another supervisor must decide it."
     if entry.requesting_user_id is None and entry.requesting_officer:
         written = _name_tokens(entry.requesting_officer)
         for name in approver_names:  # an outside person typed with the approver's own name
@@ -208,6 +215,9 @@ class LocalEntryDraft:
             problems.append("Enter the plate (at least 2 characters; * and ? for unknown characters).")
         if wild and not self.major_crime:
             problems.append("Partial plates with * or ? may be entered only for major crimes (tick 'major crime').")
+        elif wild and RecordCategory(self.category) not in MAJOR_CRIME_CATEGORIES:
+            problems.append("Partial plates with * or ? may be entered only in a major-crime category (Amber alert, "
+                            "missing, wanted or violent person, felony vehicle, local BOLO).")
         if wild and literals < 3:
             problems.append("A partial plate needs at least 3 known characters.")
         if not 1 <= self.priority <= 9:

@@ -97,6 +97,38 @@ def prefill_yq(entry: EntrySnapshot, rno: int = 1, priority: YqPriority | str = 
     return YqRequest((entry.ori or "").strip().upper(), tuple(out))
 
 
+_FIELD_NAMES = {"RTY": "request type", "RNO": "request number", "PRI": "priority"}
+
+
+def yq_fields_problem(fields: Sequence[tuple[str, str]], entry: EntrySnapshot, rno: int,
+                      priority: YqPriority | str) -> str | None:
+    """Why a YQ as sent would not be the request recorded (None when it fits).
+
+    RTY, RNO and PRI must be those of this request; only the fields of the request type, once each,
+    and each value within its field (the same rules as :func:`prefill_yq`).
+    """
+    rty = request_type(entry)
+    allowed = {"RTY", "RNO", "PRI", "OCA", "NIC"} | ({"LIC", "LIS", "LIY", "LIT"} if rty in VEHICLE_RTY else set())
+    names = [name for name, _v in fields]
+    if len(set(names)) != len(names):
+        return "A YQ field may be sent only once."
+    values = {name: (value or "").strip().upper() for name, value in fields}
+    expected = {"RTY": rty, "RNO": str(rno), "PRI": str(YqPriority(priority))}
+    for name, want in expected.items():
+        if values.get(name) != want:
+            return f"The {_FIELD_NAMES[name]} ({name}) of this YQ is {want}, not {values.get(name) or 'missing'}."
+    for name, value in values.items():
+        if name not in allowed:
+            return f"{name} is not a field of a {rty} request."
+        if "*" in value or "?" in value or not value:
+            return f"{name} needs a complete value."
+        if name in _LIMITS and len(value) > _LIMITS[name]:
+            return f"{name} takes at most {_LIMITS[name]} characters."
+        if name == "NIC" and len(value) != 10:
+            return "NIC is the 10-character NCIC number."
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class YqDue:
     """Where the YQ/YR exchange stands at a given time.

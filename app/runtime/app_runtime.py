@@ -118,8 +118,11 @@ class AppRuntime(QObject):
         svc = self.services
         self.signals.follow(svc.ctx.changes)
         svc.ctx.changes.subscribe(self._on_changes)
+        recovered = await self.executor.run_bulk(svc.hotlists.recover_interrupted_imports)  # before the index
+        if recovered:
+            self.signals.banner.emit(" ".join(recovered))
         if self.options.demo:
-            await self.executor.run(seed_demo, svc.hotlists, svc.ctx.uow, self.paths.data / "demo",
+            await self.executor.run_bulk(seed_demo, svc.hotlists, svc.ctx.uow, self.paths.data / "demo",
                                     svc.ctx.workstation)
         else:
             await self.executor.run(svc.hotlist_index.rebuild)

@@ -20,6 +20,7 @@ class BulkGate:
     def __init__(self) -> None:
         self._busy = 0
         self._cond = threading.Condition()
+        self._local = threading.local()  # ``inside``: this thread is running an interactive unit
 
     def enter(self) -> None:
         """An interactive unit of work is queued or running."""
@@ -39,12 +40,29 @@ class BulkGate:
         """Mark the body as interactive work."""
         self.enter()
         try:
-            yield
+            with self.running_interactive():
+                yield
         finally:
             self.leave()
 
+    @contextmanager
+    def running_interactive(self) -> Iterator[None]:
+        """The body runs an interactive unit (already counted by :meth:`enter`) on this thread."""
+        depth = getattr(self._local, "inside", 0)
+        self._local.inside = depth + 1
+        try:
+            yield
+        finally:
+            self._local.inside = depth
+
     def pause_for_interactive(self, timeout: float = 5.0) -> None:
-        """Between two chunks of a bulk job: wait until no interactive work is in flight (at most ``timeout``)."""
+        """Between two chunks of a bulk job: wait until no interactive work is in flight (at most ``timeout``).
+
+        A job that runs as interactive work itself (on the interactive worker) does not pause: the
+        work it would wait for is its own, or queued behind it on the same thread.
+        """
+        if getattr(self._local, "inside", 0):
+            return
         with self._cond:
             if self._busy:
                 self._cond.wait_for(lambda: self._busy == 0, timeout)

@@ -65,13 +65,14 @@ class HitDetail:
     agency_ori: str
     mismatches: tuple[str, ...] = ()
     sightings: tuple[Sighting, ...] = ()  # every pass of the vehicle for this hit, oldest first
+    entry_in_force: bool = True  # the matched entry still alerts now, unchanged (app.domain.hit_actions)
 
     @property
     def situation(self) -> HitSituation:
         """What the action rules (app.domain.hit_actions) look at."""
         s = self.summary
         return HitSituation(s.id, s.status, s.claimed_by, s.claimed_by_name, self.steps, self.entry, self.yq_applies,
-                            self.mismatches)
+                            self.mismatches, self.entry_in_force)
 
     @property
     def effective_steps(self) -> list[HitStep]:
@@ -99,7 +100,7 @@ def load_detail(uow: UnitOfWork, hit_id: int, now: datetime) -> HitDetail:
         checklist=checklist(entry, steps, agency_ori), yq=yq_due(steps, now), yq_applies=needs_yq(entry, agency_ori),
         yq_prefill=prefill_yq(entry, next_rno), list_age=format_age(summary.list_age_s),
         list_warning=list_age_warning(summary.list_age_s), agency_ori=agency_ori,
-        sightings=tuple(hits.sightings(hit_id)),
+        sightings=tuple(hits.sightings(hit_id)), entry_in_force=hits.entry_in_force(entry, now),
     )
 
 
@@ -171,13 +172,16 @@ def _utc(at: datetime) -> str:
 def report_exceptions(d: HitDetail, name: Callable[[str], str] = str) -> tuple[str, ...]:
     """Overrides of a safeguard on this hit, and a notification still owed (printed at the top)."""
     out: list[str] = []
-    for s in effective(d.steps):
+    # every override ever recorded, corrected ones too: a later correction does not undo what was done
+    corrected = {s.corrects_step_id for s in d.steps if s.corrects_step_id}
+    for s in d.steps:
         p = s.payload
+        later = " (later corrected)" if s.id in corrected else ""
         if s.kind is StepKind.VISUAL_ACCEPTED and p.get("override_reason"):
-            out.append(f"Visual verification OVERRIDE by {name(s.username)} at {_utc(s.at)}: accepted despite "
+            out.append(f"Visual verification OVERRIDE by {name(s.username)} at {_utc(s.at)}{later}: accepted despite "
                        f"{'; '.join(p.get('mismatches') or [])}. Reason: {p['override_reason']}")
         if s.kind is StepKind.UNITS_DISPATCHED and p.get("exigent_reason"):
-            out.append(f"EXIGENT dispatch by {name(s.username)} at {_utc(s.at)} without NCIC confirmation "
+            out.append(f"EXIGENT dispatch by {name(s.username)} at {_utc(s.at)}{later} without NCIC confirmation "
                        f"that the record is outstanding. Reason: {p['exigent_reason']}")
     if d.situation.notification_due:
         out.append("The entering agency has not been notified of the arrest/recovery (002 IV.J.5).")

@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.domain.errors import Conflict, NotFound, ValidationFailed
-from app.domain.hit_actions import ACTION_OF_STEP, HitAction, refusal, step_refusal
+from app.domain.hit_actions import ACTION_OF_STEP, HitAction, refusal, step_refusal, step_time_problem
 from app.domain.hit_steps import (
-    AgencyNotified,
     HitStep,
     StepInput,
     StepKind,
@@ -26,7 +25,7 @@ from app.domain.hit_steps import (
     step_payload,
 )
 from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
-from app.domain.ncic import answer_deadline, effective, prefill_yq
+from app.domain.ncic import answer_deadline, effective, prefill_yq, yq_fields_problem
 from app.domain.users import Actor
 from app.persistence.repositories.hits import HitRepository
 from app.persistence.unit_of_work import UnitOfWork
@@ -57,6 +56,13 @@ def _check_correction(kind: StepKind, steps: list[HitStep], correcting: HitStep)
         raise Conflict("That step was already corrected: correct the latest version.")
 
 
+def _check_yq_number(step: YqSent, steps: list[HitStep], correcting: HitStep | None) -> None:
+    """A YQ's request number is the next one (a correction keeps the number of the request it corrects)."""
+    expected = int(correcting.payload.get("rno", 0)) if correcting is not None else next_rno(steps)
+    if step.rno != expected:
+        raise ValidationFailed(f"This YQ is request number (RNO) {expected}, not {step.rno}.")
+
+
 def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: datetime) -> StepInput:
     """Fill what the service computes: YQ request number, fields and deadline; default times."""
     if isinstance(step, YqSent):
@@ -67,8 +73,6 @@ def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: d
         return replace(step, fields=fields, deadline=answer_deadline(now, step.priority))
     if isinstance(step, UnitsDispatched) and step.at is None:
         return replace(step, at=now)
-    if isinstance(step, AgencyNotified) and step.at > now:
-        raise ValidationFailed("The notification time cannot be in the future.")
     return step
 
 
@@ -108,10 +112,16 @@ def record_step(uow: UnitOfWork, actor: Actor, hit_id: int, step: StepInput, now
         _check_correction(kind, steps, correcting)
     if isinstance(step, VisualAccepted):  # what the panel showed, whatever the caller says
         step = replace(step, mismatches=sit.mismatches, override_reason=step.override_reason if sit.mismatches else "")
-    problem = step_refusal(step, sit, correcting)
+    problem = step_refusal(step, sit, correcting) or step_time_problem(step, detail.summary.created_at, now)
     if problem:
         raise ValidationFailed(problem)
+    if isinstance(step, YqSent):
+        _check_yq_number(step, steps, correcting)
     step = complete(step, steps, detail.entry, now)
+    if isinstance(step, YqSent):  # the request as recorded is the request sent: only fields that fit it
+        problem = yq_fields_problem(step.fields, detail.entry, step.rno, step.priority)
+        if problem:
+            raise ValidationFailed(problem)
     payload = step_payload(step)
     step_id = hits.add_step(hit_id, kind, payload, actor.user_id or 0, now, note, corrects_step_id)
     stored = HitStep(step_id, hit_id, kind, payload, actor.user_id or 0, actor.username, now,

@@ -231,13 +231,16 @@ class HitService:
             hits = HitRepository(uow.s)
             row = hits.row(hit_id, lock=True)
             mine = row.claimed_by == actor.user_id
-            if mine:
+            closed = not HitStatus(row.status).open
+            if mine and not closed:  # a closed hit stays with its holder: corrections and notes need one
                 hits.release(hit_id)
                 hits.add_step(hit_id, StepKind.RELEASED, {}, actor.user_id or 0, now)
                 audit_trail.record(uow, self.ctx, actor, "hit.release", object_type="hit", object_id=hit_id)
                 notify(uow.s, HitNotification(hit_id, "release", self.ctx.workstation, actor.username, row.priority))
         if not mine:
             raise Conflict(f"You do not hold hit {hit_id}.")
+        if closed:
+            raise Conflict(f"Hit {hit_id} is {row.status}: a closed hit is not returned to the queue.")
 
     # ---- steps ---------------------------------------------------------------------------------
     def record(self, actor: Actor, hit_id: int, step: StepInput, corrects_step_id: int | None = None,

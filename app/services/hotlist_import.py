@@ -16,6 +16,7 @@ list in force):
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -23,12 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.errors import NotFound
 from app.domain.hotlist_admin import ImportSummary
 from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
 from app.persistence.errors import SQLAlchemyError
 from app.persistence.hotlist_rows import StagedCopy, StageError
+from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.hotlists import HotListRepository
 from app.services import audit_trail
 from app.services.bulk_gate import GATE
@@ -76,6 +79,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     SQLite the child also builds the new list's index columns: the third value is that index
     (:mod:`app.services.hotlist_index_prebuilt`), or None (the caller rebuilds from the database).
     """
+    recover_interrupted(ctx, source_id)  # a replacement a crash cut short is finished before anything else
     started = ctx.clock.now()
     t0 = time.perf_counter()
     say(f"Reading and checking {file.name}...")
@@ -83,8 +87,10 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     parsed: ChildParse | None = None
     db_path = _sqlite_path(ctx)
     sqlite = db_path is not None
-    scratch = tempfile.mkdtemp(prefix="hotlist-stage-") if db_path else None
+    scratch = _scratch_folder() if db_path else None
     try:
+        if scratch and db_path != ":memory:" and not _parsed_inline(file, inline_below_bytes):
+            _check_scratch_space(Path(scratch), file)
         # the parser children start below the console (run_below); the copy below stays on this thread
         parsed = run_below(parse_in_child, file, spec, settings, started.date(), sort=sqlite, parse=parse,
                            inline_below_bytes=inline_below_bytes, rows_for=(source_id, started, not sqlite),
@@ -111,12 +117,18 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
             if held:
                 verdict = _Verdict(False, held, "held")
                 report = [f"HELD: {held}", *report[1:]]
+        if verdict.accepted and parsed is not None and db_path not in (None, ":memory:"):
+            short = _database_space_shortage(Path(db_path), parsed.count)
+            if short:
+                verdict, refused = _refused(RefusalReason.DISK_SPACE, short)
+                report = [refused, *report[1:]]
         if verdict.accepted and parsed is not None:
             say(f"Replacing the list with {parsed.count:,} entries...")
             try:
                 if sqlite and parsed.staged:
                     imported, ranges = _replace_from_stage(ctx, source_id, db_path, parsed.stage_files(), say)
-                    prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges)
+                    prebuilt = _prebuilt(Path(parsed.staged).parent, source_id, ranges) if parsed.index_ready() \
+                        else None
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
                                             imported, time.perf_counter() - t0, report, confirm_shrink)
@@ -157,6 +169,76 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
         (c.skipped_listed + c.skipped_state + c.skipped_expired) if c else 0, c.rejected if c else 0,
         c.duplicates_merged if c else 0, time.perf_counter() - t0, tuple(report), started)
     return summary, verdict.accepted, prebuilt if verdict.accepted else None
+
+
+#: Database bytes a new entry takes while both lists are held (~190 in the table and its indexes, measured
+#: on NCIC rows; the rest for the write-ahead log and page slack), and a floor of free space always kept.
+ENTRY_BYTES = 320
+SPACE_FLOOR_BYTES = 64 * 1024**2
+#: Scratch bytes per byte of list file (the stage files measured ~1.0x the NCIC text) and a floor.
+SCRATCH_PER_FILE_BYTE = 1.5
+SCRATCH_FLOOR_BYTES = 16 * 1024**2
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024**2:,.0f} MB"
+
+
+def _database_space_shortage(db: Path, entries: int) -> str | None:
+    """Why the database's disk cannot take ``entries`` new entries beside the old list (None: it can)."""
+    free = _free_bytes(db.parent)
+    need = entries * ENTRY_BYTES + SPACE_FLOOR_BYTES
+    if free is None or free >= need:
+        return None
+    return (f"the database disk ({db.parent}) has {_mb(free)} free; {entries:,} new entries need about "
+            f"{_mb(need)} while the previous list is replaced. Free disk space, then import again")
+
+
+def _check_scratch_space(folder: Path, file: Path) -> None:
+    """Refuse before parsing when the scratch folder cannot hold the parser's stage files."""
+    free = _free_bytes(folder)
+    try:
+        size = file.stat().st_size
+    except OSError:
+        return  # the reader reports it
+    need = int(size * SCRATCH_PER_FILE_BYTE) + SCRATCH_FLOOR_BYTES
+    if free is not None and free < need:
+        raise ListFileRefused(RefusalReason.DISK_SPACE,
+                              f"the scratch folder ({folder.parent}) has {_mb(free)} free; parsing "
+                              f"{file.name} needs about {_mb(need)}. Free disk space, then import again")
+
+
+#: Scratch folders of imports (the parser's stage files: ~1 GB for a national list), one per import.
+STAGE_PREFIX = "hotlist-stage-"
+_OWNER = "owner.pid"
+
+
+def _scratch_folder() -> str:
+    folder = tempfile.mkdtemp(prefix=STAGE_PREFIX)
+    Path(folder, _OWNER).write_text(f"{os.getpid()}\n")
+    return folder
+
+
+def remove_stale_stages(root: Path | None = None) -> int:
+    """Remove the scratch folders that imports of dead processes left (a crash skips the cleanup); returns how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*"):
+        try:
+            pid = int((folder / _OWNER).read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours to judge (an older version's, or being created)
+        if pid == os.getpid() or _running_elsewhere(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 #: Niceness steps the parser children run below the console (:mod:`app.services.bulk_priority`); 0: level.
@@ -226,6 +308,7 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     ranges: list[tuple[int, int]] = []
     tick = _every(say)
     try:
+        _mark_copying(ctx, source_id)
         total = copier.count
         done = 0
         for batch in copier.ranges(COPY_ROWS):
@@ -238,13 +321,16 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
     except (StageError, SQLAlchemyError):
         if first_new is not None:
             _delete_chunked(ctx, source_id, from_id=first_new)
+        _unmark(ctx, source_id)
         raise
     finally:
         copier.close()
+    _mark_replacing(ctx, source_id, first_new)
     say("Removing the previous list...")
     _delete_chunked(ctx, source_id, below_id=first_new)
     with ctx.uow() as uow:
         # the old list (every id below the first new one) is gone: the source holds exactly the copied rows
+        SharedSettingsRepository(uow.s).delete(_pending_key(source_id))
         return HotListRepository(uow.s).set_entry_count(source_id, sum(n for _, n in ranges)), ranges
 
 
@@ -279,6 +365,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
     written = 0
     tick = _every(say)
     try:
+        _mark_copying(ctx, source_id)
         for part in _rechunk(chunks, CHUNK_ROWS):
             GATE.pause_for_interactive()
             with ctx.uow() as uow:
@@ -289,14 +376,94 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
     except (SQLAlchemyError, ListFileRefused):
         if first_new is not None:
             _delete_chunked(ctx, source_id, from_id=first_new)
+        _unmark(ctx, source_id)
         raise
+    _mark_replacing(ctx, source_id, first_new)
     if first_new is not None:
         say("Removing the previous list...")
-        _delete_chunked(ctx, source_id, below_id=first_new)
-    else:
-        _delete_chunked(ctx, source_id, below_id=None)
+    _delete_chunked(ctx, source_id, below_id=first_new)
     with ctx.uow() as uow:
+        SharedSettingsRepository(uow.s).delete(_pending_key(source_id))
         return HotListRepository(uow.s).set_entry_count(source_id)
+
+
+#: Settings key of a replacement in progress (SQLite's short transactions): ``{"phase": "copy", "above_id": N}``
+#: while the new list is written (every entry of the source above id N is new), ``{"phase": "replace",
+#: "first_new_id": M}`` while the old list (ids below M) is removed. A crash leaves the key behind.
+_PENDING = "hotlist.import.pending."
+
+
+def _pending_key(source_id: int) -> str:
+    return f"{_PENDING}{source_id}"
+
+
+def _mark_copying(ctx: ServiceContext, source_id: int) -> None:
+    with ctx.uow() as uow:
+        above = HotListRepository(uow.s).max_entry_id()
+        SharedSettingsRepository(uow.s).put(_pending_key(source_id), {"phase": "copy", "above_id": above,
+                                                                      "pid": os.getpid()}, None, ctx.clock.now())
+
+
+def _mark_replacing(ctx: ServiceContext, source_id: int, first_new: int | None) -> None:
+    with ctx.uow() as uow:
+        SharedSettingsRepository(uow.s).put(_pending_key(source_id), {"phase": "replace", "first_new_id": first_new,
+                                                                      "pid": os.getpid()}, None, ctx.clock.now())
+
+
+def _unmark(ctx: ServiceContext, source_id: int) -> None:
+    with ctx.uow() as uow:
+        SharedSettingsRepository(uow.s).delete(_pending_key(source_id))
+
+
+def recover_interrupted(ctx: ServiceContext, source_id: int | None = None) -> list[str]:
+    """Finish the list replacements a crash cut short (every source, or one); returns what was done.
+
+    A crash while the new list was written leaves the old list plus part of the new one: the new
+    part is removed (the previous list stays in force, as after a refused import; the next import
+    brings the new one). A crash while the old list was removed leaves the whole new list plus part
+    of the old one: the removal is finished. Each recovery is an access-record row.
+    """
+    with ctx.uow() as uow:
+        pending = SharedSettingsRepository(uow.s).with_prefix(_PENDING)
+    done: list[str] = []
+    for key, value in sorted(pending.items()):
+        sid = int(key.removeprefix(_PENDING))
+        if source_id is not None and sid != source_id:
+            continue
+        state = value if isinstance(value, dict) else {}
+        if _running_elsewhere(state.get("pid")):  # another process (the CLI beside the console) is importing it now
+            continue
+        if state.get("phase") == "replace":
+            _delete_chunked(ctx, sid, below_id=state.get("first_new_id"))
+            what = "the new list had been written; the removal of the previous list was finished"
+        else:
+            _delete_chunked(ctx, sid, from_id=int(state.get("above_id") or 0) + 1)
+            what = "the new list was partly written; that part was removed and the previous list stays"
+        with ctx.uow() as uow:
+            try:
+                count = HotListRepository(uow.s).set_entry_count(sid)
+            except NotFound:  # the source was deleted since (its entries went with it)
+                count = 0
+            SharedSettingsRepository(uow.s).delete(key)
+            audit_trail.record(uow, ctx, Actor.system(ctx.workstation, "hotlist-recovery"), "hotlist.import.recovered",
+                               outcome="ok", object_type="hotlist_source", object_id=sid,
+                               detail={"interrupted_phase": state.get("phase"), "entries": count, "what": what})
+        logger.warning("hot-list source %d: an import interrupted by a crash: %s (%d entries)", sid, what, count)
+        done.append(f"Hot-list source {sid}: an import was interrupted; {what} ({count:,} entries).")
+    return done
+
+
+def _running_elsewhere(pid: object) -> bool:
+    """Whether ``pid`` is another live process of this machine (SQLite: the database is local)."""
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, not ours to signal
+        return True
+    return True
 
 
 def _delete_chunked(ctx: ServiceContext, source_id: int, *, below_id: int | None = None,

@@ -60,6 +60,8 @@ else:
 CHUNK_RECORDS = 2_000
 #: Longest a child may take from start to its verdict (reading has its own limit inside).
 PARSE_TIMEOUT_S = 900.0
+#: Longest the console waits, after copying the rows, for the child to finish writing the index columns.
+INDEX_WAIT_S = 120.0
 #: Files smaller than this are parsed in the caller's thread (a few ms of parsing; starting a
 #: child costs more). Lists of real size (NCIC: ~70 bytes a row) always go to the child.
 INLINE_BELOW_BYTES = 256 * 1024
@@ -110,9 +112,27 @@ class ChildParse:
         """All records at once (small lists, tests)."""
         return [r for chunk in self.chunks() for r in chunk]
 
+    def index_ready(self, timeout_s: float = INDEX_WAIT_S) -> bool:
+        """SQLite staged parse: wait until the child has written the index columns; False: none to use.
+
+        The child sends its verdict first and writes the index while the console copies the rows.
+        """
+        if self.staged is None or self._proc is None:
+            return False
+        try:
+            message = pickle.loads(_recv(self._conn, self._proc, time.monotonic() + timeout_s))
+        except (ListFileRefused, OSError, EOFError) as exc:  # dead, silent, or already ended
+            logger.warning("hot-list parser: no index columns (%s); the console rebuilds from the database", exc)
+            return False
+        finally:
+            self.close()
+        return message[0] == "index" and bool(message[1])
+
     def close(self) -> None:
-        """End the child (it is done, or its records are no longer wanted)."""
+        """End the child (it is done, or its records or index are no longer wanted: then at once)."""
         if self._proc is not None:
+            if self.staged is not None and self._proc.is_alive():
+                self._proc.kill()  # still writing index columns nobody will read (a refused or failed copy)
             _end(self._conn, self._proc)
         if self._helper is not None:
             _end(None, self._helper)
@@ -196,8 +216,10 @@ def _staged_parse(conn, path: Path, spec, settings, as_of, rows_for: RowsFor, st
         count += drop_staged(second, other.buckets, [d - first for d in streamed.dropped[cut:]])
         columns.extend(other.columns)
         buckets = buckets + other.buckets
-    _save_index(columns, folder, buckets, streamed.dropped)
     conn.send(("outcome", scan.digest, streamed.outcome, count, os.getpid(), (second,) if second else ()))
+    # the console copies the staged rows now, on its core; the index columns are written meanwhile on the
+    # other one (4-7 s of sorting and writing for a national list that were on the import's critical path)
+    conn.send(("index", _save_index(columns, folder, buckets, streamed.dropped)))
 
 
 def _emit_to(staged: RowStage, columns: IndexColumnsBuilder):  # noqa: ANN202
@@ -359,13 +381,14 @@ def _child_main(conn, path: str, spec, settings, as_of, sort: bool, parse: Parse
         conn.close()
 
 
-def _save_index(columns: IndexColumnsBuilder, folder: Path, buckets: bytearray, dropped: tuple[int, ...]) -> None:
+def _save_index(columns: IndexColumnsBuilder, folder: Path, buckets: bytearray, dropped: tuple[int, ...]) -> bool:
     """The new list's index columns for the console (optional: without them it rebuilds from the database)."""
     try:
-        columns.save(folder, buckets, dropped)
+        return columns.save(folder, buckets, dropped)
     except (OSError, ValueError, MemoryError) as exc:
         (folder / "index.json").unlink(missing_ok=True)
         logger.warning("hot-list parser: index columns not saved (%s); the console rebuilds from the database", exc)
+        return False
 
 
 #: A floor for the parser child's POSIX niceness (0 is the console's usual one): on a busy machine the
@@ -506,7 +529,7 @@ def parse_in_child(path: Path, spec, settings: SourceParseSettings | None, as_of
         staged = stage if staging and count else None
         result = ChildParse(digest, outcome, count, pid, parent, proc, deadline, staged,
                             tuple(parts) if staged else (), helper_proc)
-        if count == 0 or staged:
+        if count == 0:
             result.close()
         return result
     _end(parent, proc)

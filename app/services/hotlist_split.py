@@ -162,8 +162,10 @@ class _SplitScan:
         if self.want is None:  # no split wanted: only the size
             self.pos += n
             return
-        self.crs += block.count(b"\r")
-        self.crlfs += block.count(b"\r\n") + (self.prev_cr and block[:1] == b"\n")
+        if b"\r" in block:  # one memchr pass: most lists have no CR at all (two counts were ~1.1 s of 10 M)
+            self.crs += block.count(b"\r")
+            self.crlfs += block.count(b"\r\n")
+        self.crlfs += self.prev_cr and block[:1] == b"\n"
         self.prev_cr = block[-1:] == b"\r"
         if self.first_nb < 0:
             k = n - len(block.lstrip(_BLANK))

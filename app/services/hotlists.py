@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from app.domain.access import as_utc
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, ValidationFailed
+from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from app.domain.hits import COVERT_CATEGORIES
 from app.domain.hotlist_admin import (
     EntryRevision,
     EntryStatus,
@@ -41,7 +43,7 @@ from app.persistence.repositories.hotlists import HotListRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
 from app.services.context import ServiceContext
-from app.services.hotlist_import import run_import
+from app.services.hotlist_import import recover_interrupted, remove_stale_stages, run_import
 from app.services.hotlist_index import HotListIndexHolder
 from app.services.hotlist_index_prebuilt import PrebuiltIndex
 from app.services.hotlist_parse_child import INLINE_BELOW_BYTES, Parser
@@ -61,6 +63,30 @@ class LocalEntryRules:
     default_days: int = 30
     max_days: int = 90
     retro_hours: int = 72
+
+
+def _round_editors(revisions: list[EntryRevision]) -> frozenset[int]:
+    """Who submitted or edited the entry since its last approval or denial."""
+    editors: set[int] = set()
+    for r in revisions:
+        if r.action in ("approve", "deny"):
+            editors.clear()
+        elif r.changed_by is not None:
+            editors.add(r.changed_by)
+    return frozenset(editors)
+
+
+def _stale(current: int, seen: int | None) -> str | None:
+    """Why a decision or edit made on revision ``seen`` must not apply to ``current`` (None: it may)."""
+    if seen is None or seen == current:
+        return None
+    return (f"This entry changed since you opened it (you saw revision {seen}, it is now revision {current}): "
+            "review it again.")
+
+
+def _aware(value: object) -> object:
+    """A stored datetime as UTC-aware (SQLite returns naive ones), anything else unchanged."""
+    return as_utc(value) if isinstance(value, datetime) else value
 
 
 def _content(values: dict) -> dict:
@@ -116,6 +142,14 @@ class HotListService:
         return row.name, row.location, spec, settings
 
     # ---- import -------------------------------------------------------------------------------
+    def recover_interrupted_imports(self) -> list[str]:
+        """Finish the list replacements a crash cut short (the console calls it when it starts); what was done.
+
+        Also removes the scratch folders of imports whose process died (a national list's are ~1 GB).
+        """
+        remove_stale_stages()
+        return recover_interrupted(self.ctx)
+
     def import_source(self, actor: Actor, source_id: int, path: str | Path | None = None,
                       progress: Callable[[str], None] | None = None, confirm_shrink: bool = False) -> ImportSummary:
         """Parse and validate the whole file, then replace the source's list in one transaction.
@@ -182,8 +216,9 @@ class HotListService:
         """One keyset page of entries (server-side search by plate prefix)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.browse")
         prefix = "".join(ch for ch in plate_prefix.upper() if ch.isalnum())
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
-            page = HotListRepository(uow.s).page(after_id, limit, prefix, source_id, status)
+            page = HotListRepository(uow.s).page(after_id, limit, prefix, source_id, status, hidden)
             if after_id == 0 and prefix:
                 audit_trail.record(uow, self.ctx, actor, "hotlist.search", terms=prefix, detail={"rows": len(page)})
             return page
@@ -191,23 +226,42 @@ class HotListService:
     def entry_count(self, actor: Actor, source_id: int | None = None, status: EntryStatus | None = None) -> int:
         """Number of entries (for the browser's header)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.count")
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
-            return HotListRepository(uow.s).count(source_id, status)
+            return HotListRepository(uow.s).count(source_id, status, hidden)
 
     def entry(self, actor: Actor, entry_id: int) -> HotListEntry:
         """One entry with all its fields (recorded)."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.entry_view", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.entry_view")
         with self.ctx.uow() as uow:
             e = HotListRepository(uow.s).entry(entry_id)
             audit_trail.record(uow, self.ctx, actor, "hotlist.entry_view", object_type="hotlist_entry",
                                object_id=entry_id, terms=e.plate)
             return e
 
+    # ---- covert entries (only privileged users see them: DOMAIN.md "Hit priorities", 000 433.4(e)) --------
+    def _hidden(self, actor: Actor) -> frozenset[str]:
+        return frozenset() if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT) else COVERT_CATEGORIES
+
+    def _require_covert_if(self, actor: Actor, entry_id: int, action: str) -> None:
+        """Refuse (and record the refusal) when the entry is covert and ``actor`` may not see covert data."""
+        if audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
+            return
+        with self.ctx.uow() as uow:
+            covert = HotListRepository(uow.s).entry_row(entry_id).category in COVERT_CATEGORIES
+        if covert:
+            audit_trail.record_alone(self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
+                                     object_id=entry_id, detail={"missing_permission": str(P.VIEW_COVERT)})
+            raise PermissionDenied(action.replace(".", " ").replace("_", " "), str(P.VIEW_COVERT))
+
     # ---- local entries and approval ---------------------------------------------------------------
     def submit_local(self, actor: Actor, draft: LocalEntryDraft, photo_sha256: str | None = None) -> HotListEntry:
         """Enter a BOLO; it stays pending (and silent) until a supervisor approves it."""
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_submit", terms=draft.plate)
+        if str(draft.category) in COVERT_CATEGORIES:
+            audit_trail.require(self.ctx, actor, P.VIEW_COVERT, "hotlist.local_submit", terms=draft.plate)
         now = self.ctx.clock.now()
         d = self._validated(draft)
         with self.ctx.uow() as uow:
@@ -232,8 +286,15 @@ class HotListService:
         """Every version of a local entry: who changed what, when."""
         audit_trail.require(self.ctx, actor, P.VIEW_HOTLISTS, "hotlist.revisions", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.revisions")
         with self.ctx.uow() as uow:
-            return HotListRepository(uow.s).revisions(entry_id)
+            repo = HotListRepository(uow.s)
+            out = repo.revisions(entry_id)
+            # every version's plate, case and requester is shown: recorded like opening the entry
+            audit_trail.record(uow, self.ctx, actor, "hotlist.revisions", object_type="hotlist_entry",
+                               object_id=entry_id, terms=repo.entry_row(entry_id).plate,
+                               detail={"revisions": len(out)})
+            return out
 
     def _validated(self, draft: LocalEntryDraft) -> LocalEntryDraft:
         now = self.ctx.clock.now()
@@ -265,24 +326,36 @@ class HotListService:
             requesting_agency=d.requesting_agency or None,
         )
 
-    def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft) -> HotListEntry:
-        """Change a local entry; any edit sends it back for approval."""
+    def edit_local(self, actor: Actor, entry_id: int, draft: LocalEntryDraft, revision: int | None = None) -> HotListEntry:
+        """Change a local entry; any edit sends it back for approval.
+
+        ``revision``: the version the form was opened on; Conflict when another console changed it since.
+        """
         audit_trail.require(self.ctx, actor, P.ENTER_BOLO, "hotlist.local_edit", object_type="hotlist_entry",
                             object_id=entry_id)
+        self._require_covert_if(actor, entry_id, "hotlist.local_edit")
+        if str(draft.category) in COVERT_CATEGORIES:
+            audit_trail.require(self.ctx, actor, P.VIEW_COVERT, "hotlist.local_edit", object_type="hotlist_entry",
+                                object_id=entry_id)
         now = self.ctx.clock.now()
         d = self._validated(draft)
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
             d = self._with_requester(uow, d)
-            row = repo.entry_row(entry_id)
+            row = repo.entry_row(entry_id, lock=True)
             if row.entered_by is None:
                 raise Conflict("Imported NCIC/state entries cannot be edited here; they change with the next import.")
+            stale = _stale(row.revision, revision)
+            if stale:  # another console saved first: never overwrite what this user has not seen
+                raise Conflict(stale)
             was_active = row.status == "active"
             values = {k: v for k, v in self._local_values(d, actor, row.reference_photo_sha256).items()
                       if k != "entered_by"}
-            before = _content({k: getattr(row, k) for k in values})
+            before = _content({k: _aware(getattr(row, k)) for k in values})
             after = _content(values)
             changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+            if not changes:  # an edit takes an approved entry off the air until approved again: never for nothing
+                raise ValidationFailed("Nothing was changed: the entry stays as it is.")
             for k, v in values.items():
                 setattr(row, k, v)
             row.status, row.decided_by, row.decided_at, row.decision_reason = "pending", None, None, None
@@ -301,9 +374,11 @@ class HotListService:
     def pending(self, actor: Actor) -> list[HotListEntry]:
         """The approval inbox."""
         audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, "hotlist.inbox")
+        hidden = self._hidden(actor)
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
-            return [repo.entry(e.id) for e in repo.page(0, 1000, status=EntryStatus.PENDING)]
+            return [repo.entry(e.id) for e in repo.page(0, 1000, status=EntryStatus.PENDING,
+                                                          hidden_categories=hidden)]
 
     def pending_count(self, actor: Actor) -> int:
         """Count for the navigation badge (0 for users who cannot approve)."""
@@ -312,8 +387,12 @@ class HotListService:
         with self.ctx.uow() as uow:
             return HotListRepository(uow.s).count(status=EntryStatus.PENDING)
 
-    def decide(self, actor: Actor, entry_id: int, approve: bool, reason: str) -> HotListEntry:
-        """Approve or deny a pending entry; never one the approver entered or requested."""
+    def decide(self, actor: Actor, entry_id: int, approve: bool, reason: str,
+               revision: int | None = None) -> HotListEntry:
+        """Approve or deny a pending entry; never one the approver entered, requested or changed.
+
+        ``revision``: the version the approver reviewed; Conflict when it changed since.
+        """
         action = "hotlist.approve" if approve else "hotlist.deny"
         audit_trail.require(self.ctx, actor, P.APPROVE_HOTLIST, action, object_type="hotlist_entry", object_id=entry_id)
         if not reason.strip():
@@ -322,13 +401,18 @@ class HotListService:
         refusal: Exception | None = None
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
-            row = repo.entry_row(entry_id)
+            row = repo.entry_row(entry_id, lock=True)
             entry = repo.entry(entry_id)
             me = UserRepository(uow.s).get(actor.user_id) if actor.user_id else None
             names = (actor.username, me.full_name) if me else (actor.username,)
-            rule = approval_refusal(entry, actor.user_id, names)
+            rule = approval_refusal(entry, actor.user_id, names, _round_editors(repo.revisions(entry_id)))
             if row.status != "pending":
                 refusal = Conflict(f"This entry is {row.status}, not pending.")
+            elif _stale(row.revision, revision):
+                refusal = Conflict(_stale(row.revision, revision))
+            elif approve and row.expires_at is not None and as_utc(row.expires_at) <= now:
+                refusal = Conflict(f"This entry expired on {as_utc(row.expires_at):%Y-%m-%d}: it cannot be approved "
+                                   "(deny it, or edit it with a new expiry date).")
             elif rule is not None:
                 refusal = Conflict(rule)
             if refusal is not None:

@@ -272,6 +272,9 @@ class ReadStore:
             if found is None:
                 logger.warning("matched entry %s is no longer in the database", m.entry_id)
                 continue
+            if not repo.entry_alerts(m.entry_id, now):  # expired or withdrawn since the live index was built
+                logger.info("matched entry %s no longer alerts (expired or withdrawn): no hit", m.entry_id)
+                continue
             snap, age = found
             hit_id, sightings = repo.raise_or_sight(
                 dict(read_id=read_id, read_captured_at=when, entry_id=snap.entry_id, entry_snapshot=snap.to_json(),

@@ -107,7 +107,9 @@ class ConsoleController(QObject):
         """A hit stored by this workstation's recognition bridge: show and announce it now."""
         if not isinstance(hit, HitSummary):
             return
-        if hit.covert and not self.actor.can(Permission.VIEW_COVERT):
+        if hit.covert:  # who may see it is decided by the database now (svc.summary), not the roles at sign-in
+            if self.actor.can(Permission.VIEW_COVERT):
+                self._spawn(self._refresh_one(hit.id, "hit", self.ui.services.ctx.workstation))
             return
         self._arrive(hit, announce=True)
 

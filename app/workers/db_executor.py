@@ -22,7 +22,10 @@ T = TypeVar("T")
 
 
 def _gated(fn: Callable[..., T], args: tuple, kwargs: dict) -> Callable[[], T]:
-    return functools.partial(fn, *args, **kwargs)
+    def unit() -> T:
+        with GATE.running_interactive():  # a bulk job run here must not pause for its own mark
+            return fn(*args, **kwargs)
+    return unit
 
 
 class DbExecutor:

@@ -186,6 +186,7 @@ def test_unnotified_recoveries_are_listed_with_their_age(world):
     ctx, store, svc, kim, lee = world
     hit = _hit(store, svc, kim)
     svc.accept(kim, hit.id)
+    svc.record(kim, hit.id, NcicQuery(NcicResult.OUTSTANDING))  # a recovery needs the NCIC confirmation
     svc.record(kim, hit.id, DispositionStep(Outcome.VEHICLE_RECOVERED))
     other = _hit(store, svc, kim, plate="7XYZ001")
     svc.accept(kim, other.id)

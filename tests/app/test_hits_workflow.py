@@ -248,6 +248,7 @@ def test_no_future_notification_and_unit_ids_required(world):
     (hit,) = store.ingest(make_read("ABC1234")).hits
     svc.claim(kim, hit.id)
     svc.accept(kim, hit.id)
+    svc.record(kim, hit.id, NcicQuery(NcicResult.OUTSTANDING))  # a recovery needs the NCIC confirmation
     svc.record(kim, hit.id, DispositionStep(Outcome.VEHICLE_RECOVERED))
     with pytest.raises(ValidationFailed):
         svc.record(kim, hit.id, AgencyNotified(ctx.clock.now() + timedelta(hours=1), "phone"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -214,3 +214,24 @@ def test_damaged_index_files_mean_a_database_rebuild_not_a_failed_import(tmp_pat
     else:
         (tmp_path / "index.json").write_text('{"count": 50')
     assert hotlist_import._prebuilt(tmp_path, 7, [(100, 50)]) is None
+
+
+def test_the_verdict_comes_before_the_index_columns_and_an_unwanted_index_is_not_waited_for(tmp_path):
+    from app.domain.hotlists import preset
+    from app.services.hotlist_parse_child import parse_in_child
+
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(3000, "Q"))
+    for wanted in (True, False):
+        stage = tmp_path / f"stage-{wanted}"
+        stage.mkdir()
+        parsed = parse_in_child(f, preset("ncic_fixed"), None, None, sort=True, rows_for=(1, datetime.now(UTC), False),
+                                stage=str(stage / "stage.db"))
+        # the verdict is here and the child is still there: it writes the index while the console copies
+        assert parsed.outcome.accepted and parsed.count == 3000 and parsed._proc is not None
+        if wanted:
+            assert parsed.index_ready() and (stage / "index.json").exists()
+            assert not parsed._proc.is_alive()
+        else:  # a refused copy: the child is ended at once, nobody reads its index
+            parsed.close()
+            assert not parsed._proc.is_alive() and not parsed.index_ready()

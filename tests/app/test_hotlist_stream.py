@@ -170,3 +170,16 @@ def test_the_duplicate_merge_over_many_blocks_and_two_parts_follows_the_rule(see
     assert losers == want_losers and len(losers) > 2000
     assert [(i.line_no, i.detail) for i in issues] == want_issues
     assert parts[0].keys == [] and parts[0].states == []  # consumed: its blocks are freed
+
+
+def test_a_lone_utf8_lead_byte_at_a_block_end_before_ascii_blocks_is_still_seen():
+    # the sniff skips the decoder for ASCII blocks; it must not skip one that follows a cut character
+    line = b"V000000001CA057020020190509ABC1234   CA2009PC2019HONDCIV4DBLK\n"
+    data = line * 3 + b"\xc3" + line * 3
+    for size in range(len(line) * 3 - 2, len(line) * 3 + 3):  # the lead byte last in a block, or not
+        same_as_whole(data, "ncic_fixed", size=size, chars=50)
+        enc = sniff_encoding(blocks_of(data, size), "auto")
+        assert enc.label != "utf-8", (size, enc)
+    good = line * 3 + "é".encode() + line * 3
+    for size in range(len(line) * 3 - 2, len(line) * 3 + 3):  # a whole character cut by the block end
+        assert sniff_encoding(blocks_of(good, size), "auto").label == "utf-8"

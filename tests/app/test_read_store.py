@@ -163,3 +163,19 @@ def test_new_entries_are_checked_against_recent_reads(ctx, tmp_path):
     assert again == [] and old.read_id != recent.read_id
     with ctx.uow() as uow:
         assert HitRepository(uow.s).summary(raised[0].id).retroactive
+
+
+def test_an_entry_that_expired_or_was_withdrawn_since_the_index_was_built_raises_no_hit(any_ctx, tmp_path):
+    from datetime import timedelta
+
+    matcher, ids = seed_hotlist(any_ctx)  # the live index still holds both entries (built before the change)
+    store = _store(any_ctx, tmp_path, matcher)
+    with any_ctx.uow() as uow:
+        uow.s.get(HotListEntryRow, ids["ABC1234"]).expires_at = any_ctx.clock.now() - timedelta(minutes=2)
+        uow.s.get(HotListEntryRow, ids["8OX1234"]).status = "withdrawn"
+    assert store.ingest(make_read("ABC1234", state="CA")).hits == ()
+    assert store.ingest(make_read("8OX1234", state="NV")).hits == ()
+    assert len(store.ingest(make_read("7XYZ001", state="CA")).hits) == 1  # one still in force alerts
+    with any_ctx.uow() as uow:
+        uow.s.get(HotListEntryRow, ids["ABC1234"]).expires_at = any_ctx.clock.now() + timedelta(days=1)
+    assert len(store.ingest(make_read("ABC1234", state="CA")).hits) == 1

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.hotlists.records import RecordCategory
 
 C = RecordCategory
+
+#: The categories whose entries and hits only privileged users see (terrorist screening, gang files). The
+#: console hides hits and entries by category, so a type's covert handling is its category's.
+COVERT_CATEGORY_VALUES: frozenset[str] = frozenset({RecordCategory.GANG_TERRORIST.value})
 
 
 class TypeRule(BaseModel):
@@ -29,6 +33,22 @@ class TypeRule(BaseModel):
         description="1-2 character type stored for the entry when the file names the type in words "
                     "('STOLEN LICENSE PLATE' -> 'P'); empty = the type as found.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _covert_follows_the_category(cls, data: Any) -> Any:  # noqa: ANN401 - pydantic's raw input
+        """Covert handling is the category's: a type marked covert in another category would be shown to everyone."""
+        if not isinstance(data, dict) or "category" not in data:
+            return data
+        covert = str(getattr(data["category"], "value", data["category"])) in COVERT_CATEGORY_VALUES
+        given = data.get("covert")
+        if given is None:
+            return {**data, "covert": covert}
+        if bool(given) != covert:
+            raise ValueError("covert handling follows the category: gang / terrorist-screening records are always "
+                             "covert (privileged users only) and no other category is; to restrict a record type, "
+                             "map it to 'gang_terrorist'")
+        return data
 
 
 def _r(category: RecordCategory, priority: int, covert: bool = False, code: str | None = None) -> TypeRule:

@@ -55,6 +55,7 @@ class RefusalReason(StrEnum):
     SHRANK = "shrank"
     DATABASE_ERROR = "database_error"
     PARSE_FAILED = "parse_failed"
+    DISK_SPACE = "disk_space"
 
 
 @dataclass(frozen=True, slots=True)

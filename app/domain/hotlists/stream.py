@@ -70,15 +70,18 @@ def sniff_encoding(blocks: Iterable[bytes], encoding: str) -> Encoding | Refusal
         return Encoding("utf-8-sig" if encoding == "utf-8" else encoding, "surrogateescape", encoding)
     strict = codecs.getincrementaldecoder("utf-8-sig")()
     valid, multibyte, bom, first, tail = True, False, False, True, b""
+    first_block = True  # the decoder sees the first block whatever it holds (a BOM)
     for block in blocks:
         if first:
             bom, first = block.startswith(codecs.BOM_UTF8), False
         empty = empty and not block.strip(b" \t\r\n\x00")
-        if valid:
+        # an ASCII block after a whole character decodes to itself: skip the decoder (0.65 s of a 10 M scan)
+        if valid and not (not first_block and block.isascii() and not strict.getstate()[0]):
             try:
                 strict.decode(block)
             except UnicodeDecodeError:
                 valid = False
+        first_block = False
         if not multibyte and not block.isascii():
             multibyte = _UTF8_MULTIBYTE.search(tail + block) is not None
         tail = block[-3:]

@@ -51,3 +51,13 @@ class SharedSettingsRepository:
 
     def all(self) -> dict[str, object]:
         return {r.key: r.value for r in self.s.scalars(select(SettingRow))}
+
+    def with_prefix(self, prefix: str) -> dict[str, object]:
+        """The settings whose key starts with ``prefix``."""
+        rows = self.s.scalars(select(SettingRow).where(SettingRow.key.startswith(prefix, autoescape=True)))
+        return {r.key: r.value for r in rows}
+
+    def delete(self, key: str) -> None:
+        row = self.s.get(SettingRow, key)
+        if row is not None:
+            self.s.delete(row)

@@ -55,6 +55,20 @@ class HitRepository:
         age = int((now - updated).total_seconds()) if updated else None
         return snap, age
 
+    def entry_alerts(self, entry_id: int, now: datetime) -> bool:
+        """Whether the entry still alerts now: active and unexpired (the live index may be minutes older)."""
+        e = self.s.get(HotListEntryRow, entry_id)
+        return e is not None and e.status == "active" and (e.expires_at is None or as_utc(e.expires_at) > now)
+
+    def entry_in_force(self, snapshot: EntrySnapshot, now: datetime) -> bool:
+        """Whether the entry a hit matched still alerts now, with the plate and state the hit was raised on."""
+        if snapshot.entry_id is None:
+            return False
+        e = self.s.get(HotListEntryRow, snapshot.entry_id)
+        if e is None or e.status != "active" or (e.expires_at is not None and as_utc(e.expires_at) <= now):
+            return False
+        return (e.plate, e.state) == (snapshot.plate, snapshot.state)
+
     # ---- hits ----------------------------------------------------------------------------------
     def add(self, **values: Any) -> int:
         row = HitRow(**values)

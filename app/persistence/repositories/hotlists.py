@@ -166,6 +166,10 @@ class HotListRepository:
             self.s.execute(delete(HotListEntryRow).where(HotListEntryRow.id.in_(ids)))
         return len(ids)
 
+    def max_entry_id(self) -> int:
+        """The highest entry id of any source (0: none)."""
+        return self.s.scalar(select(func.max(HotListEntryRow.id))) or 0
+
     def set_entry_count(self, source_id: int, known: int | None = None) -> int:
         """Recount a source's entries after a chunked import (``known``: the caller knows the count).
 
@@ -225,15 +229,15 @@ class HotListRepository:
         who = self.s.scalar(select(UserRow.full_name).where(UserRow.id == r.entered_by)) if r.entered_by else None
         return _entry(r, name, who)
 
-    def entry_row(self, entry_id: int) -> HotListEntryRow:
-        r = self.s.get(HotListEntryRow, entry_id)
+    def entry_row(self, entry_id: int, lock: bool = False) -> HotListEntryRow:
+        r = self.s.get(HotListEntryRow, entry_id, with_for_update=lock or None)
         if r is None:
             raise NotFound(f"No hot-list entry with id {entry_id}.")
         return r
 
     def page(self, after_id: int, limit: int, plate_prefix: str = "", source_id: int | None = None,
-             status: EntryStatus | None = None) -> list[HotListEntry]:
-        """Keyset page (id > after_id) so browsing stays fast on millions of rows."""
+             status: EntryStatus | None = None, hidden_categories: frozenset[str] = frozenset()) -> list[HotListEntry]:
+        """Keyset page (id > after_id) so browsing stays fast on millions of rows (``hidden_categories`` left out)."""
         q = (select(HotListEntryRow, HotListSourceRow.name)
              .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
              .where(HotListEntryRow.id > after_id).order_by(HotListEntryRow.id).limit(limit))
@@ -245,14 +249,19 @@ class HotListRepository:
             q = q.where(HotListEntryRow.source_id == source_id)
         if status is not None:
             q = q.where(HotListEntryRow.status == str(status))
+        if hidden_categories:
+            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
         return [_entry(r, name) for r, name in self.s.execute(q)]
 
-    def count(self, source_id: int | None = None, status: EntryStatus | None = None) -> int:
+    def count(self, source_id: int | None = None, status: EntryStatus | None = None,
+              hidden_categories: frozenset[str] = frozenset()) -> int:
         q = select(func.count(HotListEntryRow.id))
         if source_id is not None:
             q = q.where(HotListEntryRow.source_id == source_id)
         if status is not None:
             q = q.where(HotListEntryRow.status == str(status))
+        if hidden_categories:
+            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
         return self.s.scalar(q) or 0
 
     def active_for_index(self, now: datetime, source_id: int | None = None) -> Iterator[tuple[int, str, str | None, int]]:

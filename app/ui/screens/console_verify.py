@@ -266,6 +266,7 @@ class VerificationPanel(QFrame):
     @staticmethod
     def _agreement(label: QLabel, what: str, read: str | None, listed: str | None, agreement) -> None:  # noqa: ANN001
         text, colour = agreement_look(agreement)
-        label.setText(f"{what}: read <b>{read or '?'}</b> / listed <b>{listed or '?'}</b> "
-                      f"<span style='color:{colour}'><b>{text}</b></span>")
+        # the verdict first: when the line wraps at 1366x768 its tail is what the scrolled panel cuts off
+        label.setText(f"{what} <span style='color:{colour}'><b>{text}</b></span>: "
+                      f"read <b>{read or '?'}</b> / listed <b>{listed or '?'}</b>")
         label.setAccessibleDescription(f"{what} read {read or 'unknown'}, listed {listed or 'unknown'}: {text}")

@@ -270,7 +270,7 @@ class EntriesPanel(QWidget):
             return
 
         async def submit(draft: LocalEntryDraft, _photo: str | None) -> HotListEntry:
-            return await self.ui.call(self.svc.edit_local, self.ui.actor, e.id, draft)
+            return await self.ui.call(self.svc.edit_local, self.ui.actor, e.id, draft, revision=e.revision)
 
         self.dialog = await self._dialog(submit, e)
         if await dialog_result(self.dialog):

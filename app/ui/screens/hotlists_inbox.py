@@ -160,7 +160,8 @@ class ApprovalInboxPanel(QWidget):
             self.message.setText("Select an entry first.")
             return
         try:
-            done = await self.ui.call(self.svc.decide, self.ui.actor, e.id, approve, self.reason.text())
+            done = await self.ui.call(self.svc.decide, self.ui.actor, e.id, approve, self.reason.text(),
+                                     revision=e.revision)
         except DomainError as exc:
             self.message.setObjectName("Error")
             self.message.setText(str(exc))

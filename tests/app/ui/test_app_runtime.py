@@ -120,3 +120,32 @@ def test_hits_chime_at_the_sign_in_screen_and_are_handed_over_at_sign_in(qtbot, 
         assert len(chimes.played) == 3
     finally:
         rt.stop()
+
+
+def test_an_import_a_crash_cut_short_is_finished_when_the_console_starts(qtbot, qloop, bundle, executor, tmp_path):
+    from app.persistence.repositories.agency import SharedSettingsRepository
+    from app.persistence.repositories.hotlists import HotListRepository
+
+    sup = make_actor(bundle.ctx, "sup.ray", frozenset({Role.SUPERVISOR}))
+    listed = tmp_path / "ncic.txt"
+    listed.write_text("\n".join(ncic(f"V{i:09d}", f"ABC{i:03d}") for i in range(5)) + "\n")
+    src = bundle.hotlists.add_source(sup, "NCIC daily", "ncic", "ncic_fixed", str(listed), "00:00")
+    assert bundle.hotlists.import_source(sup, src.id).accepted
+    with bundle.ctx.uow() as uow:  # what a console killed while copying a new list leaves
+        repo = HotListRepository(uow.s)
+        above = repo.max_entry_id()
+        repo.append_rows([(src.id, "NEW001", None, "CA", "V", "stolen_vehicle", 4, None, None, None, None, None, None,
+                           None, None, None, None, None, None, None, "active", None, 1)])
+        SharedSettingsRepository(uow.s).put(f"hotlist.import.pending.{src.id}", {"phase": "copy", "above_id": above},
+                                            None, bundle.ctx.clock.now())
+    rt, signals = _runtime(bundle, executor, tmp_path)
+    banners: list[str] = []
+    signals.banner.connect(banners.append)
+    qloop.run_until_complete(rt.start())
+    try:
+        assert any("interrupted" in b for b in banners)
+        with bundle.ctx.uow() as uow:
+            assert HotListRepository(uow.s).count(src.id) == 5
+        assert not bundle.hotlists.index.matcher.match("NEW001", "CA")
+    finally:
+        rt.stop()

@@ -36,6 +36,9 @@ def test_f3_on_a_state_mismatch_needs_a_typed_override(qtbot, qloop, world):  # 
     [hit] = raise_hit(world, "ABC1234", state="GA")  # listed CA
     press(qloop, qtbot, screen, K.Key_F2)
     assert "override" in screen.verify.accept_btn.text().lower()
+    # the verdict leads its line: at 1366x768 the wrapped tail of "read GA / listed CA MISMATCH" was cut off
+    state_line = screen.verify.state_cmp.text()
+    assert state_line.startswith("State") and state_line.index("MISMATCH") < state_line.index("read")
     # F3 no longer accepts in one keystroke: it opens the override dialog
     key(qtbot, screen, K.Key_F3)
     dlg = wait_dialog(qloop, qtbot, screen)
