@@ -123,6 +123,9 @@ class ChainSealer:
         self._key = key
         self.key_id = hashlib.sha256(b"alpr-access-checkpoint-key\n" + key).hexdigest()[:16]
         self.last_head: Checkpoint | None = None  # the head this process wrote last (a cache, never trusted alone)
+        #: first-row hashes of the records this key has signed (kept beside the key, outside the database): a
+        #: record among them with no checkpoint at all had its checkpoints removed, it was never "not yet signed"
+        self.signed_records: frozenset[str] = frozenset()
 
     def _message(self, kind: str, head: ChainHead, at: datetime, workstation: str) -> bytes:
         stamp = as_utc(at).isoformat(timespec="microseconds")

@@ -23,7 +23,12 @@ from app.domain.display_dates import datetime_text
 
 def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
                  sealer: ChainSealer | None) -> ChainVerdict:
-    """Walk the chain once and compare it with the checkpoints (see the module docstring)."""
+    """Walk the chain once and compare it with the checkpoints (see the module docstring).
+
+    A record whose first row the key has signed before (``sealer.signed_records``, kept in the
+    keyring) and that has no checkpoint at all had them removed: that is reported, not excused as
+    a record written before checkpoints existed.
+    """
     problems: list[tuple[int | None, str]] = []
     warnings: list[str] = []
     trusted, forged_cps = _sort_checkpoints(checkpoints, sealer, warnings)
@@ -33,9 +38,13 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
     for cp in trusted:
         by_id.setdefault(cp.head.last_id, []).append(cp)
     prev, n, last_id, broken = GENESIS_HASH, 0, None, False
+    first_hash: str | None = None
     seen: set[int] = set()
     for e in entries:
         n += 1
+        first_hash = first_hash or e.hash
+        if e.action == RESEAL_ACTION and e.outcome == "ok":  # an administrator's reseal stays in every verdict
+            warnings.append(_reseal_line(e))
         if not broken and e.prev_hash != prev:
             problems.append((e.id, "its link to the previous row does not match (row removed or inserted)"))
             broken = True
@@ -55,6 +64,9 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
         if cp.head.last_id and cp.head.last_id not in seen:
             problems.append((cp.head.last_id, f"row {cp.head.last_id} named by the signed {cp.kind} checkpoint of "
                                               f"{datetime_text(cp.at)} is missing (rows deleted or truncated)"))
+    if sealer is not None and not checkpoints and first_hash in sealer.signed_records:
+        problems.append((last_id, "every signed checkpoint is missing, yet this key has signed this record before "
+                                  "(checkpoints removed; rows may have been deleted or truncated with them)"))
     sealed = _check_head(trusted, checkpoints, sealer, last_id, prev, n, problems, warnings)
     problems = _unique(problems)
     first_id, first = (problems[0] if problems else (None, None))
@@ -62,6 +74,16 @@ def verify_chain(entries: Iterable[AccessEntry], checkpoints: list[Checkpoint],
         intact=not problems, rows_checked=n, first_broken_id=first_id, problem=first, head_id=last_id,
         head_hash=prev, sealed=sealed, problems=tuple(p for _i, p in problems), warnings=tuple(warnings),
     )
+
+
+RESEAL_ACTION = "audit.reseal"
+
+
+def _reseal_line(e: AccessEntry) -> str:
+    found = e.detail.get("problems") if isinstance(e.detail, dict) else None
+    what = "; ".join(str(p) for p in (found or [])[:3]) or "no problems recorded"
+    return (f"resealed at row {e.id} on {datetime_text(e.at)} by {e.username} ({e.reason or 'no reason'}); "
+            f"the verify before it found: {what}")
 
 
 def _sort_checkpoints(checkpoints: list[Checkpoint], sealer: ChainSealer | None,
@@ -87,7 +109,7 @@ def _check_head(trusted: list[Checkpoint], every: list[Checkpoint], sealer: Chai
     if not heads:
         if every:
             problems.append((last_id, "the signed head checkpoint is missing (removed)"))
-        elif n:
+        elif n and not problems:
             warnings.append("no signed checkpoint yet: rows written before checkpoints existed")
         return False
     head = heads[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from app.domain.access_query import AccessExport, AccessFilter, AccessPage, check_page_size
@@ -24,7 +25,7 @@ from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
 from app.services.people import Signatures
-from app.services.records_files import ExportWriteError, load_profile
+from app.services.records_files import ExportWriteError, load_profile, protected_target_problem
 from app.services.reports import inputs
 from app.services.reports.access_record import COLUMNS, access_cells, render_access_record
 from app.services.reports.output import ReportWriteError, write_atomically
@@ -39,6 +40,9 @@ class AccessRecordService:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        # cursors this service handed out: (user id, filter, cursor); any other cursor starts a recorded browse
+        self._issued: set[tuple[int | None, str, int]] = set()
+        self._lock = threading.Lock()
 
     def filter_choices(self, actor: Actor) -> tuple[list[str], list[str]]:
         """(account names, actions) to offer in the filter."""
@@ -51,17 +55,25 @@ class AccessRecordService:
         """One page of the rows ``flt`` matches, newest first; pass ``next_cursor`` back for the next.
 
         The first page of a filter is recorded (``access_log.view`` with the filter); following
-        pages of the same browse are not, so paging does not fill the record with its own rows.
+        pages of the same browse (cursors this service issued to the same user for the same filter)
+        are not, so paging does not fill the record with its own rows. Any other cursor is recorded.
         """
         audit_trail.require(self.ctx, actor, P.VIEW_ACCESS_LOG, "access_log.view")
         f = flt.normalised()
         check_page_size(size)
+        key = repr(sorted(f.describe().items()))
+        with self._lock:
+            continued = cursor is not None and (actor.user_id, key, cursor) in self._issued
         with self.ctx.uow() as uow:
             rows, nxt = AccessLogQueries(uow.s).page(f, cursor, size)
-            if cursor is None:
+            if not continued:  # a first page, or a cursor this service never issued: a browse of its own
                 audit_trail.record(uow, self.ctx, actor, "access_log.view",
-                                   detail={"filter": f.describe(), "rows": len(rows), "more": nxt is not None})
-            return AccessPage(tuple(rows), nxt)
+                                   detail={"filter": f.describe(), "rows": len(rows), "more": nxt is not None,
+                                           **({"from_cursor": cursor} if cursor is not None else {})})
+        if nxt is not None:
+            with self._lock:
+                self._issued.add((actor.user_id, key, nxt))
+        return AccessPage(tuple(rows), nxt)
 
     def export(self, actor: Actor, flt: AccessFilter, fmt: str, reason: str, target: Path) -> AccessExport:
         """Write every row ``flt`` matches to ``target`` (CSV or PDF), recorded with the reason.
@@ -77,6 +89,9 @@ class AccessRecordService:
             raise ValidationFailed(f"Export as one of: {', '.join(FORMATS)}.")
         problem = reason_problem(reason, "The reason for the export")
         f = flt.normalised()
+        if not problem:
+            with self.ctx.uow(read_only=True) as uow:
+                problem = protected_target_problem(uow, Path(target))
         if problem:
             audit_trail.record_alone(self.ctx, actor, "access_log.export", outcome="refused", reason=reason,
                                      detail={"filter": f.describe(), "format": fmt, "problem": problem})

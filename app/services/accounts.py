@@ -157,14 +157,32 @@ class AccountService:
         return result.user
 
     def change_password(self, actor: Actor, old: str, new: str) -> None:
-        """Change the actor's own password after checking the old one."""
+        """Change the actor's own password after checking the old one.
+
+        A wrong current password counts toward the lockout like a failed sign-in, and a locked or
+        disabled account changes nothing: otherwise this check would be an unlimited guessing oracle.
+        """
+        now = self.ctx.clock.now()
+        refusal: Exception | None = None
+        with self.ctx.uow() as uow:  # never raise a refusal inside: the failure count and the record must commit
+            users = UserRepository(uow.s)
+            me = users.get(actor.user_id)
+            if not me.active or me.is_locked(now):
+                self.hashing.burn(old)
+                refusal = LoginRefused("disabled" if not me.active else "locked", SIGN_IN_REFUSED)
+            elif not self.hashing.verify(users.password_hash(actor.user_id), old):
+                lock_until = self._lock_after_failure(me, now)
+                users.record_failure(me.id, lock_until)
+                refusal = ValidationFailed("The current password is wrong.")
+            if refusal is not None:
+                audit_trail.record(uow, self.ctx, actor, "password.changed", outcome="failed", object_type="user",
+                                   object_id=actor.user_id, detail={"reason": getattr(refusal, "reason", None)
+                                                                    or "wrong_current_password"})
+        if refusal is not None:
+            raise refusal
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
-            if not self.hashing.verify(users.password_hash(actor.user_id), old):
-                raise ValidationFailed("The current password is wrong.")
             me = users.get(actor.user_id)
-            if not me.active:
-                raise LoginRefused("disabled", SIGN_IN_REFUSED)
             self._check_password(me.username, new, me.full_name)
             if self.hashing.verify(users.password_hash(actor.user_id), new):
                 raise ValidationFailed("The new password must differ from the current one.")

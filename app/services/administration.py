@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.domain.agency import AgencyProfile
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
@@ -44,6 +46,8 @@ class AdministrationService:
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
         self._check_password(username, password, full_name)
+        if training:
+            self._check_training(training)
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
@@ -59,17 +63,22 @@ class AdministrationService:
 
     def update_user(self, actor: Actor, user_id: int, full_name: str, badge: str | None,
                     roles: frozenset[Role], title: str | None = None) -> User:
-        """Change name, badge, title (None keeps it, '' clears it) and roles."""
+        """Change name, badge, title (None keeps it, '' clears it) and roles (never one's own roles)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.update", object_type="user", object_id=user_id)
         if not roles:
             raise ValidationFailed("Give the user at least one role.")
         if not full_name.strip():
             raise ValidationFailed("The full name is required.")
+        with self.ctx.uow(read_only=True) as uow:
+            before = UserRepository(uow.s).get(user_id)
+        if user_id == actor.user_id and roles != before.roles:  # another administrator must (both ways)
+            audit_trail.record_alone(self.ctx, actor, "users.update", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own roles",
+                                                                "roles_before": sorted(before.roles),
+                                                                "roles_asked": sorted(roles)})
+            raise Conflict("You cannot change your own roles: another administrator must.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
-            before = users.get(user_id)
-            if user_id == actor.user_id and Role.SUPERVISOR in before.roles and Role.SUPERVISOR not in roles:
-                raise Conflict("You cannot remove your own administrator role.")
             users.update_profile(user_id, full_name, badge, title)
             users.set_roles(user_id, roles)
             audit_trail.record(uow, self.ctx, actor, "users.update", object_type="user", object_id=user_id,
@@ -81,8 +90,11 @@ class AdministrationService:
     def record_training(self, actor: Actor, user_id: int, record: TrainingRecord) -> User:
         """Add a training completion with its expiry date."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.training", object_type="user", object_id=user_id)
-        if record.expires_on <= record.completed_on:
-            raise ValidationFailed("The training expiry must be after its completion date.")
+        self._check_training(record)
+        if user_id == actor.user_id:  # training is recorded for a member by someone else (department-approved)
+            audit_trail.record_alone(self.ctx, actor, "users.training", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own training"})
+            raise Conflict("You cannot record your own training: another administrator must.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             users.add_training(user_id, record, actor.user_id, self.ctx.clock.now())
@@ -90,6 +102,13 @@ class AdministrationService:
                                detail={"course": record.course, "completed_on": str(record.completed_on),
                                        "expires_on": str(record.expires_on)})
             return users.get(user_id)
+
+    def _check_training(self, record: TrainingRecord) -> None:
+        if record.expires_on <= record.completed_on:
+            raise ValidationFailed("The training expiry must be after its completion date.")
+        if record.completed_on > self.ctx.clock.now().date() + timedelta(days=1):  # a day: local date vs UTC
+            raise ValidationFailed("The training completion date is in the future: record a training once it "
+                                   "is completed (no access to ALPR data before).")
 
     def set_active(self, actor: Actor, user_id: int, active: bool) -> None:
         """Disable or re-enable an account (accounts are never deleted)."""
@@ -109,9 +128,14 @@ class AdministrationService:
             audit_trail.record(uow, self.ctx, actor, "users.unlock", object_type="user", object_id=user_id)
 
     def reset_password(self, actor: Actor, user_id: int, new_password: str) -> None:
-        """Set a temporary password the user must change at next login."""
+        """Set a temporary password the user must change at next login (never one's own account)."""
         audit_trail.require(self.ctx, actor, P.MANAGE_USERS, "users.reset_password", object_type="user",
                             object_id=user_id)
+        if user_id == actor.user_id:  # one's own password is changed knowing the current one (change_password)
+            audit_trail.record_alone(self.ctx, actor, "users.reset_password", outcome="refused", object_type="user",
+                                     object_id=user_id, detail={"problem": "own account"})
+            raise Conflict("You cannot reset your own password: change it with your current one, or ask "
+                           "another administrator.")
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             target = users.get(user_id)

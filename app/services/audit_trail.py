@@ -66,7 +66,23 @@ def record(
         object_type=object_type, object_id=None if object_id is None else str(object_id),
         terms=terms, reason=reason, case_number=case_number, detail=detail,
     )
-    return AccessLogRepository(uow.s, ctx.sealer()).append(entry)
+    repo = AccessLogRepository(uow.s, ctx.sealer())
+    stored = repo.append(entry)
+    _note_signed(ctx, repo, stored)
+    return stored
+
+
+def _note_signed(ctx: ServiceContext, repo: AccessLogRepository, stored: AccessEntry) -> None:
+    """Once per record and key: keep the record's first-row hash beside the key (see CheckpointKeyring.note_signed).
+
+    Not for a record this very row starts: its transaction may still roll back.
+    """
+    keyring = ctx.checkpoint_key
+    if repo.sealer is None or keyring is None or keyring.noted:
+        return
+    first = repo.first_hash()
+    if first is not None and first != stored.hash:
+        keyring.note_signed(first)
 
 
 def record_alone(ctx: ServiceContext, actor: Actor, action: str, **fields: object) -> AccessEntry:

@@ -17,7 +17,15 @@ from app.domain.access import AccessEntry
 from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, DomainError, ValidationFailed
-from app.domain.records.audits import DEFAULT_SAMPLE_SIZE, Audit, draw_sample, missed_periods, prior_period
+from app.domain.records.audits import (
+    DEFAULT_SAMPLE_SIZE,
+    Audit,
+    draw_sample,
+    missed_periods,
+    prior_period,
+    still_audited,
+    uncovered,
+)
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.roles import Permission
 from app.domain.substance import reason_problem
@@ -87,14 +95,12 @@ class AuditService:
         with self.ctx.uow() as uow:
             repo = AuditRepository(uow.s)
             existing = repo.overlapping(start, end)
-            if existing:
+            if existing and not uncovered(start, end, repo.periods_overlapping(start, end)):
                 refusal = Conflict(f"The sample of this period was drawn already (audit A-{existing[0]}); "
                                    "redraw it there with a reason.")
             else:
                 refusal = None
-                inquiries = InquiryRepository(uow.s)
-                population = inquiries.ids_between(start, end, exclude_user_id=actor.user_id)
-                own = len(inquiries.ids_between(start, end)) - len(population)
+                population, own = _population(uow, start, end, actor.user_id)
                 sample = draw_sample(population, size, seed)
                 audit_id = repo.add(start, end, seed, sample, actor.user_id, self.ctx.clock.now(), len(population), own)
                 audit_trail.record(uow, self.ctx, actor, "audit.start", object_type="audit", object_id=audit_id,
@@ -122,8 +128,10 @@ class AuditService:
             audit = repo.get(audit_id)
             if audit.status != "open":
                 raise Conflict("This audit is completed; its sample can no longer change.")
-            population = InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
-                                                              exclude_user_id=audit.created_by)
+            if audit.reviewed:  # a redraw replaces the items, and would take their findings with them
+                raise Conflict(f"{audit.reviewed} finding(s) are recorded on this sample; a redraw would discard "
+                               "them. Complete the audit with this sample.")
+            population, _own = _population(uow, audit.period_start, audit.period_end, audit.created_by, audit_id)
             sample = draw_sample(population, size, seed)
             repo.redraw(audit_id, seed, sample, {
                 "at": now.isoformat(), "by": actor.username, "reason": " ".join(reason.split()),
@@ -153,8 +161,9 @@ class AuditService:
             if audit.chief_reviewed_at is not None:
                 raise Conflict(f"This audit was reviewed by {audit.chief_reviewed_by} on "
                                f"{date_text(audit.chief_reviewed_at)}.")
-            if audit.created_by == actor.user_id:
-                raise Conflict("The auditor cannot review their own audit: the chief or a designee must.")
+            if audit.created_by == actor.user_id or actor.user_id in repo.judges(audit_id):
+                raise Conflict("The auditor cannot review their own audit (drawn or judged): the chief or "
+                               "another designee must.")
             repo.chief_review(audit_id, actor.user_id, now, " ".join(remarks.split()))
             audit_trail.record(uow, self.ctx, actor, "audit.chief_review", object_type="audit", object_id=audit_id,
                                reason=" ".join(remarks.split()))
@@ -163,21 +172,29 @@ class AuditService:
         return self._memo(actor, audit, profile, now, reviewed=True)
 
     def overdue(self, actor: Actor, lookback_periods: int = 12) -> list[tuple[datetime, datetime]]:
-        """Closed periods with inquiries that no audit covers (each is an audit missed)."""
+        """Closed periods with inquiries that no audit covers (each is an audit missed).
+
+        An audit drawn but not completed (no memorandum) covers its period only until the next period ends.
+        """
         audit_trail.require(self.ctx, actor, P.VIEW_AUDITS, "audit.overdue")
         _size, months = self.settings()
+        now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
-            periods = AuditRepository(uow.s).periods()
+            periods = [(a, b) for a, b, status, drawn in AuditRepository(uow.s).periods_with_status()
+                       if still_audited(a, b, status, now, months, drawn)]
             first = InquiryRepository(uow.s).first_at()
         if first is None:
             return []
         return missed_periods(periods, self.ctx.clock.now().date(), months, lookback_periods, since=first)
 
     def list(self, actor: Actor) -> list[Audit]:
-        """Every audit, newest first."""
+        """Every audit, newest first, with its sample (ALPR query data: recorded, as opening one is)."""
         audit_trail.require(self.ctx, actor, P.VIEW_AUDITS, "audit.list")
         with self.ctx.uow() as uow:
-            return AuditRepository(uow.s).list()
+            audits = AuditRepository(uow.s).list()
+            audit_trail.record(uow, self.ctx, actor, "audit.list",
+                               detail={"audits": len(audits), "items": sum(len(a.items) for a in audits)})
+            return audits
 
     def get(self, actor: Actor, audit_id: int) -> Audit:
         """One audit with its sample (the sampled inquiries are ALPR query data: recorded)."""
@@ -193,6 +210,16 @@ class AuditService:
         audit_trail.require(self.ctx, actor, P.RUN_AUDIT, "audit.mark", object_type="audit_item", object_id=item_id)
         if not compliant and len(notes.strip()) < 5:
             raise ValidationFailed("Say why the inquiry is not compliant.")
+        with self.ctx.uow() as uow:
+            repo = AuditRepository(uow.s)
+            own = repo.inquirer_of_item(item_id) == actor.user_id
+            stale = _stale(uow, repo.get(repo.audit_of_item(item_id)), self.ctx.clock.now(), marking=True)
+        if stale:
+            raise Conflict(stale)
+        if own:  # nobody judges their own inquiry (the sample leaves out only the auditor who drew it)
+            audit_trail.record_alone(self.ctx, actor, "audit.mark", outcome="refused", object_type="audit_item",
+                                     object_id=item_id, detail={"problem": "own inquiry"})
+            raise Conflict("This sampled inquiry is your own: another auditor must judge it.")
         with self.ctx.uow() as uow:
             repo = AuditRepository(uow.s)
             audit_id = repo.mark(item_id, compliant, notes, actor.user_id, self.ctx.clock.now())
@@ -213,11 +240,13 @@ class AuditService:
             audit = repo.get(audit_id)
             if audit.status != "open":
                 raise Conflict("This audit is already completed.")
+            stale = _stale(uow, audit, now)
+            if stale:
+                raise ValidationFailed(stale)
             if audit.reviewed < len(audit.items):
                 raise ValidationFailed(f"Review every sampled inquiry first ({audit.reviewed} of "
                                        f"{len(audit.items)} done).")
-            available = len(InquiryRepository(uow.s).ids_between(audit.period_start, audit.period_end,
-                                                                 exclude_user_id=audit.created_by))
+            available = len(_population(uow, audit.period_start, audit.period_end, audit.created_by, audit_id)[0])
             if len(audit.items) < min(size, available):
                 raise ValidationFailed(f"The sample holds {len(audit.items)} inquiries; the policy requires at least "
                                        f"{min(size, available)} (the period had {available}). Redraw the sample.")
@@ -281,6 +310,42 @@ class AuditService:
             audit_trail.record(uow, self.ctx, actor, "access_log.view",
                                detail={"action": action, "user_id": user_id, "rows": len(rows)})
             return rows
+
+
+def _stale(uow, audit: Audit, now: datetime, marking: bool = False) -> str | None:  # noqa: ANN001 - a unit of work
+    """Why the sample in force cannot stand for its period: drawn before the period ended and outgrown since.
+
+    002 IV.Q.2 selects among the inquiries conducted during the period; a sample drawn on the 2nd
+    of the month holds only the first day's. Findings wait until the period is over.
+    """
+    if audit.drawn_at >= audit.period_end:
+        return None
+    if marking and now < audit.period_end:
+        return ("The audit period is not over: its sample may still grow. Judge the sample once the period has "
+                "ended (and redraw it then if inquiries were made after it was drawn).")
+    later = InquiryRepository(uow.s).ids_between(audit.drawn_at, audit.period_end, exclude_user_id=audit.created_by)
+    if later:
+        return (f"{len(later)} inquiries were made in the period after the sample was drawn: redraw it (with a "
+                "reason) so that every inquiry of the period can be sampled.")
+    return None
+
+
+def _population(uow, start: datetime, end: datetime, auditor_id: int | None,  # noqa: ANN001 - a unit of work
+                audit_id: int | None = None) -> tuple[list[int], int]:
+    """(inquiries an audit of [start, end) samples, the auditor's own left out), and how many own ones.
+
+    Parts of the period an earlier audit covers are left out too: their inquiries were sampled
+    there, and an audit drawn over a sliver of a month does not stand for the rest of it.
+    """
+    inquiries = InquiryRepository(uow.s)
+    earlier = AuditRepository(uow.s).periods_overlapping(start, end, before_id=audit_id)
+    population: list[int] = []
+    own = 0
+    for a, b in uncovered(start, end, earlier):
+        ids = inquiries.ids_between(a, b, exclude_user_id=auditor_id)
+        population += ids
+        own += len(inquiries.ids_between(a, b)) - len(ids)
+    return population, own
 
 
 def _chain_anchor(ctx) -> dict:  # noqa: ANN001

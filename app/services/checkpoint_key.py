@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets as _random
 import threading
@@ -12,6 +13,8 @@ from app.settings.secrets import SecretStore, SecretStoreUnavailable
 logger = logging.getLogger(__name__)
 
 KEY_NAME = "access-log/checkpoint-key"
+SIGNED_NAME = "access-log/signed-records"  # first-row hashes of the records this key signed (not secret)
+SIGNED_KEPT = 50
 
 
 class CheckpointKeyring:
@@ -24,6 +27,7 @@ class CheckpointKeyring:
     def __init__(self, store: SecretStore) -> None:
         self._store = store
         self._sealer: ChainSealer | None = None
+        self.noted = False  # this process has noted the record it writes to (one check per process)
         self._lock = threading.Lock()
 
     def sealer(self) -> ChainSealer | None:
@@ -43,7 +47,41 @@ class CheckpointKeyring:
             if not value:
                 value = _random.token_hex(32)
                 self._store.set(KEY_NAME, value)
-            return ChainSealer(bytes.fromhex(value))
+            sealer = ChainSealer(bytes.fromhex(value))
         except (SecretStoreUnavailable, ValueError) as exc:
             logger.warning("access-record checkpoint key unavailable: %s", exc)
             return None
+        sealer.signed_records = frozenset(self._signed())
+        return sealer
+
+    def _signed(self) -> list[str]:
+        try:
+            raw = self._store.get(SIGNED_NAME)
+            hashes = json.loads(raw) if raw else []
+        except (SecretStoreUnavailable, ValueError) as exc:
+            logger.warning("list of signed access records unreadable: %s", exc)
+            return []
+        return [h for h in hashes if isinstance(h, str)] if isinstance(hashes, list) else []
+
+    def note_signed(self, first_hash: str) -> None:
+        """Remember (beside the key) that this key signs the record starting with ``first_hash``.
+
+        Verify then reports a record among them that has lost every checkpoint (they were removed)
+        instead of treating it as one written before checkpoints existed.
+        """
+        sealer = self.sealer()
+        if sealer is None:
+            return
+        if first_hash in sealer.signed_records:
+            self.noted = True
+            return
+        with self._lock:
+            hashes = [h for h in self._signed() if h != first_hash][-(SIGNED_KEPT - 1):] + [first_hash]
+            try:
+                self._store.set(SIGNED_NAME, json.dumps(hashes))
+            except SecretStoreUnavailable as exc:
+                logger.warning("could not note the signed access record: %s", exc)
+                self.noted = True  # tried once in this process; the next start tries again
+                return
+            sealer.signed_records = frozenset(hashes)
+            self.noted = True

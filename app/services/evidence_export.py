@@ -5,14 +5,17 @@ A ZIP with images, reads and hits (CSV + JSON), a manifest with the SHA-256 of e
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import tempfile
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
 from app.domain.changes import Changes
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, DomainError, ValidationFailed
+from app.domain.hits import COVERT_CATEGORIES
 from app.domain.images import ImageKind
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.records.exports import HitRecord
@@ -25,11 +28,13 @@ from app.services import audit_trail
 from app.services.change_feed import publishes
 from app.services.context import ServiceContext
 from app.services.csv_export import csv_bytes
+from app.services.holds import not_found_by
 from app.services.image_store import ReadImages
 from app.services.people import Signatures
 from app.services.records_files import (
     ExportWriteError,
     load_profile,
+    protected_target_problem,
     sha256_bytes,
     write_zip_atomically,
 )
@@ -62,6 +67,11 @@ def hits_csv(hits: list[HitRecord]) -> bytes:
         for s in h.steps:
             rows.append(head + [s.id, s.at.isoformat(), s.username, s.kind, s.note or "", s.corrects_step_id or ""])
     return csv_bytes(HIT_FIELDS, rows)
+
+
+def without_covert(hits: list[HitRecord]) -> list[HitRecord]:
+    """The hits that are not covert (terrorist screening, gang: privileged users only, NCIC rules, 000 433.4(e))."""
+    return [h for h in hits if h.category not in COVERT_CATEGORIES]
 
 
 def to_json(items: list) -> bytes:
@@ -105,6 +115,7 @@ class EvidenceExportService:
 
         Raises:
             PermissionDenied: may not export (recorded).
+            Conflict: the hold was released (recorded).
             ExportWriteError: the disk is full or read-only (nothing is left at ``target``).
 
         """
@@ -113,8 +124,33 @@ class EvidenceExportService:
         now = self.ctx.clock.now()
         with self.ctx.uow() as uow:
             hold = HoldRepository(uow.s).get(hold_id)
+            protected = protected_target_problem(uow, Path(target))
+        if protected:
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"problem": protected, "file": str(target)})
+            raise ValidationFailed(protected)
+        if not hold.active:  # released: the hold no longer gives a reason to export its data as evidence
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"problem": "hold released"})
+            raise Conflict(f"Hold {hold_id} was released; its data is no longer held as evidence.")
+        if hold.created_by != actor.user_id:  # a colleague's hold: only what the exporter's own inquiries found
+            with self.ctx.uow(read_only=True) as uow:
+                unfound = not_found_by(uow.s, actor, list(hold.read_ids))
+            if unfound:
+                audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="refused", object_type="hold",
+                                         object_id=hold_id, case_number=hold.case_number,
+                                         detail={"not_found_by_inquiry": unfound[:20]})
+                raise ValidationFailed(f"{len(unfound)} of the held reads are not results of your recorded "
+                                       "inquiries: search for them (with the case number) before exporting "
+                                       "a colleague's hold.")
+        with self.ctx.uow() as uow:
             reads = ReadsQuery(uow.s).by_ids(list(hold.read_ids))
             hits = HitRecords(uow.s).for_reads([r.id for r in reads], list(hold.hit_ids))
+        if not audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
+            hits = without_covert(hits)
+        with self.ctx.uow() as uow:
             profile = load_profile(uow)
             names = Signatures.load(uow.s, {actor.user_id, hold.created_by})  # full name and title on documents
         files = data_files(self.images, reads, hits)
@@ -149,15 +185,23 @@ class EvidenceExportService:
             audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="failed", object_type="hold",
                                      object_id=hold_id, case_number=hold.case_number, detail={"error": str(exc)})
             raise
-        with self.ctx.uow() as uow:
-            doc = DocumentRepository(uow.s).add(
-                DocumentKind.EVIDENCE_PACKAGE, f"Evidence package, case {hold.case_number}", str(written.path),
-                written.sha256, actor.user_id, now, {"hold_id": hold_id, "reads": len(reads), "hits": len(hits)})
-            audit_trail.record(uow, self.ctx, actor, "evidence.export", object_type="hold", object_id=hold_id,
-                               case_number=hold.case_number, reason=hold.reason,
-                               terms=",".join(sorted({r.plate for r in reads}))[:500],
-                               detail={"document_id": doc.id, "sha256": written.sha256, "reads": len(reads),
-                                       "hits": len(hits), "files": len(files)})
+        try:
+            with self.ctx.uow() as uow:
+                doc = DocumentRepository(uow.s).add(
+                    DocumentKind.EVIDENCE_PACKAGE, f"Evidence package, case {hold.case_number}", str(written.path),
+                    written.sha256, actor.user_id, now, {"hold_id": hold_id, "reads": len(reads), "hits": len(hits)})
+                audit_trail.record(uow, self.ctx, actor, "evidence.export", object_type="hold", object_id=hold_id,
+                                   case_number=hold.case_number, reason=hold.reason,
+                                   terms=",".join(sorted({r.plate for r in reads}))[:500],
+                                   detail={"document_id": doc.id, "sha256": written.sha256, "reads": len(reads),
+                                           "hits": len(hits), "files": len(files)})
+        except Exception as exc:  # written but not recorded: the package must not stay
+            with contextlib.suppress(OSError):
+                os.unlink(written.path)
+            audit_trail.record_alone(self.ctx, actor, "evidence.export", outcome="failed", object_type="hold",
+                                     object_id=hold_id, case_number=hold.case_number,
+                                     detail={"error": str(exc)[:300], "file_removed": True})
+            raise
         return doc
 
 

@@ -18,12 +18,31 @@ from pathlib import Path
 from app.domain.agency import AgencyProfile
 from app.domain.errors import DomainError
 from app.persistence.repositories.agency import AgencyRepository, SharedSettingsRepository
+from app.persistence.repositories.records import DocumentRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.reports import inputs
 
 
 class ExportWriteError(DomainError):
     """An export could not be written; nothing was left at the target."""
+
+
+def protected_target_problem(uow: UnitOfWork, target: Path) -> str | None:
+    """Why an export may not be written at ``target``: it is the database (or its journal) or a filed document.
+
+    Exports go where the member chooses (a case folder, removable media); written over the
+    database or a document on file they would destroy the access record or a filed report.
+    """
+    target = Path(target)
+    resolved = target.resolve()
+    bind = uow.s.get_bind()
+    if bind.dialect.name == "sqlite" and bind.url.database not in (None, "", ":memory:"):
+        db = Path(bind.url.database).resolve()
+        if resolved in {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}:
+            return "An export cannot be written over the database (it holds the access record): choose another file."
+    if DocumentRepository(uow.s).is_filed([str(target), str(resolved)]):
+        return "An export cannot be written over a document on file: choose another file name."
+    return None
 
 
 def setting(uow: UnitOfWork, key: str, default: object) -> object:

@@ -6,6 +6,8 @@ administrator (never their own request), fulfilment as a packet PDF plus a data 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -27,11 +29,12 @@ from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
 from app.services.change_feed import publishes
 from app.services.context import ServiceContext
-from app.services.evidence_export import data_files, manifest
+from app.services.evidence_export import data_files, manifest, without_covert
 from app.services.image_store import ReadImages
 from app.services.people import Signatures
 from app.services.records_files import document_path, load_profile, write_zip_atomically
 from app.services.reports import ReportError, inputs, render_release_packet
+from app.services.retention import load_settings
 
 P = Permission
 PUBLIC_ONLY_KEY = "release.public_agencies_only"
@@ -49,14 +52,21 @@ class ReleaseService:
         self.documents_root = documents_root
 
     def public_agencies_only(self) -> bool:
-        """The shared setting restricting sharing to public agencies (California Civil Code 1798.90.55)."""
+        """Sharing restricted to public agencies: by the shared setting, or by law (California Civil Code 1798.90.55)."""
         with self.ctx.uow() as uow:
-            return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False))
+            return _public_only(uow)
 
     @publishes(RECORDS)
     def set_public_agencies_only(self, actor: Actor, value: bool) -> None:
-        """Change the restriction (administrator; recorded)."""
+        """Change the restriction (administrator; recorded). A jurisdiction whose law imposes it keeps it."""
         audit_trail.require(self.ctx, actor, P.APPROVE_RELEASE, "settings.release_public_only")
+        with self.ctx.uow() as uow:
+            jurisdiction = load_settings(uow)[0]
+        if not value and jurisdiction.public_agencies_only:
+            audit_trail.record_alone(self.ctx, actor, "settings.release_public_only", outcome="refused",
+                                     detail={"value": False, "jurisdiction": jurisdiction.key})
+            raise Conflict(f"{jurisdiction.label} law allows sharing ALPR data only with public agencies "
+                           "(Civil Code 1798.90.55(b)); the restriction cannot be lifted.")
         with self.ctx.uow() as uow:
             SharedSettingsRepository(uow.s).put(PUBLIC_ONLY_KEY, bool(value), actor.user_id, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "settings.release_public_only", detail={"value": bool(value)})
@@ -125,8 +135,17 @@ class ReleaseService:
             if req.status is not ReleaseStatus.APPROVED:
                 raise Conflict(f"Release request R-{request_id} is {req.status.value}; only an approved request "
                                "is fulfilled.")
+            barred = not req.intake.public_agency and _public_only(uow)
+        if barred:  # approved before the restriction: the restriction binds the release itself
+            audit_trail.record_alone(self.ctx, actor, "release.fulfil", outcome="refused",
+                                     object_type="release_request", object_id=request_id,
+                                     detail={"problem": "requester is not a public agency"})
+            raise Conflict("Sharing is restricted to public agencies; this request, approved before the "
+                           "restriction, cannot be fulfilled.")
+        with self.ctx.uow() as uow:
+            req = ReleaseRepository(uow.s).get(request_id)
             reads = _scope_reads(ReadsQuery(uow.s), req)
-            hits = HitRecords(uow.s).for_reads([r.id for r in reads])
+            hits = without_covert(HitRecords(uow.s).for_reads([r.id for r in reads]))  # never shared outside
             profile = load_profile(uow)
             names = Signatures.load(uow.s, {actor.user_id, req.entered_by, req.reviewed_by})
         files = data_files(self.images, reads, hits)
@@ -142,23 +161,35 @@ class ReleaseService:
         data_file = write_zip_atomically(data_path, fill)
         packet = self._packet_input(req, reads, hashes, now, names)
         path = document_path(self.documents_root, DocumentKind.RELEASE_PACKET, f"release-R{request_id}", ".pdf", now)
+        written = [data_file.path]
         try:
-            rf = render_release_packet(profile, packet, inputs.GeneratedBy(names.of_actor(actor), now), path)
-        except ReportError as exc:
-            raise DomainError(str(exc)) from exc
-        with self.ctx.uow() as uow:
-            docs = DocumentRepository(uow.s)
-            data_doc = docs.add(DocumentKind.RELEASE_DATA, f"Release R-{request_id} data export", str(data_file.path),
-                                data_file.sha256, actor.user_id, now, {"release_request_id": request_id})
-            doc = docs.add(DocumentKind.RELEASE_PACKET, f"Release packet R-{request_id} ({req.intake.agency})",
-                           str(rf.path), rf.sha256, actor.user_id, now,
-                           {"release_request_id": request_id, "data_document_id": data_doc.id})
-            ReleaseRepository(uow.s).fulfil(request_id, actor.user_id, now, doc.id)
-            audit_trail.record(uow, self.ctx, actor, "release.fulfil", object_type="release_request",
-                               object_id=request_id, terms=",".join(req.intake.scope.plates) or None,
-                               reason=req.intake.purpose, case_number=req.intake.case_number or None,
-                               detail={"reads": len(reads), "hits": len(hits), "packet_id": doc.id,
-                                       "data_id": data_doc.id, "agency": req.intake.agency})
+            try:
+                rf = render_release_packet(profile, packet, inputs.GeneratedBy(names.of_actor(actor), now), path)
+            except ReportError as exc:
+                raise DomainError(str(exc)) from exc
+            written.append(rf.path)
+            with self.ctx.uow() as uow:
+                docs = DocumentRepository(uow.s)
+                data_doc = docs.add(DocumentKind.RELEASE_DATA, f"Release R-{request_id} data export",
+                                    str(data_file.path), data_file.sha256, actor.user_id, now,
+                                    {"release_request_id": request_id})
+                doc = docs.add(DocumentKind.RELEASE_PACKET, f"Release packet R-{request_id} ({req.intake.agency})",
+                               str(rf.path), rf.sha256, actor.user_id, now,
+                               {"release_request_id": request_id, "data_document_id": data_doc.id})
+                ReleaseRepository(uow.s).fulfil(request_id, actor.user_id, now, doc.id)
+                audit_trail.record(uow, self.ctx, actor, "release.fulfil", object_type="release_request",
+                                   object_id=request_id, terms=",".join(req.intake.scope.plates) or None,
+                                   reason=req.intake.purpose, case_number=req.intake.case_number or None,
+                                   detail={"reads": len(reads), "hits": len(hits), "packet_id": doc.id,
+                                           "data_id": data_doc.id, "agency": req.intake.agency})
+        except Exception as exc:  # not filed and recorded: the data export and packet must not stay
+            for p in written:
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+            audit_trail.record_alone(self.ctx, actor, "release.fulfil", outcome="failed",
+                                     object_type="release_request", object_id=request_id,
+                                     detail={"error": str(exc)[:300], "files_removed": len(written)})
+            raise
         return doc
 
     def _packet_input(self, req: ReleaseRequest, reads: list[ReadSummary], hashes: tuple,
@@ -169,7 +200,7 @@ class ReleaseService:
             requester=inputs.Requester(i.agency, i.ori, i.requester_name, i.requester_title, i.requester_contact,
                                        law_enforcement=i.law_enforcement),
             case_number=i.case_number, purpose=i.purpose, legal_basis=i.legal_basis, scope_plates=i.scope.plates,
-            scope_start=i.scope.start, scope_end=i.scope.end, scope_cameras=tuple(map(str, i.scope.camera_ids)))
+            scope_start=i.scope.start, scope_end=_scope_end(req), scope_cameras=tuple(map(str, i.scope.camera_ids)))
         approval = inputs.ReleaseApproval(True, names.of_id(req.reviewed_by, req.reviewed_by_name), req.reviewed_at or now,
                                           req.decision_reason or "")
         crops = self.images.of_reads([r.id for r in reads], ImageKind.PLATE)
@@ -179,12 +210,28 @@ class ReleaseService:
         return inputs.ReleasePacketInput(f"R-{req.id}", now.date(), request, approval, records, hashes)
 
 
+def _public_only(uow: UnitOfWork) -> bool:
+    """Sharing restricted to public agencies now: the shared setting, or the jurisdiction's law."""
+    return bool(SharedSettingsRepository(uow.s).get(PUBLIC_ONLY_KEY, False)) or load_settings(uow)[0].public_agencies_only
+
+
+def _scope_end(req: ReleaseRequest) -> datetime | None:
+    """The end of the request's time range; an open-ended one of a reviewed request ends at its review."""
+    return req.intake.scope.end if req.intake.scope.end is not None else req.reviewed_at
+
+
 def _scope_reads(q: ReadsQuery, req: ReleaseRequest) -> list[ReadSummary]:
+    """The reads a request covers.
+
+    An open-ended scope of a reviewed request ends when it was reviewed: the approval covers what
+    existed then, never what cameras captured afterwards (003 462.14(b)).
+    """
     s = req.intake.scope
+    end = _scope_end(req)
     plates = [parse_plate_pattern(p) for p in s.plates] or [None]
     out: dict[int, ReadSummary] = {}
     for p in plates:
-        c = SearchCriteria(plate=p, start=s.start, end=s.end, camera_ids=s.camera_ids)
+        c = SearchCriteria(plate=p, start=s.start, end=end, camera_ids=s.camera_ids)
         for r in q.iter_matching(c, MAX_RELEASED):
             out[r.id] = r
     return sorted(out.values(), key=lambda r: (r.captured_at, r.id))[:MAX_RELEASED]

@@ -10,6 +10,7 @@ from app.domain.changes import Changes
 from app.domain.display_dates import date_text
 from app.domain.errors import DomainError
 from app.domain.hit_steps import HitStep, StepKind
+from app.domain.hits import COVERT_CATEGORIES
 from app.domain.records.documents import Document, DocumentKind
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -39,6 +40,7 @@ from app.services.retention import load_periods
 
 P = Permission
 
+OTHER_HITS = "Other (not itemised)"
 RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
 
 
@@ -62,6 +64,16 @@ def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         out.append((cur, min(nxt, end)))
         cur = nxt
     return out
+
+
+def fold_covert(cats: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Hit counts by category with the covert ones (terrorist screening, gang) counted under one unnamed line.
+
+    Their existence is not disclosed to those who may not see them (000 433.4(e), NCIC rules).
+    """
+    out = [(c, n) for c, n in cats if c not in COVERT_CATEGORIES]
+    hidden = sum(n for c, n in cats if c in COVERT_CATEGORIES)
+    return out + [(OTHER_HITS, hidden)] if hidden else out
 
 
 def override_line(step: HitStep, name: Callable[[str], str] = str) -> inputs.OverrideLine:
@@ -93,6 +105,8 @@ class UsageReportService:
         with self.ctx.uow() as uow:
             rq = ReadsQuery(uow.s)
             cats, disp = HitRecords(uow.s).counts(start, end)
+            if not audit_trail.granted(self.ctx, actor, P.VIEW_COVERT):
+                cats = fold_covert(cats)
             by_user = InquiryRepository(uow.s).counts_by_user(start, end)
             override_steps = HitRepository(uow.s).override_steps(start, end)
             names = Signatures.load(uow.s, {actor.user_id}, {u for u, *_ in by_user}
@@ -130,7 +144,7 @@ class UsageReportService:
         with self.ctx.uow() as uow:
             rq = ReadsQuery(uow.s)
             hits = HitRecords(uow.s)
-            cats, _ = hits.counts(start, end)
+            cats = fold_covert(hits.counts(start, end)[0])  # a public page: covert lists are never named
             rel = ReleaseRepository(uow.s).list(since=start, until=end)
             _preset, periods = load_periods(uow)
             audits = [a for a in AuditRepository(uow.s).list() if a.completed_at and start <= a.period_start < end]

@@ -157,3 +157,16 @@ def rctx(records_template_db, tmp_path, clock):
     yield ServiceContext(uow=unit_of_work_factory(engine), workstation="TEST-WS", clock=clock,
                          checkpoint_key=CheckpointKeyring(MemorySecretStore()))
     engine.dispose()
+
+
+def found(w: World, actor: Actor, read_ids: list[int]) -> None:
+    """Search for the reads' plates with a recorded reason, as the UI does before a hold (002 IV.Q.1)."""
+    from app.domain.records.plates import parse_plate_pattern
+    from app.domain.records.search import SearchCriteria, SearchReason
+    from app.persistence.repositories.reads_query import ReadsQuery
+
+    with w.ctx.uow() as uow:
+        plates = sorted({r.plate for r in ReadsQuery(uow.s).by_ids(list(read_ids))})
+    for plate in plates:
+        w.svc.search.search(actor, SearchReason(purpose="Criminal investigation", case_number="26-001234"),
+                            SearchCriteria(plate=parse_plate_pattern(plate)))

@@ -171,5 +171,6 @@ def test_audio_status_is_updated_in_the_gui_thread_when_speech_reports_from_its_
     )
     with qtbot.waitSignal(speech.speech_available, timeout=3000):
         speech.start()
-    qtbot.waitUntil(lambda: check.status.speech_ok, timeout=3000)
+    # the report crosses to the GUI thread as a queued event: a loaded CI machine took over 3 s once
+    qtbot.waitUntil(lambda: check.status.speech_ok, timeout=15000)
     assert threads and set(threads) == {threading.main_thread().name}

@@ -10,7 +10,7 @@ import pytest
 from app.domain.changes import Changes
 from app.domain.errors import PermissionDenied, ValidationFailed
 from app.domain.records.releases import ReleaseIntake, ReleaseScope
-from tests.app.records_fixtures import add_read, make_world, rctx, records_template_db  # noqa: F401
+from tests.app.records_fixtures import add_read, found, make_world, rctx, records_template_db  # noqa: F401
 
 SCREENS = ("records.py", "search.py", "audit.py", "agency_panel.py", "access_browser.py")
 
@@ -36,6 +36,7 @@ def _intake() -> ReleaseIntake:
 
 def test_each_records_mutation_publishes_a_records_change_once_it_committed(w, heard, tmp_path):
     rid = add_read(w, "HLD001", w.ctx.clock.now() - timedelta(hours=1))
+    found(w, w.inv, [rid])
     hold = w.svc.holds.place(w.inv, "24-555", "Evidence for the DA", date(2027, 1, 1), [rid])
     assert heard == [Changes(records=True)]
     w.svc.releases.intake(w.clerk, _intake())

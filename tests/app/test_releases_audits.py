@@ -17,6 +17,7 @@ from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
     add_hit,
     add_read,
+    found,
     make_world,
     pdf_text,
     rctx,
@@ -121,6 +122,7 @@ def test_evidence_export_zip_with_manifest_and_summary(w, tmp_path):
     r1 = add_read(w, "EVD001", now - timedelta(hours=3))
     r2 = add_read(w, "EVD002", now - timedelta(hours=2))
     add_hit(w, r1, now - timedelta(hours=3))
+    found(w, w.inv, [r1, r2])
     hold = w.svc.holds.place(w.inv, "24-555", "Evidence for the DA", date(2027, 1, 1), [r1, r2])
     target = tmp_path / "out" / "case.zip"
     target.parent.mkdir()
@@ -140,6 +142,7 @@ def test_evidence_export_zip_with_manifest_and_summary(w, tmp_path):
 
 def test_export_to_read_only_or_full_disk_leaves_nothing(w, tmp_path, monkeypatch):
     rid = add_read(w, "EVD003", w.ctx.clock.now())
+    found(w, w.inv, [rid])
     hold = w.svc.holds.place(w.inv, "24-556", "Evidence for the DA", None, [rid])
     target = tmp_path / "full" / "case.zip"
     target.parent.mkdir()

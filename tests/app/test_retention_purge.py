@@ -14,6 +14,7 @@ from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
     add_hit,
     add_read,
+    found,
     make_world,
     pdf_text,
     rctx,
@@ -58,6 +59,7 @@ def test_purge_deletes_expired_but_keeps_held_and_open_hits(pw):
     open_hit = add_hit(w, open_read, old, status="claimed")
     closed_hit = add_hit(w, closed_read, old, status="closed")
     held_sha, expired_ref = _sha(w.ctx, held), _ref(w.ctx, expired)
+    found(w, w.inv, [held])
     w.svc.holds.place(w.inv, "24-000777", "Evidence in burglary case", date(2027, 3, 1), [held])
     res = w.svc.purge.purge(w.sup, trigger="manual")
     assert _ids(w.ctx, ReadRow) == {held, open_read, fresh}
@@ -78,6 +80,7 @@ def test_purge_deletes_expired_but_keeps_held_and_open_hits(pw):
 def test_held_data_survives_until_an_admin_releases_the_hold(w):
     now = w.ctx.clock.now()
     rid = add_read(w, "HOLD01", now - timedelta(days=60))
+    found(w, w.inv, [rid])
     hold = w.svc.holds.place(w.inv, "24-1", "Homicide evidence", None, [rid])
     with pytest.raises(PermissionDenied):
         w.svc.holds.release(w.inv, hold.id, "case closed")
@@ -174,6 +177,7 @@ def test_postgres_drops_whole_expired_day_partitions(pw):
     a = add_read(w, "DAYA01", now - timedelta(days=50, hours=1))
     b = add_read(w, "DAYB01", now - timedelta(days=45))
     c = add_read(w, "DAYB02", now - timedelta(days=45, hours=2))
+    found(w, w.inv, [b])
     w.svc.holds.place(w.inv, "24-9", "Evidence in robbery", None, [b])
     res = w.svc.purge.purge(w.sup)
     assert res.partitions_dropped >= 1 and res.reads == 3

@@ -19,6 +19,7 @@ from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
     add_hit,
     add_read,
+    found,
     make_world,
     pdf_text,
     rctx,
@@ -107,6 +108,7 @@ def test_purging_an_expired_read_keeps_the_shared_image_of_a_held_read(w):
     same = b"\xff\xd8 identical jpeg bytes of two passes \xff\xd9"
     expired = add_read(w, "EXP001", now - timedelta(days=40), legacy=True, data=same)
     held = add_read(w, "HLD001", now - timedelta(days=40), legacy=True, data=same)
+    found(w, w.inv, [held])
     hold = w.svc.holds.place(w.inv, "24-000123", "Evidence in a burglary case", date(2027, 3, 1), [held])
     w.svc.purge.purge(w.sup)
     assert expired not in _ids(w.ctx) and held in _ids(w.ctx)
@@ -138,6 +140,7 @@ def test_held_image_survives_its_pack_and_goes_when_the_hold_is_released(pw):
     now = w.ctx.clock.now()
     held = add_read(w, "PCK001", now - timedelta(days=40))
     gone = add_read(w, "PCK002", now - timedelta(days=40))  # same camera, same hour: same pack
+    found(w, w.inv, [held])
     hold = w.svc.holds.place(w.inv, "24-7", "Evidence in an assault case", None, [held])
     res = w.svc.purge.purge(w.sup)
     assert gone not in _ids(w.ctx)
@@ -206,6 +209,7 @@ def test_placing_a_hold_copies_its_images_out_of_the_pack(pw):
     rid = add_read(w, "CPY001", now - timedelta(hours=3))
     hit_read = add_read(w, "CPY002", now - timedelta(hours=2))
     hit = add_hit(w, hit_read, now - timedelta(hours=2), status="closed")
+    found(w, w.inv, [rid, hit_read])
     w.svc.holds.place(w.inv, "24-55", "Evidence in a hit and run case", None, [rid], [hit])
     assert access_rows(w.ctx, "hold.place")[0].detail["images_kept"] == 2
     # Given the packs / image rows are lost (disk fault, or dropped by retention)
@@ -235,6 +239,7 @@ def test_a_kept_read_whose_old_file_is_on_another_console_keeps_its_reference(w)
     with w.ctx.uow() as uow:
         sha = uow.s.get(ReadRow, held).plate_sha256
     legacy_path(w.images, sha).unlink()
+    found(w, w.inv, [held])
     w.svc.holds.place(w.inv, "24-8", "Evidence in a robbery case", None, [held])
     w.svc.purge.purge(w.sup)
     with w.ctx.uow() as uow:

@@ -29,10 +29,47 @@ def missed_periods(audited: list[tuple[datetime, datetime]], today: date, months
         start = prior_period(end.date(), months)[0]
         if since is not None and end <= since:
             break
-        if not any(a < end and b > start for a, b in audited):
+        if not _covered(start, end, audited):
             out.append((start, end))
         end = start
     return sorted(out)
+
+
+def uncovered(start: datetime, end: datetime, audited: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The parts of [start, end) that no audited period covers, oldest first."""
+    out: list[tuple[datetime, datetime]] = []
+    reached = start
+    for a, b in sorted(audited):
+        if b <= reached or a >= end:
+            continue
+        if a > reached:
+            out.append((reached, a))
+        reached = max(reached, b)
+        if reached >= end:
+            return out
+    return [*out, (reached, end)]
+
+
+def _covered(start: datetime, end: datetime, audited: list[tuple[datetime, datetime]]) -> bool:
+    """True when the audited periods together cover all of [start, end) (an audit of one hour is not the month's)."""
+    return not uncovered(start, end, audited)
+
+
+def still_audited(start: datetime, end: datetime, status: str, now: datetime, months: int = 1,
+                  drawn_at: datetime | None = None) -> bool:
+    """Whether an audit of [start, end) still counts for its period: completed, or open for at most one more period.
+
+    An audit drawn and never completed (no memorandum, 002 IV.Q.3) leaves its period overdue once
+    the following period has passed too; a completed one counts only when its sample was drawn
+    after the period ended (drawn earlier, it could not select among all the period's inquiries).
+    """
+    if status == "completed":
+        return drawn_at is None or drawn_at >= end
+    y, m = end.year, end.month + months
+    while m > 12:
+        m -= 12
+        y += 1
+    return now < end.replace(year=y, month=m, day=min(end.day, 28))
 
 
 def prior_period(today: date, months: int = 1) -> tuple[datetime, datetime]:
@@ -99,3 +136,8 @@ class Audit:
     @property
     def reviewed(self) -> int:
         return sum(1 for i in self.items if i.compliant is not None)
+
+    @property
+    def drawn_at(self) -> datetime:
+        """When the sample in force was drawn (the audit's creation, or its latest redraw)."""
+        return max([self.created_at, *(r.at for r in self.redraws)])

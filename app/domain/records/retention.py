@@ -55,6 +55,8 @@ class Jurisdiction:
     floor_days: int
     ceiling_days: int | None
     citation: str = ""
+    #: the law lets ALPR data be shared only with public agencies (California Civil Code 1798.90.55(b))
+    public_agencies_only: bool = False
 
     def problems(self, periods: RetentionPeriods) -> list[str]:
         return _bound_problems(self.label, self.citation or "jurisdiction", self.floor_days, self.ceiling_days,
@@ -93,7 +95,8 @@ NO_JURISDICTION = "none"
 JURISDICTIONS: dict[str, Jurisdiction] = {j.key: j for j in (
     Jurisdiction(NO_JURISDICTION, "No state retention law (agency records schedule)", 1, 3650,
                  "agency records schedule"),
-    Jurisdiction("california", "California", 730, None, "Gov. Code 34090, policy 003 462.12"),
+    Jurisdiction("california", "California", 730, None, "Gov. Code 34090, policy 003 462.12",
+                 public_agencies_only=True),
     Jurisdiction("maine", "Maine", 1, 21, "29-A M.R.S. 2117-A"),
     Jurisdiction("virginia", "Virginia", 1, 21, "Va. Code 2.2-5517"),
     Jurisdiction("tennessee", "Tennessee", 1, 90, "Tenn. Code 55-10-302"),

@@ -125,7 +125,8 @@ class SearchReason:
             if problem:
                 out.append(problem)
         outside_purpose = OUTSIDE_MARKER in self.purpose.lower()
-        if outside_purpose or (outside if outside is not None else self.on_behalf_of_outside_agency):
+        # any on-behalf field makes it an outside search (000 433.4(h)), whatever the caller's flag says
+        if outside_purpose or outside or self.on_behalf_of_outside_agency:
             if not self.outside_agency.strip():
                 out.append("Enter the name of the outside agency the search is made for.")
             if not self.outside_requester.strip():

@@ -140,6 +140,8 @@ class AccessLogRepository:
         if row is None:
             if conn.execute(_ANY_CHECKPOINT).first() is not None:
                 return None, None  # checkpoints exist but the head is gone: removed, keep the evidence
+            if self.first_hash() in self.sealer.signed_records:
+                return None, None  # this key signed the record before: its checkpoints were removed, keep the evidence
             count = conn.execute(select(func.count(AccessLogRow.id))).scalar() or 0
             return None, ChainHead(last_id or 0, last_hash, count)
         cp = Checkpoint(row.kind, ChainHead(row.last_id, row.last_hash, row.row_count), as_utc(row.at),
@@ -180,6 +182,10 @@ class AccessLogRepository:
         ).first()
         count = self.s.scalar(select(func.count(AccessLogRow.id))) or 0
         return ChainHead(last[0], last[1], count) if last else ChainHead(0, GENESIS_HASH, 0)
+
+    def first_hash(self) -> str | None:
+        """The hash of the record's first row (it names the record to the keyring), None when empty."""
+        return self.s.execute(select(AccessLogRow.hash).order_by(AccessLogRow.id).limit(1)).scalar()
 
     def latest(self, kind: str) -> Checkpoint | None:
         row = self.s.scalar(select(AccessCheckpointRow).where(AccessCheckpointRow.kind == kind)

@@ -110,6 +110,14 @@ def read_ids_of_hits(session: Session, hit_ids: list[int]) -> list[int]:
     return out
 
 
+def hits_that_exist(session: Session, hit_ids: list[int]) -> list[int]:
+    """Those of ``hit_ids`` that are stored hits."""
+    out: list[int] = []
+    for i in range(0, len(hit_ids), _CHUNK):
+        out += session.scalars(select(HitRow.id).where(HitRow.id.in_(hit_ids[i:i + _CHUNK])))
+    return out
+
+
 class KeptImages:
     """Kept copies (a table on both databases: there are few, and they must survive any pack or partition)."""
 

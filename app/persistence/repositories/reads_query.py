@@ -82,6 +82,14 @@ class ReadsQuery:
         row = self.s.execute(q).first()
         return _summary(row) if row else None
 
+    def matching_ids(self, c: SearchCriteria, ids: list[int]) -> set[int]:
+        """Those of ``ids`` that are results of ``c``."""
+        out: set[int] = set()
+        for i in range(0, len(ids), 500):
+            q = select(R.id).where(R.id.in_(ids[i:i + 500]), and_(True, *criteria_filters(c, self.dialect)))
+            out.update(self.s.scalars(q))
+        return out
+
     def by_ids(self, ids: list[int]) -> list[ReadSummary]:
         out: list[ReadSummary] = []
         for i in range(0, len(ids), 500):

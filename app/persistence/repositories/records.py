@@ -71,6 +71,11 @@ class InquiryRepository:
         rows = self.s.execute(self._q().where(InquiryRow.id.in_(ids)).order_by(InquiryRow.id))
         return [self._dom(*r) for r in rows]
 
+    def terms_of_user(self, user_id: int, limit: int) -> list[dict]:
+        """The recorded criteria of the user's latest ``limit`` inquiries, newest first."""
+        q = select(InquiryRow.terms).where(InquiryRow.user_id == user_id).order_by(InquiryRow.id.desc()).limit(limit)
+        return [t if isinstance(t, dict) else {} for t in self.s.scalars(q)]
+
     def recent(self, limit: int = 200) -> list[Inquiry]:
         rows = self.s.execute(self._q().order_by(InquiryRow.id.desc()).limit(limit))
         return [self._dom(*r) for r in rows]
@@ -159,6 +164,10 @@ class HoldRepository:
 class DocumentRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
+
+    def is_filed(self, paths: list[str]) -> bool:
+        """True when one of ``paths`` is the file of a document on file."""
+        return self.s.scalar(select(DocumentRow.id).where(DocumentRow.path.in_(paths)).limit(1)) is not None
 
     def add(self, kind: str, title: str, path: str, sha256: str, user_id: int | None, now: datetime,
             related: dict | None = None) -> Document:

@@ -39,6 +39,34 @@ class AuditRepository:
         """Audits whose period overlaps [start, end)."""
         return list(self.s.scalars(select(AuditRow.id).where(AuditRow.period_start < end, AuditRow.period_end > start)))
 
+    def periods_overlapping(self, start: datetime, end: datetime, before_id: int | None = None,
+                            ) -> list[tuple[datetime, datetime]]:
+        """Periods of the audits (drawn before audit ``before_id``, when given) that overlap [start, end).
+
+        An audit completed on a sample drawn before its period ended does not stand for that period
+        (its inquiries could not all be selected) and is left out: the period can be audited again.
+        """
+        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status, AuditRow.created_at,
+                   AuditRow.redraws).where(AuditRow.period_start < end, AuditRow.period_end > start)
+        if before_id is not None:
+            q = q.where(AuditRow.id < before_id)
+        out = []
+        for a, b, status, created, redraws in self.s.execute(q):
+            drawn = max([as_utc(created), *(as_utc(datetime.fromisoformat(d["at"])) for d in (redraws or []))])
+            if status == "completed" and drawn < as_utc(b):
+                continue
+            out.append((as_utc(a), as_utc(b)))
+        return out
+
+    def periods_with_status(self) -> list[tuple[datetime, datetime, str, datetime]]:
+        """(start, end, status, when the sample in force was drawn) of every audit."""
+        q = select(AuditRow.period_start, AuditRow.period_end, AuditRow.status, AuditRow.created_at, AuditRow.redraws)
+        out = []
+        for a, b, st, created, redraws in self.s.execute(q):
+            drawn = max([as_utc(created), *(as_utc(datetime.fromisoformat(d["at"])) for d in (redraws or []))])
+            out.append((as_utc(a), as_utc(b), str(st), drawn))
+        return out
+
     def periods(self) -> list[tuple[datetime, datetime]]:
         return [(as_utc(a), as_utc(b)) for a, b in self.s.execute(select(AuditRow.period_start, AuditRow.period_end))]
 
@@ -87,6 +115,28 @@ class AuditRepository:
     def list(self) -> list[Audit]:
         ids = list(self.s.scalars(select(AuditRow.id).order_by(AuditRow.id.desc())))
         return [self.get(i) for i in ids]
+
+    def judges(self, audit_id: int) -> set[int]:
+        """The users who recorded findings on the audit's sample."""
+        q = select(AuditItemRow.reviewed_by).where(AuditItemRow.audit_id == audit_id,
+                                                   AuditItemRow.reviewed_by.is_not(None))
+        return set(self.s.scalars(q))
+
+    def audit_of_item(self, item_id: int) -> int:
+        """The audit that audit item ``item_id`` belongs to."""
+        audit_id = self.s.scalar(select(AuditItemRow.audit_id).where(AuditItemRow.id == item_id))
+        if audit_id is None:
+            raise NotFound(f"Audit item {item_id} does not exist.")
+        return int(audit_id)
+
+    def inquirer_of_item(self, item_id: int) -> int:
+        """The user id of the member who made the sampled inquiry of audit item ``item_id``."""
+        q = (select(InquiryRow.user_id).join(AuditItemRow, AuditItemRow.inquiry_id == InquiryRow.id)
+             .where(AuditItemRow.id == item_id))
+        user_id = self.s.scalar(q)
+        if user_id is None:
+            raise NotFound(f"Audit item {item_id} does not exist.")
+        return int(user_id)
 
     def mark(self, item_id: int, compliant: bool, notes: str, user_id: int | None, now: datetime) -> int:
         it = self.s.get(AuditItemRow, item_id)

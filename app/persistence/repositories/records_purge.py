@@ -90,6 +90,12 @@ class PurgeStore:
         out: dict[int, tuple[str, str]] = {}
         for _r, hit, case in self.s.execute(self._active_hold_items().where(HoldItemRow.hit_id.is_not(None))):
             out[hit] = ("Evidence hold", f"case {case}")
+        # the hits of a held read are part of its evidence (the hold's package exports them)
+        held_reads = self._active_hold_items().where(HoldItemRow.read_id.is_not(None)).subquery()
+        q = (select(H.id, held_reads.c.case_number).join(held_reads, held_reads.c.read_id == H.read_id)
+             .where(H.created_at < hits_cutoff))
+        for hid, case in self.s.execute(q):
+            out.setdefault(hid, ("Hit of a held read", f"case {case}"))
         q = select(H.id, H.status).where(H.created_at < hits_cutoff, H.status.in_(OPEN_HIT_STATUSES))
         for hid, status in self.s.execute(q):
             out.setdefault(hid, ("Open hit", f"status {status}"))

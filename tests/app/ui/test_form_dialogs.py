@@ -28,6 +28,7 @@ def test_new_user_refused_by_the_service_stays_open_with_everything_typed(qtbot,
     qtbot.keyClicks(dlg.password, "Another-Passw0rd-42")
     dlg.role_checks[Role.DISPATCHER].setChecked(True)
     dlg.trained.setChecked(True)
+    dlg.trained_on.setDate(ui_ctx.services.ctx.clock.now().date())  # completed by the service's today, not later
     qtbot.keyClick(dlg.badge, Qt.Key.Key_Return)
     run_until(qloop, qtbot, lambda: bool(dlg.problem_texts()))
     # Then the same dialog is still open, the refusal is beside the username, and nothing typed is lost

@@ -13,7 +13,7 @@ from app.ui.screens.audit import AuditScreen
 from app.ui.screens.records import RecordsScreen
 from app.ui.screens.search import SearchScreen
 from tests.app.conftest import current_training, signed_in
-from tests.app.records_fixtures import access_rows, add_read, make_world
+from tests.app.records_fixtures import access_rows, add_read, found, make_world
 from tests.app.ui.conftest import PW, run_until
 
 SHOTS = os.environ.get("ALPR_SHOTS")
@@ -78,6 +78,7 @@ def test_records_and_audit_screens_load(qtbot, qloop, ui_ctx, bundle, ctx, tmp_p
     world = make_world(ctx, tmp_path, "w_")
     bundle.records = world.svc
     rid = add_read(world, "HLD001", world.ctx.clock.now())
+    found(world, world.inv, [rid])
     world.svc.holds.place(world.inv, "24-7", "Evidence in burglary", None, [rid])
     world.svc.purge.purge(world.sup)
     r = RecordsScreen(ui_ctx)
