@@ -171,7 +171,8 @@ class UsersPanel(QWidget):
         u = self.selected()
         if u is None:
             return
-        if u.active and not await self._disable_confirmed(u):
+        # your own account: the service's refusal says why at once (no question whose answer is refused anyway)
+        if u.active and u.id != self.ui.actor.user_id and not await self._disable_confirmed(u):
             return
         await self._do(self.ui.services.administration.set_active, u.id, not u.active)
 
