@@ -174,3 +174,24 @@ def test_an_import_leaves_no_scratch_folder_behind(ctx, staged_svc, hotlist_admi
     src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
     assert staged_svc.import_source(hotlist_admin, src.id).accepted
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_removing_a_list_in_chunks_deletes_only_that_source_below_or_from_an_id(ctx, hotlist_svc, hotlist_admin,
+                                                                               tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(ncic_lines(500, "Q"))
+    b.write_text(ncic_lines(300, "R"))
+    src_a = hotlist_svc.add_source(hotlist_admin, "A", SourceKind.NCIC, "ncic_fixed", str(a))
+    src_b = hotlist_svc.add_source(hotlist_admin, "B", SourceKind.STATE, "ncic_fixed", str(b))
+    assert hotlist_svc.import_source(hotlist_admin, src_a.id).accepted
+    assert hotlist_svc.import_source(hotlist_admin, src_b.id).accepted
+    with ctx.uow() as uow:
+        repo = HotListRepository(uow.s)
+        ids = sorted(e.id for e in repo.page(0, 10_000, "Q"))
+        middle = ids[250]
+        assert repo.delete_entries_chunk(src_a.id, below_id=middle, limit=100) == 100
+        assert repo.delete_entries_chunk(src_a.id, below_id=middle, limit=1000) == 150
+        assert repo.delete_entries_chunk(src_a.id, below_id=middle, limit=1000) == 0
+        assert repo.delete_entries_chunk(src_a.id, from_id=ids[-10], limit=1000) == 10
+        left = sorted(e.id for e in repo.page(0, 10_000, "Q"))
+        assert left == ids[250:-10] and repo.count(src_b.id) == 300
