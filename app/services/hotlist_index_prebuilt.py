@@ -20,6 +20,7 @@ from array import array
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import sleep
 
 import numpy as np
 
@@ -35,8 +36,9 @@ logger = logging.getLogger(__name__)
 _FILES = (("folded", "q", np.int64), ("plate", "q", np.int64), ("state", "H", np.uint16), ("prio", "b", np.int8),
           ("ordinal", "q", np.int64))
 _DTYPES = {name: dtype for name, _code, dtype in _FILES}
-#: Items per read while the console loads a column (one read holds the interpreter lock a few ms).
-_READ_ITEMS = 1 << 19
+#: Items per step while the console loads the index (each numpy step holds the interpreter lock; at 1 << 19 a
+#: national list's steps held it 100-240 ms while claims and the GUI waited: bench/console.py --trace-stalls).
+_READ_ITEMS = 1 << 17
 
 
 class IndexColumnsBuilder:
@@ -204,13 +206,14 @@ def load_prebuilt(folder: Path, source_id: int, ranges: list[tuple[int, int]]) -
     rows, big_ids = array("q"), {}
     files = [(folder / f"index.{name}").open("rb") for name in ("plate", "state", "prio")]
     try:
-        for at in range(0, count, _READ_ITEMS):  # 8 MB of rows a step: each holds the interpreter lock a few ms
+        for at in range(0, count, _READ_ITEMS):  # 2 MB of rows a step, the lock handed over after each
             step = min(_READ_ITEMS, count - at)
             plates, states, prios = (np.fromfile(fh, dtype, step) for fh, dtype in
                                      zip(files, (np.int64, np.uint16, np.int8), strict=True))
             packed, big = pack_rows(plates, id_of[ordinal[at:at + step]], states, prios, start=at)
             rows.frombytes(packed.tobytes())
             big_ids.update(big)
+            sleep(0)  # hand the interpreter lock over: a dispatcher's claim or the GUI may be waiting for it
     finally:
         for fh in files:
             fh.close()
