@@ -3,13 +3,13 @@ alerts anyone to a claimed hit, so the user releases them to the queue first (or
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import DomainError
 from app.domain.hits import HitSummary
 from app.domain.roles import Permission
-from app.ui.asyncio_qt import dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.ask_first import ask_first
 
 
 async def held_open_hits(ui: UiContext) -> list[HitSummary]:
@@ -29,20 +29,11 @@ async def confirm_sign_out(ui: UiContext, parent: QWidget) -> bool:
     if not held:
         return True
     listing = "\n".join(f"H-{h.id}  P{h.priority} {h.category.replace('_', ' ')}  {h.plate_listed}" for h in held)
-    box = QMessageBox(QMessageBox.Icon.Warning, "Sign out",
-                      f"You hold {len(held)} open hit{'s' if len(held) != 1 else ''}:\n{listing}\n\nNo console alerts "
-                      "anyone to a claimed hit. Release them to the queue, unclaimed, for the next dispatcher "
-                      "(F2 claims them), and sign out?", QMessageBox.StandardButton.NoButton, parent)
-    go = box.addButton("Release and sign out", QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton("Stay signed in", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    try:
-        await dialog_result(box)
-        if box.clickedButton() is not go:
-            return False
-    finally:
-        box.deleteLater()
+    if not await ask_first(parent, "Sign out",
+                           f"You hold {len(held)} open hit{'s' if len(held) != 1 else ''}:\n{listing}\n\nNo console "
+                           "alerts anyone to a claimed hit. Release them to the queue, unclaimed, for the next "
+                           "dispatcher (F2 claims them), and sign out?", "Release and sign out", keep="Stay signed in"):
+        return False
     for hit in held:
         try:
             await ui.call(ui.services.hits.hits.release, ui.actor, hit.id)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -26,6 +25,7 @@ from app.domain.records.retention import PurgeRun, RetentionPeriods
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.ask_first import ask_first
 from app.ui.dialogs.records_dialogs import ReasonDialog, ReleaseIntakeDialog
 from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
@@ -273,21 +273,11 @@ class RecordsScreen(QWidget):
         except DomainError as exc:
             show_error(self, exc)
             return False
-        box = QMessageBox(QMessageBox.Icon.Warning, "Run the retention purge now",
-                          f"Delete for good every read older than {periods.reads_days} days, every hit record older "
-                          f"than {periods.hits_days} days and every image older than {periods.images_days} days (the "
-                          "saved retention)? Evidence holds and open release requests keep theirs.\n\n"
-                          "This cannot be undone.", QMessageBox.StandardButton.NoButton, self)
-        purge = box.addButton("Purge now", QMessageBox.ButtonRole.DestructiveRole)  # no Alt+P: a second press of
-        # the key that opened the box must not answer it
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        try:
-            await dialog_result(box)
-            return box.clickedButton() is purge
-        finally:
-            box.deleteLater()
+        return await ask_first(self, "Run the retention purge now",
+                               f"Delete for good every read older than {periods.reads_days} days, every hit record "
+                               f"older than {periods.hits_days} days and every image older than "
+                               f"{periods.images_days} days (the saved retention)? Evidence holds and open release "
+                               "requests keep theirs.\n\nThis cannot be undone.", "Purge now")
 
     @async_slot()
     async def open_doc(self) -> None:

@@ -19,6 +19,7 @@ from app.domain.errors import DomainError
 from app.domain.users import TrainingRecord, TrainingStatus, User
 from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
+from app.ui.dialogs.ask_first import ask_first
 from app.ui.dialogs.user_editor import ResetPasswordDialog, TrainingDialog, UserDialog, UserValues
 from app.ui.table_model import ItemTableModel, make_table
 from app.ui.theme import palette
@@ -178,17 +179,7 @@ class UsersPanel(QWidget):
 
     async def _disable_confirmed(self, u: User) -> bool:
         """Disabling signs the person out of every console: name them and ask, Cancel the default."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Disable account",
-                          f"Disable the account of {u.full_name} ({u.username})? A console they are signed in to "
-                          "locks and signs them out at its next action, even in the middle of a hit they hold, and "
-                          "they cannot sign in until the account is enabled again.", QMessageBox.StandardButton.NoButton, self)
-        disable = box.addButton("Disable account", QMessageBox.ButtonRole.DestructiveRole)  # no mnemonic: a
-        # second Alt+D must not answer the question its first press asked
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        try:
-            await dialog_result(box)
-            return box.clickedButton() is disable
-        finally:
-            box.deleteLater()
+        return await ask_first(self, "Disable account",
+                               f"Disable the account of {u.full_name} ({u.username})? A console they are signed in "
+                               "to locks and signs them out at its next action, even in the middle of a hit they "
+                               "hold, and they cannot sign in until the account is enabled again.", "Disable account")
