@@ -122,7 +122,7 @@ def test_an_import_running_in_another_live_process_is_left_alone(ctx, staged_svc
     f.write_text(ncic_lines(300, "Q"))
     src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
     assert staged_svc.import_source(hotlist_admin, src.id).accepted
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         with ctx.uow() as uow:  # the CLI beside the console, copying a new list right now
             SharedSettingsRepository(uow.s).put(f"hotlist.import.pending.{src.id}",
@@ -145,7 +145,7 @@ def test_scratch_folders_of_dead_imports_are_removed_and_live_ones_kept(tmp_path
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    live = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         folders = {}
         for name, pid in (("dead", dead.pid), ("live", live.pid), ("mine", os.getpid()), ("unknown", None)):

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
+from app.domain.errors import ValidationFailed
 from app.ui.dialogs.form_dialog import FormDialog, Submit
 
 __all__ = ["ChoiceGroup", "StepDialog", "Submit"]
@@ -86,3 +87,26 @@ class StepDialog(FormDialog):
     def accept(self) -> None:
         if self.answered():
             super().accept()
+
+
+
+class ReasonStepDialog(StepDialog):
+    """A step that records one typed reason: Enter in an empty box records nothing (``refusal`` says why)."""
+
+    def __init__(self, title: str, intro: str, submit: Submit, *, what: str, example: str, ok_text: str,
+                 refusal: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, intro, submit, parent)
+        self.refusal = refusal
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName(what)
+        self.reason.setPlaceholderText(example)
+        self.form.addRow("&Why", self.reason)
+        self.ok.setText(ok_text)
+        self.reason.setFocus()
+
+    def typed_reason(self) -> str:
+        """The reason, stripped; raises ValidationFailed when there is none."""
+        reason = self.reason.text().strip()
+        if not reason:
+            raise ValidationFailed(self.refusal)
+        return reason

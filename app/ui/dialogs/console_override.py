@@ -6,11 +6,11 @@ the acceptance as an override (on the hit report, in the access record and the u
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from app.domain.errors import ValidationFailed
 from app.domain.hit_steps import VisualAccepted
-from app.ui.dialogs.console_common import StepDialog, Submit
+from app.ui.dialogs.console_common import ReasonStepDialog, StepDialog, Submit
 
 
 class VerifyOverrideDialog(StepDialog):
@@ -45,23 +45,17 @@ class VerifyOverrideDialog(StepDialog):
         return VisualAccepted("", reason)
 
 
-class CorrectRejectionDialog(StepDialog):
+class CorrectRejectionDialog(ReasonStepDialog):
     """Correcting a rejection records a visual verification: it asks why the rejection was wrong (Ctrl+E
     right after F4 must not reopen the hit as verified in one keystroke)."""
 
     def __init__(self, submit: Submit, plate: str, parent: QWidget | None = None) -> None:
         super().__init__("Correct the rejection", f"The hit on {plate} was rejected at visual verification. Correcting "
                          "the rejection records that you compared the captured plate with the wanted plate and they "
-                         "match, and reopens the hit. Say why the rejection was a mistake.", submit, parent)
-        self.reason = QLineEdit()
-        self.reason.setAccessibleName("Why the rejection was a mistake")
-        self.reason.setPlaceholderText("e.g. rejected the wrong hit in the queue")
-        self.form.addRow("&Why", self.reason)
-        self.ok.setText("Accept: visually verified")
-        self.reason.setFocus()
+                         "match, and reopens the hit. Say why the rejection was a mistake.", submit,
+                         what="Why the rejection was a mistake", example="e.g. rejected the wrong hit in the queue",
+                         ok_text="Accept: visually verified", refusal="Say why the rejection was a mistake.",
+                         parent=parent)
 
     def build(self) -> VisualAccepted:
-        reason = self.reason.text().strip()
-        if not reason:
-            raise ValidationFailed("Say why the rejection was a mistake.")
-        return VisualAccepted(f"corrected: {reason}")
+        return VisualAccepted(f"corrected: {self.typed_reason()}")
