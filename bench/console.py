@@ -118,11 +118,46 @@ def make_read(plate: str, camera: str, jpeg: bytes) -> PlateRead:
                      first_seen=ts - 1, last_seen=ts, best_ts=ts, frame_count=5, capture_ts=ts - 1)
 
 
+def _trace_slow_statements(engine, over_ms: float) -> None:  # noqa: ANN001
+    """Print every statement (BEGIN and COMMIT included) that took longer than ``over_ms`` to stderr."""
+    from sqlalchemy import event
+
+    t0 = time.perf_counter()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, _cur, _stmt, _params, context, _many) -> None:  # noqa: ANN001
+        conn.info["bench_t"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, _cur, stmt, _params, _context, _many) -> None:  # noqa: ANN001
+        took = (time.perf_counter() - conn.info.pop("bench_t", time.perf_counter())) * 1000.0
+        if took > over_ms:
+            print(f"{time.perf_counter() - t0:8.2f} s slow-sql {took:6.1f} ms [{threading.current_thread().name}] "
+                  f"{' '.join(stmt.split())[:90]}", file=sys.stderr)
+
+    from app.persistence import hotlist_rows
+
+    copy = hotlist_rows.StagedCopy.copy
+
+    def timed_copy(self, batch):  # noqa: ANN001, ANN202 - the parser child's ranges, copied on the bulk worker
+        c0 = time.perf_counter()
+        try:
+            return copy(self, batch)
+        finally:
+            took = (time.perf_counter() - c0) * 1000.0
+            if took > over_ms:
+                print(f"{time.perf_counter() - t0:8.2f} s slow-copy {took:6.1f} ms", file=sys.stderr)
+
+    hotlist_rows.StagedCopy.copy = timed_copy
+
+
 class Bench:
     def __init__(self, root: Path, plates: list[str], freeze: bool = True) -> None:
         self.paths = AppPaths(root / "data", root / "cfg").ensure()
         self.engine = make_engine(sqlite_url(root / "alpr.db"))
         upgrade(self.engine)
+        if os.environ.get("BENCH_SLOW_SQL"):  # statements slower than that many ms, with their thread
+            _trace_slow_statements(self.engine, float(os.environ["BENCH_SLOW_SQL"]))
         fast = PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1)
         self.bundle = build_services(self.engine, AppSettings(), self.paths, MemorySecretStore(), hashing=fast)
         if freeze:  # what Assembly.connect does once the services are built

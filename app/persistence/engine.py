@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.domain.errors import DatabaseUnavailable
+from app.persistence.write_turns import BULK_WRITES
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001
     if conn.get_execution_options().get(READ_ONLY):
         conn.exec_driver_sql("BEGIN DEFERRED")
     else:
+        BULK_WRITES.wait_for_turn()  # a bulk chunk of this process is writing: start as it ends, not on a 100 ms poll
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

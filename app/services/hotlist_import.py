@@ -30,9 +30,10 @@ from app.domain.hotlists import ParseOutcome, SourceParseSettings
 from app.domain.hotlists.outcome import RefusalReason
 from app.domain.users import Actor
 from app.persistence.errors import SQLAlchemyError
-from app.persistence.hotlist_rows import StagedCopy, StageError
+from app.persistence.hotlist_rows import RangeSizer, StagedCopy, StageError
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.hotlists import HotListRepository
+from app.persistence.write_turns import BULK_WRITES
 from app.services import audit_trail
 from app.services.bulk_gate import GATE
 from app.services.bulk_priority import STEPS, run_below
@@ -314,9 +315,12 @@ def _replace_from_stage(ctx: ServiceContext, source_id: int, db_path: str, stage
         _mark_copying(ctx, source_id)
         total = copier.count
         done = 0
-        for batch in copier.ranges(COPY_ROWS):
+        sizer = RangeSizer(COPY_ROWS)
+        for batch in copier.ranges(sizer):
             GATE.pause_for_interactive()
+            started = _now()
             first, n = copier.copy(batch)
+            sizer.took(n, (_now() - started) * 1000.0)
             ranges.append((first, n))
             first_new = first if first_new is None else first_new
             done += n
@@ -371,7 +375,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
         _mark_copying(ctx, source_id)
         for part in _rechunk(chunks, CHUNK_ROWS):
             GATE.pause_for_interactive()
-            with ctx.uow() as uow:
+            with BULK_WRITES.holding(), ctx.uow() as uow:
                 first, _n = HotListRepository(uow.s).append_rows(part)
             first_new = first if first_new is None else first_new
             written += len(part)
@@ -473,7 +477,7 @@ def _delete_chunked(ctx: ServiceContext, source_id: int, *, below_id: int | None
                     from_id: int | None = None) -> None:
     while True:
         GATE.pause_for_interactive()
-        with ctx.uow() as uow:
+        with BULK_WRITES.holding(), ctx.uow() as uow:
             if not HotListRepository(uow.s).delete_entries_chunk(source_id, below_id=below_id, from_id=from_id,
                                                                  limit=DELETE_ROWS):
                 return

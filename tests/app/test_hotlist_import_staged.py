@@ -225,3 +225,40 @@ def test_a_split_import_refused_by_its_second_part_keeps_the_previous_list(ctx, 
         repo = HotListRepository(uow.s)
         assert repo.count(src.id) == 300 and not repo.page(0, 10, "Q")
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("hotlist-parse")]
+
+
+def test_copy_ranges_follow_the_sizer_and_still_copy_every_row_once(ctx, staged_svc, hotlist_admin, tmp_path,
+                                                                    monkeypatch):
+    # on a loaded machine the ranges shrink (the write lock a claim waits for): any sizes, same list
+    sizes = [1000, 37, 250, 1]
+
+    class Cycling:
+        def __init__(self, _most: int) -> None:
+            self.calls = 0
+
+        def __call__(self) -> int:
+            self.calls += 1
+            return sizes[(self.calls - 1) % len(sizes)]
+
+        def took(self, rows: int, ms: float) -> None:
+            pass
+
+    monkeypatch.setattr(hotlist_import, "RangeSizer", Cycling)
+    f = tmp_path / "list.txt"
+    f.write_text(ncic_lines(2000, "Q") + ncic_lines(1500, "A"))
+    src = staged_svc.add_source(hotlist_admin, "NCIC", SourceKind.NCIC, "ncic_fixed", str(f))
+    real = StagedCopy.copy
+    done: list[int] = []
+
+    def spy(self, batch):  # noqa: ANN001, ANN202
+        first, n = real(self, batch)
+        done.append(n)
+        return first, n
+
+    monkeypatch.setattr(StagedCopy, "copy", spy)
+    assert staged_svc.import_source(hotlist_admin, src.id).imported == 3500
+    assert done[:8] == sizes + sizes and sum(done) == 3500
+    with ctx.uow() as uow:
+        rows = sorted(HotListRepository(uow.s).page(0, 5000, source_id=src.id), key=lambda e: e.id)
+    assert [r.id - rows[0].id for r in rows] == list(range(3500))
+    assert len({r.plate for r in rows}) == 3500
