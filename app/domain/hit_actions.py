@@ -96,6 +96,9 @@ def verification_mismatches(plate: PlateComparison, state: Agreement, colour: Ag
         out.append(f"look-alike characters ({plate.describe()})")
     elif any(c.kind in (CellKind.DIFFERENT, CellKind.MISSING, CellKind.EXTRA) for c in plate.cells):
         out.append(f"characters differ ({plate.describe()})")
+    open_cells = sum(c.kind is CellKind.WILDCARD for c in plate.cells)
+    if open_cells:  # a partial plate: those characters cannot be verified against the list
+        out.append(f"partial plate on the list: {open_cells} character{'s' if open_cells > 1 else ''} not listed")
     if confidence < LOW_CONFIDENCE:
         out.append(f"low read confidence {confidence:.0%}")
     return tuple(out)
@@ -264,6 +267,12 @@ def step_refusal(step: StepInput, sit: HitSituation, correcting: HitStep | None 
                 return problem
         if sit.entry.instructions and not step.instructions_relayed and not sit.instructions_relayed:
             return f"Relay the list's instructions to the units and say so: \"{sit.entry.instructions}\"."
+    if isinstance(step, YrReceived):
+        entering = (sit.entry.ori or "").strip().upper()
+        answered = step.from_ori.strip().upper()
+        if entering and answered and answered != entering:
+            return (f"A YR is the entering agency's answer: this record was entered by ORI {entering}, the answer "
+                    f"names {answered}. Record {entering}'s answer, or put what {answered} said in a note.")
     if isinstance(step, DispositionStep) and str(step.outcome) in NOTIFY_OUTCOMES:
         exigent = sit.last(StepKind.UNITS_DISPATCHED)
         if not sit.ncic_confirmed and not (exigent and exigent.payload.get("exigent_reason")):

@@ -22,6 +22,7 @@ from app.domain.hit_steps import (
     UnitsDispatched,
     VisualAccepted,
     YqSent,
+    YrReceived,
     step_payload,
 )
 from app.domain.hits import EntrySnapshot, HitStatus, HitSummary
@@ -64,13 +65,15 @@ def _check_yq_number(step: YqSent, steps: list[HitStep], correcting: HitStep | N
 
 
 def complete(step: StepInput, steps: list[HitStep], entry: EntrySnapshot, now: datetime) -> StepInput:
-    """Fill what the service computes: YQ request number, fields and deadline; default times."""
+    """Fill what the service computes: YQ request number, fields and deadline; default times; the YR's ORI."""
     if isinstance(step, YqSent):
         fields = step.fields
         if not fields:
             pre = prefill_yq(entry, step.rno, step.priority)
             fields = pre.fields if pre else ()
         return replace(step, fields=fields, deadline=answer_deadline(now, step.priority))
+    if isinstance(step, YrReceived):  # the answer to a YQ comes from the agency it was sent to
+        return replace(step, from_ori=(step.from_ori.strip() or (entry.ori or "")).upper())
     if isinstance(step, UnitsDispatched) and step.at is None:
         return replace(step, at=now)
     return step
