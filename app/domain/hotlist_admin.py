@@ -25,6 +25,7 @@ class EntryStatus(StrEnum):
     PENDING = "pending"    # local, waiting for a supervisor
     DENIED = "denied"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # local, taken off the air for good (vehicle found, case closed, entered in error)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from app.domain.hotlists import (
 )
 from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
+from app.domain.substance import reason_problem
 from app.domain.users import Actor
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.hotlists import HotListRepository
@@ -345,6 +346,8 @@ class HotListService:
             row = repo.entry_row(entry_id, lock=True)
             if row.entered_by is None:
                 raise Conflict("Imported NCIC/state entries cannot be edited here; they change with the next import.")
+            if row.status == EntryStatus.WITHDRAWN.value:
+                raise Conflict("This entry was withdrawn: enter a new one if the vehicle is wanted again.")
             stale = _stale(row.revision, revision)
             if stale:  # another console saved first: never overwrite what this user has not seen
                 raise Conflict(stale)
@@ -366,6 +369,55 @@ class HotListService:
             audit_trail.record(uow, self.ctx, actor, "hotlist.local_edit", object_type="hotlist_entry",
                                object_id=entry_id, terms=d.plate, case_number=d.case_number,
                                detail={"revision": row.revision, "changes": changes})
+        if was_active:
+            self.index.rebuild()
+        with self.ctx.uow() as uow:
+            return HotListRepository(uow.s).entry(entry_id)
+
+    def withdraw_local(self, actor: Actor, entry_id: int, reason: str, revision: int | None = None) -> HotListEntry:
+        """Take a local entry off the air for good: the vehicle was found, the case closed, it was entered in error.
+
+        The member who entered or requested it, or a supervisor, may; the reason is recorded with the
+        entry's history and in the access record. It stops alerting at once; a withdrawn entry is
+        not edited or approved again (enter a new one). ``revision``: the version the user saw.
+        """
+        action = "hotlist.local_withdraw"
+        audit_trail.require(self.ctx, actor, P.ENTER_BOLO, action, object_type="hotlist_entry", object_id=entry_id)
+        self._require_covert_if(actor, entry_id, action)
+        problem = reason_problem(reason, "The reason for withdrawing the entry")
+        if problem:
+            raise ValidationFailed(problem)
+        supervisor = audit_trail.granted(self.ctx, actor, P.APPROVE_HOTLIST)
+        now = self.ctx.clock.now()
+        refusal: Exception | None = None
+        with self.ctx.uow() as uow:
+            repo = HotListRepository(uow.s)
+            row = repo.entry_row(entry_id, lock=True)
+            entry = repo.entry(entry_id)
+            was_active = row.status == EntryStatus.ACTIVE.value
+            if row.entered_by is None:
+                refusal = Conflict("Imported NCIC/state entries are withdrawn by their entering agency; they leave "
+                                   "with the next import.")
+            elif row.status not in (EntryStatus.ACTIVE.value, EntryStatus.PENDING.value):
+                refusal = Conflict(f"This entry is {row.status}: it does not alert, there is nothing to withdraw.")
+            elif _stale(row.revision, revision):
+                refusal = Conflict(_stale(row.revision, revision))
+            elif not supervisor and actor.user_id not in (entry.entered_by, entry.requesting_user_id):
+                refusal = PermissionDenied("withdraw a local entry another member entered or requested",
+                                           str(P.APPROVE_HOTLIST))
+            if refusal is not None:
+                audit_trail.record(uow, self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
+                                   object_id=entry_id, terms=entry.plate, reason=str(refusal))
+            else:
+                row.status = EntryStatus.WITHDRAWN.value
+                row.revision += 1
+                row.updated_at = now
+                repo.add_revision(entry_id, row.revision, "withdraw", actor.user_id, now, {}, None, reason.strip())
+                audit_trail.record(uow, self.ctx, actor, action, object_type="hotlist_entry", object_id=entry_id,
+                                   terms=entry.plate, case_number=entry.case_number, reason=reason.strip(),
+                                   detail={"revision": row.revision, "was": "active" if was_active else "pending"})
+        if refusal is not None:
+            raise refusal
         if was_active:
             self.index.rebuild()
         with self.ctx.uow() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.errors import ValidationFailed
+from app.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from app.domain.hit_steps import (
     DispositionStep,
     NcicQuery,
@@ -15,6 +15,9 @@ from app.domain.hit_steps import (
     YrAnswer,
     YrReceived,
 )
+from app.domain.hotlist_admin import EntryStatus
+from tests.app.hitkit import make_read
+from tests.app.records_fixtures import access_rows
 from tests.app.test_adversary_s24_hits import REASON, _claimed_hit, _draft, w  # noqa: F401 - the same world
 
 ENTERING_ORI = "CA0570200"  # the ORI of ABC1234's record in hitkit.seed_hotlist
@@ -63,3 +66,60 @@ def test_a_hit_on_a_partial_plate_is_accepted_only_with_an_override(w):  # noqa:
     w.hits.accept(w.disp, hit.id, override_reason=REASON)
     (accepted,) = [s for s in w.hits.view(w.disp, hit.id).steps if s.kind is StepKind.VISUAL_ACCEPTED]
     assert "partial plate" in " ".join(accepted.payload["mismatches"])
+
+
+# ---- withdrawing a local entry (vehicle found, case closed, entered in error) -------------------------
+WHY = "Vehicle located and towed, case cleared"
+
+
+def _active_bolo(w, **kw):  # noqa: ANN001, ANN202, F811
+    entry = w.hl.submit_local(w.disp, _draft(**kw))
+    return w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+
+
+def test_a_withdrawn_bolo_stops_alerting_at_once_and_is_recorded(w):  # noqa: F811
+    entry = _active_bolo(w)
+    assert w.store.ingest(make_read("7ABC123")).hits
+    done = w.hl.withdraw_local(w.disp, entry.id, WHY, revision=entry.revision)
+    assert done.status is EntryStatus.WITHDRAWN
+    assert not w.store.ingest(make_read("7ABC123")).hits
+    assert [r.action for r in w.hl.revisions(w.sup, entry.id)][-1] == "withdraw"
+    (row,) = access_rows(w.ctx, "hotlist.local_withdraw")
+    assert row.outcome == "ok" and row.reason == WHY and row.username == "disp1"
+
+
+def test_withdrawing_needs_a_reason_the_entry_as_seen_and_the_right_person(w):  # noqa: F811
+    entry = _active_bolo(w)
+    with pytest.raises(ValidationFailed):
+        w.hl.withdraw_local(w.disp, entry.id, "x")
+    with pytest.raises(PermissionDenied):  # another dispatcher: neither entered nor requested it
+        w.hl.withdraw_local(w.disp2, entry.id, WHY)
+    with pytest.raises(Conflict, match="changed"):
+        w.hl.withdraw_local(w.disp, entry.id, WHY, revision=entry.revision - 1)
+    assert w.hl.entry(w.sup, entry.id).status is EntryStatus.ACTIVE
+    assert w.hl.withdraw_local(w.sup, entry.id, WHY).status is EntryStatus.WITHDRAWN  # a supervisor may
+    refused = [r for r in access_rows(w.ctx, "hotlist.local_withdraw") if r.outcome == "refused"]
+    assert len(refused) == 2
+
+
+def test_a_withdrawn_entry_cannot_come_back_by_an_edit_and_an_approval(w):  # noqa: F811
+    entry = _active_bolo(w)
+    w.hl.withdraw_local(w.disp, entry.id, WHY)
+    with pytest.raises(Conflict, match="withdrawn"):
+        w.hl.edit_local(w.disp, entry.id, _draft(synopsis="Armed robbery, suspect seen again"))
+    with pytest.raises(Conflict):
+        w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    with pytest.raises(Conflict):
+        w.hl.withdraw_local(w.disp, entry.id, WHY)
+    assert not w.store.ingest(make_read("7ABC123")).hits
+
+
+def test_imported_entries_are_not_withdrawn_here(w):  # noqa: F811
+    with pytest.raises(Conflict, match="entering agency"):
+        w.hl.withdraw_local(w.sup, w.ids["ABC1234"], WHY)
+
+
+def test_a_pending_entry_withdrawn_leaves_the_inbox(w):  # noqa: F811
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.withdraw_local(w.disp, entry.id, "Entered the wrong plate by mistake")
+    assert entry.id not in {e.id for e in w.hl.pending(w.sup2)}

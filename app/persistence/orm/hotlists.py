@@ -86,7 +86,7 @@ class HotListEntryRevisionRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("hotlist_entries.id", ondelete="CASCADE"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(16))  # submit | edit | approve | deny
+    action: Mapped[str] = mapped_column(String(16))  # submit | edit | approve | deny | withdraw
     changed_by: Mapped[int | None] = mapped_column(BigInteger)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     content: Mapped[object | None] = mapped_column(Json)

@@ -31,6 +31,7 @@ from app.paths import AppPaths
 from app.ui.asyncio_qt import async_slot, dialog_result
 from app.ui.context import UiContext
 from app.ui.dialogs.bolo_entry import BoloEntryDialog, category_label
+from app.ui.dialogs.bolo_withdraw import WithdrawBoloDialog
 from app.ui.screens.hotlists_model import LazyEntryModel, vehicle_text
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -98,6 +99,7 @@ class EntriesPanel(QWidget):
         self.model = LazyEntryModel()
         self.sources: list[HotListSource] = []
         self.dialog: BoloEntryDialog | None = None
+        self.withdraw_dialog: WithdrawBoloDialog | None = None
         self.search = QLineEdit()
         self.search.setAccessibleName("Plate starts with")
         self.search.setPlaceholderText("plate starts with... (Ctrl+F)")
@@ -129,7 +131,10 @@ class EntriesPanel(QWidget):
         self.edit_btn = QPushButton("&Edit BOLO...")
         self.edit_btn.setAccessibleName("Edit the selected local entry")
         self.edit_btn.clicked.connect(lambda: self.edit_bolo())
-        for b in (self.new_btn, self.edit_btn):
+        self.withdraw_btn = QPushButton("&Withdraw BOLO...")
+        self.withdraw_btn.setAccessibleName("Withdraw the selected local entry (vehicle found, case closed)")
+        self.withdraw_btn.clicked.connect(lambda: self.withdraw_bolo())
+        for b in (self.new_btn, self.edit_btn, self.withdraw_btn):
             b.setVisible(can_enter)
             bar.addWidget(b)
 
@@ -276,4 +281,22 @@ class EntriesPanel(QWidget):
         self.dialog = await self._dialog(submit, e)
         if await dialog_result(self.dialog):
             self.message.setText(f"{e.plate} changed: it is pending approval again.")
+            self.ui.signals.changed.emit(Changes(hotlists=True))
+
+    @async_slot()
+    async def withdraw_bolo(self) -> None:
+        e = self.selected()
+        if e is None or e.entered_by is None:
+            self.message.setText("Select a local (BOLO) entry to withdraw; imported entries leave with the next import.")
+            return
+        if e.status not in (EntryStatus.ACTIVE, EntryStatus.PENDING):
+            self.message.setText(f"{e.plate} is {e.status}: it does not alert, there is nothing to withdraw.")
+            return
+
+        async def submit(reason: str) -> HotListEntry:
+            return await self.ui.call(self.svc.withdraw_local, self.ui.actor, e.id, reason, revision=e.revision)
+
+        self.withdraw_dialog = WithdrawBoloDialog(submit, e.plate, e.case_number, self)
+        if await dialog_result(self.withdraw_dialog):
+            self.message.setText(f"{e.plate} withdrawn: it no longer alerts.")
             self.ui.signals.changed.emit(Changes(hotlists=True))

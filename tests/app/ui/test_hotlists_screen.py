@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app.domain.hotlist_admin import EntryStatus, LocalEntryDraft, SourceKind
 from app.domain.hotlists.records import RecordCategory
@@ -24,7 +24,7 @@ from tests.app.conftest import current_training, signed_in
 from tests.app.ui.conftest import PW
 
 DR = Qt.ItemDataRole
-DIALOG_WAITERS = {"new_bolo", "edit_bolo", "add_source"}  # tasks that wait while a dialog is open
+DIALOG_WAITERS = {"new_bolo", "edit_bolo", "withdraw_bolo", "add_source"}  # tasks that wait while a dialog is open
 
 
 def ncic(i: int, plate: str) -> str:
@@ -297,6 +297,32 @@ def test_details_are_recorded_and_edit_sends_back_to_pending(qtbot, qloop, world
     wait(qloop, qtbot, lambda: panel.model.rowCount() == 1 and panel.model.rows[0].status is EntryStatus.PENDING)
     with world["ctx"].uow() as uow:
         assert any(e.action == "hotlist.entry_view" for e in AccessLogRepository(uow.s).recent())
+
+
+def test_a_dispatcher_withdraws_their_bolo_by_keyboard_with_a_typed_reason(qtbot, qloop, world):
+    svc = world["svc"]
+    entry = svc.submit_local(world["ui"]("disp1").actor, _draft())
+    svc.decide(world["ui"]("sup2").actor, entry.id, True, "verified")
+    ui = world["ui"]("disp1")
+    screen = _screen(qtbot, qloop, ui)
+    panel = screen.entries
+    screen.tabs.setCurrentWidget(panel)
+    wait(qloop, qtbot, lambda: panel.model.rowCount() == 1)
+    screen.activateWindow()
+    panel.table.selectRow(0)
+    panel.table.setFocus()
+    qtbot.keyClick(QApplication.focusWidget() or panel.table, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    wait(qloop, qtbot, lambda: panel.withdraw_dialog is not None and panel.withdraw_dialog.isVisible())
+    dlg = panel.withdraw_dialog
+    assert any("7ABC123" in lab.text() for lab in dlg.findChildren(QLabel))
+    qtbot.keyClick(dlg.reason, Qt.Key.Key_Return)  # Enter in an empty box withdraws nothing
+    drain(qloop)
+    assert dlg.isVisible() and svc.entry(world["sup"], entry.id).status is EntryStatus.ACTIVE
+    qtbot.keyClicks(dlg.reason, "Vehicle located and towed, case cleared")
+    qtbot.keyClick(dlg.reason, Qt.Key.Key_Return)
+    wait(qloop, qtbot, lambda: not dlg.isVisible())
+    assert svc.entry(world["sup"], entry.id).status is EntryStatus.WITHDRAWN
+    wait(qloop, qtbot, lambda: "withdrawn" in panel.message.text())
 
 
 def test_reference_photo_is_stored_by_hash(qtbot, qloop, world, tmp_path):
