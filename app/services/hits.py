@@ -242,6 +242,29 @@ class HitService:
         if closed:
             raise Conflict(f"Hit {hit_id} is {row.status}: a closed hit is not returned to the queue.")
 
+    def hand_back_at_sign_out(self, actor: Actor, reason: str) -> list[int]:
+        """Release every open hit ``actor`` holds as their session ends without them (lock abandoned, rights ended).
+
+        No console alerts anyone to a claimed hit, so a hit left held by someone signed out would
+        wait unseen. Giving hits back is the safe direction: it needs no permission (a revoked
+        session still hands back), each release is a step and an access-record row naming the
+        reason. Returns the ids released.
+        """
+        if actor.user_id is None:
+            return []
+        now = self.ctx.clock.now()
+        with self.ctx.uow() as uow:
+            hits = HitRepository(uow.s)
+            ids = hits.held_open(actor.user_id)
+            for hit_id in ids:
+                row = hits.row(hit_id)
+                hits.release(hit_id)
+                hits.add_step(hit_id, StepKind.RELEASED, {"at_sign_out": reason}, actor.user_id, now)
+                audit_trail.record(uow, self.ctx, actor, "hit.release", object_type="hit", object_id=hit_id,
+                                   reason=f"released at sign-out ({reason})", detail={"at_sign_out": reason})
+                notify(uow.s, HitNotification(hit_id, "release", self.ctx.workstation, actor.username, row.priority))
+        return ids
+
     # ---- steps ---------------------------------------------------------------------------------
     def record(self, actor: Actor, hit_id: int, step: StepInput, corrects_step_id: int | None = None,
                note: str | None = None) -> HitStep:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from app.data_at_rest import AlreadyRunning, InstanceLock, check_private
-from app.domain.errors import DatabaseUnavailable
+from app.domain.errors import DatabaseUnavailable, DomainError
 from app.domain.users import TrainingRecord
 from app.runtime.app_runtime import AppRuntime
 from app.services import audit_trail
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from app.bootstrap import Assembly
 
 logger = logging.getLogger(__name__)
+
+#: Sign-outs that cannot ask the user to release held hits first: the lock's Sign out, rights ended.
+HAND_BACK_AT = frozenset({"lock_abandoned", "session_revoked"})
 
 
 class ConsoleApp:
@@ -212,6 +215,11 @@ class ConsoleApp:
 
     async def logout(self, reason: str = "user") -> None:
         if self.window is not None and self.services is not None:
+            if reason in HAND_BACK_AT:  # the Sign out button asked first (confirm_sign_out); these cannot ask
+                try:
+                    await self.executor.run(self.services.hits.hits.hand_back_at_sign_out, self.window.ui.actor, reason)
+                except DomainError:  # pragma: no cover - logged by the executor; signing out goes on
+                    logger.exception("held hits not handed back at sign-out")
             self.window.shutdown()
             if self.runtime is not None:
                 self.runtime.stop_alerts()

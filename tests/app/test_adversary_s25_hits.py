@@ -10,6 +10,7 @@ from app.domain.hit_steps import (
     NcicQuery,
     NcicResult,
     Outcome,
+    RejectReason,
     StepKind,
     YqPriority,
     YrAnswer,
@@ -123,3 +124,17 @@ def test_a_pending_entry_withdrawn_leaves_the_inbox(w):  # noqa: F811
     entry = w.hl.submit_local(w.disp, _draft())
     w.hl.withdraw_local(w.disp, entry.id, "Entered the wrong plate by mistake")
     assert entry.id not in {e.id for e in w.hl.pending(w.sup2)}
+
+
+def test_a_session_that_ends_hands_its_held_open_hits_back(w):  # noqa: F811
+    held = _claimed_hit(w)
+    other = _claimed_hit(w, "7XYZ001", actor=w.disp2)  # someone else's: untouched
+    closed = _claimed_hit(w, "8OX1234", state="NV")
+    w.hits.reject(w.disp, closed.id, RejectReason.MISREAD)  # closed: stays with its holder
+    assert w.hits.hand_back_at_sign_out(w.disp, "session_revoked") == [held.id]
+    assert w.hits.summary(w.sup, held.id).claimed_by is None
+    assert w.hits.summary(w.sup, other.id).claimed_by == w.disp2.user_id
+    assert w.hits.summary(w.sup, closed.id).claimed_by == w.disp.user_id
+    rows = [r for r in access_rows(w.ctx, "hit.release") if "sign-out" in (r.reason or "")]
+    assert len(rows) == 1 and rows[0].username == "disp1"
+    assert w.hits.hand_back_at_sign_out(w.disp, "session_revoked") == []

@@ -209,6 +209,12 @@ class HitRepository:
         result = self.s.execute(q.values(claimed_by=user_id, claimed_at=now, status=status))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def held_open(self, user_id: int) -> list[int]:
+        """Ids of the open hits ``user_id`` holds (locked for the caller's transaction)."""
+        closed = [s.value for s in HitStatus if not s.open]
+        q = select(HitRow.id).where(HitRow.claimed_by == user_id, HitRow.status.not_in(closed)).order_by(HitRow.id)
+        return list(self.s.scalars(q.with_for_update()))
+
     def release(self, hit_id: int) -> None:
         row = self.row(hit_id)
         row.claimed_by, row.claimed_at = None, None
