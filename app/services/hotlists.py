@@ -467,6 +467,9 @@ class HotListService:
                                    "(deny it, or edit it with a new expiry date).")
             elif rule is not None:
                 refusal = Conflict(rule)
+            elif approve and revision is None and row.revision > 1:  # a script must say what it reviewed
+                refusal = Conflict(f"This entry was changed after it was entered (it is revision {row.revision}): "
+                                   "approve it naming the revision you reviewed.")
             if refusal is not None:
                 audit_trail.record(uow, self.ctx, actor, action, outcome="refused", object_type="hotlist_entry",
                                    object_id=entry_id, terms=entry.plate, reason=str(refusal))

@@ -129,16 +129,18 @@ def test_an_earlier_edit_in_the_same_approval_round_still_bars_the_editor(w):
         w.hl.decide(w.sup, entry.id, True, "Looks right to me")
     # Then it stays pending and only an uninvolved supervisor may decide it
     assert w.hl.entry(w.sup2, entry.id).status is EntryStatus.PENDING
-    assert w.hl.decide(w.sup2, entry.id, True, "Checked with the detective").status is EntryStatus.ACTIVE
+    assert w.hl.decide(w.sup2, entry.id, True, "Checked with the detective",
+                       revision=3).status is EntryStatus.ACTIVE
 
 
 def test_an_edit_approved_by_someone_else_does_not_bar_the_editor_forever(w):
     """Guard (held on the first run): the round resets at each decision, so the rule is not over-broad."""
     entry = w.hl.submit_local(w.disp, _draft())
     w.hl.edit_local(w.sup, entry.id, _draft(plate="7ABC999"))
-    w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    w.hl.decide(w.sup2, entry.id, True, "Checked with the detective", revision=2)
     w.hl.edit_local(w.disp, entry.id, _draft(plate="7ABC999", synopsis="Armed robbery, suspect vehicle grey"))
-    assert w.hl.decide(w.sup, entry.id, True, "Checked the change with the detective").status is EntryStatus.ACTIVE
+    assert w.hl.decide(w.sup, entry.id, True, "Checked the change with the detective",
+                       revision=3).status is EntryStatus.ACTIVE
 
 
 # ---- stale revision: two consoles ------------------------------------------------------------------

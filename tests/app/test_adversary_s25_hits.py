@@ -138,3 +138,15 @@ def test_a_session_that_ends_hands_its_held_open_hits_back(w):  # noqa: F811
     rows = [r for r in access_rows(w.ctx, "hit.release") if "sign-out" in (r.reason or "")]
     assert len(rows) == 1 and rows[0].username == "disp1"
     assert w.hits.hand_back_at_sign_out(w.disp, "session_revoked") == []
+
+
+def test_a_script_approves_an_edited_entry_only_naming_the_revision_it_reviewed(w):  # noqa: F811
+    # the inbox passes the revision on screen; a script that passes none approved whatever was there by then
+    entry = w.hl.submit_local(w.disp, _draft())
+    w.hl.edit_local(w.disp, entry.id, _draft(plate="7ABC999"))
+    with pytest.raises(Conflict, match="revision"):
+        w.hl.decide(w.sup2, entry.id, True, "Checked with the detective")
+    assert w.hl.entry(w.sup, entry.id).status is EntryStatus.PENDING
+    w.hl.decide(w.sup2, entry.id, False, "Plate not confirmed by the detective")  # denying needs no revision
+    fresh = w.hl.submit_local(w.disp, _draft(plate="5XYZ789"))
+    assert w.hl.decide(w.sup2, fresh.id, True, "Checked with the detective").status is EntryStatus.ACTIVE

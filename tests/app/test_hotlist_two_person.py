@@ -32,8 +32,9 @@ def test_a_supervisor_cannot_approve_his_own_edit_of_someone_elses_bolo(world): 
     assert [(r.revision, r.action, r.changed_by_name) for r in revisions] == [(1, "submit", "disp1"),
                                                                                (2, "edit", "sup1")]
     assert ("plate", "7ABC123", "7ABC124") in revisions[1].changes
-    # And a second supervisor may approve it
-    assert svc.decide(world["sup2"], entry.id, True, "Checked with the detective").status is EntryStatus.ACTIVE
+    # And a second supervisor may approve it (naming the revision reviewed)
+    assert svc.decide(world["sup2"], entry.id, True, "Checked with the detective",
+                      revision=2).status is EntryStatus.ACTIVE
     assert svc.revisions(world["sup2"], entry.id)[-1].action == "approve"
 
 
