@@ -29,6 +29,7 @@ OPEN_TO_ALL = {
     "AccountService.logout": "recording one's own logout",
     "AccountService.unlock_screen": "re-checks one's own password",
     "AdministrationService.agency_profile": "the agency's name, ORI and policy head every screen and document",
+    "HitService.hand_back_at_sign_out": "gives one's own held hits back to the queue as the session ends",
 }
 
 #: give those who lack the permission nothing (a badge count of 0) instead of an error
