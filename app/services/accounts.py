@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, LoginRefused, ValidationFailed
 from app.domain.roles import Role
-from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, username_problem
+from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, training_problem, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
@@ -58,6 +58,9 @@ class AccountService:
             raise ValidationFailed(problem)
         self._check_password(username, password, full_name)
         now = self.ctx.clock.now()
+        problem = training_problem(training, now.date())  # the same rule as every later training record
+        if problem:
+            raise ValidationFailed(problem)
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             if users.count() > 0:

@@ -123,7 +123,10 @@ class CameraService:
         return cam
 
     def update(self, actor: Actor, camera_id: int, draft: CameraDraft) -> Camera:
-        """Change a camera's name, place, direction, source, owner or enabled flag (its id stays)."""
+        """Change a camera's name, place, direction, source, owner or enabled flag (its id stays).
+
+        The access record keeps the old and new value of each changed field.
+        """
         audit_trail.require(self.ctx, actor, P.MANAGE_CAMERAS, "cameras.update", object_type="camera",
                             object_id=camera_id)
         values = validate_draft(draft)
@@ -135,7 +138,8 @@ class CameraService:
                 cam = repo.update(camera_id, **values)
                 changed = sorted(k for k in values if getattr(before, k) != getattr(cam, k))
                 audit_trail.record(uow, self.ctx, actor, "cameras.update", object_type="camera", object_id=camera_id,
-                                   detail={"changed": changed})
+                                   detail={"changed": changed, "before": {k: getattr(before, k) for k in changed},
+                                           "after": {k: getattr(cam, k) for k in changed}})
         if not same_key:
             raise ValidationFailed("A camera's id cannot change (reads are stored under it).")
         self.ctx.changes.publish(Changes(cameras=True))

@@ -35,6 +35,7 @@ from app.domain.hotlists import (
     preset,
     preset_settings,
 )
+from app.domain.hotlists.categories import declassified
 from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -118,20 +119,39 @@ class HotListService:
 
     def add_source(self, actor: Actor, name: str, kind: SourceKind, preset_name: str, location: str,
                    daily_at: str = "05:00", settings: SourceParseSettings | None = None) -> HotListSource:
-        """Register a file/drop-folder source using one of the shipped format presets."""
+        """Register a file/drop-folder source using one of the shipped format presets.
+
+        The access record keeps the source's guards and type map (shrink guard, bad-row threshold,
+        filters). A type map may not show a record type the preset keeps covert to everyone.
+
+        Raises:
+            PermissionDenied: the actor may not manage sources (recorded).
+            ValidationFailed: no name, or a type map that declassifies covert records (refusal recorded).
+            Conflict: a source of that name exists.
+
+        """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.source_add", terms=name)
         if not name.strip():
             raise ValidationFailed("The source needs a name.")
         spec = preset(preset_name)  # raises KeyError for an unknown preset
+        settings = settings or preset_settings(preset_name)
+        opened = declassified(preset_settings(preset_name).type_map, settings.type_map)
+        if opened:
+            audit_trail.record_alone(self.ctx, actor, "hotlist.source_add", outcome="refused", terms=name,
+                                     object_type="hotlist_source", detail={"declassified": opened})
+            raise ValidationFailed(f"The type map would show covert records (types {', '.join(opened)}) to every "
+                                   "user: map them to 'gang_terrorist', or reject unknown types.")
+        stored = settings.model_dump(mode="json")
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
             if repo.source_by_name(name.strip()):
                 raise Conflict(f"A source named '{name}' exists.")
             src = repo.add_source(
                 name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
-                location, daily_at, (settings or preset_settings(preset_name)).model_dump(mode="json"), self.ctx.clock.now())
+                location, daily_at, stored, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
-                               object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
+                               object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location,
+                                                         "settings": stored})
             return src
 
     def _spec_and_settings(self, repo: HotListRepository, source_id: int):  # noqa: ANN202

@@ -3,7 +3,8 @@
 No search runs without a purpose and a case/CFS number of the agency's format or a detailed
 reason; a refused search is recorded too. Every search is stored as an inquiry and in the access
 record. An inquiry's criteria are fixed when it is recorded: further pages, thumbnails and images
-run exactly those criteria, only for the inquiry's owner, and each view is recorded.
+run exactly those criteria, only for the inquiry's owner, and each view is recorded. An inquiry
+ends at the moment it was made: reads captured later need a new (recorded) search.
 """
 
 from __future__ import annotations
@@ -134,12 +135,15 @@ class SearchService:
         bad = criteria_problems(criteria)
         if bad:
             raise ValidationFailed(bad)
+        now = self.ctx.clock.now()
+        if criteria.end is None or criteria.end > now:  # an inquiry is not a standing watch on later reads
+            criteria = replace(criteria, end=now)
         page_size = max(1, min(page_size, 500))
         with self.ctx.uow() as uow:
             q = ReadsQuery(uow.s)
             total = q.count(criteria)
             reads = q.page(criteria, 0, page_size)
-            inquiry_id = InquiryRepository(uow.s).add(actor.user_id, self.ctx.clock.now(), reason,
+            inquiry_id = InquiryRepository(uow.s).add(actor.user_id, now, reason,
                                                       criteria.as_json(), total)
             audit_trail.record(uow, self.ctx, actor, "search", object_type="inquiry", object_id=inquiry_id,
                                terms=terms, reason=_reason_line(reason), case_number=reason.case_number or None,

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.domain.records.plates import PlatePattern
+from app.domain.errors import ValidationFailed
+from app.domain.records.plates import PlatePattern, parse_plate_pattern
 from app.domain.substance import reason_problem
 
 DEFAULT_PURPOSES: tuple[str, ...] = (
@@ -240,7 +241,17 @@ class Inquiry:
 
 
 def criteria_problems(c: SearchCriteria) -> list[str]:
-    """Bad criteria the person must fix (a reversed time range)."""
+    """Bad criteria the person must fix: a reversed time range, a plate pattern the form would refuse.
+
+    The pattern is checked again here because a caller may build a ``PlatePattern`` without
+    :func:`parse_plate_pattern` (only wildcards, or characters other than A-Z 0-9 * ?).
+    """
+    out: list[str] = []
+    if c.plate is not None:
+        try:
+            parse_plate_pattern(c.plate.text)
+        except ValidationFailed as exc:
+            out.extend(exc.problems)
     if c.start is not None and c.end is not None and c.end < c.start:
-        return ["The end of the time range is before its start; swap the two dates."]
-    return []
+        out.append("The end of the time range is before its start; swap the two dates.")
+    return out

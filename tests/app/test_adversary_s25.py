@@ -1,0 +1,237 @@
+"""Session 25 adversarial review: the headless CLI, settings changes, detection search and sessions.
+
+Each test tries to break one rule through the service calls the UI or ``python main.py admin``
+makes, on a real database; the rule is named in each test's docstring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from app.domain.agency import AgencyProfile
+from app.domain.errors import NotFound, ValidationFailed
+from app.domain.hotlist_admin import SourceKind
+from app.domain.hotlists import preset_settings
+from app.domain.hotlists.categories import RecordTypeMap, TypeRule
+from app.domain.hotlists.records import RecordCategory
+from app.domain.records.plates import PlatePattern, parse_plate_pattern
+from app.domain.records.search import SearchCriteria, SearchReason
+from app.domain.roles import Role
+from app.domain.users import TrainingRecord
+from app.persistence.repositories.users import UserRepository
+from app.services.accounts import AccountService
+from app.services.administration import AdministrationService
+from app.services.cameras import CameraDraft, CameraService
+from app.services.hotlist_index import HotListIndexHolder
+from app.services.hotlists import HotListService
+from app.services.workstation_settings import WorkstationSettingsService
+from app.settings.model import AppSettings
+from app.settings.secrets import MemorySecretStore
+from tests.app.conftest import signed_in
+from tests.app.records_fixtures import (  # noqa: F401
+    access_rows,
+    add_read,
+    make_world,
+    rctx,
+    records_template_db,
+)
+
+REASON = SearchReason(purpose="Criminal investigation", case_number="26-001234")
+PW = "correct horse battery staple"
+
+
+@pytest.fixture
+def w(rctx, tmp_path):  # noqa: F811
+    return make_world(rctx, tmp_path)
+
+
+# ---- detection search ---------------------------------------------------------------------------
+
+
+def test_an_inquiry_does_not_reach_reads_captured_after_it_was_recorded(w):
+    """002 IV.Q.1 / 000 433.4(g): every query is recorded; a recorded inquiry is not a standing watch.
+
+    An inquiry without an end time must not show, on a later page or image view, reads that the
+    cameras captured after the search was made (that would be live tracking without a new query).
+    """
+    now = w.ctx.clock.now()
+    add_read(w, "ABC123", now - timedelta(hours=2))
+    page = w.svc.search.search(w.inv, REASON, SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert page.total == 1
+    later = add_read(w, "ABC123", now + timedelta(hours=3))
+    w.ctx.clock.advance(hours=4)
+    assert [r.id for r in w.svc.search.page(w.inv, page.inquiry_id, 0).reads] != [later] and \
+        later not in {r.id for r in w.svc.search.page(w.inv, page.inquiry_id, 0).reads}
+    with pytest.raises(NotFound):
+        w.svc.search.thumbnail(w.inv, page.inquiry_id, later)
+
+
+@pytest.mark.parametrize("text", ["*", "?*", "[A-Z]*", "A%"])
+def test_a_scripted_plate_pattern_obeys_the_rules_of_the_search_form(w, text):
+    """Search limits: a plate pattern needs 2 letters or digits besides wildcards, and nothing but A-Z 0-9 * ?.
+
+    The form parses the pattern; a script hands the service a PlatePattern it built itself.
+    """
+    add_read(w, "ABC123", w.ctx.clock.now() - timedelta(hours=1))
+    cut = min((i for i, c in enumerate(text) if c in "*?"), default=len(text))
+    pattern = PlatePattern(text=text, prefix=text[:cut], exact=cut == len(text), folded=False)
+    with pytest.raises(ValidationFailed):
+        w.svc.search.search(w.inv, REASON, SearchCriteria(plate=pattern))
+
+
+# ---- settings ----------------------------------------------------------------------------------
+
+
+def test_a_workstation_settings_change_records_the_old_and_new_values(w, tmp_path):
+    """Settings changes are recorded with what they were and what they became (speech turned off)."""
+    svc = WorkstationSettingsService(w.ctx, tmp_path / "settings.json")
+    svc.save_section(w.sup, AppSettings(), "alerts", {"speech_enabled": False})
+    row, = access_rows(w.ctx, "settings.alerts.update")
+    assert row.detail["before"] == {"speech_enabled": True} and row.detail["after"] == {"speech_enabled": False}
+
+
+def test_a_changed_policy_text_needs_a_new_policy_version(w):
+    """002 IV.A: users accept the agency's ALPR policy; a new text under the old version is never accepted."""
+    admin = AdministrationService(w.ctx, None)  # type: ignore[arg-type]
+    before = admin.agency_profile(w.sup)
+    changed = AgencyProfile(**{**{k: getattr(before, k) for k in before.__slots__},
+                               "policy_text": before.policy_text + "\nNew: reads may be shared with vendors."})
+    with pytest.raises(ValidationFailed):
+        admin.save_agency_profile(w.sup, changed)
+    assert admin.agency_profile(w.sup).policy_text == before.policy_text
+
+
+def test_an_agency_profile_change_records_the_old_and_new_values(w):
+    """The ORI heads every release and NCIC record: its change is recorded with both values."""
+    admin = AdministrationService(w.ctx, None)  # type: ignore[arg-type]
+    before = admin.agency_profile(w.sup)
+    admin.save_agency_profile(w.sup, AgencyProfile(**{**{k: getattr(before, k) for k in before.__slots__},
+                                                      "ori": "TX7654321"}))
+    row, = access_rows(w.ctx, "agency.update")
+    assert row.detail["before"]["ori"] == "TX1234567" and row.detail["after"]["ori"] == "TX7654321"
+
+
+def test_a_camera_change_records_the_old_and_new_values(w):
+    """A camera moved or switched off changes what reads mean as evidence: both values are recorded."""
+    svc = CameraService(w.ctx, MemorySecretStore())
+    rtsp = {"type": "rtsp", "url": "rtsp://10.0.0.5:554/stream1"}
+    cam = svc.add(w.sup, CameraDraft("elm-nb", "Elm St", rtsp, location="Elm & 1st", direction="NB"))
+    svc.update(w.sup, cam.id, CameraDraft("elm-nb", "Elm St", rtsp, location="Elm & 9th", direction="NB",
+                                          enabled=False))
+    row, = access_rows(w.ctx, "cameras.update")
+    assert row.detail["before"]["location"] == "Elm & 1st" and row.detail["after"]["location"] == "Elm & 9th"
+    assert row.detail["before"]["enabled"] is True and row.detail["after"]["enabled"] is False
+
+
+def _hot(w) -> HotListService:
+    return HotListService(w.ctx, HotListIndexHolder(w.ctx))
+
+
+def test_a_hotlist_source_is_recorded_with_its_guards_and_type_map(w, tmp_path):
+    """Shrink guard, bad-row threshold and type map decide what reaches the matcher: they are recorded."""
+    settings = preset_settings("ncic_fixed", max_shrink_fraction=1.0, max_bad_row_fraction=0.5)
+    src = _hot(w).add_source(w.sup, "NCIC weak", SourceKind.NCIC, "ncic_fixed", str(tmp_path / "x.txt"),
+                             settings=settings)
+    row, = access_rows(w.ctx, "hotlist.source_add")
+    assert row.object_id == str(src.id)
+    assert row.detail["settings"]["max_shrink_fraction"] == 1.0
+    assert row.detail["settings"]["max_bad_row_fraction"] == 0.5
+    assert "T" in row.detail["settings"]["type_map"]["rules"]
+
+
+@pytest.mark.parametrize("how", ["remapped", "dropped"])
+def test_a_source_type_map_cannot_declassify_the_presets_covert_records(w, tmp_path, how):
+    """Covert categories (gang / terrorist screening) are seen by privileged users only.
+
+    Mapping NCIC type T to a stolen vehicle, or dropping it so its rows import as 'unknown',
+    would show those records and their hits to every dispatcher.
+    """
+    rules = dict(preset_settings("ncic_fixed").type_map.rules)
+    if how == "remapped":
+        rules["T"] = TypeRule(category=RecordCategory.STOLEN_VEHICLE, priority=4)
+    else:
+        del rules["T"]
+    settings = preset_settings("ncic_fixed", type_map=RecordTypeMap(rules=rules))
+    with pytest.raises(ValidationFailed):
+        _hot(w).add_source(w.sup, "NCIC open", SourceKind.NCIC, "ncic_fixed", str(tmp_path / "x.txt"),
+                           settings=settings)
+
+
+# ---- sessions / first administrator ------------------------------------------------------------
+
+
+def test_the_first_administrators_training_has_believable_dates(ctx, fast_hashing):
+    """000 (d): training before any access; the first administrator's record follows everyone's date rules."""
+    accounts = AccountService(ctx, fast_hashing)
+    today = ctx.clock.now().date()
+    with pytest.raises(ValidationFailed):
+        accounts.create_first_admin("sup1", "Sam Lee", PW, TrainingRecord("ALPR", today + timedelta(days=30),
+                                                                          today + timedelta(days=400)))
+    with pytest.raises(ValidationFailed):
+        accounts.create_first_admin("sup1", "Sam Lee", PW, TrainingRecord("ALPR", today, today - timedelta(days=1)))
+    assert accounts.needs_first_admin()
+
+
+# ---- the headless CLI --------------------------------------------------------------------------
+
+
+def _cli(ctx, tmp_path, fast_hashing, argv: list[str], stdin: str, monkeypatch) -> int:
+    from app import cli
+
+    parser = argparse.ArgumentParser()
+    cli.add_admin_parser(parser.add_subparsers(dest="cmd"))
+    args = parser.parse_args(["admin", *argv])
+    services = SimpleNamespace(ctx=ctx, accounts=AccountService(ctx, fast_hashing),
+                               administration=AdministrationService(ctx, fast_hashing), hotlists=None)
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    assembly = SimpleNamespace(paths=SimpleNamespace(data=data, config=data), connect=lambda: services,
+                               close=lambda: None)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return cli.run_admin(args, assembly)
+
+
+def _admin_and_user(ctx, fast_hashing) -> None:
+    accounts = AccountService(ctx, fast_hashing)
+    today = ctx.clock.now().date()
+    accounts.create_first_admin("sup1", "Sam Lee", PW, TrainingRecord("ALPR", today, today + timedelta(days=300)))
+    signed_in(accounts, "sup1", PW)
+    with ctx.uow() as uow:
+        UserRepository(uow.s).add("disp1", "Dee Dee", "x", frozenset({Role.DISPATCHER}), None, ctx.clock.now())
+
+
+def test_a_cli_command_ends_the_session_it_signed_in(ctx, tmp_path, fast_hashing, monkeypatch):
+    """Access record (who, when, what): a command line that signs in also signs out when it is done."""
+    _admin_and_user(ctx, fast_hashing)
+    rc = _cli(ctx, tmp_path, fast_hashing, ["--as", "sup1", "--admin-password-stdin", "unlock", "--username", "disp1"],
+              PW + "\n", monkeypatch)
+    assert rc == 0
+    actions = [(e.action, e.username) for e in reversed(access_rows_all(ctx))]
+    last_login = max(i for i, a in enumerate(actions) if a == ("login", "sup1"))
+    assert ("users.unlock", "sup1") in actions[last_login:]
+    assert actions[-1] == ("logout", "sup1")
+
+
+def test_a_cli_sign_in_refused_for_a_temporary_password_is_signed_out(ctx, tmp_path, fast_hashing, monkeypatch):
+    """A CLI sign-in with a temporary password is refused, and the session it opened is closed in the record."""
+    _admin_and_user(ctx, fast_hashing)
+    with ctx.uow() as uow:
+        users = UserRepository(uow.s)
+        users._row(users.by_username("sup1").id).must_change_password = True
+    rc = _cli(ctx, tmp_path, fast_hashing, ["--as", "sup1", "--admin-password-stdin", "unlock", "--username", "disp1"],
+              PW + "\n", monkeypatch)
+    assert rc == 1
+    last = access_rows_all(ctx)[0]
+    assert (last.action, last.username) == ("logout", "sup1")
+
+
+def access_rows_all(ctx) -> list:
+    from app.persistence.repositories.access_log import AccessLogRepository
+
+    with ctx.uow() as uow:
+        return list(AccessLogRepository(uow.s).recent(1000))
