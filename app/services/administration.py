@@ -177,11 +177,12 @@ class AdministrationService:
             if profile.policy_text != before.policy_text and profile.policy_version == before.policy_version:
                 raise ValidationFailed("The policy text changed: give it a new policy version, so every user "
                                        "reads and accepts the new text before using the console.")
-            repo.save(profile, self.ctx.clock.now())
             changed = sorted(k for k in profile.__slots__ if getattr(before, k) != getattr(profile, k))
+            # recorded before the save: the administrator's session is checked against the version they accepted
             audit_trail.record(uow, self.ctx, actor, "agency.update", detail={
                 "changed": changed, "before": {k: _shown(k, getattr(before, k)) for k in changed},
                 "after": {k: _shown(k, getattr(profile, k)) for k in changed}})
+            repo.save(profile, self.ctx.clock.now())
 
 
 def _shown(field: str, value: object) -> object:

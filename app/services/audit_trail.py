@@ -107,8 +107,15 @@ def _load(uow: UnitOfWork, actor: Actor) -> tuple[User | None, str]:
 
 def _refusal(uow: UnitOfWork, ctx: ServiceContext, actor: Actor) -> tuple[str, str] | None:
     user, policy_version = _load(uow, actor)
+    return _refusal_of(ctx, actor, user, policy_version)
+
+
+def _refusal_of(ctx: ServiceContext, actor: Actor, user: User | None, policy_version: str) -> tuple[str, str] | None:
+    """Why ``actor`` may not act as the stored ``user`` now; the name it carries is the one every row shows."""
     if user is None:
         return "unknown_account", "Your account no longer exists."
+    if user.username != actor.username:
+        return "unknown_account", "This session does not belong to the account it names."
     return session_refusal(user, ctx.clock.now().date(), policy_version)
 
 
@@ -118,8 +125,7 @@ def live_permissions(ctx: ServiceContext, actor: Actor) -> frozenset[Permission]
         return permissions_for(actor.roles)
     with ctx.uow(read_only=True) as uow:
         user, policy_version = _load(uow, actor)
-    refusal = ("unknown_account", "Your account no longer exists.") if user is None else session_refusal(
-        user, ctx.clock.now().date(), policy_version)
+    refusal = _refusal_of(ctx, actor, user, policy_version)
     if refusal is not None:
         raise SessionRevoked(*refusal)
     assert user is not None

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.domain.agency import AgencyProfile
-from app.domain.errors import NotFound, ValidationFailed
+from app.domain.errors import NotFound, SessionRevoked, ValidationFailed
 from app.domain.hotlist_admin import SourceKind
 from app.domain.hotlists import preset_settings
 from app.domain.hotlists.categories import RecordTypeMap, TypeRule
@@ -22,7 +22,7 @@ from app.domain.hotlists.records import RecordCategory
 from app.domain.records.plates import PlatePattern, parse_plate_pattern
 from app.domain.records.search import SearchCriteria, SearchReason
 from app.domain.roles import Role
-from app.domain.users import TrainingRecord
+from app.domain.users import Actor, TrainingRecord
 from app.persistence.repositories.users import UserRepository
 from app.services.accounts import AccountService
 from app.services.administration import AdministrationService
@@ -82,6 +82,25 @@ def test_a_scripted_plate_pattern_obeys_the_rules_of_the_search_form(w, text):
     pattern = PlatePattern(text=text, prefix=text[:cut], exact=cut == len(text), folded=False)
     with pytest.raises(ValidationFailed):
         w.svc.search.search(w.inv, REASON, SearchCriteria(plate=pattern))
+
+
+@pytest.mark.parametrize("case", ["00000", "11111-111", "123456789", "0000-000000", "98765"])
+def test_a_placeholder_case_number_does_not_pass_for_a_case(w, case):
+    """002 IV.P.4 / 003 462.6: a case/CFS number, not digits typed to get past the field."""
+    with pytest.raises(ValidationFailed):
+        w.svc.search.search(w.inv, SearchReason(purpose="Criminal investigation", case_number=case),
+                            SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert access_rows(w.ctx, "search")[0].outcome == "refused"
+
+
+@pytest.mark.parametrize("field", ["outside_agency", "outside_requester", "request_reference"])
+def test_an_outside_agency_search_names_a_real_agency_requester_and_request(w, field):
+    """000 433.4(h): a search for another agency records that agency, the requester and the request."""
+    fields = {"outside_agency": "Metro Police Department", "outside_requester": "Det. Pat Lee",
+              "request_reference": "REQ-2026-113", field: "x"}
+    with pytest.raises(ValidationFailed):
+        w.svc.search.search(w.inv, SearchReason(purpose="Request from an outside agency", case_number="26-001234",
+                                                **fields), SearchCriteria(plate=parse_plate_pattern("ABC123")))
 
 
 # ---- settings ----------------------------------------------------------------------------------
@@ -175,6 +194,27 @@ def test_the_first_administrators_training_has_believable_dates(ctx, fast_hashin
     with pytest.raises(ValidationFailed):
         accounts.create_first_admin("sup1", "Sam Lee", PW, TrainingRecord("ALPR", today, today - timedelta(days=1)))
     assert accounts.needs_first_admin()
+
+
+def test_a_policy_version_not_yet_published_cannot_be_accepted_in_advance(w):
+    """002 IV.A: each user reads and accepts the policy in force; accepting a future version skips the next one."""
+    accounts = AccountService(w.ctx, None)  # type: ignore[arg-type]
+    admin = AdministrationService(w.ctx, None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationFailed):
+        accounts.acknowledge_policy(w.disp, "2")
+    before = admin.agency_profile(w.sup)
+    admin.save_agency_profile(w.sup, AgencyProfile(**{**{k: getattr(before, k) for k in before.__slots__},
+                                                      "policy_version": "2", "policy_text": "A new policy."}))
+    with pytest.raises(SessionRevoked):
+        w.svc.search.cameras(w.disp)
+
+
+def test_an_actor_cannot_act_under_another_members_name(w):
+    """Access record (who): a call made as user 5 is written as user 5's name, not a name the caller chose."""
+    forged = Actor(w.inv.user_id, "sup1", w.inv.workstation, w.inv.roles)
+    with pytest.raises(SessionRevoked):
+        w.svc.search.search(forged, REASON, SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert not [e for e in access_rows(w.ctx, "search") if e.outcome == "ok"]
 
 
 # ---- the headless CLI --------------------------------------------------------------------------

@@ -36,7 +36,29 @@ def case_number_problem(case: str, pattern: str, example: str = DEFAULT_CASE_EXA
         ok = re.fullmatch(pattern, value, flags=re.IGNORECASE) is not None
     except re.error:  # a broken setting must not let every case number through
         ok = re.fullmatch(DEFAULT_CASE_PATTERN, value, flags=re.IGNORECASE) is not None
-    return None if ok else f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
+    if not ok:
+        return f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
+    if is_placeholder_number(value):
+        return f"'{case.strip()}' is a placeholder, not a case/CFS number (e.g. {example})."
+    return None
+
+
+_RUNS = "01234567890123456789"
+
+
+def is_placeholder_number(value: str) -> bool:
+    """True for digits typed to get past a number field: one character repeated, a run such as 12345 or 98765.
+
+    Separators are ignored, and so is a leading year (``2026-000000`` is the year and zeros).
+    """
+    squeezed = re.sub(r"[^A-Z0-9]", "", value.upper())
+    if not squeezed:
+        return True
+    tails = [squeezed]
+    if re.match(r"(?:19|20)\d\d", squeezed) and len(squeezed) > 4:
+        tails.append(squeezed[4:])
+    return any(len(set(t)) == 1 or (t.isdigit() and len(t) >= 4 and (t in _RUNS or t in _RUNS[::-1]))
+               for t in tails)
 
 
 #: What people type to get past a case-number field: no agency's format may accept these.
@@ -128,11 +150,11 @@ class SearchReason:
         outside_purpose = OUTSIDE_MARKER in self.purpose.lower()
         # any on-behalf field makes it an outside search (000 433.4(h)), whatever the caller's flag says
         if outside_purpose or outside or self.on_behalf_of_outside_agency:
-            if not self.outside_agency.strip():
+            if reason_problem(self.outside_agency, min_words=1):
                 out.append("Enter the name of the outside agency the search is made for.")
-            if not self.outside_requester.strip():
+            if reason_problem(self.outside_requester, min_words=1):
                 out.append("Enter the person at the outside agency who requested the search.")
-            if not self.request_reference.strip():
+            if len(set(re.sub(r"\W", "", self.request_reference.upper()))) < 3:
                 out.append("Enter the reference of the written request from the outside agency.")
         return out
 
