@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from app.domain.images import ImageKind
@@ -32,9 +33,11 @@ from app.domain.users import Actor
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import InquiryRepository
+from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages
+from app.services.retention import load_periods
 
 logger = logging.getLogger(__name__)
 P = Permission
@@ -140,6 +143,7 @@ class SearchService:
             criteria = replace(criteria, end=now)
         page_size = max(1, min(page_size, 500))
         with self.ctx.uow() as uow:
+            criteria = self._retained(uow, criteria)
             q = ReadsQuery(uow.s)
             total = q.count(criteria)
             reads = q.page(criteria, 0, page_size)
@@ -158,7 +162,7 @@ class SearchService:
         page_size = max(1, min(page_size, 500))
         inq = self._own_inquiry(actor, inquiry_id, "search.page")
         with self.ctx.uow() as uow:
-            criteria = SearchCriteria.from_json(inq.terms)
+            criteria = self._retained(uow, SearchCriteria.from_json(inq.terms))
             reads = ReadsQuery(uow.s).page(criteria, max(0, page), page_size)
             audit_trail.record(uow, self.ctx, actor, "search.page", object_type="inquiry", object_id=inquiry_id,
                                terms=criteria.describe(), case_number=inq.case_number,
@@ -177,7 +181,7 @@ class SearchService:
         audit_trail.require(self.ctx, actor, P.SEARCH_READS, action, object_type="read", object_id=read_id)
         inq = self._own_inquiry(actor, inquiry_id, action, read_id)
         with self.ctx.uow() as uow:
-            read = ReadsQuery(uow.s).get_matching(SearchCriteria.from_json(inq.terms), read_id)
+            read = ReadsQuery(uow.s).get_matching(self._retained(uow, SearchCriteria.from_json(inq.terms)), read_id)
             if read is None:
                 refusal = NotFound(f"Read {read_id} is not a result of inquiry {inquiry_id} (or was purged).")
             else:
@@ -191,6 +195,18 @@ class SearchService:
             raise refusal
         image = self.images.of_read(read_id, ImageKind.OVERVIEW) if which == "overview" else None
         return image or self.images.of_read(read_id, ImageKind.PLATE)
+
+    def _retained(self, uow: UnitOfWork, criteria: SearchCriteria) -> SearchCriteria:
+        """``criteria`` limited to reads within their retention now (held reads and reads of hits excepted).
+
+        The purge runs on a schedule and may be late (a clock gap stops it): what the agency's
+        retention says is gone is not browsed meanwhile (000 433.5, 003 462.12).
+        """
+        _preset, periods = load_periods(uow)
+        floor = self.ctx.clock.now() - timedelta(days=periods.reads_days)
+        if criteria.retained_from is not None and criteria.retained_from >= floor:
+            return criteria
+        return replace(criteria, retained_from=floor)
 
     def _own_inquiry(self, actor: Actor, inquiry_id: int, action: str, read_id: int | None = None) -> Inquiry:
         with self.ctx.uow() as uow:

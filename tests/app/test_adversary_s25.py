@@ -84,6 +84,34 @@ def test_a_scripted_plate_pattern_obeys_the_rules_of_the_search_form(w, text):
         w.svc.search.search(w.inv, REASON, SearchCriteria(plate=pattern))
 
 
+def test_reads_past_their_retention_are_not_browsed_while_the_purge_is_late(w):
+    """000 433.5 / 003 462.12: reads past the retention period are not ALPR data to browse, purged yet or not.
+
+    The purge runs on a schedule and refuses after a clock gap; until it runs, a search, its
+    pages and its images must not show reads the agency's retention says are gone. A read under
+    an evidence hold stays findable.
+    """
+    now = w.ctx.clock.now()
+    _preset, periods = w.svc.retention.current()
+    old = add_read(w, "ABC123", now - timedelta(days=periods.reads_days + 5))
+    held = add_read(w, "ABC123", now - timedelta(days=periods.reads_days + 3))
+    fresh = add_read(w, "ABC123", now - timedelta(days=1))
+    page = w.svc.search.search(w.inv, REASON, SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert {r.id for r in page.reads} == {fresh}
+    with pytest.raises(NotFound):
+        w.svc.search.thumbnail(w.inv, page.inquiry_id, old)
+    # an evidence hold (placed while the read was findable) keeps it findable
+    w.ctx.clock.t = now - timedelta(days=periods.reads_days)
+    found_then = w.svc.search.search(w.inv, REASON, SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert held in {r.id for r in found_then.reads}
+    w.svc.holds.place(w.inv, "26-001234", "Evidence in a burglary case", None, [held])
+    w.ctx.clock.t = now
+    later = w.svc.search.search(w.inv, REASON, SearchCriteria(plate=parse_plate_pattern("ABC123")))
+    assert {r.id for r in later.reads} == {held, fresh}
+    # a page of the older inquiry, asked for now, no longer shows what expired since
+    assert old not in {r.id for r in w.svc.search.page(w.inv, found_then.inquiry_id, 0).reads}
+
+
 @pytest.mark.parametrize("case", ["00000", "11111-111", "123456789", "0000-000000", "98765"])
 def test_a_placeholder_case_number_does_not_pass_for_a_case(w, case):
     """002 IV.P.4 / 003 462.6: a case/CFS number, not digits typed to get past the field."""

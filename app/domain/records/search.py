@@ -169,6 +169,9 @@ class SearchCriteria:
     camera_ids: tuple[int, ...] = ()
     colour: str | None = None
     state: str | None = None
+    #: reads captured before this are past their retention: only held reads and reads of hits are found
+    #: (set by the search service from the retention periods, not by the person searching)
+    retained_from: datetime | None = None
 
     def describe(self) -> str:
         """One line for the access record (the query terms)."""
@@ -199,7 +202,9 @@ class SearchCriteria:
         return cls(plate=plate, start=datetime.fromisoformat(terms["start"]) if terms.get("start") else None,
                    end=datetime.fromisoformat(terms["end"]) if terms.get("end") else None,
                    camera_ids=tuple(int(i) for i in terms.get("camera_ids") or ()),
-                   colour=terms.get("colour"), state=terms.get("state"))
+                   colour=terms.get("colour"), state=terms.get("state"),
+                   retained_from=datetime.fromisoformat(terms["retained_from"]) if terms.get("retained_from")
+                   else None)
 
     def as_json(self) -> dict:
         return {
@@ -210,6 +215,7 @@ class SearchCriteria:
             "camera_ids": list(self.camera_ids),
             "colour": self.colour,
             "state": self.state,
+            "retained_from": self.retained_from.isoformat() if self.retained_from else None,
         }
 
 
