@@ -176,7 +176,8 @@ class HotListService:
 
         A refused file (not a regular file, too large, empty, truncated, footer mismatch, too many
         bad rows, a database error) leaves the previous list active; so does a list that shrank
-        more than the source allows, until an administrator imports it with ``confirm_shrink``.
+        more than the source allows, until an administrator imports the same file again with
+        ``confirm_shrink`` (a confirmation applies only to the source's newest, held import).
         Either way a report and an access-record row are kept (:mod:`app.services.hotlist_import`).
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",

@@ -209,6 +209,35 @@ def test_a_source_type_map_cannot_declassify_the_presets_covert_records(w, tmp_p
                            settings=settings)
 
 
+def _ncic(nic: str, plate: str) -> str:
+    return f"{nic:<10}CA057020020190509{plate:<10}CA2019PC2015HONDCIVSDBLK"
+
+
+def test_a_shrunken_list_is_confirmed_only_after_it_was_held_and_only_that_file(w, tmp_path):
+    """Shrink guard: an administrator confirms the held import they were shown, not any smaller file up front.
+
+    ``admin hotlist import --confirm-shrink`` passed on the first run replaced a national list by a
+    tenth of it without the import ever being held and reported.
+    """
+    hot = _hot(w)
+    f = tmp_path / "ncic.txt"
+    f.write_text("\n".join(_ncic(f"V{i:09d}", f"ABC{i:03d}") for i in range(50)) + "\n")
+    src = hot.add_source(w.sup, "NCIC daily", SourceKind.NCIC, "ncic_fixed", str(f))
+    assert hot.import_source(w.sup, src.id).imported == 50
+    f.write_text("\n".join(_ncic(f"V{i:09d}", f"XYZ{i:03d}") for i in range(5)) + "\n")
+    first = hot.import_source(w.sup, src.id, confirm_shrink=True)
+    assert not first.accepted and first.refusal.startswith("shrank")
+    other = tmp_path / "other.txt"
+    other.write_text("\n".join(_ncic(f"V{i:09d}", f"QRS{i:03d}") for i in range(4)) + "\n")
+    assert not hot.import_source(w.sup, src.id, other, confirm_shrink=True).accepted
+    assert hot.entry_count(w.sup, src.id) == 50
+    assert not hot.import_source(w.sup, src.id, f, confirm_shrink=True).accepted  # the newest held is 'other'
+    assert not hot.import_source(w.sup, src.id, f).accepted
+    assert hot.import_source(w.sup, src.id, f, confirm_shrink=True).imported == 5
+    confirmed = [e for e in access_rows(w.ctx, "hotlist.import") if e.detail.get("shrink_confirmed")]
+    assert len(confirmed) == 1 and confirmed[0].outcome == "ok"
+
+
 # ---- sessions / first administrator ------------------------------------------------------------
 
 
