@@ -175,6 +175,14 @@ def test_a_camera_change_records_the_old_and_new_values(w):
     assert row.detail["before"]["enabled"] is True and row.detail["after"]["enabled"] is False
 
 
+def test_an_audit_settings_change_records_the_old_and_new_values(w):
+    """002 IV.Q.2: monthly audits of at least 10 inquiries; moving to quarterly is recorded with what it was."""
+    w.svc.audits.change_settings(w.sup, 12, 3)
+    row, = access_rows(w.ctx, "settings.audit")
+    assert row.detail["before"] == {"sample_size": 10, "period_months": 1}
+    assert row.detail["after"] == {"sample_size": 12, "period_months": 3}
+
+
 def _hot(w) -> HotListService:
     return HotListService(w.ctx, HotListIndexHolder(w.ctx))
 
@@ -236,6 +244,31 @@ def test_a_shrunken_list_is_confirmed_only_after_it_was_held_and_only_that_file(
     assert hot.import_source(w.sup, src.id, f, confirm_shrink=True).imported == 5
     confirmed = [e for e in access_rows(w.ctx, "hotlist.import") if e.detail.get("shrink_confirmed")]
     assert len(confirmed) == 1 and confirmed[0].outcome == "ok"
+
+
+def test_the_purge_commits_its_deletions_only_with_their_access_record_row(w, monkeypatch):
+    """Every change writes its access-record row in the same transaction as the change.
+
+    A purge cut short after it deleted (its report failed, the process died) still names who
+    destroyed what, and that a clock gap was accepted.
+    """
+    now = w.ctx.clock.now()
+    _preset, periods = w.svc.retention.current()
+    gone = add_read(w, "OLD111", now - timedelta(days=periods.reads_days + 10))
+
+    def dies(*_a, **_k):
+        raise RuntimeError("power cut after the deletion committed")
+
+    monkeypatch.setattr(type(w.svc.purge), "_report", dies)
+    with pytest.raises(RuntimeError):
+        w.svc.purge.purge(w.sup, trigger="cli", accept_clock_gap=True)
+    from app.persistence.repositories.reads_query import ReadsQuery
+
+    with w.ctx.uow() as uow:
+        assert ReadsQuery(uow.s).get(gone) is None
+    rows = [e for e in access_rows_all(w.ctx) if e.action.startswith("retention.purge") and e.outcome == "ok"]
+    assert rows and rows[0].username == "sup1" and rows[0].detail["reads"] == 1
+    assert rows[0].detail["clock_gap_accepted"] is True
 
 
 # ---- sessions / first administrator ------------------------------------------------------------
