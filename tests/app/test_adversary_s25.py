@@ -271,6 +271,22 @@ def test_the_purge_commits_its_deletions_only_with_their_access_record_row(w, mo
     assert rows[0].detail["clock_gap_accepted"] is True
 
 
+def test_the_demo_mode_does_not_seed_an_agencys_database(w, tmp_path):
+    """No change without a login: ``main.py --demo`` starts the runtime before anyone signs in.
+
+    On an agency's data folder it imported a 'Demo NCIC extract' source (fake wanted and Amber
+    plates) into the live hot lists and let synthetic cameras write reads.
+    """
+    from app.domain.errors import Conflict
+    from app.services.demo_seed import DEMO_SOURCE, seed_demo
+
+    hot = _hot(w)
+    hot.add_source(w.sup, "NCIC daily", SourceKind.NCIC, "ncic_fixed", str(tmp_path / "ncic.txt"))
+    with pytest.raises(Conflict):
+        seed_demo(hot, w.ctx.uow, tmp_path / "demo", "TEST-WS")
+    assert DEMO_SOURCE not in {s.name for s in hot.sources(w.sup)}
+
+
 # ---- sessions / first administrator ------------------------------------------------------------
 
 
