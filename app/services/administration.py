@@ -165,7 +165,8 @@ class AdministrationService:
 
         Raises:
             PermissionDenied: not an administrator (recorded).
-            ValidationFailed: an ORI that is not 9 characters, or a new policy text under the old version.
+            ValidationFailed: an ORI that is not 9 characters, or a new policy text under the old version or
+                any version a member has accepted.
 
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "agency.update")
@@ -174,9 +175,12 @@ class AdministrationService:
         with self.ctx.uow() as uow:
             repo = AgencyRepository(uow.s)
             before = repo.get()
-            if profile.policy_text != before.policy_text and profile.policy_version == before.policy_version:
-                raise ValidationFailed("The policy text changed: give it a new policy version, so every user "
-                                       "reads and accepts the new text before using the console.")
+            if profile.policy_text != before.policy_text and (
+                    profile.policy_version == before.policy_version
+                    or profile.policy_version in UserRepository(uow.s).acknowledged_policy_versions()):
+                raise ValidationFailed("The policy text changed: give it a new policy version (one no member has "
+                                       "accepted yet), so every user reads and accepts the new text before using "
+                                       "the console.")
             changed = sorted(k for k in profile.__slots__ if getattr(before, k) != getattr(profile, k))
             # recorded before the save: the administrator's session is checked against the version they accepted
             audit_trail.record(uow, self.ctx, actor, "agency.update", detail={

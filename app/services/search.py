@@ -27,6 +27,7 @@ from app.domain.records.search import (
     SearchReason,
     case_pattern_problems,
     criteria_problems,
+    purpose_problems,
 )
 from app.domain.roles import Permission
 from app.domain.users import Actor
@@ -70,7 +71,8 @@ class SearchService:
 
         Raises:
             PermissionDenied: not an administrator (recorded).
-            ValidationFailed: no purpose, a reason length under 10, or a case number format that is
+            ValidationFailed: no purpose, a purpose that says nothing (empty, a letter), a reason length
+                under 10, or a case number format that is
                 broken, refuses its example or accepts a placeholder (refusal recorded).
 
         """
@@ -80,6 +82,7 @@ class SearchService:
         problems = case_pattern_problems(rules.case_pattern, rules.case_example)
         if not rules.purposes or rules.min_reason_length < 10:
             problems.insert(0, "Keep at least one purpose and a minimum reason length of 10 characters.")
+        problems[1:1] = purpose_problems(rules.purposes)
         detail = {"purposes": list(rules.purposes), "min_length": rules.min_reason_length,
                   "case_pattern": rules.case_pattern, "case_example": rules.case_example}
         if problems:

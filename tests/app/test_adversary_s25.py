@@ -7,6 +7,7 @@ makes, on a real database; the rule is named in each test's docstring.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 from datetime import timedelta
 from types import SimpleNamespace
@@ -151,6 +152,27 @@ def test_a_changed_policy_text_needs_a_new_policy_version(w):
     with pytest.raises(ValidationFailed):
         admin.save_agency_profile(w.sup, changed)
     assert admin.agency_profile(w.sup).policy_text == before.policy_text
+
+
+def test_a_new_policy_text_cannot_reuse_a_version_members_already_accepted(w):
+    """002 IV.A: a version number names one text; reusing an accepted number for a new text skips its reading."""
+    admin = AdministrationService(w.ctx, None)  # type: ignore[arg-type]
+    v1 = admin.agency_profile(w.sup)
+    fields = {k: getattr(v1, k) for k in v1.__slots__}
+    admin.save_agency_profile(w.sup, AgencyProfile(**{**fields, "policy_version": "2", "policy_text": "Text two."}))
+    AccountService(w.ctx, None).acknowledge_policy(w.sup, "2")  # type: ignore[arg-type]
+    with pytest.raises(ValidationFailed):
+        admin.save_agency_profile(w.sup, AgencyProfile(**{**fields, "policy_version": v1.policy_version,
+                                                          "policy_text": "Text three, never read."}))
+
+
+@pytest.mark.parametrize("junk", ["", "   ", "x"])
+def test_a_search_purpose_list_holds_only_real_purposes(w, junk):
+    """002 IV.P.4: a search states its purpose; an empty entry in the list lets a search state none."""
+    rules = w.svc.search.reason_rules()
+    with pytest.raises(ValidationFailed):
+        w.svc.search.set_reason_rules(w.sup, dataclasses.replace(rules, purposes=(*rules.purposes, junk)))
+    assert junk not in w.svc.search.reason_rules().purposes
 
 
 def test_an_agency_profile_change_records_the_old_and_new_values(w):

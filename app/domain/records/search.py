@@ -96,6 +96,18 @@ def case_pattern_problems(pattern: str, example: str) -> list[str]:
     return problems
 
 
+def purpose_problems(purposes: tuple[str, ...]) -> list[str]:
+    """Why ``purposes`` cannot be the list a search's purpose is chosen from (empty: they can).
+
+    A search states its purpose by picking one: an empty or one-letter entry would let it state none.
+    """
+    bad = [p for p in purposes if reason_problem(p, min_words=1)]
+    if bad:
+        shown = ", ".join(f"'{p}'" for p in bad[:5])
+        return [f"Every purpose must say what the search is for (at least one word): remove {shown}."]
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class ReasonRules:
     """Configurable rules (shared settings ``search.purposes``, ``search.reason_min_length``,
