@@ -205,6 +205,26 @@ def test_an_audit_settings_change_records_the_old_and_new_values(w):
     assert row.detail["after"] == {"sample_size": 12, "period_months": 3}
 
 
+def test_pointing_a_camera_at_another_host_does_not_send_it_the_stored_login(w):
+    """Camera logins go to the recognition runtime only; administrators set them, never read them back.
+
+    Re-pointing a camera's URL at a server of one's own made the runtime hand that server the
+    stored camera password.
+    """
+    from app.domain.users import Actor as A
+
+    secrets = MemorySecretStore()
+    svc = CameraService(w.ctx, secrets)
+    rtsp = {"type": "rtsp", "url": "rtsp://10.0.0.5:554/stream1", "use_credentials": True}
+    cam = svc.add(w.sup, CameraDraft("elm-nb", "Elm St", rtsp))
+    svc.set_credentials(w.sup, cam.id, "admin", "camera-secret-9")
+    svc.update(w.sup, cam.id, CameraDraft("elm-nb", "Elm St", {**rtsp, "url": "rtsp://10.0.0.5:554/stream2"}))
+    assert svc.credentials(A.system("TEST-WS", "recognition"), "elm-nb") == ("admin", "camera-secret-9")
+    svc.update(w.sup, cam.id, CameraDraft("elm-nb", "Elm St", {**rtsp, "url": "rtsp://203.0.113.9:554/stream1"}))
+    assert svc.credentials(A.system("TEST-WS", "recognition"), "elm-nb") is None
+    assert access_rows(w.ctx, "cameras.update")[0].detail.get("credentials_cleared") is True
+
+
 def _hot(w) -> HotListService:
     return HotListService(w.ctx, HotListIndexHolder(w.ctx))
 
