@@ -365,6 +365,17 @@ def test_an_actor_cannot_act_under_another_members_name(w):
     assert not [e for e in access_rows(w.ctx, "search") if e.outcome == "ok"]
 
 
+@pytest.mark.parametrize("call", ["logout", "lock_screen", "acknowledge_policy"])
+def test_a_sign_out_or_lock_cannot_be_written_under_another_members_name(w, call):
+    """Access record (who): the rows a refused session may still write name the account that wrote them."""
+    accounts = AccountService(w.ctx, None)  # type: ignore[arg-type]
+    forged = Actor(w.inv.user_id, "sup1", w.inv.workstation, w.inv.roles)
+    args = ("1",) if call == "acknowledge_policy" else ()
+    with pytest.raises(SessionRevoked):
+        getattr(accounts, call)(forged, *args)
+    assert not [e for e in access_rows_all(w.ctx) if e.username == "sup1" and e.user_id == w.inv.user_id]
+
+
 # ---- the headless CLI --------------------------------------------------------------------------
 
 
@@ -391,6 +402,15 @@ def _admin_and_user(ctx, fast_hashing) -> None:
     signed_in(accounts, "sup1", PW)
     with ctx.uow() as uow:
         UserRepository(uow.s).add("disp1", "Dee Dee", "x", frozenset({Role.DISPATCHER}), None, ctx.clock.now())
+
+
+@pytest.mark.parametrize("reason", ["x x x", "test test test", "a b c d"])
+def test_an_access_record_reseal_needs_a_real_reason(w, reason):
+    """``admin audit reseal --reason``: the reason is what a later auditor reads about a break; 'x x x' is none."""
+    from app.services import audit_trail
+
+    with pytest.raises(ValidationFailed):
+        audit_trail.reseal(w.ctx, w.sup, reason)
 
 
 def test_a_cli_command_ends_the_session_it_signed_in(ctx, tmp_path, fast_hashing, monkeypatch):
