@@ -28,7 +28,7 @@ from app.domain.hotlist_admin import (
     SourceKind,
     approval_refusal,
 )
-from app.domain.hotlist_schedule import import_due
+from app.domain.hotlist_schedule import import_due, parse_daily_at
 from app.domain.hotlists import (
     FORMAT_SPEC_ADAPTER,
     SourceParseSettings,
@@ -126,13 +126,23 @@ class HotListService:
 
         Raises:
             PermissionDenied: the actor may not manage sources (recorded).
-            ValidationFailed: no name, or a type map that declassifies covert records (refusal recorded).
+            ValidationFailed: no name, no daily time (HH:MM) or file location for a list source (002
+                IV.I.4: imported automatically at least once daily), or a type map that declassifies
+                covert records (refusal recorded).
             Conflict: a source of that name exists.
 
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.source_add", terms=name)
         if not name.strip():
             raise ValidationFailed("The source needs a name.")
+        if kind is not SourceKind.LOCAL:  # 002 IV.I.4: imported automatically at least once daily
+            try:
+                parse_daily_at(daily_at or "")
+            except ValueError:
+                raise ValidationFailed(f"Give the daily import time as HH:MM (not '{daily_at}'): a list source "
+                                       "is imported automatically every day.") from None
+            if not (location or "").strip():
+                raise ValidationFailed("Give the file or folder the list is imported from every day.")
         spec = preset(preset_name)  # raises KeyError for an unknown preset
         settings = settings or preset_settings(preset_name)
         opened = declassified(preset_settings(preset_name).type_map, settings.type_map)

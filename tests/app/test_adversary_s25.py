@@ -259,6 +259,17 @@ def test_a_source_type_map_cannot_declassify_the_presets_covert_records(w, tmp_p
                            settings=settings)
 
 
+@pytest.mark.parametrize(("location", "daily_at"), [("lists/ncic.txt", ""), ("lists/ncic.txt", "25:00"),
+                                                   ("lists/ncic.txt", "5am"), ("", "05:00")])
+def test_a_list_source_is_imported_automatically_every_day(w, location, daily_at):
+    """002 IV.I.4: hot lists are downloaded automatically at least once daily.
+
+    A source without a file location or a valid daily time was never due: it went stale silently.
+    """
+    with pytest.raises(ValidationFailed):
+        _hot(w).add_source(w.sup, "NCIC daily", SourceKind.NCIC, "ncic_fixed", location, daily_at)
+
+
 def _ncic(nic: str, plate: str) -> str:
     return f"{nic:<10}CA057020020190509{plate:<10}CA2019PC2015HONDCIVSDBLK"
 
