@@ -30,6 +30,7 @@ from app.persistence.unit_of_work import unit_of_work_factory
 from app.services.bundle import ServiceBundle
 from app.services.checkpoint_key import CheckpointKeyring
 from app.services.context import SecurityPolicy, ServiceContext
+from app.services.demo_seed import demo_refusal
 from app.services.image_store import ReadImages
 from app.services.passwords import PasswordHashing
 from app.settings.model import AppSettings
@@ -173,6 +174,9 @@ class Assembly:
         if timeout:
             self.settings.node.lease_timeout_s = timeout
         self.services = build_services(self.db.engine, self.settings, self.paths, self.secrets)
+        refusal = demo_refusal(self.services.ctx.uow) if getattr(self.args, "demo", False) else None
+        if refusal:  # before the runtime (which starts before anyone signs in) seeds anything
+            raise DatabaseUnavailable(refusal)
         freeze_startup_heap()  # the services live as long as the process: keep them out of full collections
         return self.services
 

@@ -103,6 +103,7 @@ def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
               "keyring: rows written without the key would look forged to every later verify.", file=sys.stderr)
         assembly.close()
         return 2
+    actor = None
     try:
         actor = _cli_actor(args, services)
         return _dispatch(args, services, actor)
@@ -110,6 +111,8 @@ def run_admin(args: argparse.Namespace, assembly: Assembly) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
+        if actor is not None and actor.user_id is not None:  # the command's session ends in the record too
+            services.accounts.logout(actor, "cli_done")
         assembly.close()
 
 
@@ -130,6 +133,7 @@ def _cli_actor(args: argparse.Namespace, services) -> Actor:  # noqa: ANN001
         password = getpass.getpass(f"Password of {args.admin_user}: ")
     result = services.accounts.login(args.admin_user, password)
     if result.must_change_password or result.needs_policy_ack:
+        services.accounts.logout(result.actor, "cli_sign_in_incomplete")
         raise DomainError("Sign in to the console first to change your temporary password and accept the "
                           "agency's ALPR policy.")
     if not result.actor.can(Permission.MANAGE_USERS):

@@ -25,7 +25,9 @@ def add_hotlist_parser(cmds: argparse._SubParsersAction) -> None:
     imp.add_argument("source")
     imp.add_argument("file", nargs="?", help="default: the source's configured location")
     imp.add_argument("--confirm-shrink", action="store_true",
-                     help="an administrator confirms a list much smaller than the previous import")
+                     help="an administrator confirms a list much smaller than the previous import: the "
+                          "source's newest import was held for it and this is the same file (import once, "
+                          "read the report, then confirm)")
     chk = hc.add_parser("check", help="parse FILE with a preset; print counts, rejected rows and a sample")
     chk.add_argument("--preset", required=True, choices=sorted(PRESETS))
     chk.add_argument("file")

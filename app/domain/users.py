@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.display_dates import date_text
@@ -74,6 +74,20 @@ class User:
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
+
+
+def training_problem(record: TrainingRecord, today: date) -> str | None:
+    """Why ``record`` cannot be recorded as completed training now (None when it can).
+
+    A completion more than a day ahead (local date against UTC) would open ALPR data before the
+    training took place; an expiry on or before the completion is a typing error.
+    """
+    if record.expires_on <= record.completed_on:
+        return "The training expiry must be after its completion date."
+    if record.completed_on > today + timedelta(days=1):
+        return ("The training completion date is in the future: record a training once it is completed "
+                "(no access to ALPR data before).")
+    return None
 
 
 def session_refusal(user: User, today: date, policy_version: str | None) -> tuple[str, str] | None:

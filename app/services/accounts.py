@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from app.domain.display_dates import date_text
 from app.domain.errors import Conflict, LoginRefused, ValidationFailed
 from app.domain.roles import Role
-from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, username_problem
+from app.domain.users import Actor, TrainingRecord, TrainingStatus, User, training_problem, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
@@ -58,6 +58,9 @@ class AccountService:
             raise ValidationFailed(problem)
         self._check_password(username, password, full_name)
         now = self.ctx.clock.now()
+        problem = training_problem(training, now.date())  # the same rule as every later training record
+        if problem:
+            raise ValidationFailed(problem)
         with self.ctx.uow() as uow:
             users = UserRepository(uow.s)
             if users.count() > 0:
@@ -136,7 +139,20 @@ class AccountService:
         return f"unknown#{digest}"
 
     def acknowledge_policy(self, actor: Actor, version: str) -> None:
-        """Record that ``actor`` read and accepted the agency's ALPR policy ``version``."""
+        """Record that ``actor`` read and accepted the agency's ALPR policy ``version``.
+
+        Raises:
+            ValidationFailed: ``version`` is not the version in force (accepting a version not yet
+                published would skip reading its text when it is); the refusal is recorded.
+
+        """
+        with self.ctx.uow(read_only=True) as uow:
+            current = AgencyRepository(uow.s).get().policy_version
+        if version != current:
+            audit_trail.record_alone(self.ctx, actor, "policy.acknowledged", outcome="refused",
+                                     detail={"version": version, "in_force": current})
+            raise ValidationFailed(f"Policy version {version} is not the one in force ({current}): read and "
+                                   "accept the policy shown at sign-in.")
         with self.ctx.uow() as uow:
             UserRepository(uow.s).acknowledge_policy(actor.user_id, version, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "policy.acknowledged", detail={"version": version})

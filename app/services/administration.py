@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
 
 from app.domain.agency import AgencyProfile
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, ValidationFailed
 from app.domain.roles import Permission, Role
-from app.domain.users import Actor, TrainingRecord, User, username_problem
+from app.domain.users import Actor, TrainingRecord, User, training_problem, username_problem
 from app.persistence.repositories.agency import AgencyRepository
 from app.persistence.repositories.users import UserRepository
 from app.services import audit_trail
@@ -104,11 +104,9 @@ class AdministrationService:
             return users.get(user_id)
 
     def _check_training(self, record: TrainingRecord) -> None:
-        if record.expires_on <= record.completed_on:
-            raise ValidationFailed("The training expiry must be after its completion date.")
-        if record.completed_on > self.ctx.clock.now().date() + timedelta(days=1):  # a day: local date vs UTC
-            raise ValidationFailed("The training completion date is in the future: record a training once it "
-                                   "is completed (no access to ALPR data before).")
+        problem = training_problem(record, self.ctx.clock.now().date())
+        if problem:
+            raise ValidationFailed(problem)
 
     def set_active(self, actor: Actor, user_id: int, active: bool) -> None:
         """Disable or re-enable an account (accounts are never deleted)."""
@@ -159,13 +157,41 @@ class AdministrationService:
 
     @publishes(Changes(agency=True))
     def save_agency_profile(self, actor: Actor, profile: AgencyProfile) -> None:
-        """Change the agency profile; a changed policy text needs a new policy version."""
+        """Change the agency profile; a changed policy text needs a new policy version.
+
+        Every user accepts the policy version in force before using the console, so a new text under
+        the old version would never be put before them. The access record keeps the old and new value
+        of each changed field (the policy text as its SHA-256 and length).
+
+        Raises:
+            PermissionDenied: not an administrator (recorded).
+            ValidationFailed: an ORI that is not 9 characters, or a new policy text under the old version or
+                any version a member has accepted.
+
+        """
         audit_trail.require(self.ctx, actor, P.MANAGE_AGENCY, "agency.update")
         if profile.ori and len(profile.ori) != 9:
             raise ValidationFailed("The ORI has 9 characters.")
         with self.ctx.uow() as uow:
             repo = AgencyRepository(uow.s)
             before = repo.get()
-            repo.save(profile, self.ctx.clock.now())
+            if profile.policy_text != before.policy_text and (
+                    profile.policy_version == before.policy_version
+                    or profile.policy_version in UserRepository(uow.s).acknowledged_policy_versions()):
+                raise ValidationFailed("The policy text changed: give it a new policy version (one no member has "
+                                       "accepted yet), so every user reads and accepts the new text before using "
+                                       "the console.")
             changed = sorted(k for k in profile.__slots__ if getattr(before, k) != getattr(profile, k))
-            audit_trail.record(uow, self.ctx, actor, "agency.update", detail={"changed": changed})
+            # recorded before the save: the administrator's session is checked against the version they accepted
+            audit_trail.record(uow, self.ctx, actor, "agency.update", detail={
+                "changed": changed, "before": {k: _shown(k, getattr(before, k)) for k in changed},
+                "after": {k: _shown(k, getattr(profile, k)) for k in changed}})
+            repo.save(profile, self.ctx.clock.now())
+
+
+def _shown(field: str, value: object) -> object:
+    """A profile value as the access record keeps it (the long policy text by its digest and length)."""
+    if field == "policy_text":
+        text = str(value or "")
+        return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "chars": len(text)}
+    return value

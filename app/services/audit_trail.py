@@ -15,6 +15,7 @@ from __future__ import annotations
 from app.domain.access import HEAD, AccessEntry, ChainHead, ChainVerdict
 from app.domain.errors import Conflict, NotFound, PermissionDenied, SessionRevoked, ValidationFailed
 from app.domain.roles import Permission, permissions_for
+from app.domain.substance import reason_problem
 from app.domain.users import Actor, User, session_refusal
 from app.persistence.repositories.access_log import AccessLogRepository
 from app.persistence.repositories.agency import AgencyRepository
@@ -56,8 +57,9 @@ def record(
         The stored entry with its chain hash.
 
     """
-    if actor.user_id is not None and outcome == "ok" and action not in SESSION_EXEMPT:
-        refusal = _refusal(uow, ctx, actor)
+    if actor.user_id is not None and outcome == "ok":
+        # a refused session may still end or repair itself, but only under its own account's name
+        refusal = _name_refusal(uow, actor) if action in SESSION_EXEMPT else _refusal(uow, ctx, actor)
         if refusal is not None:
             raise SessionRevoked(*refusal)
     entry = AccessEntry(
@@ -107,8 +109,28 @@ def _load(uow: UnitOfWork, actor: Actor) -> tuple[User | None, str]:
 
 def _refusal(uow: UnitOfWork, ctx: ServiceContext, actor: Actor) -> tuple[str, str] | None:
     user, policy_version = _load(uow, actor)
+    return _refusal_of(ctx, actor, user, policy_version)
+
+
+NO_ACCOUNT = ("unknown_account", "Your account no longer exists.")
+NOT_ITS_ACCOUNT = ("unknown_account", "This session does not belong to the account it names.")
+
+
+def _name_refusal(uow: UnitOfWork, actor: Actor) -> tuple[str, str] | None:
+    """Why ``actor`` may not write even a session row (sign-out, lock): no such account, or not its name."""
+    try:
+        user = UserRepository(uow.s).get(actor.user_id)  # type: ignore[arg-type]
+    except NotFound:
+        return NO_ACCOUNT
+    return None if user.username == actor.username else NOT_ITS_ACCOUNT
+
+
+def _refusal_of(ctx: ServiceContext, actor: Actor, user: User | None, policy_version: str) -> tuple[str, str] | None:
+    """Why ``actor`` may not act as the stored ``user`` now; the name it carries is the one every row shows."""
     if user is None:
-        return "unknown_account", "Your account no longer exists."
+        return NO_ACCOUNT
+    if user.username != actor.username:
+        return NOT_ITS_ACCOUNT
     return session_refusal(user, ctx.clock.now().date(), policy_version)
 
 
@@ -118,8 +140,7 @@ def live_permissions(ctx: ServiceContext, actor: Actor) -> frozenset[Permission]
         return permissions_for(actor.roles)
     with ctx.uow(read_only=True) as uow:
         user, policy_version = _load(uow, actor)
-    refusal = ("unknown_account", "Your account no longer exists.") if user is None else session_refusal(
-        user, ctx.clock.now().date(), policy_version)
+    refusal = _refusal_of(ctx, actor, user, policy_version)
     if refusal is not None:
         raise SessionRevoked(*refusal)
     assert user is not None
@@ -205,7 +226,7 @@ def reseal(ctx: ServiceContext, actor: Actor, reason: str) -> ChainVerdict:
 
     """
     require(ctx, actor, Permission.MANAGE_AGENCY, "audit.reseal")
-    if len(reason.split()) < 3:
+    if reason_problem(reason, "The reason", 3):  # three words, not keystrokes ('x x x', 'test test test')
         raise ValidationFailed("Say why the record is resealed (what was found and why it is benign).")
     sealer = ctx.sealer()
     if sealer is None:

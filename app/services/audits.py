@@ -66,16 +66,19 @@ class AuditService:
 
     @publishes(RECORDS)
     def change_settings(self, actor: Actor, sample_size: int, period_months: int) -> None:
-        """Change sample size (>= 10 per policy 002 IV.Q.2) and period (1 = monthly, 3 = quarterly)."""
+        """Change sample size (>= 10 per policy 002 IV.Q.2) and period (1 = monthly, 3 = quarterly); recorded with before/after."""
         audit_trail.require(self.ctx, actor, P.MANAGE_RETENTION, "settings.audit")
         if sample_size < DEFAULT_SAMPLE_SIZE or not 1 <= period_months <= 3:
             raise ValidationFailed("The sample must be at least 10 inquiries and the period 1 to 3 months.")
+        before_size, before_months = self.settings()
         with self.ctx.uow() as uow:
             repo = SharedSettingsRepository(uow.s)
             repo.put(SAMPLE_KEY, sample_size, actor.user_id, self.ctx.clock.now())
             repo.put(PERIOD_KEY, period_months, actor.user_id, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "settings.audit",
-                               detail={"sample_size": sample_size, "period_months": period_months})
+                               detail={"sample_size": sample_size, "period_months": period_months,
+                                       "before": {"sample_size": before_size, "period_months": before_months},
+                                       "after": {"sample_size": sample_size, "period_months": period_months}})
 
     @publishes(RECORDS)
     def start(self, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> Audit:

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -123,7 +124,11 @@ class CameraService:
         return cam
 
     def update(self, actor: Actor, camera_id: int, draft: CameraDraft) -> Camera:
-        """Change a camera's name, place, direction, source, owner or enabled flag (its id stays)."""
+        """Change a camera's name, place, direction, source, owner or enabled flag (its id stays).
+
+        The access record keeps the old and new value of each changed field. A new host (or source
+        type) forgets the camera's stored login: the administrator enters it again for that device.
+        """
         audit_trail.require(self.ctx, actor, P.MANAGE_CAMERAS, "cameras.update", object_type="camera",
                             object_id=camera_id)
         values = validate_draft(draft)
@@ -131,13 +136,19 @@ class CameraService:
             repo = CameraRepository(uow.s)
             before = repo.get(camera_id)
             same_key = before.key == draft.key
+            # the stored login was given for one device: sent to another host it would reach whoever runs it
+            forget = bool(before.credential_ref) and _endpoint(before.source) != _endpoint(values["source"])
             if same_key:
-                cam = repo.update(camera_id, **values)
+                cam = repo.update(camera_id, **values, **({"credential_ref": None} if forget else {}))
                 changed = sorted(k for k in values if getattr(before, k) != getattr(cam, k))
                 audit_trail.record(uow, self.ctx, actor, "cameras.update", object_type="camera", object_id=camera_id,
-                                   detail={"changed": changed})
+                                   detail={"changed": changed, "before": {k: getattr(before, k) for k in changed},
+                                           "after": {k: getattr(cam, k) for k in changed},
+                                           "credentials_cleared": forget})
         if not same_key:
             raise ValidationFailed("A camera's id cannot change (reads are stored under it).")
+        if forget:
+            self.secrets.delete(before.credential_ref)  # type: ignore[arg-type]
         self.ctx.changes.publish(Changes(cameras=True))
         return cam
 
@@ -215,6 +226,15 @@ class CameraService:
             return str(data["user"]), str(data["password"])
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _endpoint(source: dict[str, Any]) -> tuple[object, ...]:
+    """Where a source connects: its type, host and port (a login is given for one device)."""
+    try:
+        parts = urlsplit(str(source.get("url") or ""))
+        return source.get("type"), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return source.get("type"), str(source.get("url")), None
 
 
 def _configs(cams: list[Camera]) -> tuple[CameraConfig, ...]:

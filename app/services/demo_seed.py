@@ -11,9 +11,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
+from app.domain.errors import Conflict
 from app.domain.hotlist_admin import SourceKind
 from app.domain.users import Actor
 from app.persistence.repositories.agency import AgencyRepository
+from app.persistence.repositories.hotlists import HotListRepository
 from app.services.hotlists import HotListService
 
 logger = logging.getLogger(__name__)
@@ -54,15 +56,42 @@ def write_demo_file(path: Path, today: date) -> Path:
     return path
 
 
+DEMO_AGENCY = "Demo County Sheriff's Office (demo data)"
+
+
+def demo_refusal(uow_factory) -> str | None:  # noqa: ANN001
+    """Why ``--demo`` must not run on this database (None: it is new, or a demo's).
+
+    The runtime starts before anyone signs in: on an agency's database the demo would import its
+    fake hot list (wanted and Amber plates) into the live lists and let synthetic cameras write reads.
+    """
+    with uow_factory() as uow:
+        profile = AgencyRepository(uow.s).get()
+        sources = HotListRepository(uow.s).sources()
+    real = [s.name for s in sources if s.name != DEMO_SOURCE and s.kind is not SourceKind.LOCAL]
+    if real or (profile.name and profile.name != DEMO_AGENCY):
+        return (f"--demo runs on a data folder of its own: this database holds {profile.name or 'an agency'}'s "
+                f"data ({', '.join(real) or 'its agency profile'}). Start the demo with --data-dir on a new folder.")
+    return None
+
+
 def seed_demo(hotlists: HotListService, uow_factory, folder: Path, workstation: str) -> None:  # noqa: ANN001
-    """Create (first run) and refresh (every run, so the list is never stale) the demo hot list."""
+    """Create (first run) and refresh (every run, so the list is never stale) the demo hot list.
+
+    Raises:
+        Conflict: the database is an agency's, not a demo's (see :func:`demo_refusal`).
+
+    """
+    refusal = demo_refusal(uow_factory)
+    if refusal:
+        raise Conflict(refusal)
     actor = Actor.system(workstation, "demo")
     now = hotlists.ctx.clock.now()
     with uow_factory() as uow:
         repo = AgencyRepository(uow.s)
         profile = repo.get()
         if not profile.name:
-            repo.save(dataclasses.replace(profile, name="Demo County Sheriff's Office (demo data)", ori="CA0570200",
+            repo.save(dataclasses.replace(profile, name=DEMO_AGENCY, ori="CA0570200",
                                           chief_of_police="Chief A. Example", alpr_administrator="Lt. B. Example",
                                           policy_number="433"), now)
     file = write_demo_file(folder / "demo_ncic.txt", now.date())

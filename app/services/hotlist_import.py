@@ -8,7 +8,8 @@ list in force):
 - every row is validated by :func:`app.domain.hotlists.stream.parse_hotlist_stream` (bad rows reported with
   their line numbers, too many refuse the file);
 - a list more than ``max_shrink_fraction`` smaller than the previous accepted import of the same
-  source is held until an administrator confirms it (``confirm_shrink=True``);
+  source is held until an administrator confirms it (``confirm_shrink=True``), which confirms only
+  the held import they were shown: the source's newest import was held, and this is the same file;
 - any database error while replacing the list becomes a refused import with its report and
   access-record row; the previous list stays (the transaction rolled back).
 """
@@ -110,12 +111,17 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
                    else _Verdict(False, f"{outcome.refusal}: {outcome.refusal_detail}", "failed"))
     imported = 0
     prebuilt: PrebuiltIndex | None = None
+    confirmed = False
     try:
         if verdict.accepted and parsed is not None:
             with ctx.uow() as uow:
-                previous = HotListRepository(uow.s).last_accepted_count(source_id)
-            held = None if confirm_shrink else shrink_refusal(previous, parsed.count, settings)
-            if held:
+                repo = HotListRepository(uow.s)
+                previous = repo.last_accepted_count(source_id)
+                held_sha = repo.held_file_sha256(source_id, str(RefusalReason.SHRANK))
+            held = shrink_refusal(previous, parsed.count, settings)
+            # a confirmation confirms the held import its administrator was shown: the newest, same file
+            confirmed = bool(held and confirm_shrink and digest is not None and held_sha == digest)
+            if held and not confirmed:
                 verdict = _Verdict(False, held, "held")
                 report = [f"HELD: {held}", *report[1:]]
         if verdict.accepted and parsed is not None and db_path not in (None, ":memory:"):
@@ -132,18 +138,18 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
                         else None
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
-                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+                                            imported, time.perf_counter() - t0, report, confirmed)
                 elif sqlite:
                     imported = _replace_in_chunks(ctx, source_id, parsed.chunks(), parsed.count, say)
                     with ctx.uow() as uow:
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
-                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+                                            imported, time.perf_counter() - t0, report, confirmed)
                 else:  # PostgreSQL: one transaction (MVCC: nobody waits on it), records streamed into COPY
                     with ctx.uow() as uow:
                         repo = HotListRepository(uow.s)
                         imported = repo.replace_with_rows(source_id, _flat(parsed.chunks()))
                         import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts,
-                                            imported, time.perf_counter() - t0, report, confirm_shrink)
+                                            imported, time.perf_counter() - t0, report, confirmed)
             except (SQLAlchemyError, StageError) as exc:  # the list stays as it was: the transaction rolled back
                 detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["?"])[0][:300]
                 logger.error("hot-list import of %s refused by the database: %s", name, detail)
@@ -163,7 +169,7 @@ def run_import(ctx: ServiceContext, actor: Actor, source_id: int, name: str, fil
     if not verdict.accepted:
         with ctx.uow() as uow:
             import_id = _record(uow, ctx, actor, source_id, started, verdict, file, digest, counts, 0,
-                                time.perf_counter() - t0, report, confirm_shrink)
+                                time.perf_counter() - t0, report, confirmed)
     c = counts
     summary = ImportSummary(
         import_id, source_id, name, verdict.accepted, verdict.refusal, c.data_rows if c else 0, imported,

@@ -28,13 +28,14 @@ from app.domain.hotlist_admin import (
     SourceKind,
     approval_refusal,
 )
-from app.domain.hotlist_schedule import import_due
+from app.domain.hotlist_schedule import import_due, parse_daily_at
 from app.domain.hotlists import (
     FORMAT_SPEC_ADAPTER,
     SourceParseSettings,
     preset,
     preset_settings,
 )
+from app.domain.hotlists.categories import declassified
 from app.domain.records.search import DEFAULT_CASE_EXAMPLE, DEFAULT_CASE_PATTERN
 from app.domain.roles import Permission
 from app.domain.substance import reason_problem
@@ -119,20 +120,49 @@ class HotListService:
 
     def add_source(self, actor: Actor, name: str, kind: SourceKind, preset_name: str, location: str,
                    daily_at: str = "05:00", settings: SourceParseSettings | None = None) -> HotListSource:
-        """Register a file/drop-folder source using one of the shipped format presets."""
+        """Register a file/drop-folder source using one of the shipped format presets.
+
+        The access record keeps the source's guards and type map (shrink guard, bad-row threshold,
+        filters). A type map may not show a record type the preset keeps covert to everyone.
+
+        Raises:
+            PermissionDenied: the actor may not manage sources (recorded).
+            ValidationFailed: no name, no daily time (HH:MM) or file location for a list source (002
+                IV.I.4: imported automatically at least once daily), or a type map that declassifies
+                covert records (refusal recorded).
+            Conflict: a source of that name exists.
+
+        """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.source_add", terms=name)
         if not name.strip():
             raise ValidationFailed("The source needs a name.")
+        if kind is not SourceKind.LOCAL:  # 002 IV.I.4: imported automatically at least once daily
+            try:
+                parse_daily_at(daily_at or "")
+            except ValueError:
+                raise ValidationFailed(f"Give the daily import time as HH:MM (not '{daily_at}'): a list source "
+                                       "is imported automatically every day.") from None
+            if not (location or "").strip():
+                raise ValidationFailed("Give the file or folder the list is imported from every day.")
         spec = preset(preset_name)  # raises KeyError for an unknown preset
+        settings = settings or preset_settings(preset_name)
+        opened = declassified(preset_settings(preset_name).type_map, settings.type_map)
+        if opened:
+            audit_trail.record_alone(self.ctx, actor, "hotlist.source_add", outcome="refused", terms=name,
+                                     object_type="hotlist_source", detail={"declassified": opened})
+            raise ValidationFailed(f"The type map would show covert records (types {', '.join(opened)}) to every "
+                                   "user: map them to 'gang_terrorist', or reject unknown types.")
+        stored = settings.model_dump(mode="json")
         with self.ctx.uow() as uow:
             repo = HotListRepository(uow.s)
             if repo.source_by_name(name.strip()):
                 raise Conflict(f"A source named '{name}' exists.")
             src = repo.add_source(
                 name.strip(), kind, {"preset": preset_name, "spec": FORMAT_SPEC_ADAPTER.dump_python(spec, mode="json")},
-                location, daily_at, (settings or preset_settings(preset_name)).model_dump(mode="json"), self.ctx.clock.now())
+                location, daily_at, stored, self.ctx.clock.now())
             audit_trail.record(uow, self.ctx, actor, "hotlist.source_add", object_type="hotlist_source",
-                               object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location})
+                               object_id=src.id, detail={"name": src.name, "preset": preset_name, "location": location,
+                                                         "settings": stored})
             return src
 
     def _spec_and_settings(self, repo: HotListRepository, source_id: int):  # noqa: ANN202
@@ -157,7 +187,8 @@ class HotListService:
 
         A refused file (not a regular file, too large, empty, truncated, footer mismatch, too many
         bad rows, a database error) leaves the previous list active; so does a list that shrank
-        more than the source allows, until an administrator imports it with ``confirm_shrink``.
+        more than the source allows, until an administrator imports the same file again with
+        ``confirm_shrink`` (a confirmation applies only to the source's newest, held import).
         Either way a report and an access-record row are kept (:mod:`app.services.hotlist_import`).
         """
         audit_trail.require(self.ctx, actor, P.MANAGE_HOTLIST_SOURCES, "hotlist.import", object_type="hotlist_source",

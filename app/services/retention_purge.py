@@ -148,6 +148,11 @@ class PurgeService:
             phases.mark("delete")
             legacy.update(store.strip_images(image_edge, counts))
             legacy -= ReadImageRefs(uow.s).legacy_referenced(legacy)  # shared files still referenced stay
+            # the deletion commits with its own access-record row (the closing row follows the report)
+            audit_trail.record(uow, self.ctx, actor, "retention.purge.delete", object_type="purge_run",
+                               object_id=run_id, detail={**counts.totals(), "trigger": trigger,
+                                                         "clock_gap_accepted": accept_clock_gap,
+                                                         "cutoffs": {k: v.isoformat() for k, v in cut.items()}})
             self.images.forget_unreferenced(uow)
             kept_rows = (store.describe_kept(kept_reads, KEPT_LISTED)
                          + store.describe_kept_hits(kept_hits, KEPT_LISTED))
@@ -169,6 +174,7 @@ class PurgeService:
                                              report_document_id=doc.id if doc else None)
             audit_trail.record(uow, self.ctx, actor, "retention.purge", object_type="purge_run", object_id=run_id,
                                detail={**totals, "files": removed, "kept": kept_summary, "trigger": trigger,
+                                       "clock_gap_accepted": accept_clock_gap,
                                        "document_id": doc.id if doc else None})
         secs = _time.monotonic() - t0
         logger.info("purge %s: %s in %.1f s (%s)", run_id, totals, secs, phases)

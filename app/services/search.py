@@ -3,13 +3,15 @@
 No search runs without a purpose and a case/CFS number of the agency's format or a detailed
 reason; a refused search is recorded too. Every search is stored as an inquiry and in the access
 record. An inquiry's criteria are fixed when it is recorded: further pages, thumbnails and images
-run exactly those criteria, only for the inquiry's owner, and each view is recorded.
+run exactly those criteria, only for the inquiry's owner, and each view is recorded. An inquiry
+ends at the moment it was made: reads captured later need a new (recorded) search.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from app.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from app.domain.images import ImageKind
@@ -25,15 +27,18 @@ from app.domain.records.search import (
     SearchReason,
     case_pattern_problems,
     criteria_problems,
+    purpose_problems,
 )
 from app.domain.roles import Permission
 from app.domain.users import Actor
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.persistence.repositories.reads_query import ReadsQuery
 from app.persistence.repositories.records import InquiryRepository
+from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit_trail
 from app.services.context import ServiceContext
 from app.services.image_store import ReadImages
+from app.services.retention import load_periods
 
 logger = logging.getLogger(__name__)
 P = Permission
@@ -66,7 +71,8 @@ class SearchService:
 
         Raises:
             PermissionDenied: not an administrator (recorded).
-            ValidationFailed: no purpose, a reason length under 10, or a case number format that is
+            ValidationFailed: no purpose, a purpose that says nothing (empty, a letter), a reason length
+                under 10, or a case number format that is
                 broken, refuses its example or accepts a placeholder (refusal recorded).
 
         """
@@ -76,6 +82,7 @@ class SearchService:
         problems = case_pattern_problems(rules.case_pattern, rules.case_example)
         if not rules.purposes or rules.min_reason_length < 10:
             problems.insert(0, "Keep at least one purpose and a minimum reason length of 10 characters.")
+        problems[1:1] = purpose_problems(rules.purposes)
         detail = {"purposes": list(rules.purposes), "min_length": rules.min_reason_length,
                   "case_pattern": rules.case_pattern, "case_example": rules.case_example}
         if problems:
@@ -134,12 +141,16 @@ class SearchService:
         bad = criteria_problems(criteria)
         if bad:
             raise ValidationFailed(bad)
+        now = self.ctx.clock.now()
+        if criteria.end is None or criteria.end > now:  # an inquiry is not a standing watch on later reads
+            criteria = replace(criteria, end=now)
         page_size = max(1, min(page_size, 500))
         with self.ctx.uow() as uow:
+            criteria = self._retained(uow, criteria)
             q = ReadsQuery(uow.s)
             total = q.count(criteria)
             reads = q.page(criteria, 0, page_size)
-            inquiry_id = InquiryRepository(uow.s).add(actor.user_id, self.ctx.clock.now(), reason,
+            inquiry_id = InquiryRepository(uow.s).add(actor.user_id, now, reason,
                                                       criteria.as_json(), total)
             audit_trail.record(uow, self.ctx, actor, "search", object_type="inquiry", object_id=inquiry_id,
                                terms=terms, reason=_reason_line(reason), case_number=reason.case_number or None,
@@ -154,7 +165,7 @@ class SearchService:
         page_size = max(1, min(page_size, 500))
         inq = self._own_inquiry(actor, inquiry_id, "search.page")
         with self.ctx.uow() as uow:
-            criteria = SearchCriteria.from_json(inq.terms)
+            criteria = self._retained(uow, SearchCriteria.from_json(inq.terms))
             reads = ReadsQuery(uow.s).page(criteria, max(0, page), page_size)
             audit_trail.record(uow, self.ctx, actor, "search.page", object_type="inquiry", object_id=inquiry_id,
                                terms=criteria.describe(), case_number=inq.case_number,
@@ -173,7 +184,7 @@ class SearchService:
         audit_trail.require(self.ctx, actor, P.SEARCH_READS, action, object_type="read", object_id=read_id)
         inq = self._own_inquiry(actor, inquiry_id, action, read_id)
         with self.ctx.uow() as uow:
-            read = ReadsQuery(uow.s).get_matching(SearchCriteria.from_json(inq.terms), read_id)
+            read = ReadsQuery(uow.s).get_matching(self._retained(uow, SearchCriteria.from_json(inq.terms)), read_id)
             if read is None:
                 refusal = NotFound(f"Read {read_id} is not a result of inquiry {inquiry_id} (or was purged).")
             else:
@@ -187,6 +198,18 @@ class SearchService:
             raise refusal
         image = self.images.of_read(read_id, ImageKind.OVERVIEW) if which == "overview" else None
         return image or self.images.of_read(read_id, ImageKind.PLATE)
+
+    def _retained(self, uow: UnitOfWork, criteria: SearchCriteria) -> SearchCriteria:
+        """``criteria`` limited to reads within their retention now (held reads and reads of hits excepted).
+
+        The purge runs on a schedule and may be late (a clock gap stops it): what the agency's
+        retention says is gone is not browsed meanwhile (000 433.5, 003 462.12).
+        """
+        _preset, periods = load_periods(uow)
+        floor = self.ctx.clock.now() - timedelta(days=periods.reads_days)
+        if criteria.retained_from is not None and criteria.retained_from >= floor:
+            return criteria
+        return replace(criteria, retained_from=floor)
 
     def _own_inquiry(self, actor: Actor, inquiry_id: int, action: str, read_id: int | None = None) -> Inquiry:
         with self.ctx.uow() as uow:

@@ -34,6 +34,8 @@ class WorkstationSettingsService:
     def save_section(self, actor: Actor, settings: AppSettings, section: str, values: dict[str, Any]) -> list[str]:
         """Validate ``values`` for ``settings.<section>``, apply them, save the file; return the changed names.
 
+        The access record keeps the old and the new value of every changed setting.
+
         Raises:
             PermissionDenied: the actor may not administer the agency.
             ValidationFailed: a value is out of its bounds (nothing is changed then).
@@ -54,7 +56,10 @@ class WorkstationSettingsService:
         candidate = settings.model_copy(update={section: updated})
         with self.ctx.uow() as uow:  # recorded with the change; the file is written before the commit
             audit_trail.record(uow, self.ctx, actor, action, object_type="workstation_settings",
-                               object_id=self.ctx.workstation, detail={"changed": changed})
+                               object_id=self.ctx.workstation,
+                               detail={"changed": changed,
+                                       "before": {k: current.model_dump(mode="json")[k] for k in changed},
+                                       "after": {k: updated.model_dump(mode="json")[k] for k in changed}})
             save_settings(self.path, candidate)
         setattr(settings, section, updated)
         return changed

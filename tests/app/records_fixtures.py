@@ -160,13 +160,25 @@ def rctx(records_template_db, tmp_path, clock):
 
 
 def found(w: World, actor: Actor, read_ids: list[int]) -> None:
-    """Search for the reads' plates with a recorded reason, as the UI does before a hold (002 IV.Q.1)."""
+    """Search for the reads' plates with a recorded reason, as the UI does before a hold (002 IV.Q.1).
+
+    Reads already past their retention are searched for while they were within it (a search
+    made now would not find them): the test's clock goes back for the search, then returns.
+    """
     from app.domain.records.plates import parse_plate_pattern
     from app.domain.records.search import SearchCriteria, SearchReason
     from app.persistence.repositories.reads_query import ReadsQuery
 
     with w.ctx.uow() as uow:
-        plates = sorted({r.plate for r in ReadsQuery(uow.s).by_ids(list(read_ids))})
-    for plate in plates:
-        w.svc.search.search(actor, SearchReason(purpose="Criminal investigation", case_number="26-001234"),
-                            SearchCriteria(plate=parse_plate_pattern(plate)))
+        reads = ReadsQuery(uow.s).by_ids(list(read_ids))
+    plates = sorted({r.plate for r in reads})
+    now = w.ctx.clock.now()
+    _preset, periods = w.svc.retention.current()
+    if reads and min(r.captured_at for r in reads) < now - timedelta(days=periods.reads_days):
+        w.ctx.clock.t = max(r.captured_at for r in reads) + timedelta(minutes=1)
+    try:
+        for plate in plates:
+            w.svc.search.search(actor, SearchReason(purpose="Criminal investigation", case_number="26-001234"),
+                                SearchCriteria(plate=parse_plate_pattern(plate)))
+    finally:
+        w.ctx.clock.t = now

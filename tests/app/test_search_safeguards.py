@@ -46,7 +46,7 @@ def test_paging_runs_the_inquirys_recorded_criteria_only(w):
     again = w.svc.search.page(w.inv, page.inquiry_id, 0, page_size=50)
     assert [r.id for r in again.reads] == [target]
     (row,) = access_rows(w.ctx, "search.page")
-    assert row.terms == "plate=ABC123"
+    assert row.terms == f"plate=ABC123 to={w.ctx.clock.now().isoformat(timespec='minutes')}"  # ends when it was made
 
 
 def test_paging_and_images_only_for_the_inquirys_owner(w):

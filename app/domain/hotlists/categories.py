@@ -100,3 +100,21 @@ class RecordTypeMap(BaseModel):
     def lookup(self) -> dict[str, TypeRule]:
         """Rules keyed by the uppercased type string, for the parser's hot loop."""
         return {key.strip().upper(): rule for key, rule in self.rules.items()}
+
+
+def declassified(preset_map: RecordTypeMap, source_map: RecordTypeMap) -> list[str]:
+    """Record types covert in ``preset_map`` that ``source_map`` would show to everyone (sorted).
+
+    A type stays covert when the source maps it to a covert category, or leaves it out and rejects
+    unknown types; remapped to another category, or left out while unknown types are imported
+    (as 'unknown', priority 9), its gang / terrorist-screening records reach every dispatcher.
+    """
+    given = source_map.lookup()
+    out = []
+    for key, rule in preset_map.lookup().items():
+        if not rule.covert:
+            continue
+        mapped = given.get(key)
+        if (mapped is None and source_map.unknown == "import") or (mapped is not None and not mapped.covert):
+            out.append(key)
+    return sorted(out)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.domain.records.plates import PlatePattern
+from app.domain.errors import ValidationFailed
+from app.domain.records.plates import PlatePattern, parse_plate_pattern
 from app.domain.substance import reason_problem
 
 DEFAULT_PURPOSES: tuple[str, ...] = (
@@ -35,7 +36,29 @@ def case_number_problem(case: str, pattern: str, example: str = DEFAULT_CASE_EXA
         ok = re.fullmatch(pattern, value, flags=re.IGNORECASE) is not None
     except re.error:  # a broken setting must not let every case number through
         ok = re.fullmatch(DEFAULT_CASE_PATTERN, value, flags=re.IGNORECASE) is not None
-    return None if ok else f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
+    if not ok:
+        return f"'{case.strip()}' is not a case/CFS number of this agency (e.g. {example})."
+    if is_placeholder_number(value):
+        return f"'{case.strip()}' is a placeholder, not a case/CFS number (e.g. {example})."
+    return None
+
+
+_RUNS = "01234567890123456789"
+
+
+def is_placeholder_number(value: str) -> bool:
+    """True for digits typed to get past a number field: one character repeated, a run such as 12345 or 98765.
+
+    Separators are ignored, and so is a leading year (``2026-000000`` is the year and zeros).
+    """
+    squeezed = re.sub(r"[^A-Z0-9]", "", value.upper())
+    if not squeezed:
+        return True
+    tails = [squeezed]
+    if re.match(r"(?:19|20)\d\d", squeezed) and len(squeezed) > 4:
+        tails.append(squeezed[4:])
+    return any(len(set(t)) == 1 or (t.isdigit() and len(t) >= 4 and (t in _RUNS or t in _RUNS[::-1]))
+               for t in tails)
 
 
 #: What people type to get past a case-number field: no agency's format may accept these.
@@ -71,6 +94,18 @@ def case_pattern_problems(pattern: str, example: str) -> list[str]:
         problems.append(f"The case number pattern accepts a placeholder ({shown}): make it require the "
                         "agency's real format.")
     return problems
+
+
+def purpose_problems(purposes: tuple[str, ...]) -> list[str]:
+    """Why ``purposes`` cannot be the list a search's purpose is chosen from (empty: they can).
+
+    A search states its purpose by picking one: an empty or one-letter entry would let it state none.
+    """
+    bad = [p for p in purposes if reason_problem(p, min_words=1)]
+    if bad:
+        shown = ", ".join(f"'{p}'" for p in bad[:5])
+        return [f"Every purpose must say what the search is for (at least one word): remove {shown}."]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +162,11 @@ class SearchReason:
         outside_purpose = OUTSIDE_MARKER in self.purpose.lower()
         # any on-behalf field makes it an outside search (000 433.4(h)), whatever the caller's flag says
         if outside_purpose or outside or self.on_behalf_of_outside_agency:
-            if not self.outside_agency.strip():
+            if reason_problem(self.outside_agency, min_words=1):
                 out.append("Enter the name of the outside agency the search is made for.")
-            if not self.outside_requester.strip():
+            if reason_problem(self.outside_requester, min_words=1):
                 out.append("Enter the person at the outside agency who requested the search.")
-            if not self.request_reference.strip():
+            if len(set(re.sub(r"\W", "", self.request_reference.upper()))) < 3:
                 out.append("Enter the reference of the written request from the outside agency.")
         return out
 
@@ -146,6 +181,9 @@ class SearchCriteria:
     camera_ids: tuple[int, ...] = ()
     colour: str | None = None
     state: str | None = None
+    #: reads captured before this are past their retention: only held reads and reads of hits are found
+    #: (set by the search service from the retention periods, not by the person searching)
+    retained_from: datetime | None = None
 
     def describe(self) -> str:
         """One line for the access record (the query terms)."""
@@ -176,7 +214,9 @@ class SearchCriteria:
         return cls(plate=plate, start=datetime.fromisoformat(terms["start"]) if terms.get("start") else None,
                    end=datetime.fromisoformat(terms["end"]) if terms.get("end") else None,
                    camera_ids=tuple(int(i) for i in terms.get("camera_ids") or ()),
-                   colour=terms.get("colour"), state=terms.get("state"))
+                   colour=terms.get("colour"), state=terms.get("state"),
+                   retained_from=datetime.fromisoformat(terms["retained_from"]) if terms.get("retained_from")
+                   else None)
 
     def as_json(self) -> dict:
         return {
@@ -187,6 +227,7 @@ class SearchCriteria:
             "camera_ids": list(self.camera_ids),
             "colour": self.colour,
             "state": self.state,
+            "retained_from": self.retained_from.isoformat() if self.retained_from else None,
         }
 
 
@@ -240,7 +281,17 @@ class Inquiry:
 
 
 def criteria_problems(c: SearchCriteria) -> list[str]:
-    """Bad criteria the person must fix (a reversed time range)."""
+    """Bad criteria the person must fix: a reversed time range, a plate pattern the form would refuse.
+
+    The pattern is checked again here because a caller may build a ``PlatePattern`` without
+    :func:`parse_plate_pattern` (only wildcards, or characters other than A-Z 0-9 * ?).
+    """
+    out: list[str] = []
+    if c.plate is not None:
+        try:
+            parse_plate_pattern(c.plate.text)
+        except ValidationFailed as exc:
+            out.extend(exc.problems)
     if c.start is not None and c.end is not None and c.end < c.start:
-        return ["The end of the time range is before its start; swap the two dates."]
-    return []
+        out.append("The end of the time range is before its start; swap the two dates.")
+    return out

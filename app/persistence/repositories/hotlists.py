@@ -208,6 +208,16 @@ class HotListRepository:
                              .where(HotListImportRow.source_id == source_id, HotListImportRow.accepted.is_(True))
                              .order_by(HotListImportRow.id.desc()).limit(1))
 
+    def held_file_sha256(self, source_id: int, held_prefix: str) -> str | None:
+        """The file digest of the source's newest import when that import was held (refusal ``held_prefix``...)."""
+        row = self.s.execute(select(HotListImportRow.accepted, HotListImportRow.refusal_reason,
+                                    HotListImportRow.file_sha256)
+                             .where(HotListImportRow.source_id == source_id)
+                             .order_by(HotListImportRow.id.desc()).limit(1)).first()
+        if row is None or row[0] or not (row[1] or "").startswith(held_prefix):
+            return None
+        return row[2]
+
     def imports(self, source_id: int | None = None, limit: int = 50) -> list[ImportSummary]:
         q = (select(HotListImportRow, HotListSourceRow.name)
              .join(HotListSourceRow, HotListSourceRow.id == HotListImportRow.source_id)

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
 from app.domain.records.plates import prefix_upper_bound
 from app.domain.records.search import ReadSummary, SearchCriteria
 from app.persistence.orm.cameras import CameraRow, ReadRow
+from app.persistence.orm.hits import HitRow, HitSightingRow
+from app.persistence.orm.records import EvidenceHoldRow, HoldItemRow
 
 R = ReadRow.__table__.c
 C = CameraRow.__table__.c
@@ -54,6 +56,11 @@ def criteria_filters(c: SearchCriteria, dialect: str) -> list[ColumnElement[bool
         out.append(R.colour == c.colour)
     if c.state:
         out.append(R.state == c.state)
+    if c.retained_from is not None:  # past retention: only what the purge keeps as evidence or as a hit's read
+        held = (select(HoldItemRow.read_id).join(EvidenceHoldRow, EvidenceHoldRow.id == HoldItemRow.hold_id)
+                .where(EvidenceHoldRow.released_at.is_(None), HoldItemRow.read_id.is_not(None)))
+        out.append(or_(R.captured_at >= c.retained_from, R.id.in_(held), R.id.in_(select(HitRow.read_id)),
+                       R.id.in_(select(HitSightingRow.read_id))))
     return out
 
 

@@ -123,6 +123,10 @@ class UserRepository:
         row.active = active
         row.disabled_at = None if active else now
 
+    def acknowledged_policy_versions(self) -> set[str]:
+        """Every policy version some account has accepted (and still stands accepted by)."""
+        return {v for v in self.s.scalars(select(UserRow.policy_ack_version).distinct()) if v}
+
     def acknowledge_policy(self, user_id: int, version: str, now: datetime) -> None:
         row = self._row(user_id)
         row.policy_ack_version, row.policy_ack_at = version, now
