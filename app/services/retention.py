@@ -10,6 +10,7 @@ jurisdiction is a separate administrator action recorded with a reason. The purg
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 from app.domain.changes import Changes
@@ -36,6 +37,8 @@ P = Permission
 PERIODS_KEY = "retention.periods"
 JURISDICTION_KEY = "retention.jurisdiction"
 PRESET_KEY = "retention.preset"
+#: floors of jurisdictions left behind: ``[{"jurisdiction", "floor_days", "until"}]`` (see :func:`load_periods`)
+CARRIED_FLOORS_KEY = "retention.carried_floors"
 MIN_REASON_WORDS = 3
 
 RECORDS = Changes(records=True)  # what every mutation here changes (published once it committed)
@@ -54,10 +57,30 @@ def load_settings(uow: UnitOfWork) -> tuple[Jurisdiction, JurisdictionPreset, Re
             RetentionPeriods.from_json(repo.get(PERIODS_KEY, None)))
 
 
-def load_periods(uow: UnitOfWork) -> tuple[JurisdictionPreset, RetentionPeriods]:
-    """The preset and the periods the purge applies: stored ones clamped to the jurisdiction's bounds."""
+def load_periods(uow: UnitOfWork, now: datetime | None = None) -> tuple[JurisdictionPreset, RetentionPeriods]:
+    """The preset and the periods the purge applies: stored ones clamped to the jurisdiction's bounds.
+
+    With ``now``: also never under the floor of a jurisdiction the agency left less than that floor
+    ago. Data collected under California's two-year minimum keeps it when the setting changes:
+    otherwise switching away, purging and switching back deleted it (the session 24 and 25 reviews).
+    Until the carried floor lapses it holds data collected after the change too (one cut-off per
+    data type); that over-keeps, it never deletes early.
+    """
     jurisdiction, preset, periods = load_settings(uow)
-    return preset, jurisdiction.clamp(periods)
+    periods = jurisdiction.clamp(periods)
+    if now is None:
+        return preset, periods
+    floor = max((f["floor_days"] for f in live_carried_floors(uow, now)), default=0)
+    if floor:
+        periods = RetentionPeriods(max(periods.reads_days, floor), max(periods.hits_days, floor),
+                                   max(periods.images_days, floor))
+    return preset, periods
+
+
+def live_carried_floors(uow: UnitOfWork, now: datetime) -> list[dict]:
+    """Floors of jurisdictions left behind that still protect data collected under them."""
+    stored = SharedSettingsRepository(uow.s).get(CARRIED_FLOORS_KEY, None) or []
+    return [f for f in stored if datetime.fromisoformat(f["until"]) > now]
 
 
 class RetentionSettingsService:
@@ -152,13 +175,27 @@ class RetentionSettingsService:
             self._refuse(actor, key, why, problems)
         with self.ctx.uow() as uow:
             self._store(uow, actor, jurisdiction, preset, periods)
+            carried = self._carry_floor(uow, actor, before_j, jurisdiction)
             audit_trail.record(uow, self.ctx, actor, "retention.jurisdiction", object_type="setting",
                                object_id=JURISDICTION_KEY, reason=why,
                                detail={"before": {"jurisdiction": before_j.key, "preset": before_preset.key,
                                                   **before.as_json()},
                                        "after": {"jurisdiction": jurisdiction.key, "preset": preset.key,
-                                                 **periods.as_json()}})
+                                                 **periods.as_json()},
+                                       "carried_floor": carried})
         return jurisdiction
+
+    def _carry_floor(self, uow: UnitOfWork, actor: Actor, before: Jurisdiction, after: Jurisdiction) -> dict | None:
+        """Leaving a jurisdiction with a higher minimum: its floor keeps binding for that many days."""
+        now = self.ctx.clock.now()
+        live = live_carried_floors(uow, now)
+        carried = None
+        if before.floor_days > after.floor_days:
+            carried = {"jurisdiction": before.key, "floor_days": before.floor_days,
+                       "until": (now + timedelta(days=before.floor_days)).isoformat()}
+            live.append(carried)
+        SharedSettingsRepository(uow.s).put(CARRIED_FLOORS_KEY, live, actor.user_id, now)
+        return carried
 
     def _refuse(self, actor: Actor, key: str, reason: str, problems: list[str]) -> NoReturn:
         """Record a refused jurisdiction change (what was asked, and why it was refused), then raise."""

@@ -113,7 +113,7 @@ class PurgeService:
         with self.ctx.uow() as uow:
             last = PurgeRunRepository(uow.s).last_started()
             newest = ReadsQuery(uow.s).newest_captured_at()
-            _preset, periods = load_periods(uow)
+            _preset, periods = load_periods(uow, now)
         problem = self.guard.problem(now, last, newest, accept_clock_gap)
         if problem:
             self._refuse(actor, trigger, now, problem)

@@ -205,8 +205,9 @@ class SearchService:
         The purge runs on a schedule and may be late (a clock gap stops it): what the agency's
         retention says is gone is not browsed meanwhile (000 433.5, 003 462.12).
         """
-        _preset, periods = load_periods(uow)
-        floor = self.ctx.clock.now() - timedelta(days=periods.reads_days)
+        now = self.ctx.clock.now()
+        _preset, periods = load_periods(uow, now)
+        floor = now - timedelta(days=periods.reads_days)
         if criteria.retained_from is not None and criteria.retained_from >= floor:
             return criteria
         return replace(criteria, retained_from=floor)

@@ -15,6 +15,7 @@ from app.domain.records.retention import RetentionPeriods
 from app.persistence.orm.cameras import ReadRow
 from app.persistence.repositories.agency import SharedSettingsRepository
 from app.services.image_store import legacy_path
+from app.services.retention import live_carried_floors, load_periods
 from tests.app.records_fixtures import (  # noqa: F401
     access_rows,
     add_hit,
@@ -245,3 +246,23 @@ def test_a_kept_read_whose_old_file_is_on_another_console_keeps_its_reference(w)
     with w.ctx.uow() as uow:
         row = uow.s.get(ReadRow, held)
         assert (row.plate_sha256, row.image_pack) == (sha, None)
+
+
+def test_switching_the_jurisdiction_away_and_back_does_not_purge_under_californias_floor(w):
+    # Given a California agency with reads 100 and 700 days old (inside the two-year minimum)
+    w.svc.retention.set_jurisdiction(w.sup, "california", "Agency operates under Gov. Code 34090")
+    now = w.ctx.clock.now()
+    old, older = add_read(w, "CAL100", now - timedelta(days=100)), add_read(w, "CAL700", now - timedelta(days=700))
+    # When an administrator switches to a 21-day jurisdiction, purges and switches back
+    w.svc.retention.set_jurisdiction(w.sup, "maine", "Agency operates under 29-A M.R.S. 2117-A")
+    w.ctx.clock.advance(hours=21)
+    w.svc.purge.purge(w.sup)
+    w.svc.retention.set_jurisdiction(w.sup, "california", "Agency operates under Gov. Code 34090 again")
+    # Then the data collected under California's floor is still there, and the carried floor is recorded
+    assert {old, older} <= _ids(w.ctx)
+    assert any("carried_floor" in str(r.detail) and "730" in str(r.detail)
+               for r in access_rows(w.ctx, "retention.jurisdiction") if r.outcome == "ok")
+    # And the floor lapses once everything collected before the switch is two years old
+    with w.ctx.uow() as uow:
+        assert load_periods(uow, w.ctx.clock.now())[1].reads_days >= 730
+        assert not live_carried_floors(uow, w.ctx.clock.now() + timedelta(days=731))
