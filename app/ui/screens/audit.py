@@ -20,6 +20,7 @@ from app.domain.records.audits import Audit, AuditItem
 from app.domain.roles import Permission as P
 from app.ui.asyncio_qt import async_slot
 from app.ui.context import UiContext
+from app.ui.dialogs.ask_first import ask_first
 from app.ui.permission_gate import gate
 from app.ui.reload_gate import ReloadWhenShown
 from app.ui.screens.access_browser import AccessRecordBrowser
@@ -197,6 +198,10 @@ class AuditScreen(QWidget):
     @async_slot()
     async def complete(self) -> None:
         if self.audit is None:
+            return
+        if not await ask_first(self, "Complete the audit", f"Complete audit A-{self.audit.id} and file its "
+                               "memorandum? The findings and the summary can no longer be changed.",
+                               "Complete and file"):
             return
         doc = await self._do(self.svc.audits.complete, self.audit.id, self.errors.toPlainText(), self.summary.text())
         if doc:

@@ -225,7 +225,12 @@ class RecordsScreen(QWidget):
     async def fulfil(self) -> None:
         reqs = selected(self.rel_table, self.releases)
         if reqs:
-            doc = await self._do(self.svc.releases.fulfil, reqs[0].id)
+            r = reqs[0]
+            if not await ask_first(self, "Fulfil release", f"Fulfil release R-{r.id} to {r.intake.requester_name} "
+                                   f"({r.intake.agency})? The packet of ALPR data is filed for them to receive and "
+                                   "the request is closed; this cannot be taken back.", "Fulfil and file the packet"):
+                return
+            doc = await self._do(self.svc.releases.fulfil, r.id)
             if doc:
                 self.message.setText(f"Release packet filed: {doc.path}")
 

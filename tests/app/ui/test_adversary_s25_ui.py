@@ -54,3 +54,69 @@ def test_signing_out_at_the_lock_screen_hands_held_hits_back_to_the_queue(qtbot,
                    for r in access_rows(world.ctx, "hit.release")), "the release is not in the access record"
     finally:
         _close_app(app)
+
+
+def _asks_first_then_acts(qtbot, qloop, screen, trigger, calls):  # noqa: ANN001, ANN202
+    """Enter and Escape at the question keep everything; the action button, chosen deliberately, acts once."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def box():
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+    for key in (K.Key_Return, K.Key_Escape):
+        trigger()
+        run_until(qloop, qtbot, lambda: box() is not None or bool(calls))
+        asked = box()
+        assert asked is not None and not calls, "acted at one keystroke"
+        assert asked.defaultButton() is asked.escapeButton()
+        qtbot.keyClick(QApplication.focusWidget() or asked, key)
+        run_until(qloop, qtbot, lambda: box() is None)
+        qloop.run_until_complete(asyncio.sleep(0.05))
+        assert not calls
+    trigger()
+    run_until(qloop, qtbot, lambda: box() is not None)
+    asked = box()
+    text = asked.text()
+    go = next(b for b in asked.buttons() if asked.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.mouseClick(go, Qt.MouseButton.LeftButton)
+    run_until(qloop, qtbot, lambda: bool(calls))
+    return text
+
+
+def test_fulfilling_a_release_asks_first(qtbot, qloop, ui_ctx, monkeypatch):
+    """Alt+F filed the release packet (ALPR data leaving the agency) at one keystroke, beside Approve and Deny."""
+    from types import SimpleNamespace
+
+    from app.ui.screens import records
+
+    screen = records.RecordsScreen(ui_ctx)
+    qtbot.addWidget(screen)
+    calls: list = []
+
+    async def spy(fn, *args, done=""):  # noqa: ANN001, ANN202
+        calls.append((fn.__name__, args))
+
+    request = SimpleNamespace(id=42, intake=SimpleNamespace(requester_name="Det. Pat Lee", agency="Metro PD"))
+    monkeypatch.setattr(records, "selected", lambda _table, _model: [request])
+    monkeypatch.setattr(screen, "_do", spy)
+    text = _asks_first_then_acts(qtbot, qloop, screen, screen.fulfil, calls)
+    assert "R-42" in text and "Det. Pat Lee" in text and calls == [("fulfil", (42,))]
+
+
+def test_completing_an_audit_asks_first(qtbot, qloop, ui_ctx, monkeypatch):
+    """'Complete and file memorandum' froze the findings at one keystroke."""
+    from types import SimpleNamespace
+
+    from app.ui.screens.audit import AuditScreen
+
+    screen = AuditScreen(ui_ctx)
+    qtbot.addWidget(screen)
+    calls: list = []
+
+    async def spy(fn, *args, done=""):  # noqa: ANN001, ANN202
+        calls.append(fn.__name__)
+
+    screen.audit = SimpleNamespace(id=7)
+    monkeypatch.setattr(screen, "_do", spy)
+    text = _asks_first_then_acts(qtbot, qloop, screen, screen.complete, calls)
+    assert "A-7" in text and calls == ["complete"]
