@@ -165,8 +165,45 @@ class PlateRowRenderer:
         mask = cv2.resize(mask, (max(4, w), h), interpolation=cv2.INTER_AREA)
         self._blend(canvas, mask, (pw - w) // 2 + int(self.rng.integers(-20, 21)), int(cy - h / 2), colour)
 
-    def plate(self, code: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Full plate (float BGR, 300 px high) and the serial's quad (4x2, clockwise from top-left)."""
+    def _end_graphic(self, canvas: np.ndarray, x: int, y: int, char_h: int, colour: np.ndarray) -> int:
+        """Draw a state symbol (cactus, tree, blob, stacked small letters) with its left edge at ``x``.
+
+        Returns its width. It is not part of the plate text: real plates put such art right beside
+        the serial, and the shipped reader reads it as a character.
+        """
+        rng = self.rng
+        kind = int(rng.integers(4))
+        h = int(char_h * rng.uniform(0.5, 1.0))
+        w = int(char_h * rng.uniform(0.25, 0.6))
+        top = y + int((char_h - h) * rng.uniform(0, 1))
+        layer = np.zeros((char_h + 4, w + 4), np.uint8)
+        oy = top - y
+        if kind == 0:  # cactus: trunk and two arms
+            t = max(2, w // 4)
+            cv2.rectangle(layer, (w // 2 - t // 2, oy), (w // 2 + t // 2, oy + h), 255, -1)
+            cv2.rectangle(layer, (0, oy + h // 3), (t, oy + h // 2), 255, -1)
+            cv2.rectangle(layer, (w - t, oy + h // 4), (w, oy + h // 2), 255, -1)
+            cv2.rectangle(layer, (0, oy + h // 2 - t), (w, oy + h // 2), 255, -1)
+        elif kind == 1:  # tree / irregular polygon
+            pts = np.stack([rng.uniform(0, w, 7), rng.uniform(oy, oy + h, 7)], axis=1).astype(np.int32)
+            cv2.fillPoly(layer, [cv2.convexHull(pts)], 255)
+        elif kind == 2:  # round seal
+            cv2.circle(layer, (w // 2, oy + h // 2), max(2, min(w, h) // 2), 255, -1)
+            colour = rng.uniform(0, 255, 3)
+        else:  # two stacked small letters (Delaware "PC", Wyoming stacks): not part of the plate text
+            for k in range(2):
+                glyph = self._text_mask(str(rng.choice(list(ALPHANUM[10:]))), self.fonts[0], 64, 0)
+                gh = max(3, char_h // 2 - 2)
+                glyph = cv2.resize(glyph, (max(2, w), gh), interpolation=cv2.INTER_AREA)
+                layer[k * (gh + 2) : k * (gh + 2) + gh, : glyph.shape[1]] = glyph
+        self._blend(canvas, layer, x, y, np.asarray(colour, np.float32))
+        return w
+
+    def plate(self, code: str, text: str) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+        """Full plate (float BGR, 300 px high), the serial's quad and the width of end art (left, right).
+
+        The quad is 4x2, clockwise from top-left, around the serial characters only.
+        """
         rng = self.rng
         ph, pw = 300, int(rng.uniform(560, 640))
         top, bottom, fg, state_fg = self._colours(code)
@@ -237,14 +274,26 @@ class PlateRowRenderer:
             cv2.rectangle(canvas, (0, 0), (pw - 1, ph - 1), colour, t)
             if rng.random() < 0.4:
                 cv2.rectangle(canvas, (0, int(ph * rng.uniform(0.82, 0.9))), (pw, ph), colour, -1)
+        ends = [0, 0]
+        if rng.random() < 0.35:
+            side = int(rng.integers(2))
+            gap = int(char_h * rng.uniform(0.05, 0.3))
+            if side == 0:
+                probe = int(char_h * 0.6)
+                colour = fg if rng.random() < 0.5 else rng.uniform(0, 200, 3)
+                self._end_graphic(canvas, x - gap - probe, y, char_h, colour)
+                ends[0] = gap + probe
+            else:
+                colour = fg if rng.random() < 0.5 else rng.uniform(0, 200, 3)
+                ends[1] = gap + self._end_graphic(canvas, x + width + gap, y, char_h, colour)
         quad = np.array([[x, y], [x + width, y], [x + width, y + char_h], [x, y + char_h]], np.float32)
-        return canvas, quad
+        return canvas, quad, (ends[0], ends[1])
 
     def sample(self) -> Sample:
         """One degraded number-row crop, 48 px high (width follows the aspect, at most 512 px)."""
         rng = self.rng
         code, text = self.serial()
-        plate, quad = self.plate(code, text)
+        plate, quad, ends = self.plate(code, text)
         # drawn at 300 px high for clean glyphs; 150 px is still finer than any camera size used here
         plate = cv2.resize(plate.astype(np.float32), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
         quad = quad * 0.5
@@ -265,11 +314,12 @@ class PlateRowRenderer:
         big = cv2.warpPerspective(big, m, (big.shape[1], big.shape[0]), borderMode=cv2.BORDER_REPLICATE)
         quad = cv2.perspectiveTransform((quad + pad)[None], m)[0]
         # shrink to camera size
-        plate_px = float(np.exp(rng.uniform(np.log(40), np.log(150))))
+        small_plate = rng.random() < 0.6
+        plate_px = float(np.exp(rng.uniform(np.log(40), np.log(95)))) if small_plate else float(rng.uniform(95, 150))
         scale = plate_px / pw
         small = cv2.resize(big, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         quad = quad * scale
-        sigma = rng.uniform(0, 1.1)
+        sigma = rng.uniform(0, 1.0 if plate_px > 80 else 0.7)
         if sigma > 0.25:
             small = cv2.GaussianBlur(small, (0, 0), sigma)
         if rng.random() < 0.2:  # motion blur
@@ -283,8 +333,12 @@ class PlateRowRenderer:
         if rng.random() < 0.25:
             small = np.repeat(small.mean(axis=2, keepdims=True), 3, axis=2)
         small = np.clip(small + rng.normal(0, rng.uniform(0, 8), small.shape), 0, 255).astype(np.uint8)
+        if plate_px > 70 and rng.random() < 0.3:  # video-like loss of detail: down and up again
+            f = rng.uniform(0.5, 0.85)
+            shape = (small.shape[1], small.shape[0])
+            small = cv2.resize(cv2.resize(small, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), shape)
         if rng.random() < 0.85:
-            ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, int(rng.uniform(15, 90))])
+            ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, int(rng.uniform(20 if plate_px > 70 else 35, 90))])
             if ok:
                 small = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         # crop the number row with a detector-like margin
@@ -292,6 +346,10 @@ class PlateRowRenderer:
         x1, y1 = quad.max(axis=0)
         h = max(2.0, y1 - y0)
         mx0, mx1 = rng.uniform(0.0, 0.35) * h, rng.uniform(0.0, 0.35) * h
+        if ends[0] and rng.random() < 0.8:  # the line detector's box takes the art in
+            mx0 += ends[0] * scale * 0.5
+        if ends[1] and rng.random() < 0.8:
+            mx1 += ends[1] * scale * 0.5
         my0, my1 = rng.uniform(-0.05, 0.3) * h, rng.uniform(-0.05, 0.3) * h
         if rng.random() < 0.1:  # loose crop reaching the small lines
             my0, my1 = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * h
