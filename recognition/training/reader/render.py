@@ -45,6 +45,10 @@ SMALL_FONT_FILES: tuple[str, ...] = (
 #: Characters that real plates print alike; vanity strings draw from them often.
 LOOKALIKES = "O0QDB8G6S5Z2I1"
 ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Relative frequency of O, I and Q against other characters in generated strings. Real serials use
+#: them rarely (many states skip them) and plates print them like 0 and 1; with uniform letters the
+#: first fine-tuned model read real zeros as O (notes/reader.md, Session 25).
+RARE_LETTERS = {"O": 0.2, "I": 0.2, "Q": 0.3}
 SLOGANS = (
     "LAND OF LINCOLN", "SUNSHINE STATE", "EXCELSIOR", "GARDEN STATE", "FIRST IN FLIGHT", "THE LONE STAR STATE",
     "GRAND CANYON STATE", "EVERGREEN STATE", "IN GOD WE TRUST", "PURE MICHIGAN", "dmv.ca.gov", "visitPA.com",
@@ -88,17 +92,19 @@ class PlateRowRenderer:
             j = self.table.jurisdictions[code]
             w = np.array([f.weight for f in j.formats])
             fmt = j.formats[int(rng.choice(len(j.formats), p=w / w.sum()))]
-            text = "".join(str(rng.choice(list(allowed))) for allowed in fmt.classes)
+            text = "".join(self._pick(allowed) for allowed in fmt.classes)
         elif roll < 0.82:
             n = int(rng.integers(2, 8))
-            text = "".join(str(rng.choice(list(ALPHANUM))) for _ in range(n))
+            text = "".join(self._pick(ALPHANUM) for _ in range(n))
         else:
             n = int(rng.integers(4, 8))
-            text = "".join(
-                str(rng.choice(list(LOOKALIKES))) if rng.random() < 0.6 else str(rng.choice(list(ALPHANUM)))
-                for _ in range(n)
-            )
+            text = "".join(self._pick(LOOKALIKES) if rng.random() < 0.6 else self._pick(ALPHANUM) for _ in range(n))
         return code, text
+
+    def _pick(self, allowed: str) -> str:
+        """One character of ``allowed``, O/I/Q down-weighted by :data:`RARE_LETTERS`."""
+        w = np.array([RARE_LETTERS.get(c, 1.0) for c in allowed])
+        return allowed[int(self.rng.choice(len(allowed), p=w / w.sum()))]
 
     # --- drawing --------------------------------------------------------------------------------
     def _font(self, path: str, size: int) -> ImageFont.FreeTypeFont:

@@ -100,6 +100,12 @@ def trainable_initializers(gm: torch.fx.GraphModule) -> None:
             holder.register_parameter(name, nn.Parameter(buf.clone()))
 
 
+def fold_probs(probs: torch.Tensor, fold: torch.Tensor) -> torch.Tensor:
+    """Sum ``[N, T, C]`` probabilities onto the 38 folded classes (blank, other, 0-9A-Z)."""
+    out = torch.zeros(*probs.shape[:2], 38, dtype=probs.dtype)
+    return out.index_add(2, fold, probs)
+
+
 def batch_tensor(images: list[np.ndarray]) -> tuple[torch.Tensor, list[int]]:
     """NCHW float batch like ``recognition.read.preprocess.rec_batch`` (x/127.5-1, zero right padding)."""
     widths = [img.shape[1] for img in images]
@@ -188,6 +194,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val", type=int, default=160)
     ap.add_argument("--resume", type=Path, default=None)
+    ap.add_argument("--distill", type=float, default=0.0,
+                    help="weight of a KL term keeping the folded 0-9A-Z/blank/other output near the original model's")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(args.threads)
@@ -210,11 +218,19 @@ def main() -> None:
     trainable = [p for p in params if p.requires_grad]
     logger.info("%d parameter tensors, %d trained (%d values)", len(params), len(trainable), sum(p.numel() for p in trainable))
 
-    val = [s for s in (PlateRowRenderer(args.seed + 1000).sample() for _ in range(args.val))]
+    val_renderer = PlateRowRenderer(args.seed + 1000)
+    val = [val_renderer.sample() for _ in range(args.val)]
     base_acc = evaluate(model, val, fold)
     logger.info("rendered validation exact before training: %.1f %%", base_acc)
     history = {"args": {k: str(v) for k, v in vars(args).items()}, "val_before": base_acc, "log": []}
 
+    teacher = None
+    fold_index = torch.from_numpy(fold)
+    if args.distill > 0:
+        teacher = to_log_softmax(convert(explicit_padding(onnx.load(str(args.onnx)))))
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
     renderer = PlateRowRenderer(args.seed)
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
@@ -233,6 +249,13 @@ def main() -> None:
         targets = torch.tensor([index[c] for s in samples for c in s.text])
         target_lengths = torch.tensor([len(s.text) for s in samples])
         loss = ctc(logp.transpose(0, 1), targets, lengths, target_lengths)
+        if teacher is not None:
+            with torch.no_grad():
+                p_t = fold_probs(teacher(x).exp(), fold_index)
+            p_s = fold_probs(logp.exp(), fold_index)
+            mask = torch.arange(t)[None, :] < lengths[:, None]
+            kl = (p_t * (torch.log(p_t + 1e-8) - torch.log(p_s + 1e-8))).sum(-1)
+            loss = loss + args.distill * (kl * mask).sum() / mask.sum()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 5.0)
