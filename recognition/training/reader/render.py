@@ -248,7 +248,10 @@ class PlateRowRenderer:
                 graphic_at, sep = cut, "   "
             printed = text[:cut] + sep + text[cut:]
         font = str(rng.choice(self.fonts))
-        mask = self._text_mask(printed, font, 160, int(rng.integers(0, 5)))
+        glyphs = printed
+        if rng.random() < 0.4:  # many plate fonts (and Brazil's) print 1 as a plain bar, like a sans I
+            glyphs = printed.replace("1", "I")
+        mask = self._text_mask(glyphs, font, 160, int(rng.integers(0, 5)))
         char_h = int(ph * rng.uniform(0.38, 0.52))
         condense = rng.uniform(0.55, 1.0)
         width = int(mask.shape[1] * char_h / mask.shape[0] * condense)
