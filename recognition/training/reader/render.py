@@ -50,10 +50,30 @@ ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: first fine-tuned model read real zeros as O (notes/reader.md, Session 25).
 RARE_LETTERS = {"O": 0.2, "I": 0.2, "Q": 0.3}
 SLOGANS = (
-    "LAND OF LINCOLN", "SUNSHINE STATE", "EXCELSIOR", "GARDEN STATE", "FIRST IN FLIGHT", "THE LONE STAR STATE",
-    "GRAND CANYON STATE", "EVERGREEN STATE", "IN GOD WE TRUST", "PURE MICHIGAN", "dmv.ca.gov", "visitPA.com",
-    "FAMOUS POTATOES", "LIVE FREE OR DIE", "WILD WONDERFUL", "GREAT LAKES", "SHOW ME STATE", "GREEN MOUNTAINS",
-    "AMERICA'S DAIRYLAND", "10,000 LAKES", "THE SPIRIT OF AMERICA", "BIG SKY COUNTRY", "NATURAL STATE", "",
+    "LAND OF LINCOLN",
+    "SUNSHINE STATE",
+    "EXCELSIOR",
+    "GARDEN STATE",
+    "FIRST IN FLIGHT",
+    "THE LONE STAR STATE",
+    "GRAND CANYON STATE",
+    "EVERGREEN STATE",
+    "IN GOD WE TRUST",
+    "PURE MICHIGAN",
+    "dmv.ca.gov",
+    "visitPA.com",
+    "FAMOUS POTATOES",
+    "LIVE FREE OR DIE",
+    "WILD WONDERFUL",
+    "GREAT LAKES",
+    "SHOW ME STATE",
+    "GREEN MOUNTAINS",
+    "AMERICA'S DAIRYLAND",
+    "10,000 LAKES",
+    "THE SPIRIT OF AMERICA",
+    "BIG SKY COUNTRY",
+    "NATURAL STATE",
+    "",
 )
 PAD_CAP = 512
 
@@ -69,17 +89,24 @@ class Sample:
 class PlateRowRenderer:
     """Seeded generator of rendered plate rows (see the module docstring)."""
 
-    def __init__(self, seed: int, table: FormatTable | None = None) -> None:
+    def __init__(self, seed: int, table: FormatTable | None = None, bar_one: float = 0.4) -> None:
         self.rng = np.random.default_rng(seed)
+        self.bar_one = bar_one
         self.table = table or load_table()
-        self.codes = [c for c, j in self.table.jurisdictions.items() if j.country == "US"] + ["ON", "QC", "BC"]
+        self.codes = [c for c, j in self.table.jurisdictions.items() if j.country == "US"] + [
+            "ON",
+            "QC",
+            "BC",
+        ]
         self.codes = [c for c in self.codes if c in self.table.jurisdictions]
         weights = np.array([self.table.jurisdictions[c].weight for c in self.codes], dtype=np.float64)
         self.code_p = (weights + weights.mean()) / (weights + weights.mean()).sum()
         self.fonts = [f for f in FONT_FILES if Path(f).is_file()]
         self.small_fonts = [f for f in SMALL_FONT_FILES if Path(f).is_file()]
         if not self.fonts:
-            raise FileNotFoundError("no TrueType font found; apt-get install fonts-dejavu-core fonts-liberation")
+            raise FileNotFoundError(
+                "no TrueType font found; apt-get install fonts-dejavu-core fonts-liberation"
+            )
         self._font_cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
 
     # --- text -----------------------------------------------------------------------------------
@@ -98,7 +125,9 @@ class PlateRowRenderer:
             text = "".join(self._pick(ALPHANUM) for _ in range(n))
         else:
             n = int(rng.integers(4, 8))
-            text = "".join(self._pick(LOOKALIKES) if rng.random() < 0.6 else self._pick(ALPHANUM) for _ in range(n))
+            text = "".join(
+                self._pick(LOOKALIKES) if rng.random() < 0.6 else self._pick(ALPHANUM) for _ in range(n)
+            )
         return code, text
 
     def _pick(self, allowed: str) -> str:
@@ -117,7 +146,9 @@ class PlateRowRenderer:
         font = self._font(font_path, size)
         left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
         img = Image.new("L", (right - left + 4, bottom - top + 4), 0)
-        ImageDraw.Draw(img).text((2 - left, 2 - top), text, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
+        ImageDraw.Draw(img).text(
+            (2 - left, 2 - top), text, font=font, fill=255, stroke_width=stroke, stroke_fill=255
+        )
         mask = np.asarray(img)
         ys, xs = np.nonzero(mask > 40)
         if len(xs) == 0:
@@ -159,7 +190,9 @@ class PlateRowRenderer:
         roi = canvas[y0:y1, x0:x1]
         roi += (colour.astype(np.float32) - roi) * a
 
-    def _small_line(self, canvas: np.ndarray, text: str, cy: float, height: float, colour: np.ndarray) -> None:
+    def _small_line(
+        self, canvas: np.ndarray, text: str, cy: float, height: float, colour: np.ndarray
+    ) -> None:
         if not text:
             return
         font = str(self.rng.choice(self.small_fonts))
@@ -214,14 +247,24 @@ class PlateRowRenderer:
         ph, pw = 300, int(rng.uniform(560, 640))
         top, bottom, fg, state_fg = self._colours(code)
         ramp = np.linspace(0, 1, ph)[:, None, None] ** rng.uniform(0.5, 2.0)
-        canvas = np.ascontiguousarray(np.broadcast_to((top * (1 - ramp) + bottom * ramp), (ph, pw, 3)), np.float32)
+        canvas = np.ascontiguousarray(
+            np.broadcast_to((top * (1 - ramp) + bottom * ramp), (ph, pw, 3)), np.float32
+        )
         # background art: a few soft blobs / mountains
         for _ in range(int(rng.integers(0, 4))):
             colour = np.clip(canvas[ph // 2, pw // 2] + rng.uniform(-90, 40, 3), 0, 255)
             layer = np.zeros((ph, pw), np.uint8)
             if rng.random() < 0.5:
-                cv2.ellipse(layer, (int(rng.uniform(0, pw)), int(rng.uniform(0, ph))),
-                            (int(rng.uniform(20, 200)), int(rng.uniform(15, 120))), 0, 0, 360, 255, -1)
+                cv2.ellipse(
+                    layer,
+                    (int(rng.uniform(0, pw)), int(rng.uniform(0, ph))),
+                    (int(rng.uniform(20, 200)), int(rng.uniform(15, 120))),
+                    0,
+                    0,
+                    360,
+                    255,
+                    -1,
+                )
             else:
                 pts = np.array([[0, ph], [rng.uniform(0, pw), rng.uniform(ph * 0.3, ph)], [pw, ph]], np.int32)
                 cv2.fillPoly(layer, [pts], 255)
@@ -230,14 +273,18 @@ class PlateRowRenderer:
         if rng.random() < 0.2:
             canvas[: int(ph * rng.uniform(0.18, 0.28))] = np.clip(fg + rng.uniform(-20, 20, 3), 0, 255)
             state_fg = top
-        name = STATE_NAMES.get(code, SCHEMES[code].name if code in SCHEMES else self.table.jurisdictions[code].name)
+        name = STATE_NAMES.get(
+            code, SCHEMES[code].name if code in SCHEMES else self.table.jurisdictions[code].name
+        )
         if rng.random() < 0.5:
             name = name.upper()
         if rng.random() < 0.9:
             self._small_line(canvas, name, ph * rng.uniform(0.1, 0.17), ph * rng.uniform(0.1, 0.2), state_fg)
         if rng.random() < 0.7:
             slogan = str(rng.choice(SLOGANS))
-            self._small_line(canvas, slogan, ph * rng.uniform(0.85, 0.92), ph * rng.uniform(0.07, 0.13), state_fg)
+            self._small_line(
+                canvas, slogan, ph * rng.uniform(0.85, 0.92), ph * rng.uniform(0.07, 0.13), state_fg
+            )
         # serial with optional gap, dash or small graphic
         printed = text
         graphic_at = -1
@@ -249,7 +296,9 @@ class PlateRowRenderer:
             printed = text[:cut] + sep + text[cut:]
         font = str(rng.choice(self.fonts))
         glyphs = printed
-        if rng.random() < 0.4:  # many plate fonts (and Brazil's) print 1 as a plain bar, like a sans I
+        if (
+            self.bar_one > 0 and rng.random() < self.bar_one
+        ):  # many plate fonts (and Brazil's) print 1 as a bar
             glyphs = printed.replace("1", "I")
         mask = self._text_mask(glyphs, font, 160, int(rng.integers(0, 5)))
         char_h = int(ph * rng.uniform(0.38, 0.52))
@@ -264,19 +313,34 @@ class PlateRowRenderer:
         self._blend(canvas, mask, x, y, fg)
         if graphic_at >= 0:  # a state symbol inside the gap
             gx = x + int(width * graphic_at / max(1, len(printed)) + width * 0.02)
-            cv2.circle(canvas, (gx + 10, y + char_h // 2), int(char_h * rng.uniform(0.12, 0.25)),
-                       tuple(float(c) for c in rng.uniform(0, 255, 3)), -1)
+            cv2.circle(
+                canvas,
+                (gx + 10, y + char_h // 2),
+                int(char_h * rng.uniform(0.12, 0.25)),
+                tuple(float(c) for c in rng.uniform(0, 255, 3)),
+                -1,
+            )
         # bolts, sticker, frame
         for bx in (pw * 0.22, pw * 0.78):
             for by in (ph * 0.08, ph * 0.92):
                 if rng.random() < 0.4:
-                    cv2.circle(canvas, (int(bx), int(by)), int(rng.uniform(6, 13)),
-                               tuple(float(c) for c in rng.uniform(60, 200, 3)), -1)
+                    cv2.circle(
+                        canvas,
+                        (int(bx), int(by)),
+                        int(rng.uniform(6, 13)),
+                        tuple(float(c) for c in rng.uniform(60, 200, 3)),
+                        -1,
+                    )
         if rng.random() < 0.4:
             sx = int(rng.choice([rng.uniform(5, 80), rng.uniform(pw - 120, pw - 50)]))
             sy = int(rng.choice([rng.uniform(5, 40), rng.uniform(ph - 80, ph - 45)]))
-            cv2.rectangle(canvas, (sx, sy), (sx + int(rng.uniform(40, 90)), sy + int(rng.uniform(30, 60))),
-                          tuple(float(c) for c in rng.uniform(0, 255, 3)), -1)
+            cv2.rectangle(
+                canvas,
+                (sx, sy),
+                (sx + int(rng.uniform(40, 90)), sy + int(rng.uniform(30, 60))),
+                tuple(float(c) for c in rng.uniform(0, 255, 3)),
+                -1,
+            )
         if rng.random() < 0.6:
             t = int(rng.uniform(6, 22))
             colour = tuple(float(c) for c in rng.uniform(0, 90, 3))
@@ -324,7 +388,9 @@ class PlateRowRenderer:
         quad = cv2.perspectiveTransform((quad + pad)[None], m)[0]
         # shrink to camera size
         small_plate = rng.random() < 0.6
-        plate_px = float(np.exp(rng.uniform(np.log(40), np.log(95)))) if small_plate else float(rng.uniform(95, 150))
+        plate_px = (
+            float(np.exp(rng.uniform(np.log(40), np.log(95)))) if small_plate else float(rng.uniform(95, 150))
+        )
         scale = plate_px / pw
         small = cv2.resize(big, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         quad = quad * scale
@@ -347,7 +413,9 @@ class PlateRowRenderer:
             shape = (small.shape[1], small.shape[0])
             small = cv2.resize(cv2.resize(small, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), shape)
         if rng.random() < 0.85:
-            ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, int(rng.uniform(20 if plate_px > 70 else 35, 90))])
+            ok, buf = cv2.imencode(
+                ".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, int(rng.uniform(20 if plate_px > 70 else 35, 90))]
+            )
             if ok:
                 small = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         # crop the number row with a detector-like margin
@@ -369,4 +437,3 @@ class PlateRowRenderer:
         width = int(min(PAD_CAP, max(16, np.ceil(48 * crop.shape[1] / max(1, crop.shape[0])))))
         row = cv2.resize(crop, (width, 48), interpolation=cv2.INTER_LINEAR)
         return Sample(row, text)
-
