@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -51,8 +52,18 @@ def package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+#: Environment variable naming a replacement file for a model key (``ALPR_MODEL_V6_REC`` for ``v6_rec``).
+MODEL_ENV_PREFIX = "ALPR_MODEL_"
+
+
+def model_override(key: str) -> Path | None:
+    """File named by ``ALPR_MODEL_<KEY>`` (benchmarks of candidate weights), or None when unset."""
+    value = os.environ.get(MODEL_ENV_PREFIX + key.upper(), "").strip()
+    return Path(value) if value else None
+
+
 def model_path(key: str) -> Path:
-    """Path of a model file by key (see :data:`MODEL_FILES`).
+    """Path of a model file by key (see :data:`MODEL_FILES`), or its ``ALPR_MODEL_<KEY>`` override.
 
     Raises:
         ModelNotFoundError: If the key is unknown or the file is missing.
@@ -60,8 +71,9 @@ def model_path(key: str) -> Path:
     """
     if key not in MODEL_FILES:
         raise ModelNotFoundError(f"unknown model key {key!r}")
+    override = model_override(key)
     package, rel = MODEL_FILES[key]
-    path = package_dir(package) / rel
+    path = override if override is not None else package_dir(package) / rel
     if not path.is_file():
         raise ModelNotFoundError(f"model file missing: {path}")
     return path

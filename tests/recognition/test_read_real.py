@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from recognition.protocols import PlateReader
-from recognition.read import ModelLoadError, ReaderConfig, create_reader, load_model
+from recognition.read import ModelLoadError, ModelNotFoundError, ReaderConfig, create_reader, load_model
 from recognition.read.models import model_path
 
 
@@ -86,6 +86,17 @@ def test_wrong_model_file_gives_clear_error(tmp_path) -> None:
 def test_models_come_from_installed_wheels() -> None:
     assert model_path("v6_rec").name == "PP-OCRv6_rec_small.onnx"
     assert model_path("v4_rec").parent.parent.name == "rapidocr_openvino"
+
+
+def test_model_file_can_be_overridden_by_environment(tmp_path, monkeypatch) -> None:
+    copy = tmp_path / "candidate.onnx"
+    copy.write_bytes(b"x")
+    monkeypatch.setenv("ALPR_MODEL_V6_REC", str(copy))
+    assert model_path("v6_rec") == copy
+    assert model_path("v4_rec").name == "ch_PP-OCRv4_rec_infer.onnx"
+    monkeypatch.setenv("ALPR_MODEL_V6_REC", str(tmp_path / "missing.onnx"))
+    with pytest.raises(ModelNotFoundError):
+        model_path("v6_rec")
 
 
 @pytest.mark.parametrize("angle", [-8.0, 8.0])
