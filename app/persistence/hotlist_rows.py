@@ -240,11 +240,13 @@ class RangeSizer:
     machine and 100-280 ms on one loaded by recognition, which put claims during a national
     import at 0.5 s. Each range's rows follow the rate the last ranges were copied at (smoothed),
     between ``least`` and ``most``; a quiet machine keeps the largest ranges (fewest commits).
+    The first range is the smallest (it meets cold caches: 370 ms for 10,000 rows beside a
+    national import) and a range is at most twice the one before it.
     """
 
     def __init__(self, most: int, least: int = 1_000, target_ms: float = 40.0) -> None:
         self.most, self.least, self.target_ms = most, min(least, most), target_ms
-        self.rows = most
+        self.rows = self.least
         self._rate: float | None = None  # rows per ms, smoothed
 
     def __call__(self) -> int:
@@ -256,7 +258,7 @@ class RangeSizer:
             return
         rate = rows / ms
         self._rate = rate if self._rate is None else 0.5 * self._rate + 0.5 * rate
-        self.rows = int(min(self.most, max(self.least, self._rate * self.target_ms)))
+        self.rows = int(min(self.most, 2 * self.rows, max(self.least, self._rate * self.target_ms)))
 
 
 class StagedCopy:
