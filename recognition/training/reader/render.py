@@ -120,6 +120,7 @@ FOREIGN_SKIP: dict[str, str] = {"E": "AEIOUQN", "F": "IOU", "I": "IOQU", "NL": "
 #: Scene text that sits near plates and is NOT a plate: make/model badges, dealer frames, stickers,
 #: fleet and bumper text. Rendered as rows labelled with their own characters (case kept, spaces
 #: dropped), so fine-tuning on plates does not turn every text line into a plate-like serial.
+# fmt: off
 SCENE_TEXTS: tuple[str, ...] = (
     "TOYOTA", "CAMRY", "COROLLA", "RAV4", "TACOMA", "TUNDRA", "PRIUS", "HONDA", "ACCORD", "CIVIC",
     "CR-V", "PILOT", "ODYSSEY", "FORD", "F-150", "F-250", "ESCAPE", "EXPLORER", "FUSION", "MUSTANG",
@@ -138,6 +139,7 @@ SCENE_TEXTS: tuple[str, ...] = (
     "CAUTION", "HONK", "ARMY", "NAVY", "VETERAN", "COEXIST", "OBX", "I LOVE MY DOG", "JUST MARRIED",
     "dealer.com", "www.autonation.com", "555-0134", "1-800-555-0199", "CALL", "FOR SALE",
 )
+# fmt: on
 #: Share of each sample kind: US plate rows, foreign (EU/Brazil) plate rows, scene-text rows.
 DEFAULT_MIX = (0.68, 0.2, 0.12)
 
@@ -491,8 +493,9 @@ class PlateRowRenderer:
         if code == "NL" or (code == "GB" and rng.random() < 0.5):
             bg = np.array([rng.uniform(0, 60), rng.uniform(170, 220), rng.uniform(220, 255)])
         elif style == "br_old" and rng.random() < 0.25:  # commercial: red plate, white characters
-            bg, fg = np.array([rng.uniform(20, 60), rng.uniform(20, 60), rng.uniform(150, 220)]), rng.uniform(
-                200, 255, 3
+            bg, fg = (
+                np.array([rng.uniform(20, 60), rng.uniform(20, 60), rng.uniform(150, 220)]),
+                rng.uniform(200, 255, 3),
             )
         elif style == "br_old":
             bg = np.full(3, rng.uniform(140, 205)) + rng.uniform(-12, 12, 3)
@@ -530,7 +533,11 @@ class PlateRowRenderer:
                 mask = self._text_mask(dept, self.fonts[0], 64, 0)
                 mw = min(band_r - 6, int(mask.shape[1] * mh / mask.shape[0]))
                 self._blend(
-                    canvas, cv2.resize(mask, (max(4, mw), mh)), pw - border - band_r // 2 - mw // 2, int(ph * 0.6), white
+                    canvas,
+                    cv2.resize(mask, (max(4, mw), mh)),
+                    pw - border - band_r // 2 - mw // 2,
+                    int(ph * 0.6),
+                    white,
                 )
                 right = pw - border - band_r - int(ph * 0.05)
         elif style == "br":  # Mercosul: blue band with BRASIL on top
@@ -540,8 +547,20 @@ class PlateRowRenderer:
             char_h = int(ph * rng.uniform(0.5, 0.6))
             y = border + top_h + int((ph - border - top_h - char_h) / 2)
         else:  # old Brazil: city line on top
-            city = str(rng.choice(["SP - SAO PAULO", "RJ - RIO DE JANEIRO", "MG - BELO HORIZONTE", "PR - CURITIBA",
-                                   "RS - PORTO ALEGRE", "BA - SALVADOR", "SC - JOINVILLE", "GO - GOIANIA"]))
+            city = str(
+                rng.choice(
+                    [
+                        "SP - SAO PAULO",
+                        "RJ - RIO DE JANEIRO",
+                        "MG - BELO HORIZONTE",
+                        "PR - CURITIBA",
+                        "RS - PORTO ALEGRE",
+                        "BA - SALVADOR",
+                        "SC - JOINVILLE",
+                        "GO - GOIANIA",
+                    ]
+                )
+            )
             self._small_line(canvas, city, ph * 0.15, ph * rng.uniform(0.13, 0.18), fg)
             char_h = int(ph * rng.uniform(0.5, 0.58))
             y = int(ph * rng.uniform(0.3, 0.36))
@@ -561,9 +580,14 @@ class PlateRowRenderer:
             gx = x + int(width * (printed.index("|") + 1.5) / len(glyphs))
             for k, colour in enumerate((rng.uniform(0, 255, 3), rng.uniform(0, 255, 3))):
                 rr = int(char_h * rng.uniform(0.14, 0.2))
-                cv2.circle(canvas, (gx, y + int(char_h * (0.28 + 0.44 * k))), rr, tuple(float(c) for c in colour), -1)
+                cv2.circle(
+                    canvas, (gx, y + int(char_h * (0.28 + 0.44 * k))), rr, tuple(float(c) for c in colour), -1
+                )
         cv2.rectangle(canvas, (0, 0), (pw - 1, ph - 1), tuple(float(c) for c in fg), border)
-        ends = (x - border if band_l and rng.random() < 0.5 else 0, (pw - border - x - width) if band_r else 0)
+        ends = (
+            x - border if band_l and rng.random() < 0.5 else 0,
+            (pw - border - x - width) if band_r else 0,
+        )
         quad = np.array([[x, y], [x + width, y], [x + width, y + char_h], [x, y + char_h]], np.float32)
         return canvas, quad, ends, 0.225 / (char_h / pw)
 
@@ -582,12 +606,18 @@ class PlateRowRenderer:
             bg, fg = rng.uniform(0, 255, 3), np.full(3, rng.uniform(150, 250))
         elif kind < 0.65:  # dealer frame: dark plastic, light or gold letters
             bg = rng.uniform(0, 50, 3)
-            fg = np.array([rng.uniform(20, 80), rng.uniform(150, 210), rng.uniform(200, 250)]) if rng.random() < 0.3 else rng.uniform(200, 255, 3)
+            fg = (
+                np.array([rng.uniform(20, 80), rng.uniform(150, 210), rng.uniform(200, 250)])
+                if rng.random() < 0.3
+                else rng.uniform(200, 255, 3)
+            )
         else:  # sticker / sign
             bg, fg = rng.uniform(150, 255, 3), rng.uniform(0, 120, 3)
         bottom = np.clip(bg + rng.uniform(-40, 40, 3), 0, 255)
         ramp = np.linspace(0, 1, ph)[:, None, None]
-        canvas = np.ascontiguousarray(np.broadcast_to(bg * (1 - ramp) + bottom * ramp, (ph, pw, 3)), np.float32)
+        canvas = np.ascontiguousarray(
+            np.broadcast_to(bg * (1 - ramp) + bottom * ramp, (ph, pw, 3)), np.float32
+        )
         mask = cv2.resize(mask, (width, char_h), interpolation=cv2.INTER_AREA)
         x, y = margin, int((ph - char_h) / 2 + rng.uniform(-20, 20))
         if rng.random() < 0.4:  # emboss / shadow
@@ -595,7 +625,13 @@ class PlateRowRenderer:
         self._blend(canvas, mask, x, y, fg)
         if rng.random() < 0.4:  # frame edge or plate top beside the text
             yy = int(rng.choice([rng.uniform(0, y * 0.6), rng.uniform(y + char_h * 1.2, ph)]))
-            cv2.rectangle(canvas, (0, yy), (pw, yy + int(rng.uniform(4, 30))), tuple(float(c) for c in rng.uniform(0, 255, 3)), -1)
+            cv2.rectangle(
+                canvas,
+                (0, yy),
+                (pw, yy + int(rng.uniform(4, 30))),
+                tuple(float(c) for c in rng.uniform(0, 255, 3)),
+                -1,
+            )
         quad = np.array([[x, y], [x + width, y], [x + width, y + char_h], [x, y + char_h]], np.float32)
         return canvas, quad, (0, 0), 0.225 / (char_h / pw) * rng.uniform(0.5, 1.0)
 

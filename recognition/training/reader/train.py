@@ -357,7 +357,12 @@ def main() -> None:
             torch.save(model.state_dict(), args.out / "last.pt")
             export(model, src, args.out / f"step{step}.onnx")
             history["log"].append(
-                {"step": step, "loss": float(np.mean(losses[-args.every :])), "val": kinds["all"], "kinds": kinds}
+                {
+                    "step": step,
+                    "loss": float(np.mean(losses[-args.every :])),
+                    "val": kinds["all"],
+                    "kinds": kinds,
+                }
             )
             (args.out / "history.json").write_text(json.dumps(history, indent=1))
             logger.info("step %d rendered validation exact %s", step, kinds)
