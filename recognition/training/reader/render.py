@@ -166,9 +166,11 @@ class PlateRowRenderer:
         table: FormatTable | None = None,
         bar_one: float = 0.4,
         mix: tuple[float, float, float] = (1.0, 0.0, 0.0),
+        same_o: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.bar_one = bar_one
+        self.same_o = same_o
         total = float(sum(mix))
         self.mix = tuple(m / total for m in mix)
         self.foreign_codes = list(FOREIGN_FORMATS)
@@ -567,6 +569,10 @@ class PlateRowRenderer:
         glyphs = printed.replace("|", "   ")
         if style != "eu" and self.bar_one > 0 and rng.random() < self.bar_one:
             glyphs = glyphs.replace("1", "I")
+        if style != "eu" and rng.random() < self.same_o:
+            # Brazil's plate fonts draw O and 0 alike: swap the glyphs (labels stay by position), so
+            # the format (letters first, digits after) decides, not the shape of the round character
+            glyphs = glyphs.translate(str.maketrans("O0", "0O"))
         font = str(rng.choice(self.foreign_fonts or self.fonts))
         mask = self._text_mask(glyphs, font, 160, int(rng.integers(0, 4)))
         width = int(mask.shape[1] * char_h / mask.shape[0] * rng.uniform(0.75, 1.05))

@@ -254,6 +254,12 @@ def main() -> None:
         help="shares of US plate rows, EU/Brazil plate rows and scene-text rows (session 26: 0.68 0.2 0.12)",
     )
     ap.add_argument(
+        "--same-o",
+        type=float,
+        default=0.0,
+        help="share of Brazil rows drawing O as 0 and 0 as O (labels by position; session 26: 0.5)",
+    )
+    ap.add_argument(
         "--every", type=int, default=200, help="validate, checkpoint and export step<N>.onnx every N steps"
     )
     ap.add_argument(
@@ -290,7 +296,7 @@ def main() -> None:
     )
 
     mix = tuple(args.mix)
-    val_renderer = PlateRowRenderer(args.seed + 1000, bar_one=args.bar_one, mix=mix)
+    val_renderer = PlateRowRenderer(args.seed + 1000, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
     val = [val_renderer.sample() for _ in range(args.val)]
     base_kinds = evaluate_kinds(model, val, fold)
     base_acc = base_kinds["all"]
@@ -309,7 +315,7 @@ def main() -> None:
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-    renderer = PlateRowRenderer(args.seed, bar_one=args.bar_one, mix=mix)
+    renderer = PlateRowRenderer(args.seed, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     deadline = time.time() + 60 * args.minutes
