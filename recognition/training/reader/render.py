@@ -419,6 +419,8 @@ class PlateRowRenderer:
             self.bar_one > 0 and rng.random() < self.bar_one
         ):  # many plate fonts (and Brazil's) print 1 as a bar
             glyphs = printed.replace("1", "I")
+        if self.same_o > 0 and rng.random() < self.same_o:  # plate fonts draw O and 0 alike
+            glyphs = glyphs.translate(str.maketrans("O0", "0O"))
         mask = self._text_mask(glyphs, font, 160, int(rng.integers(0, 5)))
         char_h = int(ph * rng.uniform(0.38, 0.52))
         condense = rng.uniform(0.55, 1.0)
@@ -569,7 +571,7 @@ class PlateRowRenderer:
         glyphs = printed.replace("|", "   ")
         if style != "eu" and self.bar_one > 0 and rng.random() < self.bar_one:
             glyphs = glyphs.replace("1", "I")
-        if style != "eu" and rng.random() < self.same_o:
+        if style != "eu" and self.same_o > 0 and rng.random() < self.same_o:
             # Brazil's plate fonts draw O and 0 alike: swap the glyphs (labels stay by position), so
             # the format (letters first, digits after) decides, not the shape of the round character
             glyphs = glyphs.translate(str.maketrans("O0", "0O"))

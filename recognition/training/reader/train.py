@@ -257,7 +257,7 @@ def main() -> None:
         "--same-o",
         type=float,
         default=0.0,
-        help="share of Brazil rows drawing O as 0 and 0 as O (labels by position; session 26: 0.5)",
+        help="share of US and Brazil rows drawing O as 0 and 0 as O (labels unchanged; session 26: 0.5)",
     )
     ap.add_argument(
         "--every", type=int, default=200, help="validate, checkpoint and export step<N>.onnx every N steps"
