@@ -24,9 +24,23 @@ Fonts rendered (Debian packages): fonts-dejavu-core (Bitstream Vera / DejaVu lic
         --out /tmp/recft/run4 --freeze 22 --lr 5e-5 --distill 0.3 --seed 27 --val 96 \\
         --resume /tmp/recft/run2/last.pt --max-steps 291 --schedule-steps 291 --minutes 600
 
-The shipped weights were trained with the learning-rate schedule over wall time (28 and 16 minutes on
-a shared 2-core machine); ``--schedule-steps`` gives the same recipe by step count, so a re-run is
-close to, not bit-identical with, ``recognition/models/reader/PP-OCRv6_rec_small_plates.onnx``.
+    # session 26, run 6 (not shipped): from run 4, EU/Brazil and scene-text rows in the mix
+    PYTHONPATH=. nice -n 15 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \\
+        --out /tmp/rec26/run6 --freeze 22 --lr 7e-5 --distill 0.3 --seed 126 --bar-one 0.4 \\
+        --mix 0.68 0.2 0.12 --val 192 --every 100 --minutes 75 --threads 2 --resume /tmp/recft/run4/last.pt
+    # (stopped after step 425; its step-400 checkpoint is the start of run 7)
+    # session 26, run 7 (not shipped): O and 0 drawn with each other's glyph in half the US/Brazil rows
+    PYTHONPATH=. nice -n 15 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \\
+        --out /tmp/rec26/run7 --freeze 22 --lr 4e-5 --distill 0.3 --seed 226 --bar-one 0.4 --same-o 0.5 \\
+        --mix 0.6 0.28 0.12 --val 192 --every 100 --minutes 24 --threads 2 --resume /tmp/rec26/run6/step400.pt
+
+Session 26 rows also use DejaVu Sans Mono, Liberation Mono and FreeMono Bold (EU/Brazil) and regular,
+italic and serif faces of the same four packages (scene text); no other font package.
+
+Runs 2 and 4 (session 25) were trained with the learning-rate schedule over wall time (28 and 16 minutes
+on a shared 2-core machine); ``--schedule-steps`` gives the same recipe by step count, so a re-run is
+close to, not bit-identical with, them. Runs 6 and 7 (session 26) also schedule over ``--minutes`` of
+wall time (run 7: 385 steps); none of these runs was shipped (notes/reader.md).
 """
 
 from __future__ import annotations
