@@ -85,3 +85,14 @@ def test_foreign_and_scene_rows_report_a_size_factor_for_us_equivalent_character
     assert all(e >= 0 for e in ends)
     canvas, quad, ends, factor = r.scene_plate("CAMRY")
     assert canvas.shape[0] == 300 and ends == (0, 0) and factor > 0
+
+
+def test_the_o_zero_glyph_swap_leaves_the_stream_alone_when_off_and_labels_unchanged_when_on():
+    plain, off = PlateRowRenderer(9, mix=DEFAULT_MIX), PlateRowRenderer(9, mix=DEFAULT_MIX, same_o=0.0)
+    for _ in range(5):
+        a, b = plain.sample(), off.sample()
+        assert a.text == b.text and np.array_equal(a.image, b.image)
+    on = PlateRowRenderer(9, mix=(0.5, 0.5, 0.0), same_o=1.0)
+    for _ in range(20):
+        s = on.sample()
+        assert PLATE.fullmatch(s.text) and s.image.shape[0] == 48
