@@ -269,3 +269,57 @@ def test_runtime_pipelines_share_the_compiled_models_but_not_their_stream_state(
     for w in workers:
         w.join()
     assert "ABC1234" in alone and got == {0: alone, 1: alone}
+
+
+# --- voted views only for the candidates that could come first ---------------------------------------------
+
+
+class _VotingReader:
+    """A full reader with deferred votes: every reading is unsure; a vote makes it 0.95 confident."""
+
+    def __init__(self, texts: dict[int, str]) -> None:
+        self.texts = texts
+        self.finished: list[tuple[str, bool]] = []
+
+    def read_unvoted(self, crop: np.ndarray):
+        from recognition.read.fusion import FusedLine
+        from recognition.read.reader import PendingRead, Syntax
+
+        text = self.texts[int(crop[0, 0, 0])]
+        fused = FusedLine(text, (0.6,) * len(text), 0.0)
+        return PendingRead(crop, fused, Syntax(), 0.0, True, _text(text, 0.6))
+
+    def finish(self, pending, vote: bool = True) -> PlateText | None:
+        self.finished.append((pending.fused.text, vote))
+        return _text(pending.fused.text, 0.95 if vote else 0.6)
+
+    def read(self, crop: np.ndarray) -> PlateText | None:
+        return self.finish(self.read_unvoted(crop))
+
+
+def _voted(texts: dict[int, str], rules: ScreenRules) -> tuple[list[PlateText | None], list[tuple[str, bool]]]:
+    full = _VotingReader(texts)
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in texts]
+    return ScreenedReader(FakeReader(_by_mark(texts, 0.6)), full, rules).read_many(crops), full.finished
+
+
+def test_lettering_beside_a_plate_is_not_voted_but_a_second_plate_is() -> None:
+    texts = {1: "GAGGED", 2: "ABC1234", 3: "XYZ789"}
+    readings, finished = _voted(texts, ScreenRules(vote_within=0.5))
+    assert sorted(finished) == [("ABC1234", True), ("GAGGED", False), ("XYZ789", True)]
+    # nothing dropped: the unvoted lettering keeps its full reading
+    assert [(r.text, r.confidence) for r in readings if r] == [("GAGGED", 0.6), ("ABC1234", 0.95), ("XYZ789", 0.95)]
+    # the most plate-like candidate is settled first
+    assert finished[0][0] in {"ABC1234", "XYZ789"}
+
+
+def test_without_vote_within_every_unsure_reading_is_voted() -> None:
+    readings, finished = _voted({1: "GAGGED", 2: "ABC1234"}, ScreenRules())
+    assert sorted(finished) == [("ABC1234", True), ("GAGGED", True)]
+    assert [r.confidence for r in readings if r] == [0.95, 0.95]
+    with pytest.raises(ValueError):
+        ScreenRules(vote_within=-0.1)
+
+
+def test_the_still_reader_votes_only_near_the_best_candidate(shipped) -> None:
+    assert shipped.rules.vote_within > 0.0
