@@ -171,10 +171,7 @@ def screened_reader(config: object | None = None, screen: bool = True, rules: Sc
 
     cfg = config if isinstance(config, ReaderConfig) else ReaderConfig()
     keys = [cfg.det_model, "v6_rec"] + (["v4_rec"] if cfg.use_v4 or cfg.read_state else [])
-    def precision(key: str) -> str:
-        return cfg.det_precision if key == cfg.det_model and cfg.det_precision != "same" else cfg.precision
-
-    compiled = {key: load_model(key, cfg.device, precision(key), cfg.threads, hint=cfg.hint) for key in keys}
+    compiled = {key: load_model(key, cfg.device, cfg.precision, cfg.threads, hint=cfg.hint) for key in keys}
     if not screen:
         return OpenVinoPlateReader(cfg, compiled)
     models: dict[str, Any] = {key: RememberedModel(model) for key, model in compiled.items()}

@@ -17,9 +17,6 @@ STILL_MIN_SCALE = 0.75
 #: this share as plate-like as the image's best other one (``ScreenRules.vote_within``; US dev stills: the same
 #: 222 first readings with a third fewer votes, notes/speed.md session 26). The live runtime votes every one.
 STILL_VOTE_WITHIN = 0.5
-#: Still images: the crops' line detector at the CPU's default precision (bf16 where the CPU has it: a third less
-#: CPU per crop; US dev 72.97 -> 73.87 exact, EU and BR notes/speed.md session 26). The recognisers stay f32.
-STILL_DET_PRECISION = ""
 
 
 class ModelUnavailable(RuntimeError):
@@ -52,14 +49,11 @@ def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector
 def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
     """The shipped reader of stills (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
-    Votes only near the best candidate (:data:`STILL_VOTE_WITHIN`); without ``config``, the line detector runs at
-    :data:`STILL_DET_PRECISION`. See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
+    Votes only near the best candidate (:data:`STILL_VOTE_WITHIN`). See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
     """
     from recognition.pipeline_screen import ScreenRules, screened_reader
-    from recognition.read import ReaderConfig
 
-    cfg = config if isinstance(config, ReaderConfig) else ReaderConfig(det_precision=STILL_DET_PRECISION)
-    return screened_reader(cfg, screen, ScreenRules(vote_within=STILL_VOTE_WITHIN))
+    return screened_reader(config, screen, ScreenRules(vote_within=STILL_VOTE_WITHIN))
 
 
 def load_colour() -> object | None:

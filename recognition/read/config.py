@@ -25,13 +25,6 @@ class ReaderConfig(StrictModel):
         title="CPU inference precision",
         description="INFERENCE_PRECISION_HINT on CPU; f32 keeps accuracy on CPUs that default to bf16. Empty: default.",
     )
-    det_precision: Literal["same", "f32", "bf16", "f16", ""] = Field(
-        "same",
-        title="Line detector precision",
-        description="INFERENCE_PRECISION_HINT of the line detector alone ('same': as the recognisers; empty: the "
-        "CPU's default, bf16 where the CPU has it). Still images use the default: the line map is not read as "
-        "text, and it costs a third less there.",
-    )
     threads: int = Field(
         0, title="Inference threads", description="Threads per inference (0: OpenVINO decides).", ge=0, le=64
     )

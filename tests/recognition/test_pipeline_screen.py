@@ -323,14 +323,3 @@ def test_without_vote_within_every_unsure_reading_is_voted() -> None:
 
 def test_the_still_reader_votes_only_near_the_best_candidate(shipped) -> None:
     assert shipped.rules.vote_within > 0.0
-
-
-def test_the_still_line_detector_runs_at_the_cpu_default_and_the_recognisers_in_f32(shipped) -> None:
-    import openvino as ov
-
-    from recognition.read.models import core
-
-    det, rec = shipped.full._det.model.compiled, shipped.full._recs[0].model.compiled
-    assert shipped.full.config.det_precision == ""
-    assert det.get_property("INFERENCE_PRECISION_HINT") == core().get_property("CPU", "INFERENCE_PRECISION_HINT")
-    assert rec.get_property("INFERENCE_PRECISION_HINT") == ov.Type.f32
