@@ -166,7 +166,7 @@ class OpenVinoPlateReader:
         views = plate_views(image, angle, self.config.vote_shears)
         if not views:
             return fused
-        readings = [fused] + self._read_each(views, syntax)
+        readings = [fused] + self._read_each(views, syntax, others=self.config.vote_fuse)
         prior = self._prior if syntax.weight > 0.0 else None
 
         def weight(text: str) -> float:
@@ -220,11 +220,14 @@ class OpenVinoPlateReader:
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
 
-    def _read_each(self, images: Sequence[np.ndarray], syntax: Syntax) -> list[FusedLine]:
-        """Read several single-line images, each on its own, with one batched inference per model."""
+    def _read_each(self, images: Sequence[np.ndarray], syntax: Syntax, others: bool = True) -> list[FusedLine]:
+        """Read several single-line images, each on its own, with one batched inference per model.
+
+        ``others=False``: the first recogniser alone.
+        """
         first = self._scores(0, images)
         unsure = [i for i, line in enumerate(first) if not self._confident([line])]
-        if len(self._recs) > 1 and unsure:
+        if others and len(self._recs) > 1 and unsure:
             others = [self._scores(m, [images[i] for i in unsure]) for m in range(1, len(self._recs))]
             extra = {i: [o[k] for o in others] for k, i in enumerate(unsure)}
         else:

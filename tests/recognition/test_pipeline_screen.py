@@ -321,5 +321,31 @@ def test_without_vote_within_every_unsure_reading_is_voted() -> None:
         ScreenRules(vote_within=-0.1)
 
 
-def test_the_still_reader_votes_only_near_the_best_candidate(shipped) -> None:
+def test_the_still_reader_votes_only_near_the_best_candidate_with_one_recogniser(shipped) -> None:
     assert shipped.rules.vote_within > 0.0
+    assert not shipped.full.config.vote_fuse and shipped.full.config.use_v4  # fusion stays on for the row
+
+
+def test_voted_views_without_fusion_read_each_view_with_the_first_recogniser_only() -> None:
+    from recognition.read.reader import OpenVinoPlateReader, Syntax
+
+    class _Rec:
+        key, characters = "v6_rec", ("", "A", "B", " ")
+
+        def __init__(self) -> None:
+            self.batches = 0
+
+        def infer(self, batch: np.ndarray) -> np.ndarray:
+            self.batches += 1
+            probs = np.full((batch.shape[0], 8, 4), 0.1, np.float32)
+            probs[:, ::2, 1] = 0.7  # "A" on every other frame, never sure (< fuse_below): the others would be asked
+            return probs
+
+    from recognition.read import ReaderConfig
+
+    views = [np.full((48, 160, 3), 128, np.uint8)] * 3
+    for others, second_calls in ((True, 1), (False, 0)):
+        v6, v4 = _Rec(), _Rec()
+        reader = OpenVinoPlateReader(ReaderConfig(syntax_weight=0.0), {"v6_det": v6, "v6_rec": v6, "v4_rec": v4})
+        reader._read_each(views, Syntax(), others=others)
+        assert (v6.batches, v4.batches) == (1, second_calls)
