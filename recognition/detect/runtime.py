@@ -98,7 +98,7 @@ class StaticShapes:
         return tuple(self._compiled)
 
     def request(self, shape: tuple[int, ...]) -> ov.InferRequest | None:
-        """This thread's infer request of the copy for ``shape`` (compiled now when it is due), or None."""
+        """The calling thread's infer request of the copy for ``shape`` (compiled now when due), or None."""
         shape = tuple(int(v) for v in shape)
         compiled = self._compiled.get(shape)
         if compiled is None:
