@@ -35,7 +35,7 @@ import numpy as np
 
 from recognition.protocols import PlateReader
 from recognition.read.plausibility import plate_shape_score
-from recognition.types import PlateText
+from recognition.types import BBox, PlateText
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,19 @@ class ScreenRules:
     #: a quick reading this confident with the full plate shape (3) makes the image's other candidates
     #: need shape 3 too (> 1: never)
     sure_confidence: float = 0.9
+    #: Voted views (the full reader's dearest step, for unsure readings) only for a candidate of an image
+    #: whose plate-likeness before the vote is at least this share of the best other candidate's
+    #: (:meth:`ScreenedReader.read_many`); the others keep their full reading without the vote. 0: every
+    #: unsure reading is voted.
+    vote_within: float = 0.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_chars <= self.max_chars or not 0 <= self.min_shape <= 3:
             raise ValueError("1 <= min_chars <= max_chars and 0 <= min_shape <= 3 required")
         if self.sure_confidence <= 0.0:
             raise ValueError("sure_confidence > 0 required")
+        if self.vote_within < 0.0:
+            raise ValueError("vote_within >= 0 required")
 
     def worth_full_read(self, quick: PlateText | None, min_shape: int | None = None) -> bool:
         """Whether ``quick`` (the quick reading of a candidate) could be a plate's reading."""
@@ -151,13 +158,14 @@ class RememberedModel:
         return out
 
 
-def screened_reader(config: object | None = None, screen: bool = True) -> PlateReader:
+def screened_reader(config: object | None = None, screen: bool = True, rules: ScreenRules | None = None) -> PlateReader:
     """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
     The quick reader is the same reader with its refinements off (no second recogniser, row band,
     state lines or voted views): about a third of a full read on plates, far less on lettering. The two
     share :class:`RememberedModel` wrappers, so a full read does not repeat its quick read's inferences.
-    ``screen=False`` gives the full reader alone (crops known to be plates).
+    ``screen=False`` gives the full reader alone (crops known to be plates); ``rules``: which candidates
+    are read in full and voted (default :class:`ScreenRules`).
     """
     from recognition.read import OpenVinoPlateReader, ReaderConfig, load_model
 
@@ -169,7 +177,7 @@ def screened_reader(config: object | None = None, screen: bool = True) -> PlateR
     models: dict[str, Any] = {key: RememberedModel(model) for key, model in compiled.items()}
     full = OpenVinoPlateReader(cfg, models)
     quick_cfg = cfg.model_copy(update={"use_v4": False, "read_state": False, "band_extra_conf": 1.0, "vote_below": 0.0})
-    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full)
+    return ScreenedReader(OpenVinoPlateReader(quick_cfg, models), full, rules)
 
 
 def _chars(text: str) -> str:
@@ -192,6 +200,8 @@ class ScreenedReader:
         self.rules = rules or ScreenRules()
         self.full_reads = 0  # candidates read in full (for benchmarks)
         self.quick_only = 0  # candidates that kept their quick reading
+        self.votes = 0  # unsure full readings given the voted views (``rules.vote_within`` > 0)
+        self.unvoted = 0  # unsure full readings left without them
 
     def read(self, crop: np.ndarray) -> PlateText | None:
         """Quick reading of ``crop``, replaced by the full reading when the quick one could be a plate."""
@@ -207,22 +217,55 @@ class ScreenedReader:
 
         A candidate whose quick reading has the full plate shape is read in full whatever the others
         read, so right away (its quick read's inferences are still in the shared models' memory); the
-        others wait until every quick reading of the image is known.
+        others wait until every quick reading of the image is known. With ``rules.vote_within`` the
+        voted views of unsure full readings come last, most plate-like candidate first
+        (:meth:`_settle_votes`).
         """
+        defer = self.rules.vote_within > 0.0 and hasattr(self.full, "read_unvoted")
+        read_full = self.full.read_unvoted if defer else self.full.read
         quick: list[PlateText | None] = []
-        full: dict[int, PlateText | None] = {}
+        full: dict[int, Any] = {}
         for i, crop in enumerate(crops):
             quick.append(self.quick.read(crop))
             if self.rules.worth_full_read(quick[-1], 3):
-                full[i] = self.full.read(crop)
-        out: list[PlateText | None] = []
+                full[i] = read_full(crop)
+        out: list[Any] = []
         for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick), strict=True)):
             if wanted:
                 self.full_reads += 1
-                out.append(full[i] if i in full else self.full.read(crop))
+                out.append(full[i] if i in full else read_full(crop))
             else:
                 self.quick_only += 1
                 out.append(first)
+        return self._settle_votes(crops, out) if defer else out
+
+    def _settle_votes(self, crops: Sequence[np.ndarray], readings: list[Any]) -> list[PlateText | None]:
+        """Finish the full reads of one image (:meth:`~recognition.read.reader.OpenVinoPlateReader.read_unvoted`).
+
+        An unsure reading gets the voted views only when, before them, it is at least
+        ``rules.vote_within`` times as plate-like (:func:`recognition.ranking.still_likeness`, the order
+        ``read`` reports plates in; box = the crop) as the best other candidate as it stands then, so
+        the candidates that could come first are settled by the vote and lettering beside a plate is
+        not. Most plate-like first, so a voted reading counts for the ones after it. Nothing is
+        dropped: an unvoted candidate keeps its full reading.
+        """
+        from recognition.ranking import still_likeness
+        from recognition.read.reader import PendingRead
+
+        boxes = [BBox(0, 0, int(c.shape[1]), int(c.shape[0])) for c in crops]
+        out: list[PlateText | None] = [None if isinstance(r, PendingRead) else r for r in readings]
+        pending = {i: r for i, r in enumerate(readings) if isinstance(r, PendingRead)}
+        likeness = [
+            still_likeness(r.reading if isinstance(r, PendingRead) else r, box)
+            for r, box in zip(readings, boxes, strict=True)
+        ]
+        for i in sorted(pending, key=lambda k: (-likeness[k], k)):
+            best_other = max((v for k, v in enumerate(likeness) if k != i), default=0.0)
+            vote = pending[i].unsure and likeness[i] >= self.rules.vote_within * best_other
+            self.votes += vote
+            self.unvoted += pending[i].unsure and not vote
+            out[i] = self.full.finish(pending[i], vote=vote)
+            likeness[i] = still_likeness(out[i], boxes[i])
         return out
 
     def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:

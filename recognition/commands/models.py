@@ -13,6 +13,15 @@ from recognition.types import BBox, PlateDetection
 STILL_MIN_SCALE = 0.75
 
 
+#: Still images (``read``, ``eval --scenes``): the voted views of unsure readings only for candidates at least
+#: this share as plate-like as the image's best other one (``ScreenRules.vote_within``; US dev stills: the same
+#: 222 first readings with a third fewer votes, notes/speed.md session 26). The live runtime votes every one.
+STILL_VOTE_WITHIN = 0.5
+#: Still images: the voted views are read by PP-OCRv6 alone (``ReaderConfig.vote_fuse``), about half a vote's CPU
+#: (US dev exact as with fusion, 1-edit +1 image; EU and BR the same: notes/speed.md session 26).
+STILL_VOTE_FUSE = False
+
+
 class ModelUnavailable(RuntimeError):
     """The detector or reader could not be loaded."""
 
@@ -41,13 +50,17 @@ def load_models(fake: bool = False, screen: bool = False) -> tuple[PlateDetector
 
 
 def load_reader(config: object | None = None, screen: bool = True) -> PlateReader:
-    """The shipped reader (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
+    """The shipped reader of stills (``config``: a ``ReaderConfig``), screened by a quick reader sharing its models.
 
-    See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
+    Votes only near the best candidate (:data:`STILL_VOTE_WITHIN`), and (``screen`` without ``config``) reads the
+    voted views with PP-OCRv6 alone (:data:`STILL_VOTE_FUSE`). See :func:`recognition.pipeline_screen.screened_reader` (the live runtime builds the same reader).
     """
-    from recognition.pipeline_screen import screened_reader
+    from recognition.pipeline_screen import ScreenRules, screened_reader
+    from recognition.read import ReaderConfig
 
-    return screened_reader(config, screen)
+    if config is None and screen:
+        config = ReaderConfig(vote_fuse=STILL_VOTE_FUSE)
+    return screened_reader(config, screen, ScreenRules(vote_within=STILL_VOTE_WITHIN))
 
 
 def load_colour() -> object | None:

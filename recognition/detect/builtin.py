@@ -24,7 +24,14 @@ from recognition.detect.cascade import build_mosaic, pack, select_windows, tile_
 from recognition.detect.config import BuiltinDetectorConfig
 from recognition.detect.errors import ModelLoadError
 from recognition.detect.geometry import join_row_pieces, nms, to_detections
-from recognition.detect.runtime import DetectionsCallback, OpenVinoDetector, as_bgr, compile_model, read_model
+from recognition.detect.runtime import (
+    DetectionsCallback,
+    OpenVinoDetector,
+    StaticShapes,
+    as_bgr,
+    compile_model,
+    read_model,
+)
 from recognition.detect.textlines import TextLineFilter, plate_candidates, text_regions
 from recognition.types import PlateDetection
 
@@ -139,6 +146,10 @@ class BuiltinPlateDetector(OpenVinoDetector):
         super().__init__(
             compile_model(model, str(path), cfg.device, cfg.threads, cfg.precision, cfg.hint), cfg.roi
         )
+        self._static = StaticShapes(
+            model, lambda m: compile_model(m, str(path), cfg.device, cfg.threads, cfg.precision, cfg.hint),
+            limit=cfg.static_shapes,
+        ) if cfg.static_shapes > 0 else None
         self._rules = TextLineFilter(
             bin_threshold=cfg.bin_threshold,
             box_threshold=cfg.box_threshold,
@@ -171,8 +182,13 @@ class BuiltinPlateDetector(OpenVinoDetector):
         return to_detections(joined, joined_scores, w, h, self._config.max_detections)
 
     def _infer(self, tensor: np.ndarray) -> np.ndarray:
-        result = self._request().infer({0: tensor})
-        out = np.asarray(result[self._output])
+        request = self._static.request(tensor.shape) if self._static is not None else None
+        if request is None:
+            result = self._request().infer({0: tensor})
+            out = np.asarray(result[self._output])
+        else:
+            request.infer({0: tensor})
+            out = np.array(request.get_output_tensor(0).data)  # a copy: the request's buffer is reused
         return out.reshape(out.shape[-2:])
 
     def detect(self, image: np.ndarray) -> list[PlateDetection]:

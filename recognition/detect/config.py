@@ -145,6 +145,15 @@ class BuiltinDetectorConfig(_DetectorBase):
         le=2048,
         multiple_of=32,
     )
+    static_shapes: int = Field(
+        8,
+        title="Static-shape copies",
+        description="Input sizes (coarse pass, zoom mosaic) met 3 times get a copy of the model compiled for "
+        "exactly that size, 20-30 % less CPU per inference than the size-agnostic model (~0.25 s to compile "
+        "once); at most this many (0 = off).",
+        ge=0,
+        le=32,
+    )
 
 
 class YoloDetectorConfig(_DetectorBase):

@@ -68,6 +68,59 @@ def compile_model(
         ) from exc
 
 
+class StaticShapes:
+    """Copies of a dynamic-shape model compiled for the input shapes it is given again and again.
+
+    OpenVINO's CPU plugin runs a model compiled for one fixed input shape 20-30 % faster than the
+    same model compiled with a dynamic shape (the PP-OCRv4 detector at 1440x800, 960x544 and the
+    640-wide zoom mosaics; notes/speed.md, session 26). Compiling costs ~0.25 s, so a shape gets its
+    copy once it has been met ``after`` times, and at most ``limit`` shapes get one (no eviction: a
+    stream of ever-new sizes never recompiles); every other shape uses the dynamic model.
+    Thread-safe; each calling thread gets its own infer request per copy.
+    """
+
+    def __init__(self, model: ov.Model, compile_fn: Callable[[ov.Model], ov.CompiledModel], *, after: int = 3,
+                 limit: int = 8) -> None:
+        if after < 1 or limit < 0:
+            raise ValueError("after >= 1 and limit >= 0 required")
+        self._model = model
+        self._compile = compile_fn
+        self.after = after
+        self.limit = limit
+        self._seen: dict[tuple[int, ...], int] = {}
+        self._compiled: dict[tuple[int, ...], ov.CompiledModel] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def shapes(self) -> tuple[tuple[int, ...], ...]:
+        """Input shapes that have a static copy."""
+        return tuple(self._compiled)
+
+    def request(self, shape: tuple[int, ...]) -> ov.InferRequest | None:
+        """The calling thread's infer request of the copy for ``shape`` (compiled now when due), or None."""
+        shape = tuple(int(v) for v in shape)
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(shape)
+                if compiled is None:
+                    seen = self._seen[shape] = self._seen.get(shape, 0) + 1
+                    if seen < self.after or len(self._compiled) >= self.limit:
+                        return None
+                    model = self._model.clone()
+                    model.reshape({0: ov.PartialShape(list(shape))})
+                    compiled = self._compiled[shape] = self._compile(model)
+                    logger.info("detector compiled for input shape %s", shape)
+        requests = getattr(self._local, "requests", None)
+        if requests is None:
+            requests = self._local.requests = {}
+        request = requests.get(shape)
+        if request is None:
+            request = requests[shape] = compiled.create_infer_request()
+        return request
+
+
 def as_bgr(image: np.ndarray | None) -> np.ndarray | None:
     """Return a usable HxWx3 uint8 view of ``image``, or None for empty/unsupported frames."""
     if image is None or not isinstance(image, np.ndarray) or image.size == 0:

@@ -155,6 +155,12 @@ class ReaderConfig(StrictModel):
         title="Level the multi-view crop",
         description="Rotate the crop by the row's tilt before cutting the bands (measured: no gain, off).",
     )
+    vote_fuse: bool = Field(
+        True,
+        title="Fuse PP-OCRv4 in the multi-view vote",
+        description="Also read the voted views with PP-OCRv4 where PP-OCRv6 is unsure (off: PP-OCRv6 alone, about "
+        "half the cost of a vote; still images, notes/speed.md session 26).",
+    )
     vote_shears: tuple[float, ...] = Field(
         (),
         title="Multi-view shears",

@@ -43,6 +43,19 @@ class Syntax(NamedTuple):
     weight: float = 0.0
 
 
+class PendingRead(NamedTuple):
+    """A crop read up to the voted views (:meth:`OpenVinoPlateReader.read_unvoted`)."""
+
+    image: np.ndarray
+    fused: FusedLine
+    syntax: Syntax
+    angle: float
+    #: The reading is doubtful enough for the voted views (:meth:`OpenVinoPlateReader.finish`).
+    unsure: bool
+    #: The reading as it stands, whatever its confidence (None: no text): for ranking before voting.
+    reading: PlateText | None
+
+
 class OpenVinoPlateReader:
     """Reads plate crops with PaddleOCR models compiled by OpenVINO.
 
@@ -65,6 +78,16 @@ class OpenVinoPlateReader:
 
     def read(self, crop: np.ndarray) -> PlateText | None:
         """Read one BGR plate crop; None when no plausible text is found."""
+        pending = self.read_unvoted(crop)
+        return self.finish(pending, vote=True) if pending is not None else None
+
+    def read_unvoted(self, crop: np.ndarray) -> PendingRead | None:
+        """Everything :meth:`read` does except the voted views; :meth:`finish` completes it.
+
+        The caller can then decide which unsure readings are worth the voted views (the dearest step:
+        five more views through the recognisers), e.g. only those that could be an image's first plate
+        (:class:`recognition.pipeline_screen.ScreenedReader`). None when the crop is unusable.
+        """
         if not isinstance(crop, np.ndarray) or crop.ndim not in (2, 3) or min(crop.shape[:2]) < MIN_CROP_SIDE:
             logger.debug("crop rejected: %s", getattr(crop, "shape", type(crop)))
             return None
@@ -85,18 +108,27 @@ class OpenVinoPlateReader:
             whole = self._read_row([image], syntax)
             if len(whole.text) > len(fused.text):
                 fused = whole
-        if cfg.vote_below > 0.0 and self._unsure(fused, syntax):
-            angle = layout.main[0].angle if layout.main and cfg.vote_level else 0.0
-            fused = self._vote_views(image, fused, syntax, angle)
-        if not fused.text or fused.confidence < cfg.min_confidence:
+        unsure = cfg.vote_below > 0.0 and self._unsure(fused, syntax)
+        angle = layout.main[0].angle if layout.main and cfg.vote_level else 0.0
+        return PendingRead(image, fused, syntax, angle, unsure, self._plate_text(fused, syntax, floor=False))
+
+    def finish(self, pending: PendingRead, vote: bool = True) -> PlateText | None:
+        """The reading of a :meth:`read_unvoted` crop, after the voted views when it is unsure and ``vote``."""
+        fused = pending.fused
+        if vote and pending.unsure:
+            fused = self._vote_views(pending.image, fused, pending.syntax, pending.angle)
+        return self._plate_text(fused, pending.syntax)
+
+    def _plate_text(self, fused: FusedLine, syntax: Syntax, floor: bool = True) -> PlateText | None:
+        if not fused.text or (floor and fused.confidence < self.config.min_confidence):
             return None
         return PlateText(
             text=fused.text,
             confidence=round(fused.confidence * plausibility_factor(fused.text), 4),
             char_confidences=fused.char_confidences,
             alternatives=tuple(Alternative(t, c) for t, c in fused.alternatives),
-            state=state,
-            state_confidence=state_conf,
+            state=syntax.state,
+            state_confidence=syntax.state_confidence,
         )
 
     def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
@@ -134,7 +166,7 @@ class OpenVinoPlateReader:
         views = plate_views(image, angle, self.config.vote_shears)
         if not views:
             return fused
-        readings = [fused] + self._read_each(views, syntax)
+        readings = [fused] + self._read_each(views, syntax, others=self.config.vote_fuse)
         prior = self._prior if syntax.weight > 0.0 else None
 
         def weight(text: str) -> float:
@@ -188,11 +220,14 @@ class OpenVinoPlateReader:
             alternatives=tuple(alternatives[: self.config.max_alternatives]),
         )
 
-    def _read_each(self, images: Sequence[np.ndarray], syntax: Syntax) -> list[FusedLine]:
-        """Read several single-line images, each on its own, with one batched inference per model."""
+    def _read_each(self, images: Sequence[np.ndarray], syntax: Syntax, others: bool = True) -> list[FusedLine]:
+        """Read several single-line images, each on its own, with one batched inference per model.
+
+        ``others=False``: the first recogniser alone.
+        """
         first = self._scores(0, images)
         unsure = [i for i, line in enumerate(first) if not self._confident([line])]
-        if len(self._recs) > 1 and unsure:
+        if others and len(self._recs) > 1 and unsure:
             others = [self._scores(m, [images[i] for i in unsure]) for m in range(1, len(self._recs))]
             extra = {i: [o[k] for o in others] for k, i in enumerate(unsure)}
         else:

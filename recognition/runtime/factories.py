@@ -40,7 +40,12 @@ def video_models() -> tuple[Any, Any]:
 
             # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate
             # too small for this frame is usually found a few frames later as it approaches.
-            _SHARED["detector"] = create_detector(BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE, hint=VIDEO_HINT))
+            # No static-shape copies here (yet): compiling one stalls the frame that triggers it by ~0.25 s, which a
+            # live read waits for (one bench pair, notes/speed.md session 26: fps 15.3 -> 18.1, CPU per frame
+            # 63.5 -> 53.2, but frame_to_read_p95 448 -> 622 ms); compiling in the background is the next step.
+            _SHARED["detector"] = create_detector(
+                BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE, hint=VIDEO_HINT, static_shapes=0)
+            )
             # per frame without the state lines (the costliest step); the pipeline reads the state once
             # per vehicle on its best crop (PlateTracker, state_reader). Candidates are read quickly
             # first and in full only when the quick reading could be a plate (vehicle lettering, signs,

@@ -234,6 +234,12 @@ def test_the_runtime_pipeline_screens_its_candidates() -> None:
     reader = pipeline.reader
     assert isinstance(reader, ScreenedReader)
     assert reader.full.config.read_state is False  # the tracker reads the state once per vehicle
+    # stills-only savings stay out of video: every unsure reading voted, with both recognisers, and no
+    # static-shape compile stalling a live frame
+    assert reader.rules.vote_within == 0.0 and reader.full.config.vote_fuse
+    from recognition.runtime.factories import video_models
+
+    assert video_models()[0]._static is None
     frame = np.full((720, 1280, 3), 90, np.uint8)
     plate = cv2.resize(render_plate("ABC1234", state="TEXAS"), (200, 100))
     frame[400:500, 500:700] = plate
@@ -269,3 +275,83 @@ def test_runtime_pipelines_share_the_compiled_models_but_not_their_stream_state(
     for w in workers:
         w.join()
     assert "ABC1234" in alone and got == {0: alone, 1: alone}
+
+
+# --- voted views only for the candidates that could come first ---------------------------------------------
+
+
+class _VotingReader:
+    """A full reader with deferred votes: every reading is unsure; a vote makes it 0.95 confident."""
+
+    def __init__(self, texts: dict[int, str]) -> None:
+        self.texts = texts
+        self.finished: list[tuple[str, bool]] = []
+
+    def read_unvoted(self, crop: np.ndarray):
+        from recognition.read.fusion import FusedLine
+        from recognition.read.reader import PendingRead, Syntax
+
+        text = self.texts[int(crop[0, 0, 0])]
+        fused = FusedLine(text, (0.6,) * len(text), 0.0)
+        return PendingRead(crop, fused, Syntax(), 0.0, True, _text(text, 0.6))
+
+    def finish(self, pending, vote: bool = True) -> PlateText | None:
+        self.finished.append((pending.fused.text, vote))
+        return _text(pending.fused.text, 0.95 if vote else 0.6)
+
+    def read(self, crop: np.ndarray) -> PlateText | None:
+        return self.finish(self.read_unvoted(crop))
+
+
+def _voted(texts: dict[int, str], rules: ScreenRules) -> tuple[list[PlateText | None], list[tuple[str, bool]]]:
+    full = _VotingReader(texts)
+    crops = [np.full((40, 80, 3), mark, np.uint8) for mark in texts]
+    return ScreenedReader(FakeReader(_by_mark(texts, 0.6)), full, rules).read_many(crops), full.finished
+
+
+def test_lettering_beside_a_plate_is_not_voted_but_a_second_plate_is() -> None:
+    texts = {1: "GAGGED", 2: "ABC1234", 3: "XYZ789"}
+    readings, finished = _voted(texts, ScreenRules(vote_within=0.5))
+    assert sorted(finished) == [("ABC1234", True), ("GAGGED", False), ("XYZ789", True)]
+    # nothing dropped: the unvoted lettering keeps its full reading
+    assert [(r.text, r.confidence) for r in readings if r] == [("GAGGED", 0.6), ("ABC1234", 0.95), ("XYZ789", 0.95)]
+    # the most plate-like candidate is settled first
+    assert finished[0][0] in {"ABC1234", "XYZ789"}
+
+
+def test_without_vote_within_every_unsure_reading_is_voted() -> None:
+    readings, finished = _voted({1: "GAGGED", 2: "ABC1234"}, ScreenRules())
+    assert sorted(finished) == [("ABC1234", True), ("GAGGED", True)]
+    assert [r.confidence for r in readings if r] == [0.95, 0.95]
+    with pytest.raises(ValueError):
+        ScreenRules(vote_within=-0.1)
+
+
+def test_the_still_reader_votes_only_near_the_best_candidate_with_one_recogniser(shipped) -> None:
+    assert shipped.rules.vote_within > 0.0
+    assert not shipped.full.config.vote_fuse and shipped.full.config.use_v4  # fusion stays on for the row
+
+
+def test_voted_views_without_fusion_read_each_view_with_the_first_recogniser_only() -> None:
+    from recognition.read.reader import OpenVinoPlateReader, Syntax
+
+    class _Rec:
+        key, characters = "v6_rec", ("", "A", "B", " ")
+
+        def __init__(self) -> None:
+            self.batches = 0
+
+        def infer(self, batch: np.ndarray) -> np.ndarray:
+            self.batches += 1
+            probs = np.full((batch.shape[0], 8, 4), 0.1, np.float32)
+            probs[:, ::2, 1] = 0.7  # "A" on every other frame, never sure (< fuse_below): the others would be asked
+            return probs
+
+    from recognition.read import ReaderConfig
+
+    views = [np.full((48, 160, 3), 128, np.uint8)] * 3
+    for others, second_calls in ((True, 1), (False, 0)):
+        v6, v4 = _Rec(), _Rec()
+        reader = OpenVinoPlateReader(ReaderConfig(syntax_weight=0.0), {"v6_det": v6, "v6_rec": v6, "v4_rec": v4})
+        reader._read_each(views, Syntax(), others=others)
+        assert (v6.batches, v4.batches) == (1, second_calls)
