@@ -148,7 +148,7 @@ class BuiltinPlateDetector(OpenVinoDetector):
         )
         self._static = StaticShapes(
             model, lambda m: compile_model(m, str(path), cfg.device, cfg.threads, cfg.precision, cfg.hint),
-            limit=cfg.static_shapes,
+            limit=cfg.static_shapes, background=cfg.static_in_background,
         ) if cfg.static_shapes > 0 else None
         self._rules = TextLineFilter(
             bin_threshold=cfg.bin_threshold,

@@ -154,6 +154,13 @@ class BuiltinDetectorConfig(_DetectorBase):
         ge=0,
         le=32,
     )
+    static_in_background: bool = Field(
+        False,
+        title="Compile static copies in the background",
+        description="The dynamic model serves a size while its static copy compiles on a separate thread, "
+        "so no frame waits ~0.25 s for a compile (the live video runtime); off: the frame that makes a copy "
+        "due compiles it (stills).",
+    )
 
 
 class YoloDetectorConfig(_DetectorBase):

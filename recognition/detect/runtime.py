@@ -76,19 +76,23 @@ class StaticShapes:
     640-wide zoom mosaics; notes/speed.md, session 26). Compiling costs ~0.25 s, so a shape gets its
     copy once it has been met ``after`` times, and at most ``limit`` shapes get one (no eviction: a
     stream of ever-new sizes never recompiles); every other shape uses the dynamic model.
-    Thread-safe; each calling thread gets its own infer request per copy.
+    ``background``: the copy is compiled on a short-lived thread while the dynamic model keeps
+    serving that shape, so no live frame waits for a compile (video); otherwise the call that makes
+    it due compiles it (stills). Thread-safe; each calling thread gets its own infer request per copy.
     """
 
     def __init__(self, model: ov.Model, compile_fn: Callable[[ov.Model], ov.CompiledModel], *, after: int = 3,
-                 limit: int = 8) -> None:
+                 limit: int = 8, background: bool = False) -> None:
         if after < 1 or limit < 0:
             raise ValueError("after >= 1 and limit >= 0 required")
         self._model = model
         self._compile = compile_fn
         self.after = after
         self.limit = limit
+        self.background = background
         self._seen: dict[tuple[int, ...], int] = {}
         self._compiled: dict[tuple[int, ...], ov.CompiledModel] = {}
+        self._pending: dict[tuple[int, ...], threading.Thread] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -105,11 +109,19 @@ class StaticShapes:
             with self._lock:
                 compiled = self._compiled.get(shape)
                 if compiled is None:
+                    if shape in self._pending:
+                        return None
                     seen = self._seen[shape] = self._seen.get(shape, 0) + 1
-                    if seen < self.after or len(self._compiled) >= self.limit:
+                    if seen < self.after or len(self._compiled) + len(self._pending) >= self.limit:
                         return None
                     model = self._model.clone()
                     model.reshape({0: ov.PartialShape(list(shape))})
+                    if self.background:
+                        thread = threading.Thread(target=self._compile_aside, args=(shape, model),
+                                                  name="detector-static-compile", daemon=True)
+                        self._pending[shape] = thread
+                        thread.start()
+                        return None
                     compiled = self._compiled[shape] = self._compile(model)
                     logger.info("detector compiled for input shape %s", shape)
         requests = getattr(self._local, "requests", None)
@@ -119,6 +131,29 @@ class StaticShapes:
         if request is None:
             request = requests[shape] = compiled.create_infer_request()
         return request
+
+    def _compile_aside(self, shape: tuple[int, ...], model: ov.Model) -> None:
+        try:
+            compiled = self._compile(model)
+        except Exception:  # noqa: BLE001 - the dynamic model keeps serving the shape
+            logger.warning("detector copy for input shape %s not compiled; the dynamic model serves it", shape,
+                           exc_info=True)
+            with self._lock:
+                self._pending.pop(shape, None)
+                self._seen[shape] = -(1 << 30)  # never due again
+            return
+        with self._lock:
+            self._compiled[shape] = compiled
+            self._pending.pop(shape, None)
+        logger.info("detector compiled for input shape %s (in the background)", shape)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background compiles started so far; True when none is left running."""
+        with self._lock:
+            threads = list(self._pending.values())
+        for thread in threads:
+            thread.join(timeout)
+        return not any(t.is_alive() for t in threads)
 
 
 def as_bgr(image: np.ndarray | None) -> np.ndarray | None:

@@ -40,11 +40,12 @@ def video_models() -> tuple[Any, Any]:
 
             # Video: coarse pass at 640 plus zoomed windows (stills default to 960 + windows): a plate
             # too small for this frame is usually found a few frames later as it approaches.
-            # No static-shape copies here (yet): compiling one stalls the frame that triggers it by ~0.25 s, which a
-            # live read waits for (one bench pair, notes/speed.md session 26: fps 15.3 -> 18.1, CPU per frame
-            # 63.5 -> 53.2, but frame_to_read_p95 448 -> 622 ms); compiling in the background is the next step.
+            # Static-shape copies (20-30 % less CPU per detector inference) compiled on a separate thread: compiled
+            # inline, one stalled the frame that made it due by ~0.25 s, which a live read waited for (one bench
+            # pair, notes/speed.md session 26: fps 15.3 -> 18.1, CPU per frame 63.5 -> 53.2, frame_to_read_p95
+            # 448 -> 622 ms).
             _SHARED["detector"] = create_detector(
-                BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE, hint=VIDEO_HINT, static_shapes=0)
+                BuiltinDetectorConfig(input_size=VIDEO_INPUT_SIZE, hint=VIDEO_HINT, static_in_background=True)
             )
             # per frame without the state lines (the costliest step); the pipeline reads the state once
             # per vehicle on its best crop (PlateTracker, state_reader). Candidates are read quickly

@@ -57,3 +57,45 @@ def test_the_detector_finds_the_same_plates_with_its_static_copies() -> None:
     for found in got:
         assert [d.box for d in found] == [d.box for d in want]
         assert [d.score for d in found] == pytest.approx([d.score for d in want], abs=1e-3)
+
+
+def test_a_background_copy_compiles_aside_while_the_dynamic_model_serves_the_shape() -> None:
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    callers: list[str] = []
+
+    def slow_compile(model: ov.Model) -> ov.CompiledModel:
+        callers.append(threading.current_thread().name)
+        started.set()
+        assert release.wait(10)
+        return core().compile_model(model, "CPU")
+
+    shapes = StaticShapes(_doubling_model(), slow_compile, after=2, limit=2, background=True)
+    assert shapes.request((2, 3)) is None
+    assert shapes.request((2, 3)) is None  # due: the compile starts aside, this call does not wait for it
+    assert started.wait(10) and callers == ["detector-static-compile"]
+    for _ in range(3):  # still compiling: the dynamic model keeps the shape, no second compile
+        assert shapes.request((2, 3)) is None
+    release.set()
+    assert shapes.wait(10)
+    request = shapes.request((2, 3))
+    assert request is not None and shapes.shapes == ((2, 3),) and len(callers) == 1
+    x = np.ones((2, 3), np.float32)
+    request.infer({0: x})
+    assert np.array_equal(request.get_output_tensor(0).data, 2 * x)
+
+
+def test_a_background_compile_that_fails_leaves_the_dynamic_model_for_good() -> None:
+    calls: list[int] = []
+
+    def failing(model: ov.Model) -> ov.CompiledModel:
+        calls.append(1)
+        raise RuntimeError("no memory for another copy")
+
+    shapes = StaticShapes(_doubling_model(), failing, after=1, limit=2, background=True)
+    assert shapes.request((2, 3)) is None
+    assert shapes.wait(10)
+    for _ in range(5):
+        assert shapes.request((2, 3)) is None
+    assert shapes.wait(10) and calls == [1] and shapes.shapes == ()
