@@ -12,14 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recognition.training.reader.render import (
-    DEFAULT_MIX,
-    FONT_FILES,
-    FOREIGN_FORMATS,
-    FOREIGN_SKIP,
-    SCENE_TEXTS,
-    PlateRowRenderer,
-)
+from recognition.training.reader.fonts import FONT_FILES
+from recognition.training.reader.foreign_rows import FOREIGN_FORMATS, FOREIGN_SKIP, SCENE_TEXTS
+from recognition.training.reader.render import DEFAULT_MIX, PlateRowRenderer
 
 pytestmark = pytest.mark.skipif(
     not any(Path(f).is_file() for f in FONT_FILES), reason="no Debian TrueType font installed"
