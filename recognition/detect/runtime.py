@@ -93,13 +93,15 @@ class StaticShapes:
         self._seen: dict[tuple[int, ...], int] = {}
         self._compiled: dict[tuple[int, ...], ov.CompiledModel] = {}
         self._pending: dict[tuple[int, ...], threading.Thread] = {}
+        self._failed: set[tuple[int, ...]] = set()  # background compiles that failed: never tried again
         self._lock = threading.Lock()
         self._local = threading.local()
 
     @property
     def shapes(self) -> tuple[tuple[int, ...], ...]:
         """Input shapes that have a static copy."""
-        return tuple(self._compiled)
+        with self._lock:  # a background compile may add one meanwhile
+            return tuple(self._compiled)
 
     def request(self, shape: tuple[int, ...]) -> ov.InferRequest | None:
         """The calling thread's infer request of the copy for ``shape`` (compiled now when due), or None."""
@@ -109,7 +111,7 @@ class StaticShapes:
             with self._lock:
                 compiled = self._compiled.get(shape)
                 if compiled is None:
-                    if shape in self._pending:
+                    if shape in self._pending or shape in self._failed:
                         return None
                     seen = self._seen[shape] = self._seen.get(shape, 0) + 1
                     if seen < self.after or len(self._compiled) + len(self._pending) >= self.limit:
@@ -140,7 +142,7 @@ class StaticShapes:
                            exc_info=True)
             with self._lock:
                 self._pending.pop(shape, None)
-                self._seen[shape] = -(1 << 30)  # never due again
+                self._failed.add(shape)
             return
         with self._lock:
             self._compiled[shape] = compiled
