@@ -23,16 +23,25 @@ BADGE_FACTOR = 0.35
 
 @lru_cache(maxsize=4)
 def badge_words(path: Path = DEFAULT_TABLE) -> frozenset[str]:
-    """Every badge of the table at ``path``, normalised (upper case, 0-9A-Z only)."""
+    """Every badge of the table at ``path``, normalised (upper case, 0-9A-Z only, zero as O)."""
     with path.open("rb") as fh:
         table = tomllib.load(fh)
-    words = (normalise(str(word)) for group in table.values() if isinstance(group, list) for word in group)
+    words = (_folded(str(word)) for group in table.values() if isinstance(group, list) for word in group)
     return frozenset(word for word in words if word)
+
+
+def _folded(text: str) -> str:
+    """``text`` normalised, with zero read as O.
+
+    A North American reading is keyed with zeros ("T0Y0TA", :mod:`recognition.plates.keying`);
+    the table is written with letters.
+    """
+    return normalise(text).replace("0", "O")
 
 
 def is_badge(text: str) -> bool:
     """True when ``text`` (any spelling: "F-150", "f150") is a known make, model or trim badge."""
-    word = normalise(text)
+    word = _folded(text)
     return bool(word) and word in badge_words()
 
 

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from recognition.plates import default_prior
+from recognition.plates.keying import key_zero
 from recognition.read.config import ReaderConfig
 from recognition.read.ctc import FoldedDictionary
 from recognition.read.decode import concat_scores, decode_row
@@ -33,6 +34,9 @@ STATE_STOP_CONFIDENCE = 0.85
 #: A row ending closer than this many character heights to a side of the crop touches the edge:
 #: its outer character may have been cut off by the line detector.
 EDGE_TOUCH = 0.1
+#: Share of the US/Canadian prior's weight from which a reading is keyed as a North American plate
+#: (O as zero, :mod:`recognition.plates.keying`): a plate of US shape or with a state read.
+KEY_MIN_SHARE = 0.5
 
 
 class Syntax(NamedTuple):
@@ -122,14 +126,43 @@ class OpenVinoPlateReader:
     def _plate_text(self, fused: FusedLine, syntax: Syntax, floor: bool = True) -> PlateText | None:
         if not fused.text or (floor and fused.confidence < self.config.min_confidence):
             return None
+        text, alternatives = self._keyed(fused, syntax)
         return PlateText(
-            text=fused.text,
+            text=text,
             confidence=round(fused.confidence * plausibility_factor(fused.text), 4),
             char_confidences=fused.char_confidences,
-            alternatives=tuple(Alternative(t, c) for t, c in fused.alternatives),
+            alternatives=alternatives,
             state=syntax.state,
             state_confidence=syntax.state_confidence,
         )
+
+    def _keyed(self, fused: FusedLine, syntax: Syntax) -> tuple[str, tuple[Alternative, ...]]:
+        """The reading and its alternatives as a North American plate is keyed (:mod:`recognition.plates.keying`).
+
+        Only where the US/Canadian prior holds at least half its weight (a plate of US shape or with
+        a state read). When keying changed the reading, the recognisers' own text becomes the first
+        alternative: a hot-list entry written with the letter O is still found by its exact lookup of
+        the alternatives (an O/0 difference per character would otherwise count as a look-alike
+        substitution each). Alternatives that key to the reading or to an earlier one are dropped.
+        """
+        plain = tuple(Alternative(t, c) for t, c in fused.alternatives)
+        if self._prior is None or syntax.weight <= 0.0 or syntax.weight < KEY_MIN_SHARE * self.config.syntax_weight:
+            return fused.text, plain
+        state = syntax.state if syntax.state_confidence > 0 else None
+        text = key_zero(fused.text, self._prior, state)
+        if text == fused.text and not any("O" in a.text for a in plain):
+            return text, plain
+        seen = {text}
+        alternatives = []
+        if text != fused.text:
+            seen.add(fused.text)
+            alternatives.append(Alternative(fused.text, round(float(fused.confidence), 4)))
+        for alt in plain:
+            keyed = key_zero(alt.text, self._prior, state)
+            if keyed not in seen:
+                seen.add(keyed)
+                alternatives.append(Alternative(keyed, alt.confidence))
+        return text, tuple(alternatives[: max(1, self.config.max_alternatives)])
 
     def state_of(self, crop: np.ndarray) -> tuple[str | None, float]:
         """Read only the state of a plate crop (the pipeline calls this once per vehicle, on the best crop)."""

@@ -29,12 +29,14 @@ def syntax_score(text: str) -> float:
         return 0.0
     length = {1: 0.05, 2: 0.25, 3: 0.5, 4: 0.8, 5: 1.0, 6: 1.0, 7: 1.0, 8: 0.75, 9: 0.2}.get(n, 0.05)
     digits = sum(c.isdigit() for c in text)
-    if 0 < digits < n:
-        mix = 1.0
-    elif digits == n:
+    if digits == n:
         mix = 0.8  # all-digit plates are common in some states
+    elif any(c.isdigit() and c != "0" for c in text):
+        mix = 1.0
     else:
-        mix = 0.6  # letters only: vanity plates, but also every make name and slogan
+        # letters only: vanity plates, but also every make name and slogan. A zero among letters counts
+        # as a letter: North American readings key an unsettled O as zero (recognition.plates.keying)
+        mix = 0.6
     return length * mix
 
 

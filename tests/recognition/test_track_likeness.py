@@ -38,6 +38,13 @@ def test_syntax_prefers_plate_serials_but_keeps_vanity_plates():
     assert syntax_score("4475") > syntax_score("AWD")
 
 
+def test_a_zero_among_letters_counts_as_a_letter():
+    # an unsettled O of a North American reading is keyed as zero (recognition.plates.keying): the word stays a word
+    assert syntax_score("BL0GGER") == syntax_score("BLOGGER") < syntax_score("ABC1034")
+    assert syntax_score("T0Y0TA") == syntax_score("TOYOTA")
+    assert syntax_score("000000") == syntax_score("123456")  # all digits
+
+
 def test_shape_scores_plate_boxes_above_text_lines():
     assert shape_score(BBox(0, 0, 100, 50)) == 1.0
     assert shape_score(BBox(0, 0, 300, 40)) < 0.2  # a slogan's line
