@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from recognition.plates.prior import PlatePrior
 
+#: Jurisdictions that issue no letter O on any plate and key zero for it (public keying rules of the
+#: state records: "does not use the letter O; key zero instead").
+NO_LETTER_O = frozenset({"AL", "FL", "ID"})
+
 
 def key_zero(text: str, prior: PlatePrior, state: str | None = None) -> str:
     """``text`` as a North American plate is keyed: every O a zero unless a listed format fits it as it is.
@@ -25,11 +29,14 @@ def key_zero(text: str, prior: PlatePrior, state: str | None = None) -> str:
     Args:
         text: A plate reading (0-9A-Z).
         prior: The format prior (its table decides what fits).
-        state: The jurisdiction read on the plate, if any (its formats are tried first).
+        state: The jurisdiction read on the plate, if any (its formats are tried first; a state of
+            :data:`NO_LETTER_O` keys every O as zero).
 
     """
     if "O" not in text:
         return text
+    if state in NO_LETTER_O:
+        return text.replace("O", "0")
     if (state and prior.fits(text, state)) or prior.fits(text):
         return text
     return text.replace("O", "0")

@@ -21,7 +21,7 @@ from recognition.read.models import CompiledOcrModel
 from recognition.read.plausibility import plausibility_factor
 from recognition.read.preprocess import det_input, ensure_bgr, rec_batch
 from recognition.read.rectify import upright
-from recognition.read.region import north_american_weight
+from recognition.read.region import STATE_CONFIDENCE, north_american_weight
 from recognition.read.states import match_state
 from recognition.read.views import plate_views, vote
 from recognition.types import Alternative, PlateText
@@ -148,7 +148,7 @@ class OpenVinoPlateReader:
         plain = tuple(Alternative(t, c) for t, c in fused.alternatives)
         if self._prior is None or syntax.weight <= 0.0 or syntax.weight < KEY_MIN_SHARE * self.config.syntax_weight:
             return fused.text, plain
-        state = syntax.state if syntax.state_confidence > 0 else None
+        state = syntax.state if syntax.state_confidence >= STATE_CONFIDENCE else None
         text = key_zero(fused.text, self._prior, state)
         if text == fused.text and not any("O" in a.text for a in plain):
             return text, plain

@@ -35,6 +35,14 @@ def test_a_state_read_is_tried_before_the_other_formats() -> None:
     assert key_zero("GOLFING", prior, "CA") == "G0LFING"
 
 
+def test_a_state_that_issues_no_letter_o_keys_every_o_as_zero() -> None:
+    prior = default_prior()
+    assert prior.fits("1OB2345", "AL")  # fits Alabama's county format with an O in a letter place
+    assert key_zero("1OB2345", prior, "AL") == "10B2345"
+    assert key_zero("1OB2345", prior, "AZ") == "1OB2345"  # elsewhere the format keeps it
+    assert key_zero("1OB2345", prior) == "1OB2345"
+
+
 @pytest.fixture(scope="module")
 def reader():
     return create_reader(ReaderConfig())
