@@ -28,8 +28,12 @@ RecHead = Literal["full", "plate", "other"]
 
 #: Head of the recognisers as compiled (:mod:`recognition.read.heads`): ``full`` (the whole dictionary), ``plate``
 #: (only the classes the reader uses, softmax renormalised over them) or ``other`` (those plus one column with the
-#: dropped classes' total: the same probabilities as ``full``). Per recogniser key.
-REC_HEADS: dict[str, RecHead] = {"v6_rec": "full", "v4_rec": "full"}
+#: dropped classes' total: the same probabilities as ``full``, ~170 columns instead of 18,710 / 6,625). Per key.
+#: ``other`` ships: identical readings on every set, the output and its decoding ~100x smaller (PP-OCRv6 -4 % CPU
+#: per call). ``plate`` is ~12 % cheaper per PP-OCRv6 call (no MatMul over the dropped columns) but the renormalised
+#: softmax turns separators and graphics into characters: EU stills -5 images exact, US crops -5 (notes/speed.md
+#: session 27).
+REC_HEADS: dict[str, RecHead] = {"v6_rec": "other", "v4_rec": "other"}
 
 #: (package, relative path) of every model file we use.
 MODEL_FILES: dict[str, tuple[str, str]] = {

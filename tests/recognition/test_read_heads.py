@@ -223,3 +223,11 @@ def test_uncuttable_override_loads_with_its_full_head(tmp_path, caplog) -> None:
     with caplog.at_level(logging.WARNING):
         loaded = load_model("v6_rec", path=path, head="plate")
     assert len(loaded.characters) == 7 and "head kept whole" in caplog.text
+
+
+def test_shipped_recognisers_are_cut_with_the_other_column() -> None:
+    """What ``create_reader`` / the screened reader compile by default: same probabilities, ~170 classes."""
+    for key in ("v6_rec", "v4_rec"):
+        model = load_model(key)
+        assert model.characters[0] == "" and model.characters[-1] == OTHER_SYMBOL
+        assert len(model.characters) < 200
