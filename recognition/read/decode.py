@@ -124,24 +124,23 @@ def constrained_texts(line: LineScores, formats: Sequence[tuple[str, ...]], marg
     emit = np.empty((t_total, p, s_total))
     emit[:, :, 0::2] = log_blank[:, None, None]
     emit[:, :, 1::2] = class_max[:, cls]
-    can_skip = np.zeros((p, s_total), dtype=bool)
-    can_skip[:, 3::2] = True
     delta = np.full((p, s_total), -np.inf)
     delta[:, 0] = emit[0, :, 0]
     delta[:, 1] = emit[0, :, 1]
     back = np.zeros((t_total, p, s_total), dtype=np.int8)
-    neg = np.full((p, 1), -np.inf)
-    neg2 = np.full((p, 2), -np.inf)
+    # Predecessors of each state: itself, the state before, and (character states from the second one on) the
+    # character two states before. Ties go to the first of the three (as ``argmax`` over them would).
+    prev1 = np.full((p, s_total), -np.inf)
+    prev2 = np.full((p, s_total), -np.inf)
     for t in range(1, t_total):
-        options = np.stack(
-            (
-                delta,
-                np.concatenate((neg, delta[:, :-1]), axis=1),
-                np.where(can_skip, np.concatenate((neg2, delta[:, :-2]), axis=1), -np.inf),
-            )
-        )
-        back[t] = options.argmax(axis=0)
-        delta = options.max(axis=0) + emit[t]
+        prev1[:, 1:] = delta[:, :-1]
+        prev2[:, 3::2] = delta[:, 1:-2:2]
+        step = prev1 > delta
+        best = np.where(step, prev1, delta)
+        jump = prev2 > best
+        back[t] = np.where(jump, 2, step)
+        delta = np.maximum(best, prev2, out=best)
+        delta += emit[t]
     rows = np.arange(p)
     end_a, end_b = delta[rows, 2 * lengths], delta[rows, 2 * lengths - 1]
     final = np.maximum(end_a, end_b)
@@ -153,13 +152,19 @@ def constrained_texts(line: LineScores, formats: Sequence[tuple[str, ...]], marg
         state = state - back[t, rows, state]
     out: list[str] = []
     for i in keep:
+        path = states[:, i]
+        # The path never goes back, so each character state's frames are one run of the path.
+        runs = np.flatnonzero(np.diff(path, prepend=-1))
+        run_state = path[runs]
+        starts = dict(zip(run_state.tolist(), runs.tolist(), strict=True))
+        ends = dict(zip(run_state.tolist(), np.append(runs[1:], t_total).tolist(), strict=True))
         chars: list[str] = []
         for j, allowed in enumerate(formats[i]):
-            frames = np.flatnonzero(states[:, i] == 2 * j + 1)
-            if frames.size == 0:
+            start = starts.get(2 * j + 1)
+            if start is None:
                 break
             m = members[class_ids[allowed]]
-            chars.append(PLATE_ALPHABET[int(m[log_char[frames][:, m].sum(axis=0).argmax()])])
+            chars.append(PLATE_ALPHABET[int(m[log_char[start : ends[2 * j + 1]][:, m].sum(axis=0).argmax()])])
         if len(chars) == len(formats[i]):
             out.append("".join(chars))
     return out

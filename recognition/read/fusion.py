@@ -64,19 +64,22 @@ class FusedLine:
 def align(a: str, b: str) -> list[tuple[str, str]]:
     """Levenshtein alignment as columns ``(char of a or "", char of b or "")``."""
     n, m = len(a), len(b)
-    dist = np.zeros((n + 1, m + 1), dtype=np.int32)
-    dist[:, 0] = np.arange(n + 1)
-    dist[0, :] = np.arange(m + 1)
+    # Plain lists: element access on a numpy array costs more than the arithmetic here.
+    dist = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        dist[i][0] = i
+    dist[0] = list(range(m + 1))
     for i in range(1, n + 1):
+        row, above, ai = dist[i], dist[i - 1], a[i - 1]
         for j in range(1, m + 1):
-            dist[i, j] = min(dist[i - 1, j] + 1, dist[i, j - 1] + 1, dist[i - 1, j - 1] + (a[i - 1] != b[j - 1]))
+            row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + (ai != b[j - 1]))
     cols: list[tuple[str, str]] = []
     i, j = n, m
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and dist[i, j] == dist[i - 1, j - 1] + (a[i - 1] != b[j - 1]):
+        if i > 0 and j > 0 and dist[i][j] == dist[i - 1][j - 1] + (a[i - 1] != b[j - 1]):
             cols.append((a[i - 1], b[j - 1]))
             i, j = i - 1, j - 1
-        elif i > 0 and dist[i, j] == dist[i - 1, j] + 1:
+        elif i > 0 and dist[i][j] == dist[i - 1][j] + 1:
             cols.append((a[i - 1], ""))
             i -= 1
         else:

@@ -19,10 +19,21 @@ import numpy as np
 import openvino as ov
 
 from recognition.errors import ModelLoadError, ModelNotFoundError
+from recognition.read.heads import HeadNotFound, cut_dictionary, cut_head, kept_classes
 
 logger = logging.getLogger(__name__)
 
 ModelKey = Literal["v6_det", "v6_rec", "v4_det", "v4_rec"]
+RecHead = Literal["full", "plate", "other"]
+
+#: Head of the recognisers as compiled (:mod:`recognition.read.heads`): ``full`` (the whole dictionary), ``plate``
+#: (only the classes the reader uses, softmax renormalised over them) or ``other`` (those plus one column with the
+#: dropped classes' total: the same probabilities as ``full``, ~170 columns instead of 18,710 / 6,625). Per key.
+#: ``other`` ships: identical readings on every set, the output and its decoding ~100x smaller (PP-OCRv6 -4 % CPU
+#: per call). ``plate`` is ~12 % cheaper per PP-OCRv6 call (no MatMul over the dropped columns) but the renormalised
+#: softmax turns separators and graphics into characters: EU stills -5 images exact, US crops -5 (notes/speed.md
+#: session 27).
+REC_HEADS: dict[str, RecHead] = {"v6_rec": "other", "v4_rec": "other"}
 
 #: (package, relative path) of every model file we use.
 MODEL_FILES: dict[str, tuple[str, str]] = {
@@ -95,7 +106,8 @@ class CompiledOcrModel:
     """A compiled OpenVINO model plus, for recognisers, its CTC dictionary.
 
     ``characters`` is indexed like the model's class axis: ``characters[0]`` is the CTC blank
-    (``""``) and the last entry is the space that PaddleOCR appends to the dictionary.
+    (``""``); in a full head the last entry is the space that PaddleOCR appends to the dictionary, in a cut
+    head (:mod:`recognition.read.heads`) the kept classes follow in order, then the "other" column if any.
     """
 
     key: str
@@ -120,6 +132,19 @@ def _dictionary(model: ov.Model, key: str) -> tuple[str, ...]:
     return ("", *chars, " ")
 
 
+def _cut(
+    model: ov.Model, characters: tuple[str, ...], key: str, other: bool
+) -> tuple[ov.Model, tuple[str, ...]]:
+    """The recogniser with its head cut to the reader's classes, or unchanged when its head is not the usual one."""
+    keep = kept_classes(characters)
+    try:
+        cut = cut_head(model, keep, other=other)
+    except HeadNotFound as exc:
+        logger.warning("%s: head kept whole (%s)", key, exc)
+        return model, characters
+    return cut, cut_dictionary(characters, keep, other=other)
+
+
 def load_model(
     key: str,
     device: str = "CPU",
@@ -127,6 +152,7 @@ def load_model(
     threads: int = 0,
     path: Path | None = None,
     hint: str = "LATENCY",
+    head: RecHead | None = None,
 ) -> CompiledOcrModel:
     """Read and compile one OCR model.
 
@@ -137,6 +163,8 @@ def load_model(
         threads: ``INFERENCE_NUM_THREADS`` (0 lets OpenVINO decide).
         path: Override of the file location (tests, agency-supplied copies).
         hint: ``PERFORMANCE_HINT`` (``LATENCY``, or ``THROUGHPUT`` for parallel callers).
+        head: Recogniser head (see :data:`REC_HEADS`, the default per key); a model whose head cannot be cut
+            keeps its full head (logged).
 
     Raises:
         ModelNotFoundError: If the file is missing.
@@ -161,6 +189,9 @@ def load_model(
             raise ModelLoadError(
                 f"{key}: {classes.get_length()} output classes but {len(characters)} dictionary entries"
             )
+        head = head or REC_HEADS.get(key, "full")
+        if head != "full":
+            model, characters = _cut(model, characters, key, other=head == "other")
     config: dict[str, object] = {"PERFORMANCE_HINT": hint}
     if precision and device.upper() == "CPU":
         config["INFERENCE_PRECISION_HINT"] = precision
@@ -170,5 +201,12 @@ def load_model(
         compiled = core().compile_model(model, device, config)
     except RuntimeError as exc:
         raise ModelLoadError(f"{key}: cannot compile on {device}: {exc}") from exc
-    logger.info("compiled %s from %s on %s (%s)", key, file.name, device, precision or "default")
+    logger.info(
+        "compiled %s from %s on %s (%s, %d classes)",
+        key,
+        file.name,
+        device,
+        precision or "default",
+        len(characters),
+    )
     return CompiledOcrModel(key=key, path=file, compiled=compiled, characters=characters)
