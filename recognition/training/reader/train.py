@@ -33,6 +33,12 @@ Fonts rendered (Debian packages): fonts-dejavu-core (Bitstream Vera / DejaVu lic
     PYTHONPATH=. nice -n 15 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \\
         --out /tmp/rec26/run7 --freeze 22 --lr 4e-5 --distill 0.3 --seed 226 --bar-one 0.4 --same-o 0.5 \\
         --mix 0.6 0.28 0.12 --val 192 --every 100 --minutes 24 --threads 2 --resume /tmp/rec26/run6/step400.pt
+    # session 27, run 8: from the ORIGINAL weights, run 7's data plus the small-plate softening
+    # (render.soften_small) in half the rows of plates under 95 px; lr scheduled by step count
+    PYTHONPATH=. nice -n 19 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \
+        --out /tmp/rec27/run8 --freeze 22 --lr 1e-4 --distill 0.3 --seed 327 --bar-one 0.4 --same-o 0.5 \
+        --mix 0.6 0.28 0.12 --soft-small 0.5 --val 192 --every 200 --threads 2 \
+        --max-steps 1400 --schedule-steps 1400 --minutes 600
 
 Session 26 rows also use DejaVu Sans Mono, Liberation Mono and FreeMono Bold (EU/Brazil) and regular,
 italic and serif faces of the same four packages (scene text); no other font package.
@@ -274,6 +280,13 @@ def main() -> None:
         help="share of US and Brazil rows drawing O as 0 and 0 as O (labels unchanged; session 26: 0.5)",
     )
     ap.add_argument(
+        "--soft-small",
+        type=float,
+        default=0.0,
+        help="share of rows with plates under 95 px given the heavy softening of render.soften_small "
+        "(session 27: 0.5)",
+    )
+    ap.add_argument(
         "--every", type=int, default=200, help="validate, checkpoint and export step<N>.onnx every N steps"
     )
     ap.add_argument(
@@ -310,7 +323,9 @@ def main() -> None:
     )
 
     mix = tuple(args.mix)
-    val_renderer = PlateRowRenderer(args.seed + 1000, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
+    val_renderer = PlateRowRenderer(
+        args.seed + 1000, bar_one=args.bar_one, mix=mix, same_o=args.same_o, soft_small=args.soft_small
+    )
     val = [val_renderer.sample() for _ in range(args.val)]
     base_kinds = evaluate_kinds(model, val, fold)
     base_acc = base_kinds["all"]
@@ -329,7 +344,9 @@ def main() -> None:
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-    renderer = PlateRowRenderer(args.seed, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
+    renderer = PlateRowRenderer(
+        args.seed, bar_one=args.bar_one, mix=mix, same_o=args.same_o, soft_small=args.soft_small
+    )
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     deadline = time.time() + 60 * args.minutes
