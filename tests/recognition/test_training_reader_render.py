@@ -91,3 +91,55 @@ def test_the_o_zero_glyph_swap_leaves_the_stream_alone_when_off_and_labels_uncha
     for _ in range(20):
         s = on.sample()
         assert PLATE.fullmatch(s.text) and s.image.shape[0] == 48
+
+
+def _sharpness(image: np.ndarray) -> float:
+    grey = image.mean(axis=2).astype(np.float32)
+    return float(np.abs(np.diff(grey, axis=1)).mean())
+
+
+def test_small_plate_softening_changes_only_the_chosen_small_rows_and_softens_them():
+    """Session 27: a share of plates under 95 px gets heavier down-up resampling and stroke closing.
+
+    The softening draws from its own random stream, so with it on every row is the same plate with the
+    same label, and rows not chosen (large plates, or the unchosen share) are pixel-identical.
+    """
+    mix = (0.6, 0.28, 0.12)
+    plain = PlateRowRenderer(11, mix=mix, same_o=0.5)
+    softened = PlateRowRenderer(11, mix=mix, same_o=0.5, soft_small=0.5)
+    soft_rows, kept = [], 0
+    for _ in range(120):
+        a, b = plain.sample(), softened.sample()
+        assert a.text == b.text and a.kind == b.kind and not a.soft
+        if b.soft:
+            assert a.image.shape == b.image.shape
+            soft_rows.append((a.image, b.image))
+        else:
+            assert np.array_equal(a.image, b.image)
+            kept += 1
+    assert 10 <= len(soft_rows) <= 60 and kept > 50
+    # softer on average (less horizontal contrast), yet not a grey bar
+    before = np.mean([_sharpness(a) for a, _ in soft_rows])
+    after = np.mean([_sharpness(b) for _, b in soft_rows])
+    assert after < 0.95 * before
+    assert np.mean([b.std() for _, b in soft_rows]) > 0.5 * np.mean([a.std() for a, _ in soft_rows])
+
+
+def test_softening_is_seeded():
+    rows = []
+    for _ in range(2):
+        r = PlateRowRenderer(12, mix=(1.0, 0.0, 0.0), soft_small=1.0)
+        rows.append([r.sample() for _ in range(12)])
+    assert any(s.soft for s in rows[0])
+    assert all(np.array_equal(a.image, b.image) and a.soft == b.soft for a, b in zip(*rows, strict=True))
+
+
+def test_soften_small_keeps_shape_and_range():
+    from recognition.training.reader.render import soften_small
+
+    img = np.full((40, 120, 3), 220, np.float32)
+    img[12:28, 20:100] = 30  # a dark "serial"
+    quad = np.array([[20, 12], [100, 12], [100, 28], [20, 28]], np.float32)
+    out = soften_small(img, quad, np.random.default_rng(0))
+    assert out.shape == img.shape and out.dtype == np.float32
+    assert out.min() >= 0 and out.max() <= 255

@@ -80,6 +80,43 @@ class Sample:
     image: np.ndarray
     text: str
     kind: str = "us"  #: "us", "foreign" (EU/Brazil plate) or "scene" (text that is not a plate)
+    soft: bool = False  #: given the heavy small-plate softening (:func:`soften_small`)
+
+
+def soften_small(img: np.ndarray, quad: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Heavier loss of detail for a plate shrunk to a small camera size (float BGR, any range 0-255).
+
+    Real plates 40-95 px wide read M as H, G as C and Q as O (notes/reader.md, sessions 25-26): the
+    narrow gaps inside M/W, the bar of G and the tail of Q fill in or vanish. Three steps, all drawn
+    from ``rng``: (1) in 60 % of them, stroke closing - the characters are thickened by a 2 px wide
+    minimum (dark text) or maximum (light text) filter blended in at 25-65 %, so narrow gaps between
+    strokes go grey rather than closing outright; (2) an anisotropic blur (sigma 0.2-0.6 across,
+    0.2-0.5 down); (3) down and up again by a factor that leaves the characters at least ~9 px high
+    (0.55-0.9 of the size), back up with linear or cubic interpolation. Strong enough to turn some
+    M into H-like shapes, not so strong that a condensed serial becomes a grey bar (preview sheets,
+    notes/reader.md session 27). ``quad`` (the serial, in ``img`` pixels) sets the text
+    polarity and the character height.
+    """
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    region = img[max(0, y0) : max(y0 + 1, y1), max(0, x0) : max(x0 + 1, x1)].mean(axis=2)
+    char_h = float(max(1.0, y1 - y0))
+    out = img
+    if region.size and rng.random() < 0.6:
+        lo, hi = np.percentile(region, (5, 95))
+        dark_text = float(np.median(region)) > (lo + hi) / 2  # the background is the majority
+        kernel = np.ones((1, 2), np.uint8)
+        thick = cv2.erode(out, kernel) if dark_text else cv2.dilate(out, kernel)
+        out = out + (thick - out) * np.float32(rng.uniform(0.25, 0.65))
+    out = cv2.GaussianBlur(out, (0, 0), sigmaX=rng.uniform(0.2, 0.6), sigmaY=rng.uniform(0.2, 0.5))
+    low = max(0.55, 9.0 / char_h)
+    if low < 0.9:
+        f = rng.uniform(low, 0.9)
+        shape = (out.shape[1], out.shape[0])
+        down = cv2.resize(out, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        interp = cv2.INTER_CUBIC if rng.random() < 0.5 else cv2.INTER_LINEAR
+        out = np.clip(cv2.resize(down, shape, interpolation=interp), 0, 255)
+    return out.astype(np.float32)
 
 
 class PlateRowRenderer:
@@ -92,8 +129,12 @@ class PlateRowRenderer:
         bar_one: float = 0.4,
         mix: tuple[float, float, float] = (1.0, 0.0, 0.0),
         same_o: float = 0.0,
+        soft_small: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
+        # the softening draws from its own stream, so every other row is drawn as without it
+        self.soft_small = soft_small
+        self.soft_rng = np.random.default_rng([seed, 27])
         self.bar_one = bar_one
         self.same_o = same_o
         total = float(sum(mix))
@@ -435,6 +476,9 @@ class PlateRowRenderer:
         scale = plate_px * factor / pw  # plate_px stays the US-equivalent size for the checks below
         small = cv2.resize(big, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         quad = quad * scale
+        soft = plate_px < 95 and self.soft_small > 0 and self.soft_rng.random() < self.soft_small
+        if soft:
+            small = soften_small(small, quad, self.soft_rng)
         sigma = rng.uniform(0, 1.0 if plate_px > 80 else 0.7)
         if sigma > 0.25:
             small = cv2.GaussianBlur(small, (0, 0), sigma)
@@ -477,4 +521,4 @@ class PlateRowRenderer:
         crop = small[cy0:cy1, cx0:cx1]
         width = int(min(PAD_CAP, max(16, np.ceil(48 * crop.shape[1] / max(1, crop.shape[0])))))
         row = cv2.resize(crop, (width, 48), interpolation=cv2.INTER_LINEAR)
-        return Sample(row, text, kind)
+        return Sample(row, text, kind, soft)

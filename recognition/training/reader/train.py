@@ -33,6 +33,20 @@ Fonts rendered (Debian packages): fonts-dejavu-core (Bitstream Vera / DejaVu lic
     PYTHONPATH=. nice -n 15 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \\
         --out /tmp/rec26/run7 --freeze 22 --lr 4e-5 --distill 0.3 --seed 226 --bar-one 0.4 --same-o 0.5 \\
         --mix 0.6 0.28 0.12 --val 192 --every 100 --minutes 24 --threads 2 --resume /tmp/rec26/run6/step400.pt
+    # session 27, run 8 (not shipped): from the ORIGINAL weights, run 7's data plus the small-plate
+    # softening (render.soften_small) in half the rows of plates under 95 px; lr by step count.
+    # Stopped after step 200 (the box gave it 10-30 s/step, 1400 steps were out of reach)...
+    PYTHONPATH=. nice -n 19 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \
+        --out /tmp/rec27/run8 --freeze 22 --lr 1e-4 --distill 0.3 --seed 327 --bar-one 0.4 --same-o 0.5 \
+        --mix 0.6 0.28 0.12 --soft-small 0.5 --val 192 --every 200 --threads 2 \
+        --max-steps 1400 --schedule-steps 1400 --minutes 600
+    # ... and continued with a schedule that fits (run 8b, from a copy of run 8's last.pt at step 200;
+    # its step 200 = 400 steps from the original;
+    # stopped at ~step 215 for lack of time, so the cosine did not reach its end)
+    PYTHONPATH=. nice -n 19 /work/torchvenv/bin/python -m recognition.training.reader.train --onnx $ONNX \
+        --out /tmp/rec27/run8b --freeze 22 --lr 9e-5 --distill 0.3 --seed 328 --bar-one 0.4 --same-o 0.5 \
+        --mix 0.6 0.28 0.12 --soft-small 0.5 --val 192 --every 100 --threads 2 \
+        --resume /tmp/rec27/run8/step200.pt --max-steps 400 --schedule-steps 400 --minutes 600
 
 Session 26 rows also use DejaVu Sans Mono, Liberation Mono and FreeMono Bold (EU/Brazil) and regular,
 italic and serif faces of the same four packages (scene text); no other font package.
@@ -274,6 +288,13 @@ def main() -> None:
         help="share of US and Brazil rows drawing O as 0 and 0 as O (labels unchanged; session 26: 0.5)",
     )
     ap.add_argument(
+        "--soft-small",
+        type=float,
+        default=0.0,
+        help="share of rows with plates under 95 px given the heavy softening of render.soften_small "
+        "(session 27: 0.5)",
+    )
+    ap.add_argument(
         "--every", type=int, default=200, help="validate, checkpoint and export step<N>.onnx every N steps"
     )
     ap.add_argument(
@@ -310,7 +331,9 @@ def main() -> None:
     )
 
     mix = tuple(args.mix)
-    val_renderer = PlateRowRenderer(args.seed + 1000, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
+    val_renderer = PlateRowRenderer(
+        args.seed + 1000, bar_one=args.bar_one, mix=mix, same_o=args.same_o, soft_small=args.soft_small
+    )
     val = [val_renderer.sample() for _ in range(args.val)]
     base_kinds = evaluate_kinds(model, val, fold)
     base_acc = base_kinds["all"]
@@ -329,7 +352,9 @@ def main() -> None:
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-    renderer = PlateRowRenderer(args.seed, bar_one=args.bar_one, mix=mix, same_o=args.same_o)
+    renderer = PlateRowRenderer(
+        args.seed, bar_one=args.bar_one, mix=mix, same_o=args.same_o, soft_small=args.soft_small
+    )
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     deadline = time.time() + 60 * args.minutes
