@@ -97,6 +97,8 @@ class PlatePrior:
         self._global = _compile([(self.table.prior_weight(c), j) for c, j in self.table.jurisdictions.items()])
         self._by_state = {c: _compile([(1.0, j)]) for c, j in self.table.jurisdictions.items()}
         self._boost = lru_cache(maxsize=8192)(self._boost_uncached)
+        # the reader keys every reading and its alternatives (recognition.plates.keying): per frame in video
+        self._fits = lru_cache(maxsize=8192)(self._fits_uncached)
 
     def boost(self, text: str, state: str | None = None, state_confidence: float = 1.0) -> float:
         """``log P(text) + len(text) * log 36``: the log-odds a decoder adds for plate syntax.
@@ -138,6 +140,9 @@ class PlatePrior:
 
     def fits(self, text: str, state: str | None = None) -> bool:
         """Whether ``text`` fits a listed format (of ``state``, or of any jurisdiction)."""
+        return self._fits(text, state)
+
+    def _fits_uncached(self, text: str, state: str | None) -> bool:
         model = self._by_state.get(state or "", self._global)
         return any(t.regex.fullmatch(text) for t in model.by_length.get(len(text), ()))
 
