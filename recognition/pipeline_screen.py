@@ -61,6 +61,11 @@ class ScreenRules:
     #: (:meth:`ScreenedReader.read_many`); the others keep their full reading without the vote. 0: every
     #: unsure reading is voted.
     vote_within: float = 0.0
+    #: A quick reading of fewer than ``min_chars`` characters (a fragment of a row; not nothing) on a crop of
+    #: plate shape (width / height within this range) is read in full when no candidate of the image reads as
+    #: a sure plate: the quick read alone loses whole rows of real plates ("ANTI GOV" read "60", "123 ABC"
+    #: read "23"; the full read gets them back). None: fragments keep their quick reading.
+    fragment_aspect: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_chars <= self.max_chars or not 0 <= self.min_shape <= 3:
@@ -69,6 +74,8 @@ class ScreenRules:
             raise ValueError("sure_confidence > 0 required")
         if self.vote_within < 0.0:
             raise ValueError("vote_within >= 0 required")
+        if self.fragment_aspect is not None and not 0.0 < self.fragment_aspect[0] <= self.fragment_aspect[1]:
+            raise ValueError("0 < fragment_aspect[0] <= fragment_aspect[1] required")
 
     def worth_full_read(self, quick: PlateText | None, min_shape: int | None = None) -> bool:
         """Whether ``quick`` (the quick reading of a candidate) could be a plate's reading."""
@@ -86,10 +93,26 @@ class ScreenRules:
             and self.worth_full_read(quick, 3)
         )
 
-    def full_reads(self, quick: Sequence[PlateText | None]) -> list[bool]:
-        """Which candidates of one image get a full read, given their quick readings."""
-        shape = 3 if any(self.is_sure_plate(q) for q in quick) else self.min_shape
-        return [self.worth_full_read(q, max(shape, self.min_shape)) for q in quick]
+    def full_reads(self, quick: Sequence[PlateText | None],
+                   sizes: Sequence[tuple[int, int]] | None = None) -> list[bool]:
+        """Which candidates of one image get a full read, given their quick readings.
+
+        ``sizes``: each candidate crop's (height, width), for :attr:`fragment_aspect`.
+        """
+        sure = any(self.is_sure_plate(q) for q in quick)
+        shape = 3 if sure else self.min_shape
+        wanted = [self.worth_full_read(q, max(shape, self.min_shape)) for q in quick]
+        if sure or sizes is None or self.fragment_aspect is None:
+            return wanted
+        return [w or self.plate_shaped_fragment(q, size) for w, q, size in zip(wanted, quick, sizes, strict=True)]
+
+    def plate_shaped_fragment(self, quick: PlateText | None, size: tuple[int, int]) -> bool:
+        """Whether ``quick`` is a fragment of a row read on a crop of plate shape (:attr:`fragment_aspect`)."""
+        if self.fragment_aspect is None or quick is None or not 0 < len(_chars(quick.text)) < self.min_chars:
+            return False
+        height, width = size
+        lo, hi = self.fragment_aspect
+        return height > 0 and lo <= width / height <= hi
 
 
 class InferenceModel(Protocol):
@@ -230,7 +253,7 @@ class ScreenedReader:
             if self.rules.worth_full_read(quick[-1], 3):
                 full[i] = read_full(crop)
         out: list[Any] = []
-        for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick), strict=True)):
+        for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick, [c.shape[:2] for c in crops]), strict=True)):
             if wanted:
                 self.full_reads += 1
                 out.append(full[i] if i in full else read_full(crop))

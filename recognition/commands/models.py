@@ -20,6 +20,11 @@ STILL_VOTE_WITHIN = 0.5
 #: Still images: the voted views are read by PP-OCRv6 alone (``ReaderConfig.vote_fuse``), about half a vote's CPU
 #: (US dev exact as with fusion, 1-edit +1 image; EU and BR the same: notes/speed.md session 26).
 STILL_VOTE_FUSE = False
+#: Still images: a candidate whose quick reading is a fragment (0-2 characters) on a crop of plate shape (width /
+#: height in this range) is read in full when no candidate of the image reads as a sure plate
+#: (``ScreenRules.fragment_aspect``; US dev stills: "ANTI GOV" read "60" and "123 ABC" read "23" get their row
+#: back, nothing lost; notes/reader.md session 28). The live runtime leaves fragments to the other frames.
+STILL_FRAGMENT_ASPECT = (1.5, 5.0)
 
 
 class ModelUnavailable(RuntimeError):
@@ -60,7 +65,8 @@ def load_reader(config: object | None = None, screen: bool = True) -> PlateReade
 
     if config is None and screen:
         config = ReaderConfig(vote_fuse=STILL_VOTE_FUSE)
-    return screened_reader(config, screen, ScreenRules(vote_within=STILL_VOTE_WITHIN))
+    rules = ScreenRules(vote_within=STILL_VOTE_WITHIN, fragment_aspect=STILL_FRAGMENT_ASPECT)
+    return screened_reader(config, screen, rules)
 
 
 def load_colour() -> object | None:

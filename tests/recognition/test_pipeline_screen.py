@@ -330,6 +330,7 @@ def test_without_vote_within_every_unsure_reading_is_voted() -> None:
 
 def test_the_still_reader_votes_only_near_the_best_candidate_with_one_recogniser(shipped) -> None:
     assert shipped.rules.vote_within > 0.0
+    assert shipped.rules.fragment_aspect is not None  # stills read fragments on plate-shaped crops in full
     assert not shipped.full.config.vote_fuse and shipped.full.config.use_v4  # fusion stays on for the row
 
 
@@ -356,3 +357,58 @@ def test_voted_views_without_fusion_read_each_view_with_the_first_recogniser_onl
         reader = OpenVinoPlateReader(ReaderConfig(syntax_weight=0.0), {"v6_det": v6, "v6_rec": v6, "v4_rec": v4})
         reader._read_each(views, Syntax(), others=others)
         assert (v6.batches, v4.batches) == (1, second_calls)
+
+
+# --- a fragment read on a plate-shaped crop --------------------------------------------------------
+
+
+def _fragment_image(quick_texts: dict[int, str | None], sizes: dict[int, tuple[int, int]], rules: ScreenRules):
+    full_texts = {1: "EHE8237", 2: "SK", 3: "ANTIGOV", 4: "ABC1234"}
+    quick = FakeReader(_by_mark(quick_texts, 0.3))
+    full = FakeReader(_by_mark(full_texts, 0.97))
+    crops = [np.full((*sizes[mark], 3), mark, np.uint8) for mark in quick_texts]
+    return ScreenedReader(quick, full, rules).read_many(crops), full
+
+
+def test_a_fragment_on_a_plate_shaped_crop_is_read_in_full() -> None:
+    rules = ScreenRules(fragment_aspect=(1.5, 5.0))
+    # "EHE8237" read "12" on a 96x36 crop, "ANTI GOV" read "60" on 125x68: both plates, read again in full
+    readings, full = _fragment_image({1: "12", 3: "60"}, {1: (36, 96), 3: (68, 125)}, rules)
+    assert full.crops == 2
+    assert [r.text if r else None for r in readings] == ["EHE8237", "ANTIGOV"]
+
+
+def test_a_plate_shaped_crop_with_nothing_read_keeps_its_quick_reading() -> None:
+    rules = ScreenRules(fragment_aspect=(1.5, 5.0))
+    readings, full = _fragment_image({1: None, 3: ""}, {1: (36, 96), 3: (68, 125)}, rules)
+    assert full.crops == 0
+    assert [r.text if r else None for r in readings] == [None, ""]
+
+
+def test_a_fragment_on_a_square_or_long_crop_keeps_its_quick_reading() -> None:
+    rules = ScreenRules(fragment_aspect=(1.5, 5.0))
+    readings, full = _fragment_image({1: "12", 2: "SK"}, {1: (40, 40), 2: (20, 200)}, rules)
+    assert full.crops == 0
+    assert [r.text if r else None for r in readings] == ["12", "SK"]
+
+
+def test_a_sure_plate_in_the_image_leaves_fragments_to_their_quick_reading() -> None:
+    rules = ScreenRules(fragment_aspect=(1.5, 5.0))
+    quick = FakeReader(_by_mark({1: "12", 4: "ABC1234"}, 0.95))
+    full = FakeReader(_by_mark({1: "EHE8237", 4: "ABC1234"}, 0.97))
+    crops = [np.full((36, 96, 3), 1, np.uint8), np.full((40, 90, 3), 4, np.uint8)]
+    readings = ScreenedReader(quick, full, rules).read_many(crops)
+    assert full.crops == 1  # the sure plate only
+    assert [r.text if r else None for r in readings] == ["12", "ABC1234"]
+
+
+def test_fragments_keep_their_quick_reading_without_the_rule() -> None:
+    readings, full = _fragment_image({1: "12", 3: None}, {1: (36, 96), 3: (68, 125)}, ScreenRules())
+    assert full.crops == 0
+    assert ScreenRules(fragment_aspect=(1.5, 5.0)).full_reads([_text("12")]) == [False]  # no sizes: no rule
+
+
+@pytest.mark.parametrize("aspect", [(0.0, 4.0), (5.0, 1.5), (-1.0, 2.0)])
+def test_nonsense_fragment_aspects_are_refused(aspect: tuple[float, float]) -> None:
+    with pytest.raises(ValueError):
+        ScreenRules(fragment_aspect=aspect)
