@@ -229,7 +229,7 @@ class ScreenedReader:
     def read(self, crop: np.ndarray) -> PlateText | None:
         """Quick reading of ``crop``, replaced by the full reading when the quick one could be a plate."""
         first = self.quick.read(crop)
-        if not self.rules.worth_full_read(first):
+        if not self.rules.worth_full_read(first) and not self.rules.plate_shaped_fragment(first, crop.shape[:2]):
             self.quick_only += 1
             return first
         self.full_reads += 1
