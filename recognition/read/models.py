@@ -3,7 +3,9 @@
 The ``rapidocr`` (PP-OCRv6) and ``rapidocr_openvino`` (PP-OCRv4) wheels are installed only as
 carriers of Apache-2.0 model files; their Python code is never imported. We find the package
 folder with :func:`importlib.util.find_spec` (``submodule_search_locations`` does not execute the
-package's ``__init__``) and read the ONNX files with our own OpenVINO code.
+package's ``__init__``) and read the ONNX files with our own OpenVINO code. The PP-OCRv6 recogniser
+is the project's plate fine-tune of those weights, shipped in ``recognition/models/reader`` (its
+provenance in ``manifest.json`` there; notes/reader.md, session 28).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ REC_HEADS: dict[str, RecHead] = {"v6_rec": "other", "v4_rec": "other"}
 #: (package, relative path) of every model file we use.
 MODEL_FILES: dict[str, tuple[str, str]] = {
     "v6_det": ("rapidocr", "models/PP-OCRv6_det_small.onnx"),
-    "v6_rec": ("rapidocr", "models/PP-OCRv6_rec_small.onnx"),
+    "v6_rec": ("recognition", "models/reader/PP-OCRv6_rec_small.onnx"),  # plate fine-tune (session 28)
     "v4_det": ("rapidocr_openvino", "models/ch_PP-OCRv4_det_infer.onnx"),
     "v4_rec": ("rapidocr_openvino", "models/ch_PP-OCRv4_rec_infer.onnx"),
 }

@@ -67,7 +67,22 @@ def test_a_hot_list_entry_written_with_the_letter_o_still_hits(reader) -> None:
         assert [h.entry_id for h in matcher.match(reading.text, None, reading.alternatives)] == [5]
 
 
-def test_an_eu_shaped_plate_keeps_its_letter_o(reader) -> None:
+def test_an_eu_shaped_plate_keeps_its_letter_o(reader, monkeypatch) -> None:
+    # Keying is not applied to an EU-shaped crop: the recogniser's own readings come out unkeyed. (Until
+    # session 28 this asserted the text "NO450AM"; the plate-trained recogniser reads this rendered
+    # plate "N0450AM" itself, with "NO450AM" as its first alternative - a reading, not keying.)
+    import recognition.read.reader as reader_module
+
+    calls: list[str] = []
+
+    def spy(text, prior, state=None):
+        calls.append(text)
+        return key_zero(text, prior, state)
+
+    monkeypatch.setattr(reader_module, "key_zero", spy)
     reading = reader.read(render_plate("NO450AM", width=520, height=110))
     assert reading is not None
-    assert reading.text == "NO450AM"
+    assert calls == []
+    assert "NO450AM" in [reading.text, *(a.text for a in reading.alternatives)][:2]
+    reader.read(render_plate("BLOGGER", width=320, height=150))
+    assert calls  # the same spy sees a US-shaped crop keyed

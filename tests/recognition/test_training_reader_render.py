@@ -143,3 +143,59 @@ def test_soften_small_keeps_shape_and_range():
     out = soften_small(img, quad, np.random.default_rng(0))
     assert out.shape == img.shape and out.dtype == np.float32
     assert out.min() >= 0 and out.max() <= 255
+
+
+def test_brazil_leading_o_changes_only_the_chosen_brazil_rows():
+    """Session 28: a share of Brazil rows get O as their first letter, from a stream of its own.
+
+    Every other row (US, EU, scene, Brazil rows not chosen) is pixel-identical to the stream without
+    the option; chosen rows keep the plate and differ only in the first letter of the label.
+    """
+    mix = (0.6, 0.28, 0.12)
+    plain = PlateRowRenderer(13, mix=mix, same_o=0.5, soft_small=0.5)
+    lead = PlateRowRenderer(13, mix=mix, same_o=0.5, soft_small=0.5, br_lead_o=0.5)
+    changed = 0
+    for _ in range(150):
+        a, b = plain.sample(), lead.sample()
+        assert a.kind == b.kind and a.soft == b.soft and len(a.text) == len(b.text)
+        if a.text == b.text:
+            assert np.array_equal(a.image, b.image)
+            continue
+        changed += 1
+        assert b.kind == "foreign" and b.text[0] == "O" and a.text[1:] == b.text[1:]
+        assert re.fullmatch(r"O[A-Z]{2}[0-9]([A-Z]|[0-9])[0-9]{2}", b.text)
+    assert changed >= 3
+
+
+def test_brazil_leading_o_rate():
+    r = PlateRowRenderer(14, mix=(0.0, 1.0, 0.0), br_lead_o=1.0)
+    rows = [r.foreign_serial() for _ in range(200)]
+    brazil = [text for code, text, _ in rows if code in ("BR", "BR_OLD")]
+    others = [text for code, text, _ in rows if code not in ("BR", "BR_OLD")]
+    assert brazil and all(t[0] == "O" for t in brazil)
+    assert sum(t[0] == "O" for t in others) < len(others) / 5
+
+
+def test_eu_letter_o_sets_one_letter_place_of_eu_rows_that_use_o():
+    plain = PlateRowRenderer(15, mix=(0.0, 1.0, 0.0))
+    with_o = PlateRowRenderer(15, mix=(0.0, 1.0, 0.0), eu_letter_o=1.0)
+    for _ in range(200):
+        (code, a, _), (code_b, b, _) = plain.foreign_serial(), with_o.foreign_serial()
+        assert code == code_b and len(a) == len(b)
+        if FOREIGN_FORMATS[code][0] != "eu" or "O" in FOREIGN_SKIP.get(code, ""):
+            assert a == b
+        else:
+            assert "O" in b and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+
+
+def test_eu_letter_o_leaves_other_rows_pixel_identical():
+    mix = (0.6, 0.28, 0.12)
+    plain = PlateRowRenderer(16, mix=mix, same_o=0.5, br_lead_o=0.3)
+    with_o = PlateRowRenderer(16, mix=mix, same_o=0.5, br_lead_o=0.3, eu_letter_o=0.5)
+    for _ in range(80):
+        a, b = plain.sample(), with_o.sample()
+        assert a.kind == b.kind and len(a.text) == len(b.text)
+        if a.text == b.text:
+            assert np.array_equal(a.image, b.image)  # US, scene, Brazil and unchosen EU rows
+        else:
+            assert a.kind == "foreign" and "O" in b.text

@@ -78,6 +78,16 @@ def foreign_serial(r: PlateRowRenderer) -> tuple[str, str, str]:
             printed.append(str(ALPHANUM[int(rng.integers(36))]))
         else:
             printed.append(p)
+    if FOREIGN_FORMATS[code][0] != "eu" and r.br_lead_o > 0 and r.lead_o_rng.random() < r.br_lead_o:
+        printed[0] = "O"  # Brazil's O-series (OAA-OZZ of several states): see PlateRowRenderer
+    elif (
+        FOREIGN_FORMATS[code][0] == "eu"
+        and "O" in letters
+        and r.eu_letter_o > 0
+        and r.eu_o_rng.random() < r.eu_letter_o
+    ):
+        places = [i for i, p in enumerate(pattern) if p == "L"]
+        printed[places[int(r.eu_o_rng.integers(len(places)))]] = "O"  # one letter place made O
     out = "".join(printed)
     text = "".join(c for c in out if c in ALPHANUM)
     return code, text, out

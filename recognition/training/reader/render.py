@@ -130,8 +130,18 @@ class PlateRowRenderer:
         mix: tuple[float, float, float] = (1.0, 0.0, 0.0),
         same_o: float = 0.0,
         soft_small: float = 0.0,
+        br_lead_o: float = 0.0,
+        eu_letter_o: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
+        # Brazil rows whose first letter is set to O (session 28): Brazil's old and Mercosul serials
+        # start with O often (the OAA-OZZ blocks of several states) while the uniform letters give it
+        # 1/26; drawn from its own stream, so only the chosen rows' first letter changes
+        self.br_lead_o = br_lead_o
+        # EU rows (formats whose letters include O) with one letter place set to O, own stream too
+        self.eu_letter_o = eu_letter_o
+        self.eu_o_rng = np.random.default_rng([seed, 29])
+        self.lead_o_rng = np.random.default_rng([seed, 28])
         # the softening draws from its own stream, so every other row is drawn as without it
         self.soft_small = soft_small
         self.soft_rng = np.random.default_rng([seed, 27])
