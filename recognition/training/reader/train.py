@@ -86,6 +86,19 @@ logger = logging.getLogger("train_reader")
 PLATE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+
+def _renderer(args: argparse.Namespace, seed: int, mix: tuple[float, ...]) -> PlateRowRenderer:
+    """The row renderer with the run's data options (training stream: ``args.seed``; validation: another seed)."""
+    return PlateRowRenderer(
+        seed,
+        bar_one=args.bar_one,
+        mix=mix,
+        same_o=args.same_o,
+        soft_small=args.soft_small,
+        br_lead_o=args.br_lead_o,
+        eu_letter_o=args.eu_letter_o,
+    )
+
 def dictionary(model: onnx.ModelProto) -> list[str]:
     """Class list of a PaddleOCR rec ONNX: blank, the ``character`` metadata lines, space."""
     meta = {p.key: p.value for p in model.metadata_props}
@@ -351,15 +364,7 @@ def main() -> None:
     )
 
     mix = tuple(args.mix)
-    val_renderer = PlateRowRenderer(
-        args.seed + 1000,
-        bar_one=args.bar_one,
-        mix=mix,
-        same_o=args.same_o,
-        soft_small=args.soft_small,
-        br_lead_o=args.br_lead_o,
-        eu_letter_o=args.eu_letter_o,
-    )
+    val_renderer = _renderer(args, args.seed + 1000, mix)
     val = [val_renderer.sample() for _ in range(args.val)]
     base_kinds = evaluate_kinds(model, val, fold)
     base_acc = base_kinds["all"]
@@ -378,15 +383,7 @@ def main() -> None:
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-    renderer = PlateRowRenderer(
-        args.seed,
-        bar_one=args.bar_one,
-        mix=mix,
-        same_o=args.same_o,
-        soft_small=args.soft_small,
-        br_lead_o=args.br_lead_o,
-        eu_letter_o=args.eu_letter_o,
-    )
+    renderer = _renderer(args, args.seed, mix)
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.0)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     deadline = time.time() + 60 * args.minutes
