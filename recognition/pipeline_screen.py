@@ -252,8 +252,9 @@ class ScreenedReader:
             quick.append(self.quick.read(crop))
             if self.rules.worth_full_read(quick[-1], 3):
                 full[i] = read_full(crop)
+        wanted_full = self.rules.full_reads(quick, [c.shape[:2] for c in crops])
         out: list[Any] = []
-        for i, (crop, first, wanted) in enumerate(zip(crops, quick, self.rules.full_reads(quick, [c.shape[:2] for c in crops]), strict=True)):
+        for i, (crop, first, wanted) in enumerate(zip(crops, quick, wanted_full, strict=True)):
             if wanted:
                 self.full_reads += 1
                 out.append(full[i] if i in full else read_full(crop))

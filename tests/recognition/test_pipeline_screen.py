@@ -389,9 +389,10 @@ def test_a_single_crop_follows_the_fragment_rule_too() -> None:
     quick = FakeReader(_by_mark({1: "12"}, 0.3))
     full = FakeReader(_by_mark({1: "EHE8237"}, 0.97))
     plate_shaped = np.full((36, 96, 3), 1, np.uint8)
-    reading = ScreenedReader(quick, full, ScreenRules(fragment_aspect=(1.5, 5.0))).read(plate_shaped)
+    screened = ScreenedReader(quick, full, ScreenRules(fragment_aspect=(1.5, 5.0)))
+    reading = screened.read(plate_shaped)
     assert reading is not None and reading.text == "EHE8237"
-    square = ScreenedReader(quick, full, ScreenRules(fragment_aspect=(1.5, 5.0))).read(np.full((40, 40, 3), 1, np.uint8))
+    square = screened.read(np.full((40, 40, 3), 1, np.uint8))
     assert square is not None and square.text == "12"
     assert ScreenedReader(quick, full).read(plate_shaped).text == "12"  # type: ignore[union-attr]
 
