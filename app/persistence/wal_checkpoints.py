@@ -84,7 +84,7 @@ class WalCheckpointer:
                     self._done = want
                     self.passes += 1
                     self._cond.notify_all()
-        except sqlite3.Error as exc:
+        except Exception as exc:  # any failure: the writer must learn of it and checkpoint again itself
             logger.warning("WAL checkpoints behind the copy stopped: %s (the copy checkpoints itself)", exc)
             with self._cond:
                 self.failed = exc

@@ -106,12 +106,15 @@ def test_the_log_starts_over_while_the_copy_goes_on(wal_db):
     assert max(sizes) < 0.4 * db.stat().st_size, (sizes, db.stat().st_size)
 
 
-def test_a_failing_checkpoint_thread_hands_the_checkpoints_back_to_the_copy(wal_db, monkeypatch):
-    # Given checkpoint passes that fail (a disk error)
+@pytest.mark.parametrize(
+    "error", [sqlite3.OperationalError("disk I/O error"), RuntimeError("not a database error")]
+)
+def test_a_failing_checkpoint_thread_hands_the_checkpoints_back_to_the_copy(wal_db, monkeypatch, error):
+    # Given checkpoint passes that fail (a disk error, or anything else)
     db, stage = wal_db
 
     def failing(_con):  # noqa: ANN001, ANN202
-        raise sqlite3.OperationalError("disk I/O error")
+        raise error
 
     monkeypatch.setattr(WalCheckpointer, "_checkpoint", staticmethod(failing))
     seen = []
