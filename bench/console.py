@@ -582,7 +582,13 @@ if __name__ == "__main__":
                          "--during-import: every stall over MS ms, in time order, with the import's progress")
     ap.add_argument("--no-split", action="store_true",
                     help="--during-import: parse in one process (A/B against the split parse over two)")
+    ap.add_argument("--no-wal-behind", action="store_true",
+                    help="--during-import: the copy's commits checkpoint the WAL themselves (A/B of the checkpoint thread)")
     args = ap.parse_args()
+    if args.no_wal_behind:
+        from app.persistence import hotlist_rows
+
+        hotlist_rows.CHECKPOINT_BEHIND = False
     if args.parse_level:
         from app.services import hotlist_import
 

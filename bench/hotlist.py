@@ -270,6 +270,8 @@ def main() -> None:
                     help="parse in one process (A/B against the split parse of a large file over two)")
     ap.add_argument("--no-fast", action="store_true",
                     help="streamed (service) imports parse every NCIC row through build_records (A/B of the fast path)")
+    ap.add_argument("--no-wal-behind", action="store_true",
+                    help="the copy's commits checkpoint the WAL themselves (A/B of the checkpoint thread)")
     ap.add_argument("--service-only", action="store_true",
                     help="only the console's real path (default above 2M rows): import, live index, matching")
     args = ap.parse_args()
@@ -278,6 +280,10 @@ def main() -> None:
         from app.services import hotlist_split
 
         hotlist_split.SPLIT_MIN_BYTES = 1 << 62
+    if args.no_wal_behind:
+        from app.persistence import hotlist_rows
+
+        hotlist_rows.CHECKPOINT_BEHIND = False
     if args.no_fast:
         from app.services.hotlist_split import FAST_PATH_ENV
 

@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from app.domain.hotlists.fastpath import RecordBlock
 from app.domain.hotlists.records import HotListRecord
+from app.persistence.wal_checkpoints import WalCheckpointer
 from app.persistence.write_turns import BULK_WRITES
 
 
@@ -261,13 +262,23 @@ class RangeSizer:
         self.rows = int(min(self.most, 2 * self.rows, max(self.least, self._rate * self.target_ms)))
 
 
+#: A database in WAL mode is checkpointed behind the copy on a thread of its own (:class:`WalCheckpointer`)
+#: rather than by the copy's commits; False: the copy's commits checkpoint as SQLite does by default.
+CHECKPOINT_BEHIND = True
+#: With :data:`CHECKPOINT_BEHIND`: every this many ranges the copy waits for the checkpoints to catch up
+#: (the log restarts from its start; it holds a few ranges' pages at most).
+CHECKPOINT_EVERY = 8
+
+
 class StagedCopy:
     """Moves staged rows into ``hotlist_entries`` of the SQLite database at ``db_path``, a rowid range at a time.
 
     Its own connection (``ATTACH`` is not allowed inside the ORM's transactions); each range is
     one short ``BEGIN IMMEDIATE`` transaction, so a dispatcher's write waits for one range at most.
     ``stage_path`` may be several stage files (the parts of a split parse, in file order): each
-    stage table is copied from every part in turn, so rows keep (table, line order).
+    stage table is copied from every part in turn, so rows keep (table, line order). A database in
+    WAL mode is checkpointed behind the copy (:data:`CHECKPOINT_BEHIND`): a range's commit does not
+    wait for the disk. Call :meth:`close` in every case (it ends the checkpoint thread).
     """
 
     def __init__(self, db_path: str, stage_path: str | Sequence[str], busy_timeout_ms: int = 30_000) -> None:
@@ -284,9 +295,15 @@ class StagedCopy:
             self.tables = [(f"{schema}.b{b}", n) for b in range(STAGE_BUCKETS) for schema in self.schemas
                            if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
             self.count = sum(n for _, n in self.tables)
+            behind = CHECKPOINT_BEHIND and self.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            if behind:
+                self.con.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
         self._names = {name for name, _ in self.tables}
+        self._copied = 0  # ranges committed
+        # started last: nothing above can leave its thread behind
+        self.checkpoints = WalCheckpointer(db_path) if behind else None
 
     def ranges(self, size: int | Callable[[], int]) -> Iterator[tuple[tuple[str, int, int], ...]]:
         """Batches of at most ``size`` rows, in copy order: each ``(table, first rowid, last rowid)`` pieces.
@@ -324,6 +341,8 @@ class StagedCopy:
         for table, _first, _last in batch:
             if table not in self._names:
                 raise StageError(f"no stage table {table!r}")
+        if self.checkpoints is not None and self._copied % CHECKPOINT_EVERY == 0:
+            self._catch_up()
         try:
             with BULK_WRITES.holding():  # this process's dispatcher transactions start the moment it ends
                 self.con.execute("BEGIN IMMEDIATE")
@@ -344,9 +363,28 @@ class StagedCopy:
                     raise
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
+        self._copied += 1
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
         return first, n
 
+    def _catch_up(self) -> None:
+        """Outside the write turn: let the checkpoints catch up (the next commit then restarts the log)."""
+        assert self.checkpoints is not None
+        if self.checkpoints.wait_caught_up() or self.checkpoints.failed is None:
+            return
+        # the checkpoint thread failed: the copy's own commits checkpoint again, as SQLite does by default
+        self.checkpoints.close()
+        self.checkpoints = None
+        try:
+            self.con.execute("PRAGMA wal_autocheckpoint=1000")
+        except sqlite3.Error as exc:
+            raise StageError(str(exc)) from exc
+
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.close()
+            self.checkpoints = None
         for schema in self.schemas:
             try:
                 self.con.execute(f"DETACH DATABASE {schema}")

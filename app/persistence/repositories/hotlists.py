@@ -303,8 +303,10 @@ class HotListRepository:
             sql += f" AND source_id = {mark}"
             params += (source_id,)
         if exclude_source_id is not None:
-            sql += f" AND source_id <> {mark}"
-            params += (exclude_source_id,)
+            # two ranges of the source index, not a scan of every entry: after a national import the other
+            # sources are a few thousand rows beside its millions (``<>`` scanned them all: 1.4-2.6 s at 10 M)
+            sql += f" AND (source_id < {mark} OR source_id > {mark})"
+            params += (exclude_source_id, exclude_source_id)
         raw = conn.connection.driver_connection
         # PostgreSQL: a server-side cursor, or the client would hold every row of a national list at once
         cur = raw.cursor(name="hotlist_index_rows") if pg else raw.cursor()
