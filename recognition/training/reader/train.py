@@ -86,7 +86,6 @@ logger = logging.getLogger("train_reader")
 PLATE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-
 def _renderer(args: argparse.Namespace, seed: int, mix: tuple[float, ...]) -> PlateRowRenderer:
     """The row renderer with the run's data options (training stream: ``args.seed``; validation: another seed)."""
     return PlateRowRenderer(
@@ -97,7 +96,9 @@ def _renderer(args: argparse.Namespace, seed: int, mix: tuple[float, ...]) -> Pl
         soft_small=args.soft_small,
         br_lead_o=args.br_lead_o,
         eu_letter_o=args.eu_letter_o,
+        cut_rows=args.cut_rows,
     )
+
 
 def dictionary(model: onnx.ModelProto) -> list[str]:
     """Class list of a PaddleOCR rec ONNX: blank, the ``character`` metadata lines, space."""
@@ -326,6 +327,13 @@ def main() -> None:
         type=float,
         default=0.0,
         help="share of EU rows (formats that use O) with one letter place set to O (session 28)",
+    )
+    ap.add_argument(
+        "--cut-rows",
+        type=float,
+        default=0.0,
+        help="share of US/EU/Brazil rows cropped with a detector's error: box shifted up or down into "
+        "the characters, or tight (render.detector_cut; session 29)",
     )
     ap.add_argument(
         "--every", type=int, default=200, help="validate, checkpoint and export step<N>.onnx every N steps"
