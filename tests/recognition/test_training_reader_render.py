@@ -199,3 +199,79 @@ def test_eu_letter_o_leaves_other_rows_pixel_identical():
             assert np.array_equal(a.image, b.image)  # US, scene, Brazil and unchosen EU rows
         else:
             assert a.kind == "foreign" and "O" in b.text
+
+
+def test_cut_rows_off_is_the_stream_without_it():
+    mix = (0.6, 0.28, 0.12)
+    plain = PlateRowRenderer(17, mix=mix, same_o=0.5, soft_small=0.5, br_lead_o=0.3)
+    off = PlateRowRenderer(17, mix=mix, same_o=0.5, soft_small=0.5, br_lead_o=0.3, cut_rows=0.0)
+    for _ in range(20):
+        a, b = plain.sample(), off.sample()
+        assert a.text == b.text and np.array_equal(a.image, b.image) and not b.cut
+
+
+def test_cut_rows_change_only_the_chosen_plate_rows_and_keep_their_labels():
+    """Session 29: a share of plate rows is cropped with a detector's error, from a stream of its own.
+
+    Rows not chosen (scene text, unchosen plate rows) are pixel-identical to the stream without the
+    option; a chosen row is the same plate with the same label, cropped by another box.
+    """
+    mix = (0.6, 0.28, 0.12)
+    plain = PlateRowRenderer(18, mix=mix, same_o=0.5, soft_small=0.5, br_lead_o=0.3)
+    cut = PlateRowRenderer(18, mix=mix, same_o=0.5, soft_small=0.5, br_lead_o=0.3, cut_rows=0.4)
+    kinds: dict[str, int] = {}
+    for _ in range(150):
+        a, b = plain.sample(), cut.sample()
+        assert a.text == b.text and a.kind == b.kind and a.soft == b.soft
+        if not b.cut:
+            assert np.array_equal(a.image, b.image)
+            continue
+        assert b.kind in ("us", "foreign") and b.image.shape[0] == 48
+        assert not np.array_equal(a.image, b.image)  # another box
+        kind = b.cut.removesuffix("+end")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert set(kinds) == {"up", "down", "tight"}
+    assert 35 <= sum(kinds.values()) <= 90
+
+
+def test_detector_cut_cuts_into_the_characters_vertically_never_across():
+    from recognition.training.reader.render import CUT_END, CUT_INTO, CUT_LOOSE, CUT_TIGHT, detector_cut
+
+    # a level serial 200 px wide, characters 40 px high (rows 100-140), in a 400 x 600 image
+    quad = np.array([[200, 100], [400, 100], [400, 140], [200, 140]], np.float32)
+    rng = np.random.default_rng(0)
+    seen = set()
+    for _ in range(300):
+        (x0, y0, x1, y1), kind = detector_cut(quad, rng, (400, 600, 3))
+        seen.add(kind)
+        top, bottom = (100 - y0) / 40, (y1 - 140) / 40  # margins in character heights, < 0 cuts in
+        if kind.startswith("down"):  # tops cut, bottom loose
+            assert -CUT_INTO[1] - 0.03 <= top <= -CUT_INTO[0] + 0.03
+            assert CUT_LOOSE[0] - 0.03 <= bottom <= CUT_LOOSE[1] + 0.03
+        elif kind.startswith("up"):
+            assert -CUT_INTO[1] - 0.03 <= bottom <= -CUT_INTO[0] + 0.03
+            assert CUT_LOOSE[0] - 0.03 <= top <= CUT_LOOSE[1] + 0.03
+        else:
+            assert kind.startswith("tight")
+            assert -CUT_TIGHT - 0.03 <= top <= 0.03 and -CUT_TIGHT - 0.03 <= bottom <= 0.03
+        assert x0 <= 200 and x1 >= 400  # every character whole across
+        if kind.endswith("+end"):
+            assert min(200 - x0, x1 - 400) <= CUT_END * 40 + 1
+    assert {k.removesuffix("+end") for k in seen} == {"up", "down", "tight"}
+    assert any(k.endswith("+end") for k in seen)
+
+
+def test_detector_cut_stays_inside_the_image():
+    from recognition.training.reader.render import detector_cut
+
+    quad = np.array([[1, 2], [60, 1], [61, 18], [0, 19]], np.float32)
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        (x0, y0, x1, y1), _ = detector_cut(quad, rng, (22, 64, 3))
+        assert 0 <= x0 < x1 <= 64 and 0 <= y0 < y1 <= 22
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, float("nan")])
+def test_cut_rows_refuses_a_share_outside_0_to_1(share):
+    with pytest.raises(ValueError):
+        PlateRowRenderer(19, cut_rows=share)

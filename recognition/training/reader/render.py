@@ -81,6 +81,55 @@ class Sample:
     text: str
     kind: str = "us"  #: "us", "foreign" (EU/Brazil plate) or "scene" (text that is not a plate)
     soft: bool = False  #: given the heavy small-plate softening (:func:`soften_small`)
+    cut: str = ""  #: the detector-like crop error of :func:`detector_cut` ("" when none was drawn)
+
+
+#: Detector-like crop errors (session 29, ``cut_rows``), as fractions of the character height: the box
+#: shifted up or down cuts one side into the characters by CUT_INTO and leaves the other loose by
+#: CUT_LOOSE; a tight box cuts both sides by up to CUT_TIGHT; an end of the row is tight (0 to CUT_END
+#: outside the first or last character, never inside) in a share CUT_END_P of the chosen rows.
+CUT_INTO = (0.04, 0.2)
+CUT_LOOSE = (0.1, 0.45)
+CUT_TIGHT = 0.08
+CUT_END = 0.03
+CUT_END_P = 0.3
+
+
+def detector_cut(
+    quad: np.ndarray, rng: np.random.Generator, shape: tuple[int, ...]
+) -> tuple[tuple[int, int, int, int], str]:
+    """Crop box ``(x0, y0, x1, y1)`` of a detector's error on the serial ``quad``, and its kind.
+
+    The kinds seen on real stills (notes/reader.md, session 28 lead): the box sits low or high on the
+    plate ("down": the tops of the characters are cut, the bottom is loose; "up": the other way round)
+    or hugs the row too tightly ("tight": both sides cut a little). Vertical margins are measured from
+    the mean top and bottom lines of the quad, in its character height; across, the box keeps the
+    usual loose margin or, with "+end", one end is tight against the quad's extreme corner. Characters
+    are never cut away across, so the label stays true. ``shape`` is the image's, for clipping.
+    """
+    quad = np.asarray(quad, np.float64)
+    char_h = max(2.0, 0.5 * (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])))
+    top, bottom = 0.5 * (quad[0, 1] + quad[1, 1]), 0.5 * (quad[2, 1] + quad[3, 1])
+    roll = rng.random()
+    if roll < 0.65:
+        kind = "down" if rng.random() < 0.5 else "up"
+        into, loose = -rng.uniform(*CUT_INTO), rng.uniform(*CUT_LOOSE)
+        m_top, m_bottom = (into, loose) if kind == "down" else (loose, into)
+    else:
+        kind = "tight"
+        m_top, m_bottom = -rng.uniform(0.0, CUT_TIGHT), -rng.uniform(0.0, CUT_TIGHT)
+    m_left, m_right = rng.uniform(0.0, 0.35), rng.uniform(0.0, 0.35)
+    if rng.random() < CUT_END_P:
+        kind += "+end"
+        if rng.random() < 0.5:
+            m_left = rng.uniform(0.0, CUT_END)
+        else:
+            m_right = rng.uniform(0.0, CUT_END)
+    x0 = int(max(0, np.floor(quad[:, 0].min() - m_left * char_h)))
+    x1 = int(min(shape[1], np.ceil(quad[:, 0].max() + m_right * char_h)))
+    y0 = int(max(0, np.floor(top - m_top * char_h)))
+    y1 = int(min(shape[0], np.ceil(bottom + m_bottom * char_h)))
+    return (x0, y0, max(x0 + 1, x1), max(y0 + 2, y1)), kind
 
 
 def soften_small(img: np.ndarray, quad: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -132,8 +181,15 @@ class PlateRowRenderer:
         soft_small: float = 0.0,
         br_lead_o: float = 0.0,
         eu_letter_o: float = 0.0,
+        cut_rows: float = 0.0,
     ) -> None:
+        if not 0.0 <= cut_rows <= 1.0:
+            raise ValueError(f"cut_rows is a share of rows, 0 to 1, not {cut_rows}")
         self.rng = np.random.default_rng(seed)
+        # plate rows (US, EU, Brazil) cropped with a detector's error (:func:`detector_cut`, session
+        # 29); own stream, so every row not chosen is pixel-identical to the stream without it
+        self.cut_rows = cut_rows
+        self.cut_rng = np.random.default_rng([seed, 30])
         # Brazil rows whose first letter is set to O (session 28): Brazil's old and Mercosul serials
         # start with O often (the OAA-OZZ blocks of several states) while the uniform letters give it
         # 1/26; drawn from its own stream, so only the chosen rows' first letter changes
@@ -528,7 +584,10 @@ class PlateRowRenderer:
         cx0, cy0 = int(max(0, np.floor(x0 - mx0))), int(max(0, np.floor(y0 - my0)))
         cx1 = int(min(small.shape[1], np.ceil(x1 + mx1)))
         cy1 = int(min(small.shape[0], np.ceil(y1 + my1)))
+        cut = ""
+        if self.cut_rows > 0 and kind != "scene" and self.cut_rng.random() < self.cut_rows:
+            (cx0, cy0, cx1, cy1), cut = detector_cut(quad, self.cut_rng, small.shape)
         crop = small[cy0:cy1, cx0:cx1]
         width = int(min(PAD_CAP, max(16, np.ceil(48 * crop.shape[1] / max(1, crop.shape[0])))))
         row = cv2.resize(crop, (width, 48), interpolation=cv2.INTER_LINEAR)
-        return Sample(row, text, kind, soft)
+        return Sample(row, text, kind, soft, cut)
