@@ -10,9 +10,9 @@ and thread (``PASSIVE``: it never takes the write lock, so a dispatcher never wa
 while the copy goes on; the writer turns its own automatic checkpoint off.
 
 The log is only rewound from its start when a write transaction begins after every frame has
-been checkpointed: the writer waits for the checkpointer to catch up before every ``every``-th
-transaction (:meth:`WalCheckpointer.wait_caught_up`), which bounds the log to a few ranges instead
-of letting it grow with the whole list (and the disk-space check assumes it does not).
+been checkpointed: the writer waits for the checkpointer to catch up before every
+``hotlist_rows.CHECKPOINT_EVERY``-th transaction (:meth:`WalCheckpointer.wait_caught_up`), which bounds the
+log to a few ranges instead of letting it grow with the whole list (the disk-space check assumes it does not).
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ class WalCheckpointer:
     as before this class existed. :meth:`close` runs a last pass for the last commit and joins the thread.
     """
 
-    def __init__(self, db_path: str, every: int = 8) -> None:
-        self.db_path, self.every = db_path, max(1, every)
+    def __init__(self, db_path: str) -> None:
+        self.db_path = db_path
         self.failed: BaseException | None = None
-        self.passes = 0
         self._cond = threading.Condition()
         self._asked = 0  # commits announced
         self._done = 0  # commits whose frames a finished pass has seen
@@ -82,7 +81,6 @@ class WalCheckpointer:
                 self._checkpoint(con)
                 with self._cond:
                     self._done = want
-                    self.passes += 1
                     self._cond.notify_all()
         except Exception as exc:  # any failure: the writer must learn of it and checkpoint again itself
             logger.warning("WAL checkpoints behind the copy stopped: %s (the copy checkpoints itself)", exc)
