@@ -26,6 +26,7 @@ from app.persistence.orm.hotlists import (
     HotListImportRow,
     HotListSourceRow,
 )
+from app.persistence.plate_heads import prefix_heads
 
 _BULK_COLUMNS = BULK_COLUMNS
 
@@ -256,9 +257,7 @@ class HotListRepository:
              .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
              .where(HotListEntryRow.id > after_id).order_by(HotListEntryRow.id).limit(limit))
         if plate_prefix:
-            # range predicate uses the plate index (LIKE would not on SQLite's default collation)
-            q = q.where(HotListEntryRow.plate >= plate_prefix, HotListEntryRow.plate < plate_prefix + "\x7f")
-            q = q.order_by(None).order_by(HotListEntryRow.id)
+            q = q.where(*self._prefix_terms(plate_prefix))
         if source_id is not None:
             q = q.where(HotListEntryRow.source_id == source_id)
         if status is not None:
@@ -266,6 +265,18 @@ class HotListRepository:
         if hidden_categories:
             q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
         return [_entry(r, name) for r, name in self.s.execute(q)]
+
+    def _prefix_terms(self, prefix: str) -> tuple:
+        """Plates starting with ``prefix``: the heads of the prefix (index ``ix_hotlist_entries_plate_head``), then
+        the plate itself. One head (a prefix of two characters or more) keeps its rows in id order: a page reads
+        until it is full. Plates compare in binary order, the heads' order (PostgreSQL: whatever the collation).
+        """
+        lo, hi = prefix_heads(prefix)
+        head = HotListEntryRow.plate_head
+        plate = HotListEntryRow.plate
+        if self.s.get_bind().dialect.name == "postgresql":
+            plate = plate.collate("C")
+        return (head == lo if lo == hi else head.between(lo, hi)), plate >= prefix, plate < prefix + "\x7f"
 
     def count(self, source_id: int | None = None, status: EntryStatus | None = None,
               hidden_categories: frozenset[str] = frozenset()) -> int:
