@@ -287,10 +287,11 @@ class StagedCopy:
             for schema, path in zip(self.schemas, paths, strict=True):
                 self.con.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
             self.source_id, self.created_at = self.con.execute("SELECT source_id, created_at FROM stage.meta").fetchone()
-            self.tables = [(f"{schema}.b{b}", n) for b in range(STAGE_BUCKETS) for schema in self.schemas
-                           if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
-            # a stage table holds the plates of one head: the copy writes it as a constant
-            self._heads = {f"{schema}.b{b}": b for b in range(STAGE_BUCKETS) for schema in self.schemas}
+            # (stage table, its rows, its head): a stage table holds the plates of one head, written as a constant
+            staged = [(f"{schema}.b{b}", n, b) for b in range(STAGE_BUCKETS) for schema in self.schemas
+                      if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
+            self.tables = [(name, n) for name, n, _ in staged]
+            self._heads = {name: head for name, _, head in staged}
             self.count = sum(n for _, n in self.tables)
             behind = CHECKPOINT_BEHIND and self.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             if behind:
