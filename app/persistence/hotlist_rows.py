@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
-from itertools import repeat
 from operator import itemgetter
 
 from app.domain.hotlists.fastpath import RecordBlock
 from app.domain.hotlists.records import HotListRecord
+from app.persistence.plate_heads import HEAD_OF_FIRST_TWO, PLATE_HEADS, plate_head
 from app.persistence.wal_checkpoints import WalCheckpointer
 from app.persistence.write_turns import BULK_WRITES
 
@@ -28,21 +28,21 @@ def entry_rows(records: Iterable[HotListRecord], source_id: int, now: datetime, 
     if postgres:
         return [(source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
                  r.entry_date, r.lic_year, r.lic_type, r.vehicle_year, r.vehicle_make, r.vehicle_model,
-                 r.vehicle_style, r.vehicle_colour, _end_of_day(r.expiry), r.oca, r.remarks, "active", created, 1)
-                for r in records]
+                 r.vehicle_style, r.vehicle_colour, _end_of_day(r.expiry), r.oca, r.remarks, "active", created, 1,
+                 plate_head(r.plate)) for r in records]
     stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
     return [(source_id, r.plate, r.plate_raw, r.state, r.record_type, str(r.category), r.priority, r.nic, r.ori,
              r.entry_date.isoformat() if r.entry_date else None, r.lic_year, r.lic_type, r.vehicle_year,
              r.vehicle_make, r.vehicle_model, r.vehicle_style, r.vehicle_colour,
              _end_of_day(r.expiry).strftime("%Y-%m-%d %H:%M:%S.%f") if r.expiry else None,
-             r.oca, r.remarks, "active", stamp, 1) for r in records]
+             r.oca, r.remarks, "active", stamp, 1, plate_head(r.plate)) for r in records]
 
 
 #: The columns of :func:`entry_rows` tuples, in order.
 BULK_COLUMNS = (
     "source_id", "plate", "plate_raw", "state", "record_type", "category", "priority", "nic", "ori", "entry_date",
     "lic_year", "lic_type", "vehicle_year", "vehicle_make", "vehicle_model", "vehicle_style", "vehicle_colour",
-    "expires_at", "case_number", "instructions", "status", "created_at", "revision",
+    "expires_at", "case_number", "instructions", "status", "created_at", "revision", "plate_head",
 )
 _COLS = ", ".join(BULK_COLUMNS)
 
@@ -51,25 +51,20 @@ class StageError(Exception):
     """Writing or copying the staged rows failed (disk full, locked, damaged file)."""
 
 
-#: Stage tables, by the plate's first two characters (0-9A-Z, the plate index's order). The console
-#: copies them in this order, rows of one table by line order: each table's rows land in one 1/256
-#: stretch of the plate index (a few MB), which stays in the copy connection's page cache. This
-#: replaces a sort of the whole list by plate (27 s of the parser child for 10 M rows).
-STAGE_BUCKETS = 256
-_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#: first one or two characters -> stage table (monotone in the plates' binary order; anything else: 0)
-_BUCKET_OF_PREFIX: dict[str, int] = {
-    **{a: _ALNUM.index(a) * 36 * STAGE_BUCKETS // 1296 for a in _ALNUM},
-    **{a + b: (_ALNUM.index(a) * 36 + _ALNUM.index(b)) * STAGE_BUCKETS // 1296 for a in _ALNUM for b in _ALNUM},
-}
-
-
-_FIRST_TWO = itemgetter(slice(0, 2))
+#: Stage tables, one per plate head (:mod:`~app.persistence.plate_heads`: the first two characters, in the
+#: plates' order). The console copies them in this order, rows of one table by line order: each table's rows
+#: land in one 1/256 stretch of the source index and at the end of one head's stretch of the head index,
+#: which stay in the copy connection's page cache. This replaces a sort of the whole list by plate (27 s of
+#: the parser child for 10 M rows).
+STAGE_BUCKETS = PLATE_HEADS
 
 
 def plate_bucket(plate: str) -> int:
-    """The stage table of a plate (0..``STAGE_BUCKETS - 1``); only the copy's speed depends on it."""
-    return _BUCKET_OF_PREFIX.get(plate[:2], 0)
+    """The stage table of a plate (0..``STAGE_BUCKETS - 1``): its :func:`~app.persistence.plate_heads.plate_head`."""
+    return plate_head(plate)
+
+
+_FIRST_TWO = itemgetter(slice(0, 2))
 
 
 #: What a stage table holds per row, as the copy selects it (``b``: the stage table, ``t``: its record type,
@@ -119,7 +114,7 @@ class RowStage:
     end the rows that lost a duplicate merge are deleted. The console then moves them into
     ``hotlist_entries`` with ``INSERT ... SELECT`` by rowid ranges, table by table
     (:class:`StagedCopy`): C inside SQLite (no row crosses a pipe or the console's interpreter),
-    and the plate index fills a small stretch at a time. See :data:`STAGE_COLUMNS` for the layout.
+    and each index grows at the end of a small stretch. See :data:`STAGE_COLUMNS` for the layout.
     """
 
     def __init__(self, path: str, source_id: int, now: datetime) -> None:
@@ -172,7 +167,7 @@ class RowStage:
                         range(start, start + n), block.plates, block.plate_raws, block.states, types, tails,
                         block.nics, block.oris, block.entry_dates, block.tails, strict=True)]
             pending = self._full
-        buckets = list(map(_BUCKET_OF_PREFIX.get, map(_FIRST_TWO, block.plates), repeat(0)))
+        buckets = list(map(HEAD_OF_FIRST_TWO.__getitem__, map(_FIRST_TWO, block.plates)))
         for b, row in zip(buckets, rows, strict=True):
             pending[b].append(row)
         self.buckets += bytes(buckets)
@@ -288,19 +283,21 @@ class StagedCopy:
             self.con = sqlite3.connect(db_path, isolation_level=None, timeout=busy_timeout_ms / 1000)
             self.con.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             self.con.execute("PRAGMA synchronous=NORMAL")
-            self.con.execute("PRAGMA cache_size=-32768")  # one stage table's stretch of the plate index
+            self.con.execute("PRAGMA cache_size=-32768")  # the stretches of the source and head indexes being written
             for schema, path in zip(self.schemas, paths, strict=True):
                 self.con.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
             self.source_id, self.created_at = self.con.execute("SELECT source_id, created_at FROM stage.meta").fetchone()
-            self.tables = [(f"{schema}.b{b}", n) for b in range(STAGE_BUCKETS) for schema in self.schemas
-                           if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
+            # (stage table, its rows, its head): a stage table holds the plates of one head, written as a constant
+            staged = [(f"{schema}.b{b}", n, b) for b in range(STAGE_BUCKETS) for schema in self.schemas
+                      if (n := self.con.execute(f"SELECT count(*) FROM {schema}.b{b}").fetchone()[0])]
+            self.tables = [(name, n) for name, n, _ in staged]
+            self._heads = {name: head for name, _, head in staged}
             self.count = sum(n for _, n in self.tables)
             behind = CHECKPOINT_BEHIND and self.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             if behind:
                 self.con.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.Error as exc:
             raise StageError(str(exc)) from exc
-        self._names = {name for name, _ in self.tables}
         self._copied = 0  # ranges committed
         # started last: nothing above can leave its thread behind
         self.checkpoints = WalCheckpointer(db_path) if behind else None
@@ -339,7 +336,7 @@ class StagedCopy:
     def copy(self, batch: Sequence[tuple[str, int, int]]) -> tuple[int, int]:
         """Insert one batch of :meth:`ranges` in one transaction; returns (the id its first row got, rows)."""
         for table, _first, _last in batch:
-            if table not in self._names:
+            if table not in self._heads:
                 raise StageError(f"no stage table {table!r}")
         if self.checkpoints is not None and self._copied % CHECKPOINT_EVERY == 0:
             self._catch_up()
@@ -352,11 +349,11 @@ class StagedCopy:
                     for table, first_rowid, last_rowid in batch:
                         schema = table.split(".", 1)[0]
                         n += self.con.execute(
-                            f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1 "
+                            f"INSERT INTO hotlist_entries ({_COLS}) SELECT ?, {_STAGE_COLS}, 'active', ?, 1, ? "
                             f"FROM {table} AS b JOIN {schema}.types AS t ON t.id = b.type_id "
                             f"JOIN {schema}.tails AS v ON v.id = b.tail_id "
                             "WHERE b.rowid BETWEEN ? AND ? ORDER BY b.rowid",
-                            (self.source_id, self.created_at, first_rowid, last_rowid)).rowcount
+                            (self.source_id, self.created_at, self._heads[table], first_rowid, last_rowid)).rowcount
                     self.con.execute("COMMIT")
                 except BaseException:
                     self.con.execute("ROLLBACK")

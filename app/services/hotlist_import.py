@@ -371,7 +371,7 @@ def _replace_in_chunks(ctx: ServiceContext, source_id: int, chunks: Iterable[lis
     claim for seconds. Between the chunks a crash leaves the old list plus part of the new one
     (a superset: nothing that alerted yesterday stops alerting); a database error (or the parser
     child dying mid-way) removes the new part again and the old list stays. The records arrive
-    sorted by plate (the plate index then grows at its end pages). The live matcher is swapped
+    sorted by plate (the head index then grows at its end pages). The live matcher is swapped
     once, after the old list is gone.
     """
     first_new: int | None = None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.persistence.orm.base import Base, BigId, Json, UtcDateTime, utcnow
+from app.persistence.plate_heads import plate_head
 
 
 class HotListSourceRow(Base):
@@ -34,7 +35,7 @@ class HotListEntryRow(Base):
     __tablename__ = "hotlist_entries"
     __table_args__ = (
         Index("ix_hotlist_entries_source", "source_id"),
-        Index("ix_hotlist_entries_plate", "plate"),
+        Index("ix_hotlist_entries_plate_head", "plate_head"),  # the prefix search (no text index: see plate_heads)
         Index("ix_hotlist_entries_status", "status", sqlite_where=text("status != 'active'"),
               postgresql_where=text("status != 'active'")),
     )
@@ -43,6 +44,7 @@ class HotListEntryRow(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("hotlist_sources.id", ondelete="CASCADE"))
     plate: Mapped[str] = mapped_column(String(16))  # normalised; may hold * and ? for local entries
     plate_raw: Mapped[str | None] = mapped_column(String(32))
+    plate_head: Mapped[int] = mapped_column(Integer)  # plate_head(plate), set with the plate (below)
     state: Mapped[str | None] = mapped_column(String(2))
     record_type: Mapped[str | None] = mapped_column(String(2))
     category: Mapped[str] = mapped_column(String(48))
@@ -76,6 +78,12 @@ class HotListEntryRow(Base):
     requesting_user_id: Mapped[int | None] = mapped_column(BigInteger)
     requesting_agency: Mapped[str | None] = mapped_column(String(128))
     last_edited_by: Mapped[int | None] = mapped_column(BigInteger)
+
+    @validates("plate")
+    def _head_follows_plate(self, _key: str, plate: str) -> str:
+        """A plate set on a row (created or edited) sets its head: the prefix search never misses it."""
+        self.plate_head = plate_head(plate)
+        return plate
 
 
 class HotListEntryRevisionRow(Base):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from heapq import merge
+from itertools import islice
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.access import as_utc
@@ -26,6 +28,7 @@ from app.persistence.orm.hotlists import (
     HotListImportRow,
     HotListSourceRow,
 )
+from app.persistence.plate_heads import prefix_heads
 
 _BULK_COLUMNS = BULK_COLUMNS
 
@@ -56,6 +59,17 @@ def _entry(r: HotListEntryRow, source_name: str, entered_by_name: str | None = N
         requesting_user_id=r.requesting_user_id, requesting_agency=r.requesting_agency,
         last_edited_by=r.last_edited_by,
     )
+
+
+def _filtered(q: Select, source_id: int | None, status: EntryStatus | None, hidden_categories: frozenset[str]) -> Select:
+    """``q`` with the entries browser's filters (``hidden_categories`` left out)."""
+    if source_id is not None:
+        q = q.where(HotListEntryRow.source_id == source_id)
+    if status is not None:
+        q = q.where(HotListEntryRow.status == str(status))
+    if hidden_categories:
+        q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
+    return q
 
 
 def _chunked(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -251,21 +265,40 @@ class HotListRepository:
 
     def page(self, after_id: int, limit: int, plate_prefix: str = "", source_id: int | None = None,
              status: EntryStatus | None = None, hidden_categories: frozenset[str] = frozenset()) -> list[HotListEntry]:
-        """Keyset page (id > after_id) so browsing stays fast on millions of rows (``hidden_categories`` left out)."""
+        """Keyset page (id > after_id) so browsing stays fast on millions of rows (``hidden_categories`` left out).
+
+        ``plate_prefix``: the plates that start with it, read through the head index one head at a time
+        (:meth:`_prefix_ids`).
+        """
         q = (select(HotListEntryRow, HotListSourceRow.name)
-             .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id)
-             .where(HotListEntryRow.id > after_id).order_by(HotListEntryRow.id).limit(limit))
+             .join(HotListSourceRow, HotListSourceRow.id == HotListEntryRow.source_id).order_by(HotListEntryRow.id))
         if plate_prefix:
-            # range predicate uses the plate index (LIKE would not on SQLite's default collation)
-            q = q.where(HotListEntryRow.plate >= plate_prefix, HotListEntryRow.plate < plate_prefix + "\x7f")
-            q = q.order_by(None).order_by(HotListEntryRow.id)
-        if source_id is not None:
-            q = q.where(HotListEntryRow.source_id == source_id)
-        if status is not None:
-            q = q.where(HotListEntryRow.status == str(status))
-        if hidden_categories:
-            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
+            ids = self._prefix_ids(after_id, limit, plate_prefix, source_id, status, hidden_categories)
+            q = q.where(HotListEntryRow.id.in_(ids))
+        else:
+            q = _filtered(q.where(HotListEntryRow.id > after_id).limit(limit), source_id, status, hidden_categories)
         return [_entry(r, name) for r, name in self.s.execute(q)]
+
+    def _prefix_ids(self, after_id: int, limit: int, prefix: str, source_id: int | None, status: EntryStatus | None,
+                    hidden_categories: frozenset[str]) -> list[int]:
+        """The ids of the page's plates starting with ``prefix``: per head of the prefix (one for two characters or
+        more, ~8 for one), its rows in id order through ``ix_hotlist_entries_plate_head``, the plate checked on
+        those rows; the heads' lists merged. A statement on a range of heads was planned as a scan of every entry
+        from ``after_id`` (its parameters unknown to the planner: 1.5 s at 10 M). Plates compare in binary order,
+        the heads' order (PostgreSQL: whatever the database's collation).
+        """
+        plate = HotListEntryRow.plate
+        if self.s.get_bind().dialect.name == "postgresql":
+            plate = plate.collate("C")
+        lo, hi = prefix_heads(prefix)
+        runs = []
+        for head in range(lo, hi + 1):
+            q = (select(HotListEntryRow.id)
+                 .where(HotListEntryRow.plate_head == head, HotListEntryRow.id > after_id, plate >= prefix,
+                        plate < prefix + "\x7f")
+                 .order_by(HotListEntryRow.id).limit(limit))
+            runs.append(list(self.s.scalars(_filtered(q, source_id, status, hidden_categories))))
+        return list(islice(merge(*runs), limit))
 
     def count(self, source_id: int | None = None, status: EntryStatus | None = None,
               hidden_categories: frozenset[str] = frozenset()) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC
 
 from app.domain.changes import Changes
 from app.domain.roles import Role
+from app.persistence.plate_heads import plate_head
 from app.runtime.app_runtime import LINK_LOST, AppRuntime, RuntimeOptions
 from app.services.cameras import CameraDraft
 from app.workers.signals import AppSignals
@@ -135,7 +136,7 @@ def test_an_import_a_crash_cut_short_is_finished_when_the_console_starts(qtbot, 
         repo = HotListRepository(uow.s)
         above = repo.max_entry_id()
         repo.append_rows([(src.id, "NEW001", None, "CA", "V", "stolen_vehicle", 4, None, None, None, None, None, None,
-                           None, None, None, None, None, None, None, "active", None, 1)])
+                           None, None, None, None, None, None, None, "active", None, 1, plate_head("NEW001"))])
         SharedSettingsRepository(uow.s).put(f"hotlist.import.pending.{src.id}", {"phase": "copy", "above_id": above},
                                             None, bundle.ctx.clock.now())
     rt, signals = _runtime(bundle, executor, tmp_path)
