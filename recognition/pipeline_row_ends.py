@@ -5,10 +5,12 @@ session 30); the reader then never sees it. Widening every crop reads bolts, fra
 graphics as characters (session 29), so only the candidate that would be reported first is read again,
 and only when its reading is unsure at an end (that end character's confidence below ``end_below``) or
 shorter than plates usually are (``short_len`` characters or fewer): on a crop widened on that side
-(both sides one at a time for a short reading). The wider reading replaces the first only when the
-still ranking (:func:`recognition.ranking.still_likeness`, box = the detection's) rates it higher and
-it keeps the first reading's text inside it, so no format is forced and a re-read that reads something
-else entirely is ignored.
+(both sides one at a time for a short reading). The wider reading replaces the first only when it is
+the first reading with at most ``max_added`` characters added on the widened side, each at least
+``added_conf`` sure, and the still ranking (:func:`recognition.ranking.still_likeness`, box = the
+detection's) rates it higher. So no format is forced, and a re-read that reads the row differently
+(the reader's answer moves with the crop's margin, notes/reader.md session 28) or adds a character on
+the other side is ignored.
 """
 
 from __future__ import annotations
@@ -35,10 +37,27 @@ class EndReread:
     widen: float = 0.4
     #: fewest characters of a reading worth the second read
     min_len: int = 3
+    #: most characters a second read may add, and how sure each must be
+    max_added: int = 1
+    added_conf: float = 0.9
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.end_below <= 1.0 or self.widen <= 0.0 or self.short_len < 0 or self.min_len < 1:
             raise ValueError("0 <= end_below <= 1, widen > 0, short_len >= 0, min_len >= 1 required")
+        if self.max_added < 1 or not 0.0 <= self.added_conf <= 1.0:
+            raise ValueError("max_added >= 1 and 0 <= added_conf <= 1 required")
+
+    def extends(self, first: PlateText, again: PlateText, side: str) -> bool:
+        """Whether ``again`` is ``first`` with up to ``max_added`` sure characters added on ``side``."""
+        base, text = first.text, again.text
+        added = len(text) - len(base)
+        if not 1 <= added <= self.max_added or len(again.char_confidences) != len(text):
+            return False
+        if side == "left":
+            ok, conf = text.endswith(base), again.char_confidences[:added]
+        else:
+            ok, conf = text.startswith(base), again.char_confidences[len(base):]
+        return ok and min(conf) >= self.added_conf and all(c.isalnum() for c in text[:added] + text[len(base):])
 
     def sides(self, reading: PlateText) -> list[str]:
         """Sides ("left", "right") to read again for ``reading`` (empty: it needs no second read)."""
@@ -84,20 +103,17 @@ def reread_ends(
     if not sides:
         return readings, 0
     box = boxes[index]
-    crops = [crop(image, widened_box(box, side, rules.widen, image.shape)) for side in sides]
-    crops = [c for c in crops if c.size > 0]
-    if not crops:
+    wider = [(side, crop(image, widened_box(box, side, rules.widen, image.shape))) for side in sides]
+    wider = [(side, c) for side, c in wider if c.size > 0]
+    if not wider:
         return readings, 0
-    base_text, best, best_score = normalise(first.text), first, still_likeness(first, box)
-    for again in read(crops):
-        if again is None:
-            continue
-        text = normalise(again.text)
-        if len(text) <= len(base_text) or base_text not in text:
+    best, best_score = first, still_likeness(first, box)
+    for (side, _), again in zip(wider, read([c for _, c in wider]), strict=True):
+        if again is None or not rules.extends(first, again, side):
             continue
         score = still_likeness(again, box)
         if score > best_score:
             best, best_score = again, score
     out = list(readings)
     out[index] = best
-    return out, len(crops)
+    return out, len(wider)
