@@ -5,7 +5,7 @@ session 30); the reader then never sees it. Widening every crop reads bolts, fra
 graphics as characters (session 29), so only the candidate that would be reported first is read again,
 and only when its reading is unsure at an end (that end character's confidence below ``end_below``) or
 shorter than plates usually are (``short_len`` characters or fewer): on a crop widened on that side
-(both sides one at a time for a short reading). The wider reading replaces the first only when it is
+(one crop widened on both sides for a short reading, whose cut end is not known). The wider reading replaces the first only when it is
 the first reading with at most ``max_added`` characters added on the widened side, each at least
 ``added_conf`` sure, and the still ranking (:func:`recognition.ranking.still_likeness`, box = the
 detection's) rates it higher. So no format is forced, and a re-read that reads the row differently
@@ -53,27 +53,34 @@ class EndReread:
         added = len(text) - len(base)
         if not 1 <= added <= self.max_added or len(again.char_confidences) != len(text):
             return False
+        if side == "both" and text.endswith(base) != text.startswith(base):
+            side = "left" if text.endswith(base) else "right"
         if side == "left":
             ok, conf = text.endswith(base), again.char_confidences[:added]
-        else:
+        elif side == "right":
             ok, conf = text.startswith(base), again.char_confidences[len(base):]
+        else:
+            return False
         return ok and min(conf) >= self.added_conf and all(c.isalnum() for c in text[:added] + text[len(base):])
 
     def sides(self, reading: PlateText) -> list[str]:
-        """Sides ("left", "right") to read again for ``reading`` (empty: it needs no second read)."""
+        """Sides ("left", "right", or "both" for a short reading) to read again (empty: no second read)."""
         text = normalise(reading.text)
         if len(text) < self.min_len or len(reading.char_confidences) != len(reading.text):
             return []
         conf = reading.char_confidences
         sides = [s for s, c in (("left", conf[0]), ("right", conf[-1])) if c < self.end_below]
         if not sides and len(text) <= self.short_len:
-            sides = ["left", "right"]
+            sides = ["both"]
         return sides
 
 
 def widened_box(box: BBox, side: str, widen: float, shape: tuple[int, ...]) -> BBox:
-    """``box`` grown by ``widen`` box heights on ``side`` (clipped to an image of ``shape``)."""
+    """``box`` grown by ``widen`` box heights on ``side`` ("left", "right", "both"; clipped to an image of ``shape``)."""
     grow = int(round(widen * box.h))
+    if side == "both":
+        x0, x1 = max(0, box.x - grow), min(shape[1], box.x + box.w + grow)
+        return BBox(x0, box.y, x1 - x0, box.h)
     if side == "left":
         x0 = max(0, box.x - grow)
         return BBox(x0, box.y, box.x + box.w - x0, box.h)
