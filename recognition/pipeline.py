@@ -22,6 +22,11 @@ from recognition.types import Frame, FrameResult, PlateObservation, PlateRead, P
 
 logger = logging.getLogger(__name__)
 
+#: Shipped row-end options (issue 14, notes/reader.md session 30: dev stills +2 images, EU/BR/test stills/pass
+#: clips not worse; the re-read costs ~36 ms CPU per still image on average).
+ROW_ENDS = RowEndRules()
+END_REREAD = EndReread()
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Observed:
@@ -45,9 +50,11 @@ class Pipeline:
         reuse: Carries settled readings forward instead of reading those plates again in the next
             frames of a stream (:mod:`recognition.pipeline_reuse`); None reads every plate every frame.
         row_ends: Crops a box end further where a row character lies just beyond it
-            (:mod:`recognition.detect.row_ends`); None crops every box as detected.
+            (:mod:`recognition.detect.row_ends`; on by default, notes/reader.md session 30); None crops
+            every box as detected.
         end_reread: Reads the first plate again on a crop widened on one side when its row end is
-            unsure (:mod:`recognition.pipeline_row_ends`); None reads each crop once.
+            unsure (:mod:`recognition.pipeline_row_ends`; on by default, session 30); None reads each
+            crop once.
 
     """
 
@@ -61,8 +68,8 @@ class Pipeline:
         max_plates: int = 8,
         crop_pad: float = 0.05,
         reuse: ReadReuse | None = None,
-        row_ends: RowEndRules | None = None,
-        end_reread: EndReread | None = None,
+        row_ends: RowEndRules | None = ROW_ENDS,
+        end_reread: EndReread | None = END_REREAD,
     ) -> None:
         self.detector = detector
         self.reader = reader

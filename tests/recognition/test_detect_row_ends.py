@@ -109,11 +109,19 @@ def test_the_pipeline_crops_the_extended_box_only_with_the_option():
     box = row_box(spans, 0, 5)
     det = [PlateDetection(box, 0.9)]
     off, on = CropReader(), CropReader()
-    Pipeline(FakeDetector(det), off).observe(image)
+    Pipeline(FakeDetector(det), off, row_ends=None).observe(image)
     observed = Pipeline(FakeDetector(det), on, row_ends=RULES).observe(image)
     assert off.widths == [box.w + 2 * int(box.w * 0.05)]  # today's crop, exactly
     assert on.widths[0] > off.widths[0]
     assert observed.observations[0].detection.box == box  # the reported box stays the detector's
+
+
+def test_the_pipeline_extends_boxes_by_default():
+    image, spans = plate_row("ABC1234")
+    box = row_box(spans, 0, 5)
+    reader = CropReader()
+    Pipeline(FakeDetector([PlateDetection(box, 0.9)]), reader).observe(image)
+    assert reader.widths[0] > box.w + 2 * int(box.w * 0.05)
 
 
 def test_a_mark_off_the_rows_lines_is_not_a_character():

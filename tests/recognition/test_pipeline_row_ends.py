@@ -98,3 +98,8 @@ def test_at_most_one_character_is_added_even_when_sure():
     """The box stops short of one character; two more are frame or dealer text beside the row."""
     reader = WidthReader(reading("ABC12", [0.99] * 4 + [0.3]), reading("ABC1234", [0.99] * 7))
     assert observe(reader) == "ABC12"
+
+
+def test_the_pipeline_re_reads_by_default():
+    reader = WidthReader(reading("ABC123", [0.99] * 5 + [0.3]), reading("ABC1234", [0.99] * 7))
+    assert Pipeline(FakeDetector([PlateDetection(BOX, 0.9)]), reader).observe(IMAGE).observations[0].reading.text == "ABC1234"
