@@ -8,7 +8,7 @@ shorter than plates usually are (``short_len`` characters or fewer): on a crop w
 (one crop widened on both sides for a short reading, whose cut end is not known). The wider reading replaces the first only when it is
 the first reading with at most ``max_added`` characters added on the widened side, each at least
 ``added_conf`` sure, and the still ranking (:func:`recognition.ranking.still_likeness`, box = the
-detection's) rates it higher. So no format is forced, and a re-read that reads the row differently
+box the first crop was cut from) rates it higher. So no format is forced, and a re-read that reads the row differently
 (the reader's answer moves with the crop's margin, notes/reader.md session 28) or adds a character on
 the other side is ignored.
 """
