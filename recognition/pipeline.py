@@ -12,13 +12,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from recognition.config import TrackerConfig
+from recognition.detect.row_ends import RowEndRules, extend_row_ends
 from recognition.pipeline_reuse import ReadReuse
+from recognition.pipeline_row_ends import EndReread, reread_ends
 from recognition.protocols import ColourEstimator, PlateDetector, PlateReader
 from recognition.track.images import crop_box
 from recognition.track.tracker import PlateTracker, Sighting
 from recognition.types import Frame, FrameResult, PlateObservation, PlateRead, PlateText, StageTiming
 
 logger = logging.getLogger(__name__)
+
+#: Shipped row-end options (issue 14, notes/reader.md session 30: dev stills +2 images, EU/BR/test stills/pass
+#: clips not worse; the re-read costs ~36 ms CPU per still image on average).
+ROW_ENDS = RowEndRules()
+END_REREAD = EndReread()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -42,6 +49,12 @@ class Pipeline:
         crop_pad: Margin added around each detection before reading, as a share of its size.
         reuse: Carries settled readings forward instead of reading those plates again in the next
             frames of a stream (:mod:`recognition.pipeline_reuse`); None reads every plate every frame.
+        row_ends: Crops a box end further where a row character lies just beyond it
+            (:mod:`recognition.detect.row_ends`; on by default, notes/reader.md session 30); None crops
+            every box as detected.
+        end_reread: Reads the first plate again on a crop widened on one side when its row end is
+            unsure (:mod:`recognition.pipeline_row_ends`; on by default, session 30); None reads each
+            crop once.
 
     """
 
@@ -55,6 +68,8 @@ class Pipeline:
         max_plates: int = 8,
         crop_pad: float = 0.05,
         reuse: ReadReuse | None = None,
+        row_ends: RowEndRules | None = ROW_ENDS,
+        end_reread: EndReread | None = END_REREAD,
     ) -> None:
         self.detector = detector
         self.reader = reader
@@ -63,6 +78,9 @@ class Pipeline:
         self.max_plates = max_plates
         self.crop_pad = crop_pad
         self.reuse = reuse
+        self.row_ends = row_ends
+        self.end_reread = end_reread
+        self.rereads = 0
         self._trackers: dict[str, PlateTracker] = {}
 
     def observe(self, image: np.ndarray, stream: str | None = None) -> Observed:
@@ -78,13 +96,21 @@ class Pipeline:
         found = detect_stream(image, stream) if detect_stream is not None else self.detector.detect(image)
         detections = sorted(found, key=lambda d: -d.score)[: self.max_plates]
         t1 = time.perf_counter()
-        crops = [crop_box(image, d.box, self.crop_pad) for d in detections]
+        rules = self.row_ends
+        crop_boxes = [d.box if rules is None else extend_row_ends(image, d.box, rules, self.crop_pad) for d in detections]
+        crops = [crop_box(image, b, self.crop_pad) for b in crop_boxes]
         reuse = self.reuse if stream is not None else None
         boxes = [d.box for d in detections]
         carried = reuse.plan(stream, boxes) if reuse is not None and stream is not None else {}
         keep = [i for i, c in enumerate(crops) if c.size > 0 and i not in carried]
         readings = self.reader.read_many([crops[i] for i in keep]) if keep else []
         by_index: dict[int, PlateText | None] = dict(zip(keep, readings, strict=True))
+        if self.end_reread is not None and keep:
+            fresh = [by_index.get(i) if i in by_index else None for i in range(len(detections))]
+            again, extra = reread_ends(image, crop_boxes, fresh, self.end_reread,
+                                       lambda img, b: crop_box(img, b, self.crop_pad), self.reader.read_many)
+            self.rereads += extra
+            by_index.update({i: again[i] for i in keep})
         by_index.update(carried)
         if reuse is not None and stream is not None:
             reuse.record(stream, boxes, [by_index.get(i) for i in range(len(boxes))], set(carried))
