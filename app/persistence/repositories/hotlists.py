@@ -302,14 +302,7 @@ class HotListRepository:
 
     def count(self, source_id: int | None = None, status: EntryStatus | None = None,
               hidden_categories: frozenset[str] = frozenset()) -> int:
-        q = select(func.count(HotListEntryRow.id))
-        if source_id is not None:
-            q = q.where(HotListEntryRow.source_id == source_id)
-        if status is not None:
-            q = q.where(HotListEntryRow.status == str(status))
-        if hidden_categories:
-            q = q.where(HotListEntryRow.category.not_in(sorted(hidden_categories)))
-        return self.s.scalar(q) or 0
+        return self.s.scalar(_filtered(select(func.count(HotListEntryRow.id)), source_id, status, hidden_categories)) or 0
 
     def active_for_index(self, now: datetime, source_id: int | None = None) -> Iterator[tuple[int, str, str | None, int]]:
         """(id, plate, state, priority) of every entry that may alert now."""
