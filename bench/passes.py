@@ -74,7 +74,7 @@ def observe_clip(clip: Path, cache_dir: Path, refresh: bool) -> tuple[list[Frame
         with cached.open("rb") as fh:
             return pickle.load(fh), True  # noqa: S301 - our own cache file
     detector, reader = load_models()
-    pipeline = Pipeline(detector, reader, load_colour())  # type: ignore[arg-type]
+    pipeline = Pipeline(detector, reader, load_colour(), end_reread=None)  # type: ignore[arg-type]  # as `passes`
     colour = pipeline.colour
     cap = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
     frames: list[FrameObs] = []

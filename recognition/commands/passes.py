@@ -191,7 +191,8 @@ def main(source: str, realtime: bool, fps: float | None, fake: bool) -> int:
     except PassesError as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2
-    pipeline = Pipeline(detector, reader, load_colour())  # type: ignore[arg-type]
+    # video as in the console's runtime: no end re-read (runtime.factories.model_pipeline)
+    pipeline = Pipeline(detector, reader, load_colour(), end_reread=None)  # type: ignore[arg-type]
     try:
         summary = run(pipeline, opened, sys.stdout)
     except PassesError as exc:

@@ -79,7 +79,9 @@ def model_pipeline(
     video = VideoPlateDetector(detector)
     # A plate whose readings have settled is not read again every frame (only when it has grown or
     # every few frames): reading cost as much as detecting (notes/speed.md).
-    return Pipeline(video, reader, colour, tracker_config=tracker, reuse=ReadReuse())
+    # No end re-read on video: the vote across a pass's frames settles its row ends, and the re-read
+    # changed no pass on the clips while costing ~15 % CPU a frame (notes/reader.md session 30).
+    return Pipeline(video, reader, colour, tracker_config=tracker, reuse=ReadReuse(), end_reread=None)
 
 
 def oracle_pipeline(
