@@ -237,6 +237,9 @@ def test_the_runtime_pipeline_screens_its_candidates() -> None:
     # stills-only savings stay out of video: every unsure reading voted, with both recognisers; the detector's
     # static-shape copies are compiled aside, so no live frame waits for a compile
     assert reader.rules.vote_within == 0.0 and reader.full.config.vote_fuse
+    # row ends: the box extension runs on video too, the stills' end re-read does not (~15 % CPU a frame,
+    # no pass changed: notes/reader.md session 30)
+    assert pipeline.row_ends is not None and pipeline.end_reread is None
     from recognition.runtime.factories import video_models
 
     static = video_models()[0]._static
