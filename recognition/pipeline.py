@@ -80,7 +80,6 @@ class Pipeline:
         self.reuse = reuse
         self.row_ends = row_ends
         self.end_reread = end_reread
-        self.rereads = 0
         self._trackers: dict[str, PlateTracker] = {}
 
     def observe(self, image: np.ndarray, stream: str | None = None) -> Observed:
@@ -106,10 +105,9 @@ class Pipeline:
         readings = self.reader.read_many([crops[i] for i in keep]) if keep else []
         by_index: dict[int, PlateText | None] = dict(zip(keep, readings, strict=True))
         if self.end_reread is not None and keep:
-            fresh = [by_index.get(i) if i in by_index else None for i in range(len(detections))]
-            again, extra = reread_ends(image, crop_boxes, fresh, self.end_reread,
-                                       lambda img, b: crop_box(img, b, self.crop_pad), self.reader.read_many)
-            self.rereads += extra
+            fresh = [by_index.get(i) for i in range(len(detections))]
+            again = reread_ends(image, crop_boxes, fresh, self.end_reread,
+                                lambda img, b: crop_box(img, b, self.crop_pad), self.reader.read_many)
             by_index.update({i: again[i] for i in keep})
         by_index.update(carried)
         if reuse is not None and stream is not None:

@@ -78,14 +78,9 @@ class EndReread:
 def widened_box(box: BBox, side: str, widen: float, shape: tuple[int, ...]) -> BBox:
     """``box`` grown by ``widen`` box heights on ``side`` ("left", "right", "both"; clipped to an image of ``shape``)."""
     grow = int(round(widen * box.h))
-    if side == "both":
-        x0, x1 = max(0, box.x - grow), min(shape[1], box.x + box.w + grow)
-        return BBox(x0, box.y, x1 - x0, box.h)
-    if side == "left":
-        x0 = max(0, box.x - grow)
-        return BBox(x0, box.y, box.x + box.w - x0, box.h)
-    x1 = min(shape[1], box.x + box.w + grow)
-    return BBox(box.x, box.y, x1 - box.x, box.h)
+    x0 = max(0, box.x - grow) if side in ("left", "both") else box.x
+    x1 = min(shape[1], box.x + box.w + grow) if side in ("right", "both") else box.x + box.w
+    return BBox(x0, box.y, x1 - x0, box.h)
 
 
 def reread_ends(
@@ -95,25 +90,22 @@ def reread_ends(
     rules: EndReread,
     crop: Callable[[np.ndarray, BBox], np.ndarray],
     read: Callable[[list[np.ndarray]], list[PlateText | None]],
-) -> tuple[list[PlateText | None], int]:
-    """``readings`` with the first-ranked one replaced by a better reading of a one-side-widened crop.
-
-    Returns the readings and the number of extra crops read (0 when nothing was unsure).
-    """
+) -> list[PlateText | None]:
+    """``readings`` with the first-ranked one replaced by a better reading of a one-side-widened crop."""
     ranked = rank_readings(readings, list(boxes))
     if not ranked:
-        return readings, 0
+        return readings
     index = ranked[0][0]
     first = readings[index]
     assert first is not None
     sides = rules.sides(first)
     if not sides:
-        return readings, 0
+        return readings
     box = boxes[index]
     wider = [(side, crop(image, widened_box(box, side, rules.widen, image.shape))) for side in sides]
     wider = [(side, c) for side, c in wider if c.size > 0]
     if not wider:
-        return readings, 0
+        return readings
     best, best_score = first, still_likeness(first, box)
     for (side, _), again in zip(wider, read([c for _, c in wider]), strict=True):
         if again is None or not rules.extends(first, again, side):
@@ -123,4 +115,4 @@ def reread_ends(
             best, best_score = again, score
     out = list(readings)
     out[index] = best
-    return out, len(wider)
+    return out
