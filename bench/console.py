@@ -67,6 +67,7 @@ from app.workers.recognition_bridge import RecognitionBridge  # noqa: E402
 from app.workers.signals import AppSignals  # noqa: E402
 from bench.console_probes import GcPauses, thread_cpu, trace_slow_statements  # noqa: E402
 from bench.gui_stall import GuiStallTracer, Heartbeat, thread_cpu_ticks  # noqa: E402
+from bench.logins import ready_login  # noqa: E402
 from recognition.runtime.events import PreviewFrame, PreviewPlate  # noqa: E402
 from recognition.synth.scene import TrafficScene  # noqa: E402
 from recognition.types import Alternative, BBox, CameraHealth, PlateRead, VehicleColour  # noqa: E402
@@ -152,15 +153,7 @@ class Bench:
         self.screen.ctrl.hit_shown.connect(lambda hit: self.shown.__setitem__(hit.id, time.perf_counter()))
 
     def _login(self, username: str):  # noqa: ANN202 - a LoginResult, policy accepted as the login flow does
-        result = self.bundle.accounts.login(username, PW)
-        if getattr(result, "must_change_password", False):  # the bench keeps its password
-            from app.persistence.repositories.users import UserRepository
-
-            with self.bundle.ctx.uow() as uow:
-                UserRepository(uow.s)._row(result.user.id).must_change_password = False
-        if getattr(result, "needs_policy_ack", False):
-            self.bundle.accounts.acknowledge_policy(result.actor, result.policy_version)
-        return result
+        return ready_login(self.bundle, username, PW)
 
     def stop(self) -> None:
         self.bridge.stop()

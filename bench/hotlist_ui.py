@@ -40,6 +40,7 @@ from app.services.bundle import ServiceBundle  # noqa: E402
 from app.services.context import ServiceContext  # noqa: E402
 from app.services.passwords import PasswordHashing  # noqa: E402
 from app.settings.secrets import MemorySecretStore  # noqa: E402
+from bench.logins import ready_login  # noqa: E402
 
 PW = "correct horse battery"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -99,10 +100,10 @@ def prepare(bundle: ServiceBundle, rows: int, workdir: Path) -> dict:
     today = datetime.now(UTC).date()
     training = TrainingRecord("ALPR operator", today.replace(day=1), today.replace(year=today.year + 1))
     acc.create_first_admin("sup1", "Sam Supervisor", PW, training)
-    sup = acc.login("sup1", PW).actor
+    sup = ready_login(bundle, "sup1", PW).actor
     bundle.administration.create_user(sup, "disp1", "Dana Dispatcher", PW, frozenset({Role.DISPATCHER}),
                                       training=training)
-    disp = acc.login("disp1", PW).actor
+    disp = ready_login(bundle, "disp1", PW).actor
     path = workdir / f"ncic_{rows}.txt"
     if not path.exists():
         t0 = time.perf_counter()
@@ -122,7 +123,7 @@ def prepare(bundle: ServiceBundle, rows: int, workdir: Path) -> dict:
     hl.import_source(sup, st.id)
     for plate, cat in (("7ABC123", RecordCategory.LOCAL_BOLO), ("6XY*9", RecordCategory.WANTED_PERSON)):
         hl.submit_local(disp, LocalEntryDraft(
-            requesting_officer="Det. Reyes", case_number="26-004711", synopsis="Armed robbery, 5th and Main",
+            requesting_officer="Det. Ana Reyes", requesting_agency="Metro PD", case_number="26-004711", synopsis="Armed robbery, 5th and Main",
             category=cat, priority=2, plate=plate, state="CA", major_crime="*" in plate, vehicle_make="TOYT",
             vehicle_colour="SIL", instructions="Do not stop alone; request backup."))
     return out
@@ -147,7 +148,7 @@ def drive(bundle: ServiceBundle, shots: Path) -> dict:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     executor = DbExecutor()
-    login = bundle.accounts.login("sup1", PW)
+    login = ready_login(bundle, "sup1", PW)
     ui = UiContext(bundle, executor, AppSignals(), AppSettings(), AppPaths(shots / "data", shots / "cfg"),
                    login.user, login.actor, "Bench County Sheriff")
     out: dict = {}
@@ -224,14 +225,14 @@ def drive(bundle: ServiceBundle, shots: Path) -> dict:
         entries.search.setText(prefix)
         entries._debounce.stop()
         entries.reload()
-        until(lambda: not model.loading and model.rowCount() > 0 or model.exhausted)
-        until(lambda: not model.loading)
+        until(lambda: model._pending is None and model.rowCount() > 0 or model.exhausted)
+        until(lambda: model._pending is None)
         out[f"search_{prefix}_s"] = round(time.perf_counter() - t0, 3)
         out[f"search_{prefix}_rows"] = model.rowCount()
     entries.search.setText("AB")
     entries._debounce.stop()
     entries.reload()
-    until(lambda: model.rowCount() > 0 and not model.loading)
+    until(lambda: model.rowCount() > 0 and model._pending is None)
     entries.table.selectRow(3)
     entries.show_details(3)
     until(lambda: "NIC" in entries.details.text())
